@@ -1,0 +1,1 @@
+"""Data shipped with kolmap (the synthetic sample and its generator)."""

@@ -1,0 +1,724 @@
+"""The embedded store: one DuckDB file holding the whole property graph.
+
+Nodes and relations are tables (see docs/data-model.md). An ingest run stages its batches in
+temporary tables and merges them in set-based SQL inside one transaction, so a failed run
+leaves the file exactly as it was and re-ingesting the same records changes nothing.
+Every value reaches DuckDB as a bound parameter or through a registered Arrow table; SQL
+text is only ever assembled from the fixed column lists below.
+
+>>> store = DuckDBStore(":memory:")
+>>> store.stats()["accounts"]
+0
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from kolmap.errors import StoreError
+from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
+from kolmap.model import AccountKey
+
+__all__ = ["SCHEMA_VERSION", "DuckDBStore"]
+
+SCHEMA_VERSION = "1"
+
+_STR = pa.string()
+_INT = pa.int64()
+_TIME = pa.timestamp("us", tz="UTC")
+_LIST = pa.list_(pa.string())
+_TYPES: dict[str, pa.DataType] = {
+    "followers": _INT, "following": _INT, "likes": _INT, "reposts": _INT, "replies": _INT,
+    "source_line": _INT, "verified": pa.bool_(), "created_at": _TIME, "bio_areas": _LIST,
+    "mentions": _LIST, "hashtags": _LIST, "areas": _LIST,
+}
+_SQL_TYPES = {_STR: "VARCHAR", _INT: "BIGINT", _TIME: "TIMESTAMPTZ", _LIST: "VARCHAR[]",
+              pa.bool_(): "BOOLEAN"}
+STAGE_SCHEMAS = {
+    kind: pa.schema([(name, _TYPES.get(name, _STR)) for name in names])
+    for kind, names in RECORD_FIELDS.items()
+}
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_id VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR,
+    kolmap_version VARCHAR, inputs JSON, summary JSON);
+CREATE TABLE IF NOT EXISTS areas (area_id VARCHAR, name VARCHAR);
+CREATE TABLE IF NOT EXISTS accounts (
+    platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, handle VARCHAR, handle_lc VARCHAR,
+    display_name VARCHAR, bio VARCHAR, followers BIGINT, following BIGINT, location VARCHAR,
+    lang VARCHAR, url VARCHAR, verified BOOLEAN, is_stub BOOLEAN NOT NULL,
+    inferred_role VARCHAR, role_evidence VARCHAR, role_confidence VARCHAR,
+    inferred_specialty VARCHAR, bio_areas VARCHAR[], source_file VARCHAR, source_line BIGINT,
+    run_id VARCHAR, updated_run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS labels (
+    platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, role VARCHAR, specialty VARCHAR,
+    person_id VARCHAR, source_file VARCHAR, source_line BIGINT, run_id VARCHAR,
+    updated_run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS follows (
+    platform VARCHAR NOT NULL, follower_id VARCHAR NOT NULL, followed_id VARCHAR NOT NULL,
+    source_file VARCHAR, source_line BIGINT, run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS posts (
+    platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, author_id VARCHAR NOT NULL,
+    created_at TIMESTAMPTZ, text VARCHAR, reply_to_post_id VARCHAR, repost_of_post_id VARCHAR,
+    quote_of_post_id VARCHAR, likes BIGINT, reposts BIGINT, replies BIGINT, lang VARCHAR,
+    source_file VARCHAR, source_line BIGINT, run_id VARCHAR, updated_run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS post_mentions (
+    platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, account_id VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS post_hashtags (
+    platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, tag VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS post_areas (
+    platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, area VARCHAR NOT NULL);
+CREATE OR REPLACE VIEW account_view AS
+    SELECT a.*, COALESCE(l.role, a.inferred_role, 'unknown') AS role,
+           (l.role IS NOT NULL) AS role_from_label,
+           COALESCE(l.specialty, a.inferred_specialty) AS specialty, l.person_id
+    FROM accounts a LEFT JOIN labels l
+      ON l.platform = a.platform AND l.account_id = a.account_id;
+CREATE OR REPLACE VIEW interactions AS
+    WITH links AS (
+        SELECT p.platform, p.post_id, p.author_id AS src, q.author_id AS dst,
+               'REPLIES_TO' AS kind, p.created_at
+        FROM posts p JOIN posts q ON q.platform = p.platform AND q.post_id = p.reply_to_post_id
+        UNION ALL
+        SELECT p.platform, p.post_id, p.author_id, q.author_id, 'REPOSTS', p.created_at
+        FROM posts p JOIN posts q ON q.platform = p.platform AND q.post_id = p.repost_of_post_id
+        UNION ALL
+        SELECT p.platform, p.post_id, p.author_id, q.author_id, 'QUOTES', p.created_at
+        FROM posts p JOIN posts q ON q.platform = p.platform AND q.post_id = p.quote_of_post_id
+        UNION ALL
+        SELECT p.platform, p.post_id, p.author_id, m.account_id, 'MENTIONS', p.created_at
+        FROM post_mentions m JOIN posts p ON p.platform = m.platform AND p.post_id = m.post_id)
+    SELECT platform, src, dst, kind, count(*) AS count, min(created_at) AS first_at,
+           max(created_at) AS last_at, list(post_id ORDER BY post_id) AS post_ids
+    FROM links WHERE src <> dst GROUP BY platform, src, dst, kind;
+"""
+
+_GRAPH_TABLES = ("accounts", "labels", "follows", "posts", "post_mentions", "post_hashtags",
+                 "post_areas", "areas")
+
+
+class DuckDBStore:
+    """The default, embedded store (one DuckDB file, or ``":memory:"`` for tests)."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.location = str(path)
+        try:
+            if read_only and self.location != ":memory:" and not Path(self.location).exists():
+                raise StoreError(f"{self.location}: no store here yet; run `kolmap ingest` first")
+            self.con = duckdb.connect(self.location, read_only=read_only)
+        except duckdb.IOException as err:
+            raise StoreError(f"{self.location}: cannot open the store: {_first_line(err)}") from err
+        except duckdb.Error as err:
+            raise StoreError(f"{self.location}: not a usable DuckDB store: {_first_line(err)}") from err
+        if not read_only:
+            self._ensure_schema()
+        else:
+            self._check_version()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            exists = self.con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
+            ).fetchone()
+            self.con.execute(_SCHEMA_SQL)
+            if exists and exists[0]:
+                self._check_version()
+            else:
+                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _check_version(self) -> None:
+        try:
+            row = self.con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except duckdb.CatalogException:
+            raise StoreError(f"{self.location}: not a kolmap store (no meta table)") from None
+        if row is None or row[0] != SCHEMA_VERSION:
+            found = row[0] if row else "none"
+            raise StoreError(
+                f"{self.location}: store schema version {found}, this kolmap reads "
+                f"{SCHEMA_VERSION}; re-ingest into a new store"
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def ingest(self, run: RunInfo) -> Iterator[_Writer]:
+        """Stage batches, then merge them all in one transaction (see :class:`GraphStore`)."""
+        writer = _Writer(self.con, run)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+        except duckdb.Error as err:
+            raise StoreError(f"{self.location}: cannot start a transaction: {err}") from err
+        try:
+            writer.create_stage()
+            yield writer
+            writer.finish()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Delete accounts and everything that hangs from them, in one transaction."""
+        table = pa.table({"platform": [k.platform for k in keys],
+                          "account_id": [k.account_id for k in keys]})
+        con = self.con
+        counts: dict[str, int] = {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_erase", table)
+            con.execute("CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
+            con.unregister("_erase")
+            con.execute("""CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
+                           SEMI JOIN e_keys k ON k.platform = p.platform
+                                            AND k.account_id = p.author_id""")
+            for sub in ("post_mentions", "post_hashtags", "post_areas"):
+                counts[sub] = _count_deleted(con, f"""DELETE FROM {sub} t USING e_posts e
+                    WHERE t.platform = e.platform AND t.post_id = e.post_id""")
+            counts["post_mentions"] += _count_deleted(con, """DELETE FROM post_mentions t
+                USING e_keys k WHERE t.platform = k.platform AND t.account_id = k.account_id""")
+            counts["posts"] = _count_deleted(con, """DELETE FROM posts t USING e_posts e
+                WHERE t.platform = e.platform AND t.post_id = e.post_id""")
+            counts["follows"] = _count_deleted(con, """DELETE FROM follows t USING e_keys k
+                WHERE t.platform = k.platform
+                  AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""")
+            counts["labels"] = _count_deleted(con, """DELETE FROM labels t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id""")
+            counts["accounts"] = _count_deleted(con, """DELETE FROM accounts t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id""")
+            con.execute("DROP TABLE e_keys")
+            con.execute("DROP TABLE e_posts")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
+    # -- reading --------------------------------------------------------------------------
+    def projection(self, scope: Scope) -> Projection:
+        """The accounts and relations in ``scope``; see :class:`Scope` for what is in."""
+        return _project(self.con, scope)
+
+    def accounts(
+        self,
+        keys: Sequence[AccountKey] | None = None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Account attributes with the effective role (label wins over inference)."""
+        sql = "SELECT * EXCLUDE (handle_lc) FROM account_view a"
+        params: list[Any] = []
+        where = []
+        if keys is not None:
+            self.con.register("_keys", pa.table({
+                "platform": [k.platform for k in keys],
+                "account_id": [k.account_id for k in keys]}))
+            sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
+        if search:
+            where.append("(a.handle ILIKE ? OR a.display_name ILIKE ?)")
+            pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
+            params += [pattern, pattern]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.platform, a.account_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        try:
+            return self.con.execute(sql, params).df()
+        finally:
+            if keys is not None:
+                self.con.unregister("_keys")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by table, platform, role and area; time span; the last run's summary."""
+        con = self.con
+
+        def scalar(sql: str) -> Any:
+            row = con.execute(sql).fetchone()
+            return row[0] if row else None
+
+        out: dict[str, Any] = {
+            "location": self.location,
+            "accounts": scalar("SELECT count(*) FROM accounts WHERE NOT is_stub"),
+            "stub_accounts": scalar("SELECT count(*) FROM accounts WHERE is_stub"),
+            "posts": scalar("SELECT count(*) FROM posts"),
+            "follows": scalar("SELECT count(*) FROM follows"),
+            "labels": scalar("SELECT count(*) FROM labels"),
+            "hashtags": scalar("SELECT count(DISTINCT tag) FROM post_hashtags"),
+            "persons": scalar("""SELECT count(DISTINCT COALESCE(person_id,
+                                 platform || ':' || account_id)) FROM account_view
+                                 WHERE NOT is_stub AND role IN ('hcp', 'patient', 'public')"""),
+        }
+        out["interactions"] = dict(con.execute(
+            "SELECT kind, sum(count)::BIGINT FROM interactions GROUP BY kind ORDER BY kind"
+        ).fetchall())
+        out["by_platform"] = dict(con.execute(
+            "SELECT platform, count(*) FROM accounts WHERE NOT is_stub GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall())
+        out["by_role"] = dict(con.execute(
+            "SELECT role, count(*) FROM account_view WHERE NOT is_stub GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall())
+        out["posts_by_area"] = dict(con.execute(
+            "SELECT area, count(*) FROM post_areas GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall())
+        span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
+        out["first_post"], out["last_post"] = span if span else (None, None)
+        last = con.execute(
+            "SELECT run_id, finished_at, summary FROM ingest_runs ORDER BY finished_at DESC LIMIT 1"
+        ).fetchone()
+        out["last_run"] = (
+            {"run_id": last[0], "finished_at": last[1], "summary": json.loads(last[2])}
+            if last else None
+        )
+        return out
+
+    def runs(self) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT run_id, started_at, finished_at, status, kolmap_version, inputs, summary "
+            "FROM ingest_runs ORDER BY finished_at DESC"
+        ).df()
+
+    def fingerprint(self) -> str:
+        """Row counts and an order-independent hash of every graph table."""
+        parts = []
+        for table in _GRAPH_TABLES:
+            row = self.con.execute(
+                f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+            ).fetchone()
+            assert row is not None
+            parts.append(f"{table}:{row[0]}:{row[1]}")
+        return "|".join(parts)
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a read query (for tests, the UI and power users); values only as parameters."""
+        return self.con.execute(query, list(params)).df()
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _count_deleted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+class _Writer:
+    """Stages the batches of one ingest run and merges them (see ``finish``)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
+        self.con = con
+        self.run = run
+        self.stats: dict[str, Any] = {}
+        self.notes: dict[str, Any] = {}
+        self._seq = 0
+
+    def create_stage(self) -> None:
+        for kind, schema in STAGE_SCHEMAS.items():
+            cols = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
+            self.con.execute(f"CREATE TEMP TABLE s_{kind} ({cols}, seq BIGINT)")
+
+    def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
+        """Stage one batch; keys outside :data:`RECORD_FIELDS` are a programming error."""
+        if kind not in STAGE_SCHEMAS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        if not records:
+            return
+        extra = set(records[0]) - set(RECORD_FIELDS[kind])
+        if extra:
+            raise ValueError(f"{kind} records have unknown fields {sorted(extra)}")
+        table = pa.Table.from_pylist(list(records), schema=STAGE_SCHEMAS[kind])
+        seq = pa.array(range(self._seq, self._seq + len(records)), type=pa.int64())
+        self._seq += len(records)
+        table = table.append_column("seq", seq)
+        self.con.register("_batch", table)
+        try:
+            self.con.execute(f"INSERT INTO s_{kind} SELECT * FROM _batch")
+        finally:
+            self.con.unregister("_batch")
+
+    def note(self, key: str, value: Any) -> None:
+        """Attach run-level facts (files read, rows quarantined) to the stored run summary."""
+        self.notes[key] = value
+
+    # -- merging --------------------------------------------------------------------------
+    def finish(self) -> None:
+        run_id = self.run.run_id
+        con = self.con
+        for area_id, name in self.run.areas.items():
+            con.execute("DELETE FROM areas WHERE area_id = ?", [area_id])
+            con.execute("INSERT INTO areas VALUES (?, ?)", [area_id, name])
+        self.stats["accounts"] = self._merge_accounts(run_id)
+        self.stats["stubs_merged"] = self._merge_handle_stubs()
+        self.stats["labels"] = self._upsert(
+            "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id)
+        self.stats["posts"] = self._merge_posts(run_id)
+        self.stats["follows"] = self._merge_follows(run_id)
+        stubs = self.stats.pop("_stubs", {})
+        self.stats["stubs_created"] = stubs
+        for kind in STAGE_SCHEMAS:
+            con.execute(f"DROP TABLE s_{kind}")
+        summary = {**self.notes, "merge": self.stats}
+        con.execute(
+            "INSERT INTO ingest_runs VALUES (?, ?, ?, 'completed', ?, ?, ?)",
+            [run_id, self.run.started_at, datetime.now(UTC), self.run.kolmap_version,
+             json.dumps(list(self.run.inputs)), json.dumps(summary, default=str)],
+        )
+
+    def _dedupe(self, kind: str, keys: Sequence[str]) -> int:
+        """Keep the last staged row per key in ``d_<kind>``; return how many were dropped."""
+        key_list = ", ".join(keys)
+        self.con.execute(f"""CREATE TEMP TABLE d_{kind} AS SELECT * EXCLUDE (rn) FROM (
+            SELECT *, row_number() OVER (PARTITION BY {key_list} ORDER BY seq DESC) AS rn
+            FROM s_{kind}) WHERE rn = 1""")
+        staged = _scalar(self.con, f"SELECT count(*) FROM s_{kind}")
+        kept = _scalar(self.con, f"SELECT count(*) FROM d_{kind}")
+        return staged - kept
+
+    def _upsert(
+        self,
+        kind: str,
+        keys: Sequence[str],
+        attrs: Sequence[str],
+        run_id: str,
+        *,
+        exprs: Mapping[str, str] | None = None,
+        extra_insert: Mapping[str, str] | None = None,
+        deduped: bool = False,
+    ) -> dict[str, int]:
+        """Merge ``d_<kind>`` into ``<kind>``: empty new values never erase known ones.
+
+        ``exprs`` overrides the merge expression of some attributes (``n`` is the new row,
+        ``o`` the stored one). Returns added / updated / unchanged / duplicates counts.
+        """
+        con = self.con
+        duplicates = 0 if deduped else self._dedupe(kind, keys)
+        exprs = dict(exprs or {})
+        on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
+        merged = ", ".join(
+            f"{exprs.get(a, f'COALESCE(n.{a}, o.{a})')} AS {a}" for a in attrs
+        )
+        con.execute(f"""CREATE TEMP TABLE m_{kind} AS
+            SELECT {", ".join(f"n.{k}" for k in keys)}, {merged},
+                   n.source_file AS n_source_file, n.source_line AS n_source_line,
+                   o.{keys[-1]} IS NOT NULL AS existed
+            FROM d_{kind} n LEFT JOIN {kind} o ON {on}""")
+        differs = " OR ".join(f"m.{a} IS DISTINCT FROM o.{a}" for a in attrs)
+        m_on = " AND ".join(f"o.{k} = m.{k}" for k in keys)
+        con.execute(f"""CREATE TEMP TABLE u_{kind} AS SELECT m.* FROM m_{kind} m
+            JOIN {kind} o ON {m_on} WHERE {differs}""")
+        sets = ", ".join(f"{a} = u.{a}" for a in attrs)
+        u_on = " AND ".join(f"o.{k} = u.{k}" for k in keys)
+        con.execute(f"UPDATE {kind} AS o SET {sets}, updated_run_id = ? FROM u_{kind} u "
+                    f"WHERE {u_on}", [run_id])
+        extra = dict(extra_insert or {})
+        columns = [*keys, *attrs, "source_file", "source_line", "run_id", *extra]
+        values = [*keys, *attrs, "n_source_file", "n_source_line", "?", *extra.values()]
+        con.execute(f"""INSERT INTO {kind} ({", ".join(columns)})
+            SELECT {", ".join(values)} FROM m_{kind} WHERE NOT existed""", [run_id])
+        total = _scalar(con, f"SELECT count(*) FROM m_{kind}")
+        added = _scalar(con, f"SELECT count(*) FROM m_{kind} WHERE NOT existed")
+        updated = _scalar(con, f"SELECT count(*) FROM u_{kind}")
+        for prefix in ("d", "m", "u"):
+            con.execute(f"DROP TABLE {prefix}_{kind}")
+        return {"added": added, "updated": updated, "unchanged": total - added - updated,
+                "duplicates": duplicates}
+
+    def _merge_accounts(self, run_id: str) -> dict[str, int]:
+        con = self.con
+        duplicates = self._dedupe("accounts", ("platform", "account_id"))
+        # A stub that turns real takes the real row's provenance.
+        con.execute("""UPDATE accounts AS o SET source_file = n.source_file,
+                           source_line = n.source_line, updated_run_id = ?
+                       FROM d_accounts n WHERE o.platform = n.platform
+                        AND o.account_id = n.account_id AND o.is_stub""", [run_id])
+        became_real = _scalar(con, """SELECT count(*) FROM accounts o SEMI JOIN d_accounts n
+            ON o.platform = n.platform AND o.account_id = n.account_id WHERE o.is_stub""")
+        # Classification follows the bio: a row without a bio keeps the stored inference.
+        keep_old = "(o.bio IS NOT NULL AND n.bio IS NULL AND NOT o.is_stub)"
+        classified = {
+            col: f"CASE WHEN {keep_old} THEN o.{col} ELSE COALESCE(n.{col}, o.{col}) END"
+            for col in ("inferred_role", "role_evidence", "role_confidence",
+                        "inferred_specialty", "bio_areas")
+        }
+        attrs = ("handle", "handle_lc", "display_name", "bio", "followers", "following",
+                 "location", "lang", "url", "verified", "is_stub", *classified)
+        exprs = {
+            **classified,
+            "handle_lc": "lower(COALESCE(n.handle, o.handle))",
+            "is_stub": "FALSE",
+        }
+        stats = self._upsert("accounts", ("platform", "account_id"), attrs, run_id,
+                             exprs=exprs, deduped=True)
+        stats["duplicates"] = duplicates
+        stats["stubs_completed"] = became_real
+        return stats
+
+    def _merge_handle_stubs(self) -> int:
+        """Fold stubs known only by a mentioned handle into the real account with that handle."""
+        con = self.con
+        con.execute("""CREATE TEMP TABLE stub_map AS
+            SELECT s.platform, s.account_id AS stub_id, r.account_id AS real_id
+            FROM accounts s JOIN (
+                SELECT platform, handle_lc, min(account_id) AS account_id FROM accounts
+                WHERE NOT is_stub AND handle_lc IS NOT NULL GROUP BY platform, handle_lc) r
+              ON s.platform = r.platform AND s.account_id = '@' || r.handle_lc
+            WHERE s.is_stub""")
+        con.execute("""UPDATE post_mentions AS m SET account_id = sm.real_id FROM stub_map sm
+                       WHERE m.platform = sm.platform AND m.account_id = sm.stub_id""")
+        merged = _count_deleted(con, """DELETE FROM accounts a USING stub_map sm
+            WHERE a.platform = sm.platform AND a.account_id = sm.stub_id""")
+        con.execute("DROP TABLE stub_map")
+        return merged
+
+    def _create_id_stubs(self, source_sql: str, run_id: str) -> int:
+        """Create stub accounts for ids in ``source_sql`` (platform, account_id, file, line)."""
+        row = self.con.execute(f"""INSERT INTO accounts (platform, account_id, is_stub,
+                inferred_role, source_file, source_line, run_id)
+            SELECT platform, account_id, TRUE, 'unknown', min(source_file),
+                   min(source_line), ?
+            FROM ({source_sql}) s
+            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
+                                                       AND a.account_id = s.account_id)
+            GROUP BY platform, account_id""", [run_id]).fetchone()
+        return int(row[0]) if row else 0
+
+    def _merge_posts(self, run_id: str) -> dict[str, int]:
+        con = self.con
+        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        duplicates = self._dedupe("posts", ("platform", "post_id"))
+        stubs["by_id"] += self._create_id_stubs(
+            "SELECT platform, author_id AS account_id, source_file, source_line FROM d_posts",
+            run_id)
+        # Sub-records of re-sent posts are replaced (a post without text keeps its old ones).
+        con.execute("""CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts
+                       WHERE text IS NOT NULL""")
+        for sub in ("post_mentions", "post_hashtags", "post_areas"):
+            con.execute(f"""DELETE FROM {sub} t USING t_posts p
+                            WHERE t.platform = p.platform AND t.post_id = p.post_id""")
+        con.execute("""INSERT INTO post_hashtags SELECT DISTINCT platform, post_id, tag
+            FROM (SELECT platform, post_id, unnest(hashtags) AS tag FROM t_posts)""")
+        con.execute("""INSERT INTO post_areas SELECT DISTINCT platform, post_id, area
+            FROM (SELECT platform, post_id, unnest(areas) AS area FROM t_posts)""")
+        con.execute("""CREATE TEMP TABLE t_mentions AS
+            SELECT platform, post_id, author_id, handle, lower(handle) AS handle_lc,
+                   source_file, source_line
+            FROM (SELECT *, unnest(mentions) AS handle FROM t_posts)""")
+        owners_sql = """CREATE OR REPLACE TEMP TABLE t_owners AS
+            SELECT platform, handle_lc,
+                   COALESCE(min(account_id) FILTER (WHERE NOT is_stub), min(account_id))
+                       AS account_id
+            FROM accounts WHERE handle_lc IS NOT NULL GROUP BY platform, handle_lc"""
+        con.execute(owners_sql)
+        row = con.execute("""INSERT INTO accounts (platform, account_id, handle, handle_lc,
+                is_stub, inferred_role, source_file, source_line, run_id)
+            SELECT platform, '@' || handle_lc, min(handle), handle_lc, TRUE, 'unknown',
+                   min(source_file), min(source_line), ?
+            FROM t_mentions m WHERE NOT EXISTS (SELECT 1 FROM t_owners o
+                WHERE o.platform = m.platform AND o.handle_lc = m.handle_lc)
+            GROUP BY platform, handle_lc""", [run_id]).fetchone()
+        stubs["by_handle"] += int(row[0]) if row else 0
+        con.execute(owners_sql)
+        self_mentions = _scalar(con, """SELECT count(*) FROM t_mentions m JOIN t_owners o
+            ON o.platform = m.platform AND o.handle_lc = m.handle_lc
+            WHERE o.account_id = m.author_id""")
+        con.execute("""INSERT INTO post_mentions SELECT DISTINCT m.platform, m.post_id, o.account_id
+            FROM t_mentions m JOIN t_owners o
+              ON o.platform = m.platform AND o.handle_lc = m.handle_lc
+            WHERE o.account_id <> m.author_id""")
+        for tmp in ("t_posts", "t_mentions", "t_owners"):
+            con.execute(f"DROP TABLE {tmp}")
+        stats = self._upsert(
+            "posts", ("platform", "post_id"),
+            ("author_id", "created_at", "text", "reply_to_post_id", "repost_of_post_id",
+             "quote_of_post_id", "likes", "reposts", "replies", "lang"),
+            run_id, deduped=True)
+        stats["duplicates"] = duplicates
+        stats["self_mentions_ignored"] = self_mentions
+        return stats
+
+    def _merge_follows(self, run_id: str) -> dict[str, int]:
+        con = self.con
+        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        duplicates = self._dedupe("follows", ("platform", "follower_id", "followed_id"))
+        stubs["by_id"] += self._create_id_stubs(
+            """SELECT platform, follower_id AS account_id, source_file, source_line FROM d_follows
+               UNION ALL
+               SELECT platform, followed_id, source_file, source_line FROM d_follows""", run_id)
+        row = con.execute("""INSERT INTO follows
+            SELECT n.platform, n.follower_id, n.followed_id, n.source_file, n.source_line, ?
+            FROM d_follows n WHERE NOT EXISTS (SELECT 1 FROM follows o
+                WHERE o.platform = n.platform AND o.follower_id = n.follower_id
+                  AND o.followed_id = n.followed_id)""", [run_id]).fetchone()
+        added = int(row[0]) if row else 0
+        total = _scalar(con, "SELECT count(*) FROM d_follows")
+        con.execute("DROP TABLE d_follows")
+        return {"added": added, "unchanged": total - added, "duplicates": duplicates}
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
+    """Build the projection with temporary tables; every filter value is a bound parameter."""
+    base_where = ["TRUE"]
+    params: list[Any] = []
+    if scope.platforms:
+        base_where.append("list_contains(?, platform)")
+        params.append(list(scope.platforms))
+    if scope.since:
+        base_where.append("created_at >= ?")
+        params.append(scope.since)
+    if scope.until:
+        base_where.append("created_at < ?")
+        params.append(scope.until)
+    acct_where = "list_contains(?, platform)" if scope.platforms else "TRUE"
+    acct_params: list[Any] = [list(scope.platforms)] if scope.platforms else []
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
+                created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
+                likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""", params)
+        if scope.is_topical:
+            marks = []
+            mark_params: list[Any] = []
+            if scope.area:
+                marks.append("SELECT platform, post_id FROM post_areas WHERE area = ?")
+                mark_params.append(scope.area)
+            if scope.hashtags:
+                marks.append("SELECT platform, post_id FROM post_hashtags "
+                             "WHERE list_contains(?, tag)")
+                mark_params.append(list(scope.hashtags))
+            con.execute("CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks),
+                        mark_params)
+            ref_cols = ("post_id", "reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
+            union = " UNION ".join(
+                f"SELECT b.* FROM x_base b SEMI JOIN x_marked m ON m.platform = b.platform "
+                f"AND m.post_id = b.{col}" for col in ref_cols)
+            con.execute(f"CREATE TEMP TABLE x_scoped AS {union}")
+            con.execute("DROP TABLE x_marked")
+        else:
+            con.execute("CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
+        con.execute("""CREATE TEMP TABLE x_inter AS
+            WITH links AS (
+                SELECT s.platform, s.author_id AS src, q.author_id AS dst,
+                       'REPLIES_TO' AS kind, s.created_at
+                FROM x_scoped s JOIN posts q
+                  ON q.platform = s.platform AND q.post_id = s.reply_to_post_id
+                UNION ALL
+                SELECT s.platform, s.author_id, q.author_id, 'REPOSTS', s.created_at
+                FROM x_scoped s JOIN posts q
+                  ON q.platform = s.platform AND q.post_id = s.repost_of_post_id
+                UNION ALL
+                SELECT s.platform, s.author_id, q.author_id, 'QUOTES', s.created_at
+                FROM x_scoped s JOIN posts q
+                  ON q.platform = s.platform AND q.post_id = s.quote_of_post_id
+                UNION ALL
+                SELECT s.platform, s.author_id, m.account_id, 'MENTIONS', s.created_at
+                FROM x_scoped s JOIN post_mentions m
+                  ON m.platform = s.platform AND m.post_id = s.post_id)
+            SELECT platform, src, dst, kind, count(*)::BIGINT AS count,
+                   min(created_at) AS first_at, max(created_at) AS last_at
+            FROM links WHERE src <> dst GROUP BY platform, src, dst, kind""")
+        if scope.is_topical:
+            member_sql = """CREATE TEMP TABLE x_members AS
+                SELECT platform, author_id AS account_id FROM x_scoped
+                UNION SELECT platform, src FROM x_inter
+                UNION SELECT platform, dst FROM x_inter"""
+            member_params: list[Any] = []
+            if scope.area:
+                member_sql += (f" UNION SELECT platform, account_id FROM accounts "
+                               f"WHERE list_contains(bio_areas, ?) AND {acct_where}")
+                member_params = [scope.area, *acct_params]
+            con.execute(member_sql, member_params)
+            con.execute("""CREATE TEMP TABLE x_follows AS
+                SELECT f.platform, f.follower_id AS src, f.followed_id AS dst
+                FROM follows f
+                SEMI JOIN x_members a ON a.platform = f.platform AND a.account_id = f.follower_id
+                SEMI JOIN x_members b ON b.platform = f.platform AND b.account_id = f.followed_id""")
+        else:
+            con.execute(f"""CREATE TEMP TABLE x_members AS SELECT platform, account_id
+                            FROM accounts WHERE {acct_where}""", acct_params)
+            con.execute(f"""CREATE TEMP TABLE x_follows AS SELECT platform,
+                follower_id AS src, followed_id AS dst FROM follows WHERE {acct_where}""",
+                acct_params)
+        area_param = scope.area or ""
+        nodes = con.execute("""
+            WITH ids AS (
+                SELECT platform, account_id FROM x_members
+                UNION SELECT platform, src FROM x_follows
+                UNION SELECT platform, dst FROM x_follows),
+            totals AS (SELECT platform, author_id, count(*) AS n FROM x_base GROUP BY ALL),
+            scoped AS (
+                SELECT platform, author_id, count(*) AS n,
+                       count(*) FILTER (WHERE repost_of_post_id IS NULL) AS n_original,
+                       COALESCE(sum(likes) FILTER (WHERE repost_of_post_id IS NULL), 0) AS likes,
+                       COALESCE(sum(reposts) FILTER (WHERE repost_of_post_id IS NULL), 0)
+                           AS reposts,
+                       COALESCE(sum(replies) FILTER (WHERE repost_of_post_id IS NULL), 0)
+                           AS replies
+                FROM x_scoped GROUP BY ALL)
+            SELECT a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
+                   a.person_id, a.followers, a.verified, a.is_stub,
+                   (a.bio IS NOT NULL) AS has_bio,
+                   COALESCE(t.n, 0)::BIGINT AS posts_total,
+                   COALESCE(s.n, 0)::BIGINT AS posts_in_scope,
+                   COALESCE(s.n_original, 0)::BIGINT AS original_posts_in_scope,
+                   COALESCE(list_contains(a.bio_areas, ?), FALSE) AS bio_in_area,
+                   COALESCE(s.likes, 0)::BIGINT AS likes,
+                   COALESCE(s.reposts, 0)::BIGINT AS reposts,
+                   COALESCE(s.replies, 0)::BIGINT AS replies
+            FROM ids i JOIN account_view a
+              ON a.platform = i.platform AND a.account_id = i.account_id
+            LEFT JOIN totals t ON t.platform = a.platform AND t.author_id = a.account_id
+            LEFT JOIN scoped s ON s.platform = a.platform AND s.author_id = a.account_id
+            ORDER BY a.platform, a.account_id""", [area_param]).df()
+        con.register("_nodes", pa.table({
+            "platform": nodes["platform"].astype(str).tolist(),
+            "account_id": nodes["account_id"].astype(str).tolist(),
+            "idx": list(range(len(nodes)))}))
+        edges = con.execute("""
+            WITH e AS (
+                SELECT platform, src, dst, kind, count, first_at, last_at FROM x_inter
+                UNION ALL
+                SELECT platform, src, dst, 'FOLLOWS', 1::BIGINT, NULL::TIMESTAMPTZ,
+                       NULL::TIMESTAMPTZ FROM x_follows)
+            SELECT s.idx AS src, d.idx AS dst, e.kind, e.count, e.first_at, e.last_at
+            FROM e JOIN _nodes s ON s.platform = e.platform AND s.account_id = e.src
+                   JOIN _nodes d ON d.platform = e.platform AND d.account_id = e.dst
+            ORDER BY 1, 2, 3""").df()
+        con.unregister("_nodes")
+    finally:
+        con.execute("ROLLBACK")
+    return Projection(scope=scope, nodes=nodes, edges=edges)

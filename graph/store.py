@@ -1,0 +1,198 @@
+"""The narrow store interface every backend implements, and the plain types it speaks.
+
+A store does five things: write batches of records idempotently inside an ingest run, read a
+filtered projection of the graph for scoring, read account attributes, erase accounts, and
+report statistics. Nothing above the store knows which backend it talks to; algorithms live
+in ``kolmap.scoring``, never here.
+
+>>> scope = Scope(area="oncology", platforms=("x",))
+>>> scope.describe()
+'area=oncology platforms=x'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import pandas as pd
+
+from kolmap.errors import StoreError
+from kolmap.model import AccountKey
+
+__all__ = [
+    "DEFAULT_STORE",
+    "RECORD_FIELDS",
+    "GraphStore",
+    "IngestWriter",
+    "Projection",
+    "RunInfo",
+    "Scope",
+    "open_store",
+    "resolve_store_location",
+]
+
+DEFAULT_STORE = "kolmap.duckdb"
+
+# Fields of each record kind a writer accepts (ingest fills them; unknown keys are an error).
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        "platform", "account_id", "handle", "display_name", "bio", "followers", "following",
+        "location", "lang", "url", "verified", "inferred_role", "role_evidence",
+        "role_confidence", "inferred_specialty", "bio_areas", "source_file", "source_line",
+    ),
+    "follows": ("platform", "follower_id", "followed_id", "source_file", "source_line"),
+    "posts": (
+        "platform", "post_id", "author_id", "created_at", "text", "reply_to_post_id",
+        "repost_of_post_id", "quote_of_post_id", "likes", "reposts", "replies", "lang",
+        "mentions", "hashtags", "areas", "source_file", "source_line",
+    ),
+    "labels": (
+        "platform", "account_id", "role", "specialty", "person_id", "source_file", "source_line",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Who and what an ingest run is, for provenance."""
+
+    run_id: str
+    started_at: datetime
+    inputs: Sequence[str]
+    kolmap_version: str
+    areas: Mapping[str, str] = field(default_factory=dict)  # taxonomy area id -> name
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the graph to project: an area, platforms, a time window, hashtags.
+
+    Without ``area`` and ``hashtags`` the whole graph is in scope. With them, a post is in
+    scope when it, or the post it replies to, reposts or quotes, is tagged with the area or
+    carries one of the hashtags; follows count between accounts in scope.
+    """
+
+    area: str | None = None
+    platforms: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    hashtags: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = []
+        if self.area:
+            parts.append(f"area={self.area}")
+        if self.platforms:
+            parts.append("platforms=" + ",".join(self.platforms))
+        if self.since:
+            parts.append(f"since={self.since.isoformat()}")
+        if self.until:
+            parts.append(f"until={self.until.isoformat()}")
+        if self.hashtags:
+            parts.append("hashtags=" + ",".join("#" + h for h in self.hashtags))
+        return " ".join(parts) or "all data"
+
+    @property
+    def is_topical(self) -> bool:
+        return bool(self.area or self.hashtags)
+
+
+@dataclass
+class Projection:
+    """The part of the graph in a scope, as plain tables.
+
+    ``nodes``: one row per account in scope, with columns ``platform, account_id, handle,
+    display_name, role, specialty, followers, verified, is_stub, has_bio, posts_total,
+    posts_in_scope, bio_in_area, likes, reposts, replies`` (engagement received on in-scope
+    original posts). ``edges``: ``src, dst`` (row positions in ``nodes``), ``kind`` (an
+    :class:`~kolmap.model.Interaction` value), ``count``, ``first_at``, ``last_at``.
+    """
+
+    scope: Scope
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+
+class IngestWriter(Protocol):
+    """Receives batches during one ingest run; the store commits them together at the end."""
+
+    def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
+        """Stage a batch of records of ``kind`` (a key of :data:`RECORD_FIELDS`)."""
+        ...
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every backend provides. See docs/data-model.md for the semantics."""
+
+    location: str
+
+    def ingest(self, run: RunInfo) -> Any:
+        """A context manager yielding an :class:`IngestWriter`.
+
+        On a clean exit the staged records are merged (idempotently: re-writing the same
+        records changes nothing) and the writer's ``stats`` hold what was added, updated and
+        unchanged. On an exception nothing of the run remains.
+        """
+        ...
+
+    def projection(self, scope: Scope) -> Projection:
+        """The accounts and relations in ``scope`` (see :class:`Scope`)."""
+        ...
+
+    def accounts(
+        self,
+        keys: Sequence[AccountKey] | None = None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Account attributes (effective role: a user label wins over the inferred one)."""
+        ...
+
+    def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Delete accounts with their posts, relations and labels; counts of what went."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by table, platform, role and area, time span and the last ingest run."""
+        ...
+
+    def runs(self) -> pd.DataFrame:
+        """The ingest runs recorded in the store, newest first."""
+        ...
+
+    def fingerprint(self) -> str:
+        """A checksum of the whole graph content: equal fingerprints, equal graphs."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def resolve_store_location(location: str | os.PathLike[str] | None) -> str:
+    """``location``, else ``$KOLMAP_STORE``, else ``./kolmap.duckdb``."""
+    if location:
+        return os.fspath(location)
+    return os.environ.get("KOLMAP_STORE") or DEFAULT_STORE
+
+
+def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Any:
+    """Open the store at ``location`` (see :func:`resolve_store_location`).
+
+    A path opens the embedded DuckDB store (created on first use). ``neo4j://`` and
+    ``bolt://`` URIs name a Neo4j server, which this version cannot use yet.
+    """
+    where = resolve_store_location(location)
+    if where.startswith(("neo4j://", "neo4j+s://", "bolt://", "bolt+s://")):
+        raise StoreError(
+            f"{where}: Neo4j stores are not available in this version of kolmap; "
+            "use a DuckDB file path"
+        )
+    from kolmap.graph.duckdb_store import DuckDBStore
+
+    return DuckDBStore(Path(where), read_only=read_only)

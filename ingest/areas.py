@@ -1,0 +1,192 @@
+"""Therapeutic-area taxonomy: load it, extend it, and tag texts and hashtags with areas.
+
+The built-in taxonomy (``taxonomy.toml`` beside this module) maps FR/EN keywords, disease
+hashtags, congress hashtags and HCP specialties to area ids. Users extend it with a TOML file
+of the same layout (lists are appended; new areas are added).
+
+>>> tax = load_taxonomy()
+>>> sorted(tax.tag_text("Nouvelle étude sur le cancer du sein métastatique"))
+['oncology']
+>>> sorted(tax.tag_hashtags(["ASCO26", "T1D", "random"]))
+['diabetes', 'oncology']
+>>> tax.specialty_of("Oncologue médical, CHU de Lyon")
+('oncology', 'oncologue medical')
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kolmap.errors import ConfigError
+from kolmap.ingest.text import fold
+
+__all__ = ["REQUIRED_AREAS", "Area", "Taxonomy", "load_taxonomy"]
+
+REQUIRED_AREAS = (
+    "oncology",
+    "hematology",
+    "diabetes",
+    "cardiology",
+    "neurology",
+    "immunology",
+    "respiratory",
+    "infectious-disease",
+    "mental-health",
+    "rare-disease",
+    "dermatology",
+    "gastroenterology",
+)
+_LIST_KEYS = ("keywords", "hashtags", "congresses", "specialties")
+_AREA_ID_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+
+
+@dataclass
+class Area:
+    """One therapeutic area and the words that point to it."""
+
+    id: str
+    name: str
+    name_fr: str = ""
+    keywords: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    congresses: list[str] = field(default_factory=list)
+    specialties: list[str] = field(default_factory=list)
+
+
+class Taxonomy:
+    """Compiled matchers for a set of areas."""
+
+    def __init__(self, areas: Iterable[Area]) -> None:
+        self.areas: dict[str, Area] = {a.id: a for a in areas}
+        self._keyword_areas: dict[str, set[str]] = {}
+        self._hashtag_areas: dict[str, set[str]] = {}
+        self._specialties: dict[str, str] = {}
+        congress_parts: list[tuple[str, str]] = []
+        for area in self.areas.values():
+            for word in area.keywords:
+                self._keyword_areas.setdefault(fold(word).strip(), set()).add(area.id)
+            for tag in area.hashtags:
+                self._hashtag_areas.setdefault(fold(tag).lstrip("#"), set()).add(area.id)
+            for name in area.congresses:
+                congress_parts.append((fold(name).lstrip("#"), area.id))
+            for spec in area.specialties:
+                self._specialties[fold(spec).strip()] = area.id
+        self._keyword_re = _word_alternation(self._keyword_areas)
+        self._specialty_re = _word_alternation(self._specialties)
+        self._congress_areas: dict[str, set[str]] = {}
+        for name, area_id in congress_parts:
+            self._congress_areas.setdefault(name, set()).add(area_id)
+        names = sorted(self._congress_areas, key=len, reverse=True)
+        self._congress_re = (
+            re.compile(r"^(" + "|".join(re.escape(n) for n in names) + r")((?:19|20)?\d\d)?$")
+            if names
+            else None
+        )
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.areas)
+
+    def tag_text(self, text: str) -> dict[str, str]:
+        """Areas whose keywords occur in ``text``, each with the first matching word."""
+        found: dict[str, str] = {}
+        if not text or self._keyword_re is None:
+            return found
+        for match in self._keyword_re.finditer(fold(text)):
+            word = match.group(1)
+            for area_id in self._keyword_areas[word]:
+                found.setdefault(area_id, word)
+        return found
+
+    def tag_hashtags(self, tags: Iterable[str]) -> dict[str, str]:
+        """Areas pointed to by disease or congress hashtags, each with the first matching tag."""
+        found: dict[str, str] = {}
+        for tag in tags:
+            key = fold(tag).lstrip("#")
+            areas = set(self._hashtag_areas.get(key, ()))
+            if self._congress_re is not None:
+                m = self._congress_re.match(key)
+                if m:
+                    areas |= self._congress_areas[m.group(1)]
+            for area_id in sorted(areas):
+                found.setdefault(area_id, "#" + tag)
+        return found
+
+    def is_congress_hashtag(self, tag: str) -> bool:
+        """True when ``tag`` names a known congress (with or without a year)."""
+        return bool(self._congress_re and self._congress_re.match(fold(tag).lstrip("#")))
+
+    def specialty_of(self, text: str) -> tuple[str, str] | None:
+        """``(area id, matched specialty)`` for the first HCP specialty named in ``text``."""
+        if not text or self._specialty_re is None:
+            return None
+        match = self._specialty_re.search(fold(text))
+        if match is None:
+            return None
+        word = match.group(1)
+        return self._specialties[word], word
+
+
+def _word_alternation(words: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """One regex matching any of ``words`` as whole words, longest first, plural tolerant."""
+    if not words:
+        return None
+    parts = sorted(words, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in parts)
+    return re.compile(r"(?<![\w])(" + body + r")(?:s|x)?(?![\w])")
+
+
+def load_taxonomy(extra: str | Path | None = None) -> Taxonomy:
+    """The built-in taxonomy, merged with the TOML file ``extra`` when given."""
+    builtin = resources.files("kolmap.ingest").joinpath("taxonomy.toml").read_text("utf-8")
+    areas = _parse(tomllib.loads(builtin), "built-in taxonomy")
+    if extra:
+        path = Path(extra)
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: taxonomy file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: not a valid TOML taxonomy: {err}") from None
+        for area in _parse(data, str(path)).values():
+            if area.id in areas:
+                base = areas[area.id]
+                for key in _LIST_KEYS:
+                    getattr(base, key).extend(getattr(area, key))
+            else:
+                areas[area.id] = area
+    return Taxonomy(areas.values())
+
+
+def _parse(data: Mapping[str, Any], source: str) -> dict[str, Area]:
+    table = data.get("areas")
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: expected an [areas.<id>] table for each area")
+    areas: dict[str, Area] = {}
+    for area_id, spec in table.items():
+        if not _AREA_ID_RE.match(area_id):
+            raise ConfigError(f"{source}: area id {area_id!r} must be lower-case words and dashes")
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{source}: [areas.{area_id}] must be a table")
+        unknown = set(spec) - {"name", "name_fr", *_LIST_KEYS}
+        if unknown:
+            raise ConfigError(f"{source}: [areas.{area_id}] has unknown keys {sorted(unknown)}")
+        lists: dict[str, list[str]] = {}
+        for key in _LIST_KEYS:
+            value = spec.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: [areas.{area_id}] {key} must be a list of strings")
+            lists[key] = list(value)
+        areas[area_id] = Area(
+            id=area_id,
+            name=str(spec.get("name", area_id)),
+            name_fr=str(spec.get("name_fr", "")),
+            **lists,
+        )
+    return areas

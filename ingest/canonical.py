@@ -1,0 +1,247 @@
+"""The canonical input format: accounts.csv, follows.csv, posts.csv and labels.csv.
+
+Each file kind declares its columns; only ``platform`` and the ids are required. Each row is
+turned into a typed record or rejected with a reason (the caller quarantines it). Platform
+adapters (later) convert their exports into these same records.
+
+>>> parse_account({"platform": "Twitter", "account_id": "42", "handle": "@DrMartin",
+...                "followers": "1 234", "verified": "yes"})["followers"]
+1234
+>>> parse_post({"platform": "x", "post_id": "1", "author_id": "42",
+...             "created_at": "2026-05-30T09:00:00Z"})["created_at"].isoformat()
+'2026-05-30T09:00:00+00:00'
+>>> detect_kind("data/x_accounts.csv", [])
+'accounts'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+from kolmap.errors import InputError
+from kolmap.model import (
+    ACCOUNT_COLUMNS,
+    FOLLOW_COLUMNS,
+    LABEL_COLUMNS,
+    POST_COLUMNS,
+    Role,
+    normalise_handle,
+    normalise_platform,
+)
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "REQUIRED",
+    "RowError",
+    "check_header",
+    "detect_kind",
+    "parse_account",
+    "parse_follow",
+    "parse_label",
+    "parse_post",
+]
+
+KINDS = ("labels", "accounts", "posts", "follows")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": ACCOUNT_COLUMNS,
+    "follows": FOLLOW_COLUMNS,
+    "posts": POST_COLUMNS,
+    "labels": LABEL_COLUMNS,
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "accounts": ("platform", "account_id"),
+    "follows": ("platform", "follower_id", "followed_id"),
+    "posts": ("platform", "post_id", "author_id"),
+    "labels": ("platform", "account_id"),
+}
+
+
+class RowError(ValueError):
+    """A row cannot be used; the message is the quarantine reason."""
+
+
+def detect_kind(path: str | PurePath, header: Sequence[str]) -> str | None:
+    """The canonical kind of a file, from its name (``*accounts.csv``) or else its header."""
+    name = PurePath(path).name.lower()
+    for kind in KINDS:
+        if name.endswith(f"{kind}.csv") or name.endswith(f"{kind}.tsv"):
+            return kind
+    columns = set(header)
+    matches = [k for k in KINDS if set(REQUIRED[k]) <= columns and k != "labels"]
+    if "role" in columns and set(REQUIRED["labels"]) <= columns and "handle" not in columns:
+        matches = ["labels"]
+    return matches[0] if len(matches) == 1 else None
+
+
+def check_header(kind: str, header: Sequence[str], name: str, line: int) -> list[str]:
+    """Fail on missing required columns; return the unknown columns (ignored, reported)."""
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if missing:
+        raise InputError(
+            f"{name} line {line}: {kind} file is missing required column(s) {', '.join(missing)};"
+            f" expected {','.join(COLUMNS[kind])}; got {','.join(header)}"
+        )
+    return [c for c in header if c not in COLUMNS[kind]]
+
+
+def _text(values: Mapping[str, str], column: str) -> str | None:
+    value = values.get(column)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _required_id(values: Mapping[str, str], column: str) -> str:
+    value = _text(values, column)
+    if value is None:
+        raise RowError(f"missing {column}")
+    if value.startswith("@"):
+        raise RowError(f"{column} {value!r} looks like a handle; ids must be platform ids")
+    if len(value) > 300:
+        raise RowError(f"{column} is {len(value)} characters long (limit 300)")
+    return value
+
+
+def _optional_id(values: Mapping[str, str], column: str) -> str | None:
+    return _required_id(values, column) if _text(values, column) is not None else None
+
+
+def _platform(values: Mapping[str, str]) -> str:
+    value = _text(values, "platform")
+    if value is None:
+        raise RowError("missing platform")
+    try:
+        return normalise_platform(value)
+    except ValueError as err:
+        raise RowError(str(err)) from None
+
+
+_INT_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+$|^\d+$")
+
+
+def _count(values: Mapping[str, str], column: str) -> int | None:
+    value = _text(values, column)
+    if value is None:
+        return None
+    if value.endswith(".0") and value[:-2].isdigit():
+        value = value[:-2]
+    if not _INT_RE.match(value):
+        raise RowError(f"{column} must be a whole number >= 0, got {value!r}")
+    return int(re.sub(r"\D", "", value))
+
+
+_TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui"}
+_FALSE = {"false", "0", "no", "n", "f", "faux", "non"}
+
+
+def _bool(values: Mapping[str, str], column: str) -> bool | None:
+    value = _text(values, column)
+    if value is None:
+        return None
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise RowError(f"{column} must be true or false, got {value!r}")
+
+
+def _time(values: Mapping[str, str], column: str) -> datetime | None:
+    value = _text(values, column)
+    if value is None:
+        return None
+    try:
+        if value.isdigit():
+            moment = datetime.fromtimestamp(int(value) / (1000 if len(value) > 11 else 1), UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace(" UTC", "Z"))
+    except (ValueError, OverflowError, OSError):
+        raise RowError(f"{column} must be an ISO-8601 time, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_account(values: Mapping[str, str]) -> dict[str, Any]:
+    """One accounts.csv row as a typed record."""
+    handle = _text(values, "handle")
+    if handle is not None:
+        try:
+            handle = normalise_handle(handle)
+        except ValueError as err:
+            raise RowError(str(err)) from None
+    return {
+        "platform": _platform(values),
+        "account_id": _required_id(values, "account_id"),
+        "handle": handle,
+        "display_name": _text(values, "display_name"),
+        "bio": _text(values, "bio"),
+        "followers": _count(values, "followers"),
+        "following": _count(values, "following"),
+        "location": _text(values, "location"),
+        "lang": _text(values, "lang"),
+        "url": _text(values, "url"),
+        "verified": _bool(values, "verified"),
+    }
+
+
+def parse_follow(values: Mapping[str, str]) -> dict[str, Any]:
+    """One follows.csv row: ``follower_id`` follows ``followed_id``."""
+    record = {
+        "platform": _platform(values),
+        "follower_id": _required_id(values, "follower_id"),
+        "followed_id": _required_id(values, "followed_id"),
+    }
+    if record["follower_id"] == record["followed_id"]:
+        raise RowError("an account cannot follow itself")
+    return record
+
+
+def parse_post(values: Mapping[str, str]) -> dict[str, Any]:
+    """One posts.csv row as a typed record (mentions and hashtags are parsed later)."""
+    record = {
+        "platform": _platform(values),
+        "post_id": _required_id(values, "post_id"),
+        "author_id": _required_id(values, "author_id"),
+        "created_at": _time(values, "created_at"),
+        "text": _text(values, "text"),
+        "reply_to_post_id": _optional_id(values, "reply_to_post_id"),
+        "repost_of_post_id": _optional_id(values, "repost_of_post_id"),
+        "quote_of_post_id": _optional_id(values, "quote_of_post_id"),
+        "likes": _count(values, "likes"),
+        "reposts": _count(values, "reposts"),
+        "replies": _count(values, "replies"),
+        "lang": _text(values, "lang"),
+    }
+    own_id = record["post_id"]
+    for ref in ("reply_to_post_id", "repost_of_post_id", "quote_of_post_id"):
+        if record[ref] == own_id:
+            raise RowError(f"{ref} points to the post itself")
+    return record
+
+
+def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
+    """One labels.csv row: a user-verified role, specialty and/or person id."""
+    role_text = _text(values, "role")
+    role = None
+    if role_text is not None:
+        try:
+            role = Role.parse(role_text).value
+        except ValueError as err:
+            raise RowError(str(err)) from None
+    record = {
+        "platform": _platform(values),
+        "account_id": _required_id(values, "account_id"),
+        "role": role,
+        "specialty": _text(values, "specialty"),
+        "person_id": _text(values, "person_id"),
+    }
+    if record["role"] is None and record["specialty"] is None and record["person_id"] is None:
+        raise RowError("label row has no role, specialty or person_id")
+    return record

@@ -1,0 +1,228 @@
+"""Infer an account's role (HCP, patient, organisation, brand, media, public) from its profile.
+
+A transparent rule scorer over FR and EN cues: each role has weighted phrases matched on the
+folded bio and display name; the highest total wins, ties go to the more specific role. The
+result carries the matched phrases as evidence so that every label can be checked, and a
+user-verified label (``labels.csv``) always wins over the inference.
+
+Signals used: words in the bio (self-description: "Oncologue médical", "Breast cancer survivor",
+"Compte officiel"), the display name ("Dr", "Hôpital", "Pharma"), and follow behaviour for
+accounts with no words to go on (an account followed by very many and following almost none
+is an institution or a public figure, not a private individual).
+
+>>> classify("Oncologue médical au CHU de Lyon. MD PhD", "Dr Camille Roux").role
+<Role.HCP: 'hcp'>
+>>> classify("Breast cancer survivor & patient advocate", "Anna").role
+<Role.PATIENT: 'patient'>
+>>> classify("Compte officiel du laboratoire pharmaceutique Exemplar", "Exemplar France").role
+<Role.BRAND: 'brand'>
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kolmap.ingest.areas import Taxonomy
+from kolmap.ingest.text import fold
+from kolmap.model import Role
+
+__all__ = ["Classification", "classify"]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """An inferred role with the phrases that led to it."""
+
+    role: Role
+    evidence: str
+    confidence: str
+    specialty: str | None = None
+    specialty_area: str | None = None
+
+
+# (role, weight, phrases): phrases are folded (lower case, no accents); '\b' word edges apply.
+_BIO_RULES: list[tuple[Role, int, list[str]]] = [
+    (
+        Role.HCP,
+        4,
+        [
+            "md", "m.d", "mbbs", "frcp", "facp", "physician", "doctor of medicine", "medecin",
+            "docteur en medecine", "oncologist", "oncologue", "hematologist", "hematologue",
+            "cardiologist", "cardiologue", "diabetologist", "diabetologue", "endocrinologist",
+            "endocrinologue", "neurologist", "neurologue", "pulmonologist", "pneumologue",
+            "dermatologist", "dermatologue", "gastroenterologist", "gastro-enterologue",
+            "gastroenterologue", "psychiatrist", "psychiatre", "infectiologue", "rheumatologist",
+            "rhumatologue", "surgeon", "chirurgien", "chirurgienne", "nurse", "infirmier",
+            "infirmiere", "ipa", "pharmacist", "pharmacien", "pharmacienne", "radiologist",
+            "radiologue", "pediatrician", "pediatre", "general practitioner",
+            "medecin generaliste", "gp", "internist", "interniste", "chef de clinique",
+            "praticien hospitalier", "pu-ph", "mcu-ph", "interne en medecine", "midwife",
+            "sage-femme", "geneticist", "geneticien", "neurosurgeon", "neurochirurgien",
+            "epidemiologist", "virologist", "hepatologist", "hepatologue", "allergist",
+            "radiotherapeute", "cancerologue", "medical oncologist", "resident physician",
+            "md phd", "md, phd", "nurse practitioner", "registered nurse", "rn",
+        ],
+    ),
+    (
+        Role.PATIENT,
+        4,
+        [
+            "survivor", "survivante", "survivant", "patient advocate", "patiente",
+            "patiente experte", "patient expert", "patient partenaire", "living with",
+            "vis avec", "vivre avec", "je vis avec", "atteinte de", "atteint de",
+            "diagnosed with", "diagnostiquee", "diagnostique en", "caregiver", "aidante",
+            "aidant", "spoonie", "warrior", "my journey with", "mon combat", "t1d since",
+            "type 1 since", "mum of a", "mom of a", "maman d'un", "maman d'une",
+            "parent of a child with", "patient advocacy", "e-patient", "epatient",
+            "thriver", "previvor", "en remission", "in remission", "cancer fighter",
+        ],
+    ),
+    (
+        Role.ORGANISATION,
+        4,
+        [
+            "society of", "societe francaise", "societe de", "association of",
+            "association francaise", "federation of", "foundation for", "official account",
+            "compte officiel", "institute of", "college of", "academy of", "alliance for",
+            "we are a", "nous sommes une", "nous sommes un",
+        ],
+    ),
+    (
+        Role.ORGANISATION,
+        2,
+        [
+            "hospital", "hopital", "chu", "centre hospitalier", "clinic", "clinique",
+            "university", "universite", "institut", "institute", "society", "societe",
+            "association", "foundation", "fondation", "federation", "network", "reseau",
+            "college", "academy", "academie", "ministry", "ministere", "agency", "agence",
+            "research center", "research centre", "centre de recherche", "charity",
+            "nonprofit", "non-profit", "ngo", "ong", "we are", "nous sommes", "our mission", "notre mission", "department of",
+            "service de", "unit", "unite", "ligue", "alliance", "coalition", "registry",
+        ],
+    ),
+    (
+        Role.BRAND,
+        4,
+        [
+            "laboratoire pharmaceutique", "pharmaceutical company", "biopharmaceutical",
+            "biopharma", "biotech company", "medtech", "medical device", "dispositifs medicaux",
+            "healthcare company", "our medicines", "nos medicaments", "prescribing information",
+            "for us healthcare professionals", "intended for", "mentions legales",
+            "terms of use", "community guidelines", "pharma company", "entreprise de sante",
+            "groupe pharmaceutique", "pharmaceutical group",
+        ],
+    ),
+    (Role.BRAND, 2, ["pharma", "laboratoires", "laboratories", "inc", "ltd", "gmbh", "plc"]),
+    (
+        Role.MEDIA,
+        3,
+        [
+            "journal", "news", "magazine", "medias", "media", "actualite", "actualites",
+            "redaction", "newsletter", "podcast", "journalist", "journaliste", "reporter",
+            "editor", "editeur", "redacteur", "redactrice", "presse", "press", "tv", "radio",
+            "broadcast", "publication", "revue", "le quotidien",
+        ],
+    ),
+]
+# Family words say "patient or caregiver" only next to a disease word (checked in classify).
+_FAMILY_RULE: list[tuple[Role, int, list[str]]] = [
+    (Role.PATIENT, 2, ["patient", "maman", "mom", "mum", "dad", "papa", "mother", "father",
+                       "mere", "pere", "wife", "husband", "epouse", "mari", "fille", "fils"]),
+]
+_NAME_RULES: list[tuple[Role, int, list[str]]] = [
+    (Role.HCP, 2, ["dr", "dr.", "pr", "pr.", "prof", "prof.", "docteur", "professeur"]),
+    (
+        Role.ORGANISATION,
+        4,
+        [
+            "hospital", "hopital", "chu", "clinic", "clinique", "university", "universite",
+            "institut", "institute", "society", "societe", "association", "foundation",
+            "fondation", "federation", "network", "reseau", "college", "academy", "ligue",
+            "alliance", "agency", "agence", "ministry", "ministere", "centre", "center",
+        ],
+    ),
+    (Role.BRAND, 4, ["pharma", "laboratoires", "laboratories", "therapeutics", "biotech",
+                     "inc", "ltd", "gmbh", "plc", "medtech"]),
+    (Role.MEDIA, 4, ["news", "journal", "magazine", "tv", "radio", "press", "presse", "media",
+                     "medias", "times", "post", "tribune", "quotidien", "mag"]),
+]
+# When totals tie, the more specific role wins.
+_PRIORITY = [Role.BRAND, Role.MEDIA, Role.ORGANISATION, Role.HCP, Role.PATIENT, Role.PUBLIC]
+
+
+def _compile(rules: list[tuple[Role, int, list[str]]]) -> list[tuple[Role, int, re.Pattern[str]]]:
+    compiled = []
+    for role, weight, phrases in rules:
+        body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        compiled.append((role, weight, re.compile(r"(?<![\w])(" + body + r")(?:s|x|es)?(?![\w])")))
+    return compiled
+
+
+_BIO = _compile(_BIO_RULES)
+_FAMILY = _compile(_FAMILY_RULE)
+_NAME = _compile(_NAME_RULES)
+
+
+def classify(
+    bio: str | None,
+    display_name: str | None,
+    *,
+    handle: str | None = None,
+    followers: int | None = None,
+    following: int | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> Classification:
+    """Infer the role of one account; see the module docstring for the signals used."""
+    scores: dict[Role, int] = {}
+    evidence: dict[Role, list[str]] = {}
+    bio_f = fold(bio or "")
+    name_f = fold(" ".join(filter(None, [display_name, (handle or "").replace("_", " ")])))
+    _score(bio_f, _BIO, "bio", scores, evidence)
+    _score(name_f, _NAME, "name", scores, evidence)
+
+    if taxonomy is not None and bio_f and not scores and taxonomy.tag_text(bio_f):
+        _score(bio_f, _FAMILY, "bio", scores, evidence)
+
+    specialty = taxonomy.specialty_of(bio or "") if taxonomy is not None else None
+    if specialty is not None and Role.HCP not in scores:
+        scores[Role.HCP] = 4
+        evidence[Role.HCP] = [f"bio:{specialty[1]}"]
+
+    if not scores:
+        if _looks_institutional(followers, following):
+            return Classification(Role.ORGANISATION, "behaviour:followed by many, follows few", "low")
+        if bio_f.strip():
+            return Classification(Role.PUBLIC, "bio:no professional or patient cue", "low")
+        return Classification(Role.UNKNOWN, "", "low")
+
+    best = max(scores.values())
+    role = next(r for r in _PRIORITY if scores.get(r) == best)
+    confidence = "high" if best >= 4 else "medium" if best >= 2 else "low"
+    spec_name = spec_area = None
+    if role is Role.HCP and specialty is not None:
+        spec_area, spec_name = specialty
+    return Classification(role, "; ".join(evidence[role]), confidence, spec_name, spec_area)
+
+
+def _score(
+    text: str,
+    rules: list[tuple[Role, int, re.Pattern[str]]],
+    where: str,
+    scores: dict[Role, int],
+    evidence: dict[Role, list[str]],
+) -> None:
+    """Add each rule's weight once per distinct phrase found (at most twice per rule)."""
+    if not text:
+        return
+    for role, weight, pattern in rules:
+        hits = sorted({m.group(1) for m in pattern.finditer(text)})
+        if hits:
+            scores[role] = scores.get(role, 0) + weight * min(len(hits), 2)
+            evidence.setdefault(role, []).extend(f"{where}:{h}" for h in hits)
+
+
+def _looks_institutional(followers: int | None, following: int | None) -> bool:
+    if followers is None or following is None:
+        return False
+    return followers >= 50_000 and following * 200 < followers

@@ -1,0 +1,52 @@
+"""Pull mentions and hashtags out of post text, and fold text for matching.
+
+Pure functions over strings; no I/O.
+
+>>> extract_mentions("Great talk by @DrMartin and @alice.bsky.social! cc me@mail.org")
+['DrMartin', 'alice.bsky.social']
+>>> extract_hashtags("Back from #ASCO26 #BCSM #1 #ASCO26")
+['ASCO26', 'BCSM']
+>>> fold("Diabétologue CŒUR")
+'diabetologue coeur'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["extract_hashtags", "extract_mentions", "fold"]
+
+# A mention starts after a non-word, non-@ character; handles may hold dots and hyphens
+# (Bluesky) but never end with one (so a sentence's full stop is not part of the handle).
+_MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)")
+_HASHTAG_RE = re.compile(r"(?<![\w#&/])#(\w{1,139})")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
+
+
+def extract_mentions(text: str) -> list[str]:
+    """Handles mentioned in ``text``, in order, each once (case of first use kept)."""
+    seen: dict[str, str] = {}
+    for match in _MENTION_RE.finditer(text):
+        handle = match.group(1)
+        seen.setdefault(handle.lower(), handle)
+    return list(seen.values())
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """Hashtags in ``text`` without '#', in order, each once; all-digit tags are skipped."""
+    seen: dict[str, str] = {}
+    for match in _HASHTAG_RE.finditer(text):
+        tag = match.group(1)
+        if tag.isdigit():
+            continue
+        seen.setdefault(fold(tag), tag)
+    return list(seen.values())
+
+
+def fold(text: str) -> str:
+    """Lower-case, expand ligatures and strip accents, so that FR and EN spellings compare."""
+    text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower()

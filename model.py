@@ -1,0 +1,199 @@
+"""The core data model: node kinds, relation kinds, roles and the columns of each record.
+
+kolmap's property graph has these nodes and relations (see docs/data-model.md):
+
+- ``Person`` -[HAS_ACCOUNT]-> ``Account`` (one person may hold accounts on several platforms)
+- ``Account`` -[FOLLOWS]-> ``Account``
+- ``Account`` -[MENTIONS | REPOSTS | REPLIES_TO | QUOTES]-> ``Account`` (interactions, derived
+  from posts; each carries a count, first/last time and the posts behind it)
+- ``Account`` -[POSTED]-> ``Post`` -[TAGGED]-> ``Hashtag``
+- ``Post`` / ``Account`` -[IN_AREA]-> ``TherapeuticArea``
+
+Records travel between ``ingest`` and the stores as columnar batches whose columns are
+declared here, so that every store reads and writes the same shape.
+
+>>> Role.parse("HCP")
+<Role.HCP: 'hcp'>
+>>> AccountKey("x", "42").label
+'x:42'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "FOLLOW_COLUMNS",
+    "LABEL_COLUMNS",
+    "PLATFORM_ALIASES",
+    "POST_COLUMNS",
+    "AccountKey",
+    "Interaction",
+    "Role",
+    "normalise_handle",
+    "normalise_platform",
+    "stub_id_for_handle",
+]
+
+
+class Role(StrEnum):
+    """What kind of actor an account is. Patients include caregivers and patient advocates."""
+
+    HCP = "hcp"
+    PATIENT = "patient"
+    ORGANISATION = "organisation"
+    BRAND = "brand"
+    MEDIA = "media"
+    PUBLIC = "public"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: str) -> Role:
+        """Read a role name case-insensitively; accepts a few common synonyms."""
+        text = value.strip().lower()
+        text = _ROLE_SYNONYMS.get(text, text)
+        try:
+            return cls(text)
+        except ValueError:
+            allowed = ", ".join(r.value for r in cls)
+            raise ValueError(f"unknown role {value!r}; expected one of {allowed}") from None
+
+    @property
+    def is_individual(self) -> bool:
+        """True for people (HCPs, patients, the public), False for institutions and brands."""
+        return self in (Role.HCP, Role.PATIENT, Role.PUBLIC)
+
+
+_ROLE_SYNONYMS = {
+    "doctor": "hcp",
+    "physician": "hcp",
+    "nurse": "hcp",
+    "caregiver": "patient",
+    "advocate": "patient",
+    "patient advocate": "patient",
+    "organization": "organisation",
+    "institution": "organisation",
+    "society": "organisation",
+    "company": "brand",
+    "pharma": "brand",
+}
+
+
+class Interaction(StrEnum):
+    """Relations between accounts. All but FOLLOWS are derived from posts."""
+
+    FOLLOWS = "FOLLOWS"
+    MENTIONS = "MENTIONS"
+    REPOSTS = "REPOSTS"
+    REPLIES_TO = "REPLIES_TO"
+    QUOTES = "QUOTES"
+
+
+@dataclass(frozen=True, order=True)
+class AccountKey:
+    """Accounts are unique per (platform, platform id)."""
+
+    platform: str
+    account_id: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.platform}:{self.account_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> AccountKey:
+        """Read ``platform:account_id`` (the form the CLI and exports use)."""
+        platform, sep, account_id = text.partition(":")
+        if not sep or not platform or not account_id:
+            raise ValueError(f"expected platform:account_id, got {text!r}")
+        return cls(normalise_platform(platform), account_id)
+
+
+PLATFORM_ALIASES = {
+    "twitter": "x",
+    "x.com": "x",
+    "bsky": "bluesky",
+    "ig": "instagram",
+    "fb": "facebook",
+    "li": "linkedin",
+}
+_PLATFORM_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+
+
+def normalise_platform(value: str) -> str:
+    """Lower-case a platform name and map aliases (``Twitter`` -> ``x``).
+
+    >>> normalise_platform(" Twitter ")
+    'x'
+    """
+    text = value.strip().lower()
+    text = PLATFORM_ALIASES.get(text, text)
+    if not _PLATFORM_RE.match(text):
+        raise ValueError(f"invalid platform name {value!r}")
+    return text
+
+
+_HANDLE_RE = re.compile(r"^[^\s@]{1,100}$")
+
+
+def normalise_handle(value: str) -> str:
+    """Strip a leading ``@`` and whitespace; handles keep their case for display.
+
+    Comparisons use ``handle.lower()``: handles are case-insensitive per platform.
+
+    >>> normalise_handle(" @DrMartin ")
+    'DrMartin'
+    """
+    text = value.strip()
+    if text.startswith("@"):
+        text = text[1:]
+    if not _HANDLE_RE.match(text):
+        raise ValueError(f"invalid handle {value!r}")
+    return text
+
+
+def stub_id_for_handle(handle: str) -> str:
+    """The synthetic id of a stub account known only by a mentioned handle.
+
+    Real ids never start with ``@``, so stubs cannot collide with them; when the real
+    account arrives, the stub is merged into it.
+
+    >>> stub_id_for_handle("DrMartin")
+    '@drmartin'
+    """
+    return "@" + handle.lower()
+
+
+# Columns of each canonical record, in file order. Only the first ids are required.
+ACCOUNT_COLUMNS = (
+    "platform",
+    "account_id",
+    "handle",
+    "display_name",
+    "bio",
+    "followers",
+    "following",
+    "location",
+    "lang",
+    "url",
+    "verified",
+)
+FOLLOW_COLUMNS = ("platform", "follower_id", "followed_id")
+POST_COLUMNS = (
+    "platform",
+    "post_id",
+    "author_id",
+    "created_at",
+    "text",
+    "reply_to_post_id",
+    "repost_of_post_id",
+    "quote_of_post_id",
+    "likes",
+    "reposts",
+    "replies",
+    "lang",
+)
+LABEL_COLUMNS = ("platform", "account_id", "role", "specialty", "person_id")

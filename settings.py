@@ -1,0 +1,226 @@
+"""Every tunable of kolmap, declared once with its default and help text.
+
+Settings come from, in increasing priority: the defaults below, a TOML file
+(``kolmap.toml`` in the working folder, or the file named by ``--config`` / ``KOLMAP_CONFIG``),
+and ``KOLMAP_<SECTION>_<NAME>`` environment variables for scalar settings. docs/settings.md lists
+them all (a test keeps it complete).
+
+>>> s = Settings()
+>>> s.scoring.damping
+0.85
+>>> Settings.from_mapping({"scoring": {"damping": 0.9}}).scoring.damping
+0.9
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kolmap.errors import ConfigError
+
+__all__ = ["IngestSettings", "ScoringSettings", "Settings", "iter_settings", "load_settings"]
+
+
+def _setting(default: Any, help: str) -> Any:
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How input files are read and validated."""
+
+    batch_size: int = _setting(50_000, "Rows per batch written to the store; bounds memory.")
+    max_field_chars: int = _setting(
+        1_000_000, "Longest accepted cell, in characters; a longer one sends its row to quarantine."
+    )
+    tolerance: str = _setting(
+        "5%",
+        "Rejected rows allowed before a run fails with nothing committed: a count (`0`, `100`) "
+        "or a share of rows read (`5%`).",
+    )
+    encoding: str = _setting(
+        "auto",
+        "Text encoding of input files: `auto` accepts UTF-8 with or without BOM and refuses "
+        "anything else with a hint; or name one (`cp1252`, `latin-1`).",
+    )
+    taxonomy: str = _setting(
+        "",
+        "Path of an extra taxonomy TOML merged into the built-in one (new areas, keywords, "
+        "hashtags).",
+    )
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """Weights and parameters of the ranking (docs/scoring.md explains each)."""
+
+    damping: float = _setting(0.85, "PageRank damping factor.")
+    seed: int = _setting(42, "Seed for community detection (Leiden); same seed, same result.")
+    resolution: float = _setting(1.0, "Leiden modularity resolution; above 1 gives smaller groups.")
+    relevance_exponent: float = _setting(
+        0.5, "Topic relevance is raised to this power before it multiplies the score."
+    )
+    relevance_prior_posts: float = _setting(
+        3.0, "Pseudo-posts added to an account's post count when computing topic share."
+    )
+    bio_area_posts: float = _setting(
+        2.0, "Pseudo on-topic posts credited to an account whose bio or specialty is in the area."
+    )
+    min_posts_for_engagement: int = _setting(
+        5, "Posts needed before an account's mean engagement counts at full weight."
+    )
+    role_weights: dict[str, float] = _setting(
+        {
+            "hcp": 1.0,
+            "organisation": 0.6,
+            "media": 0.5,
+            "patient": 0.5,
+            "public": 0.3,
+            "unknown": 0.25,
+            "brand": 0.2,
+        },
+        "Weight of an endorsement (mention, repost, follow...) by the source account's role.",
+    )
+    stub_weight: float = _setting(
+        0.1, "Multiplier on endorsements from stub accounts (known only by a mention or an id)."
+    )
+    no_bio_weight: float = _setting(
+        0.5, "Multiplier on endorsements from accounts with no bio (typical of throwaways)."
+    )
+    interaction_weights: dict[str, float] = _setting(
+        {"REPOSTS": 1.0, "QUOTES": 1.0, "MENTIONS": 0.8, "REPLIES_TO": 0.6, "FOLLOWS": 0.3},
+        "Weight of each relation type in the influence graph.",
+    )
+    kol_weights: dict[str, float] = _setting(
+        {"peer_pagerank": 0.5, "hcp_endorsers": 0.3, "pagerank": 0.1, "engagement": 0.1},
+        "Components of the KOL score (HCP peer standing).",
+    )
+    dol_weights: dict[str, float] = _setting(
+        {"pagerank": 0.4, "endorsers": 0.25, "engagement": 0.2, "reach": 0.15},
+        "Components of the DOL score (HCP digital influence across audiences).",
+    )
+    influencer_weights: dict[str, float] = _setting(
+        {"pagerank": 0.4, "endorsers": 0.25, "engagement": 0.2, "reach": 0.15},
+        "Components of the influencer score (patients and other non-HCP individuals).",
+    )
+    organisation_weights: dict[str, float] = _setting(
+        {"pagerank": 0.5, "endorsers": 0.3, "engagement": 0.2},
+        "Components of the organisation score (institutions, societies, brands, media).",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, grouped by section."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "settings") -> Settings:
+        """Build settings from a nested mapping (as read from TOML), rejecting unknown keys."""
+        sections = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for section_name, section_values in data.items():
+            if section_name not in sections:
+                raise ConfigError(_unknown(source, section_name, sections))
+            if not isinstance(section_values, Mapping):
+                raise ConfigError(f"{source}: [{section_name}] must be a table")
+            default_section = getattr(cls(), section_name)
+            values[section_name] = _section_from_mapping(
+                default_section, section_values, f"{source}: {section_name}"
+            )
+        return cls(**values)
+
+
+def _section_from_mapping(section: Any, data: Mapping[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(section)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(_unknown(where, key, known))
+        default = getattr(section, key)
+        changes[key] = _coerce(default, value, f"{where}.{key}")
+    return replace(section, **changes)
+
+
+def _coerce(default: Any, value: Any, where: str) -> Any:
+    if isinstance(default, dict):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: expected a table of numbers, got {value!r}")
+        merged = dict(default)
+        for k, v in value.items():
+            if k not in default:
+                raise ConfigError(_unknown(where, str(k), default))
+            merged[k] = _coerce(default[k], v, f"{where}.{k}")
+        return merged
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected a whole number, got {value!r}") from None
+    if isinstance(default, float):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected a number, got {value!r}") from None
+        if number < 0:
+            raise ConfigError(f"{where}: expected a number >= 0, got {value!r}")
+        return number
+    return str(value)
+
+
+def _unknown(where: str, key: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known))}"
+    return f"{where}: unknown setting {key!r}{hint}"
+
+
+def iter_settings() -> Iterator[tuple[str, Any, str]]:
+    """Yield ``(dotted name, default, help)`` for every setting (for docs and ``kolmap config``)."""
+    root = Settings()
+    for section_field in fields(root):
+        section = getattr(root, section_field.name)
+        for f in fields(section):
+            yield f"{section_field.name}.{f.name}", getattr(section, f.name), f.metadata["help"]
+
+
+def load_settings(config_path: str | Path | None = None) -> Settings:
+    """Read defaults, then the TOML file, then ``KOLMAP_SECTION_NAME`` environment variables.
+
+    Without ``config_path``, ``KOLMAP_CONFIG`` or ``./kolmap.toml`` is used when present.
+    """
+    path = config_path or os.environ.get("KOLMAP_CONFIG") or None
+    data: dict[str, Any] = {}
+    source = "settings"
+    if path is None and Path("kolmap.toml").is_file():
+        path = "kolmap.toml"
+    if path is not None:
+        source = str(path)
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    for name, default, _help in iter_settings():
+        if isinstance(default, dict):
+            continue
+        env_name = "KOLMAP_" + name.replace(".", "_").upper()
+        if env_name in os.environ:
+            section, key = name.split(".")
+            data.setdefault(section, {})[key] = os.environ[env_name]
+    return Settings.from_mapping(data, source=source)

@@ -95,6 +95,11 @@ class ScoringSettings:
     no_bio_weight: float = _setting(
         0.5, "Multiplier on endorsements from accounts with no bio (typical of throwaways)."
     )
+    followers_for_full_weight: int = _setting(
+        50,
+        "Followers an account needs for its endorsements to count fully; below, they count "
+        "ln(1+followers)/ln(1+this) (at least 5%). Accounts with unknown followers count fully.",
+    )
     interaction_weights: dict[str, float] = _setting(
         {"REPOSTS": 1.0, "QUOTES": 1.0, "MENTIONS": 0.8, "REPLIES_TO": 0.6, "FOLLOWS": 0.3},
         "Weight of each relation type in the influence graph.",
@@ -104,11 +109,11 @@ class ScoringSettings:
         "Components of the KOL score (HCP peer standing).",
     )
     dol_weights: dict[str, float] = _setting(
-        {"pagerank": 0.4, "endorsers": 0.25, "engagement": 0.2, "reach": 0.15},
+        {"audience_pagerank": 0.35, "audience": 0.3, "engagement": 0.2, "reach": 0.15},
         "Components of the DOL score (HCP digital influence across audiences).",
     )
     influencer_weights: dict[str, float] = _setting(
-        {"pagerank": 0.4, "endorsers": 0.25, "engagement": 0.2, "reach": 0.15},
+        {"audience_pagerank": 0.4, "audience": 0.25, "engagement": 0.2, "reach": 0.15},
         "Components of the influencer score (patients and other non-HCP individuals).",
     )
     organisation_weights: dict[str, float] = _setting(

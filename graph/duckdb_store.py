@@ -37,12 +37,26 @@ _INT = pa.int64()
 _TIME = pa.timestamp("us", tz="UTC")
 _LIST = pa.list_(pa.string())
 _TYPES: dict[str, pa.DataType] = {
-    "followers": _INT, "following": _INT, "likes": _INT, "reposts": _INT, "replies": _INT,
-    "source_line": _INT, "verified": pa.bool_(), "created_at": _TIME, "bio_areas": _LIST,
-    "mentions": _LIST, "hashtags": _LIST, "areas": _LIST,
+    "followers": _INT,
+    "following": _INT,
+    "likes": _INT,
+    "reposts": _INT,
+    "replies": _INT,
+    "source_line": _INT,
+    "verified": pa.bool_(),
+    "created_at": _TIME,
+    "bio_areas": _LIST,
+    "mentions": _LIST,
+    "hashtags": _LIST,
+    "areas": _LIST,
 }
-_SQL_TYPES = {_STR: "VARCHAR", _INT: "BIGINT", _TIME: "TIMESTAMPTZ", _LIST: "VARCHAR[]",
-              pa.bool_(): "BOOLEAN"}
+_SQL_TYPES = {
+    _STR: "VARCHAR",
+    _INT: "BIGINT",
+    _TIME: "TIMESTAMPTZ",
+    _LIST: "VARCHAR[]",
+    pa.bool_(): "BOOLEAN",
+}
 STAGE_SCHEMAS = {
     kind: pa.schema([(name, _TYPES.get(name, _STR)) for name in names])
     for kind, names in RECORD_FIELDS.items()
@@ -104,8 +118,16 @@ CREATE OR REPLACE VIEW interactions AS
     FROM links WHERE src <> dst GROUP BY platform, src, dst, kind;
 """
 
-_GRAPH_TABLES = ("accounts", "labels", "follows", "posts", "post_mentions", "post_hashtags",
-                 "post_areas", "areas")
+_GRAPH_TABLES = (
+    "accounts",
+    "labels",
+    "follows",
+    "posts",
+    "post_mentions",
+    "post_hashtags",
+    "post_areas",
+    "areas",
+)
 
 
 class DuckDBStore:
@@ -120,7 +142,9 @@ class DuckDBStore:
         except duckdb.IOException as err:
             raise StoreError(f"{self.location}: cannot open the store: {_first_line(err)}") from err
         except duckdb.Error as err:
-            raise StoreError(f"{self.location}: not a usable DuckDB store: {_first_line(err)}") from err
+            raise StoreError(
+                f"{self.location}: not a usable DuckDB store: {_first_line(err)}"
+            ) from err
         if not read_only:
             self._ensure_schema()
         else:
@@ -145,9 +169,7 @@ class DuckDBStore:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
             raise StoreError(f"{self.location}: not a kolmap store (no meta table)") from None
         if row is None or row[0] != SCHEMA_VERSION:
@@ -186,8 +208,9 @@ class DuckDBStore:
 
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
         """Delete accounts and everything that hangs from them, in one transaction."""
-        table = pa.table({"platform": [k.platform for k in keys],
-                          "account_id": [k.account_id for k in keys]})
+        table = pa.table(
+            {"platform": [k.platform for k in keys], "account_id": [k.account_id for k in keys]}
+        )
         con = self.con
         counts: dict[str, int] = {}
         con.execute("BEGIN TRANSACTION")
@@ -199,19 +222,37 @@ class DuckDBStore:
                            SEMI JOIN e_keys k ON k.platform = p.platform
                                             AND k.account_id = p.author_id""")
             for sub in ("post_mentions", "post_hashtags", "post_areas"):
-                counts[sub] = _count_deleted(con, f"""DELETE FROM {sub} t USING e_posts e
-                    WHERE t.platform = e.platform AND t.post_id = e.post_id""")
-            counts["post_mentions"] += _count_deleted(con, """DELETE FROM post_mentions t
-                USING e_keys k WHERE t.platform = k.platform AND t.account_id = k.account_id""")
-            counts["posts"] = _count_deleted(con, """DELETE FROM posts t USING e_posts e
-                WHERE t.platform = e.platform AND t.post_id = e.post_id""")
-            counts["follows"] = _count_deleted(con, """DELETE FROM follows t USING e_keys k
+                counts[sub] = _count_deleted(
+                    con,
+                    f"""DELETE FROM {sub} t USING e_posts e
+                    WHERE t.platform = e.platform AND t.post_id = e.post_id""",
+                )
+            counts["post_mentions"] += _count_deleted(
+                con,
+                """DELETE FROM post_mentions t
+                USING e_keys k WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+            )
+            counts["posts"] = _count_deleted(
+                con,
+                """DELETE FROM posts t USING e_posts e
+                WHERE t.platform = e.platform AND t.post_id = e.post_id""",
+            )
+            counts["follows"] = _count_deleted(
+                con,
+                """DELETE FROM follows t USING e_keys k
                 WHERE t.platform = k.platform
-                  AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""")
-            counts["labels"] = _count_deleted(con, """DELETE FROM labels t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id""")
-            counts["accounts"] = _count_deleted(con, """DELETE FROM accounts t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id""")
+                  AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""",
+            )
+            counts["labels"] = _count_deleted(
+                con,
+                """DELETE FROM labels t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+            )
+            counts["accounts"] = _count_deleted(
+                con,
+                """DELETE FROM accounts t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+            )
             con.execute("DROP TABLE e_keys")
             con.execute("DROP TABLE e_posts")
             con.execute("COMMIT")
@@ -237,9 +278,15 @@ class DuckDBStore:
         params: list[Any] = []
         where = []
         if keys is not None:
-            self.con.register("_keys", pa.table({
-                "platform": [k.platform for k in keys],
-                "account_id": [k.account_id for k in keys]}))
+            self.con.register(
+                "_keys",
+                pa.table(
+                    {
+                        "platform": [k.platform for k in keys],
+                        "account_id": [k.account_id for k in keys],
+                    }
+                ),
+            )
             sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
         if search:
             where.append("(a.handle ILIKE ? OR a.display_name ILIKE ?)")
@@ -277,18 +324,28 @@ class DuckDBStore:
                                  platform || ':' || account_id)) FROM account_view
                                  WHERE NOT is_stub AND role IN ('hcp', 'patient', 'public')"""),
         }
-        out["interactions"] = dict(con.execute(
-            "SELECT kind, sum(count)::BIGINT FROM interactions GROUP BY kind ORDER BY kind"
-        ).fetchall())
-        out["by_platform"] = dict(con.execute(
-            "SELECT platform, count(*) FROM accounts WHERE NOT is_stub GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall())
-        out["by_role"] = dict(con.execute(
-            "SELECT role, count(*) FROM account_view WHERE NOT is_stub GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall())
-        out["posts_by_area"] = dict(con.execute(
-            "SELECT area, count(*) FROM post_areas GROUP BY 1 ORDER BY 2 DESC, 1"
-        ).fetchall())
+        out["interactions"] = dict(
+            con.execute(
+                "SELECT kind, sum(count)::BIGINT FROM interactions GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        )
+        out["by_platform"] = dict(
+            con.execute(
+                "SELECT platform, count(*) FROM accounts WHERE NOT is_stub "
+                "GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+        )
+        out["by_role"] = dict(
+            con.execute(
+                "SELECT role, count(*) FROM account_view WHERE NOT is_stub "
+                "GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+        )
+        out["posts_by_area"] = dict(
+            con.execute(
+                "SELECT area, count(*) FROM post_areas GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        )
         span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
         out["first_post"], out["last_post"] = span if span else (None, None)
         last = con.execute(
@@ -296,7 +353,8 @@ class DuckDBStore:
         ).fetchone()
         out["last_run"] = (
             {"run_id": last[0], "finished_at": last[1], "summary": json.loads(last[2])}
-            if last else None
+            if last
+            else None
         )
         return out
 
@@ -379,7 +437,8 @@ class _Writer:
         self.stats["accounts"] = self._merge_accounts(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["labels"] = self._upsert(
-            "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id)
+            "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id
+        )
         self.stats["posts"] = self._merge_posts(run_id)
         self.stats["follows"] = self._merge_follows(run_id)
         stubs = self.stats.pop("_stubs", {})
@@ -389,8 +448,14 @@ class _Writer:
         summary = {**self.notes, "merge": self.stats}
         con.execute(
             "INSERT INTO ingest_runs VALUES (?, ?, ?, 'completed', ?, ?, ?)",
-            [run_id, self.run.started_at, datetime.now(UTC), self.run.kolmap_version,
-             json.dumps(list(self.run.inputs)), json.dumps(summary, default=str)],
+            [
+                run_id,
+                self.run.started_at,
+                datetime.now(UTC),
+                self.run.kolmap_version,
+                json.dumps(list(self.run.inputs)),
+                json.dumps(summary, default=str),
+            ],
         )
 
     def _dedupe(self, kind: str, keys: Sequence[str]) -> int:
@@ -423,9 +488,7 @@ class _Writer:
         duplicates = 0 if deduped else self._dedupe(kind, keys)
         exprs = dict(exprs or {})
         on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
-        merged = ", ".join(
-            f"{exprs.get(a, f'COALESCE(n.{a}, o.{a})')} AS {a}" for a in attrs
-        )
+        merged = ", ".join(f"{exprs.get(a, f'COALESCE(n.{a}, o.{a})')} AS {a}" for a in attrs)
         con.execute(f"""CREATE TEMP TABLE m_{kind} AS
             SELECT {", ".join(f"n.{k}" for k in keys)}, {merged},
                    n.source_file AS n_source_file, n.source_line AS n_source_line,
@@ -437,47 +500,80 @@ class _Writer:
             JOIN {kind} o ON {m_on} WHERE {differs}""")
         sets = ", ".join(f"{a} = u.{a}" for a in attrs)
         u_on = " AND ".join(f"o.{k} = u.{k}" for k in keys)
-        con.execute(f"UPDATE {kind} AS o SET {sets}, updated_run_id = ? FROM u_{kind} u "
-                    f"WHERE {u_on}", [run_id])
+        con.execute(
+            f"UPDATE {kind} AS o SET {sets}, updated_run_id = ? FROM u_{kind} u WHERE {u_on}",
+            [run_id],
+        )
         extra = dict(extra_insert or {})
         columns = [*keys, *attrs, "source_file", "source_line", "run_id", *extra]
         values = [*keys, *attrs, "n_source_file", "n_source_line", "?", *extra.values()]
-        con.execute(f"""INSERT INTO {kind} ({", ".join(columns)})
-            SELECT {", ".join(values)} FROM m_{kind} WHERE NOT existed""", [run_id])
+        con.execute(
+            f"""INSERT INTO {kind} ({", ".join(columns)})
+            SELECT {", ".join(values)} FROM m_{kind} WHERE NOT existed""",
+            [run_id],
+        )
         total = _scalar(con, f"SELECT count(*) FROM m_{kind}")
         added = _scalar(con, f"SELECT count(*) FROM m_{kind} WHERE NOT existed")
         updated = _scalar(con, f"SELECT count(*) FROM u_{kind}")
         for prefix in ("d", "m", "u"):
             con.execute(f"DROP TABLE {prefix}_{kind}")
-        return {"added": added, "updated": updated, "unchanged": total - added - updated,
-                "duplicates": duplicates}
+        return {
+            "added": added,
+            "updated": updated,
+            "unchanged": total - added - updated,
+            "duplicates": duplicates,
+        }
 
     def _merge_accounts(self, run_id: str) -> dict[str, int]:
         con = self.con
         duplicates = self._dedupe("accounts", ("platform", "account_id"))
         # A stub that turns real takes the real row's provenance.
-        con.execute("""UPDATE accounts AS o SET source_file = n.source_file,
+        con.execute(
+            """UPDATE accounts AS o SET source_file = n.source_file,
                            source_line = n.source_line, updated_run_id = ?
                        FROM d_accounts n WHERE o.platform = n.platform
-                        AND o.account_id = n.account_id AND o.is_stub""", [run_id])
-        became_real = _scalar(con, """SELECT count(*) FROM accounts o SEMI JOIN d_accounts n
-            ON o.platform = n.platform AND o.account_id = n.account_id WHERE o.is_stub""")
+                        AND o.account_id = n.account_id AND o.is_stub""",
+            [run_id],
+        )
+        became_real = _scalar(
+            con,
+            """SELECT count(*) FROM accounts o SEMI JOIN d_accounts n
+            ON o.platform = n.platform AND o.account_id = n.account_id WHERE o.is_stub""",
+        )
         # Classification follows the bio: a row without a bio keeps the stored inference.
         keep_old = "(o.bio IS NOT NULL AND n.bio IS NULL AND NOT o.is_stub)"
         classified = {
             col: f"CASE WHEN {keep_old} THEN o.{col} ELSE COALESCE(n.{col}, o.{col}) END"
-            for col in ("inferred_role", "role_evidence", "role_confidence",
-                        "inferred_specialty", "bio_areas")
+            for col in (
+                "inferred_role",
+                "role_evidence",
+                "role_confidence",
+                "inferred_specialty",
+                "bio_areas",
+            )
         }
-        attrs = ("handle", "handle_lc", "display_name", "bio", "followers", "following",
-                 "location", "lang", "url", "verified", "is_stub", *classified)
+        attrs = (
+            "handle",
+            "handle_lc",
+            "display_name",
+            "bio",
+            "followers",
+            "following",
+            "location",
+            "lang",
+            "url",
+            "verified",
+            "is_stub",
+            *classified,
+        )
         exprs = {
             **classified,
             "handle_lc": "lower(COALESCE(n.handle, o.handle))",
             "is_stub": "FALSE",
         }
-        stats = self._upsert("accounts", ("platform", "account_id"), attrs, run_id,
-                             exprs=exprs, deduped=True)
+        stats = self._upsert(
+            "accounts", ("platform", "account_id"), attrs, run_id, exprs=exprs, deduped=True
+        )
         stats["duplicates"] = duplicates
         stats["stubs_completed"] = became_real
         return stats
@@ -494,21 +590,27 @@ class _Writer:
             WHERE s.is_stub""")
         con.execute("""UPDATE post_mentions AS m SET account_id = sm.real_id FROM stub_map sm
                        WHERE m.platform = sm.platform AND m.account_id = sm.stub_id""")
-        merged = _count_deleted(con, """DELETE FROM accounts a USING stub_map sm
-            WHERE a.platform = sm.platform AND a.account_id = sm.stub_id""")
+        merged = _count_deleted(
+            con,
+            """DELETE FROM accounts a USING stub_map sm
+            WHERE a.platform = sm.platform AND a.account_id = sm.stub_id""",
+        )
         con.execute("DROP TABLE stub_map")
         return merged
 
     def _create_id_stubs(self, source_sql: str, run_id: str) -> int:
         """Create stub accounts for ids in ``source_sql`` (platform, account_id, file, line)."""
-        row = self.con.execute(f"""INSERT INTO accounts (platform, account_id, is_stub,
+        row = self.con.execute(
+            f"""INSERT INTO accounts (platform, account_id, is_stub,
                 inferred_role, source_file, source_line, run_id)
             SELECT platform, account_id, TRUE, 'unknown', min(source_file),
                    min(source_line), ?
             FROM ({source_sql}) s
             WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
                                                        AND a.account_id = s.account_id)
-            GROUP BY platform, account_id""", [run_id]).fetchone()
+            GROUP BY platform, account_id""",
+            [run_id],
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def _merge_posts(self, run_id: str) -> dict[str, int]:
@@ -517,7 +619,8 @@ class _Writer:
         duplicates = self._dedupe("posts", ("platform", "post_id"))
         stubs["by_id"] += self._create_id_stubs(
             "SELECT platform, author_id AS account_id, source_file, source_line FROM d_posts",
-            run_id)
+            run_id,
+        )
         # Sub-records of re-sent posts are replaced (a post without text keeps its old ones).
         con.execute("""CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts
                        WHERE text IS NOT NULL""")
@@ -538,18 +641,24 @@ class _Writer:
                        AS account_id
             FROM accounts WHERE handle_lc IS NOT NULL GROUP BY platform, handle_lc"""
         con.execute(owners_sql)
-        row = con.execute("""INSERT INTO accounts (platform, account_id, handle, handle_lc,
+        row = con.execute(
+            """INSERT INTO accounts (platform, account_id, handle, handle_lc,
                 is_stub, inferred_role, source_file, source_line, run_id)
             SELECT platform, '@' || handle_lc, min(handle), handle_lc, TRUE, 'unknown',
                    min(source_file), min(source_line), ?
             FROM t_mentions m WHERE NOT EXISTS (SELECT 1 FROM t_owners o
                 WHERE o.platform = m.platform AND o.handle_lc = m.handle_lc)
-            GROUP BY platform, handle_lc""", [run_id]).fetchone()
+            GROUP BY platform, handle_lc""",
+            [run_id],
+        ).fetchone()
         stubs["by_handle"] += int(row[0]) if row else 0
         con.execute(owners_sql)
-        self_mentions = _scalar(con, """SELECT count(*) FROM t_mentions m JOIN t_owners o
+        self_mentions = _scalar(
+            con,
+            """SELECT count(*) FROM t_mentions m JOIN t_owners o
             ON o.platform = m.platform AND o.handle_lc = m.handle_lc
-            WHERE o.account_id = m.author_id""")
+            WHERE o.account_id = m.author_id""",
+        )
         con.execute("""INSERT INTO post_mentions SELECT DISTINCT m.platform, m.post_id, o.account_id
             FROM t_mentions m JOIN t_owners o
               ON o.platform = m.platform AND o.handle_lc = m.handle_lc
@@ -557,10 +666,23 @@ class _Writer:
         for tmp in ("t_posts", "t_mentions", "t_owners"):
             con.execute(f"DROP TABLE {tmp}")
         stats = self._upsert(
-            "posts", ("platform", "post_id"),
-            ("author_id", "created_at", "text", "reply_to_post_id", "repost_of_post_id",
-             "quote_of_post_id", "likes", "reposts", "replies", "lang"),
-            run_id, deduped=True)
+            "posts",
+            ("platform", "post_id"),
+            (
+                "author_id",
+                "created_at",
+                "text",
+                "reply_to_post_id",
+                "repost_of_post_id",
+                "quote_of_post_id",
+                "likes",
+                "reposts",
+                "replies",
+                "lang",
+            ),
+            run_id,
+            deduped=True,
+        )
         stats["duplicates"] = duplicates
         stats["self_mentions_ignored"] = self_mentions
         return stats
@@ -572,12 +694,17 @@ class _Writer:
         stubs["by_id"] += self._create_id_stubs(
             """SELECT platform, follower_id AS account_id, source_file, source_line FROM d_follows
                UNION ALL
-               SELECT platform, followed_id, source_file, source_line FROM d_follows""", run_id)
-        row = con.execute("""INSERT INTO follows
+               SELECT platform, followed_id, source_file, source_line FROM d_follows""",
+            run_id,
+        )
+        row = con.execute(
+            """INSERT INTO follows
             SELECT n.platform, n.follower_id, n.followed_id, n.source_file, n.source_line, ?
             FROM d_follows n WHERE NOT EXISTS (SELECT 1 FROM follows o
                 WHERE o.platform = n.platform AND o.follower_id = n.follower_id
-                  AND o.followed_id = n.followed_id)""", [run_id]).fetchone()
+                  AND o.followed_id = n.followed_id)""",
+            [run_id],
+        ).fetchone()
         added = int(row[0]) if row else 0
         total = _scalar(con, "SELECT count(*) FROM d_follows")
         con.execute("DROP TABLE d_follows")
@@ -607,9 +734,12 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
 
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
+        con.execute(
+            f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
                 created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
-                likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""", params)
+                likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""",
+            params,
+        )
         if scope.is_topical:
             marks = []
             mark_params: list[Any] = []
@@ -617,15 +747,17 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                 marks.append("SELECT platform, post_id FROM post_areas WHERE area = ?")
                 mark_params.append(scope.area)
             if scope.hashtags:
-                marks.append("SELECT platform, post_id FROM post_hashtags "
-                             "WHERE list_contains(?, tag)")
+                marks.append(
+                    "SELECT platform, post_id FROM post_hashtags WHERE list_contains(?, tag)"
+                )
                 mark_params.append(list(scope.hashtags))
-            con.execute("CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks),
-                        mark_params)
+            con.execute("CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks), mark_params)
             ref_cols = ("post_id", "reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
             union = " UNION ".join(
                 f"SELECT b.* FROM x_base b SEMI JOIN x_marked m ON m.platform = b.platform "
-                f"AND m.post_id = b.{col}" for col in ref_cols)
+                f"AND m.post_id = b.{col}"
+                for col in ref_cols
+            )
             con.execute(f"CREATE TEMP TABLE x_scoped AS {union}")
             con.execute("DROP TABLE x_marked")
         else:
@@ -658,23 +790,32 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                 UNION SELECT platform, dst FROM x_inter"""
             member_params: list[Any] = []
             if scope.area:
-                member_sql += (f" UNION SELECT platform, account_id FROM accounts "
-                               f"WHERE list_contains(bio_areas, ?) AND {acct_where}")
+                member_sql += (
+                    f" UNION SELECT platform, account_id FROM accounts "
+                    f"WHERE list_contains(bio_areas, ?) AND {acct_where}"
+                )
                 member_params = [scope.area, *acct_params]
             con.execute(member_sql, member_params)
             con.execute("""CREATE TEMP TABLE x_follows AS
                 SELECT f.platform, f.follower_id AS src, f.followed_id AS dst
                 FROM follows f
                 SEMI JOIN x_members a ON a.platform = f.platform AND a.account_id = f.follower_id
-                SEMI JOIN x_members b ON b.platform = f.platform AND b.account_id = f.followed_id""")
+                SEMI JOIN x_members b
+                       ON b.platform = f.platform AND b.account_id = f.followed_id""")
         else:
-            con.execute(f"""CREATE TEMP TABLE x_members AS SELECT platform, account_id
-                            FROM accounts WHERE {acct_where}""", acct_params)
-            con.execute(f"""CREATE TEMP TABLE x_follows AS SELECT platform,
+            con.execute(
+                f"""CREATE TEMP TABLE x_members AS SELECT platform, account_id
+                            FROM accounts WHERE {acct_where}""",
+                acct_params,
+            )
+            con.execute(
+                f"""CREATE TEMP TABLE x_follows AS SELECT platform,
                 follower_id AS src, followed_id AS dst FROM follows WHERE {acct_where}""",
-                acct_params)
+                acct_params,
+            )
         area_param = scope.area or ""
-        nodes = con.execute("""
+        nodes = con.execute(
+            """
             WITH ids AS (
                 SELECT platform, account_id FROM x_members
                 UNION SELECT platform, src FROM x_follows
@@ -703,11 +844,19 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
               ON a.platform = i.platform AND a.account_id = i.account_id
             LEFT JOIN totals t ON t.platform = a.platform AND t.author_id = a.account_id
             LEFT JOIN scoped s ON s.platform = a.platform AND s.author_id = a.account_id
-            ORDER BY a.platform, a.account_id""", [area_param]).df()
-        con.register("_nodes", pa.table({
-            "platform": nodes["platform"].astype(str).tolist(),
-            "account_id": nodes["account_id"].astype(str).tolist(),
-            "idx": list(range(len(nodes)))}))
+            ORDER BY a.platform, a.account_id""",
+            [area_param],
+        ).df()
+        con.register(
+            "_nodes",
+            pa.table(
+                {
+                    "platform": nodes["platform"].astype(str).tolist(),
+                    "account_id": nodes["account_id"].astype(str).tolist(),
+                    "idx": list(range(len(nodes))),
+                }
+            ),
+        )
         edges = con.execute("""
             WITH e AS (
                 SELECT platform, src, dst, kind, count, first_at, last_at FROM x_inter

@@ -69,7 +69,7 @@ def detect_kind(path: str | PurePath, header: Sequence[str]) -> str | None:
     """The canonical kind of a file, from its name (``*accounts.csv``) or else its header."""
     name = PurePath(path).name.lower()
     for kind in KINDS:
-        if name.endswith(f"{kind}.csv") or name.endswith(f"{kind}.tsv"):
+        if name.endswith((f"{kind}.csv", f"{kind}.tsv")):
             return kind
     columns = set(header)
     matches = [k for k in KINDS if set(REQUIRED[k]) <= columns and k != "labels"]

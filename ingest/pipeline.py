@@ -99,10 +99,14 @@ def parse_tolerance(text: str, rows_read: int) -> int:
             raise ValueError
         return count
     except ValueError:
-        raise InputError(f"tolerance must be a count like 100 or a share like 5%, got {text!r}")
+        raise InputError(
+            f"tolerance must be a count like 100 or a share like 5%, got {text!r}"
+        ) from None
 
 
-def discover_inputs(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+def discover_inputs(
+    paths: Sequence[str | os.PathLike[str]],
+) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
     """Files to read with their kind, in processing order, and files skipped with the reason.
 
     A folder contributes every ``*.csv``/``*.tsv`` below it whose name says its kind; other
@@ -168,7 +172,8 @@ def ingest_paths(
     files, skipped = discover_inputs(paths)
     if not files:
         raise InputError(
-            "no input files found in " + ", ".join(str(p) for p in paths)
+            "no input files found in "
+            + ", ".join(str(p) for p in paths)
             + "; expected accounts.csv, follows.csv, posts.csv or labels.csv"
         )
     started = time.perf_counter()
@@ -244,7 +249,7 @@ class _Quarantine:
     def add(self, item: Rejected) -> None:
         if self._tmp is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._tmp = tempfile.NamedTemporaryFile(
+            self._tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
                 "w", encoding="utf-8", newline="", dir=self.folder, suffix=".part", delete=False
             )
             self._writer = csv.writer(self._tmp)
@@ -277,7 +282,9 @@ def _read_file(
     name = str(path)
     build = _BUILDERS[kind]
     rows: Iterable[Header | Row | Rejected] = parse_rows(
-        open_lines(path, encoding), name, delimiter=delimiter,
+        open_lines(path, encoding),
+        name,
+        delimiter=delimiter,
         max_field_chars=settings.ingest.max_field_chars,
     )
     for item in rows:
@@ -321,11 +328,22 @@ def _account_record(values: dict[str, str], taxonomy: Taxonomy) -> dict[str, Any
     record = parse_account(values)
     bio, name = record["bio"], record["display_name"]
     if bio is None and name is None:
-        record.update(inferred_role=None, role_evidence=None, role_confidence=None,
-                      inferred_specialty=None, bio_areas=None)
+        record.update(
+            inferred_role=None,
+            role_evidence=None,
+            role_confidence=None,
+            inferred_specialty=None,
+            bio_areas=None,
+        )
         return record
-    found = classify(bio, name, handle=record["handle"], followers=record["followers"],
-                     following=record["following"], taxonomy=taxonomy)
+    found = classify(
+        bio,
+        name,
+        handle=record["handle"],
+        followers=record["followers"],
+        following=record["following"],
+        taxonomy=taxonomy,
+    )
     areas = set(taxonomy.tag_text(bio or ""))
     areas |= set(taxonomy.tag_hashtags(extract_hashtags(bio or "")))
     if found.specialty_area:

@@ -171,7 +171,7 @@ def open_lines(path: Path, encoding: str = "auto") -> Iterator[str]:
                 hint = sniff_encoding_hint(path)
                 raise InputError(
                     f"{name} line {number}: not valid {encoding if encoding != 'auto' else 'UTF-8'}"
-                    f" at byte {bad} ({raw[err.start:err.start + 4]!r}); {hint}"
+                    f" at byte {bad} ({raw[err.start : err.start + 4]!r}); {hint}"
                 ) from None
             offset += len(raw)
             yield text

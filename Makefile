@@ -1,0 +1,51 @@
+# kolmap developer commands. `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+TYPES  := .build/typecheck
+
+.PHONY: install test test-fast check lint typecheck format demo bench sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# mypy needs the package under its import name; the repository root *is* kolmap/.
+typecheck: install
+	mkdir -p $(TYPES) && ln -sfn ../.. $(TYPES)/kolmap
+	cd $(TYPES) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p kolmap
+
+check: lint typecheck test
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+demo: install
+	$(BIN)/kolmap demo
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+sample: install
+	$(BIN)/kolmap sample data/samples
+
+clean:
+	rm -rf $(VENV) .build .mypy_cache .ruff_cache .pytest_cache *.egg-info kolmap-demo.duckdb

@@ -1,0 +1,498 @@
+"""The ``kolmap`` command: parses arguments, calls the library, prints results.
+
+Every command takes ``--store`` (else ``$KOLMAP_STORE``, else ``./kolmap.duckdb``); the group
+takes ``--config`` (a TOML settings file). Library errors become one-line messages and exit
+status 1; nothing here computes anything the library could.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kolmap import __version__
+from kolmap.errors import KolmapError
+from kolmap.export.tabular import to_csv_text, to_json_text
+from kolmap.graph.store import Scope, open_store, resolve_store_location
+from kolmap.ingest.areas import load_taxonomy
+from kolmap.ingest.pipeline import IngestSummary, ingest_paths
+from kolmap.ingest.text import fold
+from kolmap.model import AccountKey, normalise_platform
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.settings import Settings, iter_settings, load_settings
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+err_console = Console(stderr=True)
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store",
+        default=None,
+        metavar="PATH",
+        help="Store to use (DuckDB file). Default: $KOLMAP_STORE or ./kolmap.duckdb.",
+    )(func)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except KolmapError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kolmap")
+@click.option(
+    "--config",
+    "config",
+    default=None,
+    metavar="FILE",
+    help="Settings TOML file (default: $KOLMAP_CONFIG or ./kolmap.toml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """kolmap: map the KOLs, DOLs and health influencers of a therapeutic area."""
+    with _errors():
+        ctx.obj = load_settings(config)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.obj
+    return obj if isinstance(obj, Settings) else Settings()
+
+
+# -- ingest -----------------------------------------------------------------------------------
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option(
+    "--tolerance",
+    default=None,
+    metavar="N|P%",
+    help="Rejected rows allowed before the run fails with nothing committed "
+    "(default from settings: 5%).",
+)
+@click.option("--encoding", default=None, help="Input encoding (default auto: UTF-8 ± BOM).")
+@click.option(
+    "--quarantine-dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Where rejected rows are written (default: beside the store).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    store: str | None,
+    tolerance: str | None,
+    encoding: str | None,
+    quarantine_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Ingest canonical CSV files or folders (accounts, follows, posts, labels).
+
+    The run is atomic: on any error, or too many rejected rows, nothing is committed.
+    Re-ingesting the same files changes nothing.
+    """
+    settings = _settings(ctx)
+    with _errors():
+        summary = _run_ingest(
+            settings,
+            list(paths),
+            store,
+            tolerance,
+            encoding,
+            quarantine_dir,
+            show_progress=not as_json,
+        )
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2, default=str))
+    else:
+        _print_summary(summary)
+
+
+def _run_ingest(
+    settings: Settings,
+    paths: list[Path],
+    store: str | None,
+    tolerance: str | None,
+    encoding: str | None,
+    quarantine_dir: Path | None,
+    *,
+    show_progress: bool,
+) -> IngestSummary:
+    with open_store(store) as target:
+        if not show_progress or not err_console.is_terminal:
+            return ingest_paths(
+                target,
+                paths,
+                settings=settings,
+                tolerance=tolerance,
+                encoding=encoding,
+                quarantine_dir=quarantine_dir,
+            )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def tick(path: str, rows: int) -> None:
+                bar.update(task, advance=rows, description=f"reading {Path(path).name}")
+
+            return ingest_paths(
+                target,
+                paths,
+                settings=settings,
+                tolerance=tolerance,
+                encoding=encoding,
+                quarantine_dir=quarantine_dir,
+                progress=tick,
+            )
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    out = Console()
+    table = Table(title=f"Ingest run {summary.run_id} → {summary.store}", title_justify="left")
+    for col in ("file", "kind", "rows", "accepted", "quarantined", "ignored columns"):
+        table.add_column(
+            col, justify="right" if col in ("rows", "accepted", "quarantined") else "left"
+        )
+    for f in summary.files:
+        table.add_row(
+            f.path,
+            f.kind,
+            f"{f.rows_read:,}",
+            f"{f.rows_accepted:,}",
+            f"{f.rows_quarantined:,}",
+            ", ".join(f.ignored_columns),
+        )
+    out.print(table)
+    merge = summary.merge
+    for kind in ("accounts", "posts", "follows", "labels"):
+        m = merge.get(kind, {})
+        parts = [
+            f"{m.get(k, 0):,} {k}"
+            for k in ("added", "updated", "unchanged", "duplicates")
+            if k in m
+        ]
+        out.print(f"{kind:>9}: " + ", ".join(parts))
+    stubs = merge.get("stubs_created", {})
+    out.print(
+        f"    stubs: {stubs.get('by_handle', 0):,} from unknown mentioned handles, "
+        f"{stubs.get('by_id', 0):,} from unknown ids, "
+        f"{merge.get('stubs_merged', 0):,} merged into real accounts"
+    )
+    for path, reason in summary.skipped:
+        out.print(f"  skipped: {path} ({reason})")
+    if summary.quarantined:
+        out.print(
+            f"[yellow]{summary.quarantined:,} of {summary.rows_read:,} rows quarantined → "
+            f"{summary.quarantine_path}[/yellow]"
+        )
+    out.print(f"done in {summary.seconds:.2f} s")
+
+
+# -- rank -------------------------------------------------------------------------------------
+def _parse_time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date like 2026-05-30, got {value!r}", param_hint=option
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def build_scope(
+    area: str | None,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    settings: Settings,
+) -> Scope:
+    """Validate the filters shared by ``rank`` and ``export`` into a :class:`Scope`."""
+    if area is not None:
+        taxonomy = load_taxonomy(settings.ingest.taxonomy or None)
+        if area not in taxonomy.areas:
+            raise click.BadParameter(
+                f"unknown area {area!r}; known: {', '.join(taxonomy.ids)}", param_hint="--area"
+            )
+    try:
+        plats = tuple(sorted({normalise_platform(p) for p in platforms}))
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--platform") from None
+    start, end = _parse_time(since, "--since"), _parse_time(until, "--until")
+    if start and end and start >= end:
+        raise click.BadParameter("--since must be before --until")
+    tags = tuple(sorted({fold(h.lstrip("#")) for h in hashtags if h.strip("# ")}))
+    return Scope(area=area, platforms=plats, since=start, until=end, hashtags=tags)
+
+
+@cli.command("rank")
+@click.option(
+    "--area", default=None, help="Therapeutic area id (see `kolmap areas`); default: all data."
+)
+@click.option(
+    "--kind",
+    "kind",
+    type=click.Choice([k.value for k in RankKind]),
+    default="kol",
+    show_default=True,
+    help="What to rank.",
+)
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--platform", "platforms", multiple=True, help="Only this platform (repeatable).")
+@click.option("--since", default=None, help="Only posts from this date (ISO-8601).")
+@click.option("--until", default=None, help="Only posts before this date (ISO-8601).")
+@click.option(
+    "--hashtag",
+    "hashtags",
+    multiple=True,
+    help="Only conversations with this hashtag (repeatable; a congress set).",
+)
+@click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@store_option
+@click.pass_context
+def rank_command(
+    ctx: click.Context,
+    area: str | None,
+    kind: str,
+    top: int,
+    fmt: str,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    explain: bool,
+    output: Path | None,
+    store: str | None,
+) -> None:
+    """Rank KOLs, DOLs, influencers or organisations, with the components of each score."""
+    settings = _settings(ctx)
+    scope = build_scope(area, platforms, since, until, hashtags, settings)
+    with _errors(), open_store(store, read_only=True) as source:
+        projection = source.projection(scope)
+        table = rank(projection, kind, settings.scoring, top=top)
+    if fmt == "table" and output is None:
+        _print_ranking(table, kind, scope, explain)
+        return
+    text = to_csv_text(table) if fmt == "csv" else to_json_text(table) + "\n"
+    if fmt == "table":
+        text = table.to_string(index=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(table)} rows to {output}")
+
+
+def _print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
+    out = Console()
+    title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
+    grid = Table(title=title, title_justify="left")
+    cols = [
+        "rank",
+        "platform",
+        "handle",
+        "display_name",
+        "role",
+        "specialty",
+        "score",
+        "n_hcp_endorsers",
+        "relevance",
+        "community",
+    ]
+    headers = {"n_hcp_endorsers": "HCP endorsers", "display_name": "name"}
+    for col in cols:
+        grid.add_column(headers.get(col, col), overflow="fold")
+    if explain:
+        grid.add_column("why", overflow="fold")
+    for row in table.to_dict(orient="records"):
+        cells = ["" if row[c] is None or row[c] != row[c] else str(row[c]) for c in cols]
+        if explain:
+            cells.append(str(row["reasons"]))
+        grid.add_row(*[_escape(c) for c in cells])
+    if table.empty:
+        out.print(f"No {kind} candidates in scope ({scope.describe()}).")
+        return
+    out.print(grid)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# -- inspection --------------------------------------------------------------------------------
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True)
+def stats(store: str | None, as_json: bool) -> None:
+    """What is in the store: counts by platform, role and area, time span, last run."""
+    with _errors(), open_store(store, read_only=True) as source:
+        data = source.stats()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    out = Console()
+    out.print(f"store: {data['location']}")
+    for key in ("accounts", "stub_accounts", "persons", "posts", "follows", "labels", "hashtags"):
+        out.print(f"  {key:>14}: {data[key]:,}")
+    for key in ("interactions", "by_platform", "by_role", "posts_by_area"):
+        out.print(f"  {key:>14}: " + ", ".join(f"{k} {v:,}" for k, v in data[key].items()))
+    out.print(f"  {'posts from':>14}: {data['first_post']} to {data['last_post']}")
+    last = data["last_run"]
+    if last:
+        q = last["summary"].get("quarantined", 0)
+        out.print(
+            f"  {'last run':>14}: {last['run_id']} at {last['finished_at']}, {q:,} rows quarantined"
+        )
+
+
+@cli.command()
+@store_option
+def runs(store: str | None) -> None:
+    """List ingest runs, newest first."""
+    with _errors(), open_store(store, read_only=True) as source:
+        frame = source.runs()
+    for row in frame.to_dict(orient="records"):
+        summary = json.loads(row["summary"])
+        click.echo(
+            f"{row['run_id']}  {row['finished_at']}  {row['status']}  "
+            f"rows={summary.get('rows_read', 0)} quarantined={summary.get('quarantined', 0)}"
+            f"  inputs={', '.join(json.loads(row['inputs']))}"
+        )
+
+
+@cli.command()
+@click.pass_context
+def areas(ctx: click.Context) -> None:
+    """List the therapeutic areas of the taxonomy (built-in plus your extension)."""
+    with _errors():
+        taxonomy = load_taxonomy(_settings(ctx).ingest.taxonomy or None)
+    for area in taxonomy.areas.values():
+        click.echo(
+            f"{area.id:20} {area.name} / {area.name_fr}: {len(area.keywords)} keywords, "
+            f"{len(area.hashtags)} hashtags, congresses {', '.join(area.congresses)}"
+        )
+
+
+@cli.command()
+def config() -> None:
+    """Show every setting with its default and meaning."""
+    for name, default, text in iter_settings():
+        click.echo(f"{name} = {json.dumps(default)}\n    {text}")
+
+
+@cli.command()
+@click.argument("accounts", nargs=-1, required=True)
+@store_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
+    """Erase accounts (PLATFORM:ID) with their posts, relations and labels."""
+    try:
+        keys = [AccountKey.parse(a) for a in accounts]
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="ACCOUNTS") from None
+    where = resolve_store_location(store)
+    if not yes:
+        click.confirm(f"Erase {len(keys)} account(s) from {where}?", abort=True)
+    with _errors(), open_store(store) as target:
+        counts = target.erase(keys)
+    click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+# -- samples and demo -------------------------------------------------------------------------
+def sample_folder() -> Path:
+    """The bundled synthetic sample (canonical CSV files)."""
+    return Path(str(resources.files("kolmap.data.samples").joinpath("canonical")))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--seed", default=42, show_default=True)
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    help="Size factor: 1 gives ~3k accounts and ~25k posts.",
+)
+def sample(out: Path, seed: int, scale: float) -> None:
+    """Generate a synthetic sample (no real people) in the canonical format."""
+    from kolmap.data.samples.generate import generate, write_sample
+
+    folder = write_sample(generate(seed, scale), out)
+    click.echo(f"wrote {folder} (+ truth.csv and known_answers.json in {out})")
+
+
+@cli.command()
+@click.option(
+    "--store",
+    default="kolmap-demo.duckdb",
+    show_default=True,
+    help="Store for the demo (kept apart from your own data).",
+)
+@click.option("--top", default=5, show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, store: str, top: int) -> None:
+    """Ingest the bundled synthetic sample and print the top KOLs of each area."""
+    settings = _settings(ctx)
+    with _errors():
+        summary = _run_ingest(
+            settings, [sample_folder()], store, None, None, None, show_progress=True
+        )
+    _print_summary(summary)
+    with _errors(), open_store(store, read_only=True) as source:
+        for area in ("oncology", "diabetes", "neurology", "cardiology"):
+            scope = Scope(area=area)
+            table = rank(source.projection(scope), RankKind.KOL, settings.scoring, top=top)
+            _print_ranking(table, "kol", scope, explain=False)
+    click.echo(f"Explore further: kolmap rank --store {store} --area oncology --kind dol --explain")
+
+
+def main() -> None:
+    """Entry point of the ``kolmap`` console script."""
+    cli(prog_name="kolmap")
+
+
+if __name__ == "__main__":
+    main()

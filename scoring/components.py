@@ -1,0 +1,154 @@
+"""Per-account score components on a projection: the explainable parts of every rank.
+
+All functions are plain: a :class:`~kolmap.graph.store.Projection` and settings in, a
+DataFrame aligned with ``projection.nodes`` out. docs/scoring.md gives each formula.
+
+Columns produced:
+
+- ``source_weight``: how much an endorsement *from* this account counts: role weight, times
+  the stub and no-bio multipliers, times an audience-quality factor for accounts with almost
+  no followers. Throwaway accounts weigh little.
+- ``relevance``: topic share, ``(posts in scope + bio bonus) / (posts in window + prior)``;
+  1 when the scope is the whole graph.
+- ``pagerank``: PageRank over all relations in scope, each edge weighted by type, by the
+  source's weight and by ``1 + ln(count)``; random jumps favour credible, on-topic accounts.
+- ``peer_pagerank``: the same over relations whose source is an HCP (peer standing).
+- ``audience_pagerank`` / ``audience``: the same PageRank and endorser count with every role
+  weighing the same: reach across all audiences (patients, public, peers) that is earned.
+- ``endorsers`` / ``hcp_endorsers``: weighted count of distinct accounts (HCPs) pointing at
+  the account; ``n_endorsers`` / ``n_hcp_endorsers`` are the plain counts.
+- ``hcp_share``: share of incoming edge weight that comes from HCPs.
+- ``engagement``: ``ln(1 + mean(likes + 2 reposts + replies))`` over in-scope original
+  posts, shrunk for accounts with few posts.
+- ``reach``: ``ln(1 + followers)``.
+- ``community``: Leiden community in scope.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kolmap.graph.store import Projection
+from kolmap.scoring.centrality import pagerank
+from kolmap.scoring.communities import leiden
+from kolmap.settings import ScoringSettings
+
+__all__ = ["compute_components", "edge_weights"]
+
+
+def source_weights(
+    nodes: pd.DataFrame, settings: ScoringSettings, *, by_role: bool = True
+) -> np.ndarray:
+    """How much an endorsement from each account counts (see module docstring).
+
+    With ``by_role=False`` every identified role counts the same (the audience view used for
+    DOLs and influencers); unidentified accounts keep the ``unknown`` weight, and the stub,
+    no-bio and audience-quality factors still apply.
+    """
+    roles = nodes["role"].astype(str).to_numpy()
+    default = settings.role_weights.get("unknown", 0.25)
+    if by_role:
+        weight = np.array([settings.role_weights.get(r, default) for r in roles], dtype=float)
+    else:
+        weight = np.where(roles == "unknown", default, 1.0)
+    stub = nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
+    no_bio = ~nodes["has_bio"].fillna(False).to_numpy(dtype=bool)
+    weight = np.where(stub, weight * settings.stub_weight, weight)
+    weight = np.where(no_bio & ~stub, weight * settings.no_bio_weight, weight)
+    followers = nodes["followers"].to_numpy(dtype=np.float64, na_value=np.nan)
+    full = np.log1p(max(settings.followers_for_full_weight, 1))
+    quality = np.clip(np.log1p(np.nan_to_num(followers, nan=np.inf)) / full, 0.05, 1.0)
+    result: np.ndarray = weight * quality
+    return result
+
+
+def relevance(projection: Projection, settings: ScoringSettings) -> np.ndarray:
+    """Topic share of each account in the scope (1 everywhere for an untopical scope)."""
+    nodes = projection.nodes
+    if not projection.scope.is_topical:
+        return np.ones(len(nodes))
+    in_scope = nodes["posts_in_scope"].to_numpy(dtype=np.float64)
+    total = nodes["posts_total"].to_numpy(dtype=np.float64)
+    bonus = nodes["bio_in_area"].fillna(False).to_numpy(dtype=bool) * settings.bio_area_posts
+    value = (in_scope + bonus) / (total + bonus + settings.relevance_prior_posts)
+    return np.clip(value, 0.0, 1.0)
+
+
+def edge_weights(
+    projection: Projection, settings: ScoringSettings, src_weight: np.ndarray
+) -> np.ndarray:
+    """Weight of each projection edge: type weight x source weight x (1 + ln count)."""
+    edges = projection.edges
+    if edges.empty:
+        return np.zeros(0)
+    kind_w = edges["kind"].map(settings.interaction_weights).fillna(0.0).to_numpy(dtype=np.float64)
+    count = edges["count"].to_numpy(dtype=np.float64)
+    src = edges["src"].to_numpy(dtype=np.int64)
+    result: np.ndarray = kind_w * src_weight[src] * (1.0 + np.log(np.maximum(count, 1.0)))
+    return result
+
+
+def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
+    """All components for every node of ``projection`` (index aligned with its nodes)."""
+    nodes = projection.nodes
+    edges = projection.edges
+    n = len(nodes)
+    out = pd.DataFrame(index=nodes.index)
+    sw = source_weights(nodes, settings)
+    rel = relevance(projection, settings)
+    out["source_weight"] = sw
+    out["relevance"] = rel
+    src = edges["src"].to_numpy(dtype=np.int64)
+    dst = edges["dst"].to_numpy(dtype=np.int64)
+    w = edge_weights(projection, settings, sw)
+    reset = sw * (0.25 + 0.75 * rel)
+    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
+    is_hcp = (nodes["role"].astype(str) == "hcp").to_numpy() & ~nodes["is_stub"].fillna(
+        False
+    ).to_numpy(dtype=bool)
+    peer = is_hcp[src] if len(src) else np.zeros(0, dtype=bool)
+    out["peer_pagerank"] = pagerank(
+        n,
+        src[peer],
+        dst[peer],
+        w[peer],
+        reset=np.where(is_hcp, reset, 0.0),
+        damping=settings.damping,
+    )
+    aw = source_weights(nodes, settings, by_role=False)
+    a_edge = edge_weights(projection, settings, aw)
+    a_reset = aw * (0.25 + 0.75 * rel)
+    out["audience_pagerank"] = pagerank(
+        n, src, dst, a_edge, reset=a_reset, damping=settings.damping
+    )
+    # Distinct endorsers: one vote per (source, target) pair, at the pair's strongest kind.
+    kind_only = w / np.maximum(sw[src], 1e-12) if len(src) else np.zeros(0)
+    pair = (
+        pd.DataFrame({"src": src, "dst": dst, "kw": kind_only})
+        .groupby(["src", "dst"], as_index=False)
+        .agg(kw=("kw", "max"))
+    )
+    psrc = pair["src"].to_numpy(dtype=np.int64)
+    pdst = pair["dst"].to_numpy(dtype=np.int64)
+    vote = sw[psrc] * np.minimum(pair["kw"].to_numpy(dtype=np.float64), 1.0)
+    out["endorsers"] = np.bincount(pdst, weights=vote, minlength=n)
+    a_vote = aw[psrc] * np.minimum(pair["kw"].to_numpy(dtype=np.float64), 1.0)
+    out["audience"] = np.bincount(pdst, weights=a_vote, minlength=n)
+    out["n_endorsers"] = np.bincount(pdst, minlength=n)
+    hcp_pair = is_hcp[psrc] if len(psrc) else np.zeros(0, dtype=bool)
+    out["hcp_endorsers"] = np.bincount(pdst[hcp_pair], weights=vote[hcp_pair], minlength=n)
+    out["n_hcp_endorsers"] = np.bincount(pdst[hcp_pair], minlength=n)
+    incoming = np.bincount(dst, weights=w, minlength=n)
+    from_hcp = np.bincount(dst[peer], weights=w[peer], minlength=n) if len(dst) else np.zeros(n)
+    out["hcp_share"] = np.divide(from_hcp, incoming, out=np.zeros(n), where=incoming > 0)
+    originals = nodes["original_posts_in_scope"].to_numpy(dtype=np.float64)
+    interactions = (nodes["likes"] + 2 * nodes["reposts"] + nodes["replies"]).to_numpy(
+        dtype=np.float64
+    )
+    mean = np.divide(interactions, originals, out=np.zeros(n), where=originals > 0)
+    shrink = np.minimum(1.0, originals / max(settings.min_posts_for_engagement, 1))
+    out["engagement"] = np.log1p(mean) * shrink
+    out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
+    out["community"] = leiden(n, src, dst, w, seed=settings.seed, resolution=settings.resolution)
+    return out

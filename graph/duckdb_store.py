@@ -152,24 +152,28 @@ class DuckDBStore:
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
-        self.con.execute("BEGIN TRANSACTION")
+        _exec(self.con, "BEGIN TRANSACTION")
         try:
-            exists = self.con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
-            ).fetchone()
-            self.con.execute(_SCHEMA_SQL)
+            exists = _row(
+                self.con.execute(
+                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
+                ).fetchall()
+            )
+            _exec(self.con, _SCHEMA_SQL)
             if exists and exists[0]:
                 self._check_version()
             else:
-                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            self.con.execute("COMMIT")
+                _exec(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            _exec(self.con, "COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _exec(self.con, "ROLLBACK")
             raise
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            row = _row(
+                self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+            )
         except duckdb.CatalogException:
             raise StoreError(f"{self.location}: not a kolmap store (no meta table)") from None
         if row is None or row[0] != SCHEMA_VERSION:
@@ -194,16 +198,16 @@ class DuckDBStore:
         """Stage batches, then merge them all in one transaction (see :class:`GraphStore`)."""
         writer = _Writer(self.con, run)
         try:
-            self.con.execute("BEGIN TRANSACTION")
+            _exec(self.con, "BEGIN TRANSACTION")
         except duckdb.Error as err:
             raise StoreError(f"{self.location}: cannot start a transaction: {err}") from err
         try:
             writer.create_stage()
             yield writer
             writer.finish()
-            self.con.execute("COMMIT")
+            _exec(self.con, "COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _exec(self.con, "ROLLBACK")
             raise
 
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
@@ -213,14 +217,17 @@ class DuckDBStore:
         )
         con = self.con
         counts: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
+        _exec(con, "BEGIN TRANSACTION")
         try:
             con.register("_erase", table)
-            con.execute("CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
+            _exec(con, "CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
             con.unregister("_erase")
-            con.execute("""CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
+            _exec(
+                con,
+                """CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
                            SEMI JOIN e_keys k ON k.platform = p.platform
-                                            AND k.account_id = p.author_id""")
+                                            AND k.account_id = p.author_id""",
+            )
             for sub in ("post_mentions", "post_hashtags", "post_areas"):
                 counts[sub] = _count_deleted(
                     con,
@@ -253,11 +260,11 @@ class DuckDBStore:
                 """DELETE FROM accounts t USING e_keys k
                 WHERE t.platform = k.platform AND t.account_id = k.account_id""",
             )
-            con.execute("DROP TABLE e_keys")
-            con.execute("DROP TABLE e_posts")
-            con.execute("COMMIT")
+            _exec(con, "DROP TABLE e_keys")
+            _exec(con, "DROP TABLE e_posts")
+            _exec(con, "COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _exec(con, "ROLLBACK")
             raise
         return counts
 
@@ -309,7 +316,7 @@ class DuckDBStore:
         con = self.con
 
         def scalar(sql: str) -> Any:
-            row = con.execute(sql).fetchone()
+            row = _row(con.execute(sql).fetchall())
             return row[0] if row else None
 
         out: dict[str, Any] = {
@@ -346,11 +353,18 @@ class DuckDBStore:
                 "SELECT area, count(*) FROM post_areas GROUP BY 1 ORDER BY 2 DESC, 1"
             ).fetchall()
         )
-        span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
+        span = _row(
+            con.execute(
+                "SELECT min(created_at)::VARCHAR, max(created_at)::VARCHAR FROM posts"
+            ).fetchall()
+        )
         out["first_post"], out["last_post"] = span if span else (None, None)
-        last = con.execute(
-            "SELECT run_id, finished_at, summary FROM ingest_runs ORDER BY finished_at DESC LIMIT 1"
-        ).fetchone()
+        last = _row(
+            con.execute(
+                "SELECT run_id, finished_at::VARCHAR, summary FROM ingest_runs "
+                "ORDER BY finished_at DESC LIMIT 1"
+            ).fetchall()
+        )
         out["last_run"] = (
             {"run_id": last[0], "finished_at": last[1], "summary": json.loads(last[2])}
             if last
@@ -368,9 +382,11 @@ class DuckDBStore:
         """Row counts and an order-independent hash of every graph table."""
         parts = []
         for table in _GRAPH_TABLES:
-            row = self.con.execute(
-                f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {table} t"
-            ).fetchone()
+            row = _row(
+                self.con.execute(
+                    f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+                ).fetchall()
+            )
             assert row is not None
             parts.append(f"{table}:{row[0]}:{row[1]}")
         return "|".join(parts)
@@ -380,12 +396,24 @@ class DuckDBStore:
         return self.con.execute(query, list(params)).df()
 
 
+def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> None:
+    """Run a statement and drain its result (DuckDB refuses new work while one is pending)."""
+    result = con.execute(sql, params)
+    if result is not None:
+        result.fetchall()
+
+
+def _row(rows: list[Any]) -> Any:
+    """The first row of a drained result, or None."""
+    return rows[0] if rows else None
+
+
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
 def _count_deleted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+    row = _row(con.execute(sql).fetchall())
     return int(row[0]) if row else 0
 
 
@@ -402,7 +430,7 @@ class _Writer:
     def create_stage(self) -> None:
         for kind, schema in STAGE_SCHEMAS.items():
             cols = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
-            self.con.execute(f"CREATE TEMP TABLE s_{kind} ({cols}, seq BIGINT)")
+            _exec(self.con, f"CREATE TEMP TABLE s_{kind} ({cols}, seq BIGINT)")
 
     def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
         """Stage one batch; keys outside :data:`RECORD_FIELDS` are a programming error."""
@@ -419,7 +447,7 @@ class _Writer:
         table = table.append_column("seq", seq)
         self.con.register("_batch", table)
         try:
-            self.con.execute(f"INSERT INTO s_{kind} SELECT * FROM _batch")
+            _exec(self.con, f"INSERT INTO s_{kind} SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
 
@@ -432,8 +460,8 @@ class _Writer:
         run_id = self.run.run_id
         con = self.con
         for area_id, name in self.run.areas.items():
-            con.execute("DELETE FROM areas WHERE area_id = ?", [area_id])
-            con.execute("INSERT INTO areas VALUES (?, ?)", [area_id, name])
+            _exec(con, "DELETE FROM areas WHERE area_id = ?", [area_id])
+            _exec(con, "INSERT INTO areas VALUES (?, ?)", [area_id, name])
         self.stats["accounts"] = self._merge_accounts(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["labels"] = self._upsert(
@@ -444,9 +472,10 @@ class _Writer:
         stubs = self.stats.pop("_stubs", {})
         self.stats["stubs_created"] = stubs
         for kind in STAGE_SCHEMAS:
-            con.execute(f"DROP TABLE s_{kind}")
+            _exec(con, f"DROP TABLE s_{kind}")
         summary = {**self.notes, "merge": self.stats}
-        con.execute(
+        _exec(
+            con,
             "INSERT INTO ingest_runs VALUES (?, ?, ?, 'completed', ?, ?, ?)",
             [
                 run_id,
@@ -461,9 +490,12 @@ class _Writer:
     def _dedupe(self, kind: str, keys: Sequence[str]) -> int:
         """Keep the last staged row per key in ``d_<kind>``; return how many were dropped."""
         key_list = ", ".join(keys)
-        self.con.execute(f"""CREATE TEMP TABLE d_{kind} AS SELECT * EXCLUDE (rn) FROM (
+        _exec(
+            self.con,
+            f"""CREATE TEMP TABLE d_{kind} AS SELECT * EXCLUDE (rn) FROM (
             SELECT *, row_number() OVER (PARTITION BY {key_list} ORDER BY seq DESC) AS rn
-            FROM s_{kind}) WHERE rn = 1""")
+            FROM s_{kind}) WHERE rn = 1""",
+        )
         staged = _scalar(self.con, f"SELECT count(*) FROM s_{kind}")
         kept = _scalar(self.con, f"SELECT count(*) FROM d_{kind}")
         return staged - kept
@@ -489,25 +521,33 @@ class _Writer:
         exprs = dict(exprs or {})
         on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
         merged = ", ".join(f"{exprs.get(a, f'COALESCE(n.{a}, o.{a})')} AS {a}" for a in attrs)
-        con.execute(f"""CREATE TEMP TABLE m_{kind} AS
+        _exec(
+            con,
+            f"""CREATE TEMP TABLE m_{kind} AS
             SELECT {", ".join(f"n.{k}" for k in keys)}, {merged},
                    n.source_file AS n_source_file, n.source_line AS n_source_line,
                    o.{keys[-1]} IS NOT NULL AS existed
-            FROM d_{kind} n LEFT JOIN {kind} o ON {on}""")
+            FROM d_{kind} n LEFT JOIN {kind} o ON {on}""",
+        )
         differs = " OR ".join(f"m.{a} IS DISTINCT FROM o.{a}" for a in attrs)
         m_on = " AND ".join(f"o.{k} = m.{k}" for k in keys)
-        con.execute(f"""CREATE TEMP TABLE u_{kind} AS SELECT m.* FROM m_{kind} m
-            JOIN {kind} o ON {m_on} WHERE {differs}""")
+        _exec(
+            con,
+            f"""CREATE TEMP TABLE u_{kind} AS SELECT m.* FROM m_{kind} m
+            JOIN {kind} o ON {m_on} WHERE {differs}""",
+        )
         sets = ", ".join(f"{a} = u.{a}" for a in attrs)
         u_on = " AND ".join(f"o.{k} = u.{k}" for k in keys)
-        con.execute(
+        _exec(
+            con,
             f"UPDATE {kind} AS o SET {sets}, updated_run_id = ? FROM u_{kind} u WHERE {u_on}",
             [run_id],
         )
         extra = dict(extra_insert or {})
         columns = [*keys, *attrs, "source_file", "source_line", "run_id", *extra]
         values = [*keys, *attrs, "n_source_file", "n_source_line", "?", *extra.values()]
-        con.execute(
+        _exec(
+            con,
             f"""INSERT INTO {kind} ({", ".join(columns)})
             SELECT {", ".join(values)} FROM m_{kind} WHERE NOT existed""",
             [run_id],
@@ -516,7 +556,7 @@ class _Writer:
         added = _scalar(con, f"SELECT count(*) FROM m_{kind} WHERE NOT existed")
         updated = _scalar(con, f"SELECT count(*) FROM u_{kind}")
         for prefix in ("d", "m", "u"):
-            con.execute(f"DROP TABLE {prefix}_{kind}")
+            _exec(con, f"DROP TABLE {prefix}_{kind}")
         return {
             "added": added,
             "updated": updated,
@@ -528,7 +568,8 @@ class _Writer:
         con = self.con
         duplicates = self._dedupe("accounts", ("platform", "account_id"))
         # A stub that turns real takes the real row's provenance.
-        con.execute(
+        _exec(
+            con,
             """UPDATE accounts AS o SET source_file = n.source_file,
                            source_line = n.source_line, updated_run_id = ?
                        FROM d_accounts n WHERE o.platform = n.platform
@@ -581,27 +622,34 @@ class _Writer:
     def _merge_handle_stubs(self) -> int:
         """Fold stubs known only by a mentioned handle into the real account with that handle."""
         con = self.con
-        con.execute("""CREATE TEMP TABLE stub_map AS
+        _exec(
+            con,
+            """CREATE TEMP TABLE stub_map AS
             SELECT s.platform, s.account_id AS stub_id, r.account_id AS real_id
             FROM accounts s JOIN (
                 SELECT platform, handle_lc, min(account_id) AS account_id FROM accounts
                 WHERE NOT is_stub AND handle_lc IS NOT NULL GROUP BY platform, handle_lc) r
               ON s.platform = r.platform AND s.account_id = '@' || r.handle_lc
-            WHERE s.is_stub""")
-        con.execute("""UPDATE post_mentions AS m SET account_id = sm.real_id FROM stub_map sm
-                       WHERE m.platform = sm.platform AND m.account_id = sm.stub_id""")
+            WHERE s.is_stub""",
+        )
+        _exec(
+            con,
+            """UPDATE post_mentions AS m SET account_id = sm.real_id FROM stub_map sm
+                       WHERE m.platform = sm.platform AND m.account_id = sm.stub_id""",
+        )
         merged = _count_deleted(
             con,
             """DELETE FROM accounts a USING stub_map sm
             WHERE a.platform = sm.platform AND a.account_id = sm.stub_id""",
         )
-        con.execute("DROP TABLE stub_map")
+        _exec(con, "DROP TABLE stub_map")
         return merged
 
     def _create_id_stubs(self, source_sql: str, run_id: str) -> int:
         """Create stub accounts for ids in ``source_sql`` (platform, account_id, file, line)."""
-        row = self.con.execute(
-            f"""INSERT INTO accounts (platform, account_id, is_stub,
+        row = _row(
+            self.con.execute(
+                f"""INSERT INTO accounts (platform, account_id, is_stub,
                 inferred_role, source_file, source_line, run_id)
             SELECT platform, account_id, TRUE, 'unknown', min(source_file),
                    min(source_line), ?
@@ -609,8 +657,9 @@ class _Writer:
             WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
                                                        AND a.account_id = s.account_id)
             GROUP BY platform, account_id""",
-            [run_id],
-        ).fetchone()
+                [run_id],
+            ).fetchall()
+        )
         return int(row[0]) if row else 0
 
     def _merge_posts(self, run_id: str) -> dict[str, int]:
@@ -622,49 +671,69 @@ class _Writer:
             run_id,
         )
         # Sub-records of re-sent posts are replaced (a post without text keeps its old ones).
-        con.execute("""CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts
-                       WHERE text IS NOT NULL""")
+        _exec(
+            con,
+            """CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts
+                       WHERE text IS NOT NULL""",
+        )
         for sub in ("post_mentions", "post_hashtags", "post_areas"):
-            con.execute(f"""DELETE FROM {sub} t USING t_posts p
-                            WHERE t.platform = p.platform AND t.post_id = p.post_id""")
-        con.execute("""INSERT INTO post_hashtags SELECT DISTINCT platform, post_id, tag
-            FROM (SELECT platform, post_id, unnest(hashtags) AS tag FROM t_posts)""")
-        con.execute("""INSERT INTO post_areas SELECT DISTINCT platform, post_id, area
-            FROM (SELECT platform, post_id, unnest(areas) AS area FROM t_posts)""")
-        con.execute("""CREATE TEMP TABLE t_mentions AS
+            _exec(
+                con,
+                f"""DELETE FROM {sub} t USING t_posts p
+                            WHERE t.platform = p.platform AND t.post_id = p.post_id""",
+            )
+        _exec(
+            con,
+            """INSERT INTO post_hashtags SELECT DISTINCT platform, post_id, tag
+            FROM (SELECT platform, post_id, unnest(hashtags) AS tag FROM t_posts)""",
+        )
+        _exec(
+            con,
+            """INSERT INTO post_areas SELECT DISTINCT platform, post_id, area
+            FROM (SELECT platform, post_id, unnest(areas) AS area FROM t_posts)""",
+        )
+        _exec(
+            con,
+            """CREATE TEMP TABLE t_mentions AS
             SELECT platform, post_id, author_id, handle, lower(handle) AS handle_lc,
                    source_file, source_line
-            FROM (SELECT *, unnest(mentions) AS handle FROM t_posts)""")
+            FROM (SELECT *, unnest(mentions) AS handle FROM t_posts)""",
+        )
         owners_sql = """CREATE OR REPLACE TEMP TABLE t_owners AS
             SELECT platform, handle_lc,
                    COALESCE(min(account_id) FILTER (WHERE NOT is_stub), min(account_id))
                        AS account_id
             FROM accounts WHERE handle_lc IS NOT NULL GROUP BY platform, handle_lc"""
-        con.execute(owners_sql)
-        row = con.execute(
-            """INSERT INTO accounts (platform, account_id, handle, handle_lc,
+        _exec(con, owners_sql)
+        row = _row(
+            con.execute(
+                """INSERT INTO accounts (platform, account_id, handle, handle_lc,
                 is_stub, inferred_role, source_file, source_line, run_id)
             SELECT platform, '@' || handle_lc, min(handle), handle_lc, TRUE, 'unknown',
                    min(source_file), min(source_line), ?
             FROM t_mentions m WHERE NOT EXISTS (SELECT 1 FROM t_owners o
                 WHERE o.platform = m.platform AND o.handle_lc = m.handle_lc)
             GROUP BY platform, handle_lc""",
-            [run_id],
-        ).fetchone()
+                [run_id],
+            ).fetchall()
+        )
         stubs["by_handle"] += int(row[0]) if row else 0
-        con.execute(owners_sql)
+        _exec(con, owners_sql)
         self_mentions = _scalar(
             con,
             """SELECT count(*) FROM t_mentions m JOIN t_owners o
             ON o.platform = m.platform AND o.handle_lc = m.handle_lc
             WHERE o.account_id = m.author_id""",
         )
-        con.execute("""INSERT INTO post_mentions SELECT DISTINCT m.platform, m.post_id, o.account_id
+        _exec(
+            con,
+            """INSERT INTO post_mentions SELECT DISTINCT m.platform, m.post_id, o.account_id
             FROM t_mentions m JOIN t_owners o
               ON o.platform = m.platform AND o.handle_lc = m.handle_lc
-            WHERE o.account_id <> m.author_id""")
+            WHERE o.account_id <> m.author_id""",
+        )
         for tmp in ("t_posts", "t_mentions", "t_owners"):
-            con.execute(f"DROP TABLE {tmp}")
+            _exec(con, f"DROP TABLE {tmp}")
         stats = self._upsert(
             "posts",
             ("platform", "post_id"),
@@ -697,22 +766,24 @@ class _Writer:
                SELECT platform, followed_id, source_file, source_line FROM d_follows""",
             run_id,
         )
-        row = con.execute(
-            """INSERT INTO follows
+        row = _row(
+            con.execute(
+                """INSERT INTO follows
             SELECT n.platform, n.follower_id, n.followed_id, n.source_file, n.source_line, ?
             FROM d_follows n WHERE NOT EXISTS (SELECT 1 FROM follows o
                 WHERE o.platform = n.platform AND o.follower_id = n.follower_id
                   AND o.followed_id = n.followed_id)""",
-            [run_id],
-        ).fetchone()
+                [run_id],
+            ).fetchall()
+        )
         added = int(row[0]) if row else 0
         total = _scalar(con, "SELECT count(*) FROM d_follows")
-        con.execute("DROP TABLE d_follows")
+        _exec(con, "DROP TABLE d_follows")
         return {"added": added, "unchanged": total - added, "duplicates": duplicates}
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+    row = _row(con.execute(sql).fetchall())
     return int(row[0]) if row and row[0] is not None else 0
 
 
@@ -732,9 +803,10 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
     acct_where = "list_contains(?, platform)" if scope.platforms else "TRUE"
     acct_params: list[Any] = [list(scope.platforms)] if scope.platforms else []
 
-    con.execute("BEGIN TRANSACTION")
+    _exec(con, "BEGIN TRANSACTION")
     try:
-        con.execute(
+        _exec(
+            con,
             f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
                 created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
                 likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""",
@@ -751,18 +823,20 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                     "SELECT platform, post_id FROM post_hashtags WHERE list_contains(?, tag)"
                 )
                 mark_params.append(list(scope.hashtags))
-            con.execute("CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks), mark_params)
+            _exec(con, "CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks), mark_params)
             ref_cols = ("post_id", "reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
             union = " UNION ".join(
                 f"SELECT b.* FROM x_base b SEMI JOIN x_marked m ON m.platform = b.platform "
                 f"AND m.post_id = b.{col}"
                 for col in ref_cols
             )
-            con.execute(f"CREATE TEMP TABLE x_scoped AS {union}")
-            con.execute("DROP TABLE x_marked")
+            _exec(con, f"CREATE TEMP TABLE x_scoped AS {union}")
+            _exec(con, "DROP TABLE x_marked")
         else:
-            con.execute("CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
-        con.execute("""CREATE TEMP TABLE x_inter AS
+            _exec(con, "CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
+        _exec(
+            con,
+            """CREATE TEMP TABLE x_inter AS
             WITH links AS (
                 SELECT s.platform, s.author_id AS src, q.author_id AS dst,
                        'REPLIES_TO' AS kind, s.created_at
@@ -782,7 +856,8 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                   ON m.platform = s.platform AND m.post_id = s.post_id)
             SELECT platform, src, dst, kind, count(*)::BIGINT AS count,
                    min(created_at) AS first_at, max(created_at) AS last_at
-            FROM links WHERE src <> dst GROUP BY platform, src, dst, kind""")
+            FROM links WHERE src <> dst GROUP BY platform, src, dst, kind""",
+        )
         if scope.is_topical:
             member_sql = """CREATE TEMP TABLE x_members AS
                 SELECT platform, author_id AS account_id FROM x_scoped
@@ -795,20 +870,25 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                     f"WHERE list_contains(bio_areas, ?) AND {acct_where}"
                 )
                 member_params = [scope.area, *acct_params]
-            con.execute(member_sql, member_params)
-            con.execute("""CREATE TEMP TABLE x_follows AS
+            _exec(con, member_sql, member_params)
+            _exec(
+                con,
+                """CREATE TEMP TABLE x_follows AS
                 SELECT f.platform, f.follower_id AS src, f.followed_id AS dst
                 FROM follows f
                 SEMI JOIN x_members a ON a.platform = f.platform AND a.account_id = f.follower_id
                 SEMI JOIN x_members b
-                       ON b.platform = f.platform AND b.account_id = f.followed_id""")
+                       ON b.platform = f.platform AND b.account_id = f.followed_id""",
+            )
         else:
-            con.execute(
+            _exec(
+                con,
                 f"""CREATE TEMP TABLE x_members AS SELECT platform, account_id
                             FROM accounts WHERE {acct_where}""",
                 acct_params,
             )
-            con.execute(
+            _exec(
+                con,
                 f"""CREATE TEMP TABLE x_follows AS SELECT platform,
                 follower_id AS src, followed_id AS dst FROM follows WHERE {acct_where}""",
                 acct_params,
@@ -869,5 +949,5 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
             ORDER BY 1, 2, 3""").df()
         con.unregister("_nodes")
     finally:
-        con.execute("ROLLBACK")
+        _exec(con, "ROLLBACK")
     return Projection(scope=scope, nodes=nodes, edges=edges)

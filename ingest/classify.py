@@ -414,6 +414,17 @@ def _compile(rules: list[tuple[Role, int, list[str]]]) -> list[tuple[Role, int, 
 
 
 _BIO = _compile(_BIO_RULES)
+# Clinical training grades written around a specialty: "Cardiology Fellow", "PGY-2".
+_BIO.append(
+    (
+        Role.HCP,
+        4,
+        re.compile(
+            r"(?<![\w])(\w+olog(?:y|ie) (?:fellow|resident|registrar|nurse)|pgy-?\d|"
+            r"(?:internal medicine|surgery|surgical|medical) resident|interne des hopitaux)(?![\w])"
+        ),
+    )
+)
 _FAMILY = _compile(_FAMILY_RULE)
 _NAME = _compile(_NAME_RULES)
 
@@ -468,13 +479,17 @@ def _score(
     scores: dict[Role, int],
     evidence: dict[Role, list[str]],
 ) -> None:
-    """Add each rule's weight once per distinct phrase found (at most twice per rule)."""
+    """Add each matching rule's weight once, however many of its phrases occur.
+
+    So affiliation words ("at a university hospital") cannot outvote a self-description
+    ("Cardiologist"); only the strong organisation phrases ("society of") weigh as much.
+    """
     if not text:
         return
     for role, weight, pattern in rules:
         hits = sorted({m.group(1) for m in pattern.finditer(text)})
         if hits:
-            scores[role] = scores.get(role, 0) + weight * min(len(hits), 2)
+            scores[role] = scores.get(role, 0) + weight
             evidence.setdefault(role, []).extend(f"{where}:{h}" for h in hits)
 
 

@@ -197,11 +197,21 @@ def _refuse_binary(name: str, head: bytes) -> None:
 
 
 def sniff_encoding_hint(path: Path) -> str:
-    """A human hint naming the encoding the file most likely uses."""
+    """A human hint naming the encoding the file most likely uses.
+
+    Windows-1252 (French Excel's "CSV") is preferred whenever it decodes the bytes, since
+    detectors often mistake short French texts for rarer code pages.
+    """
     from charset_normalizer import from_bytes
 
     with path.open("rb") as fh:
         sample = fh.read(1_000_000)
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "it looks like cp1252 (Windows/Excel): re-run with --encoding cp1252"
     best = from_bytes(sample).best()
     if best is None:
         return "the file may be binary; check it is a CSV export"

@@ -1,0 +1,68 @@
+"""Shared fixtures: real DuckDB files in temporary folders, the bundled sample, known answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.ingest.pipeline import ingest_paths
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "data" / "samples"
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLES / "canonical"
+
+
+@pytest.fixture(scope="session")
+def known_answers() -> dict:
+    return json.loads((SAMPLES / "known_answers.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[DuckDBStore]:
+    """A fresh store in a real DuckDB file."""
+    with DuckDBStore(tmp_path / "test.duckdb") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
+    """A DuckDB file holding the bundled sample, built once per test session."""
+    folder = tmp_path_factory.mktemp("sample_store")
+    path = folder / "sample.duckdb"
+    with DuckDBStore(path) as s:
+        ingest_paths(s, [sample_dir], quarantine_dir=folder / "q")
+    return path
+
+
+@pytest.fixture
+def sample_store(sample_store_path: Path, tmp_path: Path) -> Iterator[DuckDBStore]:
+    """A private copy of the sample store, so tests may modify it."""
+    copy = tmp_path / "sample.duckdb"
+    shutil.copy(sample_store_path, copy)
+    with DuckDBStore(copy) as s:
+        yield s
+
+
+@pytest.fixture
+def realdata() -> Path:
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is not present")
+    return REALDATA
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """Write a small input file (helper for tests)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path

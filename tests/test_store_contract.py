@@ -1,0 +1,313 @@
+"""The store contract: what every backend must do (run against each store factory)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kolmap.errors import InputError, RejectedRowsError, StoreError
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.store import GraphStore, Scope, open_store
+from kolmap.ingest.pipeline import ingest_paths
+from kolmap.model import AccountKey
+
+from .conftest import write
+
+ACCOUNTS = """platform,account_id,handle,display_name,bio,followers,following,location,lang,url,verified
+x,1,DrMartin,Dr Martin,Oncologue médical,5000,300,Paris,fr,,true
+x,2,nurse_jo,Jo,Infirmière en cancérologie,200,150,,fr,,false
+x,3,anna_bc,Anna,Breast cancer survivor,900,400,,en,,false
+x,4,pharmaco,Exemplar,Laboratoire pharmaceutique,40000,10,,fr,,true
+bluesky,did:plc:9,zoe.bsky.social,Zoé,Cardiologue,300,100,,fr,,false
+"""
+POSTS = """platform,post_id,author_id,created_at,text,reply_to_post_id,repost_of_post_id,quote_of_post_id,likes,reposts,replies,lang
+x,10,1,2026-05-30T09:00:00Z,Nouvelles données #ASCO26 sur le cancer du sein,,,,40,10,3,fr
+x,11,2,2026-05-30T10:00:00Z,Merci @drmartin pour cette session !,,,,2,0,0,fr
+x,12,3,2026-05-31T10:00:00Z,,,10,,0,0,0,en
+x,13,3,2026-06-01T10:00:00Z,Thank you @DrMartin and @ghost_account,,,,5,1,0,en
+x,14,2,2026-06-02T10:00:00Z,Je suis d'accord,10,,,1,0,0,fr
+x,15,4,2026-06-03T10:00:00Z,Our new product page,,,,0,0,0,en
+bluesky,20,did:plc:9,2026-06-01T08:00:00Z,Heart failure update,,,,3,0,0,fr
+"""
+FOLLOWS = """platform,follower_id,followed_id
+x,2,1
+x,3,1
+x,1,2
+x,99,1
+"""
+
+
+def make_duckdb(tmp: Path) -> GraphStore:
+    return DuckDBStore(tmp / "contract.duckdb")
+
+
+FACTORIES: list[Callable[[Path], GraphStore]] = [make_duckdb]
+
+
+@pytest.fixture(params=FACTORIES, ids=lambda f: f.__name__.removeprefix("make_"))
+def any_store(request, tmp_path) -> Iterator[GraphStore]:
+    s = request.param(tmp_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    write(d, "accounts.csv", ACCOUNTS)
+    write(d, "posts.csv", POSTS)
+    write(d, "follows.csv", FOLLOWS)
+    write(d, "labels.csv", "platform,account_id,role,specialty,person_id\nx,3,patient,,p-anna\n")
+    return d
+
+
+def ingest(store: GraphStore, *paths: Path, **kw):
+    q = kw.pop("quarantine_dir", paths[0].parent / "quarantine")
+    return ingest_paths(store, list(paths), quarantine_dir=q, **kw)
+
+
+def key(platform: str, account_id: str) -> AccountKey:
+    return AccountKey(platform, account_id)
+
+
+def test_ingest_then_read(any_store, folder):
+    summary = ingest(any_store, folder)
+    assert summary.quarantined == 0
+    assert summary.merge["accounts"]["added"] == 5
+    assert summary.merge["posts"]["added"] == 7
+    assert summary.merge["follows"]["added"] == 4
+    assert summary.merge["stubs_created"] == {"by_id": 1, "by_handle": 1}
+    stats = any_store.stats()
+    assert stats["accounts"] == 5 and stats["stub_accounts"] == 2
+    assert stats["interactions"] == {"MENTIONS": 3, "REPLIES_TO": 1, "REPOSTS": 1}
+    assert stats["by_platform"] == {"x": 4, "bluesky": 1}
+    frame = any_store.accounts([key("x", "1"), key("x", "3"), key("x", "4")])
+    roles = dict(zip(frame["account_id"], frame["role"], strict=True))
+    assert roles == {"1": "hcp", "3": "patient", "4": "brand"}
+    assert frame.set_index("account_id").loc["1", "specialty"] == "oncologue medical"
+    assert frame.set_index("account_id").loc["3", "person_id"] == "p-anna"
+
+
+def test_mentions_resolve_handles_case_insensitively(any_store, folder):
+    ingest(any_store, folder)
+    projection = any_store.projection(Scope())
+    nodes = projection.nodes
+    edges = projection.edges.merge(nodes[["account_id"]], left_on="dst", right_index=True)
+    mentioned = edges.loc[edges["kind"] == "MENTIONS", "account_id"].tolist()
+    assert sorted(mentioned) == ["1", "1", "@ghost_account"]  # @drmartin is @DrMartin
+    by_pair = projection.edges.set_index(["src", "dst", "kind"])["count"]
+    pos = {a: i for i, a in enumerate(nodes["account_id"])}
+    assert by_pair[(pos["2"], pos["1"], "MENTIONS")] == 1
+    assert by_pair[(pos["3"], pos["1"], "MENTIONS")] == 1
+    assert by_pair[(pos["3"], pos["1"], "REPOSTS")] == 1
+    assert by_pair[(pos["2"], pos["1"], "REPLIES_TO")] == 1
+
+
+def test_reingesting_the_same_files_changes_nothing(any_store, folder):
+    ingest(any_store, folder)
+    before = any_store.fingerprint()
+    again = ingest(any_store, folder)
+    assert any_store.fingerprint() == before
+    assert again.merge["accounts"] == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 5,
+        "duplicates": 0,
+        "stubs_completed": 0,
+    }
+    assert again.merge["posts"]["added"] == 0 and again.merge["posts"]["unchanged"] == 7
+    assert again.merge["follows"] == {"added": 0, "unchanged": 4, "duplicates": 0}
+    assert again.merge["stubs_created"] == {"by_id": 0, "by_handle": 0}
+
+
+def test_a_failed_ingest_leaves_the_store_exactly_as_before(any_store, folder, tmp_path):
+    ingest(any_store, folder)
+    before = any_store.fingerprint()
+    bad = tmp_path / "bad"
+    write(bad, "accounts.csv", "platform,account_id,handle\nx,500,newcomer\n")
+    write(bad, "posts.csv", 'platform,post_id,author_id,text\nx,900,500,"never closed\n')
+    with pytest.raises(InputError, match="unterminated"):
+        ingest(any_store, bad)
+    assert any_store.fingerprint() == before
+    assert any_store.accounts([key("x", "500")]).empty
+
+
+def test_an_interrupted_ingest_commits_nothing(any_store, folder):
+    def boom(path: str, rows: int) -> None:
+        if path.endswith("posts.csv"):
+            raise KeyboardInterrupt
+
+    before = any_store.fingerprint()
+    with pytest.raises(KeyboardInterrupt):
+        ingest(any_store, folder, progress=boom)
+    assert any_store.fingerprint() == before
+    assert any_store.stats()["accounts"] == 0
+
+
+def test_too_many_rejected_rows_fails_with_nothing_committed(any_store, tmp_path):
+    d = tmp_path / "rej"
+    rows = "".join(f"x,{i},h{i}\n" for i in range(20))
+    write(d, "accounts.csv", "platform,account_id,handle\n" + rows + ",,missing\nx,,nope\n")
+    before = any_store.fingerprint()
+    with pytest.raises(RejectedRowsError) as err:
+        ingest(any_store, d, tolerance="0")
+    assert any_store.fingerprint() == before
+    qfile = Path(err.value.quarantine_path)
+    lines = list(csv.DictReader(qfile.open(encoding="utf-8")))
+    assert [(r["line"], r["reason"]) for r in lines] == [
+        ("22", "missing platform"),
+        ("23", "missing account_id"),
+    ]
+    summary = ingest(any_store, d, tolerance="10%")
+    assert summary.quarantined == 2 and summary.merge["accounts"]["added"] == 20
+
+
+def test_stub_from_a_mention_merges_into_the_real_account_later(any_store, folder, tmp_path):
+    ingest(any_store, folder)
+    assert not any_store.accounts([key("x", "@ghost_account")]).empty
+    later = tmp_path / "later"
+    write(later, "accounts.csv", "platform,account_id,handle,bio\nx,77,Ghost_Account,Neurologue\n")
+    summary = ingest(any_store, later)
+    assert summary.merge["stubs_merged"] == 1
+    assert any_store.accounts([key("x", "@ghost_account")]).empty
+    mentions = any_store.sql(
+        "SELECT account_id FROM post_mentions WHERE platform = 'x' AND post_id = '13' ORDER BY 1"
+    )
+    assert mentions["account_id"].tolist() == ["1", "77"]
+
+
+def test_stub_by_id_is_completed_when_the_account_arrives(any_store, folder, tmp_path):
+    ingest(any_store, folder)
+    stub = any_store.accounts([key("x", "99")])
+    assert bool(stub["is_stub"].iloc[0])
+    later = tmp_path / "later"
+    write(later, "accounts.csv", "platform,account_id,handle,bio\nx,99,late,Diabétologue\n")
+    summary = ingest(any_store, later)
+    assert summary.merge["accounts"]["stubs_completed"] == 1
+    row = any_store.accounts([key("x", "99")]).iloc[0]
+    assert (
+        not row["is_stub"] and row["role"] == "hcp" and row["source_file"].endswith("accounts.csv")
+    )
+
+
+def test_empty_values_never_erase_and_changes_are_counted(any_store, folder, tmp_path):
+    first = ingest(any_store, folder)
+    later = tmp_path / "later"
+    write(later, "accounts.csv", "platform,account_id,handle,bio,followers\nx,1,,,6000\n")
+    summary = ingest(any_store, later)
+    assert summary.merge["accounts"]["updated"] == 1
+    row = any_store.accounts([key("x", "1")]).iloc[0]
+    assert row["followers"] == 6000
+    assert row["handle"] == "DrMartin" and row["bio"] == "Oncologue médical"
+    assert row["role"] == "hcp"  # a row without a bio keeps the stored inference
+    assert row["run_id"] == first.run_id and row["updated_run_id"] == summary.run_id
+
+
+def test_duplicates_in_one_run_are_counted_and_the_last_wins(any_store, tmp_path):
+    d = tmp_path / "dup"
+    write(d, "accounts.csv", "platform,account_id,handle,bio\nx,1,a,first\nx,1,a,second\n")
+    summary = ingest(any_store, d)
+    assert summary.merge["accounts"]["duplicates"] == 1
+    assert any_store.accounts([key("x", "1")]).iloc[0]["bio"] == "second"
+
+
+def test_labels_override_inference_even_when_they_arrive_first(any_store, tmp_path):
+    d = tmp_path / "lab"
+    write(d, "labels.csv", "platform,account_id,role,specialty\nx,5,hcp,Oncologie\n")
+    ingest(any_store, d)
+    write(d, "accounts.csv", "platform,account_id,handle,bio\nx,5,quiet,Runner and reader\n")
+    ingest(any_store, d)
+    row = any_store.accounts([key("x", "5")]).iloc[0]
+    assert row["inferred_role"] == "public"
+    assert row["role"] == "hcp" and bool(row["role_from_label"])
+    assert row["specialty"] == "Oncologie"
+
+
+def test_self_mentions_are_ignored_and_counted(any_store, tmp_path):
+    d = tmp_path / "self"
+    write(d, "accounts.csv", "platform,account_id,handle\nx,1,me\n")
+    write(d, "posts.csv", "platform,post_id,author_id,text\nx,1,1,Moi @me\n")
+    summary = ingest(any_store, d)
+    assert summary.merge["posts"]["self_mentions_ignored"] == 1
+    assert any_store.stats()["interactions"] == {}
+
+
+def test_no_duplicate_rows_in_any_table(any_store, folder):
+    ingest(any_store, folder)
+    ingest(any_store, folder)
+    checks = {
+        "accounts": "platform, account_id",
+        "posts": "platform, post_id",
+        "follows": "platform, follower_id, followed_id",
+        "post_mentions": "platform, post_id, account_id",
+        "post_hashtags": "platform, post_id, tag",
+        "post_areas": "platform, post_id, area",
+        "labels": "platform, account_id",
+    }
+    for table, cols in checks.items():
+        dupes = any_store.sql(
+            f"SELECT count(*) AS n FROM (SELECT {cols} FROM {table} GROUP BY ALL "
+            f"HAVING count(*) > 1)"
+        )
+        assert dupes["n"].iloc[0] == 0, table
+
+
+def test_erase_removes_the_account_and_what_hangs_from_it(any_store, folder):
+    ingest(any_store, folder)
+    counts = any_store.erase([key("x", "1")])
+    assert counts["accounts"] == 1 and counts["posts"] == 1 and counts["follows"] == 4
+    assert counts["post_mentions"] == 2
+    assert any_store.accounts([key("x", "1")]).empty
+    nodes = any_store.projection(Scope()).nodes
+    assert "1" not in set(nodes.loc[nodes["platform"] == "x", "account_id"])
+
+
+def test_area_scope_takes_reposts_of_tagged_posts_and_follows_between_members(any_store, folder):
+    ingest(any_store, folder)
+    projection = any_store.projection(Scope(area="oncology"))
+    nodes = projection.nodes.set_index("account_id")
+    assert nodes.loc["1", "posts_in_scope"] == 1
+    assert nodes.loc["3", "posts_in_scope"] == 1  # the repost of post 10 is in scope
+    assert nodes.loc["2", "posts_in_scope"] == 1  # the reply to post 10 is in scope
+    assert "did:plc:9" not in nodes.index  # a cardiologist on another topic
+    assert bool(nodes.loc["1", "bio_in_area"])
+    kinds = set(projection.edges["kind"])
+    assert {"REPOSTS", "REPLIES_TO", "FOLLOWS"} <= kinds
+
+
+def test_time_platform_and_hashtag_scopes(any_store, folder):
+    ingest(any_store, folder)
+    early = any_store.projection(Scope(until=datetime(2026, 5, 31, tzinfo=UTC)))
+    assert early.nodes["posts_in_scope"].sum() == 2
+    blue = any_store.projection(Scope(platforms=("bluesky",)))
+    assert set(blue.nodes["platform"]) == {"bluesky"}
+    congress = any_store.projection(Scope(hashtags=("asco26",)))
+    in_scope = congress.nodes.set_index("account_id")["posts_in_scope"]
+    assert in_scope["1"] == 1 and in_scope["3"] == 1
+
+
+def test_missing_or_foreign_store_files_are_clear_errors(tmp_path):
+    with pytest.raises(StoreError, match="no store here yet"):
+        open_store(tmp_path / "none.duckdb", read_only=True)
+    import duckdb
+
+    foreign = tmp_path / "other.duckdb"
+    duckdb.connect(str(foreign)).execute("CREATE TABLE t (x INT)").close()
+    with pytest.raises(StoreError, match="not a kolmap store"):
+        open_store(foreign, read_only=True)
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="garbage.duckdb"):
+        open_store(garbage)
+
+
+def test_store_location_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("KOLMAP_STORE", str(tmp_path / "env.duckdb"))
+    with open_store() as s:
+        assert s.location == str(tmp_path / "env.duckdb")
+    with pytest.raises(StoreError, match="Neo4j"):
+        open_store("neo4j://localhost:7687")

@@ -1,0 +1,116 @@
+from pathlib import Path
+
+import pytest
+
+from kolmap.errors import ConfigError
+from kolmap.ingest.areas import REQUIRED_AREAS, load_taxonomy
+from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
+
+
+def test_mentions_keep_order_dedupe_case_and_skip_emails():
+    text = "@Alice merci ! cc @bob_2, @ALICE et dr@hospital.fr. Vu @carol.bsky.social."
+    assert extract_mentions(text) == ["Alice", "bob_2", "carol.bsky.social"]
+
+
+def test_hashtags_skip_numbers_and_html_entities():
+    assert extract_hashtags("#ASCO26 #1 &#39; #Diabète #diabete") == ["ASCO26", "Diabète"]
+
+
+def test_fold_makes_fr_and_en_comparable():
+    assert fold("Cœur ÉPILEPSIE") == "coeur epilepsie"
+
+
+def test_taxonomy_has_every_required_area():
+    tax = load_taxonomy()
+    assert set(REQUIRED_AREAS) <= set(tax.ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Nouvelle étude : cancer du sein métastatique", "oncology"),
+        ("Breast cancers in young women", "oncology"),
+        ("Vivre avec le diabète de type 1", "diabetes"),
+        ("La sclérose en plaques au quotidien", "neurology"),
+        ("Heart failure guidelines updated", "cardiology"),
+        ("Leucémie aiguë : nouvelles options", "hematology"),
+        ("Mucoviscidose et asthme sévère", "respiratory"),
+        ("Vaccination against influenza", "infectious-disease"),
+        ("Santé mentale des soignants", "mental-health"),
+        ("Journée des maladies rares", "rare-disease"),
+        ("Psoriasis and atopic dermatitis", "dermatology"),
+        ("Maladie de Crohn et MICI", "gastroenterology"),
+        ("Polyarthrite rhumatoïde", "immunology"),
+    ],
+)
+def test_keywords_tag_fr_and_en_text(text, area):
+    assert area in load_taxonomy().tag_text(text)
+
+
+def test_words_inside_other_words_do_not_match():
+    assert load_taxonomy().tag_text("cancerous? no: precancerousness and tumorigenic") == {}
+
+
+@pytest.mark.parametrize(
+    ("tag", "area"),
+    [
+        ("BCSM", "oncology"),
+        ("T1D", "diabetes"),
+        ("SEP", "neurology"),
+        ("ASCO26", "oncology"),
+        ("ESMO26", "oncology"),
+        ("ADA2026", "diabetes"),
+        ("ECTRIMS2026", "neurology"),
+        ("esc2026", "cardiology"),
+    ],
+)
+def test_disease_and_congress_hashtags(tag, area):
+    tax = load_taxonomy()
+    assert area in tax.tag_hashtags([tag])
+
+
+def test_congress_detection():
+    tax = load_taxonomy()
+    assert tax.is_congress_hashtag("ASCO2026")
+    assert not tax.is_congress_hashtag("ASCOT")
+
+
+def test_user_extension_adds_keywords_and_areas(tmp_path: Path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        """
+[areas.oncology]
+keywords = ["onco-pédiatrie"]
+[areas.ophthalmology]
+name = "Ophthalmology"
+keywords = ["glaucome", "glaucoma"]
+hashtags = ["glaucoma"]
+""",
+        "utf-8",
+    )
+    tax = load_taxonomy(extra)
+    assert "ophthalmology" in tax.tag_text("Le glaucome, cette maladie silencieuse")
+    assert "oncology" in tax.tag_text("Service d'onco-pédiatrie")
+    assert "oncology" in tax.tag_text("cancer")  # the built-in words are still there
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[areas.Bad_Id]\nname='x'", "must be lower-case"),
+        ("[areas.x1]\nkeywords='cancer'", "must be a list of strings"),
+        ("[areas.x1]\nkeyword=['a']", "unknown keys"),
+        ("areas = 3", r"expected an \[areas"),
+        ("[areas.x1", "not a valid TOML taxonomy"),
+    ],
+)
+def test_bad_taxonomy_files_are_refused_with_the_reason(tmp_path: Path, body, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(body, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_taxonomy(path)
+
+
+def test_missing_taxonomy_file(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_taxonomy(tmp_path / "nope.toml")

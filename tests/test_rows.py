@@ -87,7 +87,7 @@ def test_multiline_quoted_field_is_kept_and_lines_stay_right(tmp_path):
 
 def test_unterminated_quote_is_fatal_and_names_the_opening_line(tmp_path):
     path = write(tmp_path, "q.csv", 'a,b\n1,ok\n2,"never closed\n3,x\n')
-    with pytest.raises(InputError, match="q.csv line 3: unterminated quoted field"):
+    with pytest.raises(InputError, match=r"q\.csv line 3: unterminated quoted field"):
         rows_of(path)
 
 

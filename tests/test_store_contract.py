@@ -301,7 +301,7 @@ def test_missing_or_foreign_store_files_are_clear_errors(tmp_path):
         open_store(foreign, read_only=True)
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="garbage.duckdb"):
+    with pytest.raises(StoreError, match=r"garbage\.duckdb"):
         open_store(garbage)
 
 

@@ -172,7 +172,7 @@ def _run_ingest(
 
 
 def _print_summary(summary: IngestSummary) -> None:
-    out = Console()
+    out = _console()
     table = Table(title=f"Ingest run {summary.run_id} → {summary.store}", title_justify="left")
     for col in ("file", "kind", "rows", "accepted", "quarantined", "ignored columns"):
         table.add_column(
@@ -324,8 +324,14 @@ def rank_command(
         err_console.print(f"wrote {len(table)} rows to {output}")
 
 
+def _console() -> Console:
+    """Standard output; wide when it is a file or a pipe, so tables are not squeezed."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=200)
+
+
 def _print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
-    out = Console()
+    out = _console()
     title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
     grid = Table(title=title, title_justify="left")
     cols = [

@@ -894,8 +894,9 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                 acct_params,
             )
         area_param = scope.area or ""
-        nodes = con.execute(
-            """
+        _exec(
+            con,
+            """CREATE TEMP TABLE x_nodes AS
             WITH ids AS (
                 SELECT platform, account_id FROM x_members
                 UNION SELECT platform, src FROM x_follows
@@ -910,7 +911,8 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                        COALESCE(sum(replies) FILTER (WHERE repost_of_post_id IS NULL), 0)
                            AS replies
                 FROM x_scoped GROUP BY ALL)
-            SELECT a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
+            SELECT (row_number() OVER (ORDER BY a.platform, a.account_id) - 1)::BIGINT AS idx,
+                   a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
                    a.person_id, a.followers, a.verified, a.is_stub,
                    (a.bio IS NOT NULL) AS has_bio,
                    COALESCE(t.n, 0)::BIGINT AS posts_total,
@@ -923,31 +925,23 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
             FROM ids i JOIN account_view a
               ON a.platform = i.platform AND a.account_id = i.account_id
             LEFT JOIN totals t ON t.platform = a.platform AND t.author_id = a.account_id
-            LEFT JOIN scoped s ON s.platform = a.platform AND s.author_id = a.account_id
-            ORDER BY a.platform, a.account_id""",
+            LEFT JOIN scoped s ON s.platform = a.platform AND s.author_id = a.account_id""",
             [area_param],
-        ).df()
-        con.register(
-            "_nodes",
-            pa.table(
-                {
-                    "platform": nodes["platform"].astype(str).tolist(),
-                    "account_id": nodes["account_id"].astype(str).tolist(),
-                    "idx": list(range(len(nodes))),
-                }
-            ),
         )
+        nodes = con.execute("SELECT * EXCLUDE (idx) FROM x_nodes ORDER BY idx").df()
+        # Join on one composite key (platforms never contain ':'): joining on platform and id
+        # separately lets the optimiser pair the two node lists by platform alone.
         edges = con.execute("""
-            WITH e AS (
-                SELECT platform, src, dst, kind, count, first_at, last_at FROM x_inter
+            WITH n AS (SELECT platform || ':' || account_id AS k, idx FROM x_nodes),
+            e AS (
+                SELECT platform || ':' || src AS sk, platform || ':' || dst AS dk, kind, count,
+                       first_at, last_at FROM x_inter
                 UNION ALL
-                SELECT platform, src, dst, 'FOLLOWS', 1::BIGINT, NULL::TIMESTAMPTZ,
-                       NULL::TIMESTAMPTZ FROM x_follows)
+                SELECT platform || ':' || src, platform || ':' || dst, 'FOLLOWS', 1::BIGINT,
+                       NULL::TIMESTAMPTZ, NULL::TIMESTAMPTZ FROM x_follows)
             SELECT s.idx AS src, d.idx AS dst, e.kind, e.count, e.first_at, e.last_at
-            FROM e JOIN _nodes s ON s.platform = e.platform AND s.account_id = e.src
-                   JOIN _nodes d ON d.platform = e.platform AND d.account_id = e.dst
+            FROM e JOIN n s ON s.k = e.sk JOIN n d ON d.k = e.dk
             ORDER BY 1, 2, 3""").df()
-        con.unregister("_nodes")
     finally:
         _exec(con, "ROLLBACK")
     return Projection(scope=scope, nodes=nodes, edges=edges)

@@ -1,0 +1,200 @@
+"""The `kolmap` command as a user runs it, on real DuckDB files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kolmap.cli import cli
+
+from .conftest import write
+
+
+@pytest.fixture
+def runner(monkeypatch, tmp_path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KOLMAP_STORE", raising=False)
+    monkeypatch.delenv("KOLMAP_CONFIG", raising=False)
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0):
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_ingest_then_rank_csv(runner, sample_dir, known_answers):
+    out = run(runner, "ingest", str(sample_dir), "--json")
+    summary = json.loads(out.output)
+    assert summary["quarantined"] == 0
+    assert Path("kolmap.duckdb").exists()  # the default store
+    out = run(
+        runner, "rank", "--area", "oncology", "--kind", "kol", "--top", "20", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert len(rows) == 20
+    for column in (
+        "rank",
+        "platform",
+        "account_id",
+        "handle",
+        "display_name",
+        "role",
+        "area",
+        "score",
+        "community",
+        "peer_pagerank",
+        "reasons",
+    ):
+        assert column in rows[0]
+    top5 = {f"{r['platform']}:{r['account_id']}" for r in rows[:5]}
+    assert top5 == set(known_answers["kol"]["oncology"])
+
+
+def test_rank_json_table_and_filters(runner, sample_dir):
+    run(runner, "ingest", str(sample_dir), "--store", "s.duckdb", "--json")
+    out = run(
+        runner,
+        "rank",
+        "--store",
+        "s.duckdb",
+        "--kind",
+        "dol",
+        "--format",
+        "json",
+        "--platform",
+        "bluesky",
+        "--top",
+        "5",
+    )
+    records = json.loads(out.output)
+    assert records and {r["platform"] for r in records} == {"bluesky"}
+    out = run(
+        runner,
+        "rank",
+        "--store",
+        "s.duckdb",
+        "--area",
+        "diabetes",
+        "--kind",
+        "influencer",
+        "--since",
+        "2026-03-01",
+        "--until",
+        "2026-06-01",
+        "--explain",
+    )
+    flat = re.sub(r"[\s│]", "", out.output)
+    assert "Topinfluencer" in flat and "endorsedby" in flat
+    out = run(
+        runner,
+        "rank",
+        "--store",
+        "s.duckdb",
+        "--hashtag",
+        "#ASCO26",
+        "--hashtag",
+        "esmo26",
+        "--format",
+        "json",
+        "--top",
+        "3",
+    )
+    assert all(r["area"] == "#asco26,#esmo26" for r in json.loads(out.output))
+    run(runner, "rank", "--store", "s.duckdb", "--format", "csv", "-o", "out.csv")
+    assert Path("out.csv").read_text("utf-8").startswith("rank,platform")
+
+
+def test_store_from_environment(runner, sample_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("KOLMAP_STORE", str(tmp_path / "env.duckdb"))
+    run(runner, "ingest", str(sample_dir / "accounts.csv"), "--json")
+    assert (tmp_path / "env.duckdb").exists()
+    out = run(runner, "stats", "--json")
+    assert json.loads(out.output)["accounts"] > 2000
+
+
+def test_bad_input_is_a_clear_error_and_writes_nothing(runner, tmp_path):
+    bad = write(tmp_path / "bad", "follows.csv", "source,target\n1,2\n")
+    out = run(runner, "ingest", str(bad), "--store", "b.duckdb", code=1)
+    assert "follows.csv line 1: follows file is missing required column(s) platform" in out.output
+    assert "got source,target" in out.output
+    out = run(runner, "stats", "--store", "b.duckdb", "--json")
+    assert json.loads(out.output)["follows"] == 0
+
+
+def test_rejected_rows_are_reported_with_the_quarantine_file(runner, tmp_path):
+    folder = tmp_path / "q"
+    write(folder, "accounts.csv", "platform,account_id,followers\nx,1,12\nx,2,lots\n")
+    out = run(runner, "ingest", str(folder), "--store", "q.duckdb", "--tolerance", "50%")
+    assert "1 of 2 rows quarantined" in out.output
+    qfile = next(Path("q.quarantine").glob("*.csv"))
+    row = next(csv.DictReader(qfile.open(encoding="utf-8")))
+    assert row["line"] == "3" and "followers must be a whole number" in row["reason"]
+    out = run(runner, "ingest", str(folder), "--store", "q2.duckdb", "--tolerance", "0", code=1)
+    assert "nothing was committed" in out.output
+
+
+def test_usage_errors(runner, sample_dir):
+    run(runner, "ingest", str(sample_dir), "--json")
+    out = run(runner, "rank", "--area", "astrology", code=2)
+    assert "unknown area 'astrology'" in out.output
+    out = run(runner, "rank", "--since", "yesterday", code=2)
+    assert "expected a date" in out.output
+    out = run(runner, "rank", "--store", "missing.duckdb", code=1)
+    assert "no store here yet" in out.output
+    out = run(runner, "ingest", "nowhere", code=1)
+    assert "nowhere: no such file or folder" in out.output
+
+
+def test_formula_cells_are_neutralised_in_csv(runner, tmp_path):
+    folder = tmp_path / "inj"
+    write(
+        folder,
+        "accounts.csv",
+        "platform,account_id,handle,display_name,bio\n"
+        'x,1,evil,"=HYPERLINK(""http://x"",""c"")",Oncologue\n'
+        "x,2,peer,Peer,Oncologue médical\n",
+    )
+    write(
+        folder,
+        "posts.csv",
+        "platform,post_id,author_id,text\nx,1,2,cancer du sein @evil\nx,2,1,cancer du sein\n",
+    )
+    run(runner, "ingest", str(folder), "--json")
+    out = run(runner, "rank", "--kind", "kol", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    names = {r["handle"]: r["display_name"] for r in rows}
+    assert names["evil"] == '\'=HYPERLINK("http://x","c")'
+
+
+def test_inspection_commands(runner, sample_dir):
+    run(runner, "ingest", str(sample_dir), "--json")
+    assert "oncology" in run(runner, "areas").output
+    assert "scoring.damping" in run(runner, "config").output
+    assert "rows=" in run(runner, "runs").output
+    text = run(runner, "stats").output
+    assert "accounts" in text and "posts_by_area" in text
+
+
+def test_erase_and_config_file(runner, sample_dir, tmp_path):
+    run(runner, "ingest", str(sample_dir / "accounts.csv"), "--json")
+    out = run(runner, "erase", "x:999999999", "--yes")
+    assert "accounts 0" in out.output
+    Path("kolmap.toml").write_text("[scoring]\ndampng = 0.9\n", "utf-8")
+    out = run(runner, "areas", code=1)
+    assert "did you mean 'damping'" in out.output
+
+
+def test_demo_and_sample(runner, tmp_path):
+    out = run(runner, "demo", "--top", "3")
+    assert "Top KOL — area=oncology" in out.output
+    assert Path("kolmap-demo.duckdb").exists()
+    out = run(runner, "sample", "gen", "--scale", "0.05", "--seed", "3")
+    assert (Path("gen") / "canonical" / "posts.csv").exists()

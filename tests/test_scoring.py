@@ -1,0 +1,255 @@
+"""Scoring: PageRank and Leiden against networkx, composite scores, invariants, traps."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kolmap.errors import ScoringError
+from kolmap.graph.store import Projection, Scope
+from kolmap.scoring.centrality import aggregate_edges, pagerank
+from kolmap.scoring.communities import leiden
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import COMPONENTS, OUTPUT_COLUMNS, RankKind, rank
+from kolmap.settings import ScoringSettings
+
+
+def test_pagerank_matches_networkx_on_a_weighted_graph():
+    rng = np.random.default_rng(3)
+    n, m = 200, 1500
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    w = rng.uniform(0.1, 3, len(src))
+    ours = pagerank(n, src, dst, w)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    for s, d, x in zip(*aggregate_edges(src, dst, w), strict=True):
+        g.add_edge(int(s), int(d), weight=float(x))
+    ref = nx.pagerank(g, weight="weight", tol=1e-12, max_iter=1000)
+    assert np.allclose(ours, [ref[i] for i in range(n)], atol=1e-6)
+
+
+def test_personalised_pagerank_matches_networkx():
+    src = np.array([0, 1, 2, 3, 3])
+    dst = np.array([1, 2, 0, 0, 2])
+    w = np.array([1.0, 2.0, 1.0, 1.0, 3.0])
+    reset = np.array([0.0, 0.0, 1.0, 3.0])
+    ours = pagerank(4, src, dst, w, reset=reset)
+    g = nx.DiGraph()
+    g.add_weighted_edges_from(zip(src.tolist(), dst.tolist(), w.tolist(), strict=True))
+    ref = nx.pagerank(g, personalization={2: 0.25, 3: 0.75}, tol=1e-12, max_iter=10_000)
+    assert np.allclose(ours, [ref[i] for i in range(4)], atol=1e-6)
+
+
+def test_leiden_is_seeded_and_finds_the_football_conferences_quality():
+    g = nx.karate_club_graph()
+    edges = np.array(g.edges())
+    w = np.ones(len(edges))
+    first = leiden(34, edges[:, 0], edges[:, 1], w, seed=7)
+    again = leiden(34, edges[:, 0], edges[:, 1], w, seed=7)
+    assert first.tolist() == again.tolist()
+    groups = [set(np.flatnonzero(first == c).tolist()) for c in range(first.max() + 1)]
+    assert nx.community.modularity(g, groups) > 0.4
+    sizes = [len(x) for x in groups]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def _projection(nodes: list[dict], edges: list[tuple[int, int, str, int]], scope=None):
+    frame = pd.DataFrame(nodes)
+    defaults = {
+        "platform": "x",
+        "specialty": None,
+        "person_id": None,
+        "followers": 1000,
+        "verified": False,
+        "is_stub": False,
+        "has_bio": True,
+        "posts_total": 10,
+        "posts_in_scope": 5,
+        "original_posts_in_scope": 5,
+        "bio_in_area": False,
+        "likes": 10,
+        "reposts": 2,
+        "replies": 1,
+    }
+    for column, value in defaults.items():
+        frame[column] = frame[column].fillna(value) if column in frame else value
+    frame["display_name"] = frame.get("display_name", frame["handle"])
+    e = pd.DataFrame(edges, columns=["src", "dst", "kind", "count"])
+    e["first_at"] = pd.NaT
+    e["last_at"] = pd.NaT
+    return Projection(scope or Scope(area="oncology"), frame, e)
+
+
+def tiny():
+    """Hand-checkable: @onc_star is endorsed by three HCPs, @onc_peer by one; @pushed by six
+    no-bio throwaways; @celebrity has huge reach but posts off topic; @brand posts a lot."""
+    nodes = [
+        {"account_id": "1", "handle": "onc_star", "role": "hcp"},
+        {"account_id": "2", "handle": "onc_peer", "role": "hcp"},
+        {"account_id": "3", "handle": "hcp_a", "role": "hcp"},
+        {"account_id": "4", "handle": "hcp_b", "role": "hcp"},
+        {"account_id": "5", "handle": "pushed", "role": "hcp"},
+        {
+            "account_id": "6",
+            "handle": "celebrity",
+            "role": "public",
+            "followers": 3_000_000,
+            "posts_total": 400,
+            "posts_in_scope": 1,
+            "original_posts_in_scope": 1,
+            "likes": 90_000,
+        },
+        {
+            "account_id": "7",
+            "handle": "brand",
+            "role": "brand",
+            "posts_in_scope": 300,
+            "posts_total": 300,
+            "original_posts_in_scope": 300,
+        },
+        {"account_id": "8", "handle": "society", "role": "organisation"},
+        {"account_id": "9", "handle": "patient_a", "role": "patient"},
+    ]
+    throwaways = [
+        {
+            "account_id": str(100 + i),
+            "handle": f"tw{i}",
+            "role": "unknown",
+            "has_bio": False,
+            "followers": 1,
+            "posts_in_scope": 3,
+        }
+        for i in range(6)
+    ]
+    edges = [
+        (2, 0, "MENTIONS", 3),
+        (3, 0, "REPOSTS", 2),
+        (1, 0, "MENTIONS", 1),
+        (2, 1, "MENTIONS", 1),
+        (0, 7, "MENTIONS", 2),
+        (2, 7, "FOLLOWS", 1),
+        (8, 5, "MENTIONS", 1),
+        (8, 0, "REPOSTS", 1),
+        (0, 2, "FOLLOWS", 1),
+    ]
+    edges += [(9 + i, 4, "MENTIONS", 5) for i in range(6)]
+    return _projection(nodes + throwaways, edges)
+
+
+def test_known_answer_tiny_graph():
+    kol = rank(tiny(), "kol")
+    assert kol["handle"].tolist()[:2] == ["onc_star", "onc_peer"]
+    assert kol["handle"].tolist().index("pushed") > 2
+    org = rank(tiny(), "organisation")
+    assert org["handle"].tolist()[0] == "society"
+    infl = rank(tiny(), "influencer")
+    assert "celebrity" in infl["handle"].tolist()
+    assert infl.set_index("handle").loc["celebrity", "relevance"] < 0.01
+
+
+def test_score_is_reproducible_from_its_components():
+    s = ScoringSettings()
+    for kind in RankKind:
+        table = rank(tiny(), kind, s)
+        weights = kind.weights(s)
+        for row in table.to_dict(orient="records"):
+            combined = sum(w * row[c] for c, w in weights.items()) / sum(weights.values())
+            expected = 100 * row["relevance"] ** s.relevance_exponent * combined
+            assert row["score"] == pytest.approx(expected, abs=0.02)
+
+
+def test_output_columns_and_candidates():
+    table = rank(tiny(), "kol")
+    assert list(table.columns) == OUTPUT_COLUMNS
+    assert set(table["role"]) == {"hcp"}
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert table["score"].is_monotonic_decreasing
+    assert all(table[c].between(0, 1).all() for c in COMPONENTS)
+    assert "endorsed by 3 HCP(s)" in table.iloc[0]["reasons"]
+    assert "@hcp_b" in table.iloc[0]["reasons"]
+
+
+def test_settings_change_the_result():
+    base = rank(tiny(), "organisation")
+    tweaked = ScoringSettings(organisation_weights={"engagement": 1.0})
+    other = rank(tiny(), "organisation", tweaked)
+    assert other["score"].tolist() != base["score"].tolist()
+    with pytest.raises(ScoringError, match="unknown components"):
+        rank(tiny(), "kol", ScoringSettings(kol_weights={"charisma": 1.0}))
+    with pytest.raises(ScoringError, match="unknown kind"):
+        rank(tiny(), "guru")
+
+
+def test_empty_projection_gives_an_empty_table():
+    empty = _projection([{"account_id": "1", "handle": "a", "role": "public"}], [])
+    assert rank(empty, "kol").empty
+    assert list(rank(empty, "kol").columns) == OUTPUT_COLUMNS
+
+
+random_graph = st.integers(min_value=2, max_value=25).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(
+            st.sampled_from(["hcp", "patient", "public", "organisation", "unknown"]),
+            min_size=n,
+            max_size=n,
+        ),
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.sampled_from(["MENTIONS", "REPOSTS", "FOLLOWS", "QUOTES"]),
+                st.integers(1, 5),
+            ),
+            max_size=60,
+        ),
+    )
+)
+
+
+def _from_random(data, order):
+    n, roles, edges = data
+    nodes = [
+        {"account_id": f"a{i}", "handle": f"h{i}", "role": roles[i], "posts_in_scope": 1 + i % 3}
+        for i in range(n)
+    ]
+    edges = [(s, d, k, c) for s, d, k, c in edges if s != d]
+    # Present the same graph with nodes in another order.
+    pos = {old: new for new, old in enumerate(order)}
+    nodes = [nodes[i] for i in order]
+    edges = [(pos[s], pos[d], k, c) for s, d, k, c in edges]
+    return _projection(nodes, edges)
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_graph, st.randoms(use_true_random=False))
+def test_ranking_is_a_permutation_and_ignores_node_order(data, rnd):
+    n = data[0]
+    order = list(range(n))
+    shuffled = order[:]
+    rnd.shuffle(shuffled)
+    for kind in RankKind:
+        a = rank(_from_random(data, order), kind)
+        b = rank(_from_random(data, shuffled), kind)
+        assert sorted(a["account_id"]) == sorted(set(a["account_id"]))
+        assert a["rank"].tolist() == list(range(1, len(a) + 1))
+        sa = dict(zip(a["account_id"], a["score"], strict=True))
+        sb = dict(zip(b["account_id"], b["score"], strict=True))
+        assert sa.keys() == sb.keys()
+        for k in sa:
+            assert sa[k] == pytest.approx(sb[k], abs=1e-3)
+
+
+def test_components_are_aligned_with_nodes():
+    projection = tiny()
+    comp = compute_components(projection, ScoringSettings())
+    assert len(comp) == len(projection.nodes)
+    assert comp["pagerank"].sum() == pytest.approx(1.0)
+    star = projection.nodes.index[projection.nodes["handle"] == "onc_star"][0]
+    assert comp.loc[star, "n_hcp_endorsers"] == 3

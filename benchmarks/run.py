@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,7 +74,7 @@ print(json.dumps({"baseline_s": time.perf_counter() - t, "communities": len(comm
 """
 
 
-def run_child(code: str, *args: str) -> tuple[dict, float]:
+def run_child(code: str, *args: str) -> tuple[dict[str, Any], float]:
     """Run ``code`` in a fresh interpreter; return its JSON output and peak RSS in MB."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     proc = subprocess.run(
@@ -104,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     from kolmap.data.samples.generate import generate, write_sample
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for scale in [float(s) for s in args.sizes.split(",")]:
             folder = write_sample(generate(seed=11, scale=scale), Path(tmp) / f"s{scale}")
@@ -136,7 +137,7 @@ def _peak_of(code: str, *args: str) -> float:
     return usage.ru_maxrss / 1024
 
 
-def write_report(rows: list[dict], out: Path) -> None:
+def write_report(rows: list[dict[str, Any]], out: Path) -> None:
     lines = [
         "# Benchmarks",
         "",

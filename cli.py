@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -137,38 +137,33 @@ def _run_ingest(
     *,
     show_progress: bool,
 ) -> IngestSummary:
-    with open_store(store) as target:
-        if not show_progress or not err_console.is_terminal:
-            return ingest_paths(
-                target,
-                paths,
-                settings=settings,
-                tolerance=tolerance,
-                encoding=encoding,
-                quarantine_dir=quarantine_dir,
+    with open_store(store) as target, ExitStack() as stack:
+        tick = None
+        if show_progress and err_console.is_terminal:
+            bar = stack.enter_context(
+                Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    TextColumn("{task.completed:,} rows"),
+                    TimeElapsedColumn(),
+                    console=err_console,
+                    transient=True,
+                )
             )
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
             task = bar.add_task("reading", total=None)
 
             def tick(path: str, rows: int) -> None:
                 bar.update(task, advance=rows, description=f"reading {Path(path).name}")
 
-            return ingest_paths(
-                target,
-                paths,
-                settings=settings,
-                tolerance=tolerance,
-                encoding=encoding,
-                quarantine_dir=quarantine_dir,
-                progress=tick,
-            )
+        return ingest_paths(
+            target,
+            paths,
+            settings=settings,
+            tolerance=tolerance,
+            encoding=encoding,
+            quarantine_dir=quarantine_dir,
+            progress=tick,
+        )
 
 
 def _print_summary(summary: IngestSummary) -> None:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from kolmap.errors import StoreError
 from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
-from kolmap.model import AccountKey
+from kolmap.model import POST_COLUMNS, AccountKey
 
 __all__ = ["SCHEMA_VERSION", "DuckDBStore"]
 
@@ -737,18 +737,7 @@ class _Writer:
         stats = self._upsert(
             "posts",
             ("platform", "post_id"),
-            (
-                "author_id",
-                "created_at",
-                "text",
-                "reply_to_post_id",
-                "repost_of_post_id",
-                "quote_of_post_id",
-                "likes",
-                "reposts",
-                "replies",
-                "lang",
-            ),
+            POST_COLUMNS[2:],  # every post attribute after the (platform, post_id) key
             run_id,
             deduped=True,
         )

@@ -22,7 +22,13 @@ from typing import Any, Protocol, runtime_checkable
 import pandas as pd
 
 from kolmap.errors import StoreError
-from kolmap.model import AccountKey
+from kolmap.model import (
+    ACCOUNT_COLUMNS,
+    FOLLOW_COLUMNS,
+    LABEL_COLUMNS,
+    POST_COLUMNS,
+    AccountKey,
+)
 
 __all__ = [
     "DEFAULT_STORE",
@@ -38,57 +44,22 @@ __all__ = [
 
 DEFAULT_STORE = "kolmap.duckdb"
 
-# Fields of each record kind a writer accepts (ingest fills them; unknown keys are an error).
+# Fields of each record kind a writer accepts (ingest fills them; unknown keys are an error):
+# the canonical columns, what ingest derives from them, and provenance.
+_PROVENANCE = ("source_file", "source_line")
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": (
-        "platform",
-        "account_id",
-        "handle",
-        "display_name",
-        "bio",
-        "followers",
-        "following",
-        "location",
-        "lang",
-        "url",
-        "verified",
+        *ACCOUNT_COLUMNS,
         "inferred_role",
         "role_evidence",
         "role_confidence",
         "inferred_specialty",
         "bio_areas",
-        "source_file",
-        "source_line",
+        *_PROVENANCE,
     ),
-    "follows": ("platform", "follower_id", "followed_id", "source_file", "source_line"),
-    "posts": (
-        "platform",
-        "post_id",
-        "author_id",
-        "created_at",
-        "text",
-        "reply_to_post_id",
-        "repost_of_post_id",
-        "quote_of_post_id",
-        "likes",
-        "reposts",
-        "replies",
-        "lang",
-        "mentions",
-        "hashtags",
-        "areas",
-        "source_file",
-        "source_line",
-    ),
-    "labels": (
-        "platform",
-        "account_id",
-        "role",
-        "specialty",
-        "person_id",
-        "source_file",
-        "source_line",
-    ),
+    "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
+    "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", *_PROVENANCE),
+    "labels": (*LABEL_COLUMNS, *_PROVENANCE),
 }
 
 

@@ -42,266 +42,105 @@ class Classification:
 
 
 # (role, weight, phrases): phrases are folded (lower case, no accents); '\b' word edges apply.
+def _words(text: str) -> list[str]:
+    """Phrases separated by ``|`` (compact to read and to extend)."""
+    return [w.strip() for w in text.split("|") if w.strip()]
+
+
+# Affiliation words: in a bio they say where someone works, in a name what the account is.
+_ORG_WORDS = _words(
+    "hospital | hopital | chu | clinic | clinique | university | universite | institut | "
+    "institute | society | societe | association | foundation | fondation | federation | "
+    "network | reseau | college | academy | ligue | alliance | agency | agence | ministry | "
+    "ministere"
+)
+
 _BIO_RULES: list[tuple[Role, int, list[str]]] = [
     (
         Role.HCP,
         4,
-        [
-            "md",
-            "m.d",
-            "mbbs",
-            "frcp",
-            "facp",
-            "physician",
-            "doctor of medicine",
-            "medecin",
-            "docteur en medecine",
-            "oncologist",
-            "oncologue",
-            "hematologist",
-            "hematologue",
-            "cardiologist",
-            "cardiologue",
-            "diabetologist",
-            "diabetologue",
-            "endocrinologist",
-            "endocrinologue",
-            "neurologist",
-            "neurologue",
-            "pulmonologist",
-            "pneumologue",
-            "dermatologist",
-            "dermatologue",
-            "gastroenterologist",
-            "gastro-enterologue",
-            "gastroenterologue",
-            "psychiatrist",
-            "psychiatre",
-            "infectiologue",
-            "rheumatologist",
-            "rhumatologue",
-            "surgeon",
-            "chirurgien",
-            "chirurgienne",
-            "nurse",
-            "infirmier",
-            "infirmiere",
-            "ipa",
-            "pharmacist",
-            "pharmacien",
-            "pharmacienne",
-            "radiologist",
-            "radiologue",
-            "pediatrician",
-            "pediatre",
-            "general practitioner",
-            "medecin generaliste",
-            "gp",
-            "internist",
-            "interniste",
-            "chef de clinique",
-            "praticien hospitalier",
-            "pu-ph",
-            "mcu-ph",
-            "interne en medecine",
-            "midwife",
-            "sage-femme",
-            "geneticist",
-            "geneticien",
-            "neurosurgeon",
-            "neurochirurgien",
-            "epidemiologist",
-            "virologist",
-            "hepatologist",
-            "hepatologue",
-            "allergist",
-            "radiotherapeute",
-            "cancerologue",
-            "medical oncologist",
-            "resident physician",
-            "md phd",
-            "md, phd",
-            "nurse practitioner",
-            "registered nurse",
-            "rn",
-        ],
+        _words(
+            "md | m.d | mbbs | frcp | facp | physician | doctor of medicine | medecin | docteur "
+            "en medecine | oncologist | oncologue | hematologist | hematologue | cardiologist | "
+            "cardiologue | diabetologist | diabetologue | endocrinologist | endocrinologue | "
+            "neurologist | neurologue | pulmonologist | pneumologue | dermatologist | "
+            "dermatologue | gastroenterologist | gastro-enterologue | gastroenterologue | "
+            "psychiatrist | psychiatre | infectiologue | rheumatologist | rhumatologue | surgeon "
+            "| chirurgien | chirurgienne | nurse | infirmier | infirmiere | ipa | pharmacist | "
+            "pharmacien | pharmacienne | radiologist | radiologue | pediatrician | pediatre | "
+            "general practitioner | medecin generaliste | gp | internist | interniste | chef de "
+            "clinique | praticien hospitalier | pu-ph | mcu-ph | interne en medecine | midwife | "
+            "sage-femme | geneticist | geneticien | neurosurgeon | neurochirurgien | "
+            "epidemiologist | virologist | hepatologist | hepatologue | allergist | "
+            "radiotherapeute | cancerologue | medical oncologist | resident physician | md phd | "
+            "md, phd | nurse practitioner | registered nurse | rn"
+            # Other clinical professions and grades (FR/EN).
+            " | doctor | medical doctor | dentist | dentiste | chirurgien-dentiste | "
+            "physiotherapist | physio | physical therapist | kinesitherapeute | kine | "
+            "orthophoniste | speech therapist | nephrologist | nephrologue | urologist | urologue "
+            "| anesthesiologist | anaesthetist | anesthesiste | gynecologist | gynecologue | "
+            "obstetrician | ophthalmologist | ophtalmologue | pathologist | intensivist | "
+            "reanimateur | urgentiste | emergency physician | psychotherapist | psychotherapeute "
+            "| registrar | specialist registrar | chief resident | director of nursing | cadre de "
+            "sante | peds | paediatrician | doctor of osteopathy | osteopathe"
+        ),
     ),
     (
         Role.PATIENT,
         4,
-        [
-            "survivor",
-            "survivante",
-            "survivant",
-            "patient advocate",
-            "patiente",
-            "patiente experte",
-            "patient expert",
-            "patient partenaire",
-            "living with",
-            "vis avec",
-            "vivre avec",
-            "je vis avec",
-            "atteinte de",
-            "atteint de",
-            "diagnosed with",
-            "diagnostiquee",
-            "diagnostique en",
-            "caregiver",
-            "aidante",
-            "aidant",
-            "spoonie",
-            "warrior",
-            "my journey with",
-            "mon combat",
-            "t1d since",
-            "type 1 since",
-            "mum of a",
-            "mom of a",
-            "maman d'un",
-            "maman d'une",
-            "parent of a child with",
-            "patient advocacy",
-            "e-patient",
-            "epatient",
-            "thriver",
-            "previvor",
-            "en remission",
-            "in remission",
-            "cancer fighter",
-        ],
+        _words(
+            "survivor | survivante | survivant | patient advocate | patiente | patiente experte | "
+            "patient expert | patient partenaire | living with | vis avec | vivre avec | je vis "
+            "avec | atteinte de | atteint de | diagnosed with | diagnostiquee | diagnostique en | "
+            "caregiver | aidante | aidant | spoonie | warrior | my journey with | mon combat | "
+            "t1d since | type 1 since | mum of a | mom of a | maman d'un | maman d'une | parent "
+            "of a child with | patient advocacy | e-patient | epatient | thriver | previvor | en "
+            "remission | in remission | cancer fighter"
+        ),
     ),
     (
         Role.ORGANISATION,
         4,
-        [
-            "society of",
-            "societe francaise",
-            "societe de",
-            "association of",
-            "association francaise",
-            "federation of",
-            "foundation for",
-            "official account",
-            "compte officiel",
-            "institute of",
-            "college of",
-            "academy of",
-            "alliance for",
-            "we are a",
-            "nous sommes une",
-            "nous sommes un",
-        ],
+        _words(
+            "society of | societe francaise | societe de | association of | association francaise "
+            "| federation of | foundation for | official account | compte officiel | institute of "
+            "| college of | academy of | alliance for | we are a | nous sommes une | nous sommes "
+            "un"
+        ),
     ),
     (
         Role.ORGANISATION,
         2,
-        [
-            "hospital",
-            "hopital",
-            "chu",
-            "centre hospitalier",
-            "clinic",
-            "clinique",
-            "university",
-            "universite",
-            "institut",
-            "institute",
-            "society",
-            "societe",
-            "association",
-            "foundation",
-            "fondation",
-            "federation",
-            "network",
-            "reseau",
-            "college",
-            "academy",
-            "academie",
-            "ministry",
-            "ministere",
-            "agency",
-            "agence",
-            "research center",
-            "research centre",
-            "centre de recherche",
-            "charity",
-            "nonprofit",
-            "non-profit",
-            "ngo",
-            "ong",
-            "we are",
-            "nous sommes",
-            "our mission",
-            "notre mission",
-            "department of",
-            "service de",
-            "unit",
-            "unite",
-            "ligue",
-            "alliance",
-            "coalition",
-            "registry",
-        ],
+        _ORG_WORDS
+        + _words(
+            "centre hospitalier | academie | research center | research centre | centre de "
+            "recherche | charity | nonprofit | non-profit | ngo | ong | we are | nous sommes "
+            "| our mission | notre mission | department of | service de | unit | unite | "
+            "coalition | registry"
+        ),
     ),
     (
         Role.BRAND,
         4,
-        [
-            "laboratoire pharmaceutique",
-            "pharmaceutical company",
-            "biopharmaceutical",
-            "biopharma",
-            "biotech company",
-            "medtech",
-            "medical device",
-            "dispositifs medicaux",
-            "healthcare company",
-            "our medicines",
-            "nos medicaments",
-            "prescribing information",
-            "for us healthcare professionals",
-            "intended for",
-            "mentions legales",
-            "terms of use",
-            "community guidelines",
-            "pharma company",
-            "entreprise de sante",
-            "groupe pharmaceutique",
-            "pharmaceutical group",
-        ],
+        _words(
+            "laboratoire pharmaceutique | pharmaceutical company | biopharmaceutical | biopharma "
+            "| biotech company | medtech | medical device | dispositifs medicaux | healthcare "
+            "company | our medicines | nos medicaments | prescribing information | for us "
+            "healthcare professionals | intended for | mentions legales | terms of use | "
+            "community guidelines | pharma company | entreprise de sante | groupe pharmaceutique "
+            "| pharmaceutical group"
+        ),
     ),
-    (Role.BRAND, 2, ["pharma", "laboratoires", "laboratories", "inc", "ltd", "gmbh", "plc"]),
+    (Role.BRAND, 2, _words("pharma | laboratoires | laboratories | inc | ltd | gmbh | plc")),
     (
         Role.MEDIA,
         3,
-        [
-            "journal",
-            "news",
-            "magazine",
-            "medias",
-            "media",
-            "actualite",
-            "actualites",
-            "redaction",
-            "newsletter",
-            "podcast",
-            "journalist",
-            "journaliste",
-            "reporter",
-            "editor",
-            "editeur",
-            "redacteur",
-            "redactrice",
-            "presse",
-            "press",
-            "tv",
-            "radio",
-            "broadcast",
-            "publication",
-            "revue",
-            "le quotidien",
-        ],
+        _words(
+            "journal | news | magazine | medias | media | actualite | actualites | redaction | "
+            "newsletter | podcast | journalist | journaliste | reporter | editor | editeur | "
+            "redacteur | redactrice | presse | press | tv | radio | broadcast | publication | "
+            "revue | le quotidien"
+        ),
     ),
 ]
 # Family words say "patient or caregiver" only next to a disease word (checked in classify).
@@ -309,96 +148,30 @@ _FAMILY_RULE: list[tuple[Role, int, list[str]]] = [
     (
         Role.PATIENT,
         2,
-        [
-            "patient",
-            "maman",
-            "mom",
-            "mum",
-            "dad",
-            "papa",
-            "mother",
-            "father",
-            "mere",
-            "pere",
-            "wife",
-            "husband",
-            "epouse",
-            "mari",
-            "fille",
-            "fils",
-        ],
+        _words(
+            "patient | maman | mom | mum | dad | papa | mother | father | mere | pere | wife | "
+            "husband | epouse | mari | fille | fils"
+        ),
     ),
 ]
 _NAME_RULES: list[tuple[Role, int, list[str]]] = [
-    (Role.HCP, 2, ["dr", "dr.", "pr", "pr.", "prof", "prof.", "docteur", "professeur"]),
-    (
-        Role.ORGANISATION,
-        4,
-        [
-            "hospital",
-            "hopital",
-            "chu",
-            "clinic",
-            "clinique",
-            "university",
-            "universite",
-            "institut",
-            "institute",
-            "society",
-            "societe",
-            "association",
-            "foundation",
-            "fondation",
-            "federation",
-            "network",
-            "reseau",
-            "college",
-            "academy",
-            "ligue",
-            "alliance",
-            "agency",
-            "agence",
-            "ministry",
-            "ministere",
-            "centre",
-            "center",
-        ],
-    ),
+    (Role.HCP, 2, _words("dr | dr. | pr | pr. | prof | prof. | docteur | professeur")),
+    (Role.ORGANISATION, 4, _ORG_WORDS + _words("centre | center")),
     (
         Role.BRAND,
         4,
-        [
-            "pharma",
-            "laboratoires",
-            "laboratories",
-            "therapeutics",
-            "biotech",
-            "inc",
-            "ltd",
-            "gmbh",
-            "plc",
-            "medtech",
-        ],
+        _words(
+            "pharma | laboratoires | laboratories | therapeutics | biotech | inc | ltd | gmbh | "
+            "plc | medtech"
+        ),
     ),
     (
         Role.MEDIA,
         4,
-        [
-            "news",
-            "journal",
-            "magazine",
-            "tv",
-            "radio",
-            "press",
-            "presse",
-            "media",
-            "medias",
-            "times",
-            "post",
-            "tribune",
-            "quotidien",
-            "mag",
-        ],
+        _words(
+            "news | journal | magazine | tv | radio | press | presse | media | medias | times | "
+            "post | tribune | quotidien | mag"
+        ),
     ),
 ]
 # When totals tie, the more specific role wins.

@@ -123,6 +123,6 @@ def test_precision_on_hand_labelled_real_bios(realdata: Path):
         f"real bios: n={len(predicted)} accuracy={accuracy:.2f} "
         f"hcp recall={recall_hcp:.2f} hcp precision={precision_hcp:.2f}"
     )
-    assert precision_hcp >= 0.85
-    assert recall_hcp >= 0.65
-    assert accuracy >= 0.6
+    assert precision_hcp >= 0.95
+    assert recall_hcp >= 0.8
+    assert accuracy >= 0.75

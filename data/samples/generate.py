@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kolmap.model import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, LABEL_COLUMNS, POST_COLUMNS
+
 __all__ = ["Sample", "generate", "write_sample"]
 
 AREAS = ("oncology", "diabetes", "neurology", "cardiology")
@@ -715,35 +717,10 @@ def generate(seed: int = 42, scale: float = 1.0) -> Sample:
 
 
 _FILES = {
-    "accounts": [
-        "platform",
-        "account_id",
-        "handle",
-        "display_name",
-        "bio",
-        "followers",
-        "following",
-        "location",
-        "lang",
-        "url",
-        "verified",
-    ],
-    "follows": ["platform", "follower_id", "followed_id"],
-    "posts": [
-        "platform",
-        "post_id",
-        "author_id",
-        "created_at",
-        "text",
-        "reply_to_post_id",
-        "repost_of_post_id",
-        "quote_of_post_id",
-        "likes",
-        "reposts",
-        "replies",
-        "lang",
-    ],
-    "labels": ["platform", "account_id", "role", "specialty", "person_id"],
+    "accounts": ACCOUNT_COLUMNS,
+    "follows": FOLLOW_COLUMNS,
+    "posts": POST_COLUMNS,
+    "labels": LABEL_COLUMNS,
 }
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from kolmap.errors import StoreError
 from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
-from kolmap.model import POST_COLUMNS, AccountKey
+from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, AccountKey
 
 __all__ = ["SCHEMA_VERSION", "DuckDBStore"]
 
@@ -596,14 +596,7 @@ class _Writer:
         attrs = (
             "handle",
             "handle_lc",
-            "display_name",
-            "bio",
-            "followers",
-            "following",
-            "location",
-            "lang",
-            "url",
-            "verified",
+            *ACCOUNT_COLUMNS[3:],  # display_name ... verified
             "is_stub",
             *classified,
         )

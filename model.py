@@ -20,6 +20,7 @@ declared here, so that every store reads and writes the same shape.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,9 +34,11 @@ __all__ = [
     "AccountKey",
     "Interaction",
     "Role",
+    "handle_suppression_hash",
     "normalise_handle",
     "normalise_platform",
     "stub_id_for_handle",
+    "suppression_hash",
 ]
 
 
@@ -165,6 +168,27 @@ def stub_id_for_handle(handle: str) -> str:
     '@drmartin'
     """
     return "@" + handle.lower()
+
+
+SUPPRESSION_PREFIX = "kolmap-suppression:"
+
+
+def handle_suppression_hash(platform: str, handle: str) -> str:
+    """Hash of an opted-out account's handle, so mentions of it are dropped too."""
+    text = f"{SUPPRESSION_PREFIX}handle:{platform}:{handle.lower()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def suppression_hash(platform: str, account_id: str) -> str:
+    """The only form in which an opted-out account is remembered (SHA-256, no name, no bio).
+
+    Stores compute the same value in SQL (``sha256(prefix || platform || ':' || id)``).
+
+    >>> suppression_hash("x", "42")[:12]
+    '4c7933f0d5f7'
+    """
+    text = f"{SUPPRESSION_PREFIX}{platform}:{account_id}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # Columns of each canonical record, in file order. Only the first ids are required.

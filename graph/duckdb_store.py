@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from kolmap.errors import StoreError
 from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
-from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, AccountKey
+from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, SUPPRESSION_PREFIX, AccountKey
 
 __all__ = ["SCHEMA_VERSION", "DuckDBStore"]
 
@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     run_id VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR,
     kolmap_version VARCHAR, inputs JSON, summary JSON);
 CREATE TABLE IF NOT EXISTS areas (area_id VARCHAR, name VARCHAR);
+CREATE TABLE IF NOT EXISTS suppressions (hash VARCHAR, added_at TIMESTAMPTZ, scope VARCHAR);
+CREATE TABLE IF NOT EXISTS exports (
+    export_id VARCHAR, exported_at TIMESTAMPTZ, format VARCHAR, path VARCHAR, filters JSON,
+    rows BIGINT, sha256 VARCHAR, pseudonymised BOOLEAN, kolmap_version VARCHAR);
 CREATE TABLE IF NOT EXISTS accounts (
     platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, handle VARCHAR, handle_lc VARCHAR,
     display_name VARCHAR, bio VARCHAR, followers BIGINT, following BIGINT, location VARCHAR,
@@ -210,63 +214,67 @@ class DuckDBStore:
             _exec(self.con, "ROLLBACK")
             raise
 
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        _exec(self.con, "BEGIN TRANSACTION")
+        try:
+            yield self.con
+            _exec(self.con, "COMMIT")
+        except BaseException:
+            _exec(self.con, "ROLLBACK")
+            raise
+
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
         """Delete accounts and everything that hangs from them, in one transaction."""
-        table = pa.table(
-            {"platform": [k.platform for k in keys], "account_id": [k.account_id for k in keys]}
-        )
-        con = self.con
-        counts: dict[str, int] = {}
-        _exec(con, "BEGIN TRANSACTION")
-        try:
-            con.register("_erase", table)
-            _exec(con, "CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
-            con.unregister("_erase")
-            _exec(
-                con,
-                """CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
-                           SEMI JOIN e_keys k ON k.platform = p.platform
-                                            AND k.account_id = p.author_id""",
-            )
-            for sub in ("post_mentions", "post_hashtags", "post_areas"):
-                counts[sub] = _count_deleted(
+        with self._transaction() as con:
+            return _erase_keys(con, keys)
+
+    def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Remember hashes of the accounts' ids and handles, then erase them (one transaction)."""
+        with self._transaction() as con:
+            con.register("_keys", _keys_table(keys))
+            try:
+                before = _scalar(con, "SELECT count(*) FROM suppressions")
+                _exec(
                     con,
-                    f"""DELETE FROM {sub} t USING e_posts e
-                    WHERE t.platform = e.platform AND t.post_id = e.post_id""",
+                    f"""INSERT INTO suppressions
+                    SELECT DISTINCT h, now(), 'account' FROM (
+                        SELECT {_ID_HASH.format(p="k.platform", i="k.account_id")} AS h
+                        FROM _keys k
+                        UNION ALL
+                        SELECT {_HANDLE_HASH.format(p="a.platform", h="a.handle_lc")}
+                        FROM accounts a SEMI JOIN _keys k
+                          ON k.platform = a.platform AND k.account_id = a.account_id
+                        WHERE a.handle_lc IS NOT NULL)
+                    WHERE h NOT IN (SELECT hash FROM suppressions)""",
                 )
-            counts["post_mentions"] += _count_deleted(
-                con,
-                """DELETE FROM post_mentions t
-                USING e_keys k WHERE t.platform = k.platform AND t.account_id = k.account_id""",
-            )
-            counts["posts"] = _count_deleted(
-                con,
-                """DELETE FROM posts t USING e_posts e
-                WHERE t.platform = e.platform AND t.post_id = e.post_id""",
-            )
-            counts["follows"] = _count_deleted(
-                con,
-                """DELETE FROM follows t USING e_keys k
-                WHERE t.platform = k.platform
-                  AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""",
-            )
-            counts["labels"] = _count_deleted(
-                con,
-                """DELETE FROM labels t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id""",
-            )
-            counts["accounts"] = _count_deleted(
-                con,
-                """DELETE FROM accounts t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id""",
-            )
-            _exec(con, "DROP TABLE e_keys")
-            _exec(con, "DROP TABLE e_posts")
-            _exec(con, "COMMIT")
-        except BaseException:
-            _exec(con, "ROLLBACK")
-            raise
+                added = _scalar(con, "SELECT count(*) FROM suppressions") - before
+            finally:
+                con.unregister("_keys")
+            counts = _erase_keys(con, keys)
+        counts["suppression_hashes_added"] = added
         return counts
+
+    def record_export(self, entry: Mapping[str, Any]) -> None:
+        """Append one line to the export log."""
+        _exec(
+            self.con,
+            "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                entry["export_id"],
+                entry["at"],
+                entry["format"],
+                entry["path"],
+                json.dumps(entry["filters"], default=str),
+                int(entry["rows"]),
+                entry["sha256"],
+                bool(entry["pseudonymised"]),
+                entry["kolmap_version"],
+            ],
+        )
+
+    def export_log(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM exports ORDER BY exported_at DESC").df()
 
     # -- reading --------------------------------------------------------------------------
     def projection(self, scope: Scope) -> Projection:
@@ -403,6 +411,61 @@ def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None
         result.fetchall()
 
 
+_ID_HASH = "sha256('" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
+_HANDLE_HASH = "sha256('" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
+
+
+def _keys_table(keys: Sequence[AccountKey]) -> pa.Table:
+    return pa.table(
+        {"platform": [k.platform for k in keys], "account_id": [k.account_id for k in keys]}
+    )
+
+
+def _erase_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[AccountKey]) -> dict[str, int]:
+    """Delete the accounts, their posts (with sub-records), relations and labels."""
+    counts: dict[str, int] = {}
+    con.register("_erase", _keys_table(keys))
+    try:
+        _exec(con, "CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
+    finally:
+        con.unregister("_erase")
+    _exec(
+        con,
+        """CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
+           SEMI JOIN e_keys k ON k.platform = p.platform AND k.account_id = p.author_id""",
+    )
+    for sub in ("post_mentions", "post_hashtags", "post_areas"):
+        counts[sub] = _count_deleted(
+            con,
+            f"""DELETE FROM {sub} t USING e_posts e
+                WHERE t.platform = e.platform AND t.post_id = e.post_id""",
+        )
+    counts["post_mentions"] += _count_deleted(
+        con,
+        """DELETE FROM post_mentions t USING e_keys k
+           WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+    )
+    counts["posts"] = _count_deleted(
+        con,
+        """DELETE FROM posts t USING e_posts e
+           WHERE t.platform = e.platform AND t.post_id = e.post_id""",
+    )
+    counts["follows"] = _count_deleted(
+        con,
+        """DELETE FROM follows t USING e_keys k WHERE t.platform = k.platform
+           AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""",
+    )
+    for table in ("labels", "accounts"):
+        counts[table] = _count_deleted(
+            con,
+            f"""DELETE FROM {table} t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+        )
+    _exec(con, "DROP TABLE e_keys")
+    _exec(con, "DROP TABLE e_posts")
+    return counts
+
+
 def _row(rows: list[Any]) -> Any:
     """The first row of a drained result, or None."""
     return rows[0] if rows else None
@@ -462,6 +525,7 @@ class _Writer:
         for area_id, name in self.run.areas.items():
             _exec(con, "DELETE FROM areas WHERE area_id = ?", [area_id])
             _exec(con, "INSERT INTO areas VALUES (?, ?)", [area_id, name])
+        self.stats["suppressed"] = self._drop_suppressed()
         self.stats["accounts"] = self._merge_accounts(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["labels"] = self._upsert(
@@ -486,6 +550,29 @@ class _Writer:
                 json.dumps(summary, default=str),
             ],
         )
+
+    def _drop_suppressed(self) -> dict[str, int]:
+        """Remove staged rows of opted-out accounts before anything is merged."""
+        con = self.con
+        if _scalar(con, "SELECT count(*) FROM suppressions") == 0:
+            return {}
+        gone = "IN (SELECT hash FROM suppressions)"
+        counts = {}
+        for kind, column in (
+            ("accounts", "account_id"),
+            ("labels", "account_id"),
+            ("posts", "author_id"),
+        ):
+            counts[kind] = _count_deleted(
+                con,
+                f"DELETE FROM s_{kind} WHERE {_ID_HASH.format(p='platform', i=column)} {gone}",
+            )
+        counts["follows"] = _count_deleted(
+            con,
+            f"""DELETE FROM s_follows WHERE {_ID_HASH.format(p="platform", i="follower_id")} {gone}
+                OR {_ID_HASH.format(p="platform", i="followed_id")} {gone}""",
+        )
+        return counts
 
     def _dedupe(self, kind: str, keys: Sequence[str]) -> int:
         """Keep the last staged row per key in ``d_<kind>``; return how many were dropped."""
@@ -692,6 +779,14 @@ class _Writer:
                    source_file, source_line
             FROM (SELECT *, unnest(mentions) AS handle FROM t_posts)""",
         )
+        # Mentions of an opted-out handle are dropped (no stub may bring it back).
+        if _scalar(con, "SELECT count(*) FROM suppressions"):
+            _exec(
+                con,
+                f"""DELETE FROM t_mentions WHERE
+                {_HANDLE_HASH.format(p="platform", h="handle_lc")}
+                IN (SELECT hash FROM suppressions)""",
+            )
         owners_sql = """CREATE OR REPLACE TEMP TABLE t_owners AS
             SELECT platform, handle_lc,
                    COALESCE(min(account_id) FILTER (WHERE NOT is_stub), min(account_id))

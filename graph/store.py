@@ -165,6 +165,19 @@ class GraphStore(Protocol):
         """Delete accounts with their posts, relations and labels; counts of what went."""
         ...
 
+    def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Opt accounts out: erase them and remember only hashes of their id and handle, so
+        later ingests drop them (and mentions of them) and no output ever shows them."""
+        ...
+
+    def record_export(self, entry: Mapping[str, Any]) -> None:
+        """Append one line to the export log (what, filters, rows, hash, when)."""
+        ...
+
+    def export_log(self) -> pd.DataFrame:
+        """The export log, newest first."""
+        ...
+
     def stats(self) -> dict[str, Any]:
         """Counts by table, platform, role and area, time span and the last ingest run."""
         ...

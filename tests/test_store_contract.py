@@ -311,3 +311,39 @@ def test_store_location_comes_from_the_environment(monkeypatch, tmp_path):
         assert s.location == str(tmp_path / "env.duckdb")
     with pytest.raises(StoreError, match="Neo4j"):
         open_store("neo4j://localhost:7687")
+
+
+def test_suppressed_accounts_are_erased_and_never_come_back(any_store, folder):
+    ingest(any_store, folder)
+    counts = any_store.suppress([key("x", "1")])
+    assert counts["accounts"] == 1 and counts["suppression_hashes_added"] == 2
+    before = any_store.fingerprint()
+    summary = ingest(any_store, folder)  # the same export again, with @DrMartin in it
+    assert summary.merge["suppressed"] == {"accounts": 1, "labels": 0, "posts": 1, "follows": 4}
+    assert any_store.accounts([key("x", "1")]).empty
+    assert any_store.fingerprint() == before
+    handles = any_store.sql("SELECT handle_lc FROM accounts WHERE handle_lc = 'drmartin'")
+    assert handles.empty  # mentions of the handle did not re-create it as a stub
+    table = any_store.sql("SELECT * FROM suppressions")
+    assert list(table.columns) == ["hash", "added_at", "scope"]  # hashes only, no names
+    assert all(len(h) == 64 for h in table["hash"])
+
+
+def test_export_log_round_trip(any_store):
+    from datetime import UTC, datetime
+
+    any_store.record_export(
+        {
+            "export_id": "e1",
+            "at": datetime(2026, 1, 1, tzinfo=UTC),
+            "format": "csv",
+            "path": "/tmp/x.csv",
+            "filters": {"area": "oncology"},
+            "rows": 12,
+            "sha256": "ab" * 32,
+            "pseudonymised": True,
+            "kolmap_version": "0.1.0",
+        }
+    )
+    log = any_store.export_log()
+    assert log.iloc[0]["rows"] == 12 and bool(log.iloc[0]["pseudonymised"])

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from kolmap import __version__
 from kolmap.errors import KolmapError
+from kolmap.export.exporter import FORMATS, export
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope, open_store, resolve_store_location
 from kolmap.ingest.areas import load_taxonomy
@@ -247,18 +248,41 @@ def build_scope(
     return Scope(area=area, platforms=plats, since=start, until=end, hashtags=tags)
 
 
+def scope_options(func: F) -> F:
+    """The filters shared by ``rank`` and ``export``."""
+    options = [
+        click.option(
+            "--area",
+            default=None,
+            help="Therapeutic area id (see `kolmap areas`); default: all data.",
+        ),
+        click.option(
+            "--kind",
+            "kind",
+            type=click.Choice([k.value for k in RankKind]),
+            default="kol",
+            show_default=True,
+            help="What to rank.",
+        ),
+        click.option(
+            "--platform", "platforms", multiple=True, help="Only this platform (repeatable)."
+        ),
+        click.option("--since", default=None, help="Only posts from this date (ISO-8601)."),
+        click.option("--until", default=None, help="Only posts before this date (ISO-8601)."),
+        click.option(
+            "--hashtag",
+            "hashtags",
+            multiple=True,
+            help="Only conversations with this hashtag (repeatable; a congress set).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command("rank")
-@click.option(
-    "--area", default=None, help="Therapeutic area id (see `kolmap areas`); default: all data."
-)
-@click.option(
-    "--kind",
-    "kind",
-    type=click.Choice([k.value for k in RankKind]),
-    default="kol",
-    show_default=True,
-    help="What to rank.",
-)
+@scope_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option(
     "--format",
@@ -266,15 +290,6 @@ def build_scope(
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-)
-@click.option("--platform", "platforms", multiple=True, help="Only this platform (repeatable).")
-@click.option("--since", default=None, help="Only posts from this date (ISO-8601).")
-@click.option("--until", default=None, help="Only posts before this date (ISO-8601).")
-@click.option(
-    "--hashtag",
-    "hashtags",
-    multiple=True,
-    help="Only conversations with this hashtag (repeatable; a congress set).",
 )
 @click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
 @click.option(
@@ -440,6 +455,143 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     with _errors(), open_store(store) as target:
         counts = target.erase(keys)
     click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.command("export")
+@scope_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    required=True,
+    help="csv/xlsx: the ranking; gexf/graphml/json/html: the area map.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write (replaced atomically).",
+)
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Rows of the ranking (default 100) or accounts on the map (default 500).",
+)
+@click.option("--all-nodes", is_flag=True, help="Map every account in scope, not the top 500.")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV delimiter; ';' also writes decimal commas (French Excel).",
+)
+@click.option(
+    "--colour-by",
+    type=click.Choice(["role", "community"]),
+    default="role",
+    show_default=True,
+    help="Node colours on maps.",
+)
+@click.option(
+    "--no-pseudonymise",
+    "reveal",
+    is_flag=True,
+    help="Show private individuals (patients, the public) by name. Off by default; "
+    "the export log records it.",
+)
+@store_option
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    area: str | None,
+    kind: str,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    fmt: str,
+    out: Path,
+    top: int | None,
+    all_nodes: bool,
+    delimiter: str,
+    colour_by: str,
+    reveal: bool,
+    store: str | None,
+) -> None:
+    """Export a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML).
+
+    Files are written atomically and re-read before they are put in place; spreadsheet
+    formulas are neutralised; private individuals are pseudonymised unless
+    --no-pseudonymise is given. Each export is logged in the store (`kolmap exports`).
+    """
+    settings = _settings(ctx)
+    scope = build_scope(area, platforms, since, until, hashtags, settings)
+    if all_nodes and fmt in ("csv", "xlsx"):
+        raise click.BadParameter("--all-nodes applies to map formats", param_hint="--all-nodes")
+    with _errors(), open_store(store) as target:
+        result = export(
+            target,
+            scope,
+            kind=kind,
+            fmt=fmt,
+            out=out,
+            settings=settings.scoring,
+            top=0 if all_nodes else top,
+            delimiter="\t" if delimiter == "tab" else delimiter,
+            pseudonymise=not reveal,
+            colour_by=colour_by,
+        )
+    what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
+    note = (
+        f"{result.private_rows:,} private individual(s) pseudonymised"
+        if result.pseudonymised
+        else "private individuals NOT pseudonymised"
+    )
+    click.echo(f"wrote {out}: {result.rows:,} {what}; {note}; sha256 {result.sha256[:16]}…")
+    if result.removed_characters:
+        click.echo(f"removed {result.removed_characters:,} character(s) that XML forbids")
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True)
+def exports(store: str | None, as_json: bool) -> None:
+    """List past exports: when, format, file, filters, rows, hash, pseudonymisation."""
+    with _errors(), open_store(store, read_only=True) as source:
+        frame = source.export_log()
+    if as_json:
+        click.echo(to_json_text(frame))
+        return
+    for row in frame.to_dict(orient="records"):
+        click.echo(
+            f"{row['export_id']}  {row['format']:7}  {row['rows']:>7,} rows  "
+            f"{'pseudonymised' if row['pseudonymised'] else 'IDENTIFIED   '}  "
+            f"{row['path']}  {row['filters']}"
+        )
+
+
+@cli.command()
+@click.argument("accounts", nargs=-1, required=True)
+@store_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
+    """Opt accounts out (PLATFORM:ID): erase them and drop them from every future ingest.
+
+    Only a hash of each id and handle is kept, so the list itself holds no names.
+    """
+    try:
+        keys = [AccountKey.parse(a) for a in accounts]
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="ACCOUNTS") from None
+    if not yes:
+        click.confirm(
+            f"Suppress {len(keys)} account(s) in {resolve_store_location(store)}?", abort=True
+        )
+    with _errors(), open_store(store) as target:
+        counts = target.suppress(keys)
+    click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 # -- samples and demo -------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""One export: choose the data (same filters as ``rank``), make it safe, write it atomically,
+check it, log it.
+
+Rankings go to CSV or XLSX (score components included); the area map goes to GEXF, GraphML,
+JSON node-link or a standalone HTML page. Private individuals are pseudonymised unless the
+caller explicitly passes ``pseudonymise=False``; suppressed accounts are never in the store,
+so never in an export. Every export is recorded in the store's export log.
+
+>>> FORMATS
+('csv', 'xlsx', 'gexf', 'graphml', 'json', 'html')
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kolmap import __version__
+from kolmap.errors import KolmapError
+from kolmap.export.files import write_atomic
+from kolmap.export.html_map import render_html
+from kolmap.export.network import build_map, check_graph_file, write_graph
+from kolmap.export.privacy import load_key, private_mask, pseudonym, replace_handles
+from kolmap.export.tabular import to_csv_text, write_xlsx
+from kolmap.graph.store import GraphStore, Projection, Scope
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.settings import ScoringSettings
+
+__all__ = ["FORMATS", "ExportResult", "export", "pseudonymise_ranking"]
+
+FORMATS = ("csv", "xlsx", "gexf", "graphml", "json", "html")
+TABULAR = ("csv", "xlsx")
+COMPLIANCE_NOTE = (
+    "Influence ranking is not promotion. Any paid engagement of the people listed must follow "
+    "the EFPIA/IFPMA and national codes (transparency of company involvement, written "
+    "agreements, pharmacovigilance training); HCP engagement in France follows the loi "
+    "anti-cadeaux. Private individuals are pseudonymised."
+)
+
+
+@dataclass
+class ExportResult:
+    """What was written."""
+
+    export_id: str
+    path: str
+    format: str
+    rows: int
+    edges: int
+    sha256: str
+    pseudonymised: bool
+    private_rows: int
+    removed_characters: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
+    """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``."""
+    out = table.copy()
+    nodes = projection.nodes
+    private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"])]
+    mapping = {
+        str(h).lower(): pseudonym(key, str(p), str(a))
+        for h, p, a in zip(
+            private_nodes["handle"].fillna(private_nodes["account_id"]),
+            private_nodes["platform"],
+            private_nodes["account_id"],
+            strict=True,
+        )
+    }
+    mask = private_mask(out["role"])
+    names = [
+        pseudonym(key, str(p), str(a))
+        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
+    ]
+    out.loc[mask, "account_id"] = names
+    out.loc[mask, "handle"] = names
+    out.loc[mask, "display_name"] = None
+    out.loc[mask, "specialty"] = None
+    out.loc[mask, "followers"] = None  # an exact audience size can identify a person
+    out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
+    out.insert(
+        list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]
+    )
+    return out
+
+
+def export(
+    store: GraphStore,
+    scope: Scope,
+    *,
+    kind: RankKind | str,
+    fmt: str,
+    out: str | Path,
+    settings: ScoringSettings | None = None,
+    top: int | None = None,
+    delimiter: str = ",",
+    pseudonymise: bool = True,
+    colour_by: str = "role",
+    all_nodes: bool = False,
+) -> ExportResult:
+    """Write one export file and log it; see the module docstring.
+
+    ``top`` limits the ranking rows (default 100) or the map's accounts (default 500, the most
+    influential); ``all_nodes`` maps every account in scope.
+    """
+    if fmt not in FORMATS:
+        raise KolmapError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if delimiter not in (",", ";", "\t"):
+        raise KolmapError(f"delimiter must be ',', ';' or a tab, got {delimiter!r}")
+    if colour_by not in ("role", "community"):
+        raise KolmapError(f"colour_by must be role or community, got {colour_by!r}")
+    settings = settings or ScoringSettings()
+    kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
+    key = load_key(store.location) if pseudonymise else None
+    projection = store.projection(scope)
+    target = Path(out)
+    if target.is_dir():
+        raise KolmapError(f"{target}: is a folder; give a file name")
+    try:
+        return _write(
+            store,
+            projection,
+            scope,
+            kind,
+            fmt,
+            target,
+            settings,
+            top,
+            delimiter,
+            key,
+            colour_by,
+            all_nodes,
+        )
+    except OSError as err:
+        raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
+
+
+def _write(
+    store: GraphStore,
+    projection: Projection,
+    scope: Scope,
+    kind: RankKind,
+    fmt: str,
+    target: Path,
+    settings: ScoringSettings,
+    top: int | None,
+    delimiter: str,
+    key: bytes | None,
+    colour_by: str,
+    all_nodes: bool,
+) -> ExportResult:
+    title = f"kolmap {kind.value} map — {scope.describe()}"
+    if fmt in TABULAR:
+        table = rank(projection, kind, settings, top=top or 100)
+        private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
+        if key is not None and len(table):
+            table = pseudonymise_ranking(table, projection, key)
+        rows, edges, removed = len(table), 0, 0
+        if fmt == "csv":
+            text = to_csv_text(
+                table, delimiter=delimiter, bom=True, decimal="," if delimiter == ";" else "."
+            )
+            digest = write_atomic(
+                target,
+                lambda fh: fh.write(text.encode("utf-8")),
+                check=partial(_check_csv, rows=rows, delimiter=delimiter),
+            )
+        else:
+            about = _about(kind, scope, settings, rows, key is not None)
+            counted: list[int] = []
+            digest = write_atomic(
+                target,
+                lambda fh: counted.append(write_xlsx(fh, table, about=about)),
+                check=partial(_check_xlsx, rows=rows),
+            )
+            removed = sum(counted)
+    else:
+        result = build_map(
+            projection,
+            kind,
+            settings,
+            top=500 if top is None else top,
+            colour_by=colour_by,
+            key=key,
+            seed=settings.seed,
+        )
+        graph = result.graph
+        rows, edges = graph.number_of_nodes(), graph.number_of_edges()
+        private_rows, removed = result.pseudonymised, result.removed_characters
+        if fmt == "html":
+            page = render_html(graph, title=title)
+            digest = write_atomic(
+                target, lambda fh: fh.write(page.encode("utf-8")), check=_check_html
+            )
+        else:
+            digest = write_atomic(
+                target,
+                lambda fh: write_graph(fh, graph, fmt),
+                check=partial(check_graph_file, fmt=fmt, expected={"nodes": rows, "edges": edges}),
+            )
+    export_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    store.record_export(
+        {
+            "export_id": export_id,
+            "at": datetime.now(UTC),
+            "format": fmt,
+            "path": str(target.resolve()),
+            "filters": {
+                "kind": kind.value,
+                "scope": scope.describe(),
+                "top": top,
+                "colour_by": colour_by if fmt not in TABULAR else None,
+            },
+            "rows": rows,
+            "sha256": digest,
+            "pseudonymised": key is not None,
+            "kolmap_version": __version__,
+        }
+    )
+    return ExportResult(
+        export_id, str(target), fmt, rows, edges, digest, key is not None, private_rows, removed
+    )
+
+
+def _about(
+    kind: RankKind, scope: Scope, settings: ScoringSettings, rows: int, pseudonymised: bool
+) -> dict[str, Any]:
+    weights = ", ".join(f"{k} {v}" for k, v in kind.weights(settings).items())
+    return {
+        "what": f"kolmap {kind.value} ranking",
+        "scope": scope.describe(),
+        "rows": rows,
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "kolmap version": __version__,
+        "score": f"100 × relevance^{settings.relevance_exponent} × weighted mean of components "
+        f"({weights}); see docs/scoring.md",
+        "private individuals": "pseudonymised"
+        if pseudonymised
+        else "NOT pseudonymised (explicitly requested)",
+        "compliance": COMPLIANCE_NOTE,
+    }
+
+
+def _check_csv(path: Path, rows: int, delimiter: str) -> None:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        got = sum(1 for _ in csv.reader(fh, delimiter=delimiter)) - 1
+    if got != rows:
+        raise KolmapError(f"{path.name}: re-read {got} rows, wrote {rows}")
+
+
+def _check_xlsx(path: Path, rows: int) -> None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True)
+        got = (book["ranking"].max_row or 1) - 1
+        book.close()
+    except Exception as err:  # any reader failure means the file is not usable
+        raise KolmapError(f"{path.name}: the workbook cannot be re-read: {err}") from err
+    if got != rows:
+        raise KolmapError(f"{path.name}: re-read {got} rows, wrote {rows}")
+
+
+def _check_html(path: Path) -> None:
+    text = path.read_text("utf-8")
+    if 'id="graph-data"' not in text or "vis.Network" not in text:
+        raise KolmapError(f"{path.name}: the map page is incomplete")

@@ -1,0 +1,74 @@
+"""Privacy by default: private individuals are pseudonymised in every export.
+
+Patients, the public and unidentified accounts (stubs included) are *private individuals*:
+exports show them only as a stable keyed pseudonym (``anon-`` + 16 hex digits of
+HMAC-SHA256 over ``platform:account_id``), never their id, handle, name or any free text.
+HCPs, organisations, brands and media are public actors and are shown as they are.
+
+The key never lives in the database or the repository: it comes from
+``KOLMAP_PSEUDONYM_KEY``, else from a key file beside the store (created on first use, mode
+600). The same key gives the same pseudonyms across exports, so agencies can join files;
+destroying or rotating it makes old pseudonyms unlinkable.
+
+>>> p = pseudonym(b"k", "x", "42")
+>>> p, p == pseudonym(b"k", "x", "42"), p == pseudonym(b"other", "x", "42")
+('anon-2a9a2f7140f74382', True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PRIVATE_ROLES", "load_key", "private_mask", "pseudonym", "replace_handles"]
+
+PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})
+KEY_ENV = "KOLMAP_PSEUDONYM_KEY"
+
+
+def pseudonym(key: bytes, platform: str, account_id: str) -> str:
+    """The stable pseudonym of an account under ``key``."""
+    digest = hmac.new(key, f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
+    return "anon-" + digest[:16]
+
+
+def load_key(store_location: str) -> bytes:
+    """The pseudonymisation key: ``$KOLMAP_PSEUDONYM_KEY`` or ``<store>.pseudonym.key``."""
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV].encode("utf-8")
+    if store_location == ":memory:":
+        return secrets.token_bytes(32)
+    base = Path(store_location)
+    path = base.with_name(base.stem + ".pseudonym.key")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text("utf-8").strip().encode("utf-8")
+
+
+def private_mask(roles: pd.Series, is_stub: pd.Series | None = None) -> np.ndarray:
+    """True for accounts that must be pseudonymised."""
+    mask = np.array(roles.fillna("unknown").astype(str).isin(PRIVATE_ROLES), dtype=bool)
+    if is_stub is not None:
+        mask = mask | np.array(is_stub.fillna(False), dtype=bool)
+    return mask
+
+
+def replace_handles(text: str, mapping: Mapping[str, str]) -> str:
+    """Replace ``@handle`` mentions whose (lower-case) handle is in ``mapping``.
+
+    >>> replace_handles("top endorsers @Anna, @dr_x", {"anna": "anon-1"})
+    'top endorsers @anon-1, @dr_x'
+    """
+    if not mapping:
+        return text
+    return re.sub(r"@([\w.-]+)", lambda m: "@" + mapping.get(m.group(1).lower(), m.group(1)), text)

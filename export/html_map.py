@@ -25,6 +25,9 @@ from kolmap.export.network import ROLE_COLOURS
 __all__ = ["render_html"]
 
 
+_LABELLED = 50  # the most influential accounts carry a label; the rest show it on hover
+
+
 def _script_json(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -36,6 +39,8 @@ def render_html(graph: nx.DiGraph, *, title: str) -> str:
         resources.files("kolmap.export").joinpath("assets/vis-network.min.js").read_text("utf-8")
     )
     nodes = []
+    sizes = sorted((attrs.get("size", 0) for _n, attrs in graph.nodes(data=True)), reverse=True)
+    label_from = sizes[min(len(sizes), _LABELLED) - 1] if sizes else 0
     for node_id, attrs in graph.nodes(data=True):
         tooltip = "\n".join(
             f"{k}: {attrs[k]}"
@@ -54,7 +59,8 @@ def render_html(graph: nx.DiGraph, *, title: str) -> str:
         nodes.append(
             {
                 "id": node_id,
-                "label": attrs.get("label", node_id),
+                "label": attrs.get("label", node_id) if attrs.get("size", 0) >= label_from else "",
+                "name": attrs.get("label", node_id),
                 "title": tooltip,
                 "x": attrs.get("x", 0),
                 "y": attrs.get("y", 0),
@@ -121,7 +127,7 @@ _TEMPLATE = """<!DOCTYPE html>
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var hidden = {{}};
   var nodes = new vis.DataSet(data.nodes.map(function (n) {{
-    return {{ id: n.id, label: n.label, title: n.title, x: n.x, y: n.y, size: n.size,
+    return {{ id: n.id, label: n.label, name: n.name, title: n.title, x: n.x, y: n.y, size: n.size,
              color: n.color, role: n.role, details: n.details, shape: "dot" }};
   }}));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {{
@@ -133,6 +139,7 @@ _TEMPLATE = """<!DOCTYPE html>
     physics: false, interaction: {{ hover: true, tooltipDelay: 120 }},
     nodes: {{ font: {{ size: 12 }} }}, edges: {{ smooth: false, scaling: {{ min: 1, max: 6 }} }}
   }});
+  network.fit({{ animation: false }});
   var legend = document.getElementById("legend");
   Object.keys(data.roles).forEach(function (role) {{
     var label = document.createElement("label");
@@ -161,7 +168,7 @@ _TEMPLATE = """<!DOCTYPE html>
     var q = ev.target.value.trim().toLowerCase();
     if (!q) return;
     var hit = nodes.get({{ filter: function (n) {{
-      return String(n.label).toLowerCase().indexOf(q) >= 0;
+      return String(n.name).toLowerCase().indexOf(q) >= 0;
     }} }})[0];
     if (hit) {{
       network.selectNodes([hit.id]); network.focus(hit.id, {{ scale: 1.5 }}); show(hit.id);

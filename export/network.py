@@ -233,18 +233,46 @@ def _present(value: Any) -> bool:
 
 
 def _layout(n: int, src: np.ndarray, dst: np.ndarray, seed: int) -> np.ndarray:
-    """Seeded force-directed positions scaled to about ±1000 (Fruchterman-Reingold; DrL above
-    3,000 nodes)."""
+    """Seeded positions scaled to about ±1000.
+
+    Each connected component gets its own force-directed layout (Fruchterman-Reingold; DrL
+    above 3,000 nodes), scaled by the square root of its size, and the components are packed
+    in rows, largest first, so a few isolated accounts cannot squeeze the main network.
+    """
     if n == 0:
         return np.zeros((0, 2))
     graph = ig.Graph(n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)), directed=False)
+    coords = np.zeros((n, 2))
+    pieces = []
     ig.set_random_number_generator(random.Random(seed))
     try:
-        layout = graph.layout_drl() if n > 3000 else graph.layout_fruchterman_reingold(niter=500)
+        for members in sorted(graph.connected_components(), key=lambda c: (-len(c), c[0])):
+            if len(members) == 1:
+                local = np.zeros((1, 2))
+            else:
+                sub = graph.subgraph(members)
+                layout = (
+                    sub.layout_drl()
+                    if len(members) > 3000
+                    else sub.layout_fruchterman_reingold(niter=500)
+                )
+                local = np.asarray(layout.coords, dtype=np.float64)
+                local -= local.min(axis=0)
+                local /= max(float(local.max()), 1e-9)
+            pieces.append((members, local * np.sqrt(len(members))))
     finally:
         ig.set_random_number_generator(random)
-    coords = np.asarray(layout.coords, dtype=np.float64)
-    coords -= coords.mean(axis=0)
+    row_width = max(np.sqrt(n) * 1.5, max(float(p[1][:, 0].max()) for p in pieces) + 1)
+    x = y = row_height = 0.0
+    for members, local in pieces:
+        width = float(local[:, 0].max()) + 1.0
+        height = float(local[:, 1].max()) + 1.0
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        coords[members] = local + np.array([x, y])
+        x += width
+        row_height = max(row_height, height)
+    coords -= (coords.max(axis=0) + coords.min(axis=0)) / 2
     span = float(np.abs(coords).max()) or 1.0
     return coords / span * 1000.0
 

@@ -198,3 +198,67 @@ def test_demo_and_sample(runner, tmp_path):
     assert Path("kolmap-demo.duckdb").exists()
     out = run(runner, "sample", "gen", "--scale", "0.05", "--seed", "3")
     assert (Path("gen") / "canonical" / "posts.csv").exists()
+
+
+def test_export_commands(runner, sample_dir):
+    run(runner, "ingest", str(sample_dir), "--json")
+    for fmt in ("csv", "xlsx", "gexf", "graphml", "json", "html"):
+        out = run(
+            runner,
+            "export",
+            "--area",
+            "oncology",
+            "--kind",
+            "dol",
+            "--format",
+            fmt,
+            "--out",
+            f"onc.{fmt}",
+            "--top",
+            "50",
+        )
+        assert f"wrote onc.{fmt}" in out.output and "pseudonymised" in out.output
+        assert Path(f"onc.{fmt}").stat().st_size > 0
+    out = run(
+        runner,
+        "export",
+        "--format",
+        "gexf",
+        "--out",
+        "all.gexf",
+        "--all-nodes",
+        "--colour-by",
+        "community",
+        "--platform",
+        "bluesky",
+    )
+    assert "accounts and" in out.output
+    out = run(
+        runner,
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        "fr.csv",
+        "--delimiter",
+        ";",
+        "--kind",
+        "influencer",
+        "--no-pseudonymise",
+    )
+    assert "NOT pseudonymised" in out.output
+    log = run(runner, "exports").output
+    assert log.count("\n") == 8 and "IDENTIFIED" in log and "pseudonymised" in log
+    out = run(runner, "export", "--format", "csv", "--out", "x.csv", "--all-nodes", code=2)
+    assert "--all-nodes applies to map formats" in out.output
+
+
+def test_suppress_command(runner, sample_dir, known_answers):
+    run(runner, "ingest", str(sample_dir), "--json")
+    target = known_answers["kol"]["oncology"][0]
+    out = run(runner, "suppress", target, "--yes")
+    assert "accounts 1" in out.output and "suppression_hashes_added 2" in out.output
+    run(runner, "ingest", str(sample_dir), "--json")
+    ranked = run(runner, "rank", "--area", "oncology", "--format", "json", "--top", "100")
+    keys = {f"{r['platform']}:{r['account_id']}" for r in json.loads(ranked.output)}
+    assert target not in keys

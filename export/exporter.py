@@ -86,6 +86,7 @@ def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes
     out.loc[mask, "display_name"] = None
     out.loc[mask, "specialty"] = None
     out.loc[mask, "followers"] = None  # an exact audience size can identify a person
+    out.loc[mask, "location"] = None
     out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
     out.insert(
         list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]

@@ -281,6 +281,60 @@ class DuckDBStore:
         """The accounts and relations in ``scope``; see :class:`Scope` for what is in."""
         return _project(self.con, scope)
 
+    def posts(
+        self,
+        scope: Scope | None = None,
+        *,
+        authors: Sequence[AccountKey] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Posts in ``scope`` (by ``authors`` if given), newest first, with their hashtags
+        and areas as lists."""
+        con = self.con
+        _exec(con, "BEGIN TRANSACTION")
+        try:
+            _scope_posts(con, scope or Scope())
+            sql = """SELECT p.platform, p.post_id, p.author_id, p.created_at, p.text, p.lang,
+                       p.likes, p.reposts, p.replies, p.reply_to_post_id, p.repost_of_post_id,
+                       p.quote_of_post_id,
+                       COALESCE((SELECT list(h.tag ORDER BY h.tag) FROM post_hashtags h
+                                 WHERE h.platform = p.platform AND h.post_id = p.post_id),
+                                []) AS hashtags,
+                       COALESCE((SELECT list(a.area ORDER BY a.area) FROM post_areas a
+                                 WHERE a.platform = p.platform AND a.post_id = p.post_id),
+                                []) AS areas
+                FROM x_scoped s JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id"""
+            params: list[Any] = []
+            if authors is not None:
+                con.register("_authors", _keys_table(authors))
+                sql += """ SEMI JOIN _authors k ON k.platform = p.platform
+                                              AND k.account_id = p.author_id"""
+            sql += " ORDER BY p.created_at DESC NULLS LAST, p.platform, p.post_id"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(int(limit))
+            return con.execute(sql, params).df()
+        finally:
+            if authors is not None:
+                con.unregister("_authors")
+            _exec(con, "ROLLBACK")
+
+    def top_hashtags(self, scope: Scope | None = None, *, limit: int = 50) -> pd.DataFrame:
+        """The most used hashtags in ``scope``: ``tag, posts, authors``."""
+        con = self.con
+        _exec(con, "BEGIN TRANSACTION")
+        try:
+            _scope_posts(con, scope or Scope())
+            return con.execute(
+                """SELECT h.tag, count(*) AS posts, count(DISTINCT s.author_id) AS authors
+                   FROM x_scoped s JOIN post_hashtags h
+                     ON h.platform = s.platform AND h.post_id = s.post_id
+                   GROUP BY h.tag ORDER BY posts DESC, h.tag LIMIT ?""",
+                [int(limit)],
+            ).df()
+        finally:
+            _exec(con, "ROLLBACK")
+
     def accounts(
         self,
         keys: Sequence[AccountKey] | None = None,
@@ -864,8 +918,9 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
-    """Build the projection with temporary tables; every filter value is a bound parameter."""
+def _scope_posts(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Create temp tables ``x_base`` (posts in the platform and time filters) and ``x_scoped``
+    (those in the scope's area or hashtags too); call inside a transaction."""
     base_where = ["TRUE"]
     params: list[Any] = []
     if scope.platforms:
@@ -877,40 +932,43 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
     if scope.until:
         base_where.append("created_at < ?")
         params.append(scope.until)
+    _exec(
+        con,
+        f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
+            created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
+            likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""",
+        params,
+    )
+    if scope.is_topical:
+        marks = []
+        mark_params: list[Any] = []
+        if scope.area:
+            marks.append("SELECT platform, post_id FROM post_areas WHERE area = ?")
+            mark_params.append(scope.area)
+        if scope.hashtags:
+            marks.append("SELECT platform, post_id FROM post_hashtags WHERE list_contains(?, tag)")
+            mark_params.append(list(scope.hashtags))
+        _exec(con, "CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks), mark_params)
+        ref_cols = ("post_id", "reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
+        union = " UNION ".join(
+            f"SELECT b.* FROM x_base b SEMI JOIN x_marked m ON m.platform = b.platform "
+            f"AND m.post_id = b.{col}"
+            for col in ref_cols
+        )
+        _exec(con, f"CREATE TEMP TABLE x_scoped AS {union}")
+        _exec(con, "DROP TABLE x_marked")
+    else:
+        _exec(con, "CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
+
+
+def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
+    """Build the projection with temporary tables; every filter value is a bound parameter."""
     acct_where = "list_contains(?, platform)" if scope.platforms else "TRUE"
     acct_params: list[Any] = [list(scope.platforms)] if scope.platforms else []
 
     _exec(con, "BEGIN TRANSACTION")
     try:
-        _exec(
-            con,
-            f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
-                created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
-                likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""",
-            params,
-        )
-        if scope.is_topical:
-            marks = []
-            mark_params: list[Any] = []
-            if scope.area:
-                marks.append("SELECT platform, post_id FROM post_areas WHERE area = ?")
-                mark_params.append(scope.area)
-            if scope.hashtags:
-                marks.append(
-                    "SELECT platform, post_id FROM post_hashtags WHERE list_contains(?, tag)"
-                )
-                mark_params.append(list(scope.hashtags))
-            _exec(con, "CREATE TEMP TABLE x_marked AS " + " INTERSECT ".join(marks), mark_params)
-            ref_cols = ("post_id", "reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
-            union = " UNION ".join(
-                f"SELECT b.* FROM x_base b SEMI JOIN x_marked m ON m.platform = b.platform "
-                f"AND m.post_id = b.{col}"
-                for col in ref_cols
-            )
-            _exec(con, f"CREATE TEMP TABLE x_scoped AS {union}")
-            _exec(con, "DROP TABLE x_marked")
-        else:
-            _exec(con, "CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
+        _scope_posts(con, scope)
         _exec(
             con,
             """CREATE TEMP TABLE x_inter AS
@@ -990,7 +1048,7 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                 FROM x_scoped GROUP BY ALL)
             SELECT (row_number() OVER (ORDER BY a.platform, a.account_id) - 1)::BIGINT AS idx,
                    a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
-                   a.person_id, a.followers, a.verified, a.is_stub,
+                   a.person_id, a.followers, a.verified, a.is_stub, a.lang, a.location,
                    (a.bio IS NOT NULL) AS has_bio,
                    COALESCE(t.n, 0)::BIGINT AS posts_total,
                    COALESCE(s.n, 0)::BIGINT AS posts_in_scope,

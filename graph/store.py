@@ -113,7 +113,8 @@ class Projection:
     """The part of the graph in a scope, as plain tables.
 
     ``nodes``: one row per account in scope, with columns ``platform, account_id, handle,
-    display_name, role, specialty, followers, verified, is_stub, has_bio, posts_total,
+    display_name, role, specialty, person_id, followers, verified, is_stub, lang, location,
+    has_bio, posts_total,
     posts_in_scope, bio_in_area, likes, reposts, replies`` (engagement received on in-scope
     original posts). ``edges``: ``src, dst`` (row positions in ``nodes``), ``kind`` (an
     :class:`~kolmap.model.Interaction` value), ``count``, ``first_at``, ``last_at``.
@@ -149,6 +150,21 @@ class GraphStore(Protocol):
 
     def projection(self, scope: Scope) -> Projection:
         """The accounts and relations in ``scope`` (see :class:`Scope`)."""
+        ...
+
+    def posts(
+        self,
+        scope: Scope | None = None,
+        *,
+        authors: Sequence[AccountKey] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Posts in ``scope`` (optionally by ``authors``), newest first, with hashtags and
+        areas as lists."""
+        ...
+
+    def top_hashtags(self, scope: Scope | None = None, *, limit: int = 50) -> pd.DataFrame:
+        """The most used hashtags in ``scope`` with their post and author counts."""
         ...
 
     def accounts(

@@ -92,6 +92,8 @@ OUTPUT_COLUMNS = [
     "hcp_share",
     "posts_in_scope",
     "followers",
+    "lang",
+    "location",
     "reasons",
 ]
 

@@ -65,6 +65,8 @@ def _projection(nodes: list[dict], edges: list[tuple[int, int, str, int]], scope
         "platform": "x",
         "specialty": None,
         "person_id": None,
+        "lang": "fr",
+        "location": None,
         "followers": 1000,
         "verified": False,
         "is_stub": False,

@@ -10,7 +10,7 @@ TYPES  := .build/typecheck
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ui]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -38,8 +38,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Loads the synthetic sample, prints the top KOLs per area, then opens the app.
 demo: install
 	$(BIN)/kolmap demo
+	$(BIN)/kolmap ui --store kolmap-demo.duckdb
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -594,6 +594,50 @@ def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@cli.command()
+@store_option
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    help="Address to listen on; keep localhost unless a reverse proxy fronts it.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
+def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
+    """Open the kolmap app (Streamlit) on the store."""
+    import os
+    import subprocess
+    import sys
+
+    from importlib.util import find_spec
+
+    if find_spec("streamlit") is None:
+        raise click.ClickException(
+            "the app needs Streamlit: pip install 'kolmap[ui]' (make demo installs it)"
+        )
+    where = resolve_store_location(store)
+    if not Path(where).exists():
+        raise click.ClickException(
+            f"{where}: no store here yet; run `kolmap ingest` or `kolmap demo` first"
+        )
+    app = Path(str(resources.files("kolmap.ui").joinpath("app.py")))
+    env = {**os.environ, "KOLMAP_STORE": str(Path(where).resolve())}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        f"--server.port={port}",
+        f"--server.address={host}",
+        "--browser.gatherUsageStats=false",
+        f"--server.headless={'true' if no_browser else 'false'}",
+    ]
+    click.echo(f"kolmap app on http://{host}:{port} (store {where}); Ctrl+C to stop")
+    raise SystemExit(subprocess.call(command, env=env))
+
+
 # -- samples and demo -------------------------------------------------------------------------
 def sample_folder() -> Path:
     """The bundled synthetic sample (canonical CSV files)."""

@@ -33,8 +33,12 @@ def _script_json(data: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_html(graph: nx.DiGraph, *, title: str) -> str:
-    """The whole page as one string."""
+def render_html(graph: nx.DiGraph, *, title: str, profile_link: str | None = None) -> str:
+    """The whole page as one string.
+
+    ``profile_link`` (for the app) adds an "Open profile" link to the details panel of
+    accounts shown by name: ``profile_link`` + the URL-encoded ``platform:account_id``.
+    """
     library = (
         resources.files("kolmap.export").joinpath("assets/vis-network.min.js").read_text("utf-8")
     )
@@ -79,7 +83,7 @@ def render_html(graph: nx.DiGraph, *, title: str) -> str:
         }
         for u, v, attrs in graph.edges(data=True)
     ]
-    data = {"nodes": nodes, "edges": edges, "roles": ROLE_COLOURS}
+    data = {"nodes": nodes, "edges": edges, "roles": ROLE_COLOURS, "profile": profile_link}
     return _TEMPLATE.format(
         title=html.escape(title),
         library=library.replace("</script", "<\\/script"),
@@ -162,6 +166,13 @@ _TEMPLATE = """<!DOCTYPE html>
       var dd = document.createElement("dd"); dd.textContent = String(n.details[k]);
       details.appendChild(dt); details.appendChild(dd);
     }});
+    if (data.profile && n.details.identity === "public") {{
+      var link = document.createElement("a");
+      link.href = data.profile + encodeURIComponent(n.id);
+      link.target = "_top";
+      link.textContent = "Open profile";
+      details.appendChild(link);
+    }}
   }}
   network.on("click", function (p) {{ if (p.nodes.length) show(p.nodes[0]); }});
   document.getElementById("search").addEventListener("change", function (ev) {{

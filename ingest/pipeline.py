@@ -46,7 +46,14 @@ from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
 from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
 from kolmap.settings import Settings
 
-__all__ = ["FileReport", "IngestSummary", "discover_inputs", "ingest_paths", "parse_tolerance"]
+__all__ = [
+    "FileReport",
+    "IngestSummary",
+    "discover_inputs",
+    "ingest_paths",
+    "parse_tolerance",
+    "write_labels",
+]
 
 Progress = Callable[[str, int], None]
 
@@ -385,3 +392,35 @@ _BUILDERS: dict[str, Callable[[dict[str, str], Taxonomy], dict[str, Any]]] = {
     "follows": _follow_record,
     "labels": _label_record,
 }
+
+
+def write_labels(
+    store: GraphStore, labels: Sequence[dict[str, Any]], *, source: str = "user"
+) -> dict[str, Any]:
+    """Record user-verified labels (``platform, account_id, role, specialty, person_id``) as
+    one ingest run, validated exactly like ``labels.csv`` rows; returns the merge counts.
+
+    Raises :class:`InputError` naming the first invalid label; nothing is written then.
+    """
+    records = []
+    for number, values in enumerate(labels, start=1):
+        try:
+            record = parse_label({k: "" if v is None else str(v) for k, v in values.items()})
+        except RowError as err:
+            raise InputError(f"label {number}: {err}") from None
+        record["source_file"] = source
+        record["source_line"] = number
+        records.append(record)
+    now = datetime.now(UTC)
+    run = RunInfo(
+        run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
+        started_at=now,
+        inputs=[source],
+        kolmap_version=__version__,
+    )
+    with store.ingest(run) as writer:
+        writer.add("labels", records)
+        writer.note("rows_read", len(records))
+        writer.note("quarantined", 0)
+        stats: dict[str, Any] = writer.stats
+    return stats

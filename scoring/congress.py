@@ -1,0 +1,102 @@
+"""Congress view: who drove the conversation before, during and after an event.
+
+A congress is a set of hashtags and the event's dates. Each phase (the ``margin`` days before,
+the event itself, the ``margin`` days after) is its own scope; in each, every account is
+scored on the same footing (``drivers``), and the non-commercial view drops brands and media,
+as the congress-tweet literature recommends when separating scientific from commercial voices.
+
+>>> [p.name for p in congress_phases(__import__("datetime").date(2026, 5, 29),
+...                                  __import__("datetime").date(2026, 6, 2))]
+['before', 'during', 'after']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from kolmap.graph.store import Projection, Scope
+from kolmap.scoring.components import compute_components
+from kolmap.settings import ScoringSettings
+
+__all__ = ["COMMERCIAL_ROLES", "DRIVER_WEIGHTS", "Phase", "congress_phases", "drivers"]
+
+COMMERCIAL_ROLES = ("brand", "media")
+DRIVER_WEIGHTS = {"pagerank": 0.5, "audience": 0.3, "engagement": 0.2}
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A named time window around a congress."""
+
+    name: str
+    since: datetime
+    until: datetime
+
+    def scope(self, hashtags: tuple[str, ...], platforms: tuple[str, ...] = ()) -> Scope:
+        return Scope(hashtags=hashtags, platforms=platforms, since=self.since, until=self.until)
+
+
+def congress_phases(first_day: date, last_day: date, *, margin: int = 14) -> list[Phase]:
+    """Before (``margin`` days), during (first to last day, inclusive) and after."""
+    if last_day < first_day:
+        raise ValueError("the congress ends before it starts")
+    start = datetime.combine(first_day, time.min, tzinfo=UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=UTC)
+    return [
+        Phase("before", start - timedelta(days=margin), start),
+        Phase("during", start, end),
+        Phase("after", end, end + timedelta(days=margin)),
+    ]
+
+
+def drivers(
+    projection: Projection,
+    settings: ScoringSettings,
+    *,
+    top: int = 20,
+    non_commercial: bool = False,
+) -> pd.DataFrame:
+    """Every active, non-stub account ranked on one footing:
+    ``100 x (0.5 pagerank + 0.3 audience + 0.2 engagement)``, each scaled to the leader."""
+    nodes = projection.nodes
+    columns = [
+        "rank",
+        "platform",
+        "account_id",
+        "handle",
+        "display_name",
+        "role",
+        "score",
+        "posts_in_scope",
+        "n_endorsers",
+    ]
+    if nodes.empty:
+        return pd.DataFrame(columns=columns)
+    comp = compute_components(projection, settings)
+    active = (nodes["posts_in_scope"].to_numpy() > 0) | (comp["n_endorsers"].to_numpy() > 0)
+    keep = active & ~nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
+    if non_commercial:
+        keep &= ~nodes["role"].astype(str).isin(COMMERCIAL_ROLES).to_numpy()
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        return pd.DataFrame(columns=columns)
+    score = np.zeros(len(idx))
+    for name, weight in DRIVER_WEIGHTS.items():
+        values = comp[name].to_numpy(dtype=np.float64)[idx]
+        values = np.sqrt(values) if name == "audience" else values
+        peak = float(values.max())
+        score += weight * (values / peak if peak > 0 else 0.0)
+    table = nodes.iloc[idx][
+        ["platform", "account_id", "handle", "display_name", "role", "posts_in_scope"]
+    ].copy()
+    table["n_endorsers"] = comp["n_endorsers"].to_numpy()[idx]
+    table["score"] = np.round(100 * score / sum(DRIVER_WEIGHTS.values()), 3)
+    table = table.sort_values(
+        ["score", "handle", "account_id"], ascending=[False, True, True], kind="mergesort"
+    ).head(top)
+    table["rank"] = np.arange(1, len(table) + 1)
+    return table[columns].reset_index(drop=True)

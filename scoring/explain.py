@@ -1,0 +1,184 @@
+"""Explanations behind a rank: who endorses an account, what a community is, how activity moves.
+
+Plain functions over a projection, its components and post tables; the UI and exports lay
+them out, they compute nothing themselves.
+
+>>> monthly_activity(__import__("pandas").DataFrame(
+...     {"created_at": __import__("pandas").to_datetime(["2026-01-03", "2026-01-20", "2026-03-01"],
+...      utc=True), "likes": [1, 2, 3], "reposts": [0, 1, 0], "replies": [0, 0, 1]}
+... ))["posts"].tolist()
+[2, 0, 1]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from kolmap.graph.store import Projection
+from kolmap.scoring.components import edge_weights, source_weights
+from kolmap.settings import ScoringSettings
+
+__all__ = [
+    "community_summary",
+    "ego_projection",
+    "endorsers_of",
+    "monthly_activity",
+    "node_position",
+]
+
+
+def node_position(projection: Projection, platform: str, account_id: str) -> int | None:
+    """Row position of an account in ``projection.nodes``, or None if it is not in scope."""
+    nodes = projection.nodes
+    hit = np.flatnonzero(
+        (nodes["platform"].to_numpy() == platform) & (nodes["account_id"].to_numpy() == account_id)
+    )
+    return int(hit[0]) if len(hit) else None
+
+
+def endorsers_of(
+    projection: Projection, node: int, settings: ScoringSettings, *, incoming: bool = True
+) -> pd.DataFrame:
+    """Accounts pointing at ``node`` (or, with ``incoming=False``, that it points at): one
+    row per account with its role, relation types, count and weight, strongest first."""
+    nodes = projection.nodes
+    edges = projection.edges
+    if edges.empty:
+        return pd.DataFrame(
+            columns=[
+                "platform",
+                "account_id",
+                "handle",
+                "display_name",
+                "role",
+                "relations",
+                "count",
+                "weight",
+            ]
+        )
+    w = edge_weights(projection, settings, source_weights(nodes, settings))
+    frame = pd.DataFrame(
+        {
+            "src": edges["src"],
+            "dst": edges["dst"],
+            "kind": edges["kind"],
+            "count": edges["count"],
+            "weight": w,
+        }
+    )
+    this, other = ("dst", "src") if incoming else ("src", "dst")
+    frame = frame.loc[frame[this] == node]
+    grouped = frame.groupby(other).agg(
+        relations=("kind", lambda k: ",".join(sorted(set(k)))),
+        count=("count", "sum"),
+        weight=("weight", "sum"),
+    )
+    grouped = grouped.sort_values(["weight", "count"], ascending=False)
+    people = nodes.iloc[grouped.index.to_numpy()][
+        ["platform", "account_id", "handle", "display_name", "role"]
+    ].reset_index(drop=True)
+    people["relations"] = grouped["relations"].to_numpy()
+    people["count"] = grouped["count"].to_numpy()
+    people["weight"] = np.round(grouped["weight"].to_numpy(), 4)
+    return people
+
+
+def community_summary(
+    projection: Projection,
+    components: pd.DataFrame,
+    posts: pd.DataFrame | None = None,
+    *,
+    members_shown: int = 10,
+    hashtags_shown: int = 8,
+) -> pd.DataFrame:
+    """One row per community: size, roles, leading members (by PageRank) and top hashtags.
+
+    ``posts`` (from ``store.posts(scope)``) gives the hashtags; without it they are empty.
+    """
+    nodes = projection.nodes
+    table = nodes[["platform", "account_id", "handle", "role"]].copy()
+    table["community"] = components["community"].to_numpy()
+    table["pagerank"] = components["pagerank"].to_numpy()
+    tags: dict[int, Counter[str]] = {}
+    if posts is not None and not posts.empty:
+        where = dict(
+            zip(
+                zip(table["platform"], table["account_id"], strict=True),
+                table["community"],
+                strict=True,
+            )
+        )
+        for platform, author, hashtags in zip(
+            posts["platform"], posts["author_id"], posts["hashtags"], strict=True
+        ):
+            community = where.get((platform, author))
+            if community is not None and len(hashtags):
+                tags.setdefault(int(community), Counter()).update(hashtags)
+    rows = []
+    for community, group in table.groupby("community"):
+        group = group.sort_values("pagerank", ascending=False)
+        roles = group["role"].value_counts()
+        rows.append(
+            {
+                "community": int(community),
+                "size": len(group),
+                "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
+                "hcp_share": round(float((group["role"] == "hcp").mean()), 3),
+                "leaders": [
+                    (str(p), str(a), str(h) if isinstance(h, str) else str(a))
+                    for p, a, h in zip(
+                        group["platform"].head(members_shown),
+                        group["account_id"].head(members_shown),
+                        group["handle"].head(members_shown),
+                        strict=True,
+                    )
+                ],
+                "top_hashtags": [
+                    "#" + t
+                    for t, _n in tags.get(int(community), Counter()).most_common(hashtags_shown)
+                ],
+                "influence": round(float(group["pagerank"].sum()), 4),
+            }
+        )
+    return pd.DataFrame(rows).sort_values(
+        ["size", "community"], ascending=[False, True], ignore_index=True
+    )
+
+
+def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts and engagement received per calendar month (months without posts included)."""
+    if posts.empty or posts["created_at"].isna().all():
+        return pd.DataFrame(columns=["month", "posts", "engagement"])
+    frame = posts.dropna(subset=["created_at"]).copy()
+    frame["month"] = frame["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
+    frame["engagement"] = frame[["likes", "reposts", "replies"]].fillna(0).sum(axis=1)
+    grouped = frame.groupby("month").agg(posts=("month", "size"), engagement=("engagement", "sum"))
+    full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
+    grouped = grouped.reindex(full, fill_value=0)
+    grouped.index = grouped.index.to_timestamp()
+    return grouped.rename_axis("month").reset_index()
+
+
+def ego_projection(projection: Projection, node: int, *, limit: int = 60) -> Projection:
+    """The account and its direct neighbours (the ``limit`` with the most relations to it),
+    with the relations among them, as a smaller projection."""
+    edges = projection.edges
+    touching = edges.loc[(edges["src"] == node) | (edges["dst"] == node)]
+    other = np.where(
+        touching["src"].to_numpy() == node, touching["dst"].to_numpy(), touching["src"].to_numpy()
+    )
+    strength = pd.Series(touching["count"].to_numpy(), index=other).groupby(level=0).sum()
+    keep = [node, *strength.sort_values(ascending=False).index[:limit].tolist()]
+    keep = sorted({int(k) for k in keep})
+    position = {old: new for new, old in enumerate(keep)}
+    sub = edges.loc[edges["src"].isin(position) & edges["dst"].isin(position)].copy()
+    sub["src"] = sub["src"].map(position)
+    sub["dst"] = sub["dst"].map(position)
+    return Projection(
+        projection.scope,
+        projection.nodes.iloc[keep].reset_index(drop=True),
+        sub.reset_index(drop=True),
+    )

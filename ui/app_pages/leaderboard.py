@@ -1,0 +1,129 @@
+"""Leaderboard: rank an area's KOLs, DOLs, influencers or organisations, and explain each rank."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kolmap.export.exporter import COMPLIANCE_NOTE
+from kolmap.export.tabular import to_csv_text
+from kolmap.scoring.explain import endorsers_of, monthly_activity, node_position
+from kolmap.scoring.rank import COMPONENTS, RankKind
+from kolmap.ui import state
+
+st.title("Leaderboard")
+scope, kind = state.scope_filters("lb")
+extra = st.columns([2, 2, 1])
+full = state.ranking(scope, kind)
+languages = sorted(x for x in full["lang"].dropna().unique() if x)
+langs = extra[0].multiselect("Language", languages, key="lb_lang", placeholder="All languages")
+place = extra[1].text_input("Location contains", key="lb_location")
+top = extra[2].number_input("Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top")
+
+table = full
+if langs:
+    table = table[table["lang"].isin(langs)]
+if place:
+    table = table[table["location"].fillna("").str.contains(place, case=False, regex=False)]
+table = table.head(int(top))
+proj = state.projection(scope)
+shown = state.protect(table, proj)
+
+weights = RankKind(kind).weights(state.settings().scoring)
+st.caption(
+    f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope.describe()}; "
+    f"showing {len(shown):,}. Score = 100 × relevance^½ × weighted components "
+    f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
+)
+columns = [
+    "rank",
+    "handle",
+    "display_name",
+    "role",
+    "specialty",
+    "score",
+    "community",
+    "relevance",
+    *COMPONENTS,
+    "n_hcp_endorsers",
+    "n_endorsers",
+    "posts_in_scope",
+    "followers",
+    "platform",
+]
+st.dataframe(
+    shown[columns],
+    hide_index=True,
+    key="lb_table",
+    column_config={
+        "score": st.column_config.ProgressColumn(
+            "score", min_value=0, max_value=100, format="%.1f"
+        ),
+        "relevance": st.column_config.NumberColumn(format="%.2f"),
+    },
+)
+
+if shown.empty:
+    st.info("No candidates match these filters.")
+    st.stop()
+
+labels = {f"{r['rank']}. {r['handle']}": i for i, r in enumerate(shown.to_dict("records"))}
+pick_cols = st.columns([4, 1])
+picked = pick_cols[0].multiselect("Add to shortlist", list(labels), key="lb_pick")
+if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
+    rows = table.iloc[[labels[p] for p in picked]]
+    added = state.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
+    st.toast(f"{added} added to the shortlist")
+
+downloads = st.columns(3)
+downloads[0].download_button(
+    "Download CSV",
+    to_csv_text(shown, bom=True).encode("utf-8"),
+    file_name=f"kolmap-{kind}-{scope.area or 'all'}.csv",
+    mime="text/csv",
+    key="lb_csv",
+)
+downloads[2].caption(COMPLIANCE_NOTE)
+
+st.subheader("Why this rank")
+choice = st.selectbox("Account", list(labels), key="lb_explain")
+row = shown.iloc[labels[choice]]
+raw = table.iloc[labels[choice]]
+node = node_position(proj, str(raw["platform"]), str(raw["account_id"]))
+metrics = st.columns(4)
+metrics[0].metric("Score", f"{row['score']:.1f}")
+metrics[1].metric(
+    "HCP endorsers",
+    int(row["n_hcp_endorsers"]),
+    help="Distinct HCPs who mention, repost, reply to, quote or follow them.",
+)
+metrics[2].metric("Share from HCP peers", f"{row['hcp_share']:.0%}")
+total = int(proj.nodes.iloc[node]["posts_total"]) if node is not None else 0
+metrics[3].metric(
+    "Topic share",
+    f"{row['relevance']:.0%}",
+    help=f"{int(row['posts_in_scope'])} of {total} posts in scope, with priors.",
+)
+st.text(row["reasons"])
+left, right = st.columns(2)
+with left:
+    st.caption("Score components (share of the leader)")
+    st.bar_chart(
+        pd.DataFrame({"component": list(COMPONENTS), "value": [float(row[c]) for c in COMPONENTS]}),
+        x="component",
+        y="value",
+        horizontal=True,
+    )
+with right:
+    st.caption("Trend: posts in scope and engagement per month")
+    activity = monthly_activity(
+        state.posts(scope, [(str(raw["platform"]), str(raw["account_id"]))])
+    )
+    if activity.empty:
+        st.info("No dated posts in scope.")
+    else:
+        st.line_chart(activity, x="month", y=["posts", "engagement"])
+if node is not None:
+    st.caption("Who endorses them (strongest first)")
+    endorsers = state.protect_accounts(endorsers_of(proj, node, state.settings().scoring))
+    st.dataframe(endorsers.head(25), hide_index=True, key="lb_endorsers")

@@ -1,0 +1,49 @@
+"""Network map: the area as an interactive graph, sized by influence, coloured by role or
+community; large areas show their most influential accounts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kolmap.export.html_map import render_html
+from kolmap.export.network import graph_bytes
+from kolmap.ui import state
+
+st.title("Network map")
+scope, kind = state.scope_filters("map")
+cols = st.columns([3, 2, 3])
+top = cols[0].slider(
+    "Accounts on the map (most influential first)", 25, 1500, 300, step=25, key="map_top"
+)
+colour_by = cols[1].radio("Colour by", ["role", "community"], horizontal=True, key="map_colour")
+cols[2].caption(
+    "Hover a node for its details, click it for the panel (with a link to the "
+    "profile), search by name on the right of the map, tick roles to filter."
+)
+result = state.map_graph(scope, kind, int(top), colour_by)
+graph = result.graph
+st.caption(
+    f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
+    f"of {len(state.projection(scope).nodes):,} accounts in {scope.describe()}."
+)
+page = render_html(
+    graph,
+    title=f"{state.KIND_LABELS[kind]} map — {scope.describe()}",
+    profile_link="profile?account=",
+)
+st.iframe(page, height=720)
+downloads = st.columns(3)
+downloads[0].download_button(
+    "Download map (HTML)",
+    page.encode("utf-8"),
+    file_name="kolmap-map.html",
+    mime="text/html",
+    key="map_html",
+)
+downloads[1].download_button(
+    "Download for Gephi (GEXF)",
+    graph_bytes(graph, "gexf"),
+    file_name="kolmap-map.gexf",
+    mime="application/xml",
+    key="map_gexf",
+)

@@ -1,0 +1,87 @@
+"""Overview: what is in the store, and the last ingest with its quarantine count."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from kolmap.ui import state
+
+st.title("Overview")
+data = state.stats()
+if not data["accounts"]:
+    st.info(
+        "The store is empty. Load files on the **Ingest** page, or run "
+        "`kolmap demo` / `kolmap ingest FOLDER` from a terminal."
+    )
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric("Accounts", f"{data['accounts']:,}")
+cols[1].metric("Posts", f"{data['posts']:,}")
+cols[2].metric("Follows", f"{data['follows']:,}")
+cols[3].metric("Interactions", f"{sum(data['interactions'].values()):,}")
+cols[4].metric(
+    "Stub accounts",
+    f"{data['stub_accounts']:,}",
+    help="Known only from a mention or an id; completed when their profile arrives.",
+)
+st.caption(
+    f"Posts from {data['first_post']} to {data['last_post']} · "
+    f"{data['persons']:,} people · {data['hashtags']:,} hashtags · "
+    f"{data['labels']:,} user-verified labels"
+)
+
+
+def bars(title: str, counts: dict[str, int], column: str) -> None:
+    st.caption(title)
+    frame = pd.DataFrame({column: list(counts), "count": list(counts.values())})
+    st.bar_chart(frame, x=column, y="count", horizontal=True)
+
+
+left, middle, right = st.columns(3)
+with left:
+    bars("Accounts by platform", data["by_platform"], "platform")
+with middle:
+    bars("Accounts by role", data["by_role"], "role")
+with right:
+    bars("Posts by therapeutic area", data["posts_by_area"], "area")
+
+st.subheader("Relations")
+st.dataframe(
+    pd.DataFrame(
+        {"relation": list(data["interactions"]), "count": list(data["interactions"].values())}
+    ),
+    hide_index=True,
+)
+
+st.subheader("Ingest runs")
+last = data["last_run"]
+if last:
+    summary = last["summary"]
+    q = summary.get("quarantined", 0)
+    message = (
+        f"Last run {last['run_id']} at {last['finished_at']}: "
+        f"{summary.get('rows_read', 0):,} rows read, {q:,} quarantined."
+    )
+    (st.warning if q else st.success)(message)
+with state.store() as s:
+    runs = s.runs()
+rows = []
+for run in runs.to_dict(orient="records"):
+    summary = json.loads(run["summary"])
+    merge = summary.get("merge", {})
+    rows.append(
+        {
+            "run": run["run_id"],
+            "finished": run["finished_at"],
+            "rows read": summary.get("rows_read", 0),
+            "quarantined": summary.get("quarantined", 0),
+            "accounts added": merge.get("accounts", {}).get("added", 0),
+            "posts added": merge.get("posts", {}).get("added", 0),
+            "inputs": ", ".join(json.loads(run["inputs"])),
+        }
+    )
+st.dataframe(pd.DataFrame(rows), hide_index=True)

@@ -1,0 +1,138 @@
+"""Profile: an account (and the person behind it): role with evidence, areas, ego network,
+top interactions and posts over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kolmap.export.html_map import render_html
+from kolmap.export.network import build_map
+from kolmap.export.privacy import load_key, private_mask
+from kolmap.graph.store import Scope
+from kolmap.model import AccountKey
+from kolmap.scoring.explain import ego_projection, endorsers_of, monthly_activity, node_position
+from kolmap.ui import state
+
+st.title("Profile")
+wanted = st.query_params.get("account")
+search = st.text_input("Find an account (handle or name)", key="profile_search")
+candidates = pd.DataFrame()
+with state.store() as s:
+    if wanted and not search:
+        try:
+            candidates = s.accounts([AccountKey.parse(wanted)])
+        except ValueError:
+            st.error("The link names no valid account.")
+    elif search:
+        candidates = s.accounts(search=search, limit=50)
+if candidates.empty:
+    st.info("Search for an account, or open one from the leaderboard or the map.")
+    st.stop()
+candidates = candidates[~candidates["is_stub"]] if len(candidates) > 1 else candidates
+choices = {
+    f"{state.identity(r['platform'], r['account_id'], r['role'], r['handle'])} "
+    f"({r['platform']}, {r['role']})": i
+    for i, r in enumerate(candidates.to_dict("records"))
+}
+label = st.selectbox("Account", list(choices), key="profile_pick")
+account = candidates.iloc[choices[label]]
+platform, account_id, role = (
+    str(account["platform"]),
+    str(account["account_id"]),
+    str(account["role"]),
+)
+private = bool(private_mask(pd.Series([role]), pd.Series([bool(account["is_stub"])]))[0])
+hidden = private and not state.show_private()
+
+st.header(state.md(state.identity(platform, account_id, role, account["handle"])))
+facts = st.columns(4)
+facts[0].metric("Role", role)
+facts[1].metric("Platform", platform)
+facts[2].metric("Followers", "hidden" if hidden else f"{int(account['followers'] or 0):,}")
+facts[3].metric("Source of role", "user label" if account["role_from_label"] else "inferred")
+if hidden:
+    st.info(
+        "A private individual: shown as a pseudonym, without name, bio or posts. The "
+        "sidebar switch shows identities where you have a documented legal basis."
+    )
+else:
+    st.caption("Name")
+    st.text(account["display_name"] or "—")
+    st.caption("Bio")
+    st.text(account["bio"] or "—")
+    st.caption("Specialty and evidence for the role")
+    st.text(
+        f"{account['specialty'] or '—'} · evidence: {account['role_evidence'] or '—'} "
+        f"({account['role_confidence'] or 'n/a'} confidence)"
+    )
+    if account["person_id"]:
+        with state.store() as s:
+            same = s.sql(
+                "SELECT platform, account_id, handle, role FROM account_view "
+                "WHERE person_id = ? ORDER BY platform",
+                [account["person_id"]],
+            )
+        st.caption("Accounts of the same person")
+        st.dataframe(same, hide_index=True)
+
+areas = list(account["bio_areas"]) if account["bio_areas"] is not None else []
+everything = state.posts(Scope(), [(platform, account_id)])
+area_counts = pd.Series([a for row in everything["areas"] for a in row]).value_counts()
+st.subheader("Therapeutic areas")
+st.text(f"From the bio and specialty: {', '.join(areas) or 'none'}")
+if not area_counts.empty:
+    st.bar_chart(
+        area_counts.rename_axis("area").reset_index(name="posts"),
+        x="area",
+        y="posts",
+        horizontal=True,
+    )
+
+area = st.selectbox(
+    "Network and interactions in",
+    state.area_options(),
+    format_func=state.area_label,
+    key="profile_area",
+)
+scope = Scope(area=area or None)
+proj = state.projection(scope)
+node = node_position(proj, platform, account_id)
+if node is None:
+    st.info("This account has no relations in that scope.")
+else:
+    st.subheader("Ego network")
+    ego = ego_projection(proj, node, limit=60)
+    key = None if state.show_private() else load_key(state.location())
+    result = build_map(ego, "kol", state.settings().scoring, top=None, key=key)
+    st.iframe(
+        render_html(result.graph, title="Ego network", profile_link="profile?account="), height=480
+    )
+    incoming, outgoing = st.columns(2)
+    settings = state.settings().scoring
+    with incoming:
+        st.caption("Who interacts with them")
+        st.dataframe(
+            state.protect_accounts(endorsers_of(proj, node, settings)).head(20), hide_index=True
+        )
+    with outgoing:
+        st.caption("Whom they interact with")
+        st.dataframe(
+            state.protect_accounts(endorsers_of(proj, node, settings, incoming=False)).head(20),
+            hide_index=True,
+        )
+
+st.subheader("Posts over time")
+activity = monthly_activity(everything)
+if activity.empty:
+    st.info("No dated posts.")
+else:
+    st.line_chart(activity, x="month", y=["posts", "engagement"])
+if not hidden and not everything.empty:
+    st.caption("Latest posts")
+    st.dataframe(
+        everything[["created_at", "text", "likes", "reposts", "replies", "hashtags", "areas"]].head(
+            50
+        ),
+        hide_index=True,
+    )

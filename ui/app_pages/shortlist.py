@@ -1,0 +1,123 @@
+"""Shortlist: the accounts picked on any page, with notes, exported as CSV or XLSX."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kolmap import __version__
+from kolmap.export.exporter import COMPLIANCE_NOTE
+from kolmap.export.files import write_atomic
+from kolmap.export.tabular import to_csv_text, write_xlsx
+from kolmap.ui import state
+
+COLUMNS = [
+    "platform",
+    "account_id",
+    "handle",
+    "display_name",
+    "role",
+    "specialty",
+    "area",
+    "kind",
+    "score",
+    "added_from",
+    "note",
+]
+
+
+def shortlist_frame() -> pd.DataFrame:
+    """The shortlist as it will be exported (private individuals pseudonymised by default)."""
+    items = list(state.shortlist().values())
+    frame = pd.DataFrame(items, columns=COLUMNS)
+    return state.protect_accounts(frame)
+
+
+st.title("Shortlist")
+items = state.shortlist()
+if not items:
+    st.info("Add accounts from the Leaderboard, Communities or Congress pages.")
+    st.stop()
+frame = shortlist_frame()
+edited = st.data_editor(
+    frame,
+    hide_index=True,
+    key="sl_editor",
+    disabled=[c for c in COLUMNS if c != "note"],
+    column_config={"note": st.column_config.TextColumn("note", width="large")},
+)
+for key, note in zip(items, edited["note"].tolist(), strict=True):
+    items[key]["note"] = note or ""
+remove = st.multiselect(
+    "Remove",
+    list(items),
+    key="sl_remove",
+    format_func=lambda k: str(frame.iloc[list(items).index(k)]["handle"]),
+)
+if st.button("Remove selected", key="sl_remove_btn", disabled=not remove):
+    for key in remove:
+        items.pop(key, None)
+    st.rerun()
+
+export = shortlist_frame()
+about = {
+    "what": "kolmap shortlist",
+    "rows": len(export),
+    "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+    "kolmap version": __version__,
+    "private individuals": "shown (explicitly requested)"
+    if state.show_private()
+    else "pseudonymised",
+    "compliance": COMPLIANCE_NOTE,
+}
+xlsx = io.BytesIO()
+write_xlsx(xlsx, export, sheet="shortlist", about=about)
+cols = st.columns(3)
+cols[0].download_button(
+    "Download CSV",
+    to_csv_text(export, bom=True).encode("utf-8"),
+    file_name="kolmap-shortlist.csv",
+    mime="text/csv",
+    key="sl_csv",
+)
+cols[1].download_button(
+    "Download XLSX",
+    xlsx.getvalue(),
+    file_name="kolmap-shortlist.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="sl_xlsx",
+)
+with st.expander("Save on the server"):
+    target = st.text_input("File path (.csv or .xlsx)", key="sl_path")
+    if st.button("Save", key="sl_save", disabled=not target):
+        path = Path(target)
+        if path.suffix.lower() == ".xlsx":
+            digest = write_atomic(
+                path, lambda fh: write_xlsx(fh, export, sheet="shortlist", about=about)
+            )
+        else:
+            text = to_csv_text(export, bom=True)
+            digest = write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+        with state.store() as s:
+            s.record_export(
+                {
+                    "export_id": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                    + "-"
+                    + secrets.token_hex(3),
+                    "at": datetime.now(UTC),
+                    "format": path.suffix.lstrip(".") or "csv",
+                    "path": str(path.resolve()),
+                    "filters": {"shortlist": len(export)},
+                    "rows": len(export),
+                    "sha256": digest,
+                    "pseudonymised": not state.show_private(),
+                    "kolmap_version": __version__,
+                }
+            )
+        st.success(f"Saved {len(export)} rows to {path} (logged).")
+st.caption(COMPLIANCE_NOTE)

@@ -1,0 +1,357 @@
+"""Everything the pages share: the store, cached library calls, filters, privacy, shortlist.
+
+The store is opened for each call and closed right after (under one process-wide lock), so
+the command line can use the same file between two clicks. Results are cached per store
+version (the last ingest run) and per filter, so a filter seen once answers instantly.
+Private individuals are shown as pseudonyms unless the sidebar's switch says otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kolmap.errors import KolmapError
+from kolmap.export.exporter import pseudonymise_ranking
+from kolmap.export.network import build_map
+from kolmap.export.privacy import load_key, private_mask, pseudonym
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.store import Projection, Scope, resolve_store_location
+from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import rank
+from kolmap.settings import Settings, load_settings
+
+_LOCK = threading.Lock()
+KIND_LABELS = {
+    "kol": "KOL",
+    "dol": "DOL",
+    "influencer": "Influencer",
+    "organisation": "Organisation",
+}
+
+
+# -- store and settings --------------------------------------------------------------------
+def location() -> str:
+    return resolve_store_location(None)
+
+
+@contextmanager
+def store() -> Iterator[DuckDBStore]:
+    """The store, opened for one call; errors stop the page with a readable message."""
+    with _LOCK:
+        try:
+            handle = DuckDBStore(location())
+        except KolmapError as err:
+            st.error(str(err))
+            st.stop()
+        try:
+            yield handle
+        finally:
+            handle.close()
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(settings().ingest.taxonomy or None)
+
+
+def version() -> str:
+    """Changes whenever the store's data changes (an ingest run, labels, suppressions)."""
+    with store() as s:
+        row = s.sql(
+            "SELECT (SELECT count(*) FROM ingest_runs) AS runs, "
+            "(SELECT max(run_id) FROM ingest_runs) AS last, "
+            "(SELECT count(*) FROM suppressions) AS hidden"
+        )
+    return f"{location()}|{row.iloc[0]['runs']}|{row.iloc[0]['last']}|{row.iloc[0]['hidden']}"
+
+
+def _scope_key(scope: Scope) -> str:
+    return json.dumps(dataclasses.asdict(scope), default=str, sort_keys=True)
+
+
+def _scope_from_key(key: str) -> Scope:
+    data = json.loads(key)
+    for name in ("since", "until"):
+        if data[name]:
+            data[name] = datetime.fromisoformat(data[name])
+    data["platforms"] = tuple(data["platforms"])
+    data["hashtags"] = tuple(data["hashtags"])
+    return Scope(**data)
+
+
+# -- cached library calls ------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=16)
+def _stats(version_key: str) -> dict[str, Any]:
+    with store() as s:
+        return s.stats()
+
+
+def stats() -> dict[str, Any]:
+    return _stats(version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _projection(version_key: str, scope_key: str) -> Projection:
+    with store() as s:
+        return s.projection(_scope_from_key(scope_key))
+
+
+def projection(scope: Scope) -> Projection:
+    return _projection(version(), _scope_key(scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranking(version_key: str, scope_key: str, kind: str) -> pd.DataFrame:
+    proj = _projection(version_key, scope_key)
+    return rank(proj, kind, settings().scoring)
+
+
+def ranking(scope: Scope, kind: str) -> pd.DataFrame:
+    """The full ranking of ``kind`` in ``scope`` (cached per store version and filter)."""
+    return _ranking(version(), _scope_key(scope), kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _components(version_key: str, scope_key: str) -> pd.DataFrame:
+    return compute_components(_projection(version_key, scope_key), settings().scoring)
+
+
+def components(scope: Scope) -> pd.DataFrame:
+    return _components(version(), _scope_key(scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _map_graph(
+    version_key: str, scope_key: str, kind: str, top: int, colour_by: str, private: bool
+) -> Any:
+    key = None if private else load_key(location())
+    return build_map(
+        _projection(version_key, scope_key),
+        kind,
+        settings().scoring,
+        top=top,
+        colour_by=colour_by,
+        key=key,
+        seed=settings().scoring.seed,
+    )
+
+
+def map_graph(scope: Scope, kind: str, top: int, colour_by: str) -> Any:
+    return _map_graph(version(), _scope_key(scope), kind, top, colour_by, show_private())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _posts(
+    version_key: str, scope_key: str, authors: tuple[tuple[str, str], ...] | None, limit: int | None
+) -> pd.DataFrame:
+    from kolmap.model import AccountKey
+
+    keys = [AccountKey(p, a) for p, a in authors] if authors is not None else None
+    with store() as s:
+        return s.posts(_scope_from_key(scope_key), authors=keys, limit=limit)
+
+
+def posts(
+    scope: Scope, authors: list[tuple[str, str]] | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    return _posts(version(), _scope_key(scope), tuple(authors) if authors else None, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _top_hashtags(version_key: str, scope_key: str, limit: int) -> pd.DataFrame:
+    with store() as s:
+        return s.top_hashtags(_scope_from_key(scope_key), limit=limit)
+
+
+def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
+    return _top_hashtags(version(), _scope_key(scope), limit)
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+# -- filters -------------------------------------------------------------------------------
+def area_options() -> list[str]:
+    """ "" (all data) plus the taxonomy's areas that have posts, busiest first."""
+    by_area = stats()["posts_by_area"]
+    known = [a for a in by_area if a in taxonomy().areas]
+    return ["", *known, *[a for a in taxonomy().ids if a not in by_area]]
+
+
+def area_label(area: str) -> str:
+    if not area:
+        return "All data"
+    spec = taxonomy().areas.get(area)
+    count = stats()["posts_by_area"].get(area, 0)
+    return f"{spec.name if spec else area} ({count:,} posts)"
+
+
+def date_bounds() -> tuple[date, date]:
+    data = stats()
+    first, last = data["first_post"], data["last_post"]
+    if not first or not last:
+        today = date.today()
+        return today, today
+    return (datetime.fromisoformat(str(first)).date(), datetime.fromisoformat(str(last)).date())
+
+
+def scope_filters(
+    prefix: str, *, with_kind: bool = True, default_area: str = ""
+) -> tuple[Scope, str]:
+    """The filter bar shared by pages: area, kind, platforms, time window."""
+    cols = st.columns([2, 2, 2, 3])
+    areas = area_options()
+    area = cols[0].selectbox(
+        "Therapeutic area",
+        areas,
+        format_func=area_label,
+        index=areas.index(default_area) if default_area in areas else 0,
+        key=f"{prefix}_area",
+    )
+    kind = "kol"
+    if with_kind:
+        kind = cols[1].selectbox(
+            "Kind", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key=f"{prefix}_kind"
+        )
+    platforms = cols[2].multiselect(
+        "Platforms",
+        list(stats()["by_platform"]),
+        key=f"{prefix}_platforms",
+        placeholder="All platforms",
+    )
+    first, last = date_bounds()
+    window = cols[3].date_input(
+        "Time window", value=(first, last), min_value=first, max_value=last, key=f"{prefix}_window"
+    )
+    since = until = None
+    if isinstance(window, tuple) and len(window) == 2:
+        if window[0] > first:
+            since = datetime.combine(window[0], time.min, tzinfo=UTC)
+        if window[1] < last:
+            until = datetime.combine(window[1] + timedelta(days=1), time.min, tzinfo=UTC)
+    scope = Scope(area=area or None, platforms=tuple(sorted(platforms)), since=since, until=until)
+    return scope, kind
+
+
+# -- privacy -------------------------------------------------------------------------------
+def show_private() -> bool:
+    return bool(st.session_state.get("show_private", False))
+
+
+def protect(table: pd.DataFrame, proj: Projection) -> pd.DataFrame:
+    """Pseudonymise private individuals in a ranking-like table unless the user opted in."""
+    if show_private() or table.empty or "reasons" not in table.columns:
+        return table
+    return pseudonymise_ranking(table, proj, load_key(location()))
+
+
+def protect_accounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pseudonymise private individuals in any table with platform, account_id and role:
+    their id and handle become the pseudonym, and every other identifying column is blanked."""
+    if show_private() or frame.empty:
+        return frame
+    out = frame.copy()
+    mask = private_mask(out["role"])
+    if not mask.any():
+        return out
+    key = load_key(location())
+    names = [
+        pseudonym(key, str(p), str(a))
+        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
+    ]
+    out.loc[mask, "account_id"] = names
+    if "handle" in out:
+        out.loc[mask, "handle"] = names
+    for column in (
+        "display_name",
+        "specialty",
+        "location",
+        "followers",
+        "bio",
+        "text",
+        "person_id",
+        "url",
+    ):
+        if column in out:
+            out.loc[mask, column] = None
+    return out
+
+
+def identity(platform: str, account_id: str, role: str, handle: Any) -> str:
+    """How an account is named on screen."""
+    if not show_private() and private_mask(pd.Series([role])).any():
+        return pseudonym(load_key(location()), platform, account_id)
+    return "@" + str(handle) if isinstance(handle, str) and handle else account_id
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: Any) -> str:
+    """Escape social text for use inside Streamlit markdown (no links, no HTML, no markup)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+# -- shortlist -----------------------------------------------------------------------------
+def shortlist() -> dict[str, dict[str, Any]]:
+    if "shortlist" not in st.session_state:
+        st.session_state["shortlist"] = {}
+    value: dict[str, dict[str, Any]] = st.session_state["shortlist"]
+    return value
+
+
+def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind: str) -> int:
+    """Add ranked rows (needs platform, account_id, handle, display_name, role, score)."""
+    items = shortlist()
+    added = 0
+    for row in rows.to_dict(orient="records"):
+        key = f"{row['platform']}:{row['account_id']}"
+        if key in items:
+            continue
+        items[key] = {
+            "platform": row["platform"],
+            "account_id": row["account_id"],
+            "handle": row.get("handle"),
+            "display_name": row.get("display_name"),
+            "role": row.get("role"),
+            "specialty": row.get("specialty"),
+            "area": area or "all",
+            "kind": kind,
+            "score": row.get("score"),
+            "added_from": source,
+            "note": "",
+        }
+        added += 1
+    return added
+
+
+# -- layout --------------------------------------------------------------------------------
+def sidebar() -> None:
+    with st.sidebar:
+        st.caption("Store")
+        st.code(location(), language=None)
+        st.toggle(
+            "Show private individuals' identities",
+            key="show_private",
+            help="Patients and the public are pseudonymised by default, on screen and "
+            "in exports. Turn on only with a documented legal basis.",
+        )
+        count = len(shortlist())
+        st.caption(f"Shortlist: {count} account(s)")

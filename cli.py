@@ -609,7 +609,6 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
     import os
     import subprocess
     import sys
-
     from importlib.util import find_spec
 
     if find_spec("streamlit") is None:

@@ -358,7 +358,7 @@ class DuckDBStore:
             )
             sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
         if search:
-            where.append("(a.handle ILIKE ? OR a.display_name ILIKE ?)")
+            where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
             pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
             params += [pattern, pattern]
         if where:

@@ -347,3 +347,11 @@ def test_export_log_round_trip(any_store):
     )
     log = any_store.export_log()
     assert log.iloc[0]["rows"] == 12 and bool(log.iloc[0]["pseudonymised"])
+
+
+def test_account_search_is_literal_and_case_insensitive(any_store, folder):
+    ingest(any_store, folder)
+    assert any_store.accounts(search="NURSE_jo")["account_id"].tolist() == ["2"]
+    assert any_store.accounts(search="_")["account_id"].tolist() == ["2", "3", "@ghost_account"]
+    assert any_store.accounts(search="%").empty
+    assert any_store.accounts(search="martin", limit=1)["handle"].tolist() == ["DrMartin"]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from kolmap.ui import state
 
-st.set_page_config(page_title="kolmap", page_icon=":material/hub:", layout="wide")
+# A local icon: a ":material/..." icon here would be fetched from a font CDN.
+st.set_page_config(
+    page_title="kolmap", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide"
+)
 
 PAGES = [
     st.Page(

@@ -309,6 +309,40 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+# -- ingest --------------------------------------------------------------------------------
+def ingest_uploads(
+    files: list[tuple[str, bytes]], *, tolerance: str, encoding: str
+) -> dict[str, Any]:
+    """Ingest uploaded files exactly as ``kolmap ingest`` would; returns the run summary.
+
+    Raises :class:`KolmapError` (nothing committed) like the command line.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from kolmap.ingest.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, content in files:
+            path = Path(tmp) / Path(name).name
+            path.write_bytes(content)
+            paths.append(path)
+        store_path = Path(location())
+        qdir = store_path.with_name(store_path.stem + ".quarantine")
+        with store() as s:
+            summary = ingest_paths(
+                s,
+                paths,
+                settings=settings(),
+                tolerance=tolerance,
+                encoding=encoding,
+                quarantine_dir=qdir,
+            )
+    clear_caches()
+    return summary.to_dict()
+
+
 # -- shortlist -----------------------------------------------------------------------------
 def shortlist() -> dict[str, dict[str, Any]]:
     if "shortlist" not in st.session_state:

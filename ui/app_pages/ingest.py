@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from kolmap.errors import KolmapError
-from kolmap.ingest.pipeline import ingest_paths, write_labels
+from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
 from kolmap.ui import state
 
@@ -31,32 +30,12 @@ encoding = cols[1].selectbox(
     "Encoding", ["auto", "cp1252", "latin-1", "utf-16"], key="ing_encoding"
 )
 if st.button("Ingest", key="ing_go", disabled=not uploads, type="primary"):
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for upload in uploads or []:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        qdir = (
-            Path(state.location())
-            .with_suffix("")
-            .with_name(Path(state.location()).stem + ".quarantine")
+    try:
+        st.session_state["ing_last"] = state.ingest_uploads(
+            [(u.name, u.getvalue()) for u in uploads or []], tolerance=tolerance, encoding=encoding
         )
-        try:
-            with state.store() as s:
-                summary = ingest_paths(
-                    s,
-                    paths,
-                    settings=state.settings(),
-                    tolerance=tolerance,
-                    encoding=encoding,
-                    quarantine_dir=qdir,
-                )
-        except KolmapError as err:
-            st.error(str(err))
-        else:
-            state.clear_caches()
-            st.session_state["ing_last"] = summary.to_dict()
+    except KolmapError as err:
+        st.error(str(err))
 last = st.session_state.get("ing_last")
 if last:
     st.success(

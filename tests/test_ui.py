@@ -1,0 +1,155 @@
+"""The app, page by page, under Streamlit's AppTest: a real flow on each page, on a real store."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.model import AccountKey
+
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+
+
+@pytest.fixture
+def app_store(sample_store_path: Path, tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "ui.duckdb"
+    shutil.copy(sample_store_path, path)
+    monkeypatch.setenv("KOLMAP_STORE", str(path))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
+    return path
+
+
+def open_page(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page:
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_shows_what_is_in_the_store(app_store):
+    at = open_page()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Accounts"] == "2,641" and metrics["Posts"] == "22,737"
+    assert any("0 quarantined" in s.value for s in at.success)
+
+
+def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    table = at.dataframe[0].value
+    assert len(table) > 20 and table["role"].eq("hcp").all()
+    top5 = set(table["handle"].head(5))
+    with DuckDBStore(app_store) as store:
+        planted = store.accounts([AccountKey.parse(k) for k in known_answers["kol"]["oncology"]])
+    assert top5 == set(planted["handle"])
+    picks = at.multiselect(key="lb_pick").options[:2]
+    at.multiselect(key="lb_pick").set_value(picks).run()
+    at.button(key="lb_add").click().run()
+    assert len(at.session_state["shortlist"]) == 2
+    # Why this rank: endorsers, components and the reasons sentence for the chosen account.
+    assert any("endorsed by" in t.value for t in at.text)
+    assert len(at.dataframe[1].value) > 10
+
+    at.switch_page("app_pages/shortlist.py").run()
+    assert not at.exception
+    editor = at.dataframe[0].value  # the editable shortlist
+    assert len(editor) == 2 and set(editor.columns) >= {"handle", "role", "note"}
+    target = tmp_path / "shortlist.csv"
+    at.text_input(key="sl_path").set_value(str(target)).run()
+    at.button(key="sl_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
+    assert {r["handle"] for r in rows} == {p.split(". ", 1)[1] for p in picks}
+    with DuckDBStore(app_store) as store:
+        assert store.export_log().iloc[0]["rows"] == 2
+
+
+def test_influencers_are_pseudonymised_unless_the_user_opts_in(app_store):
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    at.selectbox(key="lb_kind").set_value("influencer").run()
+    table = at.dataframe[0].value
+    assert table["handle"].str.startswith("anon-").all()
+    assert table["display_name"].isna().all()
+    at.toggle(key="show_private").set_value(True).run()
+    table = at.dataframe[0].value
+    assert not table["handle"].str.startswith("anon-").any()
+
+
+def test_network_map_page(app_store):
+    at = open_page("network")
+    at.selectbox(key="map_area").set_value("diabetes").run()
+    at.slider(key="map_top").set_value(100).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "100 accounts and" in captions
+
+
+def test_profile_page_search_and_ego_network(app_store, known_answers):
+    with DuckDBStore(app_store) as store:
+        kol = store.accounts([AccountKey.parse(known_answers["kol"]["neurology"][0])]).iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(kol["handle"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[0].value.replace("\\", "").endswith(kol["handle"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Role"] == "hcp"
+    at.selectbox(key="profile_area").set_value("neurology").run()
+    assert not at.exception
+    assert len(at.dataframe) >= 2  # who interacts with them / whom they interact with
+
+
+def test_communities_page(app_store):
+    at = open_page("communities")
+    at.selectbox(key="com_area").set_value("oncology").run()
+    summary = at.dataframe[0].value
+    assert len(summary) >= 2 and summary["size"].iloc[0] >= summary["size"].iloc[-1]
+    at.button(key="com_add").click().run()
+    assert len(at.session_state["shortlist"]) == 10
+
+
+def test_congress_page(app_store):
+    at = open_page("congress")
+    at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader] == ["Before", "During", "After"]
+    during = at.dataframe[1].value
+    assert not during.empty and not during["role"].isin(["brand", "media"]).any()
+
+
+def test_ingest_page_corrects_a_label(app_store, known_answers):
+    key = known_answers["kol"]["oncology"][0]
+    with DuckDBStore(app_store) as store:
+        handle = store.accounts([AccountKey.parse(key)]).iloc[0]["handle"]
+    at = open_page("ingest")
+    at.text_input(key="lab_search").set_value(handle).run()
+    at.selectbox(key="lab_role").set_value("organisation").run()
+    at.button(key="lab_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with DuckDBStore(app_store) as store:
+        row = store.accounts([AccountKey.parse(key)]).iloc[0]
+    assert row["role"] == "organisation" and bool(row["role_from_label"])
+
+
+def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
+    from streamlit.testing.v1 import AppTest as _  # noqa: F401  (streamlit present)
+
+    from kolmap.errors import KolmapError
+    from kolmap.ui import state
+
+    monkeypatch.setattr(state, "clear_caches", lambda: None)
+    good = b"platform,account_id,handle,bio\nx,777000,new_onco,Oncologue\nx,,bad,\n"
+    summary = state.ingest_uploads([("accounts.csv", good)], tolerance="50%", encoding="auto")
+    assert summary["quarantined"] == 1 and summary["merge"]["accounts"]["added"] == 1
+    with pytest.raises(KolmapError, match="missing required column"):
+        state.ingest_uploads([("follows.csv", b"a,b\n1,2\n")], tolerance="5%", encoding="auto")

@@ -118,12 +118,13 @@ def community_summary(
             if community is not None and len(hashtags):
                 tags.setdefault(int(community), Counter()).update(hashtags)
     rows = []
-    for community, group in table.groupby("community"):
+    for label, group in table.groupby("community"):
+        community = int(str(label))
         group = group.sort_values("pagerank", ascending=False)
         roles = group["role"].value_counts()
         rows.append(
             {
-                "community": int(community),
+                "community": community,
                 "size": len(group),
                 "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
                 "hcp_share": round(float((group["role"] == "hcp").mean()), 3),
@@ -138,7 +139,7 @@ def community_summary(
                 ],
                 "top_hashtags": [
                     "#" + t
-                    for t, _n in tags.get(int(community), Counter()).most_common(hashtags_shown)
+                    for t, _n in tags.get(community, Counter()).most_common(hashtags_shown)
                 ],
                 "influence": round(float(group["pagerank"].sum()), 4),
             }
@@ -158,7 +159,7 @@ def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby("month").agg(posts=("month", "size"), engagement=("engagement", "sum"))
     full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
     grouped = grouped.reindex(full, fill_value=0)
-    grouped.index = grouped.index.to_timestamp()
+    grouped.index = full.to_timestamp()
     return grouped.rename_axis("month").reset_index()
 
 

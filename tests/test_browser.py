@@ -1,0 +1,215 @@
+"""The running app in a real browser (Debian's Chromium driven by Playwright).
+
+The store holds accounts whose names and bios are script-injection attempts (T21 in
+../shared/research/reliability.md). The test walks the app as a person would, hovers the
+map's nodes to open their tooltips, and fails on any JavaScript dialog or console error.
+Screenshots go to ``artifacts/`` (kept by CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kolmap.export.exporter import export
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.store import Scope
+from kolmap.ingest.pipeline import ingest_paths
+
+from .conftest import write
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "artifacts"
+APP = REPO / "ui" / "app.py"
+PAYLOAD = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+ACCOUNTS = f"""platform,account_id,handle,display_name,bio,url,followers
+x,1,onco_lead,"{PAYLOAD}",Oncologue médical {SCRIPT},javascript:alert(3),5000
+x,2,onco_b,"{SCRIPT}",Oncologue,javascript:alert(4),900
+x,3,onco_c,Dr Safe,Oncologue médical,,800
+x,4,onco_d,Dr Other,Medical oncologist,,700
+x,5,onco_e,Dr Fifth,Oncologist,,600
+"""
+POSTS = (
+    "platform,post_id,author_id,text\n"
+    + "".join(
+        f"x,{i},{2 + i % 4},Cancer du sein et immunothérapie @onco_lead @onco_b #ASCO26\n"
+        for i in range(10, 40)
+    )
+    + "x,50,1,Nouvelles données sur le cancer du sein @onco_c\n"
+)
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("xss")
+    write(folder / "in", "accounts.csv", ACCOUNTS)
+    write(folder / "in", "posts.csv", POSTS)
+    path = folder / "xss.duckdb"
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [folder / "in"], quarantine_dir=folder / "q")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(hostile_store: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "KOLMAP_STORE": str(hostile_store), "KOLMAP_PSEUDONYM_KEY": "k"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+            "--client.toolbarMode=minimal",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("the Streamlit server did not start:\n" + proc.stdout.read().decode())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def browser_page():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        events: dict[str, list[str]] = {"dialogs": [], "errors": []}
+
+        def on_dialog(dialog) -> None:
+            events["dialogs"].append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: events["errors"].append(str(e)))
+        yield page, events
+        browser.close()
+
+
+def hover_every_node(page, frame) -> list[str]:
+    """Move the mouse over each node of the vis-network map; return the tooltips seen."""
+    box = (
+        page.locator("iframe").first.bounding_box()
+        if frame is not page.main_frame
+        else {"x": 0, "y": 0}
+    )
+    ids = frame.evaluate("window.kolmapMap.nodes.getIds()")
+    tips = []
+    for node_id in ids:
+        point = frame.evaluate(
+            "id => { const n = window.kolmapMap.network;"
+            " return n.canvasToDOM(n.getPosition(id)); }",
+            node_id,
+        )
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_timeout(250)
+        tip = frame.locator("div.vis-tooltip")
+        if tip.count() and tip.first.is_visible():
+            tips.append(tip.first.inner_text())
+    return tips
+
+
+def test_app_renders_the_map_and_never_runs_social_text(server, browser_page):
+    page, events = browser_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Leaderboard").click()
+    page.get_by_role("heading", name="Leaderboard").wait_for(timeout=60_000)
+    page.get_by_text("Why this rank").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "ui-leaderboard.png"))
+
+    page.get_by_role("link", name="Network map").click()
+    page.get_by_role("heading", name="Network map").wait_for(timeout=60_000)
+    iframe = page.locator("iframe").first
+    iframe.wait_for(timeout=60_000)
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None
+    frame.locator("canvas").first.wait_for(timeout=60_000)
+    frame.wait_for_function("window.kolmapMap && window.kolmapMap.nodes.length > 0")
+    assert frame.evaluate("window.kolmapMap.nodes.length") == 5
+    tips = hover_every_node(page, frame)
+    assert any(PAYLOAD in tip for tip in tips), tips  # shown as text, not as an element
+    assert frame.locator("img[src='x']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "ui-network.png"))
+
+    page.get_by_role("link", name="Profile").click()
+    page.get_by_role("heading", name="Profile").wait_for(timeout=60_000)
+    page.get_by_label("Find an account (handle or name)").fill("onco_lead")
+    page.keyboard.press("Enter")
+    page.get_by_text("Ego network").wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    assert page.get_by_text(PAYLOAD).count() >= 1  # the name is displayed literally
+    page.screenshot(path=str(ARTIFACTS / "ui-profile.png"))
+
+    assert events["dialogs"] == []
+    assert events["errors"] == []
+
+
+def test_exported_html_map_is_inert(hostile_store, tmp_path, browser_page):
+    page, events = browser_page
+    out = tmp_path / "map.html"
+    with DuckDBStore(hostile_store) as store:
+        export(store, Scope(area="oncology"), kind="kol", fmt="html", out=out)
+    page.goto(out.as_uri())
+    page.wait_for_function("window.kolmapMap && window.kolmapMap.nodes.length > 0")
+    tips = hover_every_node(page, page.main_frame)
+    assert any(SCRIPT in tip for tip in tips), tips
+    page.locator("#search").fill("onco_lead")
+    page.locator("#search").press("Enter")
+    page.wait_for_timeout(500)
+    details = page.locator("#details").inner_text()
+    assert PAYLOAD in details  # the panel shows the name as text
+    assert page.locator("#details img").count() == 0
+    assert events["dialogs"] == [] and events["errors"] == []

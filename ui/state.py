@@ -2,7 +2,9 @@
 
 The store is opened for each call and closed right after (under one process-wide lock), so
 the command line can use the same file between two clicks. Results are cached per store
-version (the last ingest run) and per filter, so a filter seen once answers instantly.
+version (the last ingest run) and per filter, so a filter seen once answers instantly. Large
+results (projections, rankings, components, maps) are cached as shared objects without
+copying, so pages must never modify them in place (they only derive new frames).
 Private individuals are shown as pseudonyms unless the sidebar's switch says otherwise.
 """
 
@@ -106,7 +108,7 @@ def stats() -> dict[str, Any]:
     return _stats(version())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _projection(version_key: str, scope_key: str) -> Projection:
     with store() as s:
         return s.projection(_scope_from_key(scope_key))
@@ -116,7 +118,7 @@ def projection(scope: Scope) -> Projection:
     return _projection(version(), _scope_key(scope))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _ranking(version_key: str, scope_key: str, kind: str) -> pd.DataFrame:
     proj = _projection(version_key, scope_key)
     return rank(proj, kind, settings().scoring)
@@ -127,7 +129,7 @@ def ranking(scope: Scope, kind: str) -> pd.DataFrame:
     return _ranking(version(), _scope_key(scope), kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _components(version_key: str, scope_key: str) -> pd.DataFrame:
     return compute_components(_projection(version_key, scope_key), settings().scoring)
 
@@ -136,7 +138,7 @@ def components(scope: Scope) -> pd.DataFrame:
     return _components(version(), _scope_key(scope))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _map_graph(
     version_key: str, scope_key: str, kind: str, top: int, colour_by: str, private: bool
 ) -> Any:
@@ -185,6 +187,8 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 
 def clear_caches() -> None:
     st.cache_data.clear()
+    for cached in (_projection, _ranking, _components, _map_graph):
+        cached.clear()
 
 
 # -- filters -------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ def export(
     pseudonymise: bool = True,
     colour_by: str = "role",
     all_nodes: bool = False,
+    size_by: str = "influence",
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
 
@@ -119,6 +120,8 @@ def export(
         raise KolmapError(f"delimiter must be ',', ';' or a tab, got {delimiter!r}")
     if colour_by not in ("role", "community"):
         raise KolmapError(f"colour_by must be role or community, got {colour_by!r}")
+    if size_by not in ("influence", "score"):
+        raise KolmapError(f"size_by must be influence or score, got {size_by!r}")
     settings = settings or ScoringSettings()
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
     key = load_key(store.location) if pseudonymise else None
@@ -140,6 +143,7 @@ def export(
             key,
             colour_by,
             all_nodes,
+            size_by,
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -158,6 +162,7 @@ def _write(
     key: bytes | None,
     colour_by: str,
     all_nodes: bool,
+    size_by: str,
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
@@ -189,8 +194,9 @@ def _write(
             projection,
             kind,
             settings,
-            top=500 if top is None else top,
+            top=None if all_nodes else (500 if top is None else top),
             colour_by=colour_by,
+            size_by=size_by,
             key=key,
             seed=settings.seed,
         )

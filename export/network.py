@@ -93,10 +93,17 @@ def build_map(
     *,
     top: int | None = 500,
     colour_by: str = "role",
+    size_by: str = "influence",
     key: bytes | None = None,
     seed: int = 42,
 ) -> MapResult:
-    """Build the export graph; ``key=None`` keeps private individuals' identities."""
+    """Build the export graph; ``key=None`` keeps private individuals' identities.
+
+    Node size follows ``size_by``: ``influence`` (PageRank in the scope, every account) or
+    ``score`` (the ranking's score; accounts that are not candidates of ``kind`` stay small).
+    """
+    if size_by not in ("influence", "score"):
+        raise ValueError(f"size_by must be influence or score, got {size_by!r}")
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
     nodes = projection.nodes
     comp = compute_components(projection, settings)
@@ -175,7 +182,13 @@ def build_map(
             influence=round(influence, 3),
             community=community,
             colour=colour,
-            size=round(5 + 45 * influence / 100, 2),
+            size=round(
+                5
+                + 45
+                * (influence if size_by == "influence" else scores.get((platform, account_id), 0.0))
+                / 100,
+                2,
+            ),
             x=round(float(xy[new, 0]), 2),
             y=round(float(xy[new, 1]), 2),
         )

@@ -410,6 +410,13 @@ class DuckDBStore:
                 "GROUP BY 1 ORDER BY 2 DESC"
             ).fetchall()
         )
+        out["accounts_by_area"] = dict(
+            con.execute(
+                "SELECT a.area, count(DISTINCT p.platform || ':' || p.author_id) FROM post_areas a "
+                "JOIN posts p ON p.platform = a.platform AND p.post_id = a.post_id "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        )
         out["posts_by_area"] = dict(
             con.execute(
                 "SELECT area, count(*) FROM post_areas GROUP BY 1 ORDER BY 2 DESC, 1"

@@ -138,8 +138,7 @@ def community_summary(
                     )
                 ],
                 "top_hashtags": [
-                    "#" + t
-                    for t, _n in tags.get(community, Counter()).most_common(hashtags_shown)
+                    "#" + t for t, _n in tags.get(community, Counter()).most_common(hashtags_shown)
                 ],
                 "influence": round(float(group["pagerank"].sum()), 4),
             }

@@ -259,3 +259,19 @@ def test_sample_map_has_communities_and_positions(sample_store, tmp_path):
     xs = [d["x"] for _n, d in graph.nodes(data=True)]
     assert max(xs) - min(xs) > 500  # laid out, not piled at the origin
     assert len({d["community"] for _n, d in graph.nodes(data=True)}) >= 2
+
+
+def test_map_size_limits_and_sizing(sample_store, tmp_path):
+    scope = Scope(area="diabetes")
+    everyone = len(sample_store.projection(scope).nodes)
+    out = tmp_path / "all.json"
+    result = export(sample_store, scope, kind="kol", fmt="json", out=out, all_nodes=True)
+    assert result.rows == everyone > 40
+    result = export(sample_store, scope, kind="kol", fmt="json", out=out, top=40)
+    assert result.rows == 40
+    export(sample_store, scope, kind="kol", fmt="json", out=out, top=200, size_by="score")
+    nodes = json.loads(out.read_text("utf-8"))["nodes"]
+    by_score = max(nodes, key=lambda n: n["size"])
+    assert by_score["score"] == max(n["score"] for n in nodes) and by_score["role"] == "hcp"
+    with pytest.raises(KolmapError, match="size_by"):
+        export(sample_store, scope, kind="kol", fmt="json", out=out, size_by="followers")

@@ -140,7 +140,13 @@ def components(scope: Scope) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _map_graph(
-    version_key: str, scope_key: str, kind: str, top: int, colour_by: str, private: bool
+    version_key: str,
+    scope_key: str,
+    kind: str,
+    top: int,
+    colour_by: str,
+    size_by: str,
+    private: bool,
 ) -> Any:
     key = None if private else load_key(location())
     return build_map(
@@ -149,13 +155,14 @@ def _map_graph(
         settings().scoring,
         top=top,
         colour_by=colour_by,
+        size_by=size_by,
         key=key,
         seed=settings().scoring.seed,
     )
 
 
-def map_graph(scope: Scope, kind: str, top: int, colour_by: str) -> Any:
-    return _map_graph(version(), _scope_key(scope), kind, top, colour_by, show_private())
+def map_graph(scope: Scope, kind: str, top: int, colour_by: str, size_by: str) -> Any:
+    return _map_graph(version(), _scope_key(scope), kind, top, colour_by, size_by, show_private())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -11,16 +11,24 @@ from kolmap.ui import state
 
 st.title("Network map")
 scope, kind = state.scope_filters("map")
-cols = st.columns([3, 2, 3])
+cols = st.columns([3, 2, 2, 3])
 top = cols[0].slider(
     "Accounts on the map (most influential first)", 25, 1500, 300, step=25, key="map_top"
 )
 colour_by = cols[1].radio("Colour by", ["role", "community"], horizontal=True, key="map_colour")
-cols[2].caption(
+size_by = cols[2].radio(
+    "Size by",
+    ["score", "influence"],
+    horizontal=True,
+    key="map_size",
+    help="score: the chosen kind's score (others stay small); influence: PageRank in the "
+    "scope, for every account.",
+)
+cols[3].caption(
     "Hover a node for its details, click it for the panel (with a link to the "
     "profile), search by name on the right of the map, tick roles to filter."
 )
-result = state.map_graph(scope, kind, int(top), colour_by)
+result = state.map_graph(scope, kind, int(top), colour_by, size_by)
 graph = result.graph
 st.caption(
     f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
@@ -32,6 +40,25 @@ page = render_html(
     profile_link="profile?account=",
 )
 st.iframe(page, height=720)
+proj = state.projection(scope)
+if len(proj.nodes) > graph.number_of_nodes():
+    from kolmap.scoring.explain import community_summary
+
+    shown = {(d.get("platform"), d.get("account_id")) for _n, d in graph.nodes(data=True)}
+    summary = community_summary(proj, state.components(scope))
+    summary["on the map"] = [
+        sum((p, a) in shown for p, a, _h in leaders) for leaders in summary["leaders"]
+    ]
+    st.caption(
+        f"Summary of the whole scope ({len(proj.nodes):,} accounts) by community; the "
+        "Communities page lists every member."
+    )
+    st.dataframe(
+        summary[summary["size"] >= 3][
+            ["community", "size", "roles", "hcp_share", "influence"]
+        ].head(15),
+        hide_index=True,
+    )
 downloads = st.columns(3)
 downloads[0].download_button(
     "Download map (HTML)",

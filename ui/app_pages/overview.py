@@ -47,6 +47,7 @@ with left:
 with middle:
     bars("Accounts by role", data["by_role"], "role")
 with right:
+    bars("Accounts posting in each therapeutic area", data["accounts_by_area"], "area")
     bars("Posts by therapeutic area", data["posts_by_area"], "area")
 
 st.subheader("Relations")

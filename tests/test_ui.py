@@ -153,3 +153,18 @@ def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
     assert summary["quarantined"] == 1 and summary["merge"]["accounts"]["added"] == 1
     with pytest.raises(KolmapError, match="missing required column"):
         state.ingest_uploads([("follows.csv", b"a,b\n1,2\n")], tolerance="5%", encoding="auto")
+
+
+def test_leaderboard_exports_every_format_like_the_cli(app_store):
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("cardiology").run()
+    for fmt in ("xlsx", "gexf", "html"):
+        at.selectbox(key="lb_fmt").set_value(fmt).run()
+        at.button(key="lb_export").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        name, content, rows = at.session_state["lb_file"]
+        assert name.endswith("." + fmt) and len(content) > 1000 and rows > 0
+    with DuckDBStore(app_store) as store:
+        log = store.export_log()
+    assert list(log["format"]) == ["html", "gexf", "xlsx"]
+    assert log["pseudonymised"].all()

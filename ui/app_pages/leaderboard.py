@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from kolmap.export.exporter import COMPLIANCE_NOTE
-from kolmap.export.tabular import to_csv_text
+from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, export
 from kolmap.scoring.explain import endorsers_of, monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.ui import state
@@ -75,15 +77,37 @@ if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
     added = state.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
     st.toast(f"{added} added to the shortlist")
 
-downloads = st.columns(3)
-downloads[0].download_button(
-    "Download CSV",
-    to_csv_text(shown, bom=True).encode("utf-8"),
-    file_name=f"kolmap-{kind}-{scope.area or 'all'}.csv",
-    mime="text/csv",
-    key="lb_csv",
-)
-downloads[2].caption(COMPLIANCE_NOTE)
+with st.expander("Export (same files as `kolmap export`)"):
+    cols = st.columns([2, 2, 3])
+    fmt = cols[0].selectbox(
+        "Format",
+        list(FORMATS),
+        key="lb_fmt",
+        help="csv/xlsx: this ranking; gexf/graphml/json/html: the area map",
+    )
+    delimiter = cols[1].selectbox("CSV delimiter", [",", ";"], key="lb_delim")
+    cols[2].caption(COMPLIANCE_NOTE)
+    if st.button("Prepare the file", key="lb_export"):
+        with tempfile.TemporaryDirectory() as tmp, state.store() as s:
+            target = Path(tmp) / f"kolmap-{kind}-{scope.area or 'all'}.{fmt}"
+            result = export(
+                s,
+                scope,
+                kind=kind,
+                fmt=fmt,
+                out=target,
+                settings=state.settings().scoring,
+                top=int(top),
+                delimiter=delimiter,
+                pseudonymise=not state.show_private(),
+            )
+            st.session_state["lb_file"] = (target.name, target.read_bytes(), result.rows)
+    prepared = st.session_state.get("lb_file")
+    if prepared:
+        name, content, rows = prepared
+        st.download_button(
+            f"Download {name} ({rows:,} rows)", content, file_name=name, key="lb_download"
+        )
 
 st.subheader("Why this rank")
 choice = st.selectbox("Account", list(labels), key="lb_explain")

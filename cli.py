@@ -95,6 +95,18 @@ def _settings(ctx: click.Context) -> Settings:
     type=click.Path(path_type=Path),
     help="Where rejected rows are written (default: beside the store).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    metavar="NAME",
+    help="Read every file as this format instead of detecting it (see `kolmap formats`).",
+)
+@click.option(
+    "--platform",
+    default=None,
+    help="Platform for files that do not say it (e.g. x, bluesky, linkedin).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_context
 def ingest(
@@ -104,6 +116,8 @@ def ingest(
     tolerance: str | None,
     encoding: str | None,
     quarantine_dir: Path | None,
+    fmt: str | None,
+    platform: str | None,
     as_json: bool,
 ) -> None:
     """Ingest canonical CSV files or folders (accounts, follows, posts, labels).
@@ -121,6 +135,8 @@ def ingest(
             encoding,
             quarantine_dir,
             show_progress=not as_json,
+            fmt=fmt,
+            platform=platform,
         )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2, default=str))
@@ -137,6 +153,8 @@ def _run_ingest(
     quarantine_dir: Path | None,
     *,
     show_progress: bool,
+    fmt: str | None = None,
+    platform: str | None = None,
 ) -> IngestSummary:
     with open_store(store) as target, ExitStack() as stack:
         tick = None
@@ -164,24 +182,31 @@ def _run_ingest(
             encoding=encoding,
             quarantine_dir=quarantine_dir,
             progress=tick,
+            fmt=fmt,
+            platform=platform,
         )
 
 
 def _print_summary(summary: IngestSummary) -> None:
     out = _console()
     table = Table(title=f"Ingest run {summary.run_id} → {summary.store}", title_justify="left")
-    for col in ("file", "kind", "rows", "accepted", "quarantined", "ignored columns"):
+    for col in ("file", "format", "rows", "accepted", "quarantined", "records", "notes"):
         table.add_column(
             col, justify="right" if col in ("rows", "accepted", "quarantined") else "left"
         )
     for f in summary.files:
         table.add_row(
             f.path,
-            f.kind,
+            f.format,
             f"{f.rows_read:,}",
             f"{f.rows_accepted:,}",
             f"{f.rows_quarantined:,}",
-            ", ".join(f.ignored_columns),
+            ", ".join(f"{n:,} {k}" for k, n in f.records.items()),
+            "; ".join(
+                [f"ignored columns: {', '.join(f.ignored_columns)}"] * bool(f.ignored_columns)
+                + [f"repaired: {', '.join(f'{n:,} {k}' for k, n in f.repaired.items())}"]
+                * bool(f.repaired)
+            ),
         )
     out.print(table)
     merge = summary.merge
@@ -430,6 +455,15 @@ def areas(ctx: click.Context) -> None:
             f"{area.id:20} {area.name} / {area.name_fr}: {len(area.keywords)} keywords, "
             f"{len(area.hashtags)} hashtags, congresses {', '.join(area.congresses)}"
         )
+
+
+@cli.command()
+def formats() -> None:
+    """List the input formats `kolmap ingest` recognises."""
+    from kolmap.ingest.formats import FORMATS
+
+    for spec in FORMATS:
+        click.echo(f"{spec.name:18} {spec.description}")
 
 
 @cli.command()

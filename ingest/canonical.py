@@ -16,13 +16,17 @@ adapters (later) convert their exports into these same records.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from kolmap.errors import InputError
+from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
+from kolmap.ingest.sources import Item, Parsed, ReadOptions
 from kolmap.model import (
     ACCOUNT_COLUMNS,
     FOLLOW_COLUMNS,
@@ -44,6 +48,9 @@ __all__ = [
     "parse_follow",
     "parse_label",
     "parse_post",
+    "raw_row",
+    "read_canonical",
+    "sniff_canonical",
 ]
 
 KINDS = ("labels", "accounts", "posts", "follows")
@@ -245,3 +252,70 @@ def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
     if record["role"] is None and record["specialty"] is None and record["person_id"] is None:
         raise RowError("label row has no role, specialty or person_id")
     return record
+
+
+_PARSERS = {
+    "accounts": parse_account,
+    "follows": parse_follow,
+    "posts": parse_post,
+    "labels": parse_label,
+}
+
+
+def sniff_canonical(path: Path, head: bytes) -> bool:
+    """A CSV/TSV named for its kind (``x_posts.csv``) or whose header has a kind's columns."""
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        return False
+    if detect_kind(path.name, []) is not None:
+        return True
+    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    header = [c.strip().lower() for c in first.split(delimiter)]
+    return detect_kind("", header) is not None
+
+
+def read_canonical(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """Rows of one canonical file as parsed records (kind from the name, else the header)."""
+    name = str(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    kind: str | None = None
+    for item in parse_rows(
+        open_lines(path, options.encoding),
+        name,
+        delimiter=delimiter,
+        max_field_chars=options.max_field_chars,
+    ):
+        if isinstance(item, Header):
+            kind = detect_kind(path.name, item.header)
+            if kind is None:
+                raise InputError(
+                    f"{name}: cannot tell which kind of file this is; name it accounts.csv, "
+                    "follows.csv, posts.csv or labels.csv (a prefix such as x_posts.csv is fine)"
+                )
+            check_header(kind, item.header, name, item.line)
+            continue
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        assert kind is not None
+        try:
+            yield Parsed(item.line, [(kind, _PARSERS[kind](item.values))])
+        except RowError as err:
+            yield Rejected(name, item.line, str(err), raw_row(item.values))
+
+
+def ignored_columns(path: Path, options: ReadOptions) -> list[str]:
+    """Columns of a canonical file that kolmap does not use (reported, never stored)."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    for item in parse_rows(open_lines(path, options.encoding), str(path), delimiter=delimiter):
+        if isinstance(item, Header):
+            kind = detect_kind(path.name, item.header)
+            return [c for c in item.header if kind and c not in COLUMNS[kind]]
+    return []
+
+
+def raw_row(values: Mapping[str, str]) -> str:
+    """A row's values as one CSV line (what the quarantine file keeps)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values.values())
+    return buffer.getvalue()[:10_000]

@@ -21,7 +21,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,16 +34,15 @@ from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.canonical import (
     KINDS,
     RowError,
-    check_header,
     detect_kind,
-    parse_account,
-    parse_follow,
+    ignored_columns,
     parse_label,
-    parse_post,
 )
-from kolmap.ingest.classify import classify
-from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
-from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
+from kolmap.ingest.enrich import enrich
+from kolmap.ingest.formats import detect_format, get_format
+from kolmap.ingest.rows import Rejected
+from kolmap.ingest.sources import FormatSpec, ReadOptions
+from kolmap.model import normalise_platform
 from kolmap.settings import Settings
 
 __all__ = [
@@ -60,13 +59,16 @@ Progress = Callable[[str, int], None]
 
 @dataclass
 class FileReport:
-    """What one input file gave."""
+    """What one input file gave: rows read, accepted and quarantined; records by kind;
+    repairs made (by type); columns ignored."""
 
     path: str
-    kind: str
+    format: str
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, int] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
 
 
@@ -112,51 +114,51 @@ def parse_tolerance(text: str, rows_read: int) -> int:
 
 
 def discover_inputs(
-    paths: Sequence[str | os.PathLike[str]],
-) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """Files to read with their kind, in processing order, and files skipped with the reason.
+    paths: Sequence[str | os.PathLike[str]], fmt: str | None = None
+) -> tuple[list[tuple[Path, FormatSpec]], list[tuple[str, str]]]:
+    """Files to read with their format, in processing order, and files skipped with why.
 
-    A folder contributes every ``*.csv``/``*.tsv`` below it whose name says its kind; other
-    files there are listed as skipped. A file named explicitly must be recognisable, by name
-    or header, or it is an error.
+    A folder contributes every file below it whose format is recognised (or, with ``fmt``,
+    every file); the others are listed as skipped. A file named explicitly must be
+    recognisable, or it is an error.
     """
-    chosen: list[tuple[Path, str]] = []
+    forced = get_format(fmt) if fmt else None
+    chosen: list[tuple[Path, FormatSpec]] = []
     skipped: list[tuple[str, str]] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
-            for file in found:
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.name.startswith("."):
                     continue
-                kind = detect_kind(file, [])
-                if kind is None:
-                    skipped.append((str(file), "not a canonical kolmap file name"))
+                spec = forced or detect_format(file)
+                if spec is None:
+                    skipped.append((str(file), "not a format kolmap recognises"))
                 else:
-                    chosen.append((file, kind))
+                    chosen.append((file, spec))
         else:
-            kind = detect_kind(path, _peek_header(path))
-            if kind is None:
+            spec = forced or detect_format(path)
+            if spec is None:
                 raise InputError(
-                    f"{path}: cannot tell which kind of file this is; name it accounts.csv, "
-                    "follows.csv, posts.csv or labels.csv (a prefix such as x_posts.csv is fine)"
+                    f"{path}: cannot tell which format this is; name a canonical file "
+                    "accounts.csv, follows.csv, posts.csv or labels.csv (a prefix such as "
+                    "x_posts.csv is fine), or give --format (see `kolmap formats`)"
                 )
-            chosen.append((path, kind))
+            chosen.append((path, spec))
     unique = list(dict.fromkeys(chosen))
-    unique.sort(key=lambda item: (KINDS.index(item[1]), str(item[0])))
+    unique.sort(key=lambda item: (_order(item), str(item[0])))
     return unique, skipped
 
 
-def _peek_header(path: Path) -> list[str]:
-    try:
-        for item in parse_rows(open_lines(path), path.name):
-            if isinstance(item, Header):
-                return item.header
-    except InputError:
-        return []
-    return []
+def _order(item: tuple[Path, FormatSpec]) -> int:
+    """Canonical files in the order labels, accounts, posts, follows; other formats after."""
+    path, spec = item
+    if spec.name == "canonical":
+        kind = detect_kind(path.name, [])
+        return KINDS.index(kind) if kind else len(KINDS)
+    return len(KINDS) + 1
 
 
 def ingest_paths(
@@ -169,20 +171,32 @@ def ingest_paths(
     tolerance: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    fmt: str | None = None,
+    platform: str | None = None,
 ) -> IngestSummary:
-    """Read ``paths`` (files or folders) into ``store`` as one atomic run."""
+    """Read ``paths`` (files or folders) into ``store`` as one atomic run.
+
+    ``fmt`` forces a format (else each file's is detected); ``platform`` names the platform
+    for formats whose files do not say it.
+    """
     settings = settings or Settings()
     taxonomy = taxonomy or load_taxonomy(settings.ingest.taxonomy or None)
     encoding = encoding or settings.ingest.encoding
     tolerance = tolerance if tolerance is not None else settings.ingest.tolerance
     parse_tolerance(tolerance, 0)  # fail early on a malformed value
-    files, skipped = discover_inputs(paths)
+    files, skipped = discover_inputs(paths, fmt)
     if not files:
         raise InputError(
             "no input files found in "
             + ", ".join(str(p) for p in paths)
-            + "; expected accounts.csv, follows.csv, posts.csv or labels.csv"
+            + "; expected canonical CSV files (accounts.csv, follows.csv, posts.csv, "
+            "labels.csv) or an export kolmap recognises (see `kolmap formats`)"
         )
+    options = ReadOptions(
+        encoding=encoding,
+        max_field_chars=settings.ingest.max_field_chars,
+        platform=normalise_platform(platform) if platform else None,
+    )
     started = time.perf_counter()
     now = datetime.now(UTC)
     run = RunInfo(
@@ -197,11 +211,12 @@ def ingest_paths(
     reports: list[FileReport] = []
     try:
         with store.ingest(run) as writer:
-            for path, kind in files:
-                report = FileReport(str(path), kind)
+            for path, spec in files:
+                report = FileReport(str(path), spec.name)
                 reports.append(report)
-                batches = _read_file(path, kind, report, quarantine, taxonomy, settings, encoding)
-                for batch in batches:
+                for kind, batch in _read_file(
+                    path, spec, options, report, quarantine, taxonomy, settings.ingest.batch_size
+                ):
                     writer.add(kind, batch)
                     if progress is not None:
                         progress(str(path), len(batch))
@@ -275,123 +290,39 @@ class _Quarantine:
 
 def _read_file(
     path: Path,
-    kind: str,
+    spec: FormatSpec,
+    options: ReadOptions,
     report: FileReport,
     quarantine: _Quarantine,
     taxonomy: Taxonomy,
-    settings: Settings,
-    encoding: str,
-) -> Iterator[list[dict[str, Any]]]:
-    """Yield batches of staged records from one file, quarantining bad rows."""
-    batch: list[dict[str, Any]] = []
-    size = settings.ingest.batch_size
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    batch_size: int,
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Yield ``(kind, batch)`` from one file, enriching records and quarantining bad rows."""
+    if spec.name == "canonical":
+        report.ignored_columns = ignored_columns(path, options)
+    buffers: dict[str, list[dict[str, Any]]] = {}
     name = str(path)
-    build = _BUILDERS[kind]
-    rows: Iterable[Header | Row | Rejected] = parse_rows(
-        open_lines(path, encoding),
-        name,
-        delimiter=delimiter,
-        max_field_chars=settings.ingest.max_field_chars,
-    )
-    for item in rows:
-        if isinstance(item, Header):
-            report.ignored_columns = check_header(kind, item.header, name, item.line)
-            continue
+    for item in spec.read(path, options):
         report.rows_read += 1
         if isinstance(item, Rejected):
             report.rows_quarantined += 1
             quarantine.add(item)
             continue
-        try:
-            record = build(item.values, taxonomy)
-        except RowError as err:
-            report.rows_quarantined += 1
-            quarantine.add(Rejected(name, item.line, str(err), _raw(item.values)))
-            continue
-        record["source_file"] = name
-        record["source_line"] = item.line
-        batch.append(record)
         report.rows_accepted += 1
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _raw(values: dict[str, str]) -> str:
-    buffer: list[str] = []
-
-    class _W:
-        def write(self, s: str) -> None:
-            buffer.append(s)
-
-    csv.writer(_W()).writerow(values.values())
-    return "".join(buffer)[:10_000]
-
-
-def _account_record(values: dict[str, str], taxonomy: Taxonomy) -> dict[str, Any]:
-    record = parse_account(values)
-    bio, name = record["bio"], record["display_name"]
-    if bio is None and name is None:
-        record.update(
-            inferred_role=None,
-            role_evidence=None,
-            role_confidence=None,
-            inferred_specialty=None,
-            bio_areas=None,
-        )
-        return record
-    found = classify(
-        bio,
-        name,
-        handle=record["handle"],
-        followers=record["followers"],
-        following=record["following"],
-        taxonomy=taxonomy,
-    )
-    areas = set(taxonomy.tag_text(bio or ""))
-    areas |= set(taxonomy.tag_hashtags(extract_hashtags(bio or "")))
-    if found.specialty_area:
-        areas.add(found.specialty_area)
-    record.update(
-        inferred_role=found.role.value,
-        role_evidence=found.evidence or None,
-        role_confidence=found.confidence,
-        inferred_specialty=found.specialty,
-        bio_areas=sorted(areas),
-    )
-    return record
-
-
-def _post_record(values: dict[str, str], taxonomy: Taxonomy) -> dict[str, Any]:
-    record = parse_post(values)
-    text = record["text"] or ""
-    tags = extract_hashtags(text)
-    is_repost = record["repost_of_post_id"] is not None
-    # A repost's text repeats the original's; its mentions are the original author's.
-    record["mentions"] = [] if is_repost else extract_mentions(text)
-    record["hashtags"] = [fold(t) for t in tags]
-    areas = set(taxonomy.tag_text(text)) | set(taxonomy.tag_hashtags(tags))
-    record["areas"] = sorted(areas)
-    return record
-
-
-def _follow_record(values: dict[str, str], taxonomy: Taxonomy) -> dict[str, Any]:
-    return parse_follow(values)
-
-
-def _label_record(values: dict[str, str], taxonomy: Taxonomy) -> dict[str, Any]:
-    return parse_label(values)
-
-
-_BUILDERS: dict[str, Callable[[dict[str, str], Taxonomy], dict[str, Any]]] = {
-    "accounts": _account_record,
-    "posts": _post_record,
-    "follows": _follow_record,
-    "labels": _label_record,
-}
+        for repair in item.repairs:
+            report.repaired[repair] = report.repaired.get(repair, 0) + 1
+        for kind, record in item.records:
+            record["source_file"] = name
+            record["source_line"] = item.line
+            buffer = buffers.setdefault(kind, [])
+            buffer.append(enrich(kind, record, taxonomy))
+            report.records[kind] = report.records.get(kind, 0) + 1
+            if len(buffer) >= batch_size:
+                yield kind, buffer
+                buffers[kind] = []
+    for kind, buffer in buffers.items():
+        if buffer:
+            yield kind, buffer
 
 
 def write_labels(

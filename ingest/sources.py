@@ -1,0 +1,56 @@
+"""What every input format produces: parsed rows holding records of any kind, or rejections.
+
+A format module turns one file into a stream of :class:`Parsed` rows (each with the records
+it yields: an account, a post, a follow, a label, in the canonical shape) and
+:class:`~kolmap.ingest.rows.Rejected` rows. The pipeline counts rows, quarantines rejections,
+enriches accounts and posts the same way whatever the source, and batches records by kind.
+
+>>> Parsed(3, [("accounts", {"platform": "x", "account_id": "1"})]).kinds()
+['accounts']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kolmap.ingest.rows import Rejected
+
+__all__ = ["FormatSpec", "Item", "Parsed", "ReadOptions"]
+
+
+@dataclass
+class Parsed:
+    """One source row (or JSON object) and the records it gives; ``repairs`` names fixes made
+    on the way (for example ``"mojibake"`` or ``"retweet-from-text"``), counted in the summary."""
+
+    line: int
+    records: list[tuple[str, dict[str, Any]]]
+    repairs: list[str] = field(default_factory=list)
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _record in self.records]
+
+
+Item = Parsed | Rejected
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: encoding, cell size limit, and the platform for formats that lack one."""
+
+    encoding: str = "auto"
+    max_field_chars: int = 1_000_000
+    platform: str | None = None
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """A named input format: how to recognise a file and how to read it."""
+
+    name: str
+    description: str
+    sniff: Callable[[Path, bytes], bool]
+    read: Callable[[Path, ReadOptions], Iterator[Item]]

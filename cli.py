@@ -460,9 +460,9 @@ def areas(ctx: click.Context) -> None:
 @cli.command()
 def formats() -> None:
     """List the input formats `kolmap ingest` recognises."""
-    from kolmap.ingest.formats import FORMATS
+    from kolmap.ingest.formats import all_formats
 
-    for spec in FORMATS:
+    for spec in all_formats(_settings(click.get_current_context()).ingest.column_maps or None):
         click.echo(f"{spec.name:18} {spec.description}")
 
 

@@ -51,6 +51,11 @@ class IngestSettings:
         "Text encoding of input files: `auto` accepts UTF-8 with or without BOM and refuses "
         "anything else with a hint; or name one (`cp1252`, `latin-1`).",
     )
+    column_maps: str = _setting(
+        "",
+        "Path of a TOML file of extra column maps for flat exports (your listening tool's "
+        "layout); same shape as ingest/column_maps.toml.",
+    )
     taxonomy: str = _setting(
         "",
         "Path of an extra taxonomy TOML merged into the built-in one (new areas, keywords, "

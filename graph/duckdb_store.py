@@ -587,13 +587,14 @@ class _Writer:
             _exec(con, "DELETE FROM areas WHERE area_id = ?", [area_id])
             _exec(con, "INSERT INTO areas VALUES (?, ?)", [area_id, name])
         self.stats["suppressed"] = self._drop_suppressed()
+        self.stats["handle_ids_resolved"] = self._canonicalise_handle_ids()
         self.stats["accounts"] = self._merge_accounts(run_id)
-        self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["labels"] = self._upsert(
             "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id
         )
         self.stats["posts"] = self._merge_posts(run_id)
         self.stats["follows"] = self._merge_follows(run_id)
+        self.stats["stubs_merged"] = self._merge_handle_stubs()
         stubs = self.stats.pop("_stubs", {})
         self.stats["stubs_created"] = stubs
         for kind in STAGE_SCHEMAS:
@@ -636,13 +637,25 @@ class _Writer:
         return counts
 
     def _dedupe(self, kind: str, keys: Sequence[str]) -> int:
-        """Keep the last staged row per key in ``d_<kind>``; return how many were dropped."""
+        """Merge staged rows with the same key into ``d_<kind>``; return how many were folded.
+
+        Per column, the last staged non-empty value wins (as in the merge with stored rows,
+        empty never erases). A post's mentions, hashtags and areas come from its last row that
+        has text, so a bare reference to a post cannot wipe what its full row said.
+        """
         key_list = ", ".join(keys)
+        columns = [f.name for f in STAGE_SCHEMAS[kind] if f.name not in keys]
+        derived = {"mentions", "hashtags", "areas"}
+        aggs = ", ".join(
+            f"arg_max({c}, seq) FILTER (WHERE "
+            f"{'text IS NOT NULL' if kind == 'posts' and c in derived else f'{c} IS NOT NULL'})"
+            f" AS {c}"
+            for c in columns
+        )
         _exec(
             self.con,
-            f"""CREATE TEMP TABLE d_{kind} AS SELECT * EXCLUDE (rn) FROM (
-            SELECT *, row_number() OVER (PARTITION BY {key_list} ORDER BY seq DESC) AS rn
-            FROM s_{kind}) WHERE rn = 1""",
+            f"""CREATE TEMP TABLE d_{kind} AS SELECT {key_list}, {aggs}, max(seq) AS seq
+                FROM s_{kind} GROUP BY {key_list}""",
         )
         staged = _scalar(self.con, f"SELECT count(*) FROM s_{kind}")
         kept = _scalar(self.con, f"SELECT count(*) FROM d_{kind}")
@@ -760,8 +773,43 @@ class _Writer:
         stats["stubs_completed"] = became_real
         return stats
 
+    def _canonicalise_handle_ids(self) -> int:
+        """Rewrite staged ``@handle`` ids to the real id of that handle when one is known
+        (stored, or staged in this run), so handle-keyed rows never shadow a real account."""
+        con = self.con
+        _exec(
+            con,
+            """CREATE TEMP TABLE h_map AS
+            SELECT platform, '@' || handle_lc AS stub_id, min(account_id) AS real_id FROM (
+                SELECT platform, account_id, handle_lc FROM accounts
+                WHERE NOT is_stub AND account_id NOT LIKE '@%' AND handle_lc IS NOT NULL
+                UNION ALL
+                SELECT platform, account_id, lower(handle) FROM s_accounts
+                WHERE account_id NOT LIKE '@%' AND handle IS NOT NULL)
+            GROUP BY platform, handle_lc""",
+        )
+        rewritten = 0
+        for table, column in (
+            ("s_accounts", "account_id"),
+            ("s_labels", "account_id"),
+            ("s_posts", "author_id"),
+            ("s_follows", "follower_id"),
+            ("s_follows", "followed_id"),
+        ):
+            rewritten += _count_deleted(
+                con,
+                f"""UPDATE {table} AS t SET {column} = h.real_id FROM h_map h
+                    WHERE t.platform = h.platform AND t.{column} = h.stub_id""",
+            )
+        _exec(con, "DELETE FROM s_follows WHERE follower_id = followed_id")
+        _exec(con, "DROP TABLE h_map")
+        return rewritten
+
     def _merge_handle_stubs(self) -> int:
-        """Fold stubs known only by a mentioned handle into the real account with that handle."""
+        """Fold accounts known only by a handle (``@handle`` ids: stubs from mentions, or
+        handle-keyed rows from exports without ids) into the real account with that handle:
+        its mentions, posts, follows and labels move, and its details fill the real one's gaps.
+        """
         con = self.con
         _exec(
             con,
@@ -769,14 +817,72 @@ class _Writer:
             SELECT s.platform, s.account_id AS stub_id, r.account_id AS real_id
             FROM accounts s JOIN (
                 SELECT platform, handle_lc, min(account_id) AS account_id FROM accounts
-                WHERE NOT is_stub AND handle_lc IS NOT NULL GROUP BY platform, handle_lc) r
-              ON s.platform = r.platform AND s.account_id = '@' || r.handle_lc
-            WHERE s.is_stub""",
+                WHERE NOT is_stub AND account_id NOT LIKE '@%' AND handle_lc IS NOT NULL
+                GROUP BY platform, handle_lc) r
+              ON s.platform = r.platform AND s.account_id = '@' || r.handle_lc""",
+        )
+        if _scalar(con, "SELECT count(*) FROM stub_map") == 0:
+            _exec(con, "DROP TABLE stub_map")
+            return 0
+        fill = ", ".join(
+            f"{c} = COALESCE(a.{c}, s.{c})"
+            for c in (
+                "display_name",
+                "bio",
+                "followers",
+                "following",
+                "location",
+                "lang",
+                "url",
+                "verified",
+            )
         )
         _exec(
             con,
-            """UPDATE post_mentions AS m SET account_id = sm.real_id FROM stub_map sm
-                       WHERE m.platform = sm.platform AND m.account_id = sm.stub_id""",
+            f"""UPDATE accounts AS a SET {fill} FROM stub_map m, accounts s
+                WHERE s.platform = m.platform AND s.account_id = m.stub_id
+                  AND a.platform = m.platform AND a.account_id = m.real_id""",
+        )
+        for table, column in (
+            ("post_mentions", "account_id"),
+            ("posts", "author_id"),
+            ("follows", "follower_id"),
+            ("follows", "followed_id"),
+        ):
+            _exec(
+                con,
+                f"""UPDATE {table} AS t SET {column} = m.real_id FROM stub_map m
+                    WHERE t.platform = m.platform AND t.{column} = m.stub_id""",
+            )
+        # Folding may create duplicates or self-relations; keep one copy, drop self-links.
+        _exec(con, "DELETE FROM follows WHERE follower_id = followed_id")
+        _exec(
+            con,
+            """DELETE FROM follows WHERE rowid NOT IN (SELECT min(rowid) FROM follows
+               GROUP BY platform, follower_id, followed_id)""",
+        )
+        _exec(
+            con,
+            """DELETE FROM post_mentions t USING posts p
+               WHERE p.platform = t.platform AND p.post_id = t.post_id
+                 AND p.author_id = t.account_id""",
+        )
+        _exec(
+            con,
+            """DELETE FROM post_mentions WHERE rowid NOT IN (SELECT min(rowid)
+               FROM post_mentions GROUP BY platform, post_id, account_id)""",
+        )
+        _exec(
+            con,
+            """UPDATE labels AS l SET account_id = m.real_id FROM stub_map m
+               WHERE l.platform = m.platform AND l.account_id = m.stub_id
+                 AND NOT EXISTS (SELECT 1 FROM labels r WHERE r.platform = m.platform
+                                   AND r.account_id = m.real_id)""",
+        )
+        _exec(
+            con,
+            """DELETE FROM labels l USING stub_map m
+               WHERE l.platform = m.platform AND l.account_id = m.stub_id""",
         )
         merged = _count_deleted(
             con,
@@ -850,8 +956,10 @@ class _Writer:
             )
         owners_sql = """CREATE OR REPLACE TEMP TABLE t_owners AS
             SELECT platform, handle_lc,
-                   COALESCE(min(account_id) FILTER (WHERE NOT is_stub), min(account_id))
-                       AS account_id
+                   COALESCE(
+                       min(account_id) FILTER (WHERE NOT is_stub AND account_id NOT LIKE '@%'),
+                       min(account_id) FILTER (WHERE NOT is_stub),
+                       min(account_id)) AS account_id
             FROM accounts WHERE handle_lc IS NOT NULL GROUP BY platform, handle_lc"""
         _exec(con, owners_sql)
         row = _row(

@@ -35,6 +35,7 @@ from kolmap.model import (
     Role,
     normalise_handle,
     normalise_platform,
+    stub_id_for_handle,
 )
 
 __all__ = [
@@ -104,12 +105,17 @@ def _text(values: Mapping[str, str], column: str) -> str | None:
     return value or None
 
 
-def _required_id(values: Mapping[str, str], column: str) -> str:
+def _required_id(values: Mapping[str, str], column: str, handle_ids: bool = False) -> str:
     value = _text(values, column)
     if value is None:
         raise RowError(f"missing {column}")
     if value.startswith("@"):
-        raise RowError(f"{column} {value!r} looks like a handle; ids must be platform ids")
+        if not handle_ids:
+            raise RowError(f"{column} {value!r} looks like a handle; ids must be platform ids")
+        try:
+            return stub_id_for_handle(normalise_handle(value))
+        except ValueError as err:
+            raise RowError(f"{column}: {err}") from None
     if len(value) > 300:
         raise RowError(f"{column} is {len(value)} characters long (limit 300)")
     return value
@@ -175,8 +181,13 @@ def _time(values: Mapping[str, str], column: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def parse_account(values: Mapping[str, str]) -> dict[str, Any]:
-    """One accounts.csv row as a typed record."""
+def parse_account(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[str, Any]:
+    """One accounts.csv row as a typed record.
+
+    Adapters for exports that give only a handle pass ``handle_ids=True``: an id written
+    ``@handle`` then names the account by its handle until its real id is known, when the
+    store folds the two together.
+    """
     handle = _text(values, "handle")
     if handle is not None:
         try:
@@ -185,7 +196,7 @@ def parse_account(values: Mapping[str, str]) -> dict[str, Any]:
             raise RowError(str(err)) from None
     return {
         "platform": _platform(values),
-        "account_id": _required_id(values, "account_id"),
+        "account_id": _required_id(values, "account_id", handle_ids),
         "handle": handle,
         "display_name": _text(values, "display_name"),
         "bio": _text(values, "bio"),
@@ -198,24 +209,24 @@ def parse_account(values: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def parse_follow(values: Mapping[str, str]) -> dict[str, Any]:
+def parse_follow(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[str, Any]:
     """One follows.csv row: ``follower_id`` follows ``followed_id``."""
     record = {
         "platform": _platform(values),
-        "follower_id": _required_id(values, "follower_id"),
-        "followed_id": _required_id(values, "followed_id"),
+        "follower_id": _required_id(values, "follower_id", handle_ids),
+        "followed_id": _required_id(values, "followed_id", handle_ids),
     }
     if record["follower_id"] == record["followed_id"]:
         raise RowError("an account cannot follow itself")
     return record
 
 
-def parse_post(values: Mapping[str, str]) -> dict[str, Any]:
+def parse_post(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[str, Any]:
     """One posts.csv row as a typed record (mentions and hashtags are parsed later)."""
     record = {
         "platform": _platform(values),
         "post_id": _required_id(values, "post_id"),
-        "author_id": _required_id(values, "author_id"),
+        "author_id": _required_id(values, "author_id", handle_ids),
         "created_at": _time(values, "created_at"),
         "text": _text(values, "text"),
         "reply_to_post_id": _optional_id(values, "reply_to_post_id"),

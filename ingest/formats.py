@@ -1,47 +1,85 @@
 """The input formats kolmap reads, and how a file's format is recognised.
 
 Formats are tried in order; the first whose sniffer accepts the file reads it. ``--format
-NAME`` skips detection. ``kolmap formats`` lists them.
+NAME`` skips detection. ``kolmap formats`` lists them. Flat exports get one format per column
+map (``column_maps.toml`` plus the user's file named by the ``ingest.column_maps`` setting).
 
->>> [f.name for f in FORMATS][:1]
-['canonical']
+>>> [f.name for f in all_formats()][:3]
+['canonical', 'rtweet', 'topsy']
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from kolmap.errors import InputError
 from kolmap.ingest.canonical import read_canonical, sniff_canonical
-from kolmap.ingest.sources import FormatSpec
+from kolmap.ingest.flat import (
+    Profile,
+    choose_profile,
+    header_of,
+    load_profiles,
+    read_flat,
+    sniff_flat,
+)
+from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 
-__all__ = ["FORMATS", "detect_format", "get_format"]
+__all__ = ["all_formats", "detect_format", "get_format"]
 
-FORMATS: list[FormatSpec] = [
-    FormatSpec(
-        "canonical",
-        "kolmap's own CSV files: accounts, follows, posts, labels (docs/input-format.md)",
-        sniff_canonical,
-        read_canonical,
-    ),
-]
 _HEAD_BYTES = 65_536
 
 
-def get_format(name: str) -> FormatSpec:
+def all_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
+    """Every format, in detection order."""
+    profiles = load_profiles(column_maps)
+    specs = [
+        FormatSpec(
+            "canonical",
+            "kolmap's own CSV files: accounts, follows, posts, labels (docs/input-format.md)",
+            sniff_canonical,
+            read_canonical,
+        ),
+    ]
+    for profile in profiles:
+        specs.append(
+            FormatSpec(
+                profile.name,
+                profile.description,
+                partial(_sniff_profile, profile=profile, profiles=profiles),
+                partial(_read_profile, profile=profile),
+            )
+        )
+    return specs
+
+
+def _sniff_profile(path: Path, head: bytes, *, profile: Profile, profiles: list[Profile]) -> bool:
+    """This profile is the best fit among all column maps."""
+    if not sniff_flat(path, head, profiles):
+        return False
+    return choose_profile(header_of(path, head), profiles) == profile
+
+
+def _read_profile(path: Path, options: ReadOptions, *, profile: Profile) -> Iterator[Item]:
+    return read_flat(path, options, profiles=[profile])
+
+
+def get_format(name: str, formats: list[FormatSpec] | None = None) -> FormatSpec:
     """The format called ``name``; the error lists the known ones."""
-    for spec in FORMATS:
+    formats = formats or all_formats()
+    for spec in formats:
         if spec.name == name:
             return spec
-    known = ", ".join(f.name for f in FORMATS)
+    known = ", ".join(f.name for f in formats)
     raise InputError(f"unknown format {name!r}; known formats: {known}")
 
 
-def detect_format(path: Path) -> FormatSpec | None:
+def detect_format(path: Path, formats: list[FormatSpec] | None = None) -> FormatSpec | None:
     """The first format that recognises ``path``, or None."""
     with path.open("rb") as fh:
         head = fh.read(_HEAD_BYTES)
-    for spec in FORMATS:
+    for spec in formats or all_formats():
         if spec.sniff(path, head):
             return spec
     return None

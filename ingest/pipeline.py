@@ -39,7 +39,7 @@ from kolmap.ingest.canonical import (
     parse_label,
 )
 from kolmap.ingest.enrich import enrich
-from kolmap.ingest.formats import detect_format, get_format
+from kolmap.ingest.formats import all_formats, detect_format, get_format
 from kolmap.ingest.rows import Rejected
 from kolmap.ingest.sources import FormatSpec, ReadOptions
 from kolmap.model import normalise_platform
@@ -114,7 +114,9 @@ def parse_tolerance(text: str, rows_read: int) -> int:
 
 
 def discover_inputs(
-    paths: Sequence[str | os.PathLike[str]], fmt: str | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    fmt: str | None = None,
+    column_maps: str | None = None,
 ) -> tuple[list[tuple[Path, FormatSpec]], list[tuple[str, str]]]:
     """Files to read with their format, in processing order, and files skipped with why.
 
@@ -122,7 +124,8 @@ def discover_inputs(
     every file); the others are listed as skipped. A file named explicitly must be
     recognisable, or it is an error.
     """
-    forced = get_format(fmt) if fmt else None
+    formats = all_formats(column_maps)
+    forced = get_format(fmt, formats) if fmt else None
     chosen: list[tuple[Path, FormatSpec]] = []
     skipped: list[tuple[str, str]] = []
     for raw in paths:
@@ -133,13 +136,13 @@ def discover_inputs(
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.name.startswith("."):
                     continue
-                spec = forced or detect_format(file)
+                spec = forced or detect_format(file, formats)
                 if spec is None:
                     skipped.append((str(file), "not a format kolmap recognises"))
                 else:
                     chosen.append((file, spec))
         else:
-            spec = forced or detect_format(path)
+            spec = forced or detect_format(path, formats)
             if spec is None:
                 raise InputError(
                     f"{path}: cannot tell which format this is; name a canonical file "
@@ -184,7 +187,7 @@ def ingest_paths(
     encoding = encoding or settings.ingest.encoding
     tolerance = tolerance if tolerance is not None else settings.ingest.tolerance
     parse_tolerance(tolerance, 0)  # fail early on a malformed value
-    files, skipped = discover_inputs(paths, fmt)
+    files, skipped = discover_inputs(paths, fmt, settings.ingest.column_maps or None)
     if not files:
         raise InputError(
             "no input files found in "

@@ -1,0 +1,588 @@
+"""Flat exports read through column maps: rtweet, Topsy-era CSVs, account lists, and
+social-listening exports (Brandwatch-, Talkwalker-, Meltwater-style) in CSV, TSV or XLSX.
+
+Each row gives a post and its author (or just an account). What the row says about other
+posts becomes records too, so relations resolve even when those posts are not in the file:
+the original of a retweet (its id, author and text, or, in old files, the ``RT @user:`` prefix),
+the post replied to, the quoted post, and the ids of mentioned accounts. Authors known only by
+handle get an ``@handle`` id until their real id arrives. Column maps live in
+``column_maps.toml``; users add their tool's layout with the ``ingest.column_maps`` setting.
+
+>>> parse_list('["a", "b"]'), parse_list("a~b"), parse_list('c("x", "y")'), parse_list("NA")
+(['a', 'b'], ['a', 'b'], ['x', 'y'], [])
+>>> platform_from("SOCIALMEDIA_TWITTER"), platform_from("www.linkedin.com"), platform_from("")
+('x', 'linkedin', None)
+>>> flexible_time("Mon Nov 02 16:05:48 +0000 2009"), flexible_time("06/01/14")
+('2009-11-02T16:05:48+00:00', '2014-06-01T00:00:00+00:00')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kolmap.errors import ConfigError, InputError
+from kolmap.ingest.canonical import RowError, parse_account, parse_post, raw_row
+from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
+from kolmap.ingest.sources import Item, Parsed, ReadOptions
+
+__all__ = [
+    "Profile",
+    "choose_profile",
+    "flexible_time",
+    "header_of",
+    "load_profiles",
+    "normalise_column",
+    "parse_list",
+    "platform_from",
+    "read_flat",
+    "sniff_flat",
+]
+
+_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+_MISSING = {"", "na", "n/a", "nan", "none", "null", "nat"}
+_RT = re.compile(r"^RT @([A-Za-z0-9_.-]+):?\s*(.*)$", re.DOTALL)
+_STATUS = re.compile(r"/status(?:es)?/(\d+)")
+_EXCEL_EXACT = 2**53
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One flat layout: how to recognise it and where each field lives."""
+
+    name: str
+    description: str
+    match: tuple[str, ...]
+    columns: Mapping[str, tuple[str, ...]]
+    platform: str | None = None
+    fields: frozenset[str] = field(default_factory=frozenset)
+
+    def present(self, header: set[str]) -> dict[str, str]:
+        """Field -> the first of its columns that the header has."""
+        found = {}
+        for name, candidates in self.columns.items():
+            for column in candidates:
+                if column in header:
+                    found[name] = column
+                    break
+        return found
+
+
+def normalise_column(name: str) -> str:
+    """Compare column names case-insensitively, with spaces, dots and dashes as ``_``.
+
+    >>> normalise_column(" Full Text "), normalise_column("extra_author_attributes.name")
+    ('full_text', 'extra_author_attributes_name')
+    """
+    return re.sub(r"[\s.\-/:]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
+
+
+def load_profiles(extra: str | Path | None = None) -> list[Profile]:
+    """The built-in column maps, plus those in ``extra`` (same layout; same names replace)."""
+    text = resources.files("kolmap.ingest").joinpath("column_maps.toml").read_text("utf-8")
+    profiles = _parse_profiles(tomllib.loads(text), "built-in column maps")
+    if extra:
+        path = Path(extra)
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: column maps file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        profiles.update(_parse_profiles(data, str(path)))
+    return list(profiles.values())
+
+
+def _parse_profiles(data: Mapping[str, Any], source: str) -> dict[str, Profile]:
+    table = data.get("profiles")
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: expected [profiles.<name>] tables")
+    out = {}
+    for name, spec in table.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("match"), list):
+            raise ConfigError(f"{source}: [profiles.{name}] needs a match list")
+        columns = spec.get("columns", {})
+        if not isinstance(columns, Mapping) or not all(
+            isinstance(v, list) for v in columns.values()
+        ):
+            raise ConfigError(f"{source}: [profiles.{name}.columns] values must be lists")
+        unknown = set(columns) - _FIELDS
+        if unknown:
+            raise ConfigError(f"{source}: [profiles.{name}] unknown fields {sorted(unknown)}")
+        out[name] = Profile(
+            name=name,
+            description=str(spec.get("description", name)),
+            match=tuple(normalise_column(c) for c in spec["match"]),
+            columns={k: tuple(normalise_column(c) for c in v) for k, v in columns.items()},
+            platform=spec.get("platform"),
+            fields=frozenset(columns),
+        )
+    return out
+
+
+_FIELDS = frozenset(
+    [
+        "post_id",
+        "created_at",
+        "text",
+        "lang",
+        "likes",
+        "reposts",
+        "replies",
+        "post_url",
+        "platform",
+        "author_id",
+        "handle",
+        "display_name",
+        "bio",
+        "followers",
+        "following",
+        "location",
+        "profile_url",
+        "verified",
+        "reply_to_post_id",
+        "reply_to_author_id",
+        "reply_to_handle",
+        "repost_of_post_id",
+        "is_repost",
+        "repost_author_id",
+        "repost_handle",
+        "repost_text",
+        "repost_created_at",
+        "repost_display_name",
+        "repost_bio",
+        "repost_followers",
+        "quote_of_post_id",
+        "quoted_author_id",
+        "quoted_handle",
+        "quoted_text",
+        "quoted_display_name",
+        "quoted_bio",
+        "quoted_followers",
+        "mention_handles",
+        "mention_ids",
+        "hashtags",
+    ]
+)
+
+
+def choose_profile(header: list[str], profiles: list[Profile]) -> Profile | None:
+    """The profile whose ``match`` columns are all present, with most fields found."""
+    names = {normalise_column(h) for h in header}
+    fitting = [p for p in profiles if set(p.match) <= names]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda p: len(p.present(names)))
+
+
+# -- values -----------------------------------------------------------------------------------
+def parse_list(value: str | None) -> list[str]:
+    """A list cell: JSON array, R ``c(...)``, ``~``, comma or space separated; NA is empty."""
+    if value is None or value.strip().lower() in _MISSING:
+        return []
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+            return [str(i).strip() for i in items if str(i).strip()]
+        except (json.JSONDecodeError, TypeError):
+            text = text.strip("[]")
+    if text.startswith("c("):
+        return re.findall(r'"([^"]*)"', text)
+    for sep in ("~", ",", ";", " "):
+        if sep in text:
+            return [p.strip().lstrip("@#") for p in text.split(sep) if p.strip()]
+    return [text.lstrip("@#")]
+
+
+_PLATFORM_WORDS = [
+    ("bsky", "bluesky"),
+    ("bluesky", "bluesky"),
+    ("twitter", "x"),
+    ("x.com", "x"),
+    ("linkedin", "linkedin"),
+    ("instagram", "instagram"),
+    ("facebook", "facebook"),
+    ("youtube", "youtube"),
+    ("tiktok", "tiktok"),
+    ("reddit", "reddit"),
+    ("mastodon", "mastodon"),
+    ("threads", "threads"),
+]
+
+
+def platform_from(value: str | None) -> str | None:
+    """Map a source/domain/page-type value to a platform id (None when it names none)."""
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    for word, platform in _PLATFORM_WORDS:
+        if word in text:
+            return platform
+    return "web"
+
+
+_TIME_FORMATS = (
+    "%a %b %d %H:%M:%S %z %Y",
+    "%m/%d/%y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%b %d, %Y %I:%M %p",
+    "%d %b %Y %H:%M",
+)
+
+
+def flexible_time(value: str | None) -> str | None:
+    """Read the time formats exports use and return ISO-8601 (UTC when no zone is given)."""
+    if value is None or value.strip().lower() in _MISSING:
+        return None
+    text = value.strip()
+    if text.replace(".", "", 1).isdigit():
+        seconds = float(text)
+        return datetime.fromtimestamp(
+            seconds / 1000 if seconds > 1e11 else seconds, UTC
+        ).isoformat()
+    moment = _moment(text)
+    if moment is None:
+        return text  # let the canonical parser reject it with its message
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace(" UTC", "+00:00").replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _clean(value: str | None) -> str:
+    if value is None or value.strip().lower() in _MISSING:
+        return ""
+    return value.strip()
+
+
+def _bool(value: str | None) -> bool:
+    return _clean(value).lower() in ("true", "1", "yes", "t")
+
+
+# -- reading ----------------------------------------------------------------------------------
+def header_of(path: Path, head: bytes) -> list[str]:
+    """The header row of a CSV/TSV (from its first bytes) or XLSX file, as written."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            for row in _xlsx_rows(path, limit=5):
+                if isinstance(row, Header):
+                    return row.header
+        except Exception:
+            return []
+        return []
+    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").rstrip("\r")
+    return [c.strip().strip('"') for c in first.split(_delimiter(path, first))]
+
+
+def _delimiter(path: Path, first_line: str) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def sniff_flat(path: Path, head: bytes, profiles: list[Profile] | None = None) -> bool:
+    """A CSV/TSV/XLSX whose header fits one of the column maps."""
+    if path.suffix.lower() not in _SUFFIXES:
+        return False
+    return choose_profile(header_of(path, head), profiles or load_profiles()) is not None
+
+
+def _xlsx_rows(path: Path, limit: int | None = None) -> Iterator[Header | Row | Rejected]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if limit is not None and number > limit:
+                return
+            values = ["" if v is None else _cell_text(v) for v in cells]
+            if not any(values):
+                continue
+            if header is None:
+                header = [normalise_column(v) for v in values]
+                yield Header(header, number)
+                continue
+            precise = all(not (isinstance(v, float) and abs(v) >= _EXCEL_EXACT) for v in cells)
+            if not precise:
+                yield Rejected(
+                    str(path),
+                    number,
+                    "a number in this row has more digits than "
+                    "Excel keeps (an id stored as a number); export ids as text",
+                    ",".join(values)[:10_000],
+                )
+                continue
+            yield Row(
+                number, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+            )
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def read_flat(
+    path: Path, options: ReadOptions, profiles: list[Profile] | None = None
+) -> Iterator[Item]:
+    """Rows of a flat export as posts, accounts and the relations they imply."""
+    profiles = profiles or load_profiles()
+    name = str(path)
+    if path.suffix.lower() == ".xlsx":
+        rows: Iterator[Header | Row | Rejected] = _xlsx_rows(path)
+    else:
+        with path.open("rb") as fh:
+            first = fh.readline().decode("utf-8-sig", "replace")
+        rows = parse_rows(
+            open_lines(path, options.encoding),
+            name,
+            delimiter=_delimiter(path, first),
+            max_field_chars=options.max_field_chars,
+        )
+    mapping: dict[str, str] = {}
+    profile: Profile | None = None
+    for item in rows:
+        if isinstance(item, Header):
+            header = [normalise_column(h) for h in item.header]
+            profile = choose_profile(header, profiles)
+            if profile is None:
+                raise InputError(
+                    f"{name} line {item.line}: no column map fits this header; "
+                    "see `kolmap formats` and the ingest.column_maps setting"
+                )
+            mapping = profile.present(set(header))
+            continue
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        assert profile is not None
+        values = {normalise_column(k): v for k, v in item.values.items()}
+        fields = {f: values.get(c) for f, c in mapping.items()}
+        try:
+            records, repairs = row_records(fields, profile, options)
+        except RowError as err:
+            yield Rejected(name, item.line, str(err), raw_row(item.values))
+            continue
+        yield Parsed(item.line, records, repairs)
+
+
+def _author_id(author_id: str, handle: str) -> str:
+    if author_id:
+        return author_id
+    if handle:
+        return "@" + handle.lstrip("@")
+    return ""
+
+
+def _account(platform: str, account_id: str, handle: str, **extra: str) -> dict[str, Any]:
+    if not handle and account_id.startswith("@"):
+        handle = account_id[1:]  # a handle-keyed account always knows its handle
+    values = {"platform": platform, "account_id": account_id, "handle": handle, **extra}
+    return parse_account(values, handle_ids=True)
+
+
+def row_records(
+    fields: Mapping[str, str | None], profile: Profile, options: ReadOptions
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """The records one flat row gives, and the repairs made (see the module docstring)."""
+    f = {k: _clean(v) for k, v in fields.items()}
+    repairs: list[str] = []
+    platform = platform_from(f.get("platform")) or profile.platform or options.platform
+    if not platform:
+        raise RowError("no platform: the file does not say it; pass --platform")
+    handle = f.get("handle", "").lstrip("@")
+    author = _author_id(f.get("author_id", ""), handle)
+    if not author:
+        raise RowError("no author: neither an author id nor a handle")
+    records: list[tuple[str, dict[str, Any]]] = [
+        (
+            "accounts",
+            _account(
+                platform,
+                author,
+                handle,
+                display_name=f.get("display_name", ""),
+                bio=f.get("bio", ""),
+                followers=f.get("followers", ""),
+                following=f.get("following", ""),
+                location=f.get("location", ""),
+                url=f.get("profile_url", ""),
+                verified=f.get("verified", ""),
+            ),
+        )
+    ]
+    if "post_id" not in profile.fields and "text" not in profile.fields:
+        return records, repairs  # an account list
+    post_id = f.get("post_id", "")
+    if not post_id:
+        found = _STATUS.search(f.get("post_url", ""))
+        if found:
+            post_id = found.group(1)
+            repairs.append("post-id-from-url")
+        elif f.get("post_url"):
+            post_id = "url:" + hashlib.sha1(f["post_url"].encode()).hexdigest()[:20]
+            repairs.append("post-id-from-url")
+        else:
+            raise RowError("no post id and no post URL")
+    text = f.get("text", "")
+    post: dict[str, str] = {
+        "platform": platform,
+        "post_id": post_id,
+        "author_id": author,
+        "created_at": flexible_time(f.get("created_at")) or "",
+        "text": text,
+        "lang": f.get("lang", ""),
+        "likes": f.get("likes", ""),
+        "reposts": f.get("reposts", ""),
+        "replies": f.get("replies", ""),
+    }
+    # The original of a repost: given by id and author, or only by the "RT @user:" prefix.
+    rt = _RT.match(text)
+    is_repost = _bool(f.get("is_repost")) or bool(f.get("repost_of_post_id")) or bool(rt)
+    if is_repost:
+        original_handle = f.get("repost_handle", "") or (rt.group(1) if rt else "")
+        original_author = _author_id(f.get("repost_author_id", ""), original_handle)
+        original_id = f.get("repost_of_post_id", "")
+        original_text = f.get("repost_text", "") or (rt.group(2) if rt else "")
+        if not original_id and original_author and original_text:
+            digest = hashlib.sha1(f"{original_author.lower()}|{original_text}".encode())
+            original_id = "rt:" + digest.hexdigest()[:20]
+            repairs.append("retweet-from-text")
+        if original_id and original_author:
+            post["repost_of_post_id"] = original_id
+            records += _original(
+                platform,
+                original_id,
+                original_author,
+                original_handle,
+                original_text,
+                f.get("repost_created_at"),
+                f.get("repost_display_name", ""),
+                f.get("repost_bio", ""),
+                f.get("repost_followers", ""),
+            )
+    if f.get("quote_of_post_id"):
+        quoted_handle = f.get("quoted_handle", "")
+        quoted_author = _author_id(f.get("quoted_author_id", ""), quoted_handle)
+        post["quote_of_post_id"] = f["quote_of_post_id"]
+        if quoted_author:
+            records += _original(
+                platform,
+                f["quote_of_post_id"],
+                quoted_author,
+                quoted_handle,
+                f.get("quoted_text", ""),
+                None,
+                f.get("quoted_display_name", ""),
+                f.get("quoted_bio", ""),
+                f.get("quoted_followers", ""),
+            )
+    mentions = parse_list(f.get("mention_handles"))
+    reply_handle = f.get("reply_to_handle", "").lstrip("@")
+    reply_author = _author_id(f.get("reply_to_author_id", ""), reply_handle)
+    if f.get("reply_to_post_id") and reply_author:
+        post["reply_to_post_id"] = f["reply_to_post_id"]
+        records.append(
+            (
+                "posts",
+                parse_post(
+                    {
+                        "platform": platform,
+                        "post_id": f["reply_to_post_id"],
+                        "author_id": reply_author,
+                    },
+                    handle_ids=True,
+                ),
+            )
+        )
+        if reply_handle:
+            records.append(("accounts", _account(platform, reply_author, reply_handle)))
+    elif reply_handle and reply_handle.lower() not in {m.lower() for m in mentions}:
+        mentions.append(reply_handle)  # a reply addresses its author
+    ids = parse_list(f.get("mention_ids"))
+    if ids and len(ids) == len(mentions):
+        records += [
+            ("accounts", _account(platform, i, h))
+            for i, h in zip(ids, mentions, strict=True)
+            if i and h and i != author
+        ]
+    record = parse_post(post, handle_ids=True)
+    record["mentions"] = [m for m in mentions if m]
+    record["hashtags"] = parse_list(f.get("hashtags"))
+    records.insert(1, ("posts", record))
+    return records, repairs
+
+
+def _original(
+    platform: str,
+    post_id: str,
+    author: str,
+    handle: str,
+    text: str,
+    created_at: str | None,
+    display_name: str,
+    bio: str,
+    followers: str,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Records for a post known from another row (a retweeted or quoted original)."""
+    out: list[tuple[str, dict[str, Any]]] = [
+        (
+            "posts",
+            parse_post(
+                {
+                    "platform": platform,
+                    "post_id": post_id,
+                    "author_id": author,
+                    "text": text,
+                    "created_at": flexible_time(created_at) or "",
+                },
+                handle_ids=True,
+            ),
+        )
+    ]
+    if handle or display_name or bio:
+        out.append(
+            (
+                "accounts",
+                _account(
+                    platform,
+                    author,
+                    handle.lstrip("@"),
+                    display_name=display_name,
+                    bio=bio,
+                    followers=followers,
+                ),
+            )
+        )
+    return out

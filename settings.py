@@ -121,6 +121,11 @@ class ScoringSettings:
         {"audience_pagerank": 0.4, "audience": 0.25, "engagement": 0.2, "reach": 0.15},
         "Components of the influencer score (patients and other non-HCP individuals).",
     )
+    any_weights: dict[str, float] = _setting(
+        {"audience_pagerank": 0.4, "audience": 0.25, "engagement": 0.2, "reach": 0.15},
+        "Components of the `any` score: every account whatever its role (for data without "
+        "bios, where roles cannot be told).",
+    )
     organisation_weights: dict[str, float] = _setting(
         {"pagerank": 0.5, "endorsers": 0.3, "engagement": 0.2},
         "Components of the organisation score (institutions, societies, brands, media).",

@@ -49,6 +49,7 @@ _TYPES: dict[str, pa.DataType] = {
     "mentions": _LIST,
     "hashtags": _LIST,
     "areas": _LIST,
+    "reference": pa.bool_(),
 }
 _SQL_TYPES = {
     _STR: "VARCHAR",
@@ -646,12 +647,19 @@ class _Writer:
         key_list = ", ".join(keys)
         columns = [f.name for f in STAGE_SCHEMAS[kind] if f.name not in keys]
         derived = {"mentions", "hashtags", "areas"}
+        # A row's own data outranks copies of it found in other rows ("reference" rows).
+        order = "seq"
+        if "reference" in columns:
+            order = "(CASE WHEN reference THEN 0 ELSE 1000000000000 END + seq)"
+            columns.remove("reference")
         aggs = ", ".join(
-            f"arg_max({c}, seq) FILTER (WHERE "
+            f"arg_max({c}, {order}) FILTER (WHERE "
             f"{'text IS NOT NULL' if kind == 'posts' and c in derived else f'{c} IS NOT NULL'})"
             f" AS {c}"
             for c in columns
         )
+        if order != "seq":
+            aggs += ", bool_and(COALESCE(reference, FALSE)) AS reference"
         _exec(
             self.con,
             f"""CREATE TEMP TABLE d_{kind} AS SELECT {key_list}, {aggs}, max(seq) AS seq
@@ -681,7 +689,19 @@ class _Writer:
         duplicates = 0 if deduped else self._dedupe(kind, keys)
         exprs = dict(exprs or {})
         on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
-        merged = ", ".join(f"{exprs.get(a, f'COALESCE(n.{a}, o.{a})')} AS {a}" for a in attrs)
+        referenced = "reference" in RECORD_FIELDS.get(kind, ())
+
+        def merge(a: str) -> str:
+            own = exprs.get(a, f"COALESCE(n.{a}, o.{a})")
+            if not referenced:
+                return own
+            # A reference row only fills what the stored row lacks.
+            gap = {"handle_lc": "COALESCE(o.handle_lc, lower(n.handle))", "is_stub": "FALSE"}.get(
+                a, f"COALESCE(o.{a}, n.{a})"
+            )
+            return f"CASE WHEN COALESCE(n.reference, FALSE) THEN {gap} ELSE {own} END"
+
+        merged = ", ".join(f"{merge(a)} AS {a}" for a in attrs)
         _exec(
             con,
             f"""CREATE TEMP TABLE m_{kind} AS
@@ -918,10 +938,14 @@ class _Writer:
             run_id,
         )
         # Sub-records of re-sent posts are replaced (a post without text keeps its old ones).
+        # A reference copy of a post brings mentions and hashtags only if the post's own row
+        # has not been stored with its text.
         _exec(
             con,
-            """CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts
-                       WHERE text IS NOT NULL""",
+            """CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts d
+               WHERE text IS NOT NULL AND NOT (COALESCE(reference, FALSE) AND EXISTS (
+                   SELECT 1 FROM posts p WHERE p.platform = d.platform
+                     AND p.post_id = d.post_id AND p.text IS NOT NULL))""",
         )
         for sub in ("post_mentions", "post_hashtags", "post_areas"):
             _exec(

@@ -45,7 +45,9 @@ __all__ = [
 DEFAULT_STORE = "kolmap.duckdb"
 
 # Fields of each record kind a writer accepts (ingest fills them; unknown keys are an error):
-# the canonical columns, what ingest derives from them, and provenance.
+# the canonical columns, what ingest derives from them, and provenance. ``reference`` marks a
+# record known only from another row (the original inside a retweet, a reply's target): it
+# fills gaps but never overrides what the post's or account's own row says.
 _PROVENANCE = ("source_file", "source_line")
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": (
@@ -55,10 +57,11 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "role_confidence",
         "inferred_specialty",
         "bio_areas",
+        "reference",
         *_PROVENANCE,
     ),
     "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
-    "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", *_PROVENANCE),
+    "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", "reference", *_PROVENANCE),
     "labels": (*LABEL_COLUMNS, *_PROVENANCE),
 }
 

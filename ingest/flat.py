@@ -405,11 +405,21 @@ def _author_id(author_id: str, handle: str) -> str:
     return ""
 
 
-def _account(platform: str, account_id: str, handle: str, **extra: str) -> dict[str, Any]:
+def _account(
+    platform: str, account_id: str, handle: str, *, reference: bool = False, **extra: str
+) -> dict[str, Any]:
     if not handle and account_id.startswith("@"):
         handle = account_id[1:]  # a handle-keyed account always knows its handle
     values = {"platform": platform, "account_id": account_id, "handle": handle, **extra}
-    return parse_account(values, handle_ids=True)
+    record = parse_account(values, handle_ids=True)
+    record["reference"] = reference
+    return record
+
+
+def _reference_post(values: dict[str, str]) -> dict[str, Any]:
+    record = parse_post(values, handle_ids=True)
+    record["reference"] = True
+    return record
 
 
 def row_records(
@@ -513,27 +523,18 @@ def row_records(
     reply_author = _author_id(f.get("reply_to_author_id", ""), reply_handle)
     if f.get("reply_to_post_id") and reply_author:
         post["reply_to_post_id"] = f["reply_to_post_id"]
-        records.append(
-            (
-                "posts",
-                parse_post(
-                    {
-                        "platform": platform,
-                        "post_id": f["reply_to_post_id"],
-                        "author_id": reply_author,
-                    },
-                    handle_ids=True,
-                ),
-            )
-        )
+        target = {"platform": platform, "post_id": f["reply_to_post_id"], "author_id": reply_author}
+        records.append(("posts", _reference_post(target)))
         if reply_handle:
-            records.append(("accounts", _account(platform, reply_author, reply_handle)))
+            records.append(
+                ("accounts", _account(platform, reply_author, reply_handle, reference=True))
+            )
     elif reply_handle and reply_handle.lower() not in {m.lower() for m in mentions}:
         mentions.append(reply_handle)  # a reply addresses its author
     ids = parse_list(f.get("mention_ids"))
     if ids and len(ids) == len(mentions):
         records += [
-            ("accounts", _account(platform, i, h))
+            ("accounts", _account(platform, i, h, reference=True))
             for i, h in zip(ids, mentions, strict=True)
             if i and h and i != author
         ]
@@ -556,21 +557,14 @@ def _original(
     followers: str,
 ) -> list[tuple[str, dict[str, Any]]]:
     """Records for a post known from another row (a retweeted or quoted original)."""
-    out: list[tuple[str, dict[str, Any]]] = [
-        (
-            "posts",
-            parse_post(
-                {
-                    "platform": platform,
-                    "post_id": post_id,
-                    "author_id": author,
-                    "text": text,
-                    "created_at": flexible_time(created_at) or "",
-                },
-                handle_ids=True,
-            ),
-        )
-    ]
+    post = {
+        "platform": platform,
+        "post_id": post_id,
+        "author_id": author,
+        "text": text,
+        "created_at": flexible_time(created_at) or "",
+    }
+    out: list[tuple[str, dict[str, Any]]] = [("posts", _reference_post(post))]
     if handle or display_name or bio:
         out.append(
             (
@@ -582,6 +576,7 @@ def _original(
                     display_name=display_name,
                     bio=bio,
                     followers=followers,
+                    reference=True,
                 ),
             )
         )

@@ -2,7 +2,7 @@
 
 >>> from kolmap.scoring import RankKind
 >>> [k.value for k in RankKind]
-['kol', 'dol', 'influencer', 'organisation']
+['kol', 'dol', 'influencer', 'organisation', 'any']
 """
 
 from kolmap.scoring.components import compute_components

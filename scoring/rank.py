@@ -32,6 +32,7 @@ class RankKind(StrEnum):
     DOL = "dol"
     INFLUENCER = "influencer"
     ORGANISATION = "organisation"
+    ANY = "any"
 
     @classmethod
     def parse(cls, text: str) -> RankKind:
@@ -51,6 +52,7 @@ class RankKind(StrEnum):
             RankKind.DOL: settings.dol_weights,
             RankKind.INFLUENCER: settings.influencer_weights,
             RankKind.ORGANISATION: settings.organisation_weights,
+            RankKind.ANY: settings.any_weights,
         }
         return table[self]
 
@@ -60,6 +62,7 @@ _ROLES = {
     RankKind.DOL: ("hcp",),
     RankKind.INFLUENCER: ("patient", "public"),
     RankKind.ORGANISATION: ("organisation", "brand", "media"),
+    RankKind.ANY: ("hcp", "patient", "organisation", "brand", "media", "public", "unknown"),
 }
 # How each component is scaled to 0..1 among candidates.
 _SQRT_SCALED = {"endorsers", "hcp_endorsers", "audience"}

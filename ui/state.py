@@ -39,6 +39,7 @@ KIND_LABELS = {
     "dol": "DOL",
     "influencer": "Influencer",
     "organisation": "Organisation",
+    "any": "Any account",
 }
 
 

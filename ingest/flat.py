@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.errors import ConfigError, InputError
-from kolmap.ingest.canonical import RowError, parse_account, parse_post, raw_row
+from kolmap.ingest.canonical import RowError, parse_post, raw_row
+from kolmap.ingest.records import account, post
 from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
 
@@ -405,21 +406,11 @@ def _author_id(author_id: str, handle: str) -> str:
     return ""
 
 
-def _account(
-    platform: str, account_id: str, handle: str, *, reference: bool = False, **extra: str
-) -> dict[str, Any]:
-    if not handle and account_id.startswith("@"):
-        handle = account_id[1:]  # a handle-keyed account always knows its handle
-    values = {"platform": platform, "account_id": account_id, "handle": handle, **extra}
-    record = parse_account(values, handle_ids=True)
-    record["reference"] = reference
-    return record
+_account = account
 
 
 def _reference_post(values: dict[str, str]) -> dict[str, Any]:
-    record = parse_post(values, handle_ids=True)
-    record["reference"] = True
-    return record
+    return post(values, reference=True)
 
 
 def row_records(

@@ -4,8 +4,8 @@ Formats are tried in order; the first whose sniffer accepts the file reads it. `
 NAME`` skips detection. ``kolmap formats`` lists them. Flat exports get one format per column
 map (``column_maps.toml`` plus the user's file named by the ``ingest.column_maps`` setting).
 
->>> [f.name for f in all_formats()][:3]
-['canonical', 'rtweet', 'topsy']
+>>> [f.name for f in all_formats()][:4]
+['canonical', 'x-archive', 'x-api', 'bluesky']
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from kolmap.errors import InputError
+from kolmap.ingest.bluesky import read_bluesky, sniff_bluesky
 from kolmap.ingest.canonical import read_canonical, sniff_canonical
 from kolmap.ingest.flat import (
     Profile,
@@ -24,7 +25,11 @@ from kolmap.ingest.flat import (
     read_flat,
     sniff_flat,
 )
+from kolmap.ingest.linkedin import read_linkedin, sniff_linkedin
+from kolmap.ingest.meta import read_meta, sniff_meta
 from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
+from kolmap.ingest.x_api import read_x_api, sniff_x_api
+from kolmap.ingest.x_archive import read_x_archive, sniff_x_archive
 
 __all__ = ["all_formats", "detect_format", "get_format"]
 
@@ -40,6 +45,37 @@ def all_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
             "kolmap's own CSV files: accounts, follows, posts, labels (docs/input-format.md)",
             sniff_canonical,
             read_canonical,
+        ),
+        FormatSpec(
+            "x-archive",
+            "X personal archive: data/*.js (tweets, follower, following, account, profile)",
+            sniff_x_archive,
+            read_x_archive,
+        ),
+        FormatSpec(
+            "x-api",
+            "X API v2 responses or v1.1 tweet objects, JSON or JSON Lines",
+            sniff_x_api,
+            read_x_api,
+        ),
+        FormatSpec(
+            "bluesky",
+            "Bluesky AppView JSON: getProfile(s), getFollows/getFollowers, "
+            "getAuthorFeed, searchPosts",
+            sniff_bluesky,
+            read_bluesky,
+        ),
+        FormatSpec(
+            "instagram",
+            "Instagram/Facebook 'Download your information' followers and following JSON",
+            sniff_meta,
+            read_meta,
+        ),
+        FormatSpec(
+            "linkedin",
+            "LinkedIn Connections.csv (Notes preamble; e-mails never read)",
+            sniff_linkedin,
+            read_linkedin,
         ),
     ]
     for profile in profiles:

@@ -30,6 +30,7 @@ from typing import Any
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, RunInfo
+from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.canonical import (
     KINDS,
@@ -117,24 +118,35 @@ def discover_inputs(
     paths: Sequence[str | os.PathLike[str]],
     fmt: str | None = None,
     column_maps: str | None = None,
+    workdir: Path | None = None,
 ) -> tuple[list[tuple[Path, FormatSpec]], list[tuple[str, str]]]:
     """Files to read with their format, in processing order, and files skipped with why.
 
     A folder contributes every file below it whose format is recognised (or, with ``fmt``,
     every file); the others are listed as skipped. A file named explicitly must be
-    recognisable, or it is an error.
+    recognisable, or it is an error. A ZIP archive is checked and extracted into ``workdir``
+    (see :mod:`kolmap.ingest.archives`), then read like a folder.
     """
     formats = all_formats(column_maps)
     forced = get_format(fmt, formats) if fmt else None
     chosen: list[tuple[Path, FormatSpec]] = []
     skipped: list[tuple[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
+    pending = [Path(p) for p in paths]
+    while pending:
+        path = pending.pop(0)
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
+        if path.is_file() and path.suffix.lower() == ".zip":
+            if workdir is None:
+                raise InputError(f"{path}: ZIP archives are read through ingest_paths")
+            pending.insert(0, extract_safely(path, workdir))
+            continue
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.name.startswith("."):
+                    continue
+                if file.suffix.lower() == ".zip":
+                    pending.append(file)
                     continue
                 spec = forced or detect_format(file, formats)
                 if spec is None:
@@ -176,81 +188,96 @@ def ingest_paths(
     progress: Progress | None = None,
     fmt: str | None = None,
     platform: str | None = None,
+    owner: str | None = None,
 ) -> IngestSummary:
     """Read ``paths`` (files or folders) into ``store`` as one atomic run.
 
-    ``fmt`` forces a format (else each file's is detected); ``platform`` names the platform
-    for formats whose files do not say it.
+    ``fmt`` forces a format (else each file's is detected); ``platform`` and ``owner`` name
+    the platform and the exporting account for exports whose files do not say them.
     """
     settings = settings or Settings()
     taxonomy = taxonomy or load_taxonomy(settings.ingest.taxonomy or None)
     encoding = encoding or settings.ingest.encoding
     tolerance = tolerance if tolerance is not None else settings.ingest.tolerance
     parse_tolerance(tolerance, 0)  # fail early on a malformed value
-    files, skipped = discover_inputs(paths, fmt, settings.ingest.column_maps or None)
-    if not files:
-        raise InputError(
-            "no input files found in "
-            + ", ".join(str(p) for p in paths)
-            + "; expected canonical CSV files (accounts.csv, follows.csv, posts.csv, "
-            "labels.csv) or an export kolmap recognises (see `kolmap formats`)"
-        )
-    options = ReadOptions(
-        encoding=encoding,
-        max_field_chars=settings.ingest.max_field_chars,
-        platform=normalise_platform(platform) if platform else None,
-    )
-    started = time.perf_counter()
-    now = datetime.now(UTC)
-    run = RunInfo(
-        run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
-        started_at=now,
-        inputs=[str(p) for p in paths],
-        kolmap_version=__version__,
-        areas={a.id: a.name for a in taxonomy.areas.values()},
-    )
-    qdir = Path(quarantine_dir) if quarantine_dir else _default_quarantine_dir(store.location)
-    quarantine = _Quarantine(qdir, run.run_id)
-    reports: list[FileReport] = []
+    # Archives are extracted here for the run and removed afterwards, whatever happens.
+    workdir = tempfile.TemporaryDirectory(prefix="kolmap-ingest-")
     try:
-        with store.ingest(run) as writer:
-            for path, spec in files:
-                report = FileReport(str(path), spec.name)
-                reports.append(report)
-                for kind, batch in _read_file(
-                    path, spec, options, report, quarantine, taxonomy, settings.ingest.batch_size
-                ):
-                    writer.add(kind, batch)
-                    if progress is not None:
-                        progress(str(path), len(batch))
-            rows_read = sum(r.rows_read for r in reports)
-            allowed = parse_tolerance(tolerance, rows_read)
-            if quarantine.count > allowed:
-                qpath = quarantine.close()
-                raise RejectedRowsError(
-                    f"{quarantine.count} of {rows_read} rows were rejected, more than the "
-                    f"tolerance of {allowed} ({tolerance}); nothing was committed. "
-                    f"Rejected rows and reasons: {qpath}",
-                    qpath,
-                )
-            writer.note("files", [asdict(r) for r in reports])
-            writer.note("skipped", skipped)
-            writer.note("rows_read", rows_read)
-            writer.note("quarantined", quarantine.count)
-            merge = writer.stats
+        files, skipped = discover_inputs(
+            paths, fmt, settings.ingest.column_maps or None, Path(workdir.name)
+        )
+        if not files:
+            raise InputError(
+                "no input files found in "
+                + ", ".join(str(p) for p in paths)
+                + "; expected canonical CSV files (accounts.csv, follows.csv, posts.csv, "
+                "labels.csv) or an export kolmap recognises (see `kolmap formats`)"
+            )
+        options = ReadOptions(
+            encoding=encoding,
+            max_field_chars=settings.ingest.max_field_chars,
+            platform=normalise_platform(platform) if platform else None,
+            owner=owner,
+        )
+        started = time.perf_counter()
+        now = datetime.now(UTC)
+        run = RunInfo(
+            run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
+            started_at=now,
+            inputs=[str(p) for p in paths],
+            kolmap_version=__version__,
+            areas={a.id: a.name for a in taxonomy.areas.values()},
+        )
+        qdir = Path(quarantine_dir) if quarantine_dir else _default_quarantine_dir(store.location)
+        quarantine = _Quarantine(qdir, run.run_id)
+        reports: list[FileReport] = []
+        try:
+            with store.ingest(run) as writer:
+                for path, spec in files:
+                    report = FileReport(str(path), spec.name)
+                    reports.append(report)
+                    for kind, batch in _read_file(
+                        path,
+                        spec,
+                        options,
+                        report,
+                        quarantine,
+                        taxonomy,
+                        settings.ingest.batch_size,
+                    ):
+                        writer.add(kind, batch)
+                        if progress is not None:
+                            progress(str(path), len(batch))
+                rows_read = sum(r.rows_read for r in reports)
+                allowed = parse_tolerance(tolerance, rows_read)
+                if quarantine.count > allowed:
+                    qpath = quarantine.close()
+                    raise RejectedRowsError(
+                        f"{quarantine.count} of {rows_read} rows were rejected, more than the "
+                        f"tolerance of {allowed} ({tolerance}); nothing was committed. "
+                        f"Rejected rows and reasons: {qpath}",
+                        qpath,
+                    )
+                writer.note("files", [asdict(r) for r in reports])
+                writer.note("skipped", skipped)
+                writer.note("rows_read", rows_read)
+                writer.note("quarantined", quarantine.count)
+                merge = writer.stats
+        finally:
+            qpath = quarantine.close()
+        return IngestSummary(
+            run_id=run.run_id,
+            store=store.location,
+            files=reports,
+            skipped=skipped,
+            merge=merge,
+            rows_read=sum(r.rows_read for r in reports),
+            quarantined=quarantine.count,
+            quarantine_path=qpath,
+            seconds=round(time.perf_counter() - started, 3),
+        )
     finally:
-        qpath = quarantine.close()
-    return IngestSummary(
-        run_id=run.run_id,
-        store=store.location,
-        files=reports,
-        skipped=skipped,
-        merge=merge,
-        rows_read=sum(r.rows_read for r in reports),
-        quarantined=quarantine.count,
-        quarantine_path=qpath,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+        workdir.cleanup()
 
 
 def _default_quarantine_dir(location: str) -> Path:

@@ -39,11 +39,13 @@ Item = Parsed | Rejected
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read: encoding, cell size limit, and the platform for formats that lack one."""
+    """How to read: encoding, cell size limit, and the platform and owner for exports that do
+    not say them."""
 
     encoding: str = "auto"
     max_field_chars: int = 1_000_000
     platform: str | None = None
+    owner: str | None = None  # the exporting account, for exports that do not name it
 
 
 @dataclass(frozen=True)

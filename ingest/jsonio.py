@@ -1,0 +1,187 @@
+"""Reading JSON exports safely: JSON Lines line by line, arrays streamed, clear positions.
+
+``json_units`` yields ``(position, value)`` for each top-level unit of a file: each line of a
+JSON Lines file (a bad line comes out as a :class:`Rejected` and the rest goes on), each
+element of a top-level array (streamed with ijson, so memory stays bounded), or the single
+top-level object. Malformed JSON raises :class:`InputError` naming the file and position;
+absurdly deep nesting is refused the same way instead of crashing.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "t.jsonl"
+>>> _ = p.write_text('{"a": 1}\\n{oops\\n{"a": 2}\\n')
+>>> [u if isinstance(u, Rejected) is False else u.reason[:22] for u in json_units(p)]
+[(1, {'a': 1}), 'line is not valid JSON', (3, {'a': 2})]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from kolmap.errors import InputError
+from kolmap.ingest.rows import Rejected
+
+__all__ = ["JSON_SUFFIXES", "json_units", "load_json", "peek_json"]
+
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".js")
+_MAX_DEPTH = 200
+
+
+def _is_lines(path: Path, head: bytes) -> bool:
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return True
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if not text.startswith(b"{"):
+        return False
+    first, _, rest = text.partition(b"\n")
+    return bool(rest.strip().startswith(b"{")) and _complete(first)
+
+
+def _complete(line: bytes) -> bool:
+    try:
+        json.loads(line)
+        return True
+    except (json.JSONDecodeError, RecursionError, UnicodeDecodeError):
+        return False
+
+
+def _events(stream: Any, name: str) -> Iterator[tuple[str, str, Any]]:
+    """ijson's parse events with a nesting limit (yajl itself never recurses)."""
+    depth = 0
+    try:
+        for prefix, event, value in ijson.parse(stream):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    raise InputError(
+                        f"{name}: JSON nested more than {_MAX_DEPTH} levels "
+                        "deep; refused (no export is shaped like that)"
+                    )
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            yield prefix, event, value
+    except ijson.JSONError as err:
+        detail = " ".join(str(err).split())
+        raise InputError(
+            f"{name}: not valid JSON ({detail}); the file may be truncated or have a trailing comma"
+        ) from None
+
+
+def _stream_items(stream: Any, name: str) -> Iterator[Any]:
+    """The elements of a top-level JSON array, one at a time."""
+    builder: Any = None
+    depth = 0
+    for _prefix, event, value in _events(stream, name):
+        if event in ("start_map", "start_array"):
+            depth += 1
+        inside = depth >= 2 or (depth == 1 and event not in ("start_array", "end_array"))
+        if inside:
+            if builder is None:
+                builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+        if event in ("end_map", "end_array"):
+            depth -= 1
+        if builder is not None and depth == 1 and event not in ("start_map", "start_array"):
+            yield _plain(builder.value)
+            builder = None
+
+
+def load_json(text: str, name: str) -> Any:
+    """Parse a JSON text, turning every failure into an :class:`InputError` with a position."""
+    for _ in _events(_BytesReader(text.encode("utf-8")), name):
+        pass
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{name} line {err.lineno} column {err.colno}: not valid JSON ({err.msg})"
+        ) from None
+
+
+def peek_json(path: Path, head: bytes) -> Any:
+    """The first unit of a JSON file, from its first bytes (None when unreadable)."""
+    text = head.lstrip(b"\xef\xbb\xbf")
+    if path.suffix.lower() == ".js":
+        _, _, text = text.partition(b"=")
+    if _is_lines(path, head):
+        try:
+            return json.loads(text.lstrip().split(b"\n", 1)[0])
+        except (json.JSONDecodeError, RecursionError, UnicodeDecodeError):
+            return None
+    try:
+        parser = ijson.items(_BytesReader(text), "item" if text.lstrip().startswith(b"[") else "")
+        return next(iter(parser), None)
+    except Exception:
+        return None
+
+
+class _BytesReader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            size = len(self.data) - self.pos
+        chunk = self.data[self.pos : self.pos + size]
+        self.pos += len(chunk)
+        return chunk
+
+
+def json_units(path: Path, *, prefix: bytes | None = None) -> Iterator[tuple[int, Any] | Rejected]:
+    """Top-level units of a JSON/JSONL file (see the module docstring).
+
+    ``prefix`` strips a JavaScript assignment such as ``window.YTD.tweets.part0 =`` first.
+    """
+    name = str(path)
+    with path.open("rb") as fh:
+        head = fh.read(65_536)
+    if prefix is None and _is_lines(path, head):
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                line = raw.strip()
+                if not line:
+                    continue
+                try:
+                    yield number, json.loads(line.decode("utf-8-sig"))
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+                    yield Rejected(
+                        name,
+                        number,
+                        f"line is not valid JSON: {err}",
+                        raw.decode("utf-8", "replace")[:10_000],
+                    )
+        return
+    offset = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    if prefix is not None:
+        before, sep, _ = head[offset:].partition(b"=")
+        if not sep or not before.strip().startswith(prefix):
+            raise InputError(f"{name}: expected a file starting with {prefix.decode()}... = [...]")
+        offset += len(before) + 1
+    body = head[offset:].lstrip()
+    if not body:
+        raise InputError(f"{name}: empty file")
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        if body.startswith(b"["):
+            yield from enumerate(_stream_items(fh, name), start=1)
+            return
+        text = fh.read().decode("utf-8", errors="strict")
+    yield 1, load_json(text, name)
+
+
+def _plain(value: Any) -> Any:
+    """ijson returns Decimal for numbers; exports' numbers are counts and ids."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

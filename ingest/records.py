@@ -1,0 +1,47 @@
+"""Building canonical records from any export, with the canonical validation.
+
+Adapters fill plain string values and call these; a bad value raises
+:class:`~kolmap.ingest.canonical.RowError` with the same message a canonical file would get.
+``reference=True`` marks a record known only from another row (see ``graph/store.py``).
+
+>>> account("x", "@DrX", "")["account_id"], account("x", "@DrX", "")["handle"]
+('@drx', 'DrX')
+>>> post({"platform": "x", "post_id": "1", "author_id": "@a"}, reference=True)["reference"]
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kolmap.ingest.canonical import parse_account, parse_post
+
+__all__ = ["account", "post"]
+
+
+def account(
+    platform: str, account_id: str, handle: str | None, *, reference: bool = False, **fields: Any
+) -> dict[str, Any]:
+    """An account record; an ``@handle`` id names the account by its handle."""
+    handle = (handle or "").lstrip("@")
+    if not handle and account_id.startswith("@"):
+        handle = account_id[1:]  # a handle-keyed account always knows its handle
+    values = {
+        "platform": platform,
+        "account_id": account_id,
+        "handle": handle,
+        **{k: "" if v is None else str(v) for k, v in fields.items()},
+    }
+    record = parse_account(values, handle_ids=True)
+    record["reference"] = reference
+    return record
+
+
+def post(values: Mapping[str, Any], *, reference: bool = False) -> dict[str, Any]:
+    """A post record (mentions and hashtags may be added by the caller)."""
+    record = parse_post(
+        {k: "" if v is None else str(v) for k, v in values.items()}, handle_ids=True
+    )
+    record["reference"] = reference
+    return record

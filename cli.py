@@ -107,6 +107,11 @@ def _settings(ctx: click.Context) -> Settings:
     default=None,
     help="Platform for files that do not say it (e.g. x, bluesky, linkedin).",
 )
+@click.option(
+    "--owner",
+    default=None,
+    help="The exporting account, for personal exports that do not name it (LinkedIn, Instagram).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_context
 def ingest(
@@ -118,6 +123,7 @@ def ingest(
     quarantine_dir: Path | None,
     fmt: str | None,
     platform: str | None,
+    owner: str | None,
     as_json: bool,
 ) -> None:
     """Ingest canonical CSV files or folders (accounts, follows, posts, labels).
@@ -137,6 +143,7 @@ def ingest(
             show_progress=not as_json,
             fmt=fmt,
             platform=platform,
+            owner=owner,
         )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2, default=str))
@@ -155,6 +162,7 @@ def _run_ingest(
     show_progress: bool,
     fmt: str | None = None,
     platform: str | None = None,
+    owner: str | None = None,
 ) -> IngestSummary:
     with open_store(store) as target, ExitStack() as stack:
         tick = None
@@ -184,6 +192,7 @@ def _run_ingest(
             progress=tick,
             fmt=fmt,
             platform=platform,
+            owner=owner,
         )
 
 

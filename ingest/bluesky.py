@@ -120,7 +120,9 @@ def _post(view: Mapping[str, Any]) -> Records:
             if not str(feature.get("$type", "")).endswith("#mention") or not feature.get("did"):
                 continue
             shown = text_bytes[span.get("byteStart", 0) : span.get("byteEnd", 0)]
-            handle = shown.decode("utf-8", "replace").lstrip("@") or None
+            text = shown.decode("utf-8", "replace")
+            # Trust the slice only if it is a mention; a wrong range must not invent a handle.
+            handle = text[1:] if text.startswith("@") and len(text) > 1 else None
             if feature["did"] != author["did"]:
                 records.append(
                     ("accounts", account("bluesky", feature["did"], handle, reference=True))

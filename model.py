@@ -27,6 +27,7 @@ from enum import StrEnum
 
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "EDGE_COLUMNS",
     "FOLLOW_COLUMNS",
     "LABEL_COLUMNS",
     "PLATFORM_ALIASES",
@@ -93,6 +94,7 @@ class Interaction(StrEnum):
     REPOSTS = "REPOSTS"
     REPLIES_TO = "REPLIES_TO"
     QUOTES = "QUOTES"
+    INTERACTS = "INTERACTS"  # an imported relation of unknown type (emails, contacts...)
 
 
 @dataclass(frozen=True, order=True)
@@ -221,3 +223,5 @@ POST_COLUMNS = (
     "lang",
 )
 LABEL_COLUMNS = ("platform", "account_id", "role", "specialty", "person_id")
+# Relations imported as such (network files, edge tables), not derived from posts.
+EDGE_COLUMNS = ("platform", "src_id", "dst_id", "kind", "count", "first_at", "last_at")

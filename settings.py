@@ -106,7 +106,14 @@ class ScoringSettings:
         "ln(1+followers)/ln(1+this) (at least 5%). Accounts with unknown followers count fully.",
     )
     interaction_weights: dict[str, float] = _setting(
-        {"REPOSTS": 1.0, "QUOTES": 1.0, "MENTIONS": 0.8, "REPLIES_TO": 0.6, "FOLLOWS": 0.3},
+        {
+            "REPOSTS": 1.0,
+            "QUOTES": 1.0,
+            "MENTIONS": 0.8,
+            "REPLIES_TO": 0.6,
+            "INTERACTS": 0.6,
+            "FOLLOWS": 0.3,
+        },
         "Weight of each relation type in the influence graph.",
     )
     kol_weights: dict[str, float] = _setting(

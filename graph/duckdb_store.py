@@ -50,6 +50,9 @@ _TYPES: dict[str, pa.DataType] = {
     "hashtags": _LIST,
     "areas": _LIST,
     "reference": pa.bool_(),
+    "count": _INT,
+    "first_at": _TIME,
+    "last_at": _TIME,
 }
 _SQL_TYPES = {
     _STR: "VARCHAR",
@@ -92,6 +95,10 @@ CREATE TABLE IF NOT EXISTS posts (
     created_at TIMESTAMPTZ, text VARCHAR, reply_to_post_id VARCHAR, repost_of_post_id VARCHAR,
     quote_of_post_id VARCHAR, likes BIGINT, reposts BIGINT, replies BIGINT, lang VARCHAR,
     source_file VARCHAR, source_line BIGINT, run_id VARCHAR, updated_run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS edges (
+    platform VARCHAR NOT NULL, src_id VARCHAR NOT NULL, dst_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, count BIGINT, first_at TIMESTAMPTZ, last_at TIMESTAMPTZ,
+    source_file VARCHAR, source_line BIGINT, run_id VARCHAR, updated_run_id VARCHAR);
 CREATE TABLE IF NOT EXISTS post_mentions (
     platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, account_id VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS post_hashtags (
@@ -117,13 +124,19 @@ CREATE OR REPLACE VIEW interactions AS
         FROM posts p JOIN posts q ON q.platform = p.platform AND q.post_id = p.quote_of_post_id
         UNION ALL
         SELECT p.platform, p.post_id, p.author_id, m.account_id, 'MENTIONS', p.created_at
-        FROM post_mentions m JOIN posts p ON p.platform = m.platform AND p.post_id = m.post_id)
-    SELECT platform, src, dst, kind, count(*) AS count, min(created_at) AS first_at,
-           max(created_at) AS last_at, list(post_id ORDER BY post_id) AS post_ids
-    FROM links WHERE src <> dst GROUP BY platform, src, dst, kind;
+        FROM post_mentions m JOIN posts p ON p.platform = m.platform AND p.post_id = m.post_id),
+    derived AS (
+        SELECT platform, src, dst, kind, count(*) AS count, min(created_at) AS first_at,
+               max(created_at) AS last_at, list(post_id ORDER BY post_id) AS post_ids
+        FROM links WHERE src <> dst GROUP BY platform, src, dst, kind)
+    SELECT * FROM derived
+    UNION ALL
+    SELECT platform, src_id, dst_id, kind, count, first_at, last_at, []::VARCHAR[]
+    FROM edges WHERE kind <> 'FOLLOWS';
 """
 
 _GRAPH_TABLES = (
+    "edges",
     "accounts",
     "labels",
     "follows",
@@ -388,6 +401,7 @@ class DuckDBStore:
             "stub_accounts": scalar("SELECT count(*) FROM accounts WHERE is_stub"),
             "posts": scalar("SELECT count(*) FROM posts"),
             "follows": scalar("SELECT count(*) FROM follows"),
+            "imported_edges": scalar("SELECT count(*) FROM edges"),
             "labels": scalar("SELECT count(*) FROM labels"),
             "hashtags": scalar("SELECT count(DISTINCT tag) FROM post_hashtags"),
             "persons": scalar("""SELECT count(DISTINCT COALESCE(person_id,
@@ -517,6 +531,11 @@ def _erase_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[AccountKey]) -> d
         """DELETE FROM follows t USING e_keys k WHERE t.platform = k.platform
            AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""",
     )
+    counts["edges"] = _count_deleted(
+        con,
+        """DELETE FROM edges t USING e_keys k WHERE t.platform = k.platform
+           AND (t.src_id = k.account_id OR t.dst_id = k.account_id)""",
+    )
     for table in ("labels", "accounts"):
         counts[table] = _count_deleted(
             con,
@@ -595,6 +614,7 @@ class _Writer:
         )
         self.stats["posts"] = self._merge_posts(run_id)
         self.stats["follows"] = self._merge_follows(run_id)
+        self.stats["edges"] = self._merge_edges(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         stubs = self.stats.pop("_stubs", {})
         self.stats["stubs_created"] = stubs
@@ -634,6 +654,11 @@ class _Writer:
             con,
             f"""DELETE FROM s_follows WHERE {_ID_HASH.format(p="platform", i="follower_id")} {gone}
                 OR {_ID_HASH.format(p="platform", i="followed_id")} {gone}""",
+        )
+        counts["edges"] = _count_deleted(
+            con,
+            f"""DELETE FROM s_edges WHERE {_ID_HASH.format(p="platform", i="src_id")} {gone}
+                OR {_ID_HASH.format(p="platform", i="dst_id")} {gone}""",
         )
         return counts
 
@@ -815,6 +840,8 @@ class _Writer:
             ("s_posts", "author_id"),
             ("s_follows", "follower_id"),
             ("s_follows", "followed_id"),
+            ("s_edges", "src_id"),
+            ("s_edges", "dst_id"),
         ):
             rewritten += _count_deleted(
                 con,
@@ -868,6 +895,8 @@ class _Writer:
             ("posts", "author_id"),
             ("follows", "follower_id"),
             ("follows", "followed_id"),
+            ("edges", "src_id"),
+            ("edges", "dst_id"),
         ):
             _exec(
                 con,
@@ -880,6 +909,12 @@ class _Writer:
             con,
             """DELETE FROM follows WHERE rowid NOT IN (SELECT min(rowid) FROM follows
                GROUP BY platform, follower_id, followed_id)""",
+        )
+        _exec(con, "DELETE FROM edges WHERE src_id = dst_id")
+        _exec(
+            con,
+            """DELETE FROM edges WHERE rowid NOT IN (SELECT min(rowid) FROM edges
+               GROUP BY platform, src_id, dst_id, kind)""",
         )
         _exec(
             con,
@@ -1026,6 +1061,41 @@ class _Writer:
         stats["self_mentions_ignored"] = self_mentions
         return stats
 
+    def _merge_edges(self, run_id: str) -> dict[str, int]:
+        """Imported relations: parallel edges of one run add up (a source row counts once);
+        against the store the latest file's count, first and last times replace the old."""
+        con = self.con
+        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        _exec(
+            con,
+            """CREATE TEMP TABLE d_edges AS
+            SELECT platform, src_id, dst_id, kind, sum(COALESCE(count, 1))::BIGINT AS count,
+                   min(first_at) AS first_at, max(last_at) AS last_at,
+                   min(source_file) AS source_file, min(source_line) AS source_line
+            FROM (SELECT DISTINCT ON (source_file, source_line, platform, src_id, dst_id, kind)
+                      * FROM s_edges WHERE src_id <> dst_id)
+            GROUP BY platform, src_id, dst_id, kind""",
+        )
+        duplicates = _scalar(con, "SELECT count(*) FROM s_edges") - _scalar(
+            con, "SELECT count(*) FROM d_edges"
+        )
+        stubs["by_id"] += self._create_id_stubs(
+            """SELECT platform, src_id AS account_id, source_file, source_line FROM d_edges
+               UNION ALL
+               SELECT platform, dst_id, source_file, source_line FROM d_edges""",
+            run_id,
+        )
+        stats = self._upsert(
+            "edges",
+            ("platform", "src_id", "dst_id", "kind"),
+            ("count", "first_at", "last_at"),
+            run_id,
+            deduped=True,
+            exprs={a: f"n.{a}" for a in ("count", "first_at", "last_at")},
+        )
+        stats["parallel_or_repeated"] = duplicates
+        return stats
+
     def _merge_follows(self, run_id: str) -> dict[str, int]:
         con = self.con
         stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
@@ -1132,6 +1202,26 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                    min(created_at) AS first_at, max(created_at) AS last_at
             FROM links WHERE src <> dst GROUP BY platform, src, dst, kind""",
         )
+        if not scope.is_topical:
+            # Imported relations carry no topic; they count only in untopical scopes, and
+            # under a time window only when their times fall inside it.
+            where = ["kind <> 'FOLLOWS'"]
+            params: list[Any] = []
+            if scope.platforms:
+                where.append("list_contains(?, platform)")
+                params.append(list(scope.platforms))
+            if scope.since:
+                where.append("last_at >= ?")
+                params.append(scope.since)
+            if scope.until:
+                where.append("first_at < ?")
+                params.append(scope.until)
+            _exec(
+                con,
+                f"""INSERT INTO x_inter SELECT platform, src_id, dst_id, kind, count, first_at,
+                    last_at FROM edges WHERE {" AND ".join(where)}""",
+                params,
+            )
         if scope.is_topical:
             member_sql = """CREATE TEMP TABLE x_members AS
                 SELECT platform, author_id AS account_id FROM x_scoped

@@ -24,6 +24,7 @@ import pandas as pd
 from kolmap.errors import StoreError
 from kolmap.model import (
     ACCOUNT_COLUMNS,
+    EDGE_COLUMNS,
     FOLLOW_COLUMNS,
     LABEL_COLUMNS,
     POST_COLUMNS,
@@ -63,6 +64,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
     "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", "reference", *_PROVENANCE),
     "labels": (*LABEL_COLUMNS, *_PROVENANCE),
+    "edges": (*EDGE_COLUMNS, *_PROVENANCE),
 }
 
 

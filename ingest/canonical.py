@@ -29,9 +29,11 @@ from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
 from kolmap.model import (
     ACCOUNT_COLUMNS,
+    EDGE_COLUMNS,
     FOLLOW_COLUMNS,
     LABEL_COLUMNS,
     POST_COLUMNS,
+    Interaction,
     Role,
     normalise_handle,
     normalise_platform,
@@ -46,6 +48,7 @@ __all__ = [
     "check_header",
     "detect_kind",
     "parse_account",
+    "parse_edge",
     "parse_follow",
     "parse_label",
     "parse_post",
@@ -54,18 +57,20 @@ __all__ = [
     "sniff_canonical",
 ]
 
-KINDS = ("labels", "accounts", "posts", "follows")
+KINDS = ("labels", "accounts", "posts", "follows", "edges")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ACCOUNT_COLUMNS,
     "follows": FOLLOW_COLUMNS,
     "posts": POST_COLUMNS,
     "labels": LABEL_COLUMNS,
+    "edges": EDGE_COLUMNS,
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "accounts": ("platform", "account_id"),
     "follows": ("platform", "follower_id", "followed_id"),
     "posts": ("platform", "post_id", "author_id"),
     "labels": ("platform", "account_id"),
+    "edges": ("platform", "src_id", "dst_id"),
 }
 
 
@@ -244,6 +249,29 @@ def parse_post(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[s
     return record
 
 
+def parse_edge(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[str, Any]:
+    """One edges.csv row: a relation imported as such (``kind`` one of MENTIONS, REPOSTS,
+    REPLIES_TO, QUOTES, INTERACTS, FOLLOWS; default INTERACTS), with a count and times."""
+    kind_text = (_text(values, "kind") or "INTERACTS").upper().replace(" ", "_")
+    try:
+        kind = Interaction(kind_text).value
+    except ValueError:
+        allowed = ", ".join(i.value for i in Interaction)
+        raise RowError(f"kind must be one of {allowed}, got {kind_text!r}") from None
+    record = {
+        "platform": _platform(values),
+        "src_id": _required_id(values, "src_id", handle_ids),
+        "dst_id": _required_id(values, "dst_id", handle_ids),
+        "kind": kind,
+        "count": _count(values, "count") or 1,
+        "first_at": _time(values, "first_at"),
+        "last_at": _time(values, "last_at"),
+    }
+    if record["src_id"] == record["dst_id"]:
+        raise RowError("a relation needs two different accounts")
+    return record
+
+
 def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
     """One labels.csv row: a user-verified role, specialty and/or person id."""
     role_text = _text(values, "role")
@@ -265,7 +293,8 @@ def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
     return record
 
 
-_PARSERS = {
+_PARSERS: dict[str, Any] = {
+    "edges": parse_edge,
     "accounts": parse_account,
     "follows": parse_follow,
     "posts": parse_post,
@@ -310,7 +339,16 @@ def read_canonical(path: Path, options: ReadOptions) -> Iterator[Item]:
             continue
         assert kind is not None
         try:
-            yield Parsed(item.line, [(kind, _PARSERS[kind](item.values))])
+            record = _PARSERS[kind](item.values)
+            if kind == "edges" and record["kind"] == "FOLLOWS":
+                record = {
+                    "platform": record["platform"],
+                    "follower_id": record["src_id"],
+                    "followed_id": record["dst_id"],
+                }
+                yield Parsed(item.line, [("follows", record)])
+                continue
+            yield Parsed(item.line, [(kind, record)])
         except RowError as err:
             yield Rejected(name, item.line, str(err), raw_row(item.values))
 

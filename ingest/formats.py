@@ -27,6 +27,14 @@ from kolmap.ingest.flat import (
 )
 from kolmap.ingest.linkedin import read_linkedin, sniff_linkedin
 from kolmap.ingest.meta import read_meta, sniff_meta
+from kolmap.ingest.networks import (
+    read_edge_list,
+    read_gml,
+    read_graphml,
+    sniff_edge_list,
+    sniff_gml,
+    sniff_graphml,
+)
 from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.ingest.x_api import read_x_api, sniff_x_api
 from kolmap.ingest.x_archive import read_x_archive, sniff_x_archive
@@ -76,6 +84,22 @@ def all_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
             "LinkedIn Connections.csv (Notes preamble; e-mails never read)",
             sniff_linkedin,
             read_linkedin,
+        ),
+        FormatSpec(
+            "graphml",
+            "GraphML network (nodes as accounts, edges as relations)",
+            sniff_graphml,
+            read_graphml,
+        ),
+        FormatSpec(
+            "gml", "GML network (nodes as accounts, edges as relations)", sniff_gml, read_gml
+        ),
+        FormatSpec(
+            "edge-list",
+            "Plain edge or contact list ('source target' or 'time source "
+            "target'), with optional node-name and role sidecar files",
+            sniff_edge_list,
+            read_edge_list,
         ),
     ]
     for profile in profiles:

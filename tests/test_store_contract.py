@@ -319,7 +319,13 @@ def test_suppressed_accounts_are_erased_and_never_come_back(any_store, folder):
     assert counts["accounts"] == 1 and counts["suppression_hashes_added"] == 2
     before = any_store.fingerprint()
     summary = ingest(any_store, folder)  # the same export again, with @DrMartin in it
-    assert summary.merge["suppressed"] == {"accounts": 1, "labels": 0, "posts": 1, "follows": 4}
+    assert summary.merge["suppressed"] == {
+        "accounts": 1,
+        "labels": 0,
+        "posts": 1,
+        "follows": 4,
+        "edges": 0,
+    }
     assert any_store.accounts([key("x", "1")]).empty
     assert any_store.fingerprint() == before
     handles = any_store.sql("SELECT handle_lc FROM accounts WHERE handle_lc = 'drmartin'")

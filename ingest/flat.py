@@ -232,13 +232,17 @@ def platform_from(value: str | None) -> str | None:
 
 
 _TIME_FORMATS = (
-    "%a %b %d %H:%M:%S %z %Y",
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter v1.1
     "%m/%d/%y",
     "%m/%d/%Y",
     "%d/%m/%Y %H:%M",
     "%Y-%m-%d %H:%M:%S",
     "%b %d, %Y %I:%M %p",
     "%d %b %Y %H:%M",
+    "%d-%b-%Y %I:%M%p",  # Meltwater
+    "%d-%b-%Y %I:%M %p",
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y",
 )
 
 

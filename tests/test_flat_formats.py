@@ -519,3 +519,35 @@ def test_real_exports_ingest_and_every_row_is_accounted_for(realdata, tmp_path, 
             assert any(len(t) for t in tables)
         summary_json = json.dumps(summary.to_dict(), default=str)
         assert '"quarantined"' in summary_json
+
+
+def test_meltwater_style_csv(store, tmp_path):
+    rows = [
+        [
+            "Date",
+            "Headline",
+            "URL",
+            "Hit Sentence",
+            "Source",
+            "Influencer",
+            "Country",
+            "Reach",
+            "Language",
+        ],
+        [
+            "01-Mar-2026 10:00AM",
+            "",
+            "https://twitter.com/derm_doc/status/3333",
+            "Psoriasis: the new biologics",
+            "Twitter",
+            "@derm_doc",
+            "France",
+            "5000",
+            "fr",
+        ],
+    ]
+    summary = ingest(store, write(tmp_path, "meltwater.csv", csv_text(rows)))
+    report = summary.files[0]
+    assert report.format == "meltwater" and report.rows_accepted == 1
+    assert store.sql("SELECT post_id FROM posts")["post_id"].tolist() == ["3333"]
+    assert "dermatology" in store.stats()["posts_by_area"]

@@ -453,3 +453,33 @@ def test_hostile_zips_are_refused_before_extraction(store, tmp_path, members, me
         ingest(store, path)
     assert not (tmp_path / "evil.txt").exists()
     assert store.stats()["posts"] == 0
+
+
+def test_bluesky_profiles_and_x_v2_jsonl(store, tmp_path):
+    profiles = {
+        "profiles": [
+            {
+                "did": "did:plc:p1",
+                "handle": "doc.bsky.social",
+                "description": "Pneumologue",
+                "followersCount": 300,
+            },
+            {"did": "did:plc:p2", "handle": "pat.bsky.social", "description": "Living with asthma"},
+        ]
+    }
+    write(tmp_path / "in", "profiles.json", json.dumps(profiles))
+    pages = [
+        json.dumps({"data": [t], "includes": {"users": V2_PAGE["includes"]["users"]}})
+        for t in V2_PAGE["data"][:2]
+    ]
+    write(tmp_path / "in", "pages.jsonl", "\n".join(pages) + "\n")
+    summary = ingest(store, tmp_path / "in")
+    assert {Path(f.path).name: f.format for f in summary.files} == {
+        "profiles.json": "bluesky",
+        "pages.jsonl": "x-api",
+    }
+    roles = store.accounts(
+        [AccountKey("bluesky", "did:plc:p1"), AccountKey("bluesky", "did:plc:p2")]
+    )["role"].tolist()
+    assert roles == ["hcp", "patient"]
+    assert ("2", "1", "REPOSTS") in relations(store)

@@ -1127,20 +1127,27 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _window(scope: Scope, start: str, end: str) -> tuple[list[str], list[Any]]:
+    """SQL conditions (with their parameters) for the scope's platforms and time window:
+    rows must end (``end`` column) after ``since`` and start (``start``) before ``until``."""
+    where = ["TRUE"]
+    params: list[Any] = []
+    if scope.platforms:
+        where.append("list_contains(?, platform)")
+        params.append(list(scope.platforms))
+    if scope.since:
+        where.append(f"{end} >= ?")
+        params.append(scope.since)
+    if scope.until:
+        where.append(f"{start} < ?")
+        params.append(scope.until)
+    return where, params
+
+
 def _scope_posts(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """Create temp tables ``x_base`` (posts in the platform and time filters) and ``x_scoped``
     (those in the scope's area or hashtags too); call inside a transaction."""
-    base_where = ["TRUE"]
-    params: list[Any] = []
-    if scope.platforms:
-        base_where.append("list_contains(?, platform)")
-        params.append(list(scope.platforms))
-    if scope.since:
-        base_where.append("created_at >= ?")
-        params.append(scope.since)
-    if scope.until:
-        base_where.append("created_at < ?")
-        params.append(scope.until)
+    base_where, params = _window(scope, "created_at", "created_at")
     _exec(
         con,
         f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
@@ -1205,17 +1212,8 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
         if not scope.is_topical:
             # Imported relations carry no topic; they count only in untopical scopes, and
             # under a time window only when their times fall inside it.
-            where = ["kind <> 'FOLLOWS'"]
-            params: list[Any] = []
-            if scope.platforms:
-                where.append("list_contains(?, platform)")
-                params.append(list(scope.platforms))
-            if scope.since:
-                where.append("last_at >= ?")
-                params.append(scope.since)
-            if scope.until:
-                where.append("first_at < ?")
-                params.append(scope.until)
+            where, params = _window(scope, "first_at", "last_at")
+            where.append("kind <> 'FOLLOWS'")
             _exec(
                 con,
                 f"""INSERT INTO x_inter SELECT platform, src_id, dst_id, kind, count, first_at,

@@ -31,7 +31,7 @@ from typing import Any
 
 from kolmap.errors import ConfigError, InputError
 from kolmap.ingest.canonical import RowError, parse_post, raw_row
-from kolmap.ingest.records import account, post
+from kolmap.ingest.records import account, post, retweet_original_id
 from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
 
@@ -410,13 +410,6 @@ def _author_id(author_id: str, handle: str) -> str:
     return ""
 
 
-_account = account
-
-
-def _reference_post(values: dict[str, str]) -> dict[str, Any]:
-    return post(values, reference=True)
-
-
 def row_records(
     fields: Mapping[str, str | None], profile: Profile, options: ReadOptions
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
@@ -433,7 +426,7 @@ def row_records(
     records: list[tuple[str, dict[str, Any]]] = [
         (
             "accounts",
-            _account(
+            account(
                 platform,
                 author,
                 handle,
@@ -461,7 +454,7 @@ def row_records(
         else:
             raise RowError("no post id and no post URL")
     text = f.get("text", "")
-    post: dict[str, str] = {
+    main: dict[str, str] = {
         "platform": platform,
         "post_id": post_id,
         "author_id": author,
@@ -481,11 +474,10 @@ def row_records(
         original_id = f.get("repost_of_post_id", "")
         original_text = f.get("repost_text", "") or (rt.group(2) if rt else "")
         if not original_id and original_author and original_text:
-            digest = hashlib.sha1(f"{original_author.lower()}|{original_text}".encode())
-            original_id = "rt:" + digest.hexdigest()[:20]
+            original_id = retweet_original_id(original_author, original_text)
             repairs.append("retweet-from-text")
         if original_id and original_author:
-            post["repost_of_post_id"] = original_id
+            main["repost_of_post_id"] = original_id
             records += _original(
                 platform,
                 original_id,
@@ -500,7 +492,7 @@ def row_records(
     if f.get("quote_of_post_id"):
         quoted_handle = f.get("quoted_handle", "")
         quoted_author = _author_id(f.get("quoted_author_id", ""), quoted_handle)
-        post["quote_of_post_id"] = f["quote_of_post_id"]
+        main["quote_of_post_id"] = f["quote_of_post_id"]
         if quoted_author:
             records += _original(
                 platform,
@@ -517,23 +509,23 @@ def row_records(
     reply_handle = f.get("reply_to_handle", "").lstrip("@")
     reply_author = _author_id(f.get("reply_to_author_id", ""), reply_handle)
     if f.get("reply_to_post_id") and reply_author:
-        post["reply_to_post_id"] = f["reply_to_post_id"]
+        main["reply_to_post_id"] = f["reply_to_post_id"]
         target = {"platform": platform, "post_id": f["reply_to_post_id"], "author_id": reply_author}
-        records.append(("posts", _reference_post(target)))
+        records.append(("posts", post(target, reference=True)))
         if reply_handle:
             records.append(
-                ("accounts", _account(platform, reply_author, reply_handle, reference=True))
+                ("accounts", account(platform, reply_author, reply_handle, reference=True))
             )
     elif reply_handle and reply_handle.lower() not in {m.lower() for m in mentions}:
         mentions.append(reply_handle)  # a reply addresses its author
     ids = parse_list(f.get("mention_ids"))
     if ids and len(ids) == len(mentions):
         records += [
-            ("accounts", _account(platform, i, h, reference=True))
+            ("accounts", account(platform, i, h, reference=True))
             for i, h in zip(ids, mentions, strict=True)
             if i and h and i != author
         ]
-    record = parse_post(post, handle_ids=True)
+    record = parse_post(main, handle_ids=True)
     record["mentions"] = [m for m in mentions if m]
     record["hashtags"] = parse_list(f.get("hashtags"))
     records.insert(1, ("posts", record))
@@ -552,19 +544,19 @@ def _original(
     followers: str,
 ) -> list[tuple[str, dict[str, Any]]]:
     """Records for a post known from another row (a retweeted or quoted original)."""
-    post = {
+    original = {
         "platform": platform,
         "post_id": post_id,
         "author_id": author,
         "text": text,
         "created_at": flexible_time(created_at) or "",
     }
-    out: list[tuple[str, dict[str, Any]]] = [("posts", _reference_post(post))]
+    out: list[tuple[str, dict[str, Any]]] = [("posts", post(original, reference=True))]
     if handle or display_name or bio:
         out.append(
             (
                 "accounts",
-                _account(
+                account(
                     platform,
                     author,
                     handle.lstrip("@"),

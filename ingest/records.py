@@ -12,12 +12,13 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from kolmap.ingest.canonical import parse_account, parse_post
 
-__all__ = ["account", "post"]
+__all__ = ["account", "post", "retweet_original_id"]
 
 
 def account(
@@ -45,3 +46,14 @@ def post(values: Mapping[str, Any], *, reference: bool = False) -> dict[str, Any
     )
     record["reference"] = reference
     return record
+
+
+def retweet_original_id(author_id: str, text: str) -> str:
+    """The id given to a retweeted original known only from ``RT @user: text``: the same
+    author and text always give the same id, so retweets of one text share one original.
+
+    >>> retweet_original_id("@Ann", "hi") == retweet_original_id("@ann", "hi")
+    True
+    """
+    digest = hashlib.sha1(f"{author_id.lower()}|{text}".encode())
+    return "rt:" + digest.hexdigest()[:20]

@@ -14,7 +14,6 @@ retweets, quotes and replies resolve even when the original is not in the file: 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 from kolmap.ingest.canonical import RowError
 from kolmap.ingest.flat import flexible_time
 from kolmap.ingest.jsonio import json_units, peek_json
-from kolmap.ingest.records import account, post
+from kolmap.ingest.records import account, post, retweet_original_id
 from kolmap.ingest.rows import Rejected
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
 
@@ -245,10 +244,7 @@ def v1_tweet(tweet: Mapping[str, Any], *, reference: bool) -> Records:
     elif _RT.match(str(text or "")):
         found = _RT.match(str(text))
         assert found is not None
-        original = (
-            "rt:"
-            + hashlib.sha1(f"@{found.group(1).lower()}|{found.group(2)}".encode()).hexdigest()[:20]
-        )
+        original = retweet_original_id("@" + found.group(1), found.group(2))
         values["repost_of_post_id"] = original
         records.append(
             (

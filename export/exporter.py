@@ -26,7 +26,13 @@ from kolmap.errors import KolmapError
 from kolmap.export.files import write_atomic
 from kolmap.export.html_map import render_html
 from kolmap.export.network import build_map, check_graph_file, write_graph
-from kolmap.export.privacy import load_key, private_mask, pseudonym, replace_handles
+from kolmap.export.privacy import (
+    load_key,
+    private_mask,
+    pseudonym,
+    pseudonymise_accounts,
+    replace_handles,
+)
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.graph.store import GraphStore, Projection, Scope
 from kolmap.scoring.rank import RankKind, rank
@@ -64,7 +70,6 @@ class ExportResult:
 
 def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
     """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``."""
-    out = table.copy()
     nodes = projection.nodes
     private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"])]
     mapping = {
@@ -76,17 +81,8 @@ def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes
             strict=True,
         )
     }
-    mask = private_mask(out["role"])
-    names = [
-        pseudonym(key, str(p), str(a))
-        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
-    ]
-    out.loc[mask, "account_id"] = names
-    out.loc[mask, "handle"] = names
-    out.loc[mask, "display_name"] = None
-    out.loc[mask, "specialty"] = None
-    out.loc[mask, "followers"] = None  # an exact audience size can identify a person
-    out.loc[mask, "location"] = None
+    mask = private_mask(table["role"])
+    out = pseudonymise_accounts(table, key)
     out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
     out.insert(
         list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]

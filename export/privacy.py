@@ -28,7 +28,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["PRIVATE_ROLES", "load_key", "private_mask", "pseudonym", "replace_handles"]
+__all__ = [
+    "PRIVATE_ROLES",
+    "load_key",
+    "private_mask",
+    "pseudonym",
+    "pseudonymise_accounts",
+    "replace_handles",
+]
+
+# Columns that could identify a private individual (an exact audience size included).
+IDENTIFYING = (
+    "display_name",
+    "specialty",
+    "location",
+    "followers",
+    "bio",
+    "text",
+    "person_id",
+    "url",
+)
 
 PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})
 KEY_ENV = "KOLMAP_PSEUDONYM_KEY"
@@ -72,3 +91,23 @@ def replace_handles(text: str, mapping: Mapping[str, str]) -> str:
     if not mapping:
         return text
     return re.sub(r"@([\w.-]+)", lambda m: "@" + mapping.get(m.group(1).lower(), m.group(1)), text)
+
+
+def pseudonymise_accounts(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """A copy of ``frame`` (with platform, account_id and role) where private individuals'
+    id and handle become their pseudonym and every identifying column is blanked."""
+    out = frame.copy()
+    mask = private_mask(out["role"])
+    if not mask.any():
+        return out
+    names = [
+        pseudonym(key, str(p), str(a))
+        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
+    ]
+    out.loc[mask, "account_id"] = names
+    if "handle" in out:
+        out.loc[mask, "handle"] = names
+    for column in IDENTIFYING:
+        if column in out:
+            out.loc[mask, column] = None
+    return out

@@ -873,16 +873,7 @@ class _Writer:
             return 0
         fill = ", ".join(
             f"{c} = COALESCE(a.{c}, s.{c})"
-            for c in (
-                "display_name",
-                "bio",
-                "followers",
-                "following",
-                "location",
-                "lang",
-                "url",
-                "verified",
-            )
+            for c in ACCOUNT_COLUMNS[3:]  # display_name ... verified
         )
         _exec(
             con,

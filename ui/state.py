@@ -25,7 +25,7 @@ import streamlit as st
 from kolmap.errors import KolmapError
 from kolmap.export.exporter import pseudonymise_ranking
 from kolmap.export.network import build_map
-from kolmap.export.privacy import load_key, private_mask, pseudonym
+from kolmap.export.privacy import load_key, private_mask, pseudonym, pseudonymise_accounts
 from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.graph.store import Projection, Scope, resolve_store_location
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
@@ -279,31 +279,7 @@ def protect_accounts(frame: pd.DataFrame) -> pd.DataFrame:
     their id and handle become the pseudonym, and every other identifying column is blanked."""
     if show_private() or frame.empty:
         return frame
-    out = frame.copy()
-    mask = private_mask(out["role"])
-    if not mask.any():
-        return out
-    key = load_key(location())
-    names = [
-        pseudonym(key, str(p), str(a))
-        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
-    ]
-    out.loc[mask, "account_id"] = names
-    if "handle" in out:
-        out.loc[mask, "handle"] = names
-    for column in (
-        "display_name",
-        "specialty",
-        "location",
-        "followers",
-        "bio",
-        "text",
-        "person_id",
-        "url",
-    ):
-        if column in out:
-            out.loc[mask, column] = None
-    return out
+    return pseudonymise_accounts(frame, load_key(location()))
 
 
 def identity(platform: str, account_id: str, role: str, handle: Any) -> str:

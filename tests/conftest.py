@@ -66,3 +66,22 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def ingest_files(store, *paths, **kw):
+    """Ingest ``paths`` with a lenient tolerance; quarantine beside the first path."""
+    from kolmap.ingest.pipeline import ingest_paths as _ingest
+
+    return _ingest(
+        store,
+        list(paths),
+        quarantine_dir=Path(paths[0]).parent / "q",
+        tolerance=kw.pop("tolerance", "50%"),
+        **kw,
+    )
+
+
+def relations(store) -> set[tuple[str, str, str]]:
+    """Every (source, target, kind) relation in the store."""
+    frame = store.sql("SELECT src, dst, kind FROM interactions")
+    return set(zip(frame["src"], frame["dst"], frame["kind"], strict=True))

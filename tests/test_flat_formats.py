@@ -18,7 +18,7 @@ from kolmap.model import AccountKey
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings
 
-from .conftest import write
+from .conftest import ingest_files, relations, write
 
 RTWEET = [
     [
@@ -202,27 +202,12 @@ def csv_text(rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def ingest(store, *paths, **kw):
-    return ingest_paths(
-        store,
-        list(paths),
-        quarantine_dir=Path(paths[0]).parent / "q",
-        tolerance=kw.pop("tolerance", "50%"),
-        **kw,
-    )
-
-
-def interactions(store) -> set[tuple[str, str, str]]:
-    frame = store.sql("SELECT src, dst, kind FROM interactions")
-    return set(zip(frame["src"], frame["dst"], frame["kind"], strict=True))
-
-
 def test_rtweet_rows_give_posts_authors_and_every_relation(store, tmp_path):
     path = write(tmp_path, "conf_tweets.csv", csv_text(RTWEET))
-    summary = ingest(store, path)
+    summary = ingest_files(store, path)
     report = summary.files[0]
     assert report.format == "rtweet" and report.rows_read == 4 and report.rows_quarantined == 0
-    assert interactions(store) == {
+    assert relations(store) == {
         ("1", "2", "MENTIONS"),
         ("2", "1", "REPOSTS"),
         ("3", "1", "REPLIES_TO"),
@@ -265,38 +250,38 @@ def test_old_rtweet_layout_and_handle_keyed_authors_fold_into_real_ids(store, tm
             "bioinfo_y",
         ],
     ]
-    summary = ingest(store, write(tmp_path / "a", "bosc_tweets.csv", csv_text(old)))
+    summary = ingest_files(store, write(tmp_path / "a", "bosc_tweets.csv", csv_text(old)))
     assert summary.files[0].format == "rtweet"
-    assert ("77", "@bioinfo_y", "REPOSTS") in interactions(store)
+    assert ("77", "@bioinfo_y", "REPOSTS") in relations(store)
     later = [
         ["screen_name", "user_id", "created_at", "status_id", "text"],
         ["Bioinfo_Y", "88", "2017-07-24T09:00:00+00:00", "400", "Slides from my talk are online"],
     ]
-    summary = ingest(store, write(tmp_path / "b", "more_tweets.csv", csv_text(later)))
+    summary = ingest_files(store, write(tmp_path / "b", "more_tweets.csv", csv_text(later)))
     assert summary.merge["stubs_merged"] == 1  # the stored @bioinfo_y folds into 88
-    assert ("77", "88", "REPOSTS") in interactions(store)
+    assert ("77", "88", "REPOSTS") in relations(store)
     assert store.accounts([AccountKey("x", "@bioinfo_y")]).empty
     before = store.fingerprint()
-    ingest(store, tmp_path / "a" / "bosc_tweets.csv")
+    ingest_files(store, tmp_path / "a" / "bosc_tweets.csv")
     assert store.fingerprint() == before  # re-reading the old file changes nothing
 
 
 def test_handle_keyed_account_is_folded_when_its_id_arrives_later(store, tmp_path):
-    ingest(store, write(tmp_path / "a", "tweets.csv", TOPSY))
+    ingest_files(store, write(tmp_path / "a", "tweets.csv", TOPSY))
     assert not store.accounts([AccountKey("x", "@gi_lead")]).empty
     users = "user_id\tscreen_name\tfollowers_count\tdescription\n42\tGI_Lead\t12000\tHepatologist\n"
-    summary = ingest(store, write(tmp_path / "b", "users.csv", users))
+    summary = ingest_files(store, write(tmp_path / "b", "users.csv", users))
     assert summary.files[0].format == "twitter_users"
     assert summary.merge["stubs_merged"] == 1
     lead = store.accounts([AccountKey("x", "42")]).iloc[0]
     assert lead["followers"] == 12000 and lead["location"] == "Rome"  # gaps filled
     posts = store.sql("SELECT post_id FROM posts WHERE author_id = '42' ORDER BY 1")
     assert posts["post_id"].tolist()[:1] == ["9001"]
-    assert ("@mum1", "42", "REPOSTS") in interactions(store)
+    assert ("@mum1", "42", "REPOSTS") in relations(store)
 
 
 def test_topsy_retweets_from_text_lists_and_us_dates(store, tmp_path):
-    summary = ingest(store, write(tmp_path, "Tweets_Celiac_full.csv", TOPSY))
+    summary = ingest_files(store, write(tmp_path, "Tweets_Celiac_full.csv", TOPSY))
     report = summary.files[0]
     assert report.format == "topsy"
     assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (4, 3, 1)
@@ -360,11 +345,11 @@ def test_brandwatch_style_csv_with_platform_values_and_ids_from_urls(store, tmp_
             "1",
         ],
     ]
-    summary = ingest(store, write(tmp_path, "brandwatch-export.csv", csv_text(rows)))
+    summary = ingest_files(store, write(tmp_path, "brandwatch-export.csv", csv_text(rows)))
     report = summary.files[0]
     assert report.format == "brandwatch" and report.repaired == {"post-id-from-url": 3}
     assert store.stats()["by_platform"] == {"x": 2, "bluesky": 1}
-    assert ("@cardio_fan", "@drcardio", "MENTIONS") in interactions(store)
+    assert ("@cardio_fan", "@drcardio", "MENTIONS") in relations(store)
     assert "cardiology" in store.stats()["posts_by_area"]
 
 
@@ -409,7 +394,7 @@ def test_talkwalker_style_xlsx_and_excel_precision_loss(store, tmp_path):
     )
     path = tmp_path / "talkwalker.xlsx"
     book.save(path)
-    summary = ingest(store, path)
+    summary = ingest_files(store, path)
     report = summary.files[0]
     assert report.format == "talkwalker"
     assert (report.rows_accepted, report.rows_quarantined) == (1, 1)
@@ -424,10 +409,10 @@ def test_platform_option_for_exports_that_do_not_say_it(store, tmp_path):
     ]
     path = write(tmp_path, "listening.csv", csv_text(rows))
     with pytest.raises(InputError, match=r"rows were rejected"):
-        ingest(store, path, tolerance="0")
+        ingest_files(store, path, tolerance="0")
     assert store.stats()["posts"] == 0
     # Talkwalker-style rows without an author are rejected even with a platform.
-    summary = ingest(store, path, platform="web", tolerance="100%")
+    summary = ingest_files(store, path, platform="web", tolerance="100%")
     assert summary.files[0].rows_quarantined == 1
 
 
@@ -435,9 +420,9 @@ def test_unknown_layouts_are_explained_or_skipped(store, tmp_path):
     odd = write(tmp_path / "in", "random.csv", "foo,bar\n1,2\n")
     write(tmp_path / "in", "README.md", "notes")
     with pytest.raises(InputError, match="cannot tell which format"):
-        ingest(store, odd)
+        ingest_files(store, odd)
     write(tmp_path / "in", "accounts.csv", "platform,account_id\nx,1\n")
-    summary = ingest(store, tmp_path / "in")
+    summary = ingest_files(store, tmp_path / "in")
     assert {Path(p).name for p, _why in summary.skipped} == {"random.csv", "README.md"}
 
 
@@ -461,13 +446,15 @@ created_at = ["when"]
     path = write(
         tmp_path, "mytool.csv", "post_ref,writer,body,when\n7,doc,Asthme sévère,2026-01-01\n"
     )
-    summary = ingest(store, path, settings=settings)
+    summary = ingest_files(store, path, settings=settings)
     assert summary.files[0].format == "mytool" and summary.merge["posts"]["added"] == 1
     bad = write(
         tmp_path, "bad.toml", "[profiles.x]\nmatch = ['a']\n[profiles.x.columns]\nsize = ['b']\n"
     )
     with pytest.raises(ConfigError, match="unknown fields"):
-        ingest(store, path, settings=Settings.from_mapping({"ingest": {"column_maps": str(bad)}}))
+        ingest_files(
+            store, path, settings=Settings.from_mapping({"ingest": {"column_maps": str(bad)}})
+        )
 
 
 # -- the real files ---------------------------------------------------------------------------
@@ -546,7 +533,7 @@ def test_meltwater_style_csv(store, tmp_path):
             "fr",
         ],
     ]
-    summary = ingest(store, write(tmp_path, "meltwater.csv", csv_text(rows)))
+    summary = ingest_files(store, write(tmp_path, "meltwater.csv", csv_text(rows)))
     report = summary.files[0]
     assert report.format == "meltwater" and report.rows_accepted == 1
     assert store.sql("SELECT post_id FROM posts")["post_id"].tolist() == ["3333"]

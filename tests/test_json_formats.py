@@ -10,26 +10,9 @@ from pathlib import Path
 import pytest
 
 from kolmap.errors import InputError
-from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey
 
-from .conftest import write
-
-
-def ingest(store, *paths, **kw):
-    return ingest_paths(
-        store,
-        list(paths),
-        quarantine_dir=Path(paths[0]).parent / "q",
-        tolerance=kw.pop("tolerance", "50%"),
-        **kw,
-    )
-
-
-def relations(store) -> set[tuple[str, str, str]]:
-    frame = store.sql("SELECT src, dst, kind FROM interactions")
-    return set(zip(frame["src"], frame["dst"], frame["kind"], strict=True))
-
+from .conftest import ingest_files, relations, write
 
 V2_PAGE = {
     "data": [
@@ -83,7 +66,7 @@ V2_PAGE = {
 
 
 def test_x_api_v2_page(store, tmp_path):
-    summary = ingest(store, write(tmp_path, "search.json", json.dumps(V2_PAGE)))
+    summary = ingest_files(store, write(tmp_path, "search.json", json.dumps(V2_PAGE)))
     report = summary.files[0]
     assert report.format == "x-api" and report.rows_read == 4
     assert relations(store) == {
@@ -122,7 +105,7 @@ def test_x_api_jsonl_keeps_going_past_a_bad_line(store, tmp_path):
     lines = [json.dumps(v1), "{not json", json.dumps(retweet)] + [
         json.dumps({**v1, "id_str": str(600 + i)}) for i in range(7)
     ]
-    summary = ingest(store, write(tmp_path, "stream.jsonl", "\n".join(lines) + "\n"))
+    summary = ingest_files(store, write(tmp_path, "stream.jsonl", "\n".join(lines) + "\n"))
     report = summary.files[0]
     assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (10, 9, 1)
     qtext = Path(summary.quarantine_path).read_text("utf-8")
@@ -145,7 +128,7 @@ def test_malformed_json_is_a_clear_error_and_commits_nothing(store, tmp_path, co
     path.write_bytes(content)
     before = store.fingerprint()
     with pytest.raises(InputError, match=message):
-        ingest(store, path, fmt="x-api")
+        ingest_files(store, path, fmt="x-api")
     assert store.fingerprint() == before
 
 
@@ -199,7 +182,7 @@ def archive(folder: Path, tweets_parts: int = 2) -> Path:
 
 def test_x_archive_with_parts_follows_and_owner(store, tmp_path):
     data = archive(tmp_path / "arch")
-    summary = ingest(store, data)
+    summary = ingest_files(store, data)
     formats = {Path(f.path).name: f.format for f in summary.files}
     assert formats["tweets-part1.js"] == "x-archive" and formats["like.js"] == "x-archive"
     assert store.stats()["posts"] == 6
@@ -216,7 +199,7 @@ def test_truncated_archive_file_commits_nothing(store, tmp_path):
     (data / "tweets-part1.js").write_bytes(full[: int(len(full) * 0.6)])
     before = store.fingerprint()
     with pytest.raises(InputError, match=r"tweets-part1\.js: not valid JSON"):
-        ingest(store, data)
+        ingest_files(store, data)
     assert store.fingerprint() == before
 
 
@@ -224,7 +207,7 @@ def test_archive_without_account_js_is_explained(store, tmp_path):
     data = archive(tmp_path / "arch")
     (data / "account.js").unlink()
     with pytest.raises(InputError, match=r"need account\.js"):
-        ingest(store, data / "tweets.js")
+        ingest_files(store, data / "tweets.js")
 
 
 BSKY_FEED = {
@@ -288,7 +271,7 @@ BSKY_FOLLOWS = {
 def test_bluesky_feed_and_follows(store, tmp_path):
     write(tmp_path / "b", "feed.json", json.dumps(BSKY_FEED))
     write(tmp_path / "b", "follows.json", json.dumps(BSKY_FOLLOWS))
-    summary = ingest(store, tmp_path / "b")
+    summary = ingest_files(store, tmp_path / "b")
     assert {f.format for f in summary.files} == {"bluesky"}
     assert relations(store) == {
         ("did:plc:aaa", "did:plc:bbb", "MENTIONS"),
@@ -303,7 +286,7 @@ def test_bluesky_feed_and_follows(store, tmp_path):
 def test_a_wrong_facet_range_invents_no_handle(store, tmp_path):
     feed = json.loads(json.dumps(BSKY_FEED))
     feed["feed"][0]["post"]["record"]["facets"][0]["index"] = {"byteStart": 33, "byteEnd": 51}
-    ingest(store, write(tmp_path, "feed.json", json.dumps(feed)))
+    ingest_files(store, write(tmp_path, "feed.json", json.dumps(feed)))
     assert store.accounts([AccountKey("bluesky", "did:plc:bbb")]).iloc[0]["handle"] == (
         "nurse.bsky.social"
     )  # from its own post, not from the wrong slice
@@ -368,7 +351,7 @@ def test_instagram_followers_with_mojibake_and_owner(store, tmp_path):
             }
         ),
     )
-    summary = ingest(store, export / "connections")
+    summary = ingest_files(store, export / "connections")
     followers_report = next(f for f in summary.files if f.path.endswith("followers_1.json"))
     assert followers_report.format == "instagram" and followers_report.repaired == {"mojibake": 1}
     handles = set(store.sql("SELECT handle FROM accounts")["handle"])
@@ -388,8 +371,8 @@ def test_instagram_without_owner_is_explained(store, tmp_path):
         json.dumps([{"string_list_data": [{"value": "x", "href": "https://www.instagram.com/x"}]}]),
     )
     with pytest.raises(InputError, match="--owner"):
-        ingest(store, path)
-    summary = ingest(store, path, owner="me")
+        ingest_files(store, path)
+    summary = ingest_files(store, path, owner="me")
     assert summary.merge["follows"]["added"] == 1
 
 
@@ -410,7 +393,7 @@ def test_linkedin_connections_with_preambles_and_no_emails(store, tmp_path, prea
         "Hidden,Person,,,Somewhere,Something,03 Jan 2026",
     ]
     path = write(tmp_path, "Connections.csv", "\n".join(notes + rows) + "\n")
-    summary = ingest(store, path, owner="me-lin")
+    summary = ingest_files(store, path, owner="me-lin")
     report = summary.files[0]
     assert report.format == "linkedin"
     assert (report.rows_read, report.rows_quarantined) == (3, 1)
@@ -434,7 +417,7 @@ def test_zip_of_exports_is_read(store, tmp_path):
     data = archive(tmp_path / "arch")
     members = {f"twitter-2026/data/{p.name}": p.read_bytes() for p in data.iterdir()}
     path = make_zip(tmp_path / "twitter-2026.zip", members)
-    summary = ingest(store, path)
+    summary = ingest_files(store, path)
     assert store.stats()["posts"] == 6 and len(summary.files) == 7
 
 
@@ -450,7 +433,7 @@ def test_zip_of_exports_is_read(store, tmp_path):
 def test_hostile_zips_are_refused_before_extraction(store, tmp_path, members, message):
     path = make_zip(tmp_path / "bad.zip", members)
     with pytest.raises(InputError, match=message):
-        ingest(store, path)
+        ingest_files(store, path)
     assert not (tmp_path / "evil.txt").exists()
     assert store.stats()["posts"] == 0
 
@@ -473,7 +456,7 @@ def test_bluesky_profiles_and_x_v2_jsonl(store, tmp_path):
         for t in V2_PAGE["data"][:2]
     ]
     write(tmp_path / "in", "pages.jsonl", "\n".join(pages) + "\n")
-    summary = ingest(store, tmp_path / "in")
+    summary = ingest_files(store, tmp_path / "in")
     assert {Path(f.path).name: f.format for f in summary.files} == {
         "profiles.json": "bluesky",
         "pages.jsonl": "x-api",

@@ -3,8 +3,6 @@ relations without posts."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kolmap.graph.duckdb_store import DuckDBStore
@@ -13,7 +11,7 @@ from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import rank
 
-from .conftest import write
+from .conftest import ingest_files, write
 
 GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
@@ -32,18 +30,8 @@ GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def ingest(store, *paths, **kw):
-    return ingest_paths(
-        store,
-        list(paths),
-        quarantine_dir=Path(paths[0]).parent / "q",
-        tolerance=kw.pop("tolerance", "50%"),
-        **kw,
-    )
-
-
 def test_graphml_mentions_become_relations_and_fold_into_real_ids(store, tmp_path):
-    summary = ingest(store, write(tmp_path, "conf_mentions.graphml", GRAPHML), platform="x")
+    summary = ingest_files(store, write(tmp_path, "conf_mentions.graphml", GRAPHML), platform="x")
     report = summary.files[0]
     assert report.format == "graphml"
     assert (report.rows_read, report.rows_quarantined) == (7, 0)
@@ -56,7 +44,7 @@ def test_graphml_mentions_become_relations_and_fold_into_real_ids(store, tmp_pat
     top = rank(store.projection(Scope()), "any", top=1)
     assert top["handle"].iloc[0] == "DrHub"
     assert store.projection(Scope(area="oncology")).edges.empty  # no topic: untopical only
-    ingest(
+    ingest_files(
         store,
         write(
             tmp_path / "b",
@@ -67,7 +55,7 @@ def test_graphml_mentions_become_relations_and_fold_into_real_ids(store, tmp_pat
     edges = store.sql("SELECT src_id, dst_id FROM edges ORDER BY 1")
     assert edges.values.tolist() == [["@fan_a", "900"], ["@fan_b", "900"]]
     before = store.fingerprint()
-    ingest(store, tmp_path / "conf_mentions.graphml", platform="x")
+    ingest_files(store, tmp_path / "conf_mentions.graphml", platform="x")
     assert store.fingerprint() == before  # re-import changes nothing, counts not doubled
 
 
@@ -80,7 +68,7 @@ def test_gml_undirected_graph_goes_both_ways(store, tmp_path):
   edge [ source 1 target 2 value 4 ]
 ]
 """
-    summary = ingest(store, write(tmp_path, "club.gml", gml))
+    summary = ingest_files(store, write(tmp_path, "club.gml", gml))
     assert summary.files[0].format == "gml"
     kinds = store.sql("SELECT DISTINCT platform, kind FROM edges")
     assert kinds.values.tolist() == [["network", "INTERACTS"]]
@@ -91,7 +79,7 @@ def test_gml_undirected_graph_goes_both_ways(store, tmp_path):
 def test_contact_list_with_role_metadata(store, tmp_path):
     write(tmp_path / "h", "metadata_ward.dat", "1 MED\n2 NUR\n3 PAT\n4 ADM\n")
     write(tmp_path / "h", "contacts.dat", "20 1 2\n40 1 2\n60 2 3\n80 1 3\n100 4 1\n")
-    summary = ingest(store, tmp_path / "h" / "contacts.dat")
+    summary = ingest_files(store, tmp_path / "h" / "contacts.dat")
     assert summary.files[0].format == "edge-list"
     roles = store.accounts()[["account_id", "role"]].values.tolist()
     assert roles == [["1", "hcp"], ["2", "hcp"], ["3", "patient"], ["4", "public"]]
@@ -104,7 +92,7 @@ def test_contact_list_with_role_metadata(store, tmp_path):
 def test_edge_list_with_header_and_node_names(store, tmp_path):
     write(tmp_path / "e", "node_names.csv", "node_id,name\n1,alice\n2,bob\n3,carol\n")
     write(tmp_path / "e", "retweets.txt", "3 4\n1 2\n3 2\n2 2\nx y\n")
-    summary = ingest(store, tmp_path / "e" / "retweets.txt", platform="x")
+    summary = ingest_files(store, tmp_path / "e" / "retweets.txt", platform="x")
     report = summary.files[0]
     assert (report.rows_read, report.rows_quarantined) == (4, 1)  # 'x y'
     assert report.repaired == {"self-relation-ignored": 1}
@@ -118,7 +106,7 @@ def test_canonical_edges_csv(store, tmp_path):
         "nodexl_edges.csv",
         "platform,src_id,dst_id,kind,count\nx,1,2,mentions,3\nx,2,1,follows,\nx,1,3,,\nx,1,1,,\n",
     )
-    summary = ingest(store, tmp_path / "nodexl_edges.csv")
+    summary = ingest_files(store, tmp_path / "nodexl_edges.csv")
     assert summary.files[0].format == "canonical"
     assert summary.files[0].records == {"edges": 2, "follows": 1}
     assert store.stats()["follows"] == 1

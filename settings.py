@@ -24,7 +24,14 @@ from typing import Any
 
 from kolmap.errors import ConfigError
 
-__all__ = ["IngestSettings", "ScoringSettings", "Settings", "iter_settings", "load_settings"]
+__all__ = [
+    "IngestSettings",
+    "ScoringSettings",
+    "Settings",
+    "iter_settings",
+    "load_settings",
+    "read_toml",
+]
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -219,6 +226,25 @@ def iter_settings() -> Iterator[tuple[str, Any, str]]:
             yield f"{section_field.name}.{f.name}", getattr(section, f.name), f.metadata["help"]
 
 
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The TOML file a user points kolmap at (settings, taxonomy, column maps).
+
+    A missing, non-UTF-8 or malformed file is a :class:`ConfigError` naming the file and
+    ``what`` it was meant to be, never a traceback.
+
+    >>> read_toml("no-such.toml", "taxonomy")
+    Traceback (most recent call last):
+    kolmap.errors.ConfigError: no-such.toml: taxonomy file not found
+    """
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not a valid TOML {what}: {err}") from None
+
+
 def load_settings(config_path: str | Path | None = None) -> Settings:
     """Read defaults, then the TOML file, then ``KOLMAP_SECTION_NAME`` environment variables.
 
@@ -231,13 +257,7 @@ def load_settings(config_path: str | Path | None = None) -> Settings:
         path = "kolmap.toml"
     if path is not None:
         source = str(path)
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: config file not found") from None
-        except tomllib.TOMLDecodeError as err:
-            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        data = read_toml(path, "config")
     for name, default, _help in iter_settings():
         if isinstance(default, dict):
             continue

@@ -25,6 +25,7 @@ from typing import Any
 
 from kolmap.errors import ConfigError
 from kolmap.ingest.text import fold
+from kolmap.settings import read_toml
 
 __all__ = ["REQUIRED_AREAS", "Area", "Taxonomy", "load_taxonomy"]
 
@@ -147,14 +148,7 @@ def load_taxonomy(extra: str | Path | None = None) -> Taxonomy:
     builtin = resources.files("kolmap.ingest").joinpath("taxonomy.toml").read_text("utf-8")
     areas = _parse(tomllib.loads(builtin), "built-in taxonomy")
     if extra:
-        path = Path(extra)
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: taxonomy file not found") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ConfigError(f"{path}: not a valid TOML taxonomy: {err}") from None
-        for area in _parse(data, str(path)).values():
+        for area in _parse(read_toml(extra, "taxonomy"), str(extra)).values():
             if area.id in areas:
                 base = areas[area.id]
                 for key in _LIST_KEYS:

@@ -34,6 +34,7 @@ from kolmap.ingest.canonical import RowError, parse_post, raw_row
 from kolmap.ingest.records import account, post, retweet_original_id
 from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.settings import read_toml
 
 __all__ = [
     "Profile",
@@ -91,14 +92,7 @@ def load_profiles(extra: str | Path | None = None) -> list[Profile]:
     text = resources.files("kolmap.ingest").joinpath("column_maps.toml").read_text("utf-8")
     profiles = _parse_profiles(tomllib.loads(text), "built-in column maps")
     if extra:
-        path = Path(extra)
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: column maps file not found") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ConfigError(f"{path}: not valid TOML: {err}") from None
-        profiles.update(_parse_profiles(data, str(path)))
+        profiles.update(_parse_profiles(read_toml(extra, "column maps"), str(extra)))
     return list(profiles.values())
 
 

@@ -1,10 +1,13 @@
+import re
 from pathlib import Path
 
 import pytest
 
 from kolmap.errors import ConfigError
 from kolmap.ingest.areas import REQUIRED_AREAS, load_taxonomy
+from kolmap.ingest.flat import load_profiles
 from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
+from kolmap.settings import load_settings
 
 
 def test_mentions_keep_order_dedupe_case_and_skip_emails():
@@ -114,3 +117,25 @@ def test_bad_taxonomy_files_are_refused_with_the_reason(tmp_path: Path, body, me
 def test_missing_taxonomy_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="not found"):
         load_taxonomy(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("load", "what"),
+    [(load_settings, "config"), (load_taxonomy, "taxonomy"), (load_profiles, "column maps")],
+)
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "{what} file not found"),
+        (b"[areas\n", "not a valid TOML {what}"),
+        ("name = 'Médecine'\n".encode("latin-1"), "not a valid TOML {what}"),
+    ],
+)
+def test_every_user_toml_file_fails_with_its_name_and_kind(
+    tmp_path: Path, load, what, content, message
+):
+    path = tmp_path / "user.toml"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ConfigError, match=re.escape(f"{path}: {message.format(what=what)}")):
+        load(path)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from kolmap.export.privacy import private_mask, pseudonym
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import compute_components, edge_weights, source_weights
+from kolmap.scoring.components import compute_components, weighted_edges
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 
@@ -118,17 +118,7 @@ def build_map(
     keep = order if top is None else order[:top]
     keep = np.sort(keep)
     position = {int(old): new for new, old in enumerate(keep)}
-    edges = projection.edges
-    w = edge_weights(projection, settings, source_weights(nodes, settings))
-    frame = pd.DataFrame(
-        {
-            "src": edges["src"],
-            "dst": edges["dst"],
-            "kind": edges["kind"],
-            "count": edges["count"],
-            "w": w,
-        }
-    )
+    frame = weighted_edges(projection, settings)
     frame = frame[frame["src"].isin(position) & frame["dst"].isin(position)]
     xy = _layout(
         len(keep),
@@ -199,7 +189,7 @@ def build_map(
         ids[int(old)] = node_id
         graph.add_node(node_id, **attrs)
     per_kind = frame.groupby(["src", "dst", "kind"], as_index=False).agg(
-        w=("w", "sum"), count=("count", "sum")
+        w=("weight", "sum"), count=("count", "sum")
     )
     per_kind = per_kind.sort_values(
         ["src", "dst", "w", "kind"], ascending=[True, True, False, True]

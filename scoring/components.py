@@ -34,7 +34,7 @@ from kolmap.scoring.centrality import pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.settings import ScoringSettings
 
-__all__ = ["compute_components", "edge_weights"]
+__all__ = ["compute_components", "edge_weights", "weighted_edges"]
 
 
 def source_weights(
@@ -87,6 +87,31 @@ def edge_weights(
     src = edges["src"].to_numpy(dtype=np.int64)
     result: np.ndarray = kind_w * src_weight[src] * (1.0 + np.log(np.maximum(count, 1.0)))
     return result
+
+
+def weighted_edges(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
+    """The projection's edges (``src``, ``dst``, ``kind``, ``count``) with the ``weight`` each
+    carries in PageRank: the table behind "who endorses whom, how strongly".
+
+    >>> from kolmap.graph.store import Scope
+    >>> nodes = pd.DataFrame({"role": ["hcp", "patient"], "is_stub": [False, False],
+    ...     "has_bio": [True, True], "followers": [5000, 5000]})
+    >>> edges = pd.DataFrame({"src": [0], "dst": [1], "kind": ["MENTIONS"], "count": [1]})
+    >>> table = weighted_edges(Projection(Scope(), nodes, edges), ScoringSettings())
+    >>> table["weight"].round(2).tolist()
+    [0.8]
+    """
+    edges = projection.edges
+    weight = edge_weights(projection, settings, source_weights(projection.nodes, settings))
+    return pd.DataFrame(
+        {
+            "src": edges["src"],
+            "dst": edges["dst"],
+            "kind": edges["kind"],
+            "count": edges["count"],
+            "weight": weight,
+        }
+    )
 
 
 def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import edge_weights, source_weights
+from kolmap.scoring.components import weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = [
@@ -59,16 +59,7 @@ def endorsers_of(
                 "weight",
             ]
         )
-    w = edge_weights(projection, settings, source_weights(nodes, settings))
-    frame = pd.DataFrame(
-        {
-            "src": edges["src"],
-            "dst": edges["dst"],
-            "kind": edges["kind"],
-            "count": edges["count"],
-            "weight": w,
-        }
-    )
+    frame = weighted_edges(projection, settings)
     this, other = ("dst", "src") if incoming else ("src", "dst")
     frame = frame.loc[frame[this] == node]
     grouped = frame.groupby(other).agg(

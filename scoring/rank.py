@@ -19,7 +19,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import compute_components, edge_weights, source_weights
+from kolmap.scoring.components import compute_components, weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = ["OUTPUT_COLUMNS", "RankKind", "rank"]
@@ -183,15 +183,12 @@ def _scale(values: np.ndarray, *, sqrt: bool) -> np.ndarray:
 def _reasons(projection: Projection, settings: ScoringSettings, table: pd.DataFrame) -> list[str]:
     """One sentence per ranked account: who endorses it, how much from HCPs, how on-topic."""
     nodes = projection.nodes
-    edges = projection.edges
-    sw = source_weights(nodes, settings)
     top: dict[int, list[str]] = {}
     wanted = set(table["node_pos"].tolist())
-    if not edges.empty and wanted:
-        w = edge_weights(projection, settings, sw)
-        frame = pd.DataFrame({"src": edges["src"], "dst": edges["dst"], "w": w})
+    if not projection.edges.empty and wanted:
+        frame = weighted_edges(projection, settings)
         frame = frame.loc[frame["dst"].isin(wanted)]
-        summed = frame.groupby(["dst", "src"], as_index=False).agg(w=("w", "sum"))
+        summed = frame.groupby(["dst", "src"], as_index=False).agg(w=("weight", "sum"))
         summed = summed.sort_values(["dst", "w", "src"], ascending=[True, False, True])
         handles = nodes["handle"].fillna(nodes["account_id"]).astype(str).to_numpy()
         firsts = summed.groupby("dst").head(3)

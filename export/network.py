@@ -31,7 +31,7 @@ import pandas as pd
 
 from kolmap.export.privacy import private_mask, pseudonym
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import compute_components, weighted_edges
+from kolmap.scoring.components import components_of, weighted_edges
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 
@@ -96,8 +96,11 @@ def build_map(
     size_by: str = "influence",
     key: bytes | None = None,
     seed: int = 42,
+    components: pd.DataFrame | None = None,
 ) -> MapResult:
     """Build the export graph; ``key=None`` keeps private individuals' identities.
+
+    ``components`` are those of ``projection`` when the caller has them already.
 
     Node size follows ``size_by``: ``influence`` (PageRank in the scope, every account) or
     ``score`` (the ranking's score; accounts that are not candidates of ``kind`` stay small).
@@ -106,8 +109,8 @@ def build_map(
         raise ValueError(f"size_by must be influence or score, got {size_by!r}")
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
     nodes = projection.nodes
-    comp = compute_components(projection, settings)
-    ranking = rank(projection, kind, settings)
+    comp = components_of(projection, settings, components)
+    ranking = rank(projection, kind, settings, components=comp)
     scores = {
         (str(p), str(a)): float(v)
         for p, a, v in zip(

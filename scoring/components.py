@@ -29,12 +29,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
 from kolmap.scoring.centrality import pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.settings import ScoringSettings
 
-__all__ = ["compute_components", "edge_weights", "weighted_edges"]
+__all__ = ["components_of", "compute_components", "edge_weights", "weighted_edges"]
 
 
 def source_weights(
@@ -177,3 +178,21 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
     out["community"] = leiden(n, src, dst, w, seed=settings.seed, resolution=settings.resolution)
     return out
+
+
+def components_of(
+    projection: Projection, settings: ScoringSettings, known: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The components of ``projection``: ``known`` when the caller already has them (the app
+    computes them once per scope, for every page and kind), else :func:`compute_components`.
+
+    Ranking every kind, the map and the congress view read the same components; passing
+    them in saves three PageRanks and a Leiden run per call.
+    """
+    if known is None:
+        return compute_components(projection, settings)
+    if len(known) != len(projection.nodes):
+        raise ScoringError(
+            f"components for {len(known)} accounts given for a scope of {len(projection.nodes)}"
+        )
+    return known

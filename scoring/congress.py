@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kolmap.graph.store import Projection, Scope
-from kolmap.scoring.components import compute_components
+from kolmap.scoring.components import components_of
 from kolmap.settings import ScoringSettings
 
 __all__ = ["COMMERCIAL_ROLES", "DRIVER_WEIGHTS", "Phase", "congress_phases", "drivers"]
@@ -59,6 +59,7 @@ def drivers(
     *,
     top: int = 20,
     non_commercial: bool = False,
+    components: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every active, non-stub account ranked on one footing:
     ``100 x (0.5 pagerank + 0.3 audience + 0.2 engagement)``, each scaled to the leader."""
@@ -76,7 +77,7 @@ def drivers(
     ]
     if nodes.empty:
         return pd.DataFrame(columns=columns)
-    comp = compute_components(projection, settings)
+    comp = components_of(projection, settings, components)
     active = (nodes["posts_in_scope"].to_numpy() > 0) | (comp["n_endorsers"].to_numpy() > 0)
     keep = active & ~nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
     if non_commercial:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import compute_components, weighted_edges
+from kolmap.scoring.components import components_of, weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = ["OUTPUT_COLUMNS", "RankKind", "rank"]
@@ -107,8 +107,12 @@ def rank(
     settings: ScoringSettings | None = None,
     *,
     top: int | None = None,
+    components: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rank the candidates of ``kind`` in ``projection``; columns are :data:`OUTPUT_COLUMNS`.
+
+    ``components`` are those of ``projection`` when the caller has them already
+    (:func:`~kolmap.scoring.components.components_of`).
 
     Candidates are non-stub accounts of the kind's roles with some activity in scope (a post,
     or an endorsement from another account). Ties are broken by handle, then account id, so
@@ -129,7 +133,7 @@ def rank(
     )
     if nodes.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    comp = compute_components(projection, settings)
+    comp = components_of(projection, settings, components)
     active = (nodes["posts_in_scope"].to_numpy() > 0) | (comp["n_endorsers"].to_numpy() > 0)
     candidate = (
         nodes["role"].astype(str).isin(kind.roles).to_numpy()

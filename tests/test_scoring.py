@@ -255,3 +255,34 @@ def test_components_are_aligned_with_nodes():
     assert comp["pagerank"].sum() == pytest.approx(1.0)
     star = projection.nodes.index[projection.nodes["handle"] == "onc_star"][0]
     assert comp.loc[star, "n_hcp_endorsers"] == 3
+
+
+def test_components_computed_once_serve_every_kind_the_map_and_the_congress_view(monkeypatch):
+    from kolmap.export.network import build_map, graph_bytes
+    from kolmap.scoring import components as components_module
+    from kolmap.scoring.congress import drivers
+
+    projection, settings = tiny(), ScoringSettings()
+    comp = compute_components(projection, settings)
+    expected = {kind: rank(projection, kind, settings) for kind in RankKind}
+    expected_drivers = drivers(projection, settings)
+    expected_map = graph_bytes(build_map(projection, "kol", settings, seed=3).graph, "gexf")
+    calls: list[int] = []
+    real = components_module.compute_components
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(components_module, "compute_components", counting)
+    for kind in RankKind:
+        given = rank(projection, kind, settings, components=comp)
+        pd.testing.assert_frame_equal(given, expected[kind])
+    pd.testing.assert_frame_equal(drivers(projection, settings, components=comp), expected_drivers)
+    mapped = build_map(projection, "kol", settings, seed=3, components=comp)
+    assert graph_bytes(mapped.graph, "gexf") == expected_map
+    assert calls == []
+    build_map(projection, "kol", settings, seed=3)
+    assert calls == [1]  # the map's ranking reuses the map's components
+    with pytest.raises(ScoringError, match="components for 2 accounts given for a scope of"):
+        rank(projection, "kol", settings, components=comp.head(2))

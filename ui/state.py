@@ -122,7 +122,7 @@ def projection(scope: Scope) -> Projection:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _ranking(version_key: str, scope_key: str, kind: str) -> pd.DataFrame:
     proj = _projection(version_key, scope_key)
-    return rank(proj, kind, settings().scoring)
+    return rank(proj, kind, settings().scoring, components=_components(version_key, scope_key))
 
 
 def ranking(scope: Scope, kind: str) -> pd.DataFrame:
@@ -159,6 +159,7 @@ def _map_graph(
         size_by=size_by,
         key=key,
         seed=settings().scoring.seed,
+        components=_components(version_key, scope_key),
     )
 
 

@@ -53,8 +53,15 @@ st.caption(
 )
 columns = st.columns(3)
 for column, phase in zip(columns, phases, strict=True):
-    proj = state.projection(phase.scope(hashtags))
-    table = drivers(proj, state.settings().scoring, top=15, non_commercial=non_commercial)
+    phase_scope = phase.scope(hashtags)
+    proj = state.projection(phase_scope)
+    table = drivers(
+        proj,
+        state.settings().scoring,
+        top=15,
+        non_commercial=non_commercial,
+        components=state.components(phase_scope),
+    )
     with column:
         st.subheader(phase.name.capitalize())
         st.caption(f"{phase.since:%Y-%m-%d} to {phase.until - timedelta(days=1):%Y-%m-%d}")

@@ -8,7 +8,7 @@ status 1; nothing here computes anything the library could.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -32,7 +32,7 @@ from kolmap.model import AccountKey, normalise_platform
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import Settings, iter_settings, load_settings
 
-__all__ = ["cli", "main"]
+__all__ = ["app_command", "cli", "main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 err_console = Console(stderr=True)
@@ -637,6 +637,33 @@ def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def app_command(
+    port: int, host: str = "localhost", *, headless: bool = True, options: Sequence[str] = ()
+) -> list[str]:
+    """The command that serves the kolmap app with Streamlit; ``kolmap ui``, the browser
+    tests and the screenshot tool all start it this way. ``options`` are extra Streamlit
+    flags. The store is chosen by the ``KOLMAP_STORE`` environment variable.
+
+    >>> app_command(8600)[2:4], app_command(8600)[5:7]
+    (['streamlit', 'run'], ['--server.port=8600', '--server.address=localhost'])
+    """
+    import sys
+
+    app = Path(str(resources.files("kolmap.ui").joinpath("app.py")))
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        f"--server.port={port}",
+        f"--server.address={host}",
+        "--browser.gatherUsageStats=false",
+        f"--server.headless={'true' if headless else 'false'}",
+        *options,
+    ]
+
+
 @cli.command()
 @store_option
 @click.option("--port", default=8501, show_default=True, type=int)
@@ -651,7 +678,6 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
     """Open the kolmap app (Streamlit) on the store."""
     import os
     import subprocess
-    import sys
     from importlib.util import find_spec
 
     if find_spec("streamlit") is None:
@@ -663,19 +689,8 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
         raise click.ClickException(
             f"{where}: no store here yet; run `kolmap ingest` or `kolmap demo` first"
         )
-    app = Path(str(resources.files("kolmap.ui").joinpath("app.py")))
     env = {**os.environ, "KOLMAP_STORE": str(Path(where).resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        f"--server.port={port}",
-        f"--server.address={host}",
-        "--browser.gatherUsageStats=false",
-        f"--server.headless={'true' if no_browser else 'false'}",
-    ]
+    command = app_command(port, host, headless=no_browser)
     click.echo(f"kolmap app on http://{host}:{port} (store {where}); Ctrl+C to stop")
     raise SystemExit(subprocess.call(command, env=env))
 

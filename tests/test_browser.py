@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kolmap.cli import app_command
 from kolmap.export.exporter import export
 from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.graph.store import Scope
@@ -35,7 +35,6 @@ pytestmark = [
 ]
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
-APP = REPO / "ui" / "app.py"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 ACCOUNTS = f"""platform,account_id,handle,display_name,bio,url,followers
@@ -85,18 +84,7 @@ def server(hostile_store: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "KOLMAP_STORE": str(hostile_store), "KOLMAP_PSEUDONYM_KEY": "k"}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP),
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--server.headless=true",
-            "--browser.gatherUsageStats=false",
-            "--client.toolbarMode=minimal",
-        ],
+        app_command(port, "127.0.0.1", options=["--client.toolbarMode=minimal"]),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

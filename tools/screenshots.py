@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -28,6 +27,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def main() -> None:
+    from kolmap.cli import app_command
     from kolmap.graph.duckdb_store import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
 
@@ -38,17 +38,7 @@ def main() -> None:
             ingest_paths(s, [REPO / "data" / "samples" / "canonical"], quarantine_dir=tmp)
         env = {**os.environ, "KOLMAP_STORE": str(store)}
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO / "ui" / "app.py"),
-                f"--server.port={PORT}",
-                "--server.headless=true",
-                "--browser.gatherUsageStats=false",
-                "--client.toolbarMode=minimal",
-            ],
+            app_command(PORT, options=["--client.toolbarMode=minimal"]),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -127,6 +127,40 @@ def test_congress_page(app_store):
     assert not during.empty and not during["role"].isin(["brand", "media"]).any()
 
 
+def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
+    app_store, tmp_path, monkeypatch
+):
+    from kolmap.ingest.pipeline import ingest_paths
+    from kolmap.ui import state
+
+    opened: list[str] = []
+
+    class CountingStore(DuckDBStore):
+        def __init__(self, path, **kwargs):
+            opened.append(str(path))
+            super().__init__(path, **kwargs)
+
+    at = open_page()
+    assert {m.label: m.value for m in at.metric}["Accounts"] == "2,641"
+    at.switch_page("app_pages/leaderboard.py").run()
+    first = at.dataframe[0].value
+    monkeypatch.setattr(state, "DuckDBStore", CountingStore)
+    at.run()
+    assert opened == [str(app_store)]  # the version, read once; every result is cached
+    assert at.dataframe[0].value.equals(first)
+    # Meanwhile the command line ingests one more account into the same file.
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "platform,account_id,handle,bio\nx,990001,fresh_voice,Patient advocate\n"
+    )
+    with DuckDBStore(app_store) as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Accounts"] == "2,642"
+
+
 def test_ingest_page_corrects_a_label(app_store, known_answers):
     key = known_answers["kol"]["oncology"][0]
     with DuckDBStore(app_store) as store:

@@ -50,5 +50,6 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+state.refresh_version()  # once per run: cached results key on it; the CLI may have written
 state.sidebar()
 page.run()

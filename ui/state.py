@@ -34,6 +34,7 @@ from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
 
 _LOCK = threading.Lock()
+_VERSION_KEY = "_store_version"
 KIND_LABELS = {
     "kol": "KOL",
     "dol": "DOL",
@@ -74,14 +75,27 @@ def taxonomy() -> Taxonomy:
 
 
 def version() -> str:
-    """Changes whenever the store's data changes (an ingest run, labels, suppressions)."""
+    """Changes whenever the store's data changes (an ingest run, labels, suppressions).
+
+    Every cached call keys on it, a page makes a score of them, and reading it opens the
+    store (about 30 ms), so it is read once per script run: ``app.py`` calls
+    :func:`refresh_version` first, and so does :func:`clear_caches` after a write.
+    """
+    known = st.session_state.get(_VERSION_KEY)
+    return str(known) if known is not None else refresh_version()
+
+
+def refresh_version() -> str:
+    """Read the store's version now and keep it for the rest of this script run."""
     with store() as s:
         row = s.sql(
             "SELECT (SELECT count(*) FROM ingest_runs) AS runs, "
             "(SELECT max(run_id) FROM ingest_runs) AS last, "
             "(SELECT count(*) FROM suppressions) AS hidden"
         )
-    return f"{location()}|{row.iloc[0]['runs']}|{row.iloc[0]['last']}|{row.iloc[0]['hidden']}"
+    value = f"{location()}|{row.iloc[0]['runs']}|{row.iloc[0]['last']}|{row.iloc[0]['hidden']}"
+    st.session_state[_VERSION_KEY] = value
+    return value
 
 
 def _scope_key(scope: Scope) -> str:
@@ -195,9 +209,11 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 
 
 def clear_caches() -> None:
+    """After a write from the app: drop every cached result and read the new version."""
     st.cache_data.clear()
     for cached in (_projection, _ranking, _components, _map_graph):
         cached.clear()
+    refresh_version()
 
 
 # -- filters -------------------------------------------------------------------------------

@@ -361,15 +361,7 @@ class DuckDBStore:
         params: list[Any] = []
         where = []
         if keys is not None:
-            self.con.register(
-                "_keys",
-                pa.table(
-                    {
-                        "platform": [k.platform for k in keys],
-                        "account_id": [k.account_id for k in keys],
-                    }
-                ),
-            )
+            self.con.register("_keys", _keys_table(keys))
             sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
         if search:
             where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
@@ -390,23 +382,21 @@ class DuckDBStore:
     def stats(self) -> dict[str, Any]:
         """Counts by table, platform, role and area; time span; the last run's summary."""
         con = self.con
-
-        def scalar(sql: str) -> Any:
-            row = _row(con.execute(sql).fetchall())
-            return row[0] if row else None
-
         out: dict[str, Any] = {
             "location": self.location,
-            "accounts": scalar("SELECT count(*) FROM accounts WHERE NOT is_stub"),
-            "stub_accounts": scalar("SELECT count(*) FROM accounts WHERE is_stub"),
-            "posts": scalar("SELECT count(*) FROM posts"),
-            "follows": scalar("SELECT count(*) FROM follows"),
-            "imported_edges": scalar("SELECT count(*) FROM edges"),
-            "labels": scalar("SELECT count(*) FROM labels"),
-            "hashtags": scalar("SELECT count(DISTINCT tag) FROM post_hashtags"),
-            "persons": scalar("""SELECT count(DISTINCT COALESCE(person_id,
-                                 platform || ':' || account_id)) FROM account_view
-                                 WHERE NOT is_stub AND role IN ('hcp', 'patient', 'public')"""),
+            "accounts": _scalar(con, "SELECT count(*) FROM accounts WHERE NOT is_stub"),
+            "stub_accounts": _scalar(con, "SELECT count(*) FROM accounts WHERE is_stub"),
+            "posts": _scalar(con, "SELECT count(*) FROM posts"),
+            "follows": _scalar(con, "SELECT count(*) FROM follows"),
+            "imported_edges": _scalar(con, "SELECT count(*) FROM edges"),
+            "labels": _scalar(con, "SELECT count(*) FROM labels"),
+            "hashtags": _scalar(con, "SELECT count(DISTINCT tag) FROM post_hashtags"),
+            "persons": _scalar(
+                con,
+                """SELECT count(DISTINCT COALESCE(person_id, platform || ':' || account_id))
+                   FROM account_view
+                   WHERE NOT is_stub AND role IN ('hcp', 'patient', 'public')""",
+            ),
         }
         out["interactions"] = dict(
             con.execute(
@@ -511,33 +501,33 @@ def _erase_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[AccountKey]) -> d
            SEMI JOIN e_keys k ON k.platform = p.platform AND k.account_id = p.author_id""",
     )
     for sub in ("post_mentions", "post_hashtags", "post_areas"):
-        counts[sub] = _count_deleted(
+        counts[sub] = _scalar(
             con,
             f"""DELETE FROM {sub} t USING e_posts e
                 WHERE t.platform = e.platform AND t.post_id = e.post_id""",
         )
-    counts["post_mentions"] += _count_deleted(
+    counts["post_mentions"] += _scalar(
         con,
         """DELETE FROM post_mentions t USING e_keys k
            WHERE t.platform = k.platform AND t.account_id = k.account_id""",
     )
-    counts["posts"] = _count_deleted(
+    counts["posts"] = _scalar(
         con,
         """DELETE FROM posts t USING e_posts e
            WHERE t.platform = e.platform AND t.post_id = e.post_id""",
     )
-    counts["follows"] = _count_deleted(
+    counts["follows"] = _scalar(
         con,
         """DELETE FROM follows t USING e_keys k WHERE t.platform = k.platform
            AND (t.follower_id = k.account_id OR t.followed_id = k.account_id)""",
     )
-    counts["edges"] = _count_deleted(
+    counts["edges"] = _scalar(
         con,
         """DELETE FROM edges t USING e_keys k WHERE t.platform = k.platform
            AND (t.src_id = k.account_id OR t.dst_id = k.account_id)""",
     )
     for table in ("labels", "accounts"):
-        counts[table] = _count_deleted(
+        counts[table] = _scalar(
             con,
             f"""DELETE FROM {table} t USING e_keys k
                 WHERE t.platform = k.platform AND t.account_id = k.account_id""",
@@ -556,11 +546,6 @@ def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
-def _count_deleted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = _row(con.execute(sql).fetchall())
-    return int(row[0]) if row else 0
-
-
 class _Writer:
     """Stages the batches of one ingest run and merges them (see ``finish``)."""
 
@@ -569,6 +554,7 @@ class _Writer:
         self.run = run
         self.stats: dict[str, Any] = {}
         self.notes: dict[str, Any] = {}
+        self._stubs = {"by_id": 0, "by_handle": 0}
         self._seq = 0
 
     def create_stage(self) -> None:
@@ -616,8 +602,7 @@ class _Writer:
         self.stats["follows"] = self._merge_follows(run_id)
         self.stats["edges"] = self._merge_edges(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
-        stubs = self.stats.pop("_stubs", {})
-        self.stats["stubs_created"] = stubs
+        self.stats["stubs_created"] = self._stubs
         for kind in STAGE_SCHEMAS:
             _exec(con, f"DROP TABLE s_{kind}")
         summary = {**self.notes, "merge": self.stats}
@@ -646,16 +631,16 @@ class _Writer:
             ("labels", "account_id"),
             ("posts", "author_id"),
         ):
-            counts[kind] = _count_deleted(
+            counts[kind] = _scalar(
                 con,
                 f"DELETE FROM s_{kind} WHERE {_ID_HASH.format(p='platform', i=column)} {gone}",
             )
-        counts["follows"] = _count_deleted(
+        counts["follows"] = _scalar(
             con,
             f"""DELETE FROM s_follows WHERE {_ID_HASH.format(p="platform", i="follower_id")} {gone}
                 OR {_ID_HASH.format(p="platform", i="followed_id")} {gone}""",
         )
-        counts["edges"] = _count_deleted(
+        counts["edges"] = _scalar(
             con,
             f"""DELETE FROM s_edges WHERE {_ID_HASH.format(p="platform", i="src_id")} {gone}
                 OR {_ID_HASH.format(p="platform", i="dst_id")} {gone}""",
@@ -843,7 +828,7 @@ class _Writer:
             ("s_edges", "src_id"),
             ("s_edges", "dst_id"),
         ):
-            rewritten += _count_deleted(
+            rewritten += _scalar(
                 con,
                 f"""UPDATE {table} AS t SET {column} = h.real_id FROM h_map h
                     WHERE t.platform = h.platform AND t.{column} = h.stub_id""",
@@ -930,7 +915,7 @@ class _Writer:
             """DELETE FROM labels l USING stub_map m
                WHERE l.platform = m.platform AND l.account_id = m.stub_id""",
         )
-        merged = _count_deleted(
+        merged = _scalar(
             con,
             """DELETE FROM accounts a USING stub_map sm
             WHERE a.platform = sm.platform AND a.account_id = sm.stub_id""",
@@ -940,9 +925,9 @@ class _Writer:
 
     def _create_id_stubs(self, source_sql: str, run_id: str) -> int:
         """Create stub accounts for ids in ``source_sql`` (platform, account_id, file, line)."""
-        row = _row(
-            self.con.execute(
-                f"""INSERT INTO accounts (platform, account_id, is_stub,
+        return _scalar(
+            self.con,
+            f"""INSERT INTO accounts (platform, account_id, is_stub,
                 inferred_role, source_file, source_line, run_id)
             SELECT platform, account_id, TRUE, 'unknown', min(source_file),
                    min(source_line), ?
@@ -950,14 +935,12 @@ class _Writer:
             WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
                                                        AND a.account_id = s.account_id)
             GROUP BY platform, account_id""",
-                [run_id],
-            ).fetchall()
+            [run_id],
         )
-        return int(row[0]) if row else 0
 
     def _merge_posts(self, run_id: str) -> dict[str, int]:
         con = self.con
-        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        stubs = self._stubs
         duplicates = self._dedupe("posts", ("platform", "post_id"))
         stubs["by_id"] += self._create_id_stubs(
             "SELECT platform, author_id AS account_id, source_file, source_line FROM d_posts",
@@ -1012,19 +995,17 @@ class _Writer:
                        min(account_id)) AS account_id
             FROM accounts WHERE handle_lc IS NOT NULL GROUP BY platform, handle_lc"""
         _exec(con, owners_sql)
-        row = _row(
-            con.execute(
-                """INSERT INTO accounts (platform, account_id, handle, handle_lc,
+        stubs["by_handle"] += _scalar(
+            con,
+            """INSERT INTO accounts (platform, account_id, handle, handle_lc,
                 is_stub, inferred_role, source_file, source_line, run_id)
             SELECT platform, '@' || handle_lc, min(handle), handle_lc, TRUE, 'unknown',
                    min(source_file), min(source_line), ?
             FROM t_mentions m WHERE NOT EXISTS (SELECT 1 FROM t_owners o
                 WHERE o.platform = m.platform AND o.handle_lc = m.handle_lc)
             GROUP BY platform, handle_lc""",
-                [run_id],
-            ).fetchall()
+            [run_id],
         )
-        stubs["by_handle"] += int(row[0]) if row else 0
         _exec(con, owners_sql)
         self_mentions = _scalar(
             con,
@@ -1056,7 +1037,7 @@ class _Writer:
         """Imported relations: parallel edges of one run add up (a source row counts once);
         against the store the latest file's count, first and last times replace the old."""
         con = self.con
-        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        stubs = self._stubs
         _exec(
             con,
             """CREATE TEMP TABLE d_edges AS
@@ -1089,7 +1070,7 @@ class _Writer:
 
     def _merge_follows(self, run_id: str) -> dict[str, int]:
         con = self.con
-        stubs = self.stats.setdefault("_stubs", {"by_id": 0, "by_handle": 0})
+        stubs = self._stubs
         duplicates = self._dedupe("follows", ("platform", "follower_id", "followed_id"))
         stubs["by_id"] += self._create_id_stubs(
             """SELECT platform, follower_id AS account_id, source_file, source_line FROM d_follows
@@ -1097,24 +1078,24 @@ class _Writer:
                SELECT platform, followed_id, source_file, source_line FROM d_follows""",
             run_id,
         )
-        row = _row(
-            con.execute(
-                """INSERT INTO follows
+        added = _scalar(
+            con,
+            """INSERT INTO follows
             SELECT n.platform, n.follower_id, n.followed_id, n.source_file, n.source_line, ?
             FROM d_follows n WHERE NOT EXISTS (SELECT 1 FROM follows o
                 WHERE o.platform = n.platform AND o.follower_id = n.follower_id
                   AND o.followed_id = n.followed_id)""",
-                [run_id],
-            ).fetchall()
+            [run_id],
         )
-        added = int(row[0]) if row else 0
         total = _scalar(con, "SELECT count(*) FROM d_follows")
         _exec(con, "DROP TABLE d_follows")
         return {"added": added, "unchanged": total - added, "duplicates": duplicates}
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = _row(con.execute(sql).fetchall())
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> int:
+    """The one number a statement gives: a ``count(*)``, or the rows an INSERT, UPDATE or
+    DELETE changed (0 when it gives none)."""
+    row = _row(con.execute(sql, params).fetchall())
     return int(row[0]) if row and row[0] is not None else 0
 
 
@@ -1200,17 +1181,6 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                    min(created_at) AS first_at, max(created_at) AS last_at
             FROM links WHERE src <> dst GROUP BY platform, src, dst, kind""",
         )
-        if not scope.is_topical:
-            # Imported relations carry no topic; they count only in untopical scopes, and
-            # under a time window only when their times fall inside it.
-            where, params = _window(scope, "first_at", "last_at")
-            where.append("kind <> 'FOLLOWS'")
-            _exec(
-                con,
-                f"""INSERT INTO x_inter SELECT platform, src_id, dst_id, kind, count, first_at,
-                    last_at FROM edges WHERE {" AND ".join(where)}""",
-                params,
-            )
         if scope.is_topical:
             member_sql = """CREATE TEMP TABLE x_members AS
                 SELECT platform, author_id AS account_id FROM x_scoped
@@ -1234,6 +1204,16 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
                        ON b.platform = f.platform AND b.account_id = f.followed_id""",
             )
         else:
+            # Imported relations carry no topic; they count only in untopical scopes, and
+            # under a time window only when their times fall inside it.
+            where, params = _window(scope, "first_at", "last_at")
+            where.append("kind <> 'FOLLOWS'")
+            _exec(
+                con,
+                f"""INSERT INTO x_inter SELECT platform, src_id, dst_id, kind, count, first_at,
+                    last_at FROM edges WHERE {" AND ".join(where)}""",
+                params,
+            )
             _exec(
                 con,
                 f"""CREATE TEMP TABLE x_members AS SELECT platform, account_id

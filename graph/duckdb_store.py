@@ -170,18 +170,18 @@ class DuckDBStore:
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
+        """Create the tables of a new store; an existing one only has its version checked.
+
+        The schema is not re-declared on every open: that is a write transaction, and the app
+        opens the store on every click. Any change to ``_SCHEMA_SQL`` bumps SCHEMA_VERSION.
+        """
+        if _scalar(self.con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"):
+            self._check_version()
+            return
         _exec(self.con, "BEGIN TRANSACTION")
         try:
-            exists = _row(
-                self.con.execute(
-                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
-                ).fetchall()
-            )
             _exec(self.con, _SCHEMA_SQL)
-            if exists and exists[0]:
-                self._check_version()
-            else:
-                _exec(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            _exec(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
             _exec(self.con, "COMMIT")
         except BaseException:
             _exec(self.con, "ROLLBACK")

@@ -305,6 +305,24 @@ def test_missing_or_foreign_store_files_are_clear_errors(tmp_path):
         open_store(garbage)
 
 
+def test_reopening_a_store_writes_nothing_and_checks_its_schema_version(tmp_path):
+    import hashlib
+
+    import duckdb
+
+    path = tmp_path / "kept.duckdb"
+    DuckDBStore(path).close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    DuckDBStore(path).close()  # the app does this on every click
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    con.close()
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="store schema version 0, this kolmap reads 1"):
+            DuckDBStore(path, read_only=read_only)
+
+
 def test_store_location_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KOLMAP_STORE", str(tmp_path / "env.duckdb"))
     with open_store() as s:

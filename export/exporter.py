@@ -12,7 +12,6 @@ so never in an export. Every export is recorded in the store's export log.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -34,11 +33,11 @@ from kolmap.export.privacy import (
     replace_handles,
 )
 from kolmap.export.tabular import to_csv_text, write_xlsx
-from kolmap.graph.store import GraphStore, Projection, Scope
+from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 
-__all__ = ["FORMATS", "ExportResult", "export", "pseudonymise_ranking"]
+__all__ = ["FORMATS", "ExportResult", "export", "log_export", "pseudonymise_ranking"]
 
 FORMATS = ("csv", "xlsx", "gexf", "graphml", "json", "html")
 TABULAR = ("csv", "xlsx")
@@ -210,28 +209,53 @@ def _write(
                 lambda fh: write_graph(fh, graph, fmt),
                 check=partial(check_graph_file, fmt=fmt, expected={"nodes": rows, "edges": edges}),
             )
-    export_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-    store.record_export(
-        {
-            "export_id": export_id,
-            "at": datetime.now(UTC),
-            "format": fmt,
-            "path": str(target.resolve()),
-            "filters": {
-                "kind": kind.value,
-                "scope": scope.describe(),
-                "top": top,
-                "colour_by": colour_by if fmt not in TABULAR else None,
-            },
-            "rows": rows,
-            "sha256": digest,
-            "pseudonymised": key is not None,
-            "kolmap_version": __version__,
-        }
+    export_id = log_export(
+        store,
+        fmt=fmt,
+        path=target,
+        filters={
+            "kind": kind.value,
+            "scope": scope.describe(),
+            "top": top,
+            "colour_by": colour_by if fmt not in TABULAR else None,
+        },
+        rows=rows,
+        sha256=digest,
+        pseudonymised=key is not None,
     )
     return ExportResult(
         export_id, str(target), fmt, rows, edges, digest, key is not None, private_rows, removed
     )
+
+
+def log_export(
+    store: GraphStore,
+    *,
+    fmt: str,
+    path: Path,
+    filters: dict[str, Any],
+    rows: int,
+    sha256: str,
+    pseudonymised: bool,
+) -> str:
+    """Record a written file in the store's export log (every export, from the command line,
+    the app's exports or its shortlist); returns the new export id."""
+    now = datetime.now(UTC)
+    export_id = stamped_id(now)
+    store.record_export(
+        {
+            "export_id": export_id,
+            "at": now,
+            "format": fmt,
+            "path": str(path.resolve()),
+            "filters": filters,
+            "rows": rows,
+            "sha256": sha256,
+            "pseudonymised": pseudonymised,
+            "kolmap_version": __version__,
+        }
+    )
+    return export_id
 
 
 def _about(

@@ -13,9 +13,10 @@ in ``kolmap.scoring``, never here.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -41,6 +42,7 @@ __all__ = [
     "Scope",
     "open_store",
     "resolve_store_location",
+    "stamped_id",
 ]
 
 DEFAULT_STORE = "kolmap.duckdb"
@@ -77,6 +79,16 @@ class RunInfo:
     inputs: Sequence[str]
     kolmap_version: str
     areas: Mapping[str, str] = field(default_factory=dict)  # taxonomy area id -> name
+
+
+def stamped_id(at: datetime) -> str:
+    """The id of an ingest run or an export: its UTC second, then six random hex digits, so
+    ids sort by time and two made in the same second still differ.
+
+    >>> stamped_id(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))[:17]
+    '20260301T093000Z-'
+    """
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +28,7 @@ from typing import Any
 
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
-from kolmap.graph.store import GraphStore, RunInfo
+from kolmap.graph.store import GraphStore, RunInfo, stamped_id
 from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.canonical import (
@@ -222,7 +221,7 @@ def ingest_paths(
         started = time.perf_counter()
         now = datetime.now(UTC)
         run = RunInfo(
-            run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
+            run_id=stamped_id(now),
             started_at=now,
             inputs=[str(p) for p in paths],
             kolmap_version=__version__,
@@ -374,7 +373,7 @@ def write_labels(
         records.append(record)
     now = datetime.now(UTC)
     run = RunInfo(
-        run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
+        run_id=stamped_id(now),
         started_at=now,
         inputs=[source],
         kolmap_version=__version__,

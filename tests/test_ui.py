@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -71,7 +73,11 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
     assert {r["handle"] for r in rows} == {p.split(". ", 1)[1] for p in picks}
     with DuckDBStore(app_store) as store:
-        assert store.export_log().iloc[0]["rows"] == 2
+        entry = store.export_log().iloc[0]
+    assert entry["rows"] == 2 and entry["format"] == "csv" and bool(entry["pseudonymised"])
+    assert entry["path"] == str(target.resolve())
+    assert entry["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", entry["export_id"])
 
 
 def test_influencers_are_pseudonymised_unless_the_user_opts_in(app_store):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
-from kolmap.export.exporter import COMPLIANCE_NOTE
+from kolmap.export.exporter import COMPLIANCE_NOTE, log_export
 from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.ui import state
@@ -104,20 +103,14 @@ with st.expander("Save on the server"):
             text = to_csv_text(export, bom=True)
             digest = write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
         with state.store() as s:
-            s.record_export(
-                {
-                    "export_id": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                    + "-"
-                    + secrets.token_hex(3),
-                    "at": datetime.now(UTC),
-                    "format": path.suffix.lstrip(".") or "csv",
-                    "path": str(path.resolve()),
-                    "filters": {"shortlist": len(export)},
-                    "rows": len(export),
-                    "sha256": digest,
-                    "pseudonymised": not state.show_private(),
-                    "kolmap_version": __version__,
-                }
+            log_export(
+                s,
+                fmt=path.suffix.lstrip(".") or "csv",
+                path=path,
+                filters={"shortlist": len(export)},
+                rows=len(export),
+                sha256=digest,
+                pseudonymised=not state.show_private(),
             )
         st.success(f"Saved {len(export)} rows to {path} (logged).")
 st.caption(COMPLIANCE_NOTE)

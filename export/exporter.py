@@ -37,7 +37,14 @@ from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 
-__all__ = ["FORMATS", "ExportResult", "export", "log_export", "pseudonymise_ranking"]
+__all__ = [
+    "FORMATS",
+    "ExportResult",
+    "export",
+    "log_export",
+    "pseudonymise_ranking",
+    "write_table",
+]
 
 FORMATS = ("csv", "xlsx", "gexf", "graphml", "json", "html")
 TABULAR = ("csv", "xlsx")
@@ -165,25 +172,14 @@ def _write(
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
         if key is not None and len(table):
             table = pseudonymise_ranking(table, projection, key)
-        rows, edges, removed = len(table), 0, 0
-        if fmt == "csv":
-            text = to_csv_text(
-                table, delimiter=delimiter, bom=True, decimal="," if delimiter == ";" else "."
-            )
-            digest = write_atomic(
-                target,
-                lambda fh: fh.write(text.encode("utf-8")),
-                check=partial(_check_csv, rows=rows, delimiter=delimiter),
-            )
-        else:
-            about = _about(kind, scope, settings, rows, key is not None)
-            counted: list[int] = []
-            digest = write_atomic(
-                target,
-                lambda fh: counted.append(write_xlsx(fh, table, about=about)),
-                check=partial(_check_xlsx, rows=rows),
-            )
-            removed = sum(counted)
+        rows, edges = len(table), 0
+        digest, removed = write_table(
+            target,
+            table,
+            fmt,
+            about=_about(kind, scope, settings, rows, key is not None),
+            delimiter=delimiter,
+        )
     else:
         result = build_map(
             projection,
@@ -226,6 +222,40 @@ def _write(
     return ExportResult(
         export_id, str(target), fmt, rows, edges, digest, key is not None, private_rows, removed
     )
+
+
+def write_table(
+    target: Path,
+    table: pd.DataFrame,
+    fmt: str,
+    *,
+    about: dict[str, Any],
+    sheet: str = "ranking",
+    delimiter: str = ",",
+) -> tuple[str, int]:
+    """Write ``table`` atomically as CSV or as XLSX (``about`` on a second sheet), re-reading
+    it first; returns the file's SHA-256 and how many characters XLSX could not hold.
+
+    A ``;`` delimiter writes decimal commas, as spreadsheets set to French expect.
+    """
+    rows = len(table)
+    if fmt == "csv":
+        text = to_csv_text(
+            table, delimiter=delimiter, bom=True, decimal="," if delimiter == ";" else "."
+        )
+        digest = write_atomic(
+            target,
+            lambda fh: fh.write(text.encode("utf-8")),
+            check=partial(_check_csv, rows=rows, delimiter=delimiter),
+        )
+        return digest, 0
+    counted: list[int] = []
+    digest = write_atomic(
+        target,
+        lambda fh: counted.append(write_xlsx(fh, table, sheet=sheet, about=about)),
+        check=partial(_check_xlsx, rows=rows, sheet=sheet),
+    )
+    return digest, sum(counted)
 
 
 def log_export(
@@ -286,12 +316,12 @@ def _check_csv(path: Path, rows: int, delimiter: str) -> None:
         raise KolmapError(f"{path.name}: re-read {got} rows, wrote {rows}")
 
 
-def _check_xlsx(path: Path, rows: int) -> None:
+def _check_xlsx(path: Path, rows: int, sheet: str) -> None:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True)
-        got = (book["ranking"].max_row or 1) - 1
+        got = (book[sheet].max_row or 1) - 1
         book.close()
     except Exception as err:  # any reader failure means the file is not usable
         raise KolmapError(f"{path.name}: the workbook cannot be re-read: {err}") from err

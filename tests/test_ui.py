@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
@@ -78,6 +79,14 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     assert entry["path"] == str(target.resolve())
     assert entry["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
     assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", entry["export_id"])
+    book_path = tmp_path / "shortlist.xlsx"
+    at.text_input(key="sl_path").set_value(str(book_path)).run()
+    at.button(key="sl_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sheet = load_workbook(book_path, read_only=True)["shortlist"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        r["handle"] for r in rows
+    ]
 
 
 def test_influencers_are_pseudonymised_unless_the_user_opts_in(app_store):

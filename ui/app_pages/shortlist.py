@@ -10,8 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
-from kolmap.export.exporter import COMPLIANCE_NOTE, log_export
-from kolmap.export.files import write_atomic
+from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, write_table
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.ui import state
 
@@ -95,13 +94,8 @@ with st.expander("Save on the server"):
     target = st.text_input("File path (.csv or .xlsx)", key="sl_path")
     if st.button("Save", key="sl_save", disabled=not target):
         path = Path(target)
-        if path.suffix.lower() == ".xlsx":
-            digest = write_atomic(
-                path, lambda fh: write_xlsx(fh, export, sheet="shortlist", about=about)
-            )
-        else:
-            text = to_csv_text(export, bom=True)
-            digest = write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+        fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+        digest, _removed = write_table(path, export, fmt, about=about, sheet="shortlist")
         with state.store() as s:
             log_export(
                 s,

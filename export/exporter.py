@@ -27,6 +27,7 @@ from kolmap.export.html_map import render_html
 from kolmap.export.network import build_map, check_graph_file, write_graph
 from kolmap.export.privacy import (
     load_key,
+    mentioned_handles,
     private_mask,
     pseudonym,
     pseudonymise_accounts,
@@ -75,9 +76,12 @@ class ExportResult:
 
 
 def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
-    """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``."""
+    """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``
+    (only the handles the reasons name are looked up: a scope holds thousands of accounts)."""
     nodes = projection.nodes
-    private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"])]
+    names = nodes["handle"].fillna(nodes["account_id"]).astype(str).str.lower()
+    named = names.isin(mentioned_handles(str(r) for r in table["reasons"])).to_numpy()
+    private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"]) & named]
     mapping = {
         str(h).lower(): pseudonym(key, str(p), str(a))
         for h, p, a in zip(

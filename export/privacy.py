@@ -22,7 +22,7 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ import pandas as pd
 __all__ = [
     "PRIVATE_ROLES",
     "load_key",
+    "mentioned_handles",
     "private_mask",
     "pseudonym",
     "pseudonymise_accounts",
@@ -50,6 +51,7 @@ IDENTIFYING = (
 )
 
 PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})
+_MENTION = re.compile(r"@([\w.-]+)")
 KEY_ENV = "KOLMAP_PSEUDONYM_KEY"
 
 
@@ -90,7 +92,16 @@ def replace_handles(text: str, mapping: Mapping[str, str]) -> str:
     """
     if not mapping:
         return text
-    return re.sub(r"@([\w.-]+)", lambda m: "@" + mapping.get(m.group(1).lower(), m.group(1)), text)
+    return _MENTION.sub(lambda m: "@" + mapping.get(m.group(1).lower(), m.group(1)), text)
+
+
+def mentioned_handles(texts: Iterable[str]) -> set[str]:
+    """The lower-case handles :func:`replace_handles` would look up in ``texts``.
+
+    >>> sorted(mentioned_handles(["top endorsers @Anna, @dr_x", "none"]))
+    ['anna', 'dr_x']
+    """
+    return {m.lower() for text in texts for m in _MENTION.findall(text)}
 
 
 def pseudonymise_accounts(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:

@@ -217,6 +217,22 @@ def test_private_individuals_are_pseudonymised_everywhere(store, tmp_path):
     assert expected in out.read_text("utf-8-sig")  # stable across exports
 
 
+def test_private_endorsers_named_in_reasons_become_their_pseudonym(store, tmp_path):
+    def reasons(**kw):
+        out, _ = do(store, tmp_path, "csv", **kw)
+        rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        return {r["handle"]: r["reasons"] for r in rows}
+
+    plain = reasons(pseudonymise=False)
+    assert "top endorsers @anna_patient" in plain["ctrl_doc"]  # only she mentions @ctrl_doc
+    shown = reasons()
+    key = (tmp_path / "exports.pseudonym.key").read_text().strip().encode()
+    assert "anna_patient" not in shown["ctrl_doc"]
+    assert "top endorsers @" + pseudonym(key, "x", "6") in shown["ctrl_doc"]
+    # Public endorsers keep their handles.
+    assert shown["onco_star"].endswith("top endorsers @evil_doc, @minus_doc, @xss_doc")
+
+
 def test_pseudonymisation_can_be_turned_off_explicitly_and_is_logged(store, tmp_path):
     out, result = do(store, tmp_path, "csv", kind="influencer", pseudonymise=False)
     assert not result.pseudonymised

@@ -176,6 +176,28 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     assert {m.label: m.value for m in at.metric}["Accounts"] == "2,642"
 
 
+def test_a_rerun_recomputes_nothing_on_any_page(app_store, monkeypatch):
+    from kolmap.ui import state
+
+    calls: list[str] = []
+    for name in ("rank", "compute_components", "community_summary", "endorsers_of"):
+        real = getattr(state, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(state, name, counting)
+    at = open_page()
+    for page in ("leaderboard", "network", "communities", "congress"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        first = list(calls)
+        at.run()
+        assert calls == first, (page, calls[len(first) :])
+    assert {"rank", "compute_components", "community_summary", "endorsers_of"} <= set(calls)
+
+
 def test_ingest_page_corrects_a_label(app_store, known_answers):
     key = known_answers["kol"]["oncology"][0]
     with DuckDBStore(app_store) as store:

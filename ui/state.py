@@ -30,6 +30,7 @@ from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.graph.store import Projection, Scope, resolve_store_location
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
+from kolmap.scoring.explain import community_summary, endorsers_of
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
 
@@ -154,6 +155,36 @@ def components(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _communities(version_key: str, scope_key: str, hashtags: bool) -> pd.DataFrame:
+    posts = None
+    if hashtags:
+        with store() as s:
+            posts = s.posts(_scope_from_key(scope_key))
+    return community_summary(
+        _projection(version_key, scope_key), _components(version_key, scope_key), posts
+    )
+
+
+def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
+    """One row per community in ``scope`` (:func:`~kolmap.scoring.explain.community_summary`);
+    with ``hashtags``, their top hashtags too, which reads every post in scope once."""
+    return _communities(version(), _scope_key(scope), hashtags)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _endorsers(version_key: str, scope_key: str, node: int, incoming: bool) -> pd.DataFrame:
+    return endorsers_of(
+        _projection(version_key, scope_key), node, settings().scoring, incoming=incoming
+    )
+
+
+def endorsers(scope: Scope, node: int, *, incoming: bool = True) -> pd.DataFrame:
+    """Who interacts with the account at ``node`` (or whom it interacts with), strongest
+    first (:func:`~kolmap.scoring.explain.endorsers_of`)."""
+    return _endorsers(version(), _scope_key(scope), node, incoming)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _map_graph(
     version_key: str,
     scope_key: str,
@@ -211,7 +242,7 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 def clear_caches() -> None:
     """After a write from the app: drop every cached result and read the new version."""
     st.cache_data.clear()
-    for cached in (_projection, _ranking, _components, _map_graph):
+    for cached in (_projection, _ranking, _components, _communities, _endorsers, _map_graph):
         cached.clear()
     refresh_version()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kolmap.scoring.explain import community_summary
 from kolmap.ui import state
 
 st.title("Communities")
@@ -15,7 +14,7 @@ if proj.nodes.empty:
     st.info("Nothing in scope.")
     st.stop()
 comp = state.components(scope)
-summary = community_summary(proj, comp, state.posts(scope))
+summary = state.communities(scope, hashtags=True)
 summary = summary[summary["size"] >= 3]
 st.caption(
     f"{len(summary)} communities of three or more accounts (Leiden, seed "

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, export
-from kolmap.scoring.explain import endorsers_of, monthly_activity, node_position
+from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.ui import state
 
@@ -149,5 +149,5 @@ with right:
         st.line_chart(activity, x="month", y=["posts", "engagement"])
 if node is not None:
     st.caption("Who endorses them (strongest first)")
-    endorsers = state.protect_accounts(endorsers_of(proj, node, state.settings().scoring))
+    endorsers = state.protect_accounts(state.endorsers(scope, node))
     st.dataframe(endorsers.head(25), hide_index=True, key="lb_endorsers")

@@ -42,13 +42,7 @@ page = render_html(
 st.iframe(page, height=720)
 proj = state.projection(scope)
 if len(proj.nodes) > graph.number_of_nodes():
-    from kolmap.scoring.explain import community_summary
-
-    shown = {(d.get("platform"), d.get("account_id")) for _n, d in graph.nodes(data=True)}
-    summary = community_summary(proj, state.components(scope))
-    summary["on the map"] = [
-        sum((p, a) in shown for p, a, _h in leaders) for leaders in summary["leaders"]
-    ]
+    summary = state.communities(scope)
     st.caption(
         f"Summary of the whole scope ({len(proj.nodes):,} accounts) by community; the "
         "Communities page lists every member."

@@ -11,7 +11,7 @@ from kolmap.export.network import build_map
 from kolmap.export.privacy import load_key, private_mask
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
-from kolmap.scoring.explain import ego_projection, endorsers_of, monthly_activity, node_position
+from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import state
 
 st.title("Profile")
@@ -114,16 +114,13 @@ else:
         render_html(result.graph, title="Ego network", profile_link="profile?account="), height=480
     )
     incoming, outgoing = st.columns(2)
-    settings = state.settings().scoring
     with incoming:
         st.caption("Who interacts with them")
-        st.dataframe(
-            state.protect_accounts(endorsers_of(proj, node, settings)).head(20), hide_index=True
-        )
+        st.dataframe(state.protect_accounts(state.endorsers(scope, node)).head(20), hide_index=True)
     with outgoing:
         st.caption("Whom they interact with")
         st.dataframe(
-            state.protect_accounts(endorsers_of(proj, node, settings, incoming=False)).head(20),
+            state.protect_accounts(state.endorsers(scope, node, incoming=False)).head(20),
             hide_index=True,
         )
 

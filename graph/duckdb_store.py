@@ -13,6 +13,7 @@ text is only ever assembled from the fixed column lists below.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -135,6 +136,8 @@ CREATE OR REPLACE VIEW interactions AS
     FROM edges WHERE kind <> 'FOLLOWS';
 """
 
+_SCHEMA_SQL_HASH = hashlib.sha256(_SCHEMA_SQL.encode("utf-8")).hexdigest()
+
 _GRAPH_TABLES = (
     "edges",
     "accounts",
@@ -170,21 +173,28 @@ class DuckDBStore:
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
-        """Create the tables of a new store; an existing one only has its version checked.
-
-        The schema is not re-declared on every open: that is a write transaction, and the app
-        opens the store on every click. Any change to ``_SCHEMA_SQL`` bumps SCHEMA_VERSION.
+        """Declare the tables and views when the store is new, or was declared by a kolmap
+        whose declaration differs (additive changes: new tables, replaced views); otherwise
+        opening only reads. The declaration is a write transaction, and the app opens the
+        store on every click. Incompatible changes bump SCHEMA_VERSION instead.
         """
-        if _scalar(self.con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"):
+        con = self.con
+        exists = _scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'")
+        if exists:
             self._check_version()
-            return
-        _exec(self.con, "BEGIN TRANSACTION")
+            declared = "SELECT count(*) FROM meta WHERE key = 'schema_sql' AND value = ?"
+            if _scalar(con, declared, [_SCHEMA_SQL_HASH]):
+                return
+        _exec(con, "BEGIN TRANSACTION")
         try:
-            _exec(self.con, _SCHEMA_SQL)
-            _exec(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            _exec(self.con, "COMMIT")
+            _exec(con, _SCHEMA_SQL)
+            if not exists:
+                _exec(con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            _exec(con, "DELETE FROM meta WHERE key = 'schema_sql'")
+            _exec(con, "INSERT INTO meta VALUES ('schema_sql', ?)", [_SCHEMA_SQL_HASH])
+            _exec(con, "COMMIT")
         except BaseException:
-            _exec(self.con, "ROLLBACK")
+            _exec(con, "ROLLBACK")
             raise
 
     def _check_version(self) -> None:

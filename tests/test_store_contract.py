@@ -305,7 +305,7 @@ def test_missing_or_foreign_store_files_are_clear_errors(tmp_path):
         open_store(garbage)
 
 
-def test_reopening_a_store_writes_nothing_and_checks_its_schema_version(tmp_path):
+def test_reopening_writes_nothing_completes_older_stores_and_checks_the_version(tmp_path):
     import hashlib
 
     import duckdb
@@ -314,6 +314,17 @@ def test_reopening_a_store_writes_nothing_and_checks_its_schema_version(tmp_path
     DuckDBStore(path).close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     DuckDBStore(path).close()  # the app does this on every click
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    # A store declared by an earlier kolmap (no edges table yet) gets what it lacks, once.
+    con = duckdb.connect(str(path))
+    con.execute("DROP VIEW interactions")
+    con.execute("DROP TABLE edges")
+    con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_sql'")
+    con.close()
+    with DuckDBStore(path) as store:
+        assert store.stats()["imported_edges"] == 0 and store.stats()["interactions"] == {}
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    DuckDBStore(path).close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")

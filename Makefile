@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TYPES  := .build/typecheck
 
-.PHONY: install test test-fast check lint typecheck format demo bench sample clean
+.PHONY: install test test-fast check lint typecheck format demo bench sample clean neo4j neo4j-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ demo: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# Local Neo4j 5.26 servers (with and without GDS) fetched from Maven Central: see neo4j/run.
+neo4j:
+	neo4j/run start
+
+neo4j-stop:
+	neo4j/run stop
 
 sample: install
 	$(BIN)/kolmap sample data/samples

@@ -77,6 +77,13 @@ def _settings(ctx: click.Context) -> Settings:
     return obj if isinstance(obj, Settings) else Settings()
 
 
+def _open_store(location: str | None, *, read_only: bool = False) -> Any:
+    """The store at ``location``, opened with this invocation's store settings."""
+    ctx = click.get_current_context(silent=True)
+    settings = _settings(ctx.find_root()) if ctx is not None else Settings()
+    return open_store(location, read_only=read_only, memory_limit=settings.store.memory_limit)
+
+
 # -- ingest -----------------------------------------------------------------------------------
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -164,7 +171,7 @@ def _run_ingest(
     platform: str | None = None,
     owner: str | None = None,
 ) -> IngestSummary:
-    with open_store(store) as target, ExitStack() as stack:
+    with _open_store(store) as target, ExitStack() as stack:
         tick = None
         if show_progress and err_console.is_terminal:
             bar = stack.enter_context(
@@ -352,7 +359,7 @@ def rank_command(
     """Rank KOLs, DOLs, influencers or organisations, with the components of each score."""
     settings = _settings(ctx)
     scope = build_scope(area, platforms, since, until, hashtags, settings)
-    with _errors(), open_store(store, read_only=True) as source:
+    with _errors(), _open_store(store, read_only=True) as source:
         projection = source.projection(scope)
         table = rank(projection, kind, settings.scoring, top=top)
     if fmt == "table" and output is None:
@@ -418,7 +425,7 @@ def _escape(text: str) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def stats(store: str | None, as_json: bool) -> None:
     """What is in the store: counts by platform, role and area, time span, last run."""
-    with _errors(), open_store(store, read_only=True) as source:
+    with _errors(), _open_store(store, read_only=True) as source:
         data = source.stats()
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -442,7 +449,7 @@ def stats(store: str | None, as_json: bool) -> None:
 @store_option
 def runs(store: str | None) -> None:
     """List ingest runs, newest first."""
-    with _errors(), open_store(store, read_only=True) as source:
+    with _errors(), _open_store(store, read_only=True) as source:
         frame = source.runs()
     for row in frame.to_dict(orient="records"):
         summary = json.loads(row["summary"])
@@ -495,7 +502,7 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     where = resolve_store_location(store)
     if not yes:
         click.confirm(f"Erase {len(keys)} account(s) from {where}?", abort=True)
-    with _errors(), open_store(store) as target:
+    with _errors(), _open_store(store) as target:
         counts = target.erase(keys)
     click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -573,7 +580,7 @@ def export_command(
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     if all_nodes and fmt in ("csv", "xlsx"):
         raise click.BadParameter("--all-nodes applies to map formats", param_hint="--all-nodes")
-    with _errors(), open_store(store) as target:
+    with _errors(), _open_store(store) as target:
         result = export(
             target,
             scope,
@@ -602,7 +609,7 @@ def export_command(
 @click.option("--json", "as_json", is_flag=True)
 def exports(store: str | None, as_json: bool) -> None:
     """List past exports: when, format, file, filters, rows, hash, pseudonymisation."""
-    with _errors(), open_store(store, read_only=True) as source:
+    with _errors(), _open_store(store, read_only=True) as source:
         frame = source.export_log()
     if as_json:
         click.echo(to_json_text(frame))
@@ -632,7 +639,7 @@ def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
         click.confirm(
             f"Suppress {len(keys)} account(s) in {resolve_store_location(store)}?", abort=True
         )
-    with _errors(), open_store(store) as target:
+    with _errors(), _open_store(store) as target:
         counts = target.suppress(keys)
     click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -735,7 +742,7 @@ def demo(ctx: click.Context, store: str, top: int) -> None:
             settings, [sample_folder()], store, None, None, None, show_progress=True
         )
     _print_summary(summary)
-    with _errors(), open_store(store, read_only=True) as source:
+    with _errors(), _open_store(store, read_only=True) as source:
         for area in ("oncology", "diabetes", "neurology", "cardiology"):
             scope = Scope(area=area)
             table = rank(source.projection(scope), RankKind.KOL, settings.scoring, top=top)

@@ -28,6 +28,7 @@ __all__ = [
     "IngestSettings",
     "ScoringSettings",
     "Settings",
+    "StoreSettings",
     "iter_settings",
     "load_settings",
     "read_toml",
@@ -67,6 +68,17 @@ class IngestSettings:
         "",
         "Path of an extra taxonomy TOML merged into the built-in one (new areas, keywords, "
         "hashtags).",
+    )
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """How kolmap uses its store."""
+
+    memory_limit: str = _setting(
+        "4GB",
+        "Most memory the embedded DuckDB store may hold (`2GB`, `512MB`); past it, DuckDB "
+        "spills to files beside the store. Empty leaves DuckDB's default (80% of RAM).",
     )
 
 
@@ -151,6 +163,7 @@ class Settings:
     """All settings, grouped by section."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
 
     @classmethod

@@ -32,6 +32,8 @@ from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, SUPPRESSION_PREFIX, Acco
 __all__ = ["SCHEMA_VERSION", "DuckDBStore"]
 
 SCHEMA_VERSION = "1"
+# The attached database an ingest run stages its rows in (see DuckDBStore.ingest).
+_STAGE = "kolmap_stage"
 
 _STR = pa.string()
 _INT = pa.int64()
@@ -154,14 +156,26 @@ _GRAPH_TABLES = (
 class DuckDBStore:
     """The default, embedded store (one DuckDB file, or ``":memory:"`` for tests)."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, *, read_only: bool = False, memory_limit: str = ""
+    ) -> None:
         self.location = str(path)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         try:
             if read_only and self.location != ":memory:" and not Path(self.location).exists():
                 raise StoreError(f"{self.location}: no store here yet; run `kolmap ingest` first")
-            self.con = duckdb.connect(self.location, read_only=read_only)
+            self.con = duckdb.connect(self.location, read_only=read_only, config=config)
         except duckdb.IOException as err:
             raise StoreError(f"{self.location}: cannot open the store: {_first_line(err)}") from err
+        except (duckdb.ParserException, duckdb.InvalidInputException) as err:
+            if not config:
+                raise StoreError(
+                    f"{self.location}: not a usable DuckDB store: {_first_line(err)}"
+                ) from err
+            raise StoreError(
+                f"store.memory_limit {memory_limit!r} is not a size DuckDB accepts (say 2GB or "
+                f"512MB): {_first_line(err)}"
+            ) from err
         except duckdb.Error as err:
             raise StoreError(
                 f"{self.location}: not a usable DuckDB store: {_first_line(err)}"
@@ -223,20 +237,53 @@ class DuckDBStore:
     # -- writing --------------------------------------------------------------------------
     @contextmanager
     def ingest(self, run: RunInfo) -> Iterator[_Writer]:
-        """Stage batches, then merge them all in one transaction (see :class:`GraphStore`)."""
+        """Stage batches, then merge them all in one transaction (see :class:`GraphStore`).
+
+        Batches are committed one by one into a staging database beside the store
+        (``<store>.stage``), not into the store's own transaction: committed rows can leave
+        memory (DuckDB spills them to that file), so an ingest's memory is bounded by the
+        batch size and ``store.memory_limit``, not by the input's size. The store itself
+        changes only in the final merge transaction; the staging file is removed afterwards,
+        and one left by an interrupted run is discarded by the next.
+        """
+        stage = self._attach_stage()
         writer = _Writer(self.con, run)
-        try:
-            _exec(self.con, "BEGIN TRANSACTION")
-        except duckdb.Error as err:
-            raise StoreError(f"{self.location}: cannot start a transaction: {err}") from err
         try:
             writer.create_stage()
             yield writer
-            writer.finish()
-            _exec(self.con, "COMMIT")
-        except BaseException:
-            _exec(self.con, "ROLLBACK")
-            raise
+            writer.prepare()
+            try:
+                _exec(self.con, "BEGIN TRANSACTION")
+            except duckdb.Error as err:
+                raise StoreError(f"{self.location}: cannot start a transaction: {err}") from err
+            try:
+                writer.finish()
+                _exec(self.con, "COMMIT")
+            except BaseException:
+                _exec(self.con, "ROLLBACK")
+                raise
+        finally:
+            self._detach_stage(stage)
+
+    def _stage_path(self) -> Path | None:
+        return None if self.location == ":memory:" else Path(self.location + ".stage")
+
+    def _attach_stage(self) -> Path | None:
+        path = self._stage_path()
+        if path is not None:
+            _remove_database_files(path)
+        try:
+            _exec(self.con, f"ATTACH {_sql_string(str(path or ':memory:'))} AS {_STAGE}")
+        except duckdb.Error as err:
+            raise StoreError(
+                f"{self.location}: cannot create the staging database {path}: {_first_line(err)}"
+            ) from err
+        return path
+
+    def _detach_stage(self, path: Path | None) -> None:
+        _exec(self.con, f"DETACH DATABASE IF EXISTS {_STAGE}")
+        if path is not None:
+            _remove_database_files(path)
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -462,13 +509,27 @@ class DuckDBStore:
             "FROM ingest_runs ORDER BY finished_at DESC"
         ).df()
 
-    def fingerprint(self) -> str:
-        """Row counts and an order-independent hash of every graph table."""
+    def fingerprint(self, *, provenance: bool = True) -> str:
+        """Row counts and an order-independent hash of every graph table.
+
+        With ``provenance=False`` the ids of the runs that added or last changed each row
+        are left out, so two stores built by different runs from the same files compare
+        equal (a resumed ingest against one clean run).
+        """
         parts = []
         for table in _GRAPH_TABLES:
+            source = table
+            if not provenance:
+                columns = self.con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "AND database_name = current_database() AND column_name NOT IN "
+                    "('run_id', 'updated_run_id') ORDER BY column_index",
+                    [table],
+                ).fetchall()
+                source = f"(SELECT {', '.join(c[0] for c in columns)} FROM {table})"
             row = _row(
                 self.con.execute(
-                    f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+                    f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {source} t"
                 ).fetchall()
             )
             assert row is not None
@@ -552,6 +613,16 @@ def _row(rows: list[Any]) -> Any:
     return rows[0] if rows else None
 
 
+def _sql_string(text: str) -> str:
+    """A SQL string literal, for the one statement that cannot take a parameter (ATTACH)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _remove_database_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
@@ -570,7 +641,7 @@ class _Writer:
     def create_stage(self) -> None:
         for kind, schema in STAGE_SCHEMAS.items():
             cols = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
-            _exec(self.con, f"CREATE TEMP TABLE s_{kind} ({cols}, seq BIGINT)")
+            _exec(self.con, f"CREATE TABLE {_STAGE}.s_{kind} ({cols}, seq BIGINT)")
 
     def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
         """Stage one batch; keys outside :data:`RECORD_FIELDS` are a programming error."""
@@ -587,7 +658,7 @@ class _Writer:
         table = table.append_column("seq", seq)
         self.con.register("_batch", table)
         try:
-            _exec(self.con, f"INSERT INTO s_{kind} SELECT * FROM _batch")
+            _exec(self.con, f"INSERT INTO {_STAGE}.s_{kind} SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
 
@@ -596,14 +667,20 @@ class _Writer:
         self.notes[key] = value
 
     # -- merging --------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Edit the staged rows in place before the merge: drop opted-out accounts' rows and
+        rewrite handle ids to real ones. This writes the staging database only, so it runs
+        before the merge transaction (a transaction writes one database)."""
+        self.stats["suppressed"] = self._drop_suppressed()
+        self.stats["handle_ids_resolved"] = self._canonicalise_handle_ids()
+
     def finish(self) -> None:
+        """Merge the staged rows into the store and record the run (inside one transaction)."""
         run_id = self.run.run_id
         con = self.con
         for area_id, name in self.run.areas.items():
             _exec(con, "DELETE FROM areas WHERE area_id = ?", [area_id])
             _exec(con, "INSERT INTO areas VALUES (?, ?)", [area_id, name])
-        self.stats["suppressed"] = self._drop_suppressed()
-        self.stats["handle_ids_resolved"] = self._canonicalise_handle_ids()
         self.stats["accounts"] = self._merge_accounts(run_id)
         self.stats["labels"] = self._upsert(
             "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id
@@ -613,8 +690,6 @@ class _Writer:
         self.stats["edges"] = self._merge_edges(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["stubs_created"] = self._stubs
-        for kind in STAGE_SCHEMAS:
-            _exec(con, f"DROP TABLE s_{kind}")
         summary = {**self.notes, "merge": self.stats}
         _exec(
             con,
@@ -643,16 +718,19 @@ class _Writer:
         ):
             counts[kind] = _scalar(
                 con,
-                f"DELETE FROM s_{kind} WHERE {_ID_HASH.format(p='platform', i=column)} {gone}",
+                f"DELETE FROM {_STAGE}.s_{kind} "
+                f"WHERE {_ID_HASH.format(p='platform', i=column)} {gone}",
             )
         counts["follows"] = _scalar(
             con,
-            f"""DELETE FROM s_follows WHERE {_ID_HASH.format(p="platform", i="follower_id")} {gone}
+            f"""DELETE FROM {_STAGE}.s_follows
+                WHERE {_ID_HASH.format(p="platform", i="follower_id")} {gone}
                 OR {_ID_HASH.format(p="platform", i="followed_id")} {gone}""",
         )
         counts["edges"] = _scalar(
             con,
-            f"""DELETE FROM s_edges WHERE {_ID_HASH.format(p="platform", i="src_id")} {gone}
+            f"""DELETE FROM {_STAGE}.s_edges
+                WHERE {_ID_HASH.format(p="platform", i="src_id")} {gone}
                 OR {_ID_HASH.format(p="platform", i="dst_id")} {gone}""",
         )
         return counts
@@ -683,9 +761,9 @@ class _Writer:
         _exec(
             self.con,
             f"""CREATE TEMP TABLE d_{kind} AS SELECT {key_list}, {aggs}, max(seq) AS seq
-                FROM s_{kind} GROUP BY {key_list}""",
+                FROM {_STAGE}.s_{kind} GROUP BY {key_list}""",
         )
-        staged = _scalar(self.con, f"SELECT count(*) FROM s_{kind}")
+        staged = _scalar(self.con, f"SELECT count(*) FROM {_STAGE}.s_{kind}")
         kept = _scalar(self.con, f"SELECT count(*) FROM d_{kind}")
         return staged - kept
 
@@ -824,26 +902,26 @@ class _Writer:
                 SELECT platform, account_id, handle_lc FROM accounts
                 WHERE NOT is_stub AND account_id NOT LIKE '@%' AND handle_lc IS NOT NULL
                 UNION ALL
-                SELECT platform, account_id, lower(handle) FROM s_accounts
+                SELECT platform, account_id, lower(handle) FROM kolmap_stage.s_accounts
                 WHERE account_id NOT LIKE '@%' AND handle IS NOT NULL)
             GROUP BY platform, handle_lc""",
         )
         rewritten = 0
         for table, column in (
-            ("s_accounts", "account_id"),
-            ("s_labels", "account_id"),
-            ("s_posts", "author_id"),
-            ("s_follows", "follower_id"),
-            ("s_follows", "followed_id"),
-            ("s_edges", "src_id"),
-            ("s_edges", "dst_id"),
+            ("kolmap_stage.s_accounts", "account_id"),
+            ("kolmap_stage.s_labels", "account_id"),
+            ("kolmap_stage.s_posts", "author_id"),
+            ("kolmap_stage.s_follows", "follower_id"),
+            ("kolmap_stage.s_follows", "followed_id"),
+            ("kolmap_stage.s_edges", "src_id"),
+            ("kolmap_stage.s_edges", "dst_id"),
         ):
             rewritten += _scalar(
                 con,
                 f"""UPDATE {table} AS t SET {column} = h.real_id FROM h_map h
                     WHERE t.platform = h.platform AND t.{column} = h.stub_id""",
             )
-        _exec(con, "DELETE FROM s_follows WHERE follower_id = followed_id")
+        _exec(con, "DELETE FROM kolmap_stage.s_follows WHERE follower_id = followed_id")
         _exec(con, "DROP TABLE h_map")
         return rewritten
 
@@ -1055,10 +1133,10 @@ class _Writer:
                    min(first_at) AS first_at, max(last_at) AS last_at,
                    min(source_file) AS source_file, min(source_line) AS source_line
             FROM (SELECT DISTINCT ON (source_file, source_line, platform, src_id, dst_id, kind)
-                      * FROM s_edges WHERE src_id <> dst_id)
+                      * FROM kolmap_stage.s_edges WHERE src_id <> dst_id)
             GROUP BY platform, src_id, dst_id, kind""",
         )
-        duplicates = _scalar(con, "SELECT count(*) FROM s_edges") - _scalar(
+        duplicates = _scalar(con, "SELECT count(*) FROM kolmap_stage.s_edges") - _scalar(
             con, "SELECT count(*) FROM d_edges"
         )
         stubs["by_id"] += self._create_id_stubs(

@@ -219,8 +219,9 @@ class GraphStore(Protocol):
         """The ingest runs recorded in the store, newest first."""
         ...
 
-    def fingerprint(self) -> str:
-        """A checksum of the whole graph content: equal fingerprints, equal graphs."""
+    def fingerprint(self, *, provenance: bool = True) -> str:
+        """A checksum of the whole graph content: equal fingerprints, equal graphs.
+        ``provenance=False`` leaves out which run added or changed each row."""
         ...
 
     def close(self) -> None: ...
@@ -233,7 +234,12 @@ def resolve_store_location(location: str | os.PathLike[str] | None) -> str:
     return os.environ.get("KOLMAP_STORE") or DEFAULT_STORE
 
 
-def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Any:
+def open_store(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    memory_limit: str = "",
+) -> Any:
     """Open the store at ``location`` (see :func:`resolve_store_location`).
 
     A path opens the embedded DuckDB store (created on first use). ``neo4j://`` and
@@ -247,4 +253,4 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
         )
     from kolmap.graph.duckdb_store import DuckDBStore
 
-    return DuckDBStore(Path(where), read_only=read_only)
+    return DuckDBStore(Path(where), read_only=read_only, memory_limit=memory_limit)

@@ -25,6 +25,7 @@ from kolmap.ingest.flat import (
     read_flat,
     sniff_flat,
 )
+from kolmap.ingest.labelled_bios import read_labelled_bios, sniff_labelled_bios
 from kolmap.ingest.linkedin import read_linkedin, sniff_linkedin
 from kolmap.ingest.meta import read_meta, sniff_meta
 from kolmap.ingest.networks import (
@@ -93,6 +94,13 @@ def all_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
         ),
         FormatSpec(
             "gml", "GML network (nodes as accounts, edges as relations)", sniff_gml, read_gml
+        ),
+        FormatSpec(
+            "labelled-bios",
+            "Hand-checked classifier sheet: headerless TSV 'Pass/Fail, tag, handle, bio' "
+            "(confirmed tags become labels)",
+            sniff_labelled_bios,
+            read_labelled_bios,
         ),
         FormatSpec(
             "edge-list",

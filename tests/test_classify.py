@@ -8,6 +8,7 @@ import pytest
 
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.ingest.classify import classify
+from kolmap.ingest.labelled_bios import TAG_ROLES
 from kolmap.model import Role
 
 TAX = load_taxonomy()
@@ -91,17 +92,6 @@ def test_accuracy_on_the_labelled_synthetic_sample():
     assert per_role["media"] >= 0.95, per_role
 
 
-_REAL_MAP = {
-    "Doctor": "hcp",
-    "Professional": "hcp",
-    "Institution": "organisation",
-    "Association": "organisation",
-    "Healthcare initiative": "organisation",
-    "News source": "media",
-    "Publishing source": "media",
-}
-
-
 @pytest.mark.realdata
 def test_precision_on_hand_labelled_real_bios(realdata: Path):
     """Real bios whose label a person confirmed ("Pass"); roles mapped to kolmap's."""
@@ -111,7 +101,7 @@ def test_precision_on_hand_labelled_real_bios(realdata: Path):
         / "test-healthcare-twitter-user-classifier.tsv"
     )
     rows = [r for r in csv.reader(path.open(encoding="utf-8"), delimiter="\t") if len(r) >= 4]
-    pairs = [(_REAL_MAP[r[1]], r[3]) for r in rows if r[0] == "Pass" and r[1] in _REAL_MAP]
+    pairs = [(TAG_ROLES[r[1]], r[3]) for r in rows if r[0] == "Pass" and r[1] in TAG_ROLES]
     assert len(pairs) >= 80
     predicted = [(truth, classify(bio, None, taxonomy=TAX).role.value) for truth, bio in pairs]
     hcp = [p for t, p in predicted if t == "hcp"]

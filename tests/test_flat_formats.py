@@ -538,3 +538,51 @@ def test_meltwater_style_csv(store, tmp_path):
     assert report.format == "meltwater" and report.rows_accepted == 1
     assert store.sql("SELECT post_id FROM posts")["post_id"].tolist() == ["3333"]
     assert "dermatology" in store.stats()["posts_by_area"]
+
+
+# -- hand-checked classifier sheets (labelled-bios) --------------------------------------------
+LABELLED = (
+    "Pass\tDoctor\tDrAmina\tCardiologue, CHU de Lyon\n"
+    'Pass\tNews source\tHealthWire\t"Breaking" health news, every day\n'
+    "Fail\tProfessional\tstock_guy\tSwing trader, biotech tickers\n"
+    "Pass\tGeneric\tsomeone\tLoves hiking\n"
+    "Pass\tDoctor\tbroken row\twith a space in the handle\n"
+    "Pass\tDoctor\tno_bio_here\n"
+)
+
+
+def test_labelled_bios_keep_confirmed_tags_as_labels_and_reject_bad_rows(store, tmp_path):
+    summary = ingest_files(store, write(tmp_path, "checked.tsv", LABELLED))
+    report = summary.files[0]
+    assert report.format == "labelled-bios"
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (6, 4, 2)
+    assert report.records == {"accounts": 4, "labels": 2}
+    accounts = store.accounts()
+    roles = dict(zip(accounts["handle"], accounts["role"], strict=True))
+    labelled = dict(zip(accounts["handle"], accounts["role_from_label"], strict=True))
+    # confirmed tags are labels; a Fail row and a tag without a role are left to inference
+    assert roles["DrAmina"] == "hcp" and roles["HealthWire"] == "media"
+    assert labelled == {"DrAmina": True, "HealthWire": True, "stock_guy": False, "someone": False}
+    assert roles["stock_guy"] != "hcp"
+    bios = dict(zip(accounts["handle"], accounts["bio"], strict=True))
+    assert bios["HealthWire"] == '"Breaking" health news, every day'  # quotes are text in TSV
+    with open(summary.quarantine_path, encoding="utf-8") as fh:
+        quarantine = list(csv.DictReader(fh))
+    reasons = sorted(r["reason"] for r in quarantine)
+    assert reasons[0].startswith("expected 4 tab-separated fields") and "not 3" in reasons[0]
+    assert reasons[1] == "not an X handle: 'broken row'"
+    assert [r["line"] for r in quarantine] == ["5", "6"]
+
+
+@pytest.mark.realdata
+def test_real_labelled_bios_ingest_with_every_row_accounted_for(realdata, tmp_path):
+    folder = realdata / "healthcare_twitter_bio_labels_juanff"
+    with DuckDBStore(tmp_path / "real.duckdb") as store:
+        summary = ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+        (report,) = summary.files
+        assert report.format == "labelled-bios"
+        assert report.rows_read == 174 == report.rows_accepted + report.rows_quarantined
+        assert report.records["labels"] == 109  # the hand-confirmed rows with a role tag
+        stats = store.stats()
+        assert stats["accounts"] == 169  # five handles appear twice
+        assert summary.merge["accounts"]["duplicates"] == 5

@@ -148,6 +148,92 @@ def test_an_interrupted_ingest_commits_nothing(any_store, folder):
     assert any_store.stats()["accounts"] == 0
 
 
+def test_batches_are_staged_beside_the_store_not_in_its_transaction(tmp_path, folder):
+    """Staged rows are committed to ``<store>.stage`` as they come (so DuckDB can move them
+    out of memory); the store changes only at the merge, and the staging file then goes."""
+    path = tmp_path / "staged.duckdb"
+    stage = tmp_path / "staged.duckdb.stage"
+    seen: list[tuple[bool, int]] = []
+    with DuckDBStore(path) as store:
+
+        def look(_path: str, _rows: int) -> None:
+            committed = store.con.execute("SELECT count(*) FROM accounts").fetchall()
+            seen.append((stage.exists(), committed[0][0]))
+
+        ingest(store, folder, progress=look)
+        assert seen and all(seen_stage and count == 0 for seen_stage, count in seen)
+        assert not stage.exists()
+        assert store.stats()["accounts"] > 0
+
+
+def test_a_staging_file_left_by_a_killed_run_is_discarded(tmp_path, folder):
+    path = tmp_path / "left.duckdb"
+    stage = tmp_path / "left.duckdb.stage"
+    with DuckDBStore(path) as clean:
+        ingest(clean, folder)
+        expected = clean.fingerprint(provenance=False)
+    path.unlink()
+    stage.write_bytes(b"half-written staging database from a run that was killed")
+    with DuckDBStore(path) as store:
+        ingest(store, folder)
+        assert store.fingerprint(provenance=False) == expected
+    assert not stage.exists()
+
+
+def test_a_killed_ingest_leaves_the_store_unchanged_and_a_rerun_completes_it(tmp_path, folder):
+    """A real ``kill -9`` mid-run: the store keeps its last committed state, and running the
+    same ingest again gives the same store as one clean run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    big = tmp_path / "big"
+    big.mkdir()
+    rows = "".join(f"x,{i},{i % 97 + 1}\n" for i in range(2, 120_000))
+    (big / "follows.csv").write_text("platform,follower_id,followed_id\n" + rows)
+    path = tmp_path / "killed.duckdb"
+    with DuckDBStore(path) as store:
+        ingest(store, folder)
+        before = store.fingerprint()
+    script = (
+        "import sys\n"
+        "from kolmap.graph.duckdb_store import DuckDBStore\n"
+        "from kolmap.ingest.pipeline import ingest_paths\n"
+        "from kolmap.settings import IngestSettings, Settings\n"
+        "s = Settings(ingest=IngestSettings(batch_size=2_000))\n"
+        "ingest_paths(DuckDBStore(sys.argv[1]), [sys.argv[2]], settings=s,\n"
+        "    quarantine_dir=sys.argv[3], progress=lambda p, n: print('batch', flush=True))\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), str(big), str(tmp_path / "q")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    for _ in range(20):  # let it stage a few batches, then kill it without warning
+        assert child.stdout.readline().startswith("batch")
+    assert (tmp_path / "killed.duckdb.stage").exists()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    time.sleep(0.1)
+    with DuckDBStore(path) as store:
+        assert store.fingerprint() == before
+        ingest(store, big)
+        resumed = store.fingerprint(provenance=False)
+    clean_path = tmp_path / "clean.duckdb"
+    with DuckDBStore(clean_path) as clean:
+        ingest(clean, folder)
+        ingest(clean, big)
+        assert clean.fingerprint(provenance=False) == resumed
+
+
+def test_a_bad_memory_limit_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="memory_limit 'lots'"):
+        DuckDBStore(tmp_path / "m.duckdb", memory_limit="lots")
+
+
 def test_too_many_rejected_rows_fails_with_nothing_committed(any_store, tmp_path):
     d = tmp_path / "rej"
     rows = "".join(f"x,{i},h{i}\n" for i in range(20))

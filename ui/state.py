@@ -55,7 +55,7 @@ def store() -> Iterator[DuckDBStore]:
     """The store, opened for one call; errors stop the page with a readable message."""
     with _LOCK:
         try:
-            handle = DuckDBStore(location())
+            handle = DuckDBStore(location(), memory_limit=settings().store.memory_limit)
         except KolmapError as err:
             st.error(str(err))
             st.stop()

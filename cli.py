@@ -364,6 +364,12 @@ def rank_command(
         table = rank(projection, kind, settings.scoring, top=top)
     if fmt == "table" and output is None:
         _print_ranking(table, kind, scope, explain)
+        if projection.edges.empty and len(projection.nodes):
+            err_console.print(
+                f"This scope has {len(projection.nodes):,} accounts but no relations between "
+                "them (posts, follows or network edges), so there is nothing to rank them on; "
+                "ingest their posts or a network, or see their roles with `kolmap stats`."
+            )
         return
     text = to_csv_text(table) if fmt == "csv" else to_json_text(table) + "\n"
     if fmt == "table":

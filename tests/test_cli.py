@@ -129,6 +129,26 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(runner, tmp_path):
     assert json.loads(out.output)["follows"] == 0
 
 
+def test_ranking_accounts_without_relations_says_why_it_is_empty(runner, tmp_path):
+    accounts = write(
+        tmp_path / "in",
+        "accounts.csv",
+        "platform,account_id,handle,bio\nx,1,onco,Oncologist\nx,2,card,Cardiologist\n",
+    )
+    run(runner, "ingest", str(accounts), "--store", "a.duckdb")
+    out = run(runner, "--config", "/dev/null", "rank", "--store", "a.duckdb", "--kind", "any")
+    text = " ".join(out.output.split())
+    assert "No any candidates in scope (all data)." in text
+    assert "has 2 accounts but no relations between them" in text
+
+
+def test_a_bad_memory_limit_setting_is_a_clear_error(runner, tmp_path, monkeypatch):
+    accounts = write(tmp_path / "in", "accounts.csv", "platform,account_id,handle\nx,1,a\n")
+    monkeypatch.setenv("KOLMAP_STORE_MEMORY_LIMIT", "lots")
+    out = run(runner, "ingest", str(accounts), "--store", "m.duckdb", code=1)
+    assert "store.memory_limit 'lots' is not a size DuckDB accepts" in out.output
+
+
 def test_rejected_rows_are_reported_with_the_quarantine_file(runner, tmp_path):
     folder = tmp_path / "q"
     write(folder, "accounts.csv", "platform,account_id,followers\nx,1,12\nx,2,lots\n")

@@ -22,6 +22,23 @@ __all__ = ["extract_hashtags", "extract_mentions", "fold"]
 _MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)")
 _HASHTAG_RE = re.compile(r"(?<![\w#&/])#(\w{1,139})")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
+# Every combining mark (accents and the like) below U+20000, where all of them live, as one
+# character class: removing them with one regex pass is what made folding fast.
+
+
+def _combining_class() -> re.Pattern[str]:
+    marks = [c for c in range(0x20000) if unicodedata.combining(chr(c))]
+    ranges: list[list[int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_COMBINING_RE = _combining_class()
 
 
 def extract_mentions(text: str) -> list[str]:
@@ -46,7 +63,7 @@ def extract_hashtags(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower-case, expand ligatures and strip accents, so that FR and EN spellings compare."""
-    text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower()
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return _COMBINING_RE.sub("", decomposed).lower()

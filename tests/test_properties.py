@@ -121,3 +121,16 @@ def test_text_parsing_never_fails_and_fold_is_idempotent(text):
     for handle in extract_mentions(text):
         assert handle and not handle.startswith("@")
     assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(max_size=60))
+def test_fold_equals_its_definition_character_by_character(text):
+    """The fast fold (ASCII shortcut, one regex pass over combining marks) gives exactly the
+    textbook one: NFKD, drop every combining character, lower-case."""
+    import unicodedata
+
+    from kolmap.ingest.text import _LIGATURES
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    assert fold(text) == expected

@@ -1,0 +1,301 @@
+"""Scale benchmark: kolmap on 100k, 1M and 10M-edge samples against two baselines.
+
+For each size the sample generator writes canonical CSV files (accounts, posts, follows).
+Every measured step then runs in a fresh child process, so its wall time and peak memory
+(``wait4``) are its own:
+
+- ``ingest``: ``kolmap ingest`` of the folder into a new DuckDB store;
+- ``rank``: projection and ranking of one area (all five kinds, score components computed
+  once), of all data, and of every area in turn; exports (ranking CSV and a GEXF map of the
+  area); it also writes the weighted edges and the PageRank reset vector kolmap used for its
+  all-data ``pagerank`` component, for the baselines;
+- baseline (a), ``networkx``: pandas ``read_csv`` of those edges, a weighted ``DiGraph``,
+  ``pagerank`` (same weights, reset and damping) and ``louvain_communities``;
+- baseline (b), the floor: pyarrow CSV read, an igraph graph from the arrays, PRPACK
+  personalised PageRank and Leiden with kolmap's settings: the same arithmetic with nothing
+  else around it.
+
+Agreement: Spearman correlation of kolmap's PageRank with networkx's on networkx's top
+1,000 accounts. The results are appended to docs/benchmarks.md (section "Scale").
+
+    python benchmarks/scale.py [--sizes 100k,1M,10M] [--out docs/benchmarks.md]
+        [--baseline-timeout 1800]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import machine  # noqa: E402  (benchmarks/ is not a package)
+
+# Generator scale that gives about this many follow + interaction edges (all data).
+SIZES = {"100k": 5.6, "1M": 56.0, "10M": 560.0}
+AREA = "oncology"
+
+INGEST_STEP = r"""
+import json, sys, time
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.ingest.pipeline import ingest_paths
+folder, store_path = sys.argv[1:3]
+t = time.perf_counter()
+with DuckDBStore(store_path) as store:
+    summary = ingest_paths(store, [folder], quarantine_dir=store_path + ".q")
+    seconds = time.perf_counter() - t
+    stats = store.stats()
+print(json.dumps({"ingest_s": seconds, "accounts": stats["accounts"], "posts": stats["posts"],
+                  "follows": stats["follows"], "rows_read": summary.rows_read}))
+"""
+
+RANK_STEP = r"""
+import json, sys, time
+import numpy as np
+import pandas as pd
+from kolmap.export.exporter import export
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.store import Scope
+from kolmap.ingest.areas import load_taxonomy
+from kolmap.scoring.components import compute_components, source_weights, relevance, edge_weights
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.settings import ScoringSettings
+store_path, area, work = sys.argv[1:4]
+settings = ScoringSettings()
+out = {}
+with DuckDBStore(store_path) as store:
+    t = time.perf_counter()
+    projection = store.projection(Scope(area=area))
+    out["project_area_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    parts = compute_components(projection, settings)
+    for kind in RankKind:
+        rank(projection, kind, settings, components=parts)
+    out["rank_area_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    everything = store.projection(Scope())
+    out["project_all_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    parts_all = compute_components(everything, settings)
+    for kind in RankKind:
+        rank(everything, kind, settings, components=parts_all)
+    out["rank_all_s"] = time.perf_counter() - t
+    out["edges_all"] = len(everything.edges)
+    out["nodes_all"] = len(everything.nodes)
+    t = time.perf_counter()
+    areas = sorted(load_taxonomy().areas)
+    for each in areas:
+        scoped = store.projection(Scope(area=each))
+        rank(scoped, "kol", settings)
+    out["all_areas_s"] = time.perf_counter() - t
+    out["areas"] = len(areas)
+    t = time.perf_counter()
+    export(store, Scope(area=area), kind="kol", fmt="csv", out=work + "/kol.csv")
+    export(store, Scope(area=area), kind="kol", fmt="gexf", out=work + "/map.gexf")
+    out["export_s"] = time.perf_counter() - t
+    # What kolmap's all-data `pagerank` component ran on, for the baselines.
+    nodes = everything.nodes
+    sw = source_weights(nodes, settings)
+    w = edge_weights(everything, settings, sw)
+    reset = sw * (0.25 + 0.75 * relevance(everything, settings))
+    pd.DataFrame({"src": everything.edges["src"], "dst": everything.edges["dst"], "weight": w}
+                 ).to_csv(work + "/edges.csv", index=False)
+    np.save(work + "/reset.npy", reset)
+    np.save(work + "/kolmap_pr.npy", parts_all["pagerank"].to_numpy())
+print(json.dumps(out))
+"""
+
+NETWORKX_STEP = r"""
+import json, sys, time
+import networkx as nx
+import numpy as np
+import pandas as pd
+work, damping, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+reset = np.load(work + "/reset.npy")
+t = time.perf_counter()
+edges = pd.read_csv(work + "/edges.csv")
+g = nx.DiGraph()
+g.add_nodes_from(range(len(reset)))
+for s, d, w in zip(edges["src"].tolist(), edges["dst"].tolist(), edges["weight"].tolist()):
+    if g.has_edge(s, d):
+        g[s][d]["weight"] += w
+    else:
+        g.add_edge(s, d, weight=w)
+personal = {i: float(v) for i, v in enumerate(reset)}
+pr = nx.pagerank(g, alpha=damping, personalization=personal, weight="weight")
+pagerank_s = time.perf_counter() - t
+communities = nx.community.louvain_communities(g.to_undirected(), weight="weight", seed=seed)
+seconds = time.perf_counter() - t
+np.save(work + "/networkx_pr.npy", np.array([pr[i] for i in range(len(reset))]))
+print(json.dumps({"networkx_s": seconds, "networkx_pagerank_s": pagerank_s,
+                  "networkx_communities": len(communities)}))
+"""
+
+FLOOR_STEP = r"""
+import json, random, sys, time
+import igraph as ig
+import numpy as np
+import pyarrow.csv as pacsv
+work = sys.argv[1]
+damping, seed, resolution = float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+reset = np.load(work + "/reset.npy")
+t = time.perf_counter()
+table = pacsv.read_csv(work + "/edges.csv")
+src = table["src"].to_numpy()
+dst = table["dst"].to_numpy()
+w = table["weight"].to_numpy()
+g = ig.Graph(n=len(reset), edges=np.column_stack([src, dst]).tolist(), directed=True)
+g.es["weight"] = w
+g.simplify(combine_edges="sum")
+pr = g.personalized_pagerank(damping=damping, reset=reset.tolist(), weights="weight",
+                             implementation="prpack")
+u = g.as_undirected(combine_edges="sum")
+u.simplify(combine_edges="sum")
+ig.set_random_number_generator(random.Random(seed))
+parts = u.community_leiden(objective_function="modularity", weights="weight",
+                           resolution=resolution, n_iterations=-1)
+print(json.dumps({"floor_s": time.perf_counter() - t, "floor_communities": len(parts)}))
+"""
+
+
+def child(code: str, *args: str, timeout: float | None = None) -> tuple[dict[str, Any], float]:
+    """Run ``code`` in a fresh interpreter: its JSON output and its own peak RSS in MB.
+
+    A child that runs past ``timeout`` is killed and reported as ``{"timed_out": seconds}``.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    started = time.monotonic()
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if timeout is not None and time.monotonic() - started > timeout:
+            proc.kill()
+            _pid, _status, usage = os.wait4(proc.pid, 0)
+            return {"timed_out": timeout}, usage.ru_maxrss / 1024
+        time.sleep(0.2)
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark step failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def spearman_top(work: Path, top: int = 1000) -> float:
+    """Spearman correlation of kolmap's and networkx's PageRank on networkx's top ``top``."""
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    ours = np.load(work / "kolmap_pr.npy")
+    theirs = np.load(work / "networkx_pr.npy")
+    best = np.argsort(-theirs)[:top]
+    return float(spearmanr(ours[best], theirs[best]).statistic)
+
+
+def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, Any]:
+    from kolmap.data.samples.generate import generate, write_sample
+    from kolmap.settings import ScoringSettings
+
+    settings = ScoringSettings()
+    work = tmp / label
+    work.mkdir()
+    t = time.perf_counter()
+    folder = write_sample(generate(seed=11, scale=scale), work / "sample")
+    row: dict[str, Any] = {"size": label, "scale": scale, "generate_s": time.perf_counter() - t}
+    store = str(work / "bench.duckdb")
+    ingest, row["ingest_peak_mb"] = child(INGEST_STEP, str(folder), store)
+    row.update(ingest)
+    ranked, row["rank_peak_mb"] = child(RANK_STEP, store, AREA, str(work))
+    row.update(ranked)
+    knobs = (str(settings.damping), str(settings.seed))
+    floor, row["floor_peak_mb"] = child(FLOOR_STEP, str(work), *knobs, str(settings.resolution))
+    row.update(floor)
+    nx_out, row["networkx_peak_mb"] = child(NETWORKX_STEP, str(work), *knobs, timeout=timeout)
+    row.update(nx_out)
+    if "timed_out" not in nx_out:
+        row["spearman_top1000"] = spearman_top(work)
+    row["peak_mb"] = max(row["ingest_peak_mb"], row["rank_peak_mb"])
+    return row
+
+
+def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None:
+    """Replace the "Scale" section of ``out`` (or append it) with a table of ``rows``."""
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    head, _sep, _old = text.partition("\n## Scale")
+    lines = [
+        "",
+        "## Scale: 100k, 1M and 10M edges against networkx and the array floor",
+        "",
+        f"`benchmarks/scale.py` (part of `make bench`) on {time.strftime('%Y-%m-%d')}. "
+        f"Machine: {machine()}.",
+        "",
+        "Edges are follows plus interactions (reposts, quotes, mentions, replies) of the "
+        "all-data projection; posts grow in proportion. Each step runs in a fresh process; "
+        "peak is its own maximum resident memory. Baseline (a) is a straightforward networkx "
+        "pipeline and (b) the floor (pyarrow + igraph), both on the weighted edge list kolmap "
+        "ranked, so they do no parsing, validation, role inference or area tagging. A ratio "
+        "is baseline time / kolmap time: above 1, kolmap is faster.",
+        "",
+        "| edges | accounts | posts | ingest s | area: project + rank 5 kinds s | all data: "
+        "project + rank 5 kinds s | every area (kol) s | export s | peak MB | networkx s "
+        "| networkx peak MB | floor s | floor peak MB | ingest + rank one area vs networkx "
+        "| vs floor | all data rank vs networkx | vs floor | Spearman top 1,000 |",
+        "|" + "---|" * 19,
+    ]
+    for r in rows:
+        area = r["project_area_s"] + r["rank_area_s"]
+        whole = r["project_all_s"] + r["rank_all_s"]
+        first = r["ingest_s"] + area
+        nx_s = r.get("networkx_s")
+        nx_cell = f"{nx_s:.1f}" if nx_s else f"> {timeout:.0f} (stopped)"
+        lines.append(
+            f"| {r['edges_all']:,} | {r['accounts']:,} | {r['posts']:,} | {r['ingest_s']:.1f} "
+            f"| {area:.2f} | {whole:.2f} | {r['all_areas_s']:.1f} | {r['export_s']:.2f} "
+            f"| {r['peak_mb']:,.0f} | {nx_cell} | {r['networkx_peak_mb']:,.0f} "
+            f"| {r['floor_s']:.2f} | {r['floor_peak_mb']:,.0f} "
+            f"| {_ratio(nx_s, first)} | {_ratio(r['floor_s'], first)} "
+            f"| {_ratio(nx_s, whole)} | {_ratio(r['floor_s'], whole)} "
+            f"| {r.get('spearman_top1000', float('nan')):.4f} |"
+        )
+    lines.append("")
+    out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines), encoding="utf-8")
+
+
+def _ratio(baseline: float | None, ours: float) -> str:
+    return f"{baseline / ours:.2f}×" if baseline else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100k,1M,10M", help=f"of {', '.join(SIZES)}")
+    parser.add_argument("--out", default=str(HERE.parent / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--baseline-timeout",
+        type=float,
+        default=1800,
+        help="seconds the networkx baseline may run before it is stopped",
+    )
+    parser.add_argument("--json", default=None, help="also write the raw rows to this file")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kolmap-scale-") as tmp:
+        for label in args.sizes.split(","):
+            rows.append(measure(label, SIZES[label], Path(tmp), args.baseline_timeout))
+            print(json.dumps(rows[-1]), flush=True)
+            if args.json:
+                Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    write_section(rows, Path(args.out), args.baseline_timeout)
+
+
+if __name__ == "__main__":
+    main()

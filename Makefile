@@ -43,8 +43,11 @@ demo: install
 	$(BIN)/kolmap demo
 	$(BIN)/kolmap ui --store kolmap-demo.duckdb
 
+# The small benchmarks and the app's, then 100k/1M/10M edges against networkx and the floor
+# (the 10M size takes about an hour; `benchmarks/scale.py --sizes 100k,1M` for a quick run).
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/scale.py
 
 # Local Neo4j 5.26 servers (with and without GDS) fetched from Maven Central: see neo4j/run.
 neo4j:

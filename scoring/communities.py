@@ -16,7 +16,7 @@ import random
 import igraph as ig
 import numpy as np
 
-from kolmap.scoring.centrality import FloatArray, IntArray, aggregate_edges
+from kolmap.scoring.centrality import FloatArray, IntArray, aggregate_edges, edge_pairs
 
 __all__ = ["leiden"]
 
@@ -37,7 +37,7 @@ def leiden(
     hi = np.maximum(src, dst)
     keep = lo != hi
     s, d, w = aggregate_edges(lo[keep], hi[keep], weight[keep])
-    graph = ig.Graph(n=n, edges=np.column_stack([s, d]).tolist(), directed=False)
+    graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=False)
     rng = random.Random(seed)
     ig.set_random_number_generator(rng)
     try:

@@ -199,22 +199,29 @@ def _reasons(projection: Projection, settings: ScoringSettings, table: pd.DataFr
         for dst_pos, src_pos in zip(firsts["dst"].tolist(), firsts["src"].tolist(), strict=True):
             top.setdefault(int(dst_pos), []).append("@" + handles[int(src_pos)])
     sentences = []
-    scope = projection.scope
+    topical = projection.scope.is_topical
     totals = nodes["posts_total"].to_numpy()
-    for row in table.to_dict(orient="records"):
-        node = int(row["node_pos"])
-        parts = [
-            f"endorsed by {row['n_hcp_endorsers']} HCP(s) among {row['n_endorsers']} account(s)"
-        ]
-        if row["n_endorsers"]:
-            parts.append(f"{row['hcp_share']:.0%} of endorsement weight from HCPs")
-        if scope.is_topical:
+    # Plain lists, not to_dict(orient="records"): boxing every column of every candidate
+    # was most of the ranking's time on large scopes.
+    columns = zip(
+        table["node_pos"].tolist(),
+        table["n_hcp_endorsers"].tolist(),
+        table["n_endorsers"].tolist(),
+        table["hcp_share"].tolist(),
+        table["posts_in_scope"].tolist(),
+        table["relevance"].tolist(),
+        strict=True,
+    )
+    for node, n_hcp, n_all, hcp_share, in_scope, relevance in columns:
+        parts = [f"endorsed by {n_hcp} HCP(s) among {n_all} account(s)"]
+        if n_all:
+            parts.append(f"{hcp_share:.0%} of endorsement weight from HCPs")
+        if topical:
             parts.append(
-                f"{row['posts_in_scope']}/{int(totals[node])} posts in scope "
-                f"(relevance {row['relevance']:.2f})"
+                f"{in_scope}/{int(totals[node])} posts in scope (relevance {relevance:.2f})"
             )
         else:
-            parts.append(f"{row['posts_in_scope']} posts")
+            parts.append(f"{in_scope} posts")
         if top.get(node):
             parts.append("top endorsers " + ", ".join(top[node]))
         sentences.append("; ".join(parts))

@@ -141,17 +141,20 @@ def _platform(values: Mapping[str, str]) -> str:
 
 
 _INT_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+$|^\d+$")
+_NON_DIGITS = re.compile(r"\D")
 
 
 def _count(values: Mapping[str, str], column: str) -> int | None:
     value = _text(values, column)
     if value is None:
         return None
+    if value.isascii() and value.isdigit():
+        return int(value)
     if value.endswith(".0") and value[:-2].isdigit():
         value = value[:-2]
     if not _INT_RE.match(value):
         raise RowError(f"{column} must be a whole number >= 0, got {value!r}")
-    return int(re.sub(r"\D", "", value))
+    return int(_NON_DIGITS.sub("", value))
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui"}

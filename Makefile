@@ -49,12 +49,12 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
 
-# Local Neo4j 5.26 servers (with and without GDS) fetched from Maven Central: see neo4j/run.
+# Local Neo4j 5.26 servers (with and without GDS) fetched from Maven Central: see neo4j-server/run.
 neo4j:
-	neo4j/run start
+	neo4j-server/run start
 
 neo4j-stop:
-	neo4j/run stop
+	neo4j-server/run stop
 
 sample: install
 	$(BIN)/kolmap sample data/samples

@@ -513,6 +513,79 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@cli.command("export-neo4j")
+@click.argument("uri")
+@store_option
+@click.option(
+    "--database", default=None, help="Neo4j database (default $KOLMAP_NEO4J_DATABASE or neo4j)."
+)
+@click.option("--replace", is_flag=True, help="Overwrite a kolmap graph already there.")
+@click.option(
+    "--scores/--no-scores",
+    default=True,
+    show_default=True,
+    help="Also write every area's rankings (SCORED relationships).",
+)
+@click.option(
+    "--gds/--no-gds",
+    "use_gds",
+    default=None,
+    help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
+    "the server has it).",
+)
+@click.pass_context
+def export_neo4j(
+    ctx: click.Context,
+    uri: str,
+    store: str | None,
+    database: str | None,
+    replace: bool,
+    scores: bool,
+    use_gds: bool | None,
+) -> None:
+    """Copy the store into a Neo4j database (URI: neo4j://host:7687 or bolt://host:7687).
+
+    The user name and password come from KOLMAP_NEO4J_USER and KOLMAP_NEO4J_PASSWORD."""
+    from kolmap.export.neo4j_scores import publish_scores
+    from kolmap.graph.neo4j_graph import Neo4jGraph
+    from kolmap.graph.transfer import to_neo4j
+
+    settings = _settings(ctx)
+    with (
+        _errors(),
+        _open_store(store, read_only=True) as source,
+        Neo4jGraph(uri, database=database) as graph,
+    ):
+        written = to_neo4j(source, graph, replace=replace)
+        click.echo(f"wrote to {uri} (database {graph.database}):")
+        for table, count in written.items():
+            click.echo(f"  {table}: {count:,}")
+        if scores:
+            published = publish_scores(source, graph, settings.scoring, use_gds=use_gds)
+            click.echo(
+                f"  rankings: {published.scored:,} SCORED relationships in "
+                f"{published.areas} areas (PageRank, communities, degree: {published.algorithms})"
+            )
+
+
+@cli.command("import-neo4j")
+@click.argument("uri")
+@store_option
+@click.option(
+    "--database", default=None, help="Neo4j database (default $KOLMAP_NEO4J_DATABASE or neo4j)."
+)
+def import_neo4j(uri: str, store: str | None, database: str | None) -> None:
+    """Copy a kolmap graph from a Neo4j database into a new embedded store."""
+    from kolmap.graph.neo4j_graph import Neo4jGraph
+    from kolmap.graph.transfer import from_neo4j
+
+    with _errors(), Neo4jGraph(uri, database=database) as graph, _open_store(store) as target:
+        loaded = from_neo4j(graph, target)
+    click.echo(f"read from {uri} into {resolve_store_location(store)}:")
+    for table, count in loaded.items():
+        click.echo(f"  {table}: {count:,}")
+
+
 @cli.command("export")
 @scope_options
 @click.option(

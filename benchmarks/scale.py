@@ -37,7 +37,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import machine  # noqa: E402  (benchmarks/ is not a package)
+from run import machine  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
 
 # Generator scale that gives about this many follow + interaction edges (all data).
 SIZES = {"100k": 5.6, "1M": 56.0, "10M": 560.0}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from kolmap.errors import StoreError
 from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
 from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, SUPPRESSION_PREFIX, AccountKey
 
-__all__ = ["SCHEMA_VERSION", "DuckDBStore"]
+__all__ = ["SCHEMA_VERSION", "TRANSFER_TABLES", "DuckDBStore"]
 
 SCHEMA_VERSION = "1"
 # The attached database an ingest run stages its rows in (see DuckDBStore.ingest).
@@ -140,6 +140,22 @@ CREATE OR REPLACE VIEW interactions AS
 
 _SCHEMA_SQL_HASH = hashlib.sha256(_SCHEMA_SQL.encode("utf-8")).hexdigest()
 
+# Every table a store's contents live in (what moves between a DuckDB and a Neo4j store).
+TRANSFER_TABLES = (
+    "areas",
+    "accounts",
+    "labels",
+    "posts",
+    "follows",
+    "edges",
+    "post_mentions",
+    "post_hashtags",
+    "post_areas",
+    "suppressions",
+    "ingest_runs",
+    "exports",
+)
+
 _GRAPH_TABLES = (
     "edges",
     "accounts",
@@ -160,7 +176,9 @@ class DuckDBStore:
         self, path: Path | str, *, read_only: bool = False, memory_limit: str = ""
     ) -> None:
         self.location = str(path)
-        config = {"memory_limit": memory_limit} if memory_limit else {}
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": memory_limit} if memory_limit else {}
+        )
         try:
             if read_only and self.location != ":memory:" and not Path(self.location).exists():
                 raise StoreError(f"{self.location}: no store here yet; run `kolmap ingest` first")
@@ -535,6 +553,59 @@ class DuckDBStore:
             assert row is not None
             parts.append(f"{table}:{row[0]}:{row[1]}")
         return "|".join(parts)
+
+    # -- moving between stores --------------------------------------------------------------
+    def table_rows(self, table: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:
+        """Every row of one of the store's tables (:data:`TRANSFER_TABLES`), as dicts,
+        streamed in batches."""
+        if table not in TRANSFER_TABLES:
+            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+        reader = self.con.sql(f"SELECT * FROM {table}").to_arrow_reader(batch_size)
+        for batch in reader:
+            yield from batch.to_pylist()
+
+    def row_count(self, table: str) -> int:
+        """Rows in one of :data:`TRANSFER_TABLES`."""
+        if table not in TRANSFER_TABLES:
+            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+        return _scalar(self.con, f"SELECT count(*) FROM {table}")
+
+    def is_empty(self) -> bool:
+        return all(self.row_count(table) == 0 for table in TRANSFER_TABLES)
+
+    def load_rows(self, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, int]:
+        """Fill an empty store with rows per table (as :meth:`table_rows` gives them), in
+        one transaction; a missing key is a null. Returns rows loaded per table."""
+        if not self.is_empty():
+            raise StoreError(f"{self.location}: not empty; import into a new store")
+        counts: dict[str, int] = {}
+        with self._transaction() as con:
+            for table, rows in tables.items():
+                if table not in TRANSFER_TABLES:
+                    raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+                counts[table] = 0
+                batch: list[Mapping[str, Any]] = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) >= 50_000:
+                        counts[table] += self._insert_by_name(con, table, batch)
+                        batch = []
+                if batch:
+                    counts[table] += self._insert_by_name(con, table, batch)
+        return counts
+
+    @staticmethod
+    def _insert_by_name(
+        con: duckdb.DuckDBPyConnection, table: str, rows: list[Mapping[str, Any]]
+    ) -> int:
+        columns = sorted({k for row in rows for k in row})
+        frame = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in rows])
+        con.register("_rows", frame)
+        try:
+            _exec(con, f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+        finally:
+            con.unregister("_rows")
+        return len(rows)
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query (for tests, the UI and power users); values only as parameters."""

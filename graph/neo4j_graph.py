@@ -1,0 +1,493 @@
+"""A kolmap graph in a Neo4j database, through the official ``neo4j`` driver.
+
+This is the only module that imports ``neo4j``. It writes kolmap's tables as a property graph
+(see docs/neo4j.md) and reads them back, so a store can move between DuckDB and Neo4j
+(:mod:`kolmap.graph.transfer`):
+
+- nodes: ``Account``, ``Post``, ``Label``, ``TherapeuticArea``, ``Hashtag``, ``Person``,
+  ``Suppression``, ``IngestRun``, ``Export``;
+- relationships: ``FOLLOWS``, ``INTERACTS`` (imported relations, with their ``kind``),
+  ``MENTIONS`` (post to account), ``TAGGED`` (post to hashtag), ``ABOUT`` (post to area), and,
+  for browsing in Bloom or Browser, ``POSTED``, ``REPLIES_TO``, ``REPOSTS``, ``QUOTES``,
+  ``LABELS`` and ``SAME_PERSON``; ``SCORED`` (account to area) holds rankings.
+
+Writes go in batches of ``UNWIND $rows ... MERGE`` inside managed transactions, which the
+driver retries on transient errors; MERGE on each element's key makes a retried or repeated
+batch change nothing. Every value is a parameter; labels, relationship types and property
+keys come only from the fixed maps below (never from data).
+
+Connection settings: the URI (``neo4j://``, ``bolt://``, with ``+s``/``+ssc`` variants), and
+``KOLMAP_NEO4J_USER``, ``KOLMAP_NEO4J_PASSWORD`` and ``KOLMAP_NEO4J_DATABASE`` from the
+environment (never from files in the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from kolmap.errors import StoreError
+
+__all__ = [
+    "NODE_MAPS",
+    "REL_MAPS",
+    "Neo4jGraph",
+    "NodeMap",
+    "RelMap",
+    "is_neo4j_uri",
+]
+
+_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def is_neo4j_uri(location: str) -> bool:
+    """True for ``neo4j://`` and ``bolt://`` URIs (with their TLS variants).
+
+    >>> is_neo4j_uri("bolt://localhost:7687"), is_neo4j_uri("kolmap.duckdb")
+    (True, False)
+    """
+    return location.startswith(_SCHEMES)
+
+
+@dataclass(frozen=True)
+class NodeMap:
+    """Rows of ``table`` as nodes labelled ``label``, identified by the ``key`` properties."""
+
+    table: str
+    label: str
+    key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelMap:
+    """Rows of ``table`` as ``type`` relationships between two existing nodes.
+
+    ``start`` and ``end`` give each end's label and ``{node property: row column}``;
+    ``key`` names relationship properties that tell parallel relationships apart;
+    ``make_end`` creates the end node when missing (hashtags exist only through posts).
+    """
+
+    table: str
+    type: str
+    start: tuple[str, Mapping[str, str]]
+    end: tuple[str, Mapping[str, str]]
+    key: tuple[str, ...] = ()
+    make_end: bool = False
+    rest: Mapping[str, str] = field(default_factory=dict)
+
+
+_POST = {"platform": "platform", "post_id": "post_id"}
+NODE_MAPS = (
+    NodeMap("areas", "TherapeuticArea", ("area_id",)),
+    NodeMap("accounts", "Account", ("platform", "account_id")),
+    NodeMap("posts", "Post", ("platform", "post_id")),
+    NodeMap("labels", "Label", ("platform", "account_id")),
+    NodeMap("suppressions", "Suppression", ("hash",)),
+    NodeMap("ingest_runs", "IngestRun", ("run_id",)),
+    NodeMap("exports", "Export", ("export_id",)),
+)
+REL_MAPS = (
+    RelMap(
+        "follows",
+        "FOLLOWS",
+        ("Account", {"platform": "platform", "account_id": "follower_id"}),
+        ("Account", {"platform": "platform", "account_id": "followed_id"}),
+    ),
+    RelMap(
+        "edges",
+        "INTERACTS",
+        ("Account", {"platform": "platform", "account_id": "src_id"}),
+        ("Account", {"platform": "platform", "account_id": "dst_id"}),
+        key=("kind",),
+    ),
+    RelMap(
+        "post_mentions",
+        "MENTIONS",
+        ("Post", _POST),
+        ("Account", {"platform": "platform", "account_id": "account_id"}),
+    ),
+    RelMap("post_hashtags", "TAGGED", ("Post", _POST), ("Hashtag", {"tag": "tag"}), make_end=True),
+    RelMap("post_areas", "ABOUT", ("Post", _POST), ("TherapeuticArea", {"area_id": "area"})),
+)
+# Relationships derived from node properties, for browsing; never read back.
+_DERIVED = (
+    """MATCH (p:Post) CALL (p) {
+         MATCH (a:Account {platform: p.platform, account_id: p.author_id})
+         MERGE (a)-[:POSTED]->(p)} IN TRANSACTIONS OF 10000 ROWS""",
+    """MATCH (p:Post) WHERE p.reply_to_post_id IS NOT NULL CALL (p) {
+         MATCH (q:Post {platform: p.platform, post_id: p.reply_to_post_id})
+         MERGE (p)-[:REPLIES_TO]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
+    """MATCH (p:Post) WHERE p.repost_of_post_id IS NOT NULL CALL (p) {
+         MATCH (q:Post {platform: p.platform, post_id: p.repost_of_post_id})
+         MERGE (p)-[:REPOSTS]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
+    """MATCH (p:Post) WHERE p.quote_of_post_id IS NOT NULL CALL (p) {
+         MATCH (q:Post {platform: p.platform, post_id: p.quote_of_post_id})
+         MERGE (p)-[:QUOTES]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
+    """MATCH (l:Label) CALL (l) {
+         MATCH (a:Account {platform: l.platform, account_id: l.account_id})
+         MERGE (l)-[:LABELS]->(a)
+         WITH l, a WHERE l.person_id IS NOT NULL
+         MERGE (p:Person {person_id: l.person_id})
+         MERGE (a)-[:SAME_PERSON]->(p)} IN TRANSACTIONS OF 10000 ROWS""",
+)
+_EXTRA_LABELS = ("Hashtag", "Person")
+_KOLMAP_LABELS = tuple(m.label for m in NODE_MAPS) + _EXTRA_LABELS
+
+
+def _check_name(name: str) -> str:
+    """Labels, types and keys are spliced into Cypher (it cannot take them as parameters):
+    only identifiers from this module's maps, checked once more here."""
+    if not _NAME.match(name):
+        raise ValueError(f"not a Cypher identifier: {name!r}")
+    return name
+
+
+class Neo4jGraph:
+    """A connection to one Neo4j database holding (or about to hold) a kolmap graph."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = 5_000,
+    ) -> None:
+        if not is_neo4j_uri(uri):
+            raise StoreError(f"{uri}: not a Neo4j URI (neo4j://host:7687 or bolt://host:7687)")
+        self.uri = uri
+        self.database = database or os.environ.get("KOLMAP_NEO4J_DATABASE") or "neo4j"
+        self.batch_size = batch_size
+        user = user or os.environ.get("KOLMAP_NEO4J_USER") or "neo4j"
+        password = password if password is not None else os.environ.get("KOLMAP_NEO4J_PASSWORD")
+        if not password:
+            raise StoreError(
+                f"{uri}: no Neo4j password; set KOLMAP_NEO4J_PASSWORD (and KOLMAP_NEO4J_USER, "
+                "KOLMAP_NEO4J_DATABASE if not neo4j)"
+            )
+        self.driver = neo4j.GraphDatabase.driver(
+            uri, auth=(user, password), notifications_min_severity="OFF"
+        )
+        try:
+            self.driver.verify_connectivity()
+            self._run("RETURN 1")
+        except BaseException as err:
+            self.driver.close()
+            raise self._error(err) from err
+
+    # -- connection -----------------------------------------------------------------------
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Neo4jGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _error(self, err: BaseException) -> BaseException:
+        """A specific message with the URI for what goes wrong most: server down, wrong
+        credentials, no such database."""
+        if isinstance(err, neo4j_errors.AuthError):
+            return StoreError(
+                f"{self.uri}: Neo4j refused the user name or password "
+                "(KOLMAP_NEO4J_USER / KOLMAP_NEO4J_PASSWORD)"
+            )
+        if isinstance(err, neo4j_errors.ServiceUnavailable):
+            return StoreError(f"{self.uri}: cannot reach a Neo4j server there: {err}")
+        code = getattr(err, "code", "") or ""
+        if code.endswith("DatabaseNotFound"):
+            return StoreError(f"{self.uri}: the server has no database {self.database!r}")
+        if isinstance(err, neo4j_errors.Neo4jError):
+            return StoreError(f"{self.uri}: Neo4j error {code}: {err.message}")
+        return err
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One auto-commit query; its records as dicts."""
+        try:
+            records, _summary, _keys = self.driver.execute_query(
+                query, params, database_=self.database
+            )
+        except neo4j_errors.Neo4jError as err:
+            raise self._error(err) from err
+        except neo4j_errors.DriverError as err:
+            raise self._error(err) from err
+        return [r.data() for r in records]
+
+    def _run_batched(self, query: str, **params: Any) -> int:
+        """A ``CALL {...} IN TRANSACTIONS`` query: it commits its own batches, so it runs in
+        an implicit (auto-commit) transaction; returns its first value."""
+        try:
+            with self.driver.session(database=self.database) as session:
+                record = session.run(query, params).single()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+            raise self._error(err) from err
+        return int(record[0]) if record is not None and record[0] is not None else 0
+
+    def _write(self, query: str, rows: list[dict[str, Any]]) -> int:
+        """One batch in a managed write transaction (retried by the driver); rows written."""
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(query, rows=rows).single()
+            return int(record[0]) if record is not None else 0
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+            raise self._error(err) from err
+
+    # -- schema ---------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Uniqueness constraints (with their indexes) for every node key; idempotent."""
+        for m in NODE_MAPS:
+            props = ", ".join(f"n.{_check_name(k)}" for k in m.key)
+            name = f"kolmap_{m.label.lower()}_key"
+            self._run(
+                f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+                f"FOR (n:{_check_name(m.label)}) REQUIRE ({props}) IS UNIQUE"
+            )
+        self._run(
+            "CREATE CONSTRAINT kolmap_hashtag_key IF NOT EXISTS "
+            "FOR (n:Hashtag) REQUIRE n.tag IS UNIQUE"
+        )
+        self._run(
+            "CREATE CONSTRAINT kolmap_person_key IF NOT EXISTS "
+            "FOR (n:Person) REQUIRE n.person_id IS UNIQUE"
+        )
+
+    def has_gds(self) -> bool:
+        """Whether the Graph Data Science plugin answers on this server."""
+        try:
+            self._run("RETURN gds.version() AS version")
+        except StoreError:
+            return False
+        return True
+
+    # -- contents -------------------------------------------------------------------------
+    def count(self) -> dict[str, int]:
+        """Nodes per kolmap label and relationships per kolmap type."""
+        counts = {}
+        for label in _KOLMAP_LABELS:
+            rows = self._run(f"MATCH (n:{_check_name(label)}) RETURN count(n) AS n")
+            counts[label] = int(rows[0]["n"])
+        for m in REL_MAPS:
+            rows = self._run(f"MATCH ()-[r:{_check_name(m.type)}]->() RETURN count(r) AS n")
+            counts[m.type] = int(rows[0]["n"])
+        return counts
+
+    def is_empty(self) -> bool:
+        return not any(self.count().values())
+
+    def clear(self) -> int:
+        """Delete every kolmap node (and its relationships), in batches; nodes deleted."""
+        labels = " OR ".join(f"n:{_check_name(label)}" for label in _KOLMAP_LABELS)
+        return self._run_batched(
+            f"MATCH (n) WHERE {labels} CALL (n) {{ DETACH DELETE n }} "
+            "IN TRANSACTIONS OF 10000 ROWS RETURN count(*) AS n"
+        )
+
+    def write_nodes(self, m: NodeMap, rows: Iterable[Mapping[str, Any]]) -> int:
+        """MERGE ``rows`` as ``m.label`` nodes; a node's properties become the row's values
+        (null values are simply absent). Returns the rows written."""
+        keys = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
+        query = (
+            f"UNWIND $rows AS row MERGE (n:{_check_name(m.label)} {{{keys}}}) "
+            "SET n = row RETURN count(*)"
+        )
+        return sum(self._write(query, batch) for batch in self._batches(rows))
+
+    def write_relationships(self, m: RelMap, rows: Iterable[Mapping[str, Any]]) -> int:
+        """MERGE ``rows`` as ``m.type`` relationships between their end nodes; returns how
+        many were written (a row whose start or end node is missing is not)."""
+        start_label, start_cols = m.start
+        end_label, end_cols = m.end
+        start = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in start_cols.items())
+        end = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in end_cols.items())
+        key = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
+        rel_key = f" {{{key}}}" if key else ""
+        end_clause = "MERGE" if m.make_end else "MATCH"
+        ends = set(start_cols.values()) | set(end_cols.values())
+        query = (
+            f"UNWIND $rows AS row "
+            f"MATCH (s:{_check_name(start_label)} {{{start}}}) "
+            f"{end_clause} (e:{_check_name(end_label)} {{{end}}}) "
+            f"MERGE (s)-[r:{_check_name(m.type)}{rel_key}]->(e) "
+            "SET r = row.props RETURN count(*)"
+        )
+        batches = self._batches(
+            {**{c: row[c] for c in ends | set(m.key)}, "props": _without(row, ends)} for row in rows
+        )
+        return sum(self._write(query, batch) for batch in batches)
+
+    def write_derived(self) -> None:
+        """The browsing relationships (POSTED, REPLIES_TO, REPOSTS, QUOTES, LABELS,
+        SAME_PERSON), from node properties already written."""
+        for query in _DERIVED:
+            self._run_batched(query)
+
+    def read_nodes(self, m: NodeMap) -> Iterator[dict[str, Any]]:
+        """Every ``m.label`` node's properties, in key order."""
+        order = ", ".join(f"n.{_check_name(k)}" for k in m.key)
+        query = f"MATCH (n:{_check_name(m.label)}) RETURN properties(n) AS row ORDER BY {order}"
+        for record in self._run(query):
+            yield _native(record["row"])
+
+    def read_relationships(self, m: RelMap) -> Iterator[dict[str, Any]]:
+        """Every ``m.type`` relationship as a row of its table: end-node keys mapped back to
+        their columns, plus the relationship's properties."""
+        start_label, start_cols = m.start
+        end_label, end_cols = m.end
+        returns = [f"s.{_check_name(p)} AS {_check_name(c)}" for p, c in start_cols.items()]
+        returns += [
+            f"e.{_check_name(p)} AS {_check_name(c)}"
+            for p, c in end_cols.items()
+            if c not in start_cols.values()
+        ]
+        query = (
+            f"MATCH (s:{_check_name(start_label)})-[r:{_check_name(m.type)}]->"
+            f"(e:{_check_name(end_label)}) RETURN {', '.join(returns)}, properties(r) AS props"
+        )
+        for record in self._run(query):
+            props = record.pop("props")
+            yield _native({**record, **props})
+
+    def write_scores(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """``SCORED`` relationships from accounts to areas: one per (account, area, kind),
+        replaced on every call for the same (area, kind)."""
+        query = (
+            "UNWIND $rows AS row "
+            "MATCH (a:Account {platform: row.platform, account_id: row.account_id}) "
+            "MATCH (t:TherapeuticArea {area_id: row.area}) "
+            "MERGE (a)-[s:SCORED {kind: row.kind}]->(t) SET s = row.props RETURN count(*)"
+        )
+        return sum(
+            self._write(query, batch)
+            for batch in self._batches(
+                {
+                    "platform": r["platform"],
+                    "account_id": r["account_id"],
+                    "area": r["area"],
+                    "kind": r["kind"],
+                    "props": dict(r),
+                }
+                for r in rows
+            )
+        )
+
+    def gds_scores(
+        self, area: str, endorsements: Sequence[Mapping[str, Any]], *, damping: float, seed: int
+    ) -> dict[tuple[str, str], tuple[float, int, int]]:
+        """PageRank, Leiden community and degree of the accounts of one area, computed by the
+        Graph Data Science plugin on the area's endorsement graph.
+
+        ``endorsements`` (``platform, src, dst, weight``, one per account pair) replace the
+        area's ``ENDORSES`` relationships; GDS projects them (directed for PageRank and for
+        degree, counted as distinct endorsers; undirected for Leiden), streams the results
+        and drops its in-memory graphs. PageRank is scaled to sum to 1, as kolmap's does.
+        """
+        self._run_batched(
+            "MATCH ()-[r:ENDORSES {area: $area}]->() CALL (r) { DELETE r } "
+            "IN TRANSACTIONS OF 10000 ROWS RETURN count(*)",
+            area=area,
+        )
+        if not endorsements:
+            return {}  # GDS projects nothing from no relationships
+        query = (
+            "UNWIND $rows AS row "
+            "MATCH (s:Account {platform: row.platform, account_id: row.src}) "
+            "MATCH (t:Account {platform: row.platform, account_id: row.dst}) "
+            "MERGE (s)-[r:ENDORSES {area: row.area}]->(t) SET r.weight = row.weight "
+            "RETURN count(*)"
+        )
+        rows = ({**e, "area": area} for e in endorsements)
+        for batch in self._batches(rows):
+            self._write(query, batch)
+        directed, undirected = f"kolmap-{area}-directed", f"kolmap-{area}-undirected"
+        project = (
+            "MATCH (s:Account)-[r:ENDORSES {area: $area}]->(t:Account) "
+            "WITH gds.graph.project($name, s, t, {relationshipProperties: r {.weight}}, "
+            "$config) AS g RETURN g.nodeCount AS nodes"
+        )
+        results: dict[tuple[str, str], list[Any]] = {}
+        who = "gds.util.asNode(nodeId) AS node"
+        for name in (directed, undirected):
+            self._run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
+        try:
+            self._run(project, area=area, name=directed, config={})
+            self._run(
+                project, area=area, name=undirected, config={"undirectedRelationshipTypes": ["*"]}
+            )
+            for row in self._run(
+                "CALL gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
+                f"dampingFactor: $damping}}) YIELD nodeId, score WITH {who}, score "
+                "RETURN node.platform AS platform, node.account_id AS account_id, score",
+                name=directed,
+                damping=damping,
+            ):
+                results[(row["platform"], row["account_id"])] = [row["score"], -1, 0]
+            for row in self._run(
+                "CALL gds.degree.stream($name, {orientation: 'REVERSE'}) YIELD nodeId, score "
+                f"WITH {who}, score "
+                "RETURN node.platform AS platform, node.account_id AS account_id, score",
+                name=directed,
+            ):
+                results[(row["platform"], row["account_id"])][2] = int(row["score"])
+            for row in self._run(
+                "CALL gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
+                "randomSeed: $seed, concurrency: 1}) YIELD nodeId, communityId "
+                f"WITH {who}, communityId "
+                "RETURN node.platform AS platform, node.account_id AS account_id, communityId",
+                name=undirected,
+                seed=seed,
+            ):
+                results[(row["platform"], row["account_id"])][1] = int(row["communityId"])
+        finally:
+            for name in (directed, undirected):
+                self._run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
+        total = sum(v[0] for v in results.values()) or 1.0
+        return {k: (float(v[0]) / total, int(v[1]), int(v[2])) for k, v in results.items()}
+
+    def _batches(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(_clean(row))
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def _without(row: Mapping[str, Any], columns: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in columns}
+
+
+def _clean(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Neo4j stores no nulls: absent and null are the same, so nulls are left out."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, Mapping):
+            out[key] = _clean(value)
+        elif value is not None and value == value:  # NaN is null too
+            out[key] = value
+    return out
+
+
+def _native(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Neo4j temporal values as Python datetimes (UTC kept)."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, neo4j.time.DateTime):
+            out[key] = value.to_native()
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,59 @@
+"""Move a kolmap graph between the embedded DuckDB store and a Neo4j database.
+
+``to_neo4j`` writes every table of a DuckDB store into Neo4j (constraints first, then nodes,
+then relationships, then the browsing relationships) and checks that every row arrived;
+``from_neo4j`` reads them back into a new DuckDB store. A store that goes there and back is
+the same store (equal :meth:`~kolmap.graph.duckdb_store.DuckDBStore.fingerprint`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kolmap.errors import StoreError
+from kolmap.graph.duckdb_store import TRANSFER_TABLES, DuckDBStore
+from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph
+
+__all__ = ["from_neo4j", "to_neo4j"]
+
+
+def to_neo4j(store: DuckDBStore, graph: Neo4jGraph, *, replace: bool = False) -> dict[str, int]:
+    """Write ``store`` into ``graph``; returns rows written per table.
+
+    The target must hold no kolmap data unless ``replace`` (then the old kolmap graph is
+    deleted first: an account erased since the last move must not survive in Neo4j). Fails
+    with :class:`StoreError` if a relationship's end node is missing.
+    """
+    graph.ensure_schema()
+    if not graph.is_empty():
+        if not replace:
+            raise StoreError(
+                f"{graph.uri}: database {graph.database!r} already holds a kolmap graph; "
+                "give --replace to overwrite it"
+            )
+        graph.clear()
+    written: dict[str, int] = {}
+    for node_map in NODE_MAPS:
+        written[node_map.table] = graph.write_nodes(node_map, store.table_rows(node_map.table))
+    for rel_map in REL_MAPS:
+        expected = store.row_count(rel_map.table)
+        done = graph.write_relationships(rel_map, store.table_rows(rel_map.table))
+        if done != expected:
+            raise StoreError(
+                f"{graph.uri}: {expected - done} of {expected} {rel_map.table} rows found no "
+                "end node in Neo4j; the store is inconsistent (run `kolmap stats`)"
+            )
+        written[rel_map.table] = done
+    graph.write_derived()
+    return written
+
+
+def from_neo4j(graph: Neo4jGraph, store: DuckDBStore) -> dict[str, int]:
+    """Read the kolmap graph in ``graph`` into the empty ``store`` (one transaction)."""
+    tables: dict[str, Any] = {}
+    for node_map in NODE_MAPS:
+        tables[node_map.table] = graph.read_nodes(node_map)
+    for rel_map in REL_MAPS:
+        tables[rel_map.table] = graph.read_relationships(rel_map)
+    ordered = {t: tables[t] for t in TRANSFER_TABLES}
+    return store.load_rows(ordered)

@@ -1,0 +1,228 @@
+"""kolmap and a real Neo4j 5.26 server (`make neo4j` starts two: with and without GDS).
+
+Nothing here mocks the driver. Without running servers these tests are skipped, unless
+KOLMAP_REQUIRE_NEO4J=1 (set by .ci/run), which turns a missing server into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from scipy.stats import spearmanr
+
+from kolmap.cli import cli
+from kolmap.errors import StoreError
+from kolmap.export.neo4j_scores import publish_scores
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.neo4j_graph import Neo4jGraph
+from kolmap.graph.store import Scope
+from kolmap.graph.transfer import from_neo4j, to_neo4j
+from kolmap.model import AccountKey
+from kolmap.scoring.rank import RankKind, rank
+
+from .conftest import REPO
+from .test_store_contract import ACCOUNTS, FOLLOWS, POSTS, ingest, write
+
+pytestmark = pytest.mark.neo4j
+
+SERVERS = {"gds": 17687, "plain": 17688}
+
+
+def _server(name: str) -> dict[str, str]:
+    password_file = REPO / ".cache" / "neo4j" / name / "password"
+    port = SERVERS[name]
+    up = password_file.is_file()
+    if up:
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            up = probe.connect_ex(("127.0.0.1", port)) == 0
+    if not up:
+        if os.environ.get("KOLMAP_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"the {name} Neo4j server is not running; `make neo4j` starts it")
+        pytest.skip(f"no {name} Neo4j server (run `make neo4j`)")
+    return {
+        "uri": f"bolt://127.0.0.1:{port}",
+        "password": password_file.read_text().strip(),
+    }
+
+
+@pytest.fixture(params=list(SERVERS))
+def server(request, monkeypatch) -> dict[str, str]:
+    info = _server(request.param)
+    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
+    monkeypatch.delenv("KOLMAP_NEO4J_DATABASE", raising=False)
+    return {**info, "name": request.param}
+
+
+@pytest.fixture
+def graph(server) -> Iterator[Neo4jGraph]:
+    with Neo4jGraph(server["uri"]) as g:
+        g.clear()
+        yield g
+        g.clear()
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Iterator[DuckDBStore]:
+    folder = tmp_path / "in"
+    write(folder, "accounts.csv", ACCOUNTS)
+    write(folder, "posts.csv", POSTS)
+    write(folder, "follows.csv", FOLLOWS)
+    write(
+        folder, "labels.csv", "platform,account_id,role,specialty,person_id\nx,3,patient,,p-anna\n"
+    )
+    write(folder, "edges.csv", "platform,src_id,dst_id,kind,count\nx,2,3,INTERACTS,4\n")
+    with DuckDBStore(tmp_path / "small.duckdb") as store:
+        ingest(store, folder)
+        store.suppress([AccountKey("x", "4")])
+        yield store
+
+
+def test_a_store_goes_to_neo4j_and_back_unchanged(small_store, graph, tmp_path):
+    written = to_neo4j(small_store, graph)
+    assert written["accounts"] == small_store.row_count("accounts")
+    assert written["suppressions"] == small_store.row_count("suppressions") > 0
+    counts = graph.count()
+    assert counts["Account"] == small_store.row_count("accounts")
+    assert counts["FOLLOWS"] == small_store.row_count("follows")
+    assert counts["Person"] == 1  # from the label's person_id, for browsing
+    with DuckDBStore(tmp_path / "back.duckdb") as back:
+        from_neo4j(graph, back)
+        assert back.fingerprint() == small_store.fingerprint()
+        assert back.row_count("suppressions") == small_store.row_count("suppressions")
+
+
+def test_browsing_relationships_follow_the_posts(small_store, graph):
+    to_neo4j(small_store, graph)
+    posted = graph._run(
+        "MATCH (a:Account {account_id: '3'})-[:POSTED]->(p:Post)-[:REPOSTS]->(q:Post) "
+        "RETURN p.post_id AS p, q.post_id AS q"
+    )
+    assert posted == [{"p": "12", "q": "10"}]
+    mentions = graph._run(
+        "MATCH (p:Post {post_id: '13'})-[:MENTIONS]->(a:Account) RETURN a.handle AS h ORDER BY h"
+    )
+    assert [m["h"] for m in mentions] == ["DrMartin", "ghost_account"]
+
+
+def test_an_existing_graph_is_kept_unless_replace_and_replace_drops_erased_accounts(
+    small_store, graph
+):
+    to_neo4j(small_store, graph)
+    with pytest.raises(StoreError, match="already holds a kolmap graph; give --replace"):
+        to_neo4j(small_store, graph)
+    small_store.erase([AccountKey("x", "3")])
+    to_neo4j(small_store, graph, replace=True)
+    gone = graph._run("MATCH (a:Account {platform: 'x', account_id: '3'}) RETURN a")
+    assert gone == []
+    assert graph.count()["Account"] == small_store.row_count("accounts")
+
+
+def test_writes_are_idempotent_batches(small_store, server):
+    """MERGE on keys: writing the same batches twice (as a retried transaction would) leaves
+    one copy of everything; tiny batches exercise the batching."""
+    with Neo4jGraph(server["uri"], batch_size=2) as g:
+        g.clear()
+        to_neo4j(small_store, g)
+        first = g.count()
+        from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS
+
+        for m in NODE_MAPS:
+            g.write_nodes(m, small_store.table_rows(m.table))
+        for r in REL_MAPS:
+            g.write_relationships(r, small_store.table_rows(r.table))
+        assert g.count() == first
+        g.clear()
+
+
+def test_scores_are_written_back_as_relationships(sample_store, graph, server):
+    to_neo4j(sample_store, graph)
+    published = publish_scores(sample_store, graph)
+    assert published.algorithms == ("gds" if server["name"] == "gds" else "in-process")
+    ours = rank(sample_store.projection(Scope(area="oncology")), RankKind.KOL)
+    theirs = graph._run(
+        "MATCH (a:Account)-[s:SCORED {kind: 'kol'}]->(:TherapeuticArea {area_id: 'oncology'}) "
+        "RETURN a.handle AS handle, s.rank AS rank, s.score AS score, s.pagerank AS pagerank, "
+        "s.community AS community, s.degree AS degree ORDER BY s.rank"
+    )
+    assert [t["handle"] for t in theirs] == ours["handle"].tolist()
+    assert [t["score"] for t in theirs] == pytest.approx(ours["score"].tolist())
+    assert all(t["community"] >= 0 for t in theirs[:10])
+    assert theirs[0]["degree"] > 0
+
+
+@pytest.mark.slow
+def test_gds_and_in_process_algorithms_agree(sample_store, tmp_path):
+    """The same area through GDS and through igraph: PageRank orders and degrees agree."""
+    results = {}
+    info = _server("gds")
+    os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
+    try:
+        with Neo4jGraph(info["uri"]) as g:
+            g.clear()
+            to_neo4j(sample_store, g)
+            for engine in (True, False):
+                publish_scores(sample_store, g, use_gds=engine)
+                results[engine] = {
+                    r["id"]: (r["pagerank"], r["degree"])
+                    for r in g._run(
+                        "MATCH (a:Account)-[s:SCORED {kind: 'any'}]->"
+                        "(:TherapeuticArea {area_id: 'oncology'}) "
+                        "RETURN a.account_id AS id, s.pagerank AS pagerank, s.degree AS degree"
+                    )
+                }
+            g.clear()
+    finally:
+        os.environ.pop("KOLMAP_NEO4J_PASSWORD", None)
+    ids = sorted(results[True])
+    gds = np.array([results[True][i][0] for i in ids])
+    local = np.array([results[False][i][0] for i in ids])
+    assert spearmanr(gds, local).statistic > 0.95
+    assert [results[True][i][1] for i in ids] == [results[False][i][1] for i in ids]
+
+
+def test_failures_name_the_uri_and_never_fall_back(small_store, server, monkeypatch):
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", "not-the-password")
+    with pytest.raises(StoreError, match=r"bolt://127.0.0.1:\d+: Neo4j refused the user name"):
+        Neo4jGraph(server["uri"])
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", server["password"])
+    with pytest.raises(StoreError, match="the server has no database 'nope'"):
+        Neo4jGraph(server["uri"], database="nope")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with pytest.raises(StoreError, match=rf"bolt://127.0.0.1:{port}: cannot reach a Neo4j"):
+        Neo4jGraph(f"bolt://127.0.0.1:{port}")
+    monkeypatch.delenv("KOLMAP_NEO4J_PASSWORD")
+    with pytest.raises(StoreError, match="set KOLMAP_NEO4J_PASSWORD"):
+        Neo4jGraph(server["uri"])
+
+
+def test_cli_moves_a_store_to_neo4j_and_back(small_store, server, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "copy.duckdb"
+    small_store.close()
+    shutil.copy(small_store.location, source)
+    runner = CliRunner()
+    args = ["export-neo4j", server["uri"], "--store", str(source), "--replace"]
+    out = runner.invoke(cli, args, catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert "accounts: 6" in out.output and "SCORED relationships" in out.output
+    out = runner.invoke(
+        cli, ["import-neo4j", server["uri"], "--store", "back.duckdb"], catch_exceptions=False
+    )
+    assert out.exit_code == 0, out.output
+    with DuckDBStore(source, read_only=True) as a, DuckDBStore("back.duckdb") as b:
+        assert a.fingerprint() == b.fingerprint()
+    out = runner.invoke(cli, ["import-neo4j", server["uri"], "--store", "back.duckdb"])
+    assert out.exit_code == 1 and "not empty; import into a new store" in out.output
+    with Neo4jGraph(server["uri"]) as g:
+        g.clear()

@@ -246,10 +246,13 @@ def open_store(
     ``bolt://`` URIs name a Neo4j server, which this version cannot use yet.
     """
     where = resolve_store_location(location)
-    if where.startswith(("neo4j://", "neo4j+s://", "bolt://", "bolt+s://")):
+    if where.startswith(
+        ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+    ):
         raise StoreError(
-            f"{where}: Neo4j stores are not available in this version of kolmap; "
-            "use a DuckDB file path"
+            f"{where}: commands cannot run on a Neo4j database in this version of kolmap; "
+            "use a DuckDB file path, and `kolmap export-neo4j` / `import-neo4j` to copy a "
+            "store to and from Neo4j"
         )
     from kolmap.graph.duckdb_store import DuckDBStore
 

@@ -226,3 +226,53 @@ def test_cli_moves_a_store_to_neo4j_and_back(small_store, server, tmp_path, monk
     assert out.exit_code == 1 and "not empty; import into a new store" in out.output
     with Neo4jGraph(server["uri"]) as g:
         g.clear()
+
+
+@pytest.mark.slow
+def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store, tmp_path):
+    """kill -9 in the middle of an export: every committed batch is whole, and running the
+    export again with --replace gives the same graph as one clean run."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    info = _server("plain")
+    env = {**os.environ, "KOLMAP_NEO4J_PASSWORD": info["password"], "KOLMAP_NEO4J_USER": "neo4j"}
+    sample_store.close()
+    script = (
+        "import sys\n"
+        "from kolmap.graph.duckdb_store import DuckDBStore\n"
+        "from kolmap.graph.neo4j_graph import Neo4jGraph\n"
+        "from kolmap.graph.transfer import to_neo4j\n"
+        "with DuckDBStore(sys.argv[1], read_only=True) as s, "
+        "Neo4jGraph(sys.argv[2], batch_size=500) as g:\n"
+        "    g.clear()\n"
+        "    print('started', flush=True)\n"
+        "    to_neo4j(s, g)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, sample_store.location, info["uri"]],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().startswith("started")
+    os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
+    try:
+        with Neo4jGraph(info["uri"]) as g:
+            deadline = time.monotonic() + 60
+            while g.count()["Post"] < 2_000 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+            partial = g.count()
+            with DuckDBStore(sample_store.location, read_only=True) as store:
+                assert partial["Post"] % 500 == 0 and partial["Post"] < store.row_count("posts")
+                to_neo4j(store, g, replace=True)
+                with DuckDBStore(tmp_path / "back.duckdb") as back:
+                    from_neo4j(g, back)
+                    assert back.fingerprint() == store.fingerprint()
+            g.clear()
+    finally:
+        os.environ.pop("KOLMAP_NEO4J_PASSWORD", None)

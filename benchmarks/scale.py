@@ -43,6 +43,15 @@ from run import machine  # type: ignore[import-not-found]  # noqa: E402  (a sibl
 SIZES = {"100k": 5.6, "1M": 56.0, "10M": 560.0}
 AREA = "oncology"
 
+GENERATE_STEP = r"""
+import json, sys, time
+from pathlib import Path
+from kolmap.data.samples.generate import generate, write_sample
+t = time.perf_counter()
+folder = write_sample(generate(seed=11, scale=float(sys.argv[1])), Path(sys.argv[2]))
+print(json.dumps({"generate_s": time.perf_counter() - t, "folder": str(folder)}))
+"""
+
 INGEST_STEP = r"""
 import json, sys, time
 from kolmap.graph.duckdb_store import DuckDBStore
@@ -208,15 +217,16 @@ def spearman_top(work: Path, oracle: str, top: int = 1000) -> float:
 
 
 def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, Any]:
-    from kolmap.data.samples.generate import generate, write_sample
     from kolmap.settings import ScoringSettings
 
     settings = ScoringSettings()
     work = tmp / label
     work.mkdir()
-    t = time.perf_counter()
-    folder = write_sample(generate(seed=11, scale=scale), work / "sample")
-    row: dict[str, Any] = {"size": label, "scale": scale, "generate_s": time.perf_counter() - t}
+    # Generated in a child too: a child's peak RSS starts at its parent's size when forked,
+    # so the parent must stay small for the children's peaks to be their own.
+    made, _peak = child(GENERATE_STEP, str(scale), str(work / "sample"))
+    folder = Path(made["folder"])
+    row: dict[str, Any] = {"size": label, "scale": scale, "generate_s": made["generate_s"]}
     store = str(work / "bench.duckdb")
     ingest, row["ingest_peak_mb"] = child(INGEST_STEP, str(folder), store)
     row.update(ingest)
@@ -296,7 +306,14 @@ def main() -> None:
         help="seconds the networkx baseline may run before it is stopped",
     )
     parser.add_argument("--json", default=None, help="also write the raw rows to this file")
+    parser.add_argument(
+        "--from-json", default=None, help="write the report from rows saved by --json"
+    )
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        write_section(saved, Path(args.out), args.baseline_timeout)
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="kolmap-scale-") as tmp:
         for label in args.sizes.split(","):

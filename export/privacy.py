@@ -67,8 +67,13 @@ def load_key(store_location: str) -> bytes:
         return os.environ[KEY_ENV].encode("utf-8")
     if store_location == ":memory:":
         return secrets.token_bytes(32)
-    base = Path(store_location)
-    path = base.with_name(base.stem + ".pseudonym.key")
+    if "://" in store_location:  # a Neo4j store: the key stays on this machine, never in Neo4j
+        digest = hashlib.sha256(store_location.encode("utf-8")).hexdigest()[:16]
+        path = Path.home() / ".config" / "kolmap" / f"{digest}.pseudonym.key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        base = Path(store_location)
+        path = base.with_name(base.stem + ".pseudonym.key")
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:

@@ -607,6 +607,52 @@ class DuckDBStore:
             con.unregister("_rows")
         return len(rows)
 
+    def snapshot(self) -> None:
+        """Remember every table's rows (in temporary tables) for :meth:`changes`."""
+        for table in TRANSFER_TABLES:
+            _exec(self.con, f"CREATE OR REPLACE TEMP TABLE before_{table} AS SELECT * FROM {table}")
+
+    def changes(
+        self, table: str, key: Sequence[str]
+    ) -> tuple[Iterator[dict[str, Any]], Iterator[dict[str, Any]]]:
+        """Since :meth:`snapshot`: the rows of ``table`` that are new or changed, and the keys
+        (``key`` columns) of those that are gone."""
+        if table not in TRANSFER_TABLES:
+            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+        known = {
+            row[0]
+            for row in self.con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                "AND database_name = current_database()",
+                [table],
+            ).fetchall()
+        }
+        if not key or set(key) - known:
+            raise ValueError(f"{table} has no key columns {sorted(set(key) - known)}")
+        cols = ", ".join(key)
+
+        def rows(query: str) -> Iterator[dict[str, Any]]:
+            for batch in self.con.sql(query).to_arrow_reader(50_000):
+                yield from batch.to_pylist()
+
+        upserts = rows(f"SELECT * FROM {table} EXCEPT SELECT * FROM before_{table}")
+        removed = rows(f"SELECT {cols} FROM before_{table} EXCEPT SELECT {cols} FROM {table}")
+        return upserts, removed
+
+    def drop_snapshot(self) -> None:
+        for table in TRANSFER_TABLES:
+            _exec(self.con, f"DROP TABLE IF EXISTS before_{table}")
+
+    def meta_value(self, key: str) -> str | None:
+        """A value kolmap keeps in the store's ``meta`` table."""
+        row = _row(self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
+        return None if row is None else str(row[0])
+
+    def set_meta_value(self, key: str, value: str) -> None:
+        with self._transaction() as con:
+            _exec(con, "DELETE FROM meta WHERE key = ?", [key])
+            _exec(con, "INSERT INTO meta VALUES (?, ?)", [key, value])
+
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query (for tests, the UI and power users); values only as parameters."""
         return self.con.execute(query, list(params)).df()

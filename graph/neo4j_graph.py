@@ -116,28 +116,68 @@ REL_MAPS = (
     RelMap("post_hashtags", "TAGGED", ("Post", _POST), ("Hashtag", {"tag": "tag"}), make_end=True),
     RelMap("post_areas", "ABOUT", ("Post", _POST), ("TherapeuticArea", {"area_id": "area"})),
 )
-# Relationships derived from node properties, for browsing; never read back.
-_DERIVED = (
-    """MATCH (p:Post) CALL (p) {
-         MATCH (a:Account {platform: p.platform, account_id: p.author_id})
-         MERGE (a)-[:POSTED]->(p)} IN TRANSACTIONS OF 10000 ROWS""",
-    """MATCH (p:Post) WHERE p.reply_to_post_id IS NOT NULL CALL (p) {
-         MATCH (q:Post {platform: p.platform, post_id: p.reply_to_post_id})
-         MERGE (p)-[:REPLIES_TO]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
-    """MATCH (p:Post) WHERE p.repost_of_post_id IS NOT NULL CALL (p) {
-         MATCH (q:Post {platform: p.platform, post_id: p.repost_of_post_id})
-         MERGE (p)-[:REPOSTS]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
-    """MATCH (p:Post) WHERE p.quote_of_post_id IS NOT NULL CALL (p) {
-         MATCH (q:Post {platform: p.platform, post_id: p.quote_of_post_id})
-         MERGE (p)-[:QUOTES]->(q)} IN TRANSACTIONS OF 10000 ROWS""",
-    """MATCH (l:Label) CALL (l) {
-         MATCH (a:Account {platform: l.platform, account_id: l.account_id})
-         MERGE (l)-[:LABELS]->(a)
-         WITH l, a WHERE l.person_id IS NOT NULL
-         MERGE (p:Person {person_id: l.person_id})
-         MERGE (a)-[:SAME_PERSON]->(p)} IN TRANSACTIONS OF 10000 ROWS""",
+# Relationships derived from node properties, for browsing; never read back. Each runs for
+# the rows of its table that were written, so an update keeps them current.
+_DERIVED = {
+    "posts": (
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           OPTIONAL MATCH (p)-[old:REPLIES_TO|REPOSTS|QUOTES]->() DELETE old
+           WITH DISTINCT p OPTIONAL MATCH (p)<-[old:POSTED]-() DELETE old
+           WITH DISTINCT p
+           MATCH (a:Account {platform: p.platform, account_id: p.author_id})
+           MERGE (a)-[:POSTED]->(p) RETURN count(*)""",
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, post_id: p.reply_to_post_id})
+           MERGE (p)-[:REPLIES_TO]->(q) RETURN count(*)""",
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, post_id: p.repost_of_post_id})
+           MERGE (p)-[:REPOSTS]->(q) RETURN count(*)""",
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, post_id: p.quote_of_post_id})
+           MERGE (p)-[:QUOTES]->(q) RETURN count(*)""",
+        # posts written earlier that point at these ones
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, reply_to_post_id: p.post_id})
+           MERGE (q)-[:REPLIES_TO]->(p) RETURN count(*)""",
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, repost_of_post_id: p.post_id})
+           MERGE (q)-[:REPOSTS]->(p) RETURN count(*)""",
+        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
+           MATCH (q:Post {platform: p.platform, quote_of_post_id: p.post_id})
+           MERGE (q)-[:QUOTES]->(p) RETURN count(*)""",
+    ),
+    "accounts": (
+        """UNWIND $rows AS row
+           MATCH (a:Account {platform: row.platform, account_id: row.account_id})
+           MATCH (p:Post {platform: a.platform, author_id: a.account_id})
+           MERGE (a)-[:POSTED]->(p) RETURN count(*)""",
+        """UNWIND $rows AS row
+           MATCH (a:Account {platform: row.platform, account_id: row.account_id})
+           MATCH (l:Label {platform: a.platform, account_id: a.account_id})
+           MERGE (l)-[:LABELS]->(a) RETURN count(*)""",
+    ),
+    "labels": (
+        """UNWIND $rows AS row
+           MATCH (l:Label {platform: row.platform, account_id: row.account_id})
+           OPTIONAL MATCH (l)-[old:LABELS|SAME_PERSON]->() DELETE old
+           WITH DISTINCT l
+           OPTIONAL MATCH (a:Account {platform: l.platform, account_id: l.account_id})
+           FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | MERGE (l)-[:LABELS]->(a))
+           WITH l WHERE l.person_id IS NOT NULL
+           MERGE (p:Person {person_id: l.person_id})
+           MERGE (l)-[:SAME_PERSON]->(p) RETURN count(*)""",
+    ),
+}
+# Lookups the derived relationships and the version check make.
+_INDEXES = (
+    "CREATE INDEX kolmap_post_author IF NOT EXISTS FOR (n:Post) ON (n.platform, n.author_id)",
+    "CREATE INDEX kolmap_post_reply IF NOT EXISTS FOR (n:Post) ON (n.platform, n.reply_to_post_id)",
+    "CREATE INDEX kolmap_post_repost IF NOT EXISTS "
+    "FOR (n:Post) ON (n.platform, n.repost_of_post_id)",
+    "CREATE INDEX kolmap_post_quote IF NOT EXISTS FOR (n:Post) ON (n.platform, n.quote_of_post_id)",
+    "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
 )
-_EXTRA_LABELS = ("Hashtag", "Person")
+_EXTRA_LABELS = ("Hashtag", "Person", "KolmapMeta")
 _KOLMAP_LABELS = tuple(m.label for m in NODE_MAPS) + _EXTRA_LABELS
 
 
@@ -263,6 +303,8 @@ class Neo4jGraph:
             "CREATE CONSTRAINT kolmap_person_key IF NOT EXISTS "
             "FOR (n:Person) REQUIRE n.person_id IS UNIQUE"
         )
+        for statement in _INDEXES:
+            self._run(statement)
 
     def has_gds(self) -> bool:
         """Whether the Graph Data Science plugin answers on this server."""
@@ -285,7 +327,10 @@ class Neo4jGraph:
         return counts
 
     def is_empty(self) -> bool:
-        return not any(self.count().values())
+        """No kolmap data here (the version stamp alone does not count)."""
+        counts = self.count()
+        counts.pop("KolmapMeta", None)
+        return not any(counts.values())
 
     def clear(self) -> int:
         """Delete every kolmap node (and its relationships), in batches; nodes deleted."""
@@ -328,11 +373,89 @@ class Neo4jGraph:
         )
         return sum(self._write(query, batch) for batch in batches)
 
-    def write_derived(self) -> None:
+    def write_derived(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
         """The browsing relationships (POSTED, REPLIES_TO, REPOSTS, QUOTES, LABELS,
-        SAME_PERSON), from node properties already written."""
-        for query in _DERIVED:
-            self._run_batched(query)
+        SAME_PERSON) of the ``table`` rows just written, from their node properties."""
+        queries = _DERIVED.get(table, ())
+        for batch in self._batches(rows):
+            for query in queries:
+                self._write(query, batch)
+
+    def delete_nodes(self, m: NodeMap, keys: Iterable[Mapping[str, Any]]) -> int:
+        """Delete the ``m.label`` nodes with these keys, and their relationships."""
+        match = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
+        query = (
+            f"UNWIND $rows AS row MATCH (n:{_check_name(m.label)} {{{match}}}) "
+            "DETACH DELETE n RETURN count(*)"
+        )
+        return sum(self._write(query, batch) for batch in self._batches(keys))
+
+    def delete_relationships(self, m: RelMap, keys: Iterable[Mapping[str, Any]]) -> int:
+        """Delete the ``m.type`` relationships with these end keys (and ``m.key``)."""
+        start_label, start_cols = m.start
+        end_label, end_cols = m.end
+        start = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in start_cols.items())
+        end = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in end_cols.items())
+        key = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
+        rel_key = f" {{{key}}}" if key else ""
+        query = (
+            f"UNWIND $rows AS row MATCH (s:{_check_name(start_label)} {{{start}}})"
+            f"-[r:{_check_name(m.type)}{rel_key}]->(e:{_check_name(end_label)} {{{end}}}) "
+            "DELETE r RETURN count(*)"
+        )
+        return sum(self._write(query, batch) for batch in self._batches(keys))
+
+    def remove_orphans(self) -> None:
+        """Hashtags no post uses and persons no label names any more."""
+        self._run_batched(
+            "MATCH (n) WHERE (n:Hashtag OR n:Person) AND NOT (n)--() "
+            "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS RETURN count(*)"
+        )
+
+    # -- the version stamp that keeps local copies honest ---------------------------------
+    def version(self) -> str | None:
+        """The graph's version stamp (changed by every write through kolmap), or None."""
+        rows = self._run("MATCH (m:KolmapMeta {key: 'graph'}) RETURN m.version AS version")
+        return str(rows[0]["version"]) if rows and rows[0]["version"] is not None else None
+
+    def claim_age(self) -> float | None:
+        """Seconds since the current version was claimed or last renewed (None if never)."""
+        rows = self._run(
+            "MATCH (m:KolmapMeta {key: 'graph'}) WHERE m.claimed_at IS NOT NULL "
+            "RETURN duration.inSeconds(m.claimed_at, datetime()).seconds AS age"
+        )
+        return float(rows[0]["age"]) if rows else None
+
+    def renew(self, version: str) -> None:
+        """Tell other writers that the writer holding ``version`` is still at work."""
+        self._run(
+            "MATCH (m:KolmapMeta {key: 'graph'}) WHERE m.version = $version "
+            "SET m.claimed_at = datetime()",
+            version=version,
+        )
+
+    def claim(self, expected: str | None, new: str) -> bool:
+        """Set the version to ``new`` if it is still ``expected`` (one transaction): a
+        writer's claim, so two writers cannot both build on the same version."""
+
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            record = tx.run(
+                "MERGE (m:KolmapMeta {key: 'graph'}) "
+                "WITH m, coalesce(m.version, '') AS found "
+                "SET m.version = CASE WHEN found = $expected THEN $new ELSE found END, "
+                "m.claimed_at = CASE WHEN found = $expected THEN datetime() "
+                "ELSE m.claimed_at END "
+                "RETURN found = $expected AS ok",
+                expected=expected or "",
+                new=new,
+            ).single()
+            return bool(record and record["ok"])
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+            raise self._error(err) from err
 
     def read_nodes(self, m: NodeMap) -> Iterator[dict[str, Any]]:
         """Every ``m.label`` node's properties, in key order."""

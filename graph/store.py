@@ -22,7 +22,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-from kolmap.errors import StoreError
 from kolmap.model import (
     ACCOUNT_COLUMNS,
     EDGE_COLUMNS,
@@ -224,6 +223,11 @@ class GraphStore(Protocol):
         ``provenance=False`` leaves out which run added or changed each row."""
         ...
 
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A read query in DuckDB SQL over the store's tables (values only as parameters):
+        for tests, the app and power users."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -243,17 +247,16 @@ def open_store(
     """Open the store at ``location`` (see :func:`resolve_store_location`).
 
     A path opens the embedded DuckDB store (created on first use). ``neo4j://`` and
-    ``bolt://`` URIs name a Neo4j server, which this version cannot use yet.
+    ``bolt://`` URIs open the Neo4j store (:mod:`kolmap.graph.neo4j_store`); the user name,
+    password and database come from ``KOLMAP_NEO4J_*`` environment variables.
     """
     where = resolve_store_location(location)
     if where.startswith(
         ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
     ):
-        raise StoreError(
-            f"{where}: commands cannot run on a Neo4j database in this version of kolmap; "
-            "use a DuckDB file path, and `kolmap export-neo4j` / `import-neo4j` to copy a "
-            "store to and from Neo4j"
-        )
+        from kolmap.graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(where, memory_limit=memory_limit)
     from kolmap.graph.duckdb_store import DuckDBStore
 
     return DuckDBStore(Path(where), read_only=read_only, memory_limit=memory_limit)

@@ -44,7 +44,8 @@ def to_neo4j(store: DuckDBStore, graph: Neo4jGraph, *, replace: bool = False) ->
                 "end node in Neo4j; the store is inconsistent (run `kolmap stats`)"
             )
         written[rel_map.table] = done
-    graph.write_derived()
+    for table in ("posts", "labels"):
+        graph.write_derived(table, store.table_rows(table))
     return written
 
 

@@ -85,3 +85,27 @@ def relations(store) -> set[tuple[str, str, str]]:
     """Every (source, target, kind) relation in the store."""
     frame = store.sql("SELECT src, dst, kind FROM interactions")
     return set(zip(frame["src"], frame["dst"], frame["kind"], strict=True))
+
+
+# -- the Neo4j servers of `make neo4j` ---------------------------------------------------------
+SERVERS = {"gds": 17687, "plain": 17688}
+
+
+def neo4j_server(name: str) -> dict[str, str]:
+    """URI and password of a running `make neo4j` server; skips the test when it is not
+    running, or fails it when KOLMAP_REQUIRE_NEO4J=1 (CI)."""
+    import os
+    import socket
+
+    password_file = REPO / ".cache" / "neo4j" / name / "password"
+    port = SERVERS[name]
+    up = password_file.is_file()
+    if up:
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            up = probe.connect_ex(("127.0.0.1", port)) == 0
+    if not up:
+        if os.environ.get("KOLMAP_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"the {name} Neo4j server is not running; `make neo4j` starts it")
+        pytest.skip(f"no {name} Neo4j server (run `make neo4j`)")
+    return {"uri": f"bolt://127.0.0.1:{port}", "password": password_file.read_text().strip()}

@@ -27,35 +27,15 @@ from kolmap.graph.transfer import from_neo4j, to_neo4j
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
 
-from .conftest import REPO
+from .conftest import SERVERS, neo4j_server
 from .test_store_contract import ACCOUNTS, FOLLOWS, POSTS, ingest, write
 
 pytestmark = pytest.mark.neo4j
 
-SERVERS = {"gds": 17687, "plain": 17688}
-
-
-def _server(name: str) -> dict[str, str]:
-    password_file = REPO / ".cache" / "neo4j" / name / "password"
-    port = SERVERS[name]
-    up = password_file.is_file()
-    if up:
-        with socket.socket() as probe:
-            probe.settimeout(1)
-            up = probe.connect_ex(("127.0.0.1", port)) == 0
-    if not up:
-        if os.environ.get("KOLMAP_REQUIRE_NEO4J") == "1":
-            pytest.fail(f"the {name} Neo4j server is not running; `make neo4j` starts it")
-        pytest.skip(f"no {name} Neo4j server (run `make neo4j`)")
-    return {
-        "uri": f"bolt://127.0.0.1:{port}",
-        "password": password_file.read_text().strip(),
-    }
-
 
 @pytest.fixture(params=list(SERVERS))
 def server(request, monkeypatch) -> dict[str, str]:
-    info = _server(request.param)
+    info = neo4j_server(request.param)
     monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
     monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
     monkeypatch.delenv("KOLMAP_NEO4J_DATABASE", raising=False)
@@ -163,7 +143,7 @@ def test_scores_are_written_back_as_relationships(sample_store, graph, server):
 def test_gds_and_in_process_algorithms_agree(sample_store, tmp_path):
     """The same area through GDS and through igraph: PageRank orders and degrees agree."""
     results = {}
-    info = _server("gds")
+    info = neo4j_server("gds")
     os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
     try:
         with Neo4jGraph(info["uri"]) as g:
@@ -237,7 +217,7 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
     import sys
     import time
 
-    info = _server("plain")
+    info = neo4j_server("plain")
     env = {**os.environ, "KOLMAP_NEO4J_PASSWORD": info["password"], "KOLMAP_NEO4J_USER": "neo4j"}
     sample_store.close()
     script = (
@@ -276,3 +256,130 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
             g.clear()
     finally:
         os.environ.pop("KOLMAP_NEO4J_PASSWORD", None)
+
+
+# -- the Neo4j store: every command on a Neo4j database ------------------------------------------
+@pytest.fixture
+def neo4j_uri(server, tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("KOLMAP_NEO4J_CACHE", str(tmp_path / "copies"))
+    with Neo4jGraph(server["uri"]) as g:
+        g.clear()
+    return server["uri"]
+
+
+def test_same_inputs_same_rankings_on_both_stores(neo4j_uri, sample_dir, sample_store, tmp_path):
+    from kolmap.graph.neo4j_store import Neo4jStore
+
+    with Neo4jStore(neo4j_uri) as on_neo4j:
+        ingest(on_neo4j, sample_dir, quarantine_dir=tmp_path / "q")
+        assert on_neo4j.fingerprint(provenance=False) == sample_store.fingerprint(provenance=False)
+        on_neo4j.reload()  # from what Neo4j holds, not from the local copy
+        for scope in (Scope(), Scope(area="oncology"), Scope(hashtags=("asco26",))):
+            ours = on_neo4j.projection(scope)
+            theirs = sample_store.projection(scope)
+            for kind in RankKind:
+                a = rank(ours, kind).drop(columns=["reasons"])
+                b = rank(theirs, kind).drop(columns=["reasons"])
+                assert a.equals(b), (scope, kind)
+                assert rank(ours, kind)["reasons"].equals(rank(theirs, kind)["reasons"])
+    with Neo4jGraph(neo4j_uri) as g:
+        assert g.count()["Account"] == sample_store.row_count("accounts")
+
+
+def test_two_users_share_one_graph_and_writes_do_not_cross(neo4j_uri, tmp_path, small_store):
+    from kolmap.graph.neo4j_store import Neo4jStore
+
+    folder = tmp_path / "more"
+    write(folder, "accounts.csv", "platform,account_id,handle,bio\nx,77,newdoc,Oncologist\n")
+    alice = Neo4jStore(neo4j_uri, cache_dir=tmp_path / "alice")
+    bob = Neo4jStore(neo4j_uri, cache_dir=tmp_path / "bob")
+    try:
+        ingest(alice, folder)
+        assert not bob.accounts([AccountKey("x", "77")]).empty  # bob's copy caught up
+        bob.erase([AccountKey("x", "77")])
+        assert alice.accounts([AccountKey("x", "77")]).empty
+        # a writer that finds the version moved under it stops instead of overwriting
+        with Neo4jGraph(neo4j_uri) as g:
+            assert g.claim(g.version(), "writing-someone-else")
+        with pytest.raises(StoreError, match="another kolmap is writing to this graph"):
+            alice.erase([AccountKey("x", "1")])
+        alice.write_lease = 0  # a writer that crashed: its claim is taken over after the lease
+        alice.erase([AccountKey("x", "1")])
+        assert bob.accounts([AccountKey("x", "1")]).empty
+    finally:
+        alice.close()
+        bob.close()
+
+
+@pytest.mark.slow
+def test_a_killed_ingest_into_neo4j_completes_on_rerun(
+    neo4j_uri, sample_dir, sample_store, tmp_path
+):
+    """kill -9 while the ingest sends its changes to Neo4j: the next run rebuilds its copy
+    from what Neo4j holds and ends at the same graph as one clean run."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kolmap.graph.neo4j_store import Neo4jStore
+
+    script = (
+        "import sys\n"
+        "from kolmap.graph.neo4j_store import Neo4jStore\n"
+        "from kolmap.ingest.pipeline import ingest_paths\n"
+        "s = Neo4jStore(sys.argv[1])\n"
+        "s.graph.batch_size = 500\n"
+        "print('started', flush=True)\n"
+        "ingest_paths(s, [sys.argv[2]], quarantine_dir=sys.argv[3])\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, neo4j_uri, str(sample_dir), str(tmp_path / "q")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().startswith("started")
+    with Neo4jGraph(neo4j_uri) as g:
+        deadline = time.monotonic() + 120
+        while g.count()["Post"] < 2_000 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        partial = g.count()["Post"]
+    assert 0 < partial < sample_store.row_count("posts")
+    with Neo4jStore(neo4j_uri, cache_dir=tmp_path / "after", write_lease=0) as store:
+        assert store.fingerprint() != sample_store.fingerprint()  # the partial graph
+        ingest(store, sample_dir, quarantine_dir=tmp_path / "q2")
+        store.reload()
+        assert store.fingerprint(provenance=False) == sample_store.fingerprint(provenance=False)
+
+
+def test_every_command_takes_a_neo4j_uri(neo4j_uri, sample_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        out = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    run("ingest", str(sample_dir), "--store", neo4j_uri)
+    ranked = run("rank", "--store", neo4j_uri, "--area", "oncology", "--format", "csv")
+    assert ranked.count("\n") > 5
+    assert "accounts" in run("stats", "--store", neo4j_uri)
+    run("export", "--store", neo4j_uri, "--area", "oncology", "--format", "csv", "--out", "k.csv")
+    assert "k.csv" in run("exports", "--store", neo4j_uri)
+    assert not list(tmp_path.glob("*.duckdb"))  # nothing fell back to an embedded store
+
+
+def test_a_server_that_is_down_is_an_error_not_a_fallback(tmp_path, monkeypatch):
+    from kolmap.graph.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", "x")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with pytest.raises(StoreError, match=rf"bolt://127.0.0.1:{port}: cannot reach"):
+        open_store(f"bolt://127.0.0.1:{port}")
+    assert not list(tmp_path.iterdir())

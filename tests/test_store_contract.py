@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from kolmap.graph.store import GraphStore, Scope, open_store
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey
 
-from .conftest import write
+from .conftest import neo4j_server, write
 
 ACCOUNTS = """platform,account_id,handle,display_name,bio,followers,following,location,lang,url,verified
 x,1,DrMartin,Dr Martin,Oncologue médical,5000,300,Paris,fr,,true
@@ -45,13 +46,32 @@ def make_duckdb(tmp: Path) -> GraphStore:
     return DuckDBStore(tmp / "contract.duckdb")
 
 
-FACTORIES: list[Callable[[Path], GraphStore]] = [make_duckdb]
+def make_neo4j(tmp: Path) -> GraphStore:
+    """The Neo4j store on the `make neo4j` server without GDS, emptied first."""
+    from kolmap.graph.neo4j_graph import Neo4jGraph
+    from kolmap.graph.neo4j_store import Neo4jStore
+
+    info = neo4j_server("plain")
+    os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
+    with Neo4jGraph(info["uri"]) as graph:
+        graph.clear()
+    return Neo4jStore(info["uri"], cache_dir=tmp / "neo4j-copy")
+
+
+FACTORIES: list[Callable[[Path], GraphStore]] = [make_duckdb, make_neo4j]
 
 
 @pytest.fixture(params=FACTORIES, ids=lambda f: f.__name__.removeprefix("make_"))
-def any_store(request, tmp_path) -> Iterator[GraphStore]:
+def any_store(request, tmp_path, monkeypatch) -> Iterator[GraphStore]:
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", os.environ.get("KOLMAP_NEO4J_PASSWORD", ""))
     s = request.param(tmp_path)
     yield s
+    if hasattr(s, "reload"):
+        # Whatever the test did, Neo4j itself must hold it: a copy rebuilt from Neo4j alone
+        # equals the one the test read from.
+        seen = s.fingerprint()
+        s.reload()
+        assert s.fingerprint() == seen
     s.close()
 
 

@@ -26,8 +26,7 @@ from kolmap.errors import KolmapError
 from kolmap.export.exporter import pseudonymise_ranking
 from kolmap.export.network import build_map
 from kolmap.export.privacy import load_key, private_mask, pseudonym, pseudonymise_accounts
-from kolmap.graph.duckdb_store import DuckDBStore
-from kolmap.graph.store import Projection, Scope, resolve_store_location
+from kolmap.graph.store import GraphStore, Projection, Scope, open_store, resolve_store_location
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_summary, endorsers_of
@@ -51,11 +50,11 @@ def location() -> str:
 
 
 @contextmanager
-def store() -> Iterator[DuckDBStore]:
+def store() -> Iterator[GraphStore]:
     """The store, opened for one call; errors stop the page with a readable message."""
     with _LOCK:
         try:
-            handle = DuckDBStore(location(), memory_limit=settings().store.memory_limit)
+            handle = open_store(location(), memory_limit=settings().store.memory_limit)
         except KolmapError as err:
             st.error(str(err))
             st.stop()

@@ -1,0 +1,255 @@
+"""The Neo4j store: a team's graph in Neo4j, with every kolmap command working on it.
+
+Neo4j holds the graph (the record every user shares). Each user's kolmap keeps a local DuckDB
+copy of it as its compute engine, so the ingest merge, the projections and the scores are
+the very code the embedded store runs: same inputs, same rankings, whichever store.
+
+- Reading: the copy is checked against the graph's version stamp (one small query); when
+  another user has written since, the copy is rebuilt from Neo4j.
+- Writing (ingest, erase, suppress, the export log): the writer claims the version (so two
+  writers cannot build on the same one), runs the operation on the copy, then sends Neo4j
+  only what changed: deleted elements, then new or changed nodes and relationships, in
+  batches of ``UNWIND ... MERGE`` in managed transactions (see
+  :mod:`kolmap.graph.neo4j_graph`). If that is interrupted, Neo4j holds whole batches and a
+  version no copy matches: the next command rebuilds its copy from Neo4j, and re-running the
+  ingest sends what is missing, ending at the same graph as one clean run.
+
+The copy lives in ``$KOLMAP_NEO4J_CACHE`` (default ``~/.cache/kolmap/neo4j``), one DuckDB file
+per server and database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kolmap.errors import StoreError
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph, RelMap
+from kolmap.graph.store import Projection, RunInfo, Scope
+from kolmap.graph.transfer import from_neo4j
+from kolmap.model import AccountKey
+
+__all__ = ["Neo4jStore"]
+
+_VERSION_KEY = "neo4j_version"
+
+
+def _rel_key(m: RelMap) -> list[str]:
+    return list(dict.fromkeys([*m.start[1].values(), *m.end[1].values(), *m.key]))
+
+
+class Neo4jStore:
+    """A :class:`~kolmap.graph.store.GraphStore` on a Neo4j database (see module doc)."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        database: str | None = None,
+        memory_limit: str = "",
+        cache_dir: str | os.PathLike[str] | None = None,
+        write_lease: float = 900.0,
+    ) -> None:
+        self.location = uri
+        self.write_lease = write_lease
+        self.graph = Neo4jGraph(uri, database=database)
+        try:
+            self.graph.ensure_schema()
+            folder = Path(
+                cache_dir
+                or os.environ.get("KOLMAP_NEO4J_CACHE")
+                or Path.home() / ".cache" / "kolmap" / "neo4j"
+            )
+            folder.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256(f"{uri}|{self.graph.database}".encode()).hexdigest()[:16]
+            self._cache_path = folder / f"{digest}.duckdb"
+            self._memory_limit = memory_limit
+            self.cache = DuckDBStore(self._cache_path, memory_limit=memory_limit)
+            self._sync()
+        except BaseException:
+            self.graph.close()
+            raise
+
+    # -- the local copy -------------------------------------------------------------------
+    _claim = ""
+
+    def _sync(self) -> None:
+        """Make the copy match Neo4j's current version, rebuilding it if needed."""
+        version = self.graph.version()
+        if version is not None and version == self.cache.meta_value(_VERSION_KEY):
+            return
+        self._discard_cache()
+        from_neo4j(self.graph, self.cache)
+        if version is None:
+            version = _token("v")
+            if not self.graph.claim(None, version):
+                return self._sync()  # another writer stamped it first: start again
+        self.cache.set_meta_value(_VERSION_KEY, version)
+        return None
+
+    def reload(self) -> None:
+        """Drop the local copy and read it again from Neo4j (for a copy you distrust)."""
+        self._discard_cache()
+        self._sync()
+
+    def _discard_cache(self) -> None:
+        self.cache.close()
+        for path in (self._cache_path, Path(str(self._cache_path) + ".wal")):
+            path.unlink(missing_ok=True)
+        self.cache = DuckDBStore(self._cache_path, memory_limit=self._memory_limit)
+
+    @contextmanager
+    def _writing(self) -> Iterator[DuckDBStore]:
+        """Run a write on the copy, then send Neo4j what changed (see module doc)."""
+        self._sync()
+        expected = self.cache.meta_value(_VERSION_KEY)
+        if expected is not None and expected.startswith("writing-"):
+            age = self.graph.claim_age()
+            if age is not None and age < self.write_lease:
+                raise StoreError(
+                    f"{self.location}: another kolmap is writing to this graph (for "
+                    f"{age:.0f} s); run this again when it has finished. A writer that "
+                    f"crashed is taken over after {self.write_lease:.0f} s."
+                )
+        claim = _token("writing")
+        if not self.graph.claim(expected, claim):
+            raise StoreError(
+                f"{self.location}: the graph changed while this command started (another "
+                "kolmap is writing); run it again"
+            )
+        self._claim = claim
+        self.cache.snapshot()
+        try:
+            yield self.cache
+        except BaseException:
+            self.cache.drop_snapshot()
+            self.graph.claim(claim, expected or "")  # Neo4j was not touched
+            raise
+        try:
+            self._push()
+        except BaseException:
+            self._discard_cache()  # Neo4j may hold part of it; rebuild from there next time
+            raise
+        finished = _token("v")
+        self.graph.claim(claim, finished)
+        self.cache.set_meta_value(_VERSION_KEY, finished)
+
+    def _push(self) -> None:
+        cache, graph = self.cache, self.graph
+        for rel in REL_MAPS:
+            _upserts, removed = cache.changes(rel.table, _rel_key(rel))
+            graph.delete_relationships(rel, removed)
+        for node in NODE_MAPS:
+            _upserts, removed = cache.changes(node.table, node.key)
+            graph.delete_nodes(node, removed)
+        for node in NODE_MAPS:
+            graph.renew(self._claim)
+            upserts, _removed = cache.changes(node.table, node.key)
+            graph.write_nodes(node, upserts)
+        for rel in REL_MAPS:
+            graph.renew(self._claim)
+            upserts, _removed = cache.changes(rel.table, _rel_key(rel))
+            rows = list(upserts)
+            done = graph.write_relationships(rel, rows)
+            if done != len(rows):
+                raise StoreError(
+                    f"{self.location}: {len(rows) - done} {rel.table} rows found no end node "
+                    "in Neo4j"
+                )
+        for table in ("accounts", "posts", "labels"):
+            key = next(m.key for m in NODE_MAPS if m.table == table)
+            upserts, _removed = cache.changes(table, key)
+            graph.write_derived(table, upserts)
+        graph.remove_orphans()
+        cache.drop_snapshot()
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def ingest(self, run: RunInfo) -> Iterator[Any]:
+        """Ingest into the copy (same merge as the embedded store), then update Neo4j."""
+        with self._writing() as cache, cache.ingest(run) as writer:
+            yield writer
+
+    def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.erase(keys)
+
+    def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.suppress(keys)
+
+    def record_export(self, entry: Mapping[str, Any]) -> None:
+        with self._writing() as cache:
+            cache.record_export(entry)
+
+    # -- reading --------------------------------------------------------------------------
+    def projection(self, scope: Scope) -> Projection:
+        self._sync()
+        return self.cache.projection(scope)
+
+    def posts(
+        self,
+        scope: Scope | None = None,
+        *,
+        authors: Sequence[AccountKey] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        self._sync()
+        return self.cache.posts(scope, authors=authors, limit=limit)
+
+    def top_hashtags(self, scope: Scope | None = None, *, limit: int = 50) -> pd.DataFrame:
+        self._sync()
+        return self.cache.top_hashtags(scope, limit=limit)
+
+    def accounts(
+        self,
+        keys: Sequence[AccountKey] | None = None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        self._sync()
+        return self.cache.accounts(keys, search=search, limit=limit)
+
+    def export_log(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.export_log()
+
+    def stats(self) -> dict[str, Any]:
+        self._sync()
+        return self.cache.stats()
+
+    def runs(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.runs()
+
+    def fingerprint(self, *, provenance: bool = True) -> str:
+        self._sync()
+        return self.cache.fingerprint(provenance=provenance)
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A read query on the local copy (DuckDB SQL; values only as parameters)."""
+        self._sync()
+        return self.cache.sql(query, params)
+
+    def close(self) -> None:
+        self.cache.close()
+        self.graph.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _token(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"

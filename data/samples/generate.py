@@ -179,6 +179,14 @@ class _Acct:
     tier: str
 
 
+@dataclass
+class _Pool:
+    group: list[_Acct]
+    size: int
+    members: list[_Acct]
+    index: dict[str, int]
+
+
 class _Gen:
     def __init__(self, seed: int, scale: float) -> None:
         self.rng = random.Random(seed)
@@ -190,6 +198,9 @@ class _Gen:
         self._next_id = 100_000
         self._next_post = 5_000_000
         self._handles: set[str] = set()
+        # Per (group, platform): the group's members on that platform (the group is kept
+        # referenced, so its id() cannot be reused by another list).
+        self._pools: dict[tuple[int, str], _Pool] = {}
 
     # -- names --------------------------------------------------------------------------
     def surname(self) -> str:
@@ -450,16 +461,29 @@ class _Gen:
                 {"platform": a.platform, "follower_id": a.id, "followed_id": b.id}
             )
 
-    def same_platform(self, pool: list[_Acct], who: _Acct) -> list[_Acct]:
-        return [p for p in pool if p.platform == who.platform and p.id != who.id]
+    def _platform_pool(self, group: list[_Acct], platform: str) -> _Pool:
+        key = (id(group), platform)
+        found = self._pools.get(key)
+        if found is None or found.group is not group or found.size != len(group):
+            members = [p for p in group if p.platform == platform]
+            found = _Pool(group, len(group), members, {p.id: i for i, p in enumerate(members)})
+            self._pools[key] = found
+        return found
 
     def endorse(self, src: _Acct, targets: list[_Acct], area: str, times: int) -> None:
         """``src`` mentions, reposts, replies to or quotes ``targets`` on ``area`` topics."""
-        pool = self.same_platform(targets, src)
-        if not pool:
+        # Large groups (base HCPs, patients at scale) endorse each other: filtering the whole
+        # group for every member was quadratic. The same draws without the copy: index i of
+        # "the group's accounts on src's platform, minus src" is index i of the group's
+        # accounts on that platform, or i + 1 from src's position on.
+        same = self._platform_pool(targets, src.platform)
+        at = same.index.get(src.id)
+        size = len(same.members) - (at is not None)
+        if size == 0:
             return
         for _ in range(times):
-            target = self.rng.choice(pool)
+            i = self.rng.randrange(size)
+            target = same.members[i + 1 if at is not None and i >= at else i]
             own = [p for p, a in self.posts_by.get(target.id, []) if a == area]
             action = self.rng.random()
             if own and action < 0.35:

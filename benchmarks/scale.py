@@ -247,7 +247,9 @@ def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, An
 def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None:
     """Replace the "Scale" section of ``out`` (or append it) with a table of ``rows``."""
     text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    head, _sep, _old = text.partition("\n## Scale")
+    head, _sep, rest = text.partition("\n## Scale")
+    _old, next_heading, after = rest.partition("\n## ")
+    tail = next_heading + after if next_heading else ""  # sections after this one stay
     lines = [
         "",
         "## Scale: 100k, 1M and 10M edges against networkx and the array floor",
@@ -288,7 +290,7 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
             f"({r.get('spearman_top1000_default_tol', float('nan')):.3f}) |"
         )
     lines.append("")
-    out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines), encoding="utf-8")
+    out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines) + tail, encoding="utf-8")
 
 
 def _ratio(baseline: float | None, ours: float) -> str:

@@ -214,8 +214,13 @@ class _Gen:
     def unique_handle(self, base: str) -> str:
         base = "".join(ch for ch in base.lower() if ch.isalnum() or ch == "_")[:13] or "user"
         handle = base
+        tries = 0
         while handle.lower() in self._handles:
-            handle = f"{base}{self.rng.randint(2, 999)}"
+            # A base name has 998 numbered variants; past 100 misses (only at very large
+            # scales, where a name can run out of them) draw from a wider range.
+            tries += 1
+            top = 999 if tries <= 100 else 10**9
+            handle = f"{base}{self.rng.randint(2, top)}"
         self._handles.add(handle.lower())
         return handle
 

@@ -1,0 +1,174 @@
+"""The same graph on both stores: ingest and rank in DuckDB and in Neo4j.
+
+Needs the `make neo4j` servers (it uses the one with GDS). For each size, in fresh child
+processes: generate the sample; ingest it into a new DuckDB store and into an emptied Neo4j
+database (through the Neo4j store: the merge on the local copy, then everything sent to
+Neo4j); rank one area (all five kinds) and all data on each; on Neo4j also from a cold start
+(the local copy rebuilt from Neo4j, what a second user pays after a write); and write every
+area's rankings back into Neo4j with GDS and in-process. Appends a section to
+docs/benchmarks.md.
+
+    python benchmarks/neo4j_bench.py [--sizes 100k,1M] [--out docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from run import machine  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
+from scale import AREA, GENERATE_STEP, SIZES, child  # type: ignore[import-not-found]  # noqa: E402
+
+STEP = r"""
+import json, os, sys, time
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.neo4j_graph import Neo4jGraph
+from kolmap.graph.neo4j_store import Neo4jStore
+from kolmap.graph.store import Scope
+from kolmap.ingest.pipeline import ingest_paths
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.settings import ScoringSettings
+what, where, folder, work, area = sys.argv[1:6]
+settings = ScoringSettings()
+out = {}
+
+def rank_both(store):
+    t = time.perf_counter()
+    p = store.projection(Scope(area=area))
+    parts = compute_components(p, settings)
+    for kind in RankKind:
+        rank(p, kind, settings, components=parts)
+    out[what + "_rank_area_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    p = store.projection(Scope())
+    parts = compute_components(p, settings)
+    for kind in RankKind:
+        rank(p, kind, settings, components=parts)
+    out[what + "_rank_all_s"] = time.perf_counter() - t
+
+if what == "duckdb":
+    with DuckDBStore(where) as store:
+        t = time.perf_counter()
+        ingest_paths(store, [folder], quarantine_dir=work + "/q1")
+        out["duckdb_ingest_s"] = time.perf_counter() - t
+        rank_both(store)
+elif what == "neo4j":
+    with Neo4jGraph(where) as g:
+        g.clear()
+    t = time.perf_counter()
+    with Neo4jStore(where, cache_dir=work + "/copy1") as store:
+        ingest_paths(store, [folder], quarantine_dir=work + "/q2")
+        out["neo4j_ingest_s"] = time.perf_counter() - t
+        rank_both(store)
+    with Neo4jGraph(where) as g:
+        out["neo4j_elements"] = sum(g.count().values())
+elif what == "neo4j_cold":
+    t = time.perf_counter()
+    with Neo4jStore(where, cache_dir=work + "/copy2") as store:
+        out["neo4j_cold_open_s"] = time.perf_counter() - t
+elif what == "scores":
+    from kolmap.export.neo4j_scores import publish_scores
+    with DuckDBStore(work + "/bench.duckdb", read_only=True) as store, Neo4jGraph(where) as g:
+        for engine in (True, False):
+            t = time.perf_counter()
+            published = publish_scores(store, g, settings, use_gds=engine)
+            out[("gds" if engine else "inprocess") + "_scores_s"] = time.perf_counter() - t
+        out["scored"] = published.scored
+print(json.dumps(out))
+"""
+
+
+def measure(label: str, tmp: Path) -> dict[str, Any]:
+    import os
+
+    password = (REPO / ".cache" / "neo4j" / "gds" / "password").read_text().strip()
+    os.environ["KOLMAP_NEO4J_PASSWORD"] = password
+    uri = "bolt://127.0.0.1:17687"
+    work = tmp / label
+    work.mkdir()
+    made, _ = child(GENERATE_STEP, str(SIZES[label]), str(work / "sample"))
+    folder = made["folder"]
+    row: dict[str, Any] = {"size": label}
+    for what, where in (
+        ("duckdb", str(work / "bench.duckdb")),
+        ("neo4j", uri),
+        ("neo4j_cold", uri),
+        ("scores", uri),
+    ):
+        out, peak = child(STEP, what, where, folder, str(work), AREA)
+        row.update(out)
+        row[what + "_peak_mb"] = peak
+    return row
+
+
+def write_section(rows: list[dict[str, Any]], out: Path) -> None:
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    head, _sep, rest = text.partition("\n## Neo4j")
+    tail = ""
+    if rest:  # keep the sections after this one
+        _old, sep2, after = rest.partition("\n## ")
+        tail = sep2 + after if sep2 else ""
+    lines = [
+        "",
+        "## Neo4j: the same graph on both stores",
+        "",
+        f"`benchmarks/neo4j_bench.py` on {time.strftime('%Y-%m-%d')}, against the `make neo4j` "
+        f"server with GDS (Neo4j 5.26.12 Community, 2 GB heap) on the same machine. Machine: "
+        f"{machine()}.",
+        "",
+        "Ingest into Neo4j is the same merge on the local copy plus sending every node and "
+        "relationship to Neo4j. Ranking reads the local copy once it is current; a cold start "
+        "(a second user's first command, or the first after another user wrote) rebuilds the "
+        "copy from Neo4j. Scores: every area's rankings written back as SCORED relationships, "
+        "PageRank/Leiden/degree by GDS or in-process.",
+        "",
+        "| size | Neo4j elements | DuckDB ingest s | Neo4j ingest s | DuckDB rank area / all s "
+        "| Neo4j rank area / all s | Neo4j cold start s | scores GDS s | scores in-process s "
+        "| peak MB DuckDB / Neo4j |",
+        "|" + "---|" * 10,
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['size']} | {r['neo4j_elements']:,} | {r['duckdb_ingest_s']:.1f} "
+            f"| {r['neo4j_ingest_s']:.1f} | {r['duckdb_rank_area_s']:.2f} / "
+            f"{r['duckdb_rank_all_s']:.2f} | {r['neo4j_rank_area_s']:.2f} / "
+            f"{r['neo4j_rank_all_s']:.2f} | {r['neo4j_cold_open_s']:.1f} "
+            f"| {r['gds_scores_s']:.1f} | {r['inprocess_scores_s']:.1f} "
+            f"| {r['duckdb_peak_mb']:,.0f} / {r['neo4j_peak_mb']:,.0f} |"
+        )
+    lines.append("")
+    out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines) + tail, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100k,1M")
+    parser.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
+    parser.add_argument("--json", default=None)
+    parser.add_argument("--from-json", default=None)
+    args = parser.parse_args()
+    if args.from_json:
+        write_section(json.loads(Path(args.from_json).read_text()), Path(args.out))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kolmap-neo4j-bench-") as tmp:
+        for label in args.sizes.split(","):
+            rows.append(measure(label, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
+            if args.json:
+                Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    write_section(rows, Path(args.out))
+
+
+if __name__ == "__main__":
+    main()

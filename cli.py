@@ -568,6 +568,37 @@ def export_neo4j(
             )
 
 
+@cli.command("publish-scores")
+@store_option
+@click.option(
+    "--gds/--no-gds",
+    "use_gds",
+    default=None,
+    help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
+    "the server has it).",
+)
+@click.pass_context
+def publish_scores_command(ctx: click.Context, store: str | None, use_gds: bool | None) -> None:
+    """Write every area's rankings into a Neo4j store's graph (SCORED relationships), for
+    Bloom, Browser and Cypher users. `export-neo4j` does this for an embedded store."""
+    from kolmap.export.neo4j_scores import publish_scores
+    from kolmap.graph.neo4j_store import Neo4jStore
+
+    settings = _settings(ctx)
+    with _errors(), _open_store(store, read_only=True) as target:
+        if not isinstance(target, Neo4jStore):
+            raise click.ClickException(
+                f"{target.location}: not a Neo4j store; `kolmap export-neo4j URI` copies an "
+                "embedded store into Neo4j with its rankings"
+            )
+        target.projection(Scope())  # brings the local copy up to date
+        published = publish_scores(target.cache, target.graph, settings.scoring, use_gds=use_gds)
+    click.echo(
+        f"rankings: {published.scored:,} SCORED relationships in {published.areas} areas "
+        f"(PageRank, communities, degree: {published.algorithms})"
+    )
+
+
 @cli.command("import-neo4j")
 @click.argument("uri")
 @store_option

@@ -369,6 +369,11 @@ def test_every_command_takes_a_neo4j_uri(neo4j_uri, sample_dir, tmp_path, monkey
     assert "accounts" in run("stats", "--store", neo4j_uri)
     run("export", "--store", neo4j_uri, "--area", "oncology", "--format", "csv", "--out", "k.csv")
     assert "k.csv" in run("exports", "--store", neo4j_uri)
+    assert "SCORED relationships in 12 areas" in run("publish-scores", "--store", neo4j_uri)
+    with Neo4jGraph(neo4j_uri) as g:
+        assert g.count()["Account"] > 0
+        scored = g._run("MATCH ()-[s:SCORED]->() RETURN count(s) AS n")[0]["n"]
+        assert scored > 100
     assert not list(tmp_path.glob("*.duckdb"))  # nothing fell back to an embedded store
 
 

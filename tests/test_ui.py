@@ -149,17 +149,17 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     from kolmap.ui import state
 
     opened: list[str] = []
+    real_open = state.open_store
 
-    class CountingStore(DuckDBStore):
-        def __init__(self, path, **kwargs):
-            opened.append(str(path))
-            super().__init__(path, **kwargs)
+    def counting_open(location, **kwargs):
+        opened.append(str(location))
+        return real_open(location, **kwargs)
 
     at = open_page()
     assert {m.label: m.value for m in at.metric}["Accounts"] == "2,641"
     at.switch_page("app_pages/leaderboard.py").run()
     first = at.dataframe[0].value
-    monkeypatch.setattr(state, "DuckDBStore", CountingStore)
+    monkeypatch.setattr(state, "open_store", counting_open)
     at.run()
     assert opened == [str(app_store)]  # the version, read once; every result is cached
     assert at.dataframe[0].value.equals(first)

@@ -185,7 +185,8 @@ def write_report(rows: list[dict[str, Any]], out: Path, ui: dict[str, Any] | Non
         "merge into a fresh DuckDB file. The networkx baseline does less work than kolmap's",
         "ranking (one PageRank and Louvain; kolmap runs three personalised PageRanks, Leiden and",
         "all score components), so the ratio understates the difference per unit of work.",
-        "The 100k/1M/10M-edge benchmark with an array-level floor baseline is the scale issue's.",
+        "The 100k/1M/10M-edge benchmark against networkx and an array-level floor is the Scale",
+        "section below.",
         "",
     ]
     if ui:

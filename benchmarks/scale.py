@@ -289,8 +289,67 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
             f"| {r.get('spearman_top1000', float('nan')):.4f} "
             f"({r.get('spearman_top1000_default_tol', float('nan')):.3f}) |"
         )
-    lines.append("")
+    lines += ["", "Targets of the scale issue, checked against the rows above:", ""]
+    lines += [f"- {line}" for line in _targets(rows)]
+    lines += [
+        "",
+        "Where the time goes: ranking stays within a small factor of the floor (the floor "
+        "runs the same igraph PageRank and Leiden once; kolmap adds two more personalised "
+        "PageRanks, the endorser counts, five composite rankings and their reasons). Ingest "
+        "is far from it: every row is "
+        "parsed, validated, classified and tagged in Python (about 28 µs a row), while the "
+        "baselines read an edge list that kolmap's projection already built. Meeting the "
+        "ingest targets needs a vectorised path for canonical CSVs (DuckDB `read_csv`, "
+        "validation and text extraction in SQL) that gives exactly the same records; it is "
+        "not built yet.",
+        "",
+    ]
     out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines) + tail, encoding="utf-8")
+
+
+def _targets(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per target: what it asks, what was measured, met or not."""
+    found = []
+    by_size = {r["size"]: r for r in rows}
+    one = by_size.get("1M")
+    if one:
+        first = one["ingest_s"] + one["project_area_s"] + one["rank_area_s"]
+        nx_s = one.get("networkx_s")
+        if nx_s:
+            ratio = nx_s / first
+            found.append(
+                f"1M edges, ingest + rank of one area at least 10× faster than networkx: "
+                f"{ratio:.2f}× ({first:.1f} s against {nx_s:.1f} s): "
+                + ("met" if ratio >= 10 else "**not met**")
+            )
+        floor = one["floor_s"] / first
+        found.append(
+            f"1M edges, within 2× of the floor: kolmap takes {1 / floor:.1f}× the floor's time "
+            f"({first:.1f} s against {one['floor_s']:.1f} s): "
+            + ("met" if floor >= 0.5 else "**not met**")
+        )
+        whole = one["project_all_s"] + one["rank_all_s"]
+        found.append(
+            f"(ranking alone, all data at 1M edges: {whole:.1f} s, "
+            f"{one['floor_s'] / whole:.2f}× the floor's speed"
+            + (f", {nx_s / whole:.1f}× networkx's)" if nx_s else ")")
+        )
+    ten = by_size.get("10M")
+    if ten:
+        found.append(
+            f"10M edges completes with peak memory under 8 GB: completed, peak "
+            f"{ten['peak_mb']:,.0f} MB: " + ("met" if ten["peak_mb"] < 8192 else "**not met**")
+        )
+    for r in rows:
+        rho = r.get("spearman_top1000")
+        if rho is not None:
+            found.append(
+                f"{r['size']}: Spearman ≥ 0.99 with networkx on the top 1,000 PageRank: "
+                f"{rho:.4f}: " + ("met" if rho >= 0.99 else "**not met**")
+            )
+        else:
+            found.append(f"{r['size']}: networkx did not finish; no agreement figure")
+    return found
 
 
 def _ratio(baseline: float | None, ours: float) -> str:

@@ -56,9 +56,11 @@ INGEST_STEP = r"""
 import json, sys, time
 from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
+from kolmap.settings import Settings
 folder, store_path = sys.argv[1:3]
 t = time.perf_counter()
-with DuckDBStore(store_path) as store:
+# As `kolmap ingest` opens it: with the store.memory_limit setting (default 4GB).
+with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as store:
     summary = ingest_paths(store, [folder], quarantine_dir=store_path + ".q")
     seconds = time.perf_counter() - t
     stats = store.stats()
@@ -76,11 +78,11 @@ from kolmap.graph.store import Scope
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.scoring.components import compute_components, source_weights, relevance, edge_weights
 from kolmap.scoring.rank import RankKind, rank
-from kolmap.settings import ScoringSettings
+from kolmap.settings import ScoringSettings, Settings
 store_path, area, work = sys.argv[1:4]
 settings = ScoringSettings()
 out = {}
-with DuckDBStore(store_path) as store:
+with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as store:
     t = time.perf_counter()
     projection = store.projection(Scope(area=area))
     out["project_area_s"] = time.perf_counter() - t

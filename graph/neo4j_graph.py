@@ -146,11 +146,9 @@ _DERIVED = {
            MATCH (q:Post {platform: p.platform, quote_of_post_id: p.post_id})
            MERGE (q)-[:QUOTES]->(p) RETURN count(*)""",
     ),
+    # (A post's author always exists when the post is written, as a stub at least, so POSTED
+    # is made from the post's side only.)
     "accounts": (
-        """UNWIND $rows AS row
-           MATCH (a:Account {platform: row.platform, account_id: row.account_id})
-           MATCH (p:Post {platform: a.platform, author_id: a.account_id})
-           MERGE (a)-[:POSTED]->(p) RETURN count(*)""",
         """UNWIND $rows AS row
            MATCH (a:Account {platform: row.platform, account_id: row.account_id})
            MATCH (l:Label {platform: a.platform, account_id: a.account_id})

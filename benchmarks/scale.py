@@ -288,9 +288,13 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
             f"| {r['floor_s']:.2f} | {r['floor_peak_mb']:,.0f} "
             f"| {_ratio(nx_s, first)} | {_ratio(r['floor_s'], first)} "
             f"| {_ratio(nx_s, whole)} | {_ratio(r['floor_s'], whole)} "
-            f"| {r.get('spearman_top1000', float('nan')):.4f} "
-            f"({r.get('spearman_top1000_default_tol', float('nan')):.3f}) |"
+            + (
+                f"| {r['spearman_top1000']:.4f} ({r['spearman_top1000_default_tol']:.3f}) |"
+                if "spearman_top1000" in r
+                else "| n/a |"
+            )
         )
+    lines += [f"\nNote on {r['size']}: {r['note']}" for r in rows if r.get("note")]
     lines += ["", "Targets of the scale issue, checked against the rows above:", ""]
     lines += [f"- {line}" for line in _targets(rows)]
     lines += [

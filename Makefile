@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TYPES  := .build/typecheck
 
-.PHONY: install test test-fast check lint typecheck format demo bench sample clean neo4j neo4j-stop
+.PHONY: install test test-fast check lint typecheck format demo bench bench-neo4j sample clean neo4j neo4j-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ neo4j:
 
 neo4j-stop:
 	neo4j-server/run stop
+
+# The same graph ingested and ranked on both stores (needs `make neo4j`).
+bench-neo4j: install
+	$(BIN)/python benchmarks/neo4j_bench.py
 
 sample: install
 	$(BIN)/kolmap sample data/samples

@@ -46,19 +46,29 @@ def make_duckdb(tmp: Path) -> GraphStore:
     return DuckDBStore(tmp / "contract.duckdb")
 
 
-def make_neo4j(tmp: Path) -> GraphStore:
-    """The Neo4j store on the `make neo4j` server without GDS, emptied first."""
+def _neo4j_store(tmp: Path, server: str) -> GraphStore:
+    """The Neo4j store on one of the `make neo4j` servers, emptied first."""
     from kolmap.graph.neo4j_graph import Neo4jGraph
     from kolmap.graph.neo4j_store import Neo4jStore
 
-    info = neo4j_server("plain")
+    info = neo4j_server(server)
     os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
     with Neo4jGraph(info["uri"]) as graph:
         graph.clear()
     return Neo4jStore(info["uri"], cache_dir=tmp / "neo4j-copy")
 
 
-FACTORIES: list[Callable[[Path], GraphStore]] = [make_duckdb, make_neo4j]
+def make_neo4j(tmp: Path) -> GraphStore:
+    """Neo4j 5.26 without plugins."""
+    return _neo4j_store(tmp, "plain")
+
+
+def make_neo4j_gds(tmp: Path) -> GraphStore:
+    """Neo4j 5.26 with the Graph Data Science plugin."""
+    return _neo4j_store(tmp, "gds")
+
+
+FACTORIES: list[Callable[[Path], GraphStore]] = [make_duckdb, make_neo4j, make_neo4j_gds]
 
 
 @pytest.fixture(params=FACTORIES, ids=lambda f: f.__name__.removeprefix("make_"))

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kolmap.graph.store import is_neo4j_uri
+
 __all__ = [
     "PRIVATE_ROLES",
     "load_key",
@@ -67,7 +69,7 @@ def load_key(store_location: str) -> bytes:
         return os.environ[KEY_ENV].encode("utf-8")
     if store_location == ":memory:":
         return secrets.token_bytes(32)
-    if "://" in store_location:  # a Neo4j store: the key stays on this machine, never in Neo4j
+    if is_neo4j_uri(store_location):  # the key stays on this machine, never in Neo4j
         digest = hashlib.sha256(store_location.encode("utf-8")).hexdigest()[:16]
         path = Path.home() / ".config" / "kolmap" / f"{digest}.pseudonym.key"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from kolmap.errors import StoreError
+from kolmap.graph.store import is_neo4j_uri
 
 __all__ = [
     "NODE_MAPS",
@@ -40,20 +41,10 @@ __all__ = [
     "Neo4jGraph",
     "NodeMap",
     "RelMap",
-    "is_neo4j_uri",
 ]
 
-_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def is_neo4j_uri(location: str) -> bool:
-    """True for ``neo4j://`` and ``bolt://`` URIs (with their TLS variants).
-
-    >>> is_neo4j_uri("bolt://localhost:7687"), is_neo4j_uri("kolmap.duckdb")
-    (True, False)
-    """
-    return location.startswith(_SCHEMES)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,35 +107,36 @@ REL_MAPS = (
     RelMap("post_hashtags", "TAGGED", ("Post", _POST), ("Hashtag", {"tag": "tag"}), make_end=True),
     RelMap("post_areas", "ABOUT", ("Post", _POST), ("TherapeuticArea", {"area_id": "area"})),
 )
+# Post properties that point at another post, with the relationship each becomes (and the
+# name of the index that finds the posts pointing at one).
+_POINTERS = (
+    ("REPLIES_TO", "reply_to_post_id", "reply"),
+    ("REPOSTS", "repost_of_post_id", "repost"),
+    ("QUOTES", "quote_of_post_id", "quote"),
+)
+_THESE_POSTS = "UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id}) "
 # Relationships derived from node properties, for browsing; never read back. Each runs for
 # the rows of its table that were written, so an update keeps them current.
 _DERIVED = {
     "posts": (
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           OPTIONAL MATCH (p)-[old:REPLIES_TO|REPOSTS|QUOTES]->() DELETE old
+        _THESE_POSTS
+        + """OPTIONAL MATCH (p)-[old:REPLIES_TO|REPOSTS|QUOTES]->() DELETE old
            WITH DISTINCT p OPTIONAL MATCH (p)<-[old:POSTED]-() DELETE old
            WITH DISTINCT p
            MATCH (a:Account {platform: p.platform, account_id: p.author_id})
            MERGE (a)-[:POSTED]->(p) RETURN count(*)""",
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, post_id: p.reply_to_post_id})
-           MERGE (p)-[:REPLIES_TO]->(q) RETURN count(*)""",
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, post_id: p.repost_of_post_id})
-           MERGE (p)-[:REPOSTS]->(q) RETURN count(*)""",
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, post_id: p.quote_of_post_id})
-           MERGE (p)-[:QUOTES]->(q) RETURN count(*)""",
+        # what these posts point at
+        *(
+            _THESE_POSTS + f"MATCH (q:Post {{platform: p.platform, post_id: p.{prop}}}) "
+            f"MERGE (p)-[:{rel}]->(q) RETURN count(*)"
+            for rel, prop, _index in _POINTERS
+        ),
         # posts written earlier that point at these ones
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, reply_to_post_id: p.post_id})
-           MERGE (q)-[:REPLIES_TO]->(p) RETURN count(*)""",
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, repost_of_post_id: p.post_id})
-           MERGE (q)-[:REPOSTS]->(p) RETURN count(*)""",
-        """UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id})
-           MATCH (q:Post {platform: p.platform, quote_of_post_id: p.post_id})
-           MERGE (q)-[:QUOTES]->(p) RETURN count(*)""",
+        *(
+            _THESE_POSTS + f"MATCH (q:Post {{platform: p.platform, {prop}: p.post_id}}) "
+            f"MERGE (q)-[:{rel}]->(p) RETURN count(*)"
+            for rel, prop, _index in _POINTERS
+        ),
     ),
     # (A post's author always exists when the post is written, as a stub at least, so POSTED
     # is made from the post's side only.)
@@ -168,11 +160,10 @@ _DERIVED = {
 }
 # Lookups the derived relationships and the version check make.
 _INDEXES = (
-    "CREATE INDEX kolmap_post_author IF NOT EXISTS FOR (n:Post) ON (n.platform, n.author_id)",
-    "CREATE INDEX kolmap_post_reply IF NOT EXISTS FOR (n:Post) ON (n.platform, n.reply_to_post_id)",
-    "CREATE INDEX kolmap_post_repost IF NOT EXISTS "
-    "FOR (n:Post) ON (n.platform, n.repost_of_post_id)",
-    "CREATE INDEX kolmap_post_quote IF NOT EXISTS FOR (n:Post) ON (n.platform, n.quote_of_post_id)",
+    *(
+        f"CREATE INDEX kolmap_post_{index} IF NOT EXISTS FOR (n:Post) ON (n.platform, n.{prop})"
+        for _rel, prop, index in _POINTERS
+    ),
     "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
 )
 _EXTRA_LABELS = ("Hashtag", "Person", "KolmapMeta")
@@ -254,9 +245,7 @@ class Neo4jGraph:
             records, _summary, _keys = self.driver.execute_query(
                 query, params, database_=self.database
             )
-        except neo4j_errors.Neo4jError as err:
-            raise self._error(err) from err
-        except neo4j_errors.DriverError as err:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
             raise self._error(err) from err
         return [r.data() for r in records]
 
@@ -277,6 +266,11 @@ class Neo4jGraph:
             record = tx.run(query, rows=rows).single()
             return int(record[0]) if record is not None else 0
 
+        return self._execute_write(work)
+
+    def _execute_write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """``work`` in a managed write transaction, which the driver retries on transient
+        errors; driver errors become :class:`StoreError` naming the URI."""
         try:
             with self.driver.session(database=self.database) as session:
                 return session.execute_write(work)
@@ -341,30 +335,18 @@ class Neo4jGraph:
     def write_nodes(self, m: NodeMap, rows: Iterable[Mapping[str, Any]]) -> int:
         """MERGE ``rows`` as ``m.label`` nodes; a node's properties become the row's values
         (null values are simply absent). Returns the rows written."""
-        keys = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
-        query = (
-            f"UNWIND $rows AS row MERGE (n:{_check_name(m.label)} {{{keys}}}) "
-            "SET n = row RETURN count(*)"
-        )
+        query = f"UNWIND $rows AS row MERGE {_node('n', m)} SET n = row RETURN count(*)"
         return sum(self._write(query, batch) for batch in self._batches(rows))
 
     def write_relationships(self, m: RelMap, rows: Iterable[Mapping[str, Any]]) -> int:
         """MERGE ``rows`` as ``m.type`` relationships between their end nodes; returns how
         many were written (a row whose start or end node is missing is not)."""
-        start_label, start_cols = m.start
-        end_label, end_cols = m.end
-        start = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in start_cols.items())
-        end = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in end_cols.items())
-        key = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
-        rel_key = f" {{{key}}}" if key else ""
+        start, rel, end = _rel_pattern(m)
         end_clause = "MERGE" if m.make_end else "MATCH"
-        ends = set(start_cols.values()) | set(end_cols.values())
+        ends = set(m.start[1].values()) | set(m.end[1].values())
         query = (
-            f"UNWIND $rows AS row "
-            f"MATCH (s:{_check_name(start_label)} {{{start}}}) "
-            f"{end_clause} (e:{_check_name(end_label)} {{{end}}}) "
-            f"MERGE (s)-[r:{_check_name(m.type)}{rel_key}]->(e) "
-            "SET r = row.props RETURN count(*)"
+            f"UNWIND $rows AS row MATCH {start} {end_clause} {end} "
+            f"MERGE (s)-{rel}->(e) SET r = row.props RETURN count(*)"
         )
         batches = self._batches(
             {**{c: row[c] for c in ends | set(m.key)}, "props": _without(row, ends)} for row in rows
@@ -381,26 +363,13 @@ class Neo4jGraph:
 
     def delete_nodes(self, m: NodeMap, keys: Iterable[Mapping[str, Any]]) -> int:
         """Delete the ``m.label`` nodes with these keys, and their relationships."""
-        match = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
-        query = (
-            f"UNWIND $rows AS row MATCH (n:{_check_name(m.label)} {{{match}}}) "
-            "DETACH DELETE n RETURN count(*)"
-        )
+        query = f"UNWIND $rows AS row MATCH {_node('n', m)} DETACH DELETE n RETURN count(*)"
         return sum(self._write(query, batch) for batch in self._batches(keys))
 
     def delete_relationships(self, m: RelMap, keys: Iterable[Mapping[str, Any]]) -> int:
         """Delete the ``m.type`` relationships with these end keys (and ``m.key``)."""
-        start_label, start_cols = m.start
-        end_label, end_cols = m.end
-        start = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in start_cols.items())
-        end = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in end_cols.items())
-        key = ", ".join(f"{_check_name(k)}: row.{k}" for k in m.key)
-        rel_key = f" {{{key}}}" if key else ""
-        query = (
-            f"UNWIND $rows AS row MATCH (s:{_check_name(start_label)} {{{start}}})"
-            f"-[r:{_check_name(m.type)}{rel_key}]->(e:{_check_name(end_label)} {{{end}}}) "
-            "DELETE r RETURN count(*)"
-        )
+        start, rel, end = _rel_pattern(m)
+        query = f"UNWIND $rows AS row MATCH {start}-{rel}->{end} DELETE r RETURN count(*)"
         return sum(self._write(query, batch) for batch in self._batches(keys))
 
     def remove_orphans(self) -> None:
@@ -449,11 +418,7 @@ class Neo4jGraph:
             ).single()
             return bool(record and record["ok"])
 
-        try:
-            with self.driver.session(database=self.database) as session:
-                return session.execute_write(work)
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
-            raise self._error(err) from err
+        return self._execute_write(work)
 
     def read_nodes(self, m: NodeMap) -> Iterator[dict[str, Any]]:
         """Every ``m.label`` node's properties, in key order."""
@@ -538,8 +503,28 @@ class Neo4jGraph:
             "WITH gds.graph.project($name, s, t, {relationshipProperties: r {.weight}}, "
             "$config) AS g RETURN g.nodeCount AS nodes"
         )
+        # Each algorithm: its streaming call (yielding nodeId and `value`), the graph it runs
+        # on, and which slot of (pagerank, community, degree) it fills.
+        algorithms = (
+            (
+                "gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
+                "dampingFactor: $damping}) YIELD nodeId, score AS value",
+                directed,
+                0,
+            ),
+            (
+                "gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
+                "randomSeed: $seed, concurrency: 1}) YIELD nodeId, communityId AS value",
+                undirected,
+                1,
+            ),
+            (
+                "gds.degree.stream($name, {orientation: 'REVERSE'}) YIELD nodeId, score AS value",
+                directed,
+                2,
+            ),
+        )
         results: dict[tuple[str, str], list[Any]] = {}
-        who = "gds.util.asNode(nodeId) AS node"
         for name in (directed, undirected):
             self._run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
         try:
@@ -547,30 +532,16 @@ class Neo4jGraph:
             self._run(
                 project, area=area, name=undirected, config={"undirectedRelationshipTypes": ["*"]}
             )
-            for row in self._run(
-                "CALL gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
-                f"dampingFactor: $damping}}) YIELD nodeId, score WITH {who}, score "
-                "RETURN node.platform AS platform, node.account_id AS account_id, score",
-                name=directed,
-                damping=damping,
-            ):
-                results[(row["platform"], row["account_id"])] = [row["score"], -1, 0]
-            for row in self._run(
-                "CALL gds.degree.stream($name, {orientation: 'REVERSE'}) YIELD nodeId, score "
-                f"WITH {who}, score "
-                "RETURN node.platform AS platform, node.account_id AS account_id, score",
-                name=directed,
-            ):
-                results[(row["platform"], row["account_id"])][2] = int(row["score"])
-            for row in self._run(
-                "CALL gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
-                "randomSeed: $seed, concurrency: 1}) YIELD nodeId, communityId "
-                f"WITH {who}, communityId "
-                "RETURN node.platform AS platform, node.account_id AS account_id, communityId",
-                name=undirected,
-                seed=seed,
-            ):
-                results[(row["platform"], row["account_id"])][1] = int(row["communityId"])
+            for call, name, slot in algorithms:
+                for row in self._run(
+                    f"CALL {call} WITH gds.util.asNode(nodeId) AS node, value "
+                    "RETURN node.platform AS platform, node.account_id AS account_id, value",
+                    name=name,
+                    damping=damping,
+                    seed=seed,
+                ):
+                    found = results.setdefault((row["platform"], row["account_id"]), [0.0, -1, 0])
+                    found[slot] = row["value"]
         finally:
             for name in (directed, undirected):
                 self._run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
@@ -586,6 +557,29 @@ class Neo4jGraph:
                 batch = []
         if batch:
             yield batch
+
+
+def _row_map(properties: Mapping[str, str]) -> str:
+    """A Cypher map of properties from ``row`` columns: ``{platform: row.platform, …}``."""
+    pairs = ", ".join(f"{_check_name(p)}: row.{_check_name(c)}" for p, c in properties.items())
+    return "{" + pairs + "}"
+
+
+def _node(var: str, m: NodeMap) -> str:
+    """``(n:Label {key: row.key, …})``: the node of ``m`` a row names."""
+    return f"({var}:{_check_name(m.label)} {_row_map({k: k for k in m.key})})"
+
+
+def _rel_pattern(m: RelMap) -> tuple[str, str, str]:
+    """The start node ``(s …)``, relationship ``[r …]`` and end node ``(e …)`` a row of
+    ``m.table`` names."""
+    (start_label, start_cols), (end_label, end_cols) = m.start, m.end
+    key = f" {_row_map({k: k for k in m.key})}" if m.key else ""
+    return (
+        f"(s:{_check_name(start_label)} {_row_map(start_cols)})",
+        f"[r:{_check_name(m.type)}{key}]",
+        f"(e:{_check_name(end_label)} {_row_map(end_cols)})",
+    )
 
 
 def _without(row: Mapping[str, Any], columns: set[str]) -> dict[str, Any]:

@@ -39,6 +39,7 @@ __all__ = [
     "Projection",
     "RunInfo",
     "Scope",
+    "is_neo4j_uri",
     "open_store",
     "resolve_store_location",
     "stamped_id",
@@ -231,6 +232,18 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
+_NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def is_neo4j_uri(location: str) -> bool:
+    """True for ``neo4j://`` and ``bolt://`` URIs (with their TLS variants): a Neo4j store.
+
+    >>> is_neo4j_uri("bolt://localhost:7687"), is_neo4j_uri("kolmap.duckdb")
+    (True, False)
+    """
+    return location.startswith(_NEO4J_SCHEMES)
+
+
 def resolve_store_location(location: str | os.PathLike[str] | None) -> str:
     """``location``, else ``$KOLMAP_STORE``, else ``./kolmap.duckdb``."""
     if location:
@@ -251,9 +264,7 @@ def open_store(
     password and database come from ``KOLMAP_NEO4J_*`` environment variables.
     """
     where = resolve_store_location(location)
-    if where.startswith(
-        ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
-    ):
+    if is_neo4j_uri(where):
         from kolmap.graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(where, memory_limit=memory_limit)

@@ -29,7 +29,7 @@ from kolmap.errors import StoreError
 from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
 from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, SUPPRESSION_PREFIX, AccountKey
 
-__all__ = ["SCHEMA_VERSION", "TRANSFER_TABLES", "DuckDBStore"]
+__all__ = ["SCHEMA_VERSION", "TRANSFER_TABLES", "DuckDBStore", "remove_database_files"]
 
 SCHEMA_VERSION = "1"
 # The attached database an ingest run stages its rows in (see DuckDBStore.ingest).
@@ -289,7 +289,7 @@ class DuckDBStore:
     def _attach_stage(self) -> Path | None:
         path = self._stage_path()
         if path is not None:
-            _remove_database_files(path)
+            remove_database_files(path)
         try:
             _exec(self.con, f"ATTACH {_sql_string(str(path or ':memory:'))} AS {_STAGE}")
         except duckdb.Error as err:
@@ -301,7 +301,7 @@ class DuckDBStore:
     def _detach_stage(self, path: Path | None) -> None:
         _exec(self.con, f"DETACH DATABASE IF EXISTS {_STAGE}")
         if path is not None:
-            _remove_database_files(path)
+            remove_database_files(path)
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -538,13 +538,8 @@ class DuckDBStore:
         for table in _GRAPH_TABLES:
             source = table
             if not provenance:
-                columns = self.con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                    "AND database_name = current_database() AND column_name NOT IN "
-                    "('run_id', 'updated_run_id') ORDER BY column_index",
-                    [table],
-                ).fetchall()
-                source = f"(SELECT {', '.join(c[0] for c in columns)} FROM {table})"
+                kept = [c for c in self._columns(table) if c not in ("run_id", "updated_run_id")]
+                source = f"(SELECT {', '.join(kept)} FROM {table})"
             row = _row(
                 self.con.execute(
                     f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {source} t"
@@ -554,21 +549,29 @@ class DuckDBStore:
             parts.append(f"{table}:{row[0]}:{row[1]}")
         return "|".join(parts)
 
+    def _columns(self, table: str) -> list[str]:
+        """The columns of one of the store's own tables, in order."""
+        rows = self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = current_database() ORDER BY column_index",
+            [table],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     # -- moving between stores --------------------------------------------------------------
+    def _rows(self, query: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:
+        """The rows of a query on the store's own tables, as dicts, streamed in batches."""
+        for batch in self.con.sql(query).to_arrow_reader(batch_size):
+            yield from batch.to_pylist()
+
     def table_rows(self, table: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:
         """Every row of one of the store's tables (:data:`TRANSFER_TABLES`), as dicts,
         streamed in batches."""
-        if table not in TRANSFER_TABLES:
-            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
-        reader = self.con.sql(f"SELECT * FROM {table}").to_arrow_reader(batch_size)
-        for batch in reader:
-            yield from batch.to_pylist()
+        return self._rows(f"SELECT * FROM {_transfer_table(table)}", batch_size)
 
     def row_count(self, table: str) -> int:
         """Rows in one of :data:`TRANSFER_TABLES`."""
-        if table not in TRANSFER_TABLES:
-            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
-        return _scalar(self.con, f"SELECT count(*) FROM {table}")
+        return _scalar(self.con, f"SELECT count(*) FROM {_transfer_table(table)}")
 
     def is_empty(self) -> bool:
         return all(self.row_count(table) == 0 for table in TRANSFER_TABLES)
@@ -581,8 +584,7 @@ class DuckDBStore:
         counts: dict[str, int] = {}
         with self._transaction() as con:
             for table, rows in tables.items():
-                if table not in TRANSFER_TABLES:
-                    raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+                _transfer_table(table)
                 counts[table] = 0
                 batch: list[Mapping[str, Any]] = []
                 for row in rows:
@@ -617,26 +619,12 @@ class DuckDBStore:
     ) -> tuple[Iterator[dict[str, Any]], Iterator[dict[str, Any]]]:
         """Since :meth:`snapshot`: the rows of ``table`` that are new or changed, and the keys
         (``key`` columns) of those that are gone."""
-        if table not in TRANSFER_TABLES:
-            raise ValueError(f"not a table kolmap moves between stores: {table!r}")
-        known = {
-            row[0]
-            for row in self.con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                "AND database_name = current_database()",
-                [table],
-            ).fetchall()
-        }
-        if not key or set(key) - known:
-            raise ValueError(f"{table} has no key columns {sorted(set(key) - known)}")
+        unknown = set(key) - set(self._columns(_transfer_table(table)))
+        if not key or unknown:
+            raise ValueError(f"{table} has no key columns {sorted(unknown)}")
         cols = ", ".join(key)
-
-        def rows(query: str) -> Iterator[dict[str, Any]]:
-            for batch in self.con.sql(query).to_arrow_reader(50_000):
-                yield from batch.to_pylist()
-
-        upserts = rows(f"SELECT * FROM {table} EXCEPT SELECT * FROM before_{table}")
-        removed = rows(f"SELECT {cols} FROM before_{table} EXCEPT SELECT {cols} FROM {table}")
+        upserts = self._rows(f"SELECT * FROM {table} EXCEPT SELECT * FROM before_{table}")
+        removed = self._rows(f"SELECT {cols} FROM before_{table} EXCEPT SELECT {cols} FROM {table}")
         return upserts, removed
 
     def drop_snapshot(self) -> None:
@@ -735,7 +723,15 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _remove_database_files(path: Path) -> None:
+def _transfer_table(table: str) -> str:
+    """``table`` if it is one of :data:`TRANSFER_TABLES` (it is spliced into SQL)."""
+    if table not in TRANSFER_TABLES:
+        raise ValueError(f"not a table kolmap moves between stores: {table!r}")
+    return table
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a DuckDB database file and its write-ahead log, if they exist."""
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
 

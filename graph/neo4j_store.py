@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from kolmap.errors import StoreError
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb_store import DuckDBStore, remove_database_files
 from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph, RelMap
 from kolmap.graph.store import Projection, RunInfo, Scope
 from kolmap.graph.transfer import from_neo4j
@@ -102,8 +102,7 @@ class Neo4jStore:
 
     def _discard_cache(self) -> None:
         self.cache.close()
-        for path in (self._cache_path, Path(str(self._cache_path) + ".wal")):
-            path.unlink(missing_ok=True)
+        remove_database_files(self._cache_path)
         self.cache = DuckDBStore(self._cache_path, memory_limit=self._memory_limit)
 
     @contextmanager

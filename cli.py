@@ -13,7 +13,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -32,6 +32,9 @@ from kolmap.model import AccountKey, normalise_platform
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import Settings, iter_settings, load_settings
 
+if TYPE_CHECKING:  # the Neo4j modules load the driver: only when a command needs them
+    from kolmap.export.neo4j_scores import PublishedScores
+
 __all__ = ["app_command", "cli", "main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,8 +47,35 @@ def store_option(func: F) -> F:
         "store",
         default=None,
         metavar="PATH",
-        help="Store to use (DuckDB file). Default: $KOLMAP_STORE or ./kolmap.duckdb.",
+        help="Store to use: a DuckDB file, or a neo4j:// or bolt:// URI. Default: "
+        "$KOLMAP_STORE or ./kolmap.duckdb.",
     )(func)
+
+
+def database_option(func: F) -> F:
+    return click.option(
+        "--database",
+        default=None,
+        help="Neo4j database (default $KOLMAP_NEO4J_DATABASE or neo4j).",
+    )(func)
+
+
+def gds_option(func: F) -> F:
+    return click.option(
+        "--gds/--no-gds",
+        "use_gds",
+        default=None,
+        help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
+        "the server has it).",
+    )(func)
+
+
+def _echo_published(published: PublishedScores, indent: str = "") -> None:
+    """One line on what :func:`~kolmap.export.neo4j_scores.publish_scores` wrote."""
+    click.echo(
+        f"{indent}rankings: {published.scored:,} SCORED relationships in {published.areas} "
+        f"areas (PageRank, communities, degree: {published.algorithms})"
+    )
 
 
 @contextmanager
@@ -516,9 +546,7 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
 @cli.command("export-neo4j")
 @click.argument("uri")
 @store_option
-@click.option(
-    "--database", default=None, help="Neo4j database (default $KOLMAP_NEO4J_DATABASE or neo4j)."
-)
+@database_option
 @click.option("--replace", is_flag=True, help="Overwrite a kolmap graph already there.")
 @click.option(
     "--scores/--no-scores",
@@ -526,13 +554,7 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     show_default=True,
     help="Also write every area's rankings (SCORED relationships).",
 )
-@click.option(
-    "--gds/--no-gds",
-    "use_gds",
-    default=None,
-    help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
-    "the server has it).",
-)
+@gds_option
 @click.pass_context
 def export_neo4j(
     ctx: click.Context,
@@ -562,21 +584,12 @@ def export_neo4j(
             click.echo(f"  {table}: {count:,}")
         if scores:
             published = publish_scores(source, graph, settings.scoring, use_gds=use_gds)
-            click.echo(
-                f"  rankings: {published.scored:,} SCORED relationships in "
-                f"{published.areas} areas (PageRank, communities, degree: {published.algorithms})"
-            )
+            _echo_published(published, indent="  ")
 
 
 @cli.command("publish-scores")
 @store_option
-@click.option(
-    "--gds/--no-gds",
-    "use_gds",
-    default=None,
-    help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
-    "the server has it).",
-)
+@gds_option
 @click.pass_context
 def publish_scores_command(ctx: click.Context, store: str | None, use_gds: bool | None) -> None:
     """Write every area's rankings into a Neo4j store's graph (SCORED relationships), for
@@ -593,18 +606,13 @@ def publish_scores_command(ctx: click.Context, store: str | None, use_gds: bool 
             )
         target.projection(Scope())  # brings the local copy up to date
         published = publish_scores(target.cache, target.graph, settings.scoring, use_gds=use_gds)
-    click.echo(
-        f"rankings: {published.scored:,} SCORED relationships in {published.areas} areas "
-        f"(PageRank, communities, degree: {published.algorithms})"
-    )
+    _echo_published(published)
 
 
 @cli.command("import-neo4j")
 @click.argument("uri")
 @store_option
-@click.option(
-    "--database", default=None, help="Neo4j database (default $KOLMAP_NEO4J_DATABASE or neo4j)."
-)
+@database_option
 def import_neo4j(uri: str, store: str | None, database: str | None) -> None:
     """Copy a kolmap graph from a Neo4j database into a new embedded store."""
     from kolmap.graph.neo4j_graph import Neo4jGraph

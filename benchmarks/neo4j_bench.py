@@ -26,35 +26,34 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from run import machine  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
-from scale import AREA, GENERATE_STEP, SIZES, child  # type: ignore[import-not-found]  # noqa: E402
+from scale import (  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
+    AREA,
+    GENERATE_STEP,
+    RANK_SCOPE,
+    SIZES,
+    child,
+)
 
-STEP = r"""
+STEP = (
+    r"""
 import json, os, sys, time
 from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.graph.neo4j_graph import Neo4jGraph
 from kolmap.graph.neo4j_store import Neo4jStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
-from kolmap.scoring.components import compute_components
-from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
+"""
+    + RANK_SCOPE
+    + r"""
 what, where, folder, work, area = sys.argv[1:6]
 settings = ScoringSettings()
 out = {}
 
 def rank_both(store):
-    t = time.perf_counter()
-    p = store.projection(Scope(area=area))
-    parts = compute_components(p, settings)
-    for kind in RankKind:
-        rank(p, kind, settings, components=parts)
-    out[what + "_rank_area_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    p = store.projection(Scope())
-    parts = compute_components(p, settings)
-    for kind in RankKind:
-        rank(p, kind, settings, components=parts)
-    out[what + "_rank_all_s"] = time.perf_counter() - t
+    for name, scope in (("area", Scope(area=area)), ("all", Scope())):
+        _p, _c, projected, ranked = rank_scope(store, scope, settings)
+        out[f"{what}_rank_{name}_s"] = projected + ranked
 
 if what == "duckdb":
     with DuckDBStore(where) as store:
@@ -86,6 +85,7 @@ elif what == "scores":
         out["scored"] = published.scored
 print(json.dumps(out))
 """
+)
 
 
 def measure(label: str, tmp: Path) -> dict[str, Any]:

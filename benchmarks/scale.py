@@ -68,37 +68,44 @@ print(json.dumps({"ingest_s": seconds, "accounts": stats["accounts"], "posts": s
                   "follows": stats["follows"], "rows_read": summary.rows_read}))
 """
 
-RANK_STEP = r"""
+# Child code shared with neo4j_bench.py: project a scope, then rank all five kinds with the
+# score components computed once; returns the projection, its components and both times.
+RANK_SCOPE = r"""
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import RankKind, rank
+
+def rank_scope(store, scope, settings):
+    t = time.perf_counter()
+    projection = store.projection(scope)
+    projected = time.perf_counter()
+    parts = compute_components(projection, settings)
+    for kind in RankKind:
+        rank(projection, kind, settings, components=parts)
+    return projection, parts, projected - t, time.perf_counter() - projected
+"""
+
+RANK_STEP = (
+    r"""
 import json, sys, time
 import numpy as np
-import pandas as pd
 from kolmap.export.exporter import export
 from kolmap.graph.duckdb_store import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.areas import load_taxonomy
-from kolmap.scoring.components import compute_components, source_weights, relevance, edge_weights
-from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.components import jump_weights, weighted_edges
 from kolmap.settings import ScoringSettings, Settings
+"""
+    + RANK_SCOPE
+    + r"""
 store_path, area, work = sys.argv[1:4]
 settings = ScoringSettings()
 out = {}
 with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as store:
-    t = time.perf_counter()
-    projection = store.projection(Scope(area=area))
-    out["project_area_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    parts = compute_components(projection, settings)
-    for kind in RankKind:
-        rank(projection, kind, settings, components=parts)
-    out["rank_area_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    everything = store.projection(Scope())
-    out["project_all_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    parts_all = compute_components(everything, settings)
-    for kind in RankKind:
-        rank(everything, kind, settings, components=parts_all)
-    out["rank_all_s"] = time.perf_counter() - t
+    scoped = Scope(area=area)
+    _p, _c, out["project_area_s"], out["rank_area_s"] = rank_scope(store, scoped, settings)
+    everything, parts_all, out["project_all_s"], out["rank_all_s"] = rank_scope(
+        store, Scope(), settings
+    )
     out["edges_all"] = len(everything.edges)
     out["nodes_all"] = len(everything.nodes)
     t = time.perf_counter()
@@ -113,16 +120,17 @@ with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as stor
     export(store, Scope(area=area), kind="kol", fmt="gexf", out=work + "/map.gexf")
     out["export_s"] = time.perf_counter() - t
     # What kolmap's all-data `pagerank` component ran on, for the baselines.
-    nodes = everything.nodes
-    sw = source_weights(nodes, settings)
-    w = edge_weights(everything, settings, sw)
-    reset = sw * (0.25 + 0.75 * relevance(everything, settings))
-    pd.DataFrame({"src": everything.edges["src"], "dst": everything.edges["dst"], "weight": w}
-                 ).to_csv(work + "/edges.csv", index=False)
+    weighted_edges(everything, settings)[["src", "dst", "weight"]].to_csv(
+        work + "/edges.csv", index=False
+    )
+    reset = jump_weights(
+        parts_all["source_weight"].to_numpy(), parts_all["relevance"].to_numpy()
+    )
     np.save(work + "/reset.npy", reset)
     np.save(work + "/kolmap_pr.npy", parts_all["pagerank"].to_numpy())
 print(json.dumps(out))
 """
+)
 
 NETWORKX_STEP = r"""
 import json, sys, time

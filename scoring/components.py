@@ -35,7 +35,13 @@ from kolmap.scoring.centrality import pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.settings import ScoringSettings
 
-__all__ = ["components_of", "compute_components", "edge_weights", "weighted_edges"]
+__all__ = [
+    "components_of",
+    "compute_components",
+    "edge_weights",
+    "jump_weights",
+    "weighted_edges",
+]
 
 
 def source_weights(
@@ -115,6 +121,17 @@ def weighted_edges(projection: Projection, settings: ScoringSettings) -> pd.Data
     )
 
 
+def jump_weights(weights: np.ndarray, relevance: np.ndarray) -> np.ndarray:
+    """Where PageRank's random jump lands: each account's source weight, three quarters of it
+    scaled by its topic relevance (so off-topic accounts still get a quarter).
+
+    >>> jump_weights(np.array([1.0, 1.0]), np.array([1.0, 0.0])).tolist()
+    [1.0, 0.25]
+    """
+    result: np.ndarray = weights * (0.25 + 0.75 * relevance)
+    return result
+
+
 def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
     """All components for every node of ``projection`` (index aligned with its nodes)."""
     nodes = projection.nodes
@@ -128,7 +145,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     src = edges["src"].to_numpy(dtype=np.int64)
     dst = edges["dst"].to_numpy(dtype=np.int64)
     w = edge_weights(projection, settings, sw)
-    reset = sw * (0.25 + 0.75 * rel)
+    reset = jump_weights(sw, rel)
     out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
     is_hcp = (nodes["role"].astype(str) == "hcp").to_numpy() & ~nodes["is_stub"].fillna(
         False
@@ -144,7 +161,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     )
     aw = source_weights(nodes, settings, by_role=False)
     a_edge = edge_weights(projection, settings, aw)
-    a_reset = aw * (0.25 + 0.75 * rel)
+    a_reset = jump_weights(aw, rel)
     out["audience_pagerank"] = pagerank(
         n, src, dst, a_edge, reset=a_reset, damping=settings.damping
     )

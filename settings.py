@@ -46,6 +46,11 @@ class IngestSettings:
     """How input files are read and validated."""
 
     batch_size: int = _setting(50_000, "Rows per batch written to the store; bounds memory.")
+    bulk_csv: bool = _setting(
+        True,
+        "Read large canonical posts, follows and accounts CSV files with DuckDB (same records, "
+        "about 10x faster); `false` reads every row in Python.",
+    )
     max_field_chars: int = _setting(
         1_000_000, "Longest accepted cell, in characters; a longer one sends its row to quarantine."
     )

@@ -756,8 +756,24 @@ class _Writer:
             cols = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
             _exec(self.con, f"CREATE TABLE {_STAGE}.s_{kind} ({cols}, seq BIGINT)")
 
-    def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
-        """Stage one batch; keys outside :data:`RECORD_FIELDS` are a programming error."""
+    def reserve(self, count: int) -> int:
+        """Set aside ``count`` staging positions and return the first. A reader that stages
+        one file's rows out of order (see :mod:`kolmap.ingest.bulk_csv`) numbers them from
+        here, so that the later of two rows with the same key still wins."""
+        first = self._seq
+        self._seq += count
+        return first
+
+    def add(
+        self,
+        kind: str,
+        records: Sequence[Mapping[str, Any]],
+        seq: Sequence[int] | None = None,
+    ) -> None:
+        """Stage one batch; keys outside :data:`RECORD_FIELDS` are a programming error.
+
+        Rows are staged in order unless ``seq`` gives their positions (from :meth:`reserve`).
+        """
         if kind not in STAGE_SCHEMAS:
             raise ValueError(f"unknown record kind {kind!r}")
         if not records:
@@ -766,9 +782,21 @@ class _Writer:
         if extra:
             raise ValueError(f"{kind} records have unknown fields {sorted(extra)}")
         table = pa.Table.from_pylist(list(records), schema=STAGE_SCHEMAS[kind])
-        seq = pa.array(range(self._seq, self._seq + len(records)), type=pa.int64())
-        self._seq += len(records)
-        table = table.append_column("seq", seq)
+        if seq is None:
+            seq = range(self.reserve(len(records)), self._seq)
+        self.add_table(kind, table.append_column("seq", pa.array(seq, type=pa.int64())))
+
+    def add_table(self, kind: str, table: pa.Table) -> None:
+        """Stage an Arrow table of ``kind`` records with a ``seq`` column of positions from
+        :meth:`reserve` (the columns of :data:`RECORD_FIELDS`, in any order)."""
+        if kind not in STAGE_SCHEMAS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        names = [f.name for f in STAGE_SCHEMAS[kind]]
+        if set(table.column_names) != {*names, "seq"}:
+            raise ValueError(f"{kind} table has columns {table.column_names}")
+        table = table.select([*names, "seq"]).cast(
+            STAGE_SCHEMAS[kind].append(pa.field("seq", pa.int64()))
+        )
         self.con.register("_batch", table)
         try:
             _exec(self.con, f"INSERT INTO {_STAGE}.s_{kind} SELECT * FROM _batch")

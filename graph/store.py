@@ -145,8 +145,22 @@ class Projection:
 class IngestWriter(Protocol):
     """Receives batches during one ingest run; the store commits them together at the end."""
 
-    def add(self, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
-        """Stage a batch of records of ``kind`` (a key of :data:`RECORD_FIELDS`)."""
+    def add(
+        self,
+        kind: str,
+        records: Sequence[Mapping[str, Any]],
+        seq: Sequence[int] | None = None,
+    ) -> None:
+        """Stage a batch of records of ``kind`` (a key of :data:`RECORD_FIELDS`); ``seq``
+        gives their positions when a reader stages rows out of order (later wins)."""
+        ...
+
+    def reserve(self, count: int) -> int:
+        """Set aside ``count`` staging positions for :meth:`add`'s ``seq``; the first one."""
+        ...
+
+    def add_table(self, kind: str, table: Any) -> None:
+        """Stage an Arrow table of ``kind`` records with a ``seq`` column (see ``reserve``)."""
         ...
 
 

@@ -119,6 +119,18 @@ class Taxonomy:
                 found.setdefault(area_id, "#" + tag)
         return found
 
+    def keyword_areas(self) -> Mapping[str, set[str]]:
+        """Folded keyword -> the areas it points to (what :meth:`tag_text` matches)."""
+        return self._keyword_areas
+
+    def hashtag_areas(self) -> Mapping[str, set[str]]:
+        """Folded disease hashtag (no ``#``) -> its areas (used by :meth:`tag_hashtags`)."""
+        return self._hashtag_areas
+
+    def congress_areas(self) -> Mapping[str, set[str]]:
+        """Folded congress name (no year) -> its areas (used by :meth:`tag_hashtags`)."""
+        return self._congress_areas
+
     def is_congress_hashtag(self, tag: str) -> bool:
         """True when ``tag`` names a known congress (with or without a year)."""
         return bool(self._congress_re and self._congress_re.match(fold(tag).lstrip("#")))

@@ -52,6 +52,7 @@ __all__ = [
     "parse_follow",
     "parse_label",
     "parse_post",
+    "parse_values",
     "raw_row",
     "read_canonical",
     "sniff_canonical",
@@ -142,6 +143,7 @@ def _platform(values: Mapping[str, str]) -> str:
 
 _INT_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+$|^\d+$")
 _NON_DIGITS = re.compile(r"\D")
+_MAX_COUNT = 2**63 - 1  # stored as a 64-bit integer
 
 
 def _count(values: Mapping[str, str], column: str) -> int | None:
@@ -149,12 +151,16 @@ def _count(values: Mapping[str, str], column: str) -> int | None:
     if value is None:
         return None
     if value.isascii() and value.isdigit():
-        return int(value)
-    if value.endswith(".0") and value[:-2].isdigit():
-        value = value[:-2]
-    if not _INT_RE.match(value):
-        raise RowError(f"{column} must be a whole number >= 0, got {value!r}")
-    return int(_NON_DIGITS.sub("", value))
+        number = int(value)
+    else:
+        if value.endswith(".0") and value[:-2].isdigit():
+            value = value[:-2]
+        if not _INT_RE.match(value):
+            raise RowError(f"{column} must be a whole number >= 0, got {value!r}")
+        number = int(_NON_DIGITS.sub("", value))
+    if number > _MAX_COUNT:
+        raise RowError(f"{column} is too large ({value}); the limit is {_MAX_COUNT:,}")
+    return number
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui"}
@@ -341,19 +347,28 @@ def read_canonical(path: Path, options: ReadOptions) -> Iterator[Item]:
             yield item
             continue
         assert kind is not None
-        try:
-            record = _PARSERS[kind](item.values)
-            if kind == "edges" and record["kind"] == "FOLLOWS":
-                record = {
-                    "platform": record["platform"],
-                    "follower_id": record["src_id"],
-                    "followed_id": record["dst_id"],
-                }
-                yield Parsed(item.line, [("follows", record)])
-                continue
-            yield Parsed(item.line, [(kind, record)])
-        except RowError as err:
-            yield Rejected(name, item.line, str(err), raw_row(item.values))
+        yield parse_values(kind, item.values, name, item.line)
+
+
+def parse_values(kind: str, values: Mapping[str, str], name: str, line: int) -> Item:
+    """One canonical row's values (by column name) as a parsed record or a rejection.
+
+    >>> parse_values("follows", {"platform": "x", "follower_id": "1", "followed_id": "1"},
+    ...              "follows.csv", 2).reason
+    'an account cannot follow itself'
+    """
+    try:
+        record = _PARSERS[kind](values)
+    except RowError as err:
+        return Rejected(name, line, str(err), raw_row(values))
+    if kind == "edges" and record["kind"] == "FOLLOWS":
+        record = {
+            "platform": record["platform"],
+            "follower_id": record["src_id"],
+            "followed_id": record["dst_id"],
+        }
+        return Parsed(line, [("follows", record)])
+    return Parsed(line, [(kind, record)])
 
 
 def ignored_columns(path: Path, options: ReadOptions) -> list[str]:

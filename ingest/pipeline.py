@@ -20,28 +20,34 @@ import csv
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
 
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, RunInfo, stamped_id
 from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.ingest.bulk_csv import BulkReader, simple_lines
 from kolmap.ingest.canonical import (
     KINDS,
     RowError,
+    check_header,
     detect_kind,
     ignored_columns,
     parse_label,
+    parse_values,
 )
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.formats import all_formats, detect_format, get_format
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import FormatSpec, ReadOptions
+from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
+from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
 from kolmap.settings import Settings
 
@@ -230,23 +236,20 @@ def ingest_paths(
         qdir = Path(quarantine_dir) if quarantine_dir else _default_quarantine_dir(store.location)
         quarantine = _Quarantine(qdir, run.run_id)
         reports: list[FileReport] = []
+        bulk = (
+            BulkReader(taxonomy, settings.ingest.batch_size) if settings.ingest.bulk_csv else None
+        )
         try:
             with store.ingest(run) as writer:
                 for path, spec in files:
                     report = FileReport(str(path), spec.name)
                     reports.append(report)
-                    for kind, batch in _read_file(
-                        path,
-                        spec,
-                        options,
-                        report,
-                        quarantine,
-                        taxonomy,
-                        settings.ingest.batch_size,
-                    ):
-                        writer.add(kind, batch)
-                        if progress is not None:
-                            progress(str(path), len(batch))
+                    stager = _Stager(
+                        writer, report, quarantine, taxonomy, settings.ingest.batch_size, progress
+                    )
+                    if not _stage_in_bulk(path, spec, options, stager, bulk):
+                        stager.stage_items(spec.read(path, options))
+                    stager.flush()
                 rows_read = sum(r.rows_read for r in reports)
                 allowed = parse_tolerance(tolerance, rows_read)
                 if quarantine.count > allowed:
@@ -263,6 +266,8 @@ def ingest_paths(
                 writer.note("quarantined", quarantine.count)
                 merge = writer.stats
         finally:
+            if bulk is not None:
+                bulk.close()
             qpath = quarantine.close()
         return IngestSummary(
             run_id=run.run_id,
@@ -317,41 +322,119 @@ class _Quarantine:
         return self._final
 
 
-def _read_file(
+class _Stager:
+    """Stages one file's rows: counts them, quarantines rejections, enriches records and
+    sends them to the writer in batches (in file order, or at ``first + line`` when a bulk
+    read gave ``first``; see :mod:`kolmap.ingest.bulk_csv`)."""
+
+    def __init__(
+        self,
+        writer: Any,
+        report: FileReport,
+        quarantine: _Quarantine,
+        taxonomy: Taxonomy,
+        batch_size: int,
+        progress: Progress | None,
+    ) -> None:
+        self.writer = writer
+        self.report = report
+        self.quarantine = quarantine
+        self.taxonomy = taxonomy
+        self.batch_size = batch_size
+        self.progress = progress
+        self.first: int | None = None
+        self.buffers: dict[str, list[dict[str, Any]]] = {}
+
+    def stage_items(self, items: Iterable[Item]) -> None:
+        report, name = self.report, self.report.path
+        for item in items:
+            report.rows_read += 1
+            if isinstance(item, Rejected):
+                report.rows_quarantined += 1
+                self.quarantine.add(item)
+                continue
+            report.rows_accepted += 1
+            for repair in item.repairs:
+                report.repaired[repair] = report.repaired.get(repair, 0) + 1
+            for kind, record in item.records:
+                record["source_file"] = name
+                record["source_line"] = item.line
+                buffer = self.buffers.setdefault(kind, [])
+                buffer.append(enrich(kind, record, self.taxonomy))
+                report.records[kind] = report.records.get(kind, 0) + 1
+                if len(buffer) >= self.batch_size:
+                    self._send(kind)
+
+    def stage_table(self, kind: str, table: pa.Table, lines: np.ndarray) -> None:
+        """Rows already parsed and enriched in bulk, with their line numbers."""
+        count = table.num_rows
+        if not count:
+            return
+        assert self.first is not None
+        table = table.append_column(
+            "source_file", pa.array([self.report.path] * count, pa.string())
+        )
+        table = table.append_column("source_line", pa.array(lines))
+        table = table.append_column("seq", pa.array(lines + self.first))
+        self.writer.add_table(kind, table)
+        self.report.rows_read += count
+        self.report.rows_accepted += count
+        self.report.records[kind] = self.report.records.get(kind, 0) + count
+        if self.progress is not None:
+            self.progress(self.report.path, count)
+
+    def flush(self) -> None:
+        for kind in list(self.buffers):
+            self._send(kind)
+
+    def _send(self, kind: str) -> None:
+        batch = self.buffers.pop(kind, [])
+        if not batch:
+            return
+        if self.first is None:
+            self.writer.add(kind, batch)
+        else:
+            self.writer.add(kind, batch, seq=[self.first + r["source_line"] for r in batch])
+        if self.progress is not None:
+            self.progress(self.report.path, len(batch))
+
+
+def _stage_in_bulk(
     path: Path,
     spec: FormatSpec,
     options: ReadOptions,
-    report: FileReport,
-    quarantine: _Quarantine,
-    taxonomy: Taxonomy,
-    batch_size: int,
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Yield ``(kind, batch)`` from one file, enriching records and quarantining bad rows."""
-    if spec.name == "canonical":
-        report.ignored_columns = ignored_columns(path, options)
-    buffers: dict[str, list[dict[str, Any]]] = {}
+    stager: _Stager,
+    bulk: BulkReader | None,
+) -> bool:
+    """Stage a canonical file through the bulk reader when it can take that route (see
+    :mod:`kolmap.ingest.bulk_csv`); False when it must be read row by row."""
+    if spec.name != "canonical":
+        return False
+    stager.report.ignored_columns = ignored_columns(path, options)
+    if bulk is None or path.suffix.lower() != ".csv":
+        return False
+    if options.encoding not in ("auto", "utf-8", "utf8"):
+        return False
+    first = next(iter(parse_rows(open_lines(path, options.encoding), str(path))), None)
+    if not isinstance(first, Header) or first.line != 1:
+        return False
+    kind = detect_kind(path.name, first.header)
+    if kind is None or not bulk.supports(kind):
+        return False
+    check_header(kind, first.header, str(path), first.line)
+    rows = simple_lines(path, len(first.header), options.max_field_chars)
+    if rows is None:
+        return False
+    stager.first = stager.writer.reserve(rows + 2)
     name = str(path)
-    for item in spec.read(path, options):
-        report.rows_read += 1
-        if isinstance(item, Rejected):
-            report.rows_quarantined += 1
-            quarantine.add(item)
-            continue
-        report.rows_accepted += 1
-        for repair in item.repairs:
-            report.repaired[repair] = report.repaired.get(repair, 0) + 1
-        for kind, record in item.records:
-            record["source_file"] = name
-            record["source_line"] = item.line
-            buffer = buffers.setdefault(kind, [])
-            buffer.append(enrich(kind, record, taxonomy))
-            report.records[kind] = report.records.get(kind, 0) + 1
-            if len(buffer) >= batch_size:
-                yield kind, buffer
-                buffers[kind] = []
-    for kind, buffer in buffers.items():
-        if buffer:
-            yield kind, buffer
+    for batch in bulk.read(path, kind, first.header):
+        stager.stage_table(kind, batch.table, batch.lines)
+        stager.stage_items(
+            parse_values(kind, values, name, line)
+            for line, values in batch.others
+            if any(v.strip() for v in values.values())
+        )
+    return True
 
 
 def write_labels(

@@ -1,0 +1,501 @@
+"""Read large canonical CSV files (posts, follows, accounts) in bulk with DuckDB.
+
+The row-by-row reader (:func:`~kolmap.ingest.canonical.read_canonical`, then
+:func:`~kolmap.ingest.enrich.enrich`) spends about 28 µs of Python on each row. This reader
+gives the same records from one streaming DuckDB query per file: parsing, validation,
+mentions, hashtags and area tags in SQL. It is exact by construction, not by approximation:
+
+- A file is read in bulk only when every physical line is one well-formed CSV record with
+  the header's number of fields, valid UTF-8, no NUL byte and no blank line (one pass over
+  the bytes, :func:`simple_lines`). Any other file goes to the row-by-row reader whole, which
+  reports its problems as before.
+- A row is finished in SQL only when each check the Python parser makes can be decided
+  exactly there: ids and platforms in plain form, counts written as digits, ISO-8601 times,
+  and text made only of characters on which DuckDB's regular expressions, lower-casing and
+  accent stripping agree with Python's (verified character by character when the reader is
+  built, :func:`safe_characters`). Every other row (a count written ``1 234``, a text in
+  Greek, a bad id) goes with its values and line to the row-by-row parser, which accepts,
+  repairs or quarantines it exactly as it always does.
+- Rows keep their file order: the pipeline stages each one at ``first + line`` (see
+  ``IngestWriter.reserve``), so of two rows with the same key the later still wins.
+
+Account rows always take the Python route (role inference is Python); the bulk reader still
+saves them the CSV parsing.
+
+>>> import tempfile, pathlib
+>>> from kolmap.ingest.areas import load_taxonomy
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "posts.csv"
+>>> _ = path.write_text("platform,post_id,author_id,text\\nx,1,7,Merci @DrX #ASCO26\\n")
+>>> reader = BulkReader(load_taxonomy())
+>>> batch = next(reader.read(path, "posts", ["platform", "post_id", "author_id", "text"]))
+>>> row = batch.table.to_pylist()[0]
+>>> row["mentions"], row["hashtags"], row["areas"], batch.lines.tolist()
+(['DrX'], ['asco26'], ['oncology'], [2])
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from kolmap.ingest.areas import Taxonomy
+from kolmap.ingest.text import fold
+from kolmap.model import PLATFORM_ALIASES
+
+__all__ = ["BULK_KINDS", "BulkBatch", "BulkReader", "safe_characters", "simple_lines"]
+
+BULK_KINDS = ("posts", "follows", "accounts")
+
+# Characters considered for the SQL route: printable ASCII and tab, Latin letters with their
+# accents, general punctuation, currency, letterlike symbols, arrows, dingbats, emoji.
+_CANDIDATE_RANGES = (
+    (0x09, 0x09),
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20C0),
+    (0x2100, 0x214F),
+    (0x2190, 0x2BFF),
+    (0xFE0F, 0xFE0F),
+    (0x1F000, 0x1FAFF),
+)
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"), ("’", "'"))
+_WORD = r"\p{L}\p{N}_"  # Python's \w on the safe characters (checked in safe_characters)
+_PY_WORD = re.compile(r"\w")
+_PY_DIGIT = re.compile(r"\d")
+
+
+def _sql_fold(expr: str) -> str:
+    """SQL for :func:`kolmap.ingest.text.fold` of ``expr`` (exact on safe characters)."""
+    for old, new in _LIGATURES:
+        expr = f"replace({expr}, {_literal(old)}, {_literal(new)})"
+    return f"lower(strip_accents({expr}))"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _char_class(chars: Sequence[str]) -> str:
+    """An RE2 character class body listing ``chars`` as code-point ranges."""
+    points = sorted(ord(c) for c in chars)
+    ranges: list[list[int]] = []
+    for p in points:
+        if ranges and ranges[-1][1] == p - 1:
+            ranges[-1][1] = p
+        else:
+            ranges.append([p, p])
+    return "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in ranges)
+
+
+@dataclass(frozen=True)
+class SafeCharacters:
+    """The characters the SQL route handles, and the classes built from them."""
+
+    chars: str
+    whitespace: str  # what Python's str.strip() removes among them
+    folded_word: str  # non-ASCII word characters that folding can produce
+
+
+@cache
+def safe_characters() -> SafeCharacters:
+    """Candidate characters on which DuckDB and Python agree for everything the SQL route
+    does with text: folding (ligatures, accents, case), lower-casing, word characters for
+    hashtag, mention and keyword boundaries, and digits. Decided once per process, by asking DuckDB.
+
+    >>> chars = safe_characters().chars
+    >>> "é" in chars, "#" in chars, "\\u0301" in chars
+    (True, True, False)
+    """
+    candidates = [chr(c) for a, b in _CANDIDATE_RANGES for c in range(a, b + 1)]
+    folded = {c: fold(c) for c in candidates}
+    probe = sorted(set(candidates) | {ch for f in folded.values() for ch in f})
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"""SELECT c, {_sql_fold("c")}, regexp_full_match(c, '[{_WORD}]'), lower(c)
+                FROM unnest(?::VARCHAR[]) AS t(c)""",
+            [probe],
+        ).fetchall()
+    finally:
+        con.close()
+    sql_fold = {c: f for c, f, _, _ in rows}
+    sql_word = {c: w for c, _, w, _ in rows}
+    sql_lower = {c: low for c, _, _, low in rows}
+
+    def agrees(c: str) -> bool:
+        return (
+            bool(_PY_WORD.match(c)) == sql_word[c]
+            and (c.isdigit() or bool(_PY_DIGIT.match(c))) == (c in "0123456789")
+            and unicodedata.combining(c) == 0
+            and sql_lower[c] == c.lower()  # platforms and mentions: lower-cased, not folded
+        )
+
+    safe = [
+        c
+        for c in candidates
+        if agrees(c) and sql_fold[c] == folded[c] and all(agrees(ch) for ch in folded[c])
+    ]
+    word_out = sorted(
+        {ch for c in safe for ch in folded[c] if not ch.isascii() and _PY_WORD.match(ch)}
+    )
+    return SafeCharacters(
+        chars="".join(safe),
+        whitespace="".join(c for c in safe if c.isspace()),
+        folded_word="".join(word_out),
+    )
+
+
+# One CSV field, quoted or not, with no line break inside (RFC 4180, as Python's csv reads).
+_FIELD = rb'(?:[^",\r\n]*|"(?:[^"\r\n]|"")*")'
+
+
+def simple_lines(path: Path, columns: int, max_field_chars: int) -> int | None:
+    """The number of data rows when every line after the header is one well-formed record
+    of ``columns`` fields (valid UTF-8, no NUL, no blank line, none longer than
+    ``max_field_chars``, the header's line ending throughout); None when the file needs the
+    row-by-row reader.
+
+    Under these conditions DuckDB's CSV parser and Python's read the same fields, and a
+    row's line number is its position plus one.
+    """
+    record = re.compile(_FIELD + rb"(?:," + _FIELD + rb"){%d}" % (columns - 1))
+    rows = 0
+    with path.open("rb") as fh:
+        crlf = fh.readline().endswith(b"\r\n")  # the header, already read by the caller
+        for line in fh:
+            body = line[:-1] if line.endswith(b"\n") else line
+            if body.endswith(b"\r"):
+                body = body[:-1]
+                if not crlf:
+                    return None  # DuckDB wants one kind of line ending throughout
+            elif crlf and body is not line:
+                return None
+            if not body.strip() or b"\x00" in body or len(body) > max_field_chars:
+                return None
+            if b'"' in body:
+                if record.fullmatch(body) is None:
+                    return None
+            elif body.count(b",") != columns - 1 or b"\r" in body:
+                return None
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            rows += 1
+    return rows
+
+
+@dataclass
+class BulkBatch:
+    """Part of a file: the rows finished in SQL (``table``, the record columns without
+    provenance, and their ``lines``) and the other rows, as ``(line, values)`` for the
+    row-by-row parser."""
+
+    table: pa.Table
+    lines: np.ndarray
+    others: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+class BulkReader:
+    """Streams canonical posts, follows and accounts files through DuckDB; see the module
+    docstring. One reader serves a whole ingest run (it keeps its own in-memory DuckDB)."""
+
+    def __init__(self, taxonomy: Taxonomy, batch_size: int = 100_000) -> None:
+        self.taxonomy = taxonomy
+        self.batch_size = batch_size
+        self.safe = safe_characters()
+        self.con = duckdb.connect()
+        self.con.execute("SET TimeZone = 'UTC'")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def supports(self, kind: str) -> bool:
+        """Whether files of ``kind`` can take the bulk route with this taxonomy: for posts,
+        every keyword must begin and end with a word character and hold no "_" (so that
+        RE2's \\b stands exactly for Python's look-arounds, see ``_areas``)."""
+        if kind == "posts":
+            return all(
+                _PY_WORD.match(k[0]) and _PY_WORD.match(k[-1]) and "_" not in k
+                for k in self.taxonomy.keyword_areas()
+                if k.isascii()
+            )
+        return kind in BULK_KINDS
+
+    def read(self, path: Path, kind: str, header: Sequence[str]) -> Iterator[BulkBatch]:
+        """Batches of ``path`` (a canonical ``kind`` file with this ``header``, already
+        checked by :func:`simple_lines`), in file order."""
+        if kind not in BULK_KINDS:
+            raise ValueError(f"no bulk reader for {kind}")
+        names = [f"c{i}" for i in range(len(header))]
+        cursor = self.con.cursor()
+        source = cursor.read_csv(
+            str(path),
+            header=True,
+            columns=dict.fromkeys(names, "VARCHAR"),
+            auto_detect=False,
+            delimiter=",",
+            quotechar='"',
+            escapechar='"',
+            strict_mode=True,
+            null_padding=False,
+            encoding="utf-8",
+        )
+        query = _Query(self.safe, header)
+        if kind == "posts":
+            self._posts(query)
+        elif kind == "follows":
+            _follows(query)
+        # Accounts: role inference is Python's, so every row takes the row-by-row route.
+        cursor.register("_bulk_source", source)
+        try:
+            reader = cursor.sql(
+                query.sql("_bulk_source"), params=query.params if query.out else None
+            ).to_arrow_reader(self.batch_size)
+            line = 2
+            for batch in reader:
+                yield _split(batch, names, header, line)
+                line += batch.num_rows
+        finally:
+            cursor.close()
+
+    def _posts(self, query: _Query) -> None:
+        """Posts as :func:`~kolmap.ingest.canonical.parse_post` and ``enrich`` make them.
+        Each derived list is computed once, in stages (see :class:`_Query`)."""
+        query.platform()
+        query.id("post_id", required=True)
+        query.id("author_id", required=True)
+        created = query.get("created_at")
+        iso = (
+            r"\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3}|\.\d{6})?"
+            r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?"
+        )
+        query.checks.append(
+            f"({created} IS NULL OR (regexp_full_match({created}, '{iso}') "
+            f"AND TRY_CAST({created} AS TIMESTAMPTZ) IS NOT NULL))"
+        )
+        query.out["created_at"] = f"TRY_CAST({created} AS TIMESTAMPTZ)"
+        query.out["text"] = query.get("text")
+        for ref in ("reply_to_post_id", "repost_of_post_id", "quote_of_post_id"):
+            query.id(ref, required=False)
+            query.checks.append(f"{query.out[ref]} IS DISTINCT FROM {query.out['post_id']}")
+        for count in ("likes", "reposts", "replies"):
+            value = query.get(count)
+            query.checks.append(f"({value} IS NULL OR regexp_full_match({value}, '[0-9]{{1,18}}'))")
+            query.out[count] = f"TRY_CAST({value} AS BIGINT)"
+        query.out["lang"] = query.get("lang")
+        word = _WORD
+        text = f"COALESCE({query.get('text')}, '')"
+        # Stage 1: the raw matches and the folded text.
+        query.let(
+            "b_mentions",
+            f"regexp_extract_all({text}, '(?:^|[^{word}@/])@([A-Za-z0-9_]"
+            f"(?:[A-Za-z0-9_.-]{{0,98}}[A-Za-z0-9_])?)', 1)",
+        )
+        # Python's \\w{1,139} takes the first 139 characters of a longer run; RE2 is far
+        # slower with a bounded repeat of a Unicode class, so take the run and cut it.
+        query.let("b_tags", f"regexp_extract_all({text}, '(?:^|[^{word}#&/])#([{word}]+)', 1)")
+        query.let("b_folded", _sql_fold(text))
+        # Stage 2: folded tags, keyword matches, lower-cased mentions.
+        query.then()
+        query.let(
+            "b_tags_f",
+            "list_transform(list_filter(list_transform(b_tags, lambda t: left(t, 139)), "
+            f"lambda t: NOT regexp_full_match(t, '[0-9]+')), lambda t: {_sql_fold('t')})",
+        )
+        query.let("b_mentions_lc", "list_transform(b_mentions, lambda y: lower(y))")
+        query.let("b_words", self._keyword_matches(query, "b_folded"))
+        # Stage 3: each once, in order of first use.
+        query.then()
+        query.let(
+            "b_hashtags", "list_filter(b_tags_f, lambda t, i: list_position(b_tags_f, t) = i)"
+        )
+        query.let(
+            "b_mentions_u",
+            "list_filter(b_mentions, lambda x, i: list_position(b_mentions_lc, lower(x)) = i)",
+        )
+        # Stage 4: congress names of the hashtags.
+        query.then()
+        query.let("b_congress", self._congress_names(query, "b_hashtags"))
+        query.out["mentions"] = (
+            f"CASE WHEN {query.out['repost_of_post_id']} IS NOT NULL THEN []::VARCHAR[] "
+            "ELSE b_mentions_u END"
+        )
+        query.out["hashtags"] = "b_hashtags"
+        query.out["areas"] = self._areas(query, "b_words", "b_hashtags", "b_congress")
+        query.out["reference"] = "NULL::BOOLEAN"
+
+    def _keyword_matches(self, query: _Query, folded: str) -> str:
+        """SQL for the taxonomy keywords found in ``folded`` text, as ``tag_text`` finds
+        them: whole words, longest first, an optional plural s or x.
+
+        RE2's \\b stands for Python's look-arounds because every keyword begins and ends
+        with a word character (see :meth:`supports`); non-ASCII word characters of the
+        folded text become "_" (never in a keyword), so that RE2's ASCII \\b sees the same
+        boundaries as Python's Unicode ones."""
+        usable = [k for k in self.taxonomy.keyword_areas() if k.isascii()]
+        if not usable:
+            return "[]::VARCHAR[]"
+        body = "|".join(_re2_escape(k) for k in sorted(usable, key=len, reverse=True))
+        if self.safe.folded_word:
+            cls = query.param(f"[{_char_class(self.safe.folded_word)}]")
+            folded = f"regexp_replace({folded}, {cls}, '_', 'g')"
+        pattern = query.param(r"\b(" + body + r")(?:s|x)?\b")
+        return f"regexp_extract_all({folded}, {pattern}, 1)"
+
+    def _congress_names(self, query: _Query, hashtags: str) -> str:
+        """SQL for the congress name (or '') each of ``hashtags`` names, with or without
+        a year (as the taxonomy's congress pattern)."""
+        names = sorted(self.taxonomy.congress_areas(), key=len, reverse=True)
+        if not names:
+            return "[]::VARCHAR[]"
+        pattern = "^(" + "|".join(_re2_escape(n) for n in names) + r")((?:19|20)?\d\d)?$"
+        return f"list_transform({hashtags}, lambda t: regexp_extract(t, {query.param(pattern)}, 1))"
+
+    def _areas(self, query: _Query, words: str, hashtags: str, congress_names: str) -> str:
+        """SQL for the sorted area ids of a post: its keywords, disease hashtags and
+        congress hashtags (as ``tag_text`` and ``tag_hashtags``)."""
+        tax = self.taxonomy
+        keywords = {k: a for k, a in tax.keyword_areas().items() if k.isascii()}
+        found = [
+            _lookup(query, listed, mapping)
+            for listed, mapping in (
+                (words, keywords),
+                (hashtags, tax.hashtag_areas()),
+                (congress_names, tax.congress_areas()),
+            )
+            if mapping
+        ]
+        if not found:
+            return "[]::VARCHAR[]"
+        return f"list_sort(list_distinct(list_concat({', '.join(found)})))"
+
+
+def _lookup(query: _Query, listed: str, mapping: Mapping[str, set[str]]) -> str:
+    """SQL for the areas that the strings of list ``listed`` point to in ``mapping``."""
+    keys = sorted(mapping)
+    key_list = query.param(keys)
+    area_lists = query.param([sorted(mapping[k]) for k in keys])
+    return (
+        f"flatten(list_filter(list_transform({listed}, lambda w: list_extract("
+        f"{area_lists}::VARCHAR[][], list_position({key_list}::VARCHAR[], w))), "
+        "lambda a: a IS NOT NULL))"
+    )
+
+
+def _re2_escape(text: str) -> str:
+    """``text`` as a literal in an RE2 pattern (ASCII punctuation escaped)."""
+    return "".join("\\" + c if not c.isalnum() and c != " " and c.isascii() else c for c in text)
+
+
+class _Query:
+    """One file's bulk query: record columns ``r_<name>`` (``out``), the checks that decide
+    the SQL route (``fast``) and the parameters. Intermediate columns are computed in
+    stages (``let``, ``then``), each a projection over the previous one, so that a value
+    used many times (a post's hashtags) is computed once."""
+
+    def __init__(self, safe: SafeCharacters, header: Sequence[str]) -> None:
+        self.header = list(header)
+        self.params: list[Any] = []
+        self.out: dict[str, str] = {}
+        self.checks: list[str] = []
+        whitespace = self.param(safe.whitespace)
+        allowed = self.param(f"[{_char_class(safe.chars)}]*")
+        self.stripped: dict[str, str] = {}
+        self.stages: list[list[tuple[str, str]]] = [[], []]
+        for i, name in enumerate(header):
+            self.stripped[name] = f"s{i}"
+            self.stages[0].append((f"s{i}", f"NULLIF(trim(c{i}, {whitespace}), '')"))
+        every = ", ".join(f"c{i}" for i in range(len(header)))
+        self.checks.append(f"regexp_full_match(concat({every}), {allowed})")
+
+    def let(self, name: str, expr: str) -> None:
+        """Define column ``name`` in the current stage (it may use earlier stages)."""
+        self.stages[-1].append((name, expr))
+
+    def then(self) -> None:
+        """Start a new stage."""
+        self.stages.append([])
+
+    def sql(self, source: str) -> str:
+        """The whole query over ``source``: the raw columns, ``r_*`` and ``fast``."""
+        raw = ", ".join(f"c{i}" for i in range(len(self.header)))
+        if not self.out:
+            return f"SELECT {raw}, FALSE AS fast FROM {source}"
+        inner = source
+        for stage in self.stages:
+            if stage:
+                defs = ", ".join(f"{expr} AS {name}" for name, expr in stage)
+                inner = f"(SELECT *, {defs} FROM {inner})"
+        columns = ", ".join(f"{expr} AS r_{name}" for name, expr in self.out.items())
+        return (
+            f"SELECT {raw}, {columns}, ({' AND '.join(self.checks)}) IS TRUE AS fast FROM {inner}"
+        )
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}"
+
+    def get(self, name: str) -> str:
+        """A column's value as Python's parser sees it: stripped, empty as NULL."""
+        return self.stripped.get(name, "NULL::VARCHAR")
+
+    def platform(self) -> None:
+        """As :func:`kolmap.model.normalise_platform`."""
+        lowered = f"lower({self.get('platform')})"
+        aliases = sorted(PLATFORM_ALIASES.items())
+        keys = self.param([k for k, _ in aliases])
+        values = self.param([v for _, v in aliases])
+        platform = (
+            f"COALESCE(list_extract({values}::VARCHAR[], "
+            f"list_position({keys}::VARCHAR[], {lowered})), {lowered})"
+        )
+        self.checks.append(
+            f"regexp_full_match(COALESCE({platform}, ''), '[a-z0-9][a-z0-9_.-]{{0,31}}')"
+        )
+        self.out["platform"] = platform
+
+    def id(self, name: str, *, required: bool) -> None:
+        """A platform id: not a handle (``@``), at most 300 characters."""
+        expr = self.get(name)
+        test = f"(NOT starts_with({expr}, '@') AND length({expr}) <= 300)"
+        self.checks.append(
+            f"({expr} IS NOT NULL AND {test})" if required else f"({expr} IS NULL OR {test})"
+        )
+        self.out[name] = expr
+
+
+def _follows(query: _Query) -> None:
+    query.platform()
+    query.id("follower_id", required=True)
+    query.id("followed_id", required=True)
+    query.checks.append(f"{query.out['follower_id']} <> {query.out['followed_id']}")
+
+
+def _split(
+    batch: pa.RecordBatch, names: list[str], header: Sequence[str], first_line: int
+) -> BulkBatch:
+    """Separate the rows finished in SQL from those for the row-by-row parser."""
+    fast = batch.column("fast")
+    lines = np.arange(first_line, first_line + batch.num_rows, dtype=np.int64)
+    mask = np.asarray(fast.to_numpy(zero_copy_only=False), dtype=bool)
+    outputs = [n for n in batch.schema.names if n.startswith("r_")]
+    table = pa.Table.from_batches([batch.select(outputs).filter(fast)])
+    table = table.rename_columns([n[2:] for n in outputs])
+    others: list[tuple[int, dict[str, str]]] = []
+    if not mask.all():
+        rest = batch.select(names).filter(pa.compute.invert(fast)).to_pylist()
+        for number, row in zip(lines[~mask].tolist(), rest, strict=True):
+            others.append((number, {h: row[n] or "" for h, n in zip(header, names, strict=True)}))
+    return BulkBatch(table=table, lines=lines[mask], others=others)

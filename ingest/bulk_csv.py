@@ -167,32 +167,32 @@ def simple_lines(path: Path, columns: int, max_field_chars: int) -> int | None:
     row-by-row reader.
 
     Under these conditions DuckDB's CSV parser and Python's read the same fields, and a
-    row's line number is its position plus one.
+    row's line number is its position plus one. The checks run on 16 MB chunks with one
+    regular expression each (a Python loop over lines would cost more than the bulk read).
     """
-    record = re.compile(_FIELD + rb"(?:," + _FIELD + rb"){%d}" % (columns - 1))
+    bad_line = re.compile(
+        rb"^(?!\Z)(?!" + _FIELD + rb"(?:," + _FIELD + rb"){%d}\r?$)" % (columns - 1), re.M
+    )
     rows = 0
     with path.open("rb") as fh:
         crlf = fh.readline().endswith(b"\r\n")  # the header, already read by the caller
-        for line in fh:
-            body = line[:-1] if line.endswith(b"\n") else line
-            if body.endswith(b"\r"):
-                body = body[:-1]
-                if not crlf:
-                    return None  # DuckDB wants one kind of line ending throughout
-            elif crlf and body is not line:
+        while chunk := fh.read(1 << 24):
+            chunk += fh.readline()  # end the chunk at a line end
+            newlines = chunk.count(b"\n")
+            returns = chunk.count(b"\r")
+            if returns != (chunk.count(b"\r\n") if crlf else 0):
+                return None  # a bare carriage return, or mixed line endings
+            if crlf and returns != newlines:
                 return None
-            if not body.strip() or b"\x00" in body or len(body) > max_field_chars:
+            if b"\x00" in chunk or bad_line.search(chunk):
                 return None
-            if b'"' in body:
-                if record.fullmatch(body) is None:
-                    return None
-            elif body.count(b",") != columns - 1 or b"\r" in body:
+            if len(chunk) > max_field_chars and max(map(len, chunk.split(b"\n"))) > max_field_chars:
                 return None
             try:
-                body.decode("utf-8")
+                chunk.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-            rows += 1
+            rows += newlines + (0 if chunk.endswith(b"\n") else 1)
     return rows
 
 
@@ -211,9 +211,9 @@ class BulkReader:
     """Streams canonical posts, follows and accounts files through DuckDB; see the module
     docstring. One reader serves a whole ingest run (it keeps its own in-memory DuckDB)."""
 
-    def __init__(self, taxonomy: Taxonomy, batch_size: int = 100_000) -> None:
+    def __init__(self, taxonomy: Taxonomy, batch_size: int = 250_000) -> None:
         self.taxonomy = taxonomy
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # rows per Arrow batch; each insert costs ~50 ms extra
         self.safe = safe_characters()
         self.con = duckdb.connect()
         self.con.execute("SET TimeZone = 'UTC'")

@@ -189,6 +189,102 @@ parts = u.community_leiden(objective_function="modularity", weights="weight",
 print(json.dumps({"floor_s": time.perf_counter() - t, "floor_communities": len(parts)}))
 """
 
+# The same two baselines started from the input files kolmap ingests (the generated CSVs),
+# so that they do the whole job that `ingest + rank` does, minus what only kolmap does
+# (validation and quarantine, role inference, area tags, provenance, per-area scopes). Edges:
+# follows, and a post's author to the author of the post it replies to, reposts or quotes and
+# to the accounts it mentions (by handle; reposts repeat the original's mentions, so none),
+# counted per pair; plain PageRank and modularity communities on them.
+NETWORKX_FILES_STEP = r"""
+import json, sys, time
+import networkx as nx
+import pandas as pd
+folder, damping, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+t = time.perf_counter()
+accounts = pd.read_csv(folder + "/accounts.csv", dtype=str,
+                       usecols=["platform", "account_id", "handle"])
+posts = pd.read_csv(folder + "/posts.csv", dtype=str,
+                    usecols=["platform", "post_id", "author_id", "text", "reply_to_post_id",
+                             "repost_of_post_id", "quote_of_post_id"])
+follows = pd.read_csv(folder + "/follows.csv", dtype=str)
+
+def key(frame, col):
+    return frame["platform"] + ":" + frame[col]
+
+posts["src"] = key(posts, "author_id")
+author_of = dict(zip(key(posts, "post_id"), posts["src"]))
+pieces = [pd.DataFrame({"src": key(follows, "follower_id"), "dst": key(follows, "followed_id")})]
+for col in ("reply_to_post_id", "repost_of_post_id", "quote_of_post_id"):
+    linked = posts[posts[col].notna()]
+    pieces.append(pd.DataFrame({"src": linked["src"],
+                                "dst": key(linked, col).map(author_of)}).dropna())
+accounts = accounts[accounts["handle"].notna()]
+by_handle = dict(zip(accounts["platform"] + ":" + accounts["handle"].str.lstrip("@").str.lower(),
+                     key(accounts, "account_id")))
+own = posts[posts["repost_of_post_id"].isna() & posts["text"].notna()]
+mentions = own.assign(handle=own["text"].str.findall(
+    r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)")).explode("handle")
+mentions = mentions[mentions["handle"].notna()]
+mentions["dst"] = (mentions["platform"] + ":" + mentions["handle"].str.lower()).map(by_handle)
+pieces.append(mentions[["src", "dst"]].dropna())
+edges = pd.concat(pieces)
+edges = edges[edges["src"] != edges["dst"]]
+weights = edges.groupby(["src", "dst"]).size().reset_index(name="weight")
+g = nx.DiGraph()
+g.add_weighted_edges_from(weights.itertuples(index=False, name=None))
+pr = nx.pagerank(g, alpha=damping, weight="weight")
+communities = nx.community.louvain_communities(g.to_undirected(), weight="weight", seed=seed)
+print(json.dumps({"networkx_files_s": time.perf_counter() - t,
+                  "networkx_files_edges": len(weights),
+                  "networkx_files_communities": len(communities)}))
+"""
+
+FLOOR_FILES_STEP = r"""
+import json, random, sys, time
+import duckdb
+import igraph as ig
+folder, damping, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+resolution = float(sys.argv[4])
+t = time.perf_counter()
+con = duckdb.connect()
+for name in ("accounts", "posts", "follows"):
+    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{folder}/{name}.csv', "
+                "all_varchar=true)")
+con.execute(r'''CREATE TABLE e AS
+WITH p AS (SELECT platform, post_id, author_id, text, reply_to_post_id AS r,
+                  repost_of_post_id AS s, quote_of_post_id AS q FROM posts),
+links AS (
+  SELECT platform, follower_id AS src, followed_id AS dst FROM follows
+  UNION ALL SELECT a.platform, a.author_id, b.author_id FROM p a JOIN p b
+    ON b.platform = a.platform AND b.post_id = a.r
+  UNION ALL SELECT a.platform, a.author_id, b.author_id FROM p a JOIN p b
+    ON b.platform = a.platform AND b.post_id = a.s
+  UNION ALL SELECT a.platform, a.author_id, b.author_id FROM p a JOIN p b
+    ON b.platform = a.platform AND b.post_id = a.q
+  UNION ALL SELECT m.platform, m.author_id, ac.account_id FROM (
+      SELECT platform, author_id, lower(unnest(regexp_extract_all(text,
+        '(?:^|[^\pL\pN_@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)', 1))) AS h
+      FROM p WHERE s IS NULL) m
+    JOIN accounts ac ON ac.platform = m.platform AND lower(ltrim(ac.handle, '@')) = m.h)
+SELECT platform || ':' || src AS src, platform || ':' || dst AS dst, count(*) AS w
+FROM links WHERE src <> dst GROUP BY ALL''')
+con.execute('''CREATE TABLE ids AS SELECT n, (row_number() OVER ()) - 1 AS i
+               FROM (SELECT src AS n FROM e UNION SELECT dst FROM e)''')
+arrays = con.execute('''SELECT s.i AS a, d.i AS b, e.w AS w FROM e JOIN ids s ON s.n = e.src
+                        JOIN ids d ON d.n = e.dst''').fetchnumpy()
+count = con.execute("SELECT count(*) FROM ids").fetchone()[0]
+g = ig.Graph(n=count, edges=list(zip(arrays["a"].tolist(), arrays["b"].tolist())),
+             directed=True)
+g.es["weight"] = arrays["w"].tolist()
+pr = g.pagerank(damping=damping, weights="weight", implementation="prpack")
+u = g.as_undirected(combine_edges="sum")
+ig.set_random_number_generator(random.Random(seed))
+parts = u.community_leiden(objective_function="modularity", weights="weight",
+                           resolution=resolution, n_iterations=-1)
+print(json.dumps({"floor_files_s": time.perf_counter() - t, "floor_files_edges": len(g.es),
+                  "floor_files_communities": len(parts)}))
+"""
+
 
 def child(code: str, *args: str, timeout: float | None = None) -> tuple[dict[str, Any], float]:
     """Run ``code`` in a fresh interpreter: its JSON output and its own peak RSS in MB.
@@ -247,6 +343,15 @@ def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, An
     row.update(floor)
     nx_out, row["networkx_peak_mb"] = child(NETWORKX_STEP, str(work), *knobs, timeout=timeout)
     row.update(nx_out)
+    files = str(folder)
+    floor_files, row["floor_files_peak_mb"] = child(
+        FLOOR_FILES_STEP, files, *knobs, str(settings.resolution)
+    )
+    row.update(floor_files)
+    nx_files, row["networkx_files_peak_mb"] = child(
+        NETWORKX_FILES_STEP, files, *knobs, timeout=timeout
+    )
+    row.update({"networkx_files_timed_out": True} if "timed_out" in nx_files else nx_files)
     if "timed_out" not in nx_out:
         row["spearman_top1000"] = spearman_top(work, "networkx_exact_pr")
         row["spearman_top1000_default_tol"] = spearman_top(work, "networkx_pr")
@@ -302,6 +407,29 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
                 else "| n/a |"
             )
         )
+    lines += [
+        "",
+        "The same baselines started from the input files kolmap ingests (the generated "
+        "accounts, posts and follows CSVs): they read them (pandas; DuckDB for the floor), "
+        "derive the follow, reply, repost, quote and mention edges, count them per pair, "
+        "then run PageRank and Louvain (networkx) or PRPACK PageRank and Leiden (igraph). "
+        "They still skip what only kolmap does: validation and quarantine, role inference, "
+        "area tags, provenance and per-area scopes.",
+        "",
+        "| edges | kolmap ingest + rank one area s | networkx from files s | peak MB "
+        "| floor from files s | peak MB | edges they ranked | vs networkx | vs floor |",
+        "|" + "---|" * 9,
+    ]
+    for r in rows:
+        first = r["ingest_s"] + r["project_area_s"] + r["rank_area_s"]
+        nx_s = r.get("networkx_files_s")
+        lines.append(
+            f"| {r['edges_all']:,} | {first:.1f} "
+            f"| {f'{nx_s:.1f}' if nx_s else f'> {timeout:.0f} (stopped)'} "
+            f"| {r['networkx_files_peak_mb']:,.0f} | {r['floor_files_s']:.2f} "
+            f"| {r['floor_files_peak_mb']:,.0f} | {r['floor_files_edges']:,} "
+            f"| {_ratio(nx_s, first)} | {_ratio(r['floor_files_s'], first)} |"
+        )
     lines += [f"\nNote on {r['size']}: {r['note']}" for r in rows if r.get("note")]
     lines += ["", "Targets of the scale issue, checked against the rows above:", ""]
     lines += [f"- {line}" for line in _targets(rows)]
@@ -310,12 +438,11 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
         "Where the time goes: ranking stays within a small factor of the floor (the floor "
         "runs the same igraph PageRank and Leiden once; kolmap adds two more personalised "
         "PageRanks, the endorser counts, five composite rankings and their reasons). Ingest "
-        "is far from it: every row is "
-        "parsed, validated, classified and tagged in Python (about 28 µs a row), while the "
-        "baselines read an edge list that kolmap's projection already built. Meeting the "
-        "ingest targets needs a vectorised path for canonical CSVs (DuckDB `read_csv`, "
-        "validation and text extraction in SQL) that gives exactly the same records; it is "
-        "not built yet.",
+        "reads canonical posts and follows in bulk (one DuckDB query per file, "
+        "`ingest/bulk_csv.py`, the same records as the row-by-row reader); what remains is "
+        "role inference for each account in Python, staging, and the transactional merge "
+        "(deduplication, stubs for unknown authors and mentioned handles, sub-records). The "
+        "breakdown at 1M edges is in the text above this section.",
         "",
     ]
     out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines) + tail, encoding="utf-8")
@@ -329,19 +456,27 @@ def _targets(rows: list[dict[str, Any]]) -> list[str]:
     if one:
         first = one["ingest_s"] + one["project_area_s"] + one["rank_area_s"]
         nx_s = one.get("networkx_s")
-        if nx_s:
-            ratio = nx_s / first
+        for label, nx_time in (
+            ("on kolmap's edge list", nx_s),
+            ("from the files", one.get("networkx_files_s")),
+        ):
+            if nx_time:
+                ratio = nx_time / first
+                found.append(
+                    f"1M edges, ingest + rank of one area at least 10× faster than networkx "
+                    f"({label}): {ratio:.2f}× ({first:.1f} s against {nx_time:.1f} s): "
+                    + ("met" if ratio >= 10 else "**not met**")
+                )
+        for label, floor_time in (
+            ("on kolmap's edge list", one["floor_s"]),
+            ("from the files", one["floor_files_s"]),
+        ):
+            floor = floor_time / first
             found.append(
-                f"1M edges, ingest + rank of one area at least 10× faster than networkx: "
-                f"{ratio:.2f}× ({first:.1f} s against {nx_s:.1f} s): "
-                + ("met" if ratio >= 10 else "**not met**")
+                f"1M edges, within 2× of the floor ({label}): kolmap takes {1 / floor:.1f}× "
+                f"the floor's time ({first:.1f} s against {floor_time:.1f} s): "
+                + ("met" if floor >= 0.5 else "**not met**")
             )
-        floor = one["floor_s"] / first
-        found.append(
-            f"1M edges, within 2× of the floor: kolmap takes {1 / floor:.1f}× the floor's time "
-            f"({first:.1f} s against {one['floor_s']:.1f} s): "
-            + ("met" if floor >= 0.5 else "**not met**")
-        )
         whole = one["project_all_s"] + one["rank_all_s"]
         found.append(
             f"(ranking alone, all data at 1M edges: {whole:.1f} s, "

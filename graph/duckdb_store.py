@@ -891,22 +891,38 @@ class _Writer:
         if "reference" in columns:
             order = "(CASE WHEN reference THEN 0 ELSE 1000000000000 END + seq)"
             columns.remove("reference")
-        aggs = ", ".join(
-            f"arg_max({c}, {order}) FILTER (WHERE "
-            f"{'text IS NOT NULL' if kind == 'posts' and c in derived else f'{c} IS NOT NULL'})"
-            f" AS {c}"
-            for c in columns
-        )
-        if order != "seq":
-            aggs += ", bool_and(COALESCE(reference, FALSE)) AS reference"
-        _exec(
-            self.con,
-            f"""CREATE TEMP TABLE d_{kind} AS SELECT {key_list}, {aggs}, max(seq) AS seq
-                FROM {_STAGE}.s_{kind} GROUP BY {key_list}""",
-        )
         staged = _scalar(self.con, f"SELECT count(*) FROM {_STAGE}.s_{kind}")
-        kept = _scalar(self.con, f"SELECT count(*) FROM d_{kind}")
-        return staged - kept
+        distinct = _scalar(
+            self.con, f"SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM {_STAGE}.s_{kind})"
+        )
+
+        def condition(c: str) -> str:
+            return "text IS NOT NULL" if kind == "posts" and c in derived else f"{c} IS NOT NULL"
+
+        if distinct == staged:
+            # Every key once (the usual case): the same values as the aggregation below
+            # gives for one row, without its cost.
+            values = ", ".join(
+                c
+                if condition(c) == f"{c} IS NOT NULL"
+                else f"CASE WHEN {condition(c)} THEN {c} END AS {c}"
+                for c in columns
+            )
+            if order != "seq":
+                values += ", COALESCE(reference, FALSE) AS reference"
+            select = f"SELECT {key_list}, {values}, seq FROM {_STAGE}.s_{kind}"
+        else:
+            aggs = ", ".join(
+                f"arg_max({c}, {order}) FILTER (WHERE {condition(c)}) AS {c}" for c in columns
+            )
+            if order != "seq":
+                aggs += ", bool_and(COALESCE(reference, FALSE)) AS reference"
+            select = (
+                f"SELECT {key_list}, {aggs}, max(seq) AS seq FROM {_STAGE}.s_{kind} "
+                f"GROUP BY {key_list}"
+            )
+        _exec(self.con, f"CREATE TEMP TABLE d_{kind} AS {select}")
+        return staged - distinct
 
     def _upsert(
         self,

@@ -42,10 +42,10 @@ from kolmap.ingest.canonical import (
     detect_kind,
     ignored_columns,
     parse_label,
-    parse_values,
 )
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.formats import all_formats, detect_format, get_format
+from kolmap.ingest.parallel_rows import RowParser
 from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
@@ -242,6 +242,7 @@ def ingest_paths(
             if settings.ingest.bulk_csv
             else None
         )
+        row_parser = RowParser(taxonomy)
         try:
             with store.ingest(run) as writer:
                 for path, spec in files:
@@ -250,7 +251,7 @@ def ingest_paths(
                     stager = _Stager(
                         writer, report, quarantine, taxonomy, settings.ingest.batch_size, progress
                     )
-                    if not _stage_in_bulk(path, spec, options, stager, bulk):
+                    if not _stage_in_bulk(path, spec, options, stager, bulk, row_parser):
                         stager.stage_items(spec.read(path, options))
                     stager.flush()
                 rows_read = sum(r.rows_read for r in reports)
@@ -271,6 +272,7 @@ def ingest_paths(
         finally:
             if bulk is not None:
                 bulk.close()
+            row_parser.close()
             qpath = quarantine.close()
         return IngestSummary(
             run_id=run.run_id,
@@ -386,6 +388,13 @@ class _Stager:
         if self.progress is not None:
             self.progress(self.report.path, count)
 
+    def reject(self, rows: Sequence[Rejected]) -> None:
+        """Rows rejected by a bulk read's row-by-row parser."""
+        for item in rows:
+            self.quarantine.add(item)
+        self.report.rows_read += len(rows)
+        self.report.rows_quarantined += len(rows)
+
     def flush(self) -> None:
         for kind in list(self.buffers):
             self._send(kind)
@@ -408,6 +417,7 @@ def _stage_in_bulk(
     options: ReadOptions,
     stager: _Stager,
     bulk: BulkReader | None,
+    row_parser: RowParser,
 ) -> bool:
     """Stage a canonical file through the bulk reader when it can take that route (see
     :mod:`kolmap.ingest.bulk_csv`); False when it must be read row by row."""
@@ -432,11 +442,9 @@ def _stage_in_bulk(
     name = str(path)
     for batch in bulk.read(path, kind, first.header):
         stager.stage_table(kind, batch.table, batch.lines)
-        stager.stage_items(
-            parse_values(kind, values, name, line)
-            for line, values in batch.others
-            if any(v.strip() for v in values.values())
-        )
+        for part in row_parser.parse(kind, name, batch.others):
+            stager.stage_table(kind, part.table, part.lines)
+            stager.reject(part.rejected)
     return True
 
 

@@ -294,3 +294,27 @@ def test_safe_characters_exclude_what_duckdb_folds_differently() -> None:
     # Python lower-cases İ to two characters, DuckDB to one; combining marks are removed.
     assert "İ" not in safe.chars and "\u0301" not in safe.chars
     assert "é" in safe.chars and "🎗" in safe.chars and " " in safe.whitespace
+
+
+def test_accounts_parsed_by_worker_processes_give_the_same_store(
+    tmp_path: Path, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large accounts files are classified in worker processes; force that on the sample
+    (small chunks, so that results from several workers must come back in order)."""
+    from kolmap.ingest import parallel_rows
+
+    monkeypatch.setattr(parallel_rows, "MIN_ROWS", 0)
+    monkeypatch.setattr(parallel_rows, "CHUNK_ROWS", 7)
+    started = []
+    original = parallel_rows.ProcessPoolExecutor
+    monkeypatch.setattr(
+        parallel_rows,
+        "ProcessPoolExecutor",
+        lambda *a, **kw: started.append(1) or original(*a, **kw),
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    accounts = next(sample_dir.glob("**/accounts.csv"))
+    (folder / "accounts.csv").write_bytes(accounts.read_bytes())
+    assert_same(folder, tmp_path / "out")
+    assert started  # the workers really ran

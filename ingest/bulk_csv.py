@@ -48,7 +48,7 @@ import numpy as np
 import pyarrow as pa
 
 from kolmap.ingest.areas import Taxonomy
-from kolmap.ingest.text import fold
+from kolmap.ingest.text import code_point_ranges, fold
 from kolmap.model import PLATFORM_ALIASES
 
 __all__ = ["BULK_KINDS", "BulkBatch", "BulkReader", "safe_characters", "simple_lines"]
@@ -88,14 +88,9 @@ def _literal(text: str) -> str:
 
 def _char_class(chars: Sequence[str]) -> str:
     """An RE2 character class body listing ``chars`` as code-point ranges."""
-    points = sorted(ord(c) for c in chars)
-    ranges: list[list[int]] = []
-    for p in points:
-        if ranges and ranges[-1][1] == p - 1:
-            ranges[-1][1] = p
-        else:
-            ranges.append([p, p])
-    return "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in ranges)
+    return "".join(
+        f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in code_point_ranges(chars)
+    )
 
 
 @dataclass(frozen=True)
@@ -156,6 +151,7 @@ def safe_characters() -> SafeCharacters:
     )
 
 
+_LONGEST_LINE = 1_000_000
 # One CSV field, quoted or not, with no line break inside (RFC 4180, as Python's csv reads).
 _FIELD = rb'(?:[^",\r\n]*|"(?:[^"\r\n]|"")*")'
 
@@ -163,8 +159,8 @@ _FIELD = rb'(?:[^",\r\n]*|"(?:[^"\r\n]|"")*")'
 def simple_lines(path: Path, columns: int, max_field_chars: int) -> int | None:
     """The number of data rows when every line after the header is one well-formed record
     of ``columns`` fields (valid UTF-8, no NUL, no blank line, none longer than
-    ``max_field_chars``, the header's line ending throughout); None when the file needs the
-    row-by-row reader.
+    ``max_field_chars`` nor 1 MB, the header's line ending throughout); None when the file
+    needs the row-by-row reader.
 
     Under these conditions DuckDB's CSV parser and Python's read the same fields, and a
     row's line number is its position plus one. The checks run on 16 MB chunks with one
@@ -173,9 +169,15 @@ def simple_lines(path: Path, columns: int, max_field_chars: int) -> int | None:
     bad_line = re.compile(
         rb"^(?!\Z)(?!" + _FIELD + rb"(?:," + _FIELD + rb"){%d}\r?$)" % (columns - 1), re.M
     )
+    # A line no longer than this many bytes has no field over max_field_chars characters,
+    # and stays under DuckDB's max_line_size (2 MB); longer lines are read row by row.
+    longest = min(max_field_chars, _LONGEST_LINE)
     rows = 0
     with path.open("rb") as fh:
-        crlf = fh.readline().endswith(b"\r\n")  # the header, already read by the caller
+        header = fh.readline()  # already read by the caller
+        if header.count(b'"') % 2:
+            return None  # a quoted line break: the header runs over several lines
+        crlf = header.endswith(b"\r\n")
         while chunk := fh.read(1 << 24):
             chunk += fh.readline()  # end the chunk at a line end
             newlines = chunk.count(b"\n")
@@ -186,7 +188,7 @@ def simple_lines(path: Path, columns: int, max_field_chars: int) -> int | None:
                 return None
             if b"\x00" in chunk or bad_line.search(chunk):
                 return None
-            if len(chunk) > max_field_chars and max(map(len, chunk.split(b"\n"))) > max_field_chars:
+            if len(chunk) > longest and max(map(len, chunk.split(b"\n"))) > longest:
                 return None
             try:
                 chunk.decode("utf-8")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-__all__ = ["extract_hashtags", "extract_mentions", "fold"]
+__all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold"]
 
 # A mention starts after a non-word, non-@ character; handles may hold dots and hyphens
 # (Bluesky) but never end with one (so a sentence's full stop is not part of the handle).
@@ -26,15 +27,27 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
 # character class: removing them with one regex pass is what made folding fast.
 
 
-def _combining_class() -> re.Pattern[str]:
-    marks = [c for c in range(0x20000) if unicodedata.combining(chr(c))]
+def code_point_ranges(chars: Iterable[str]) -> list[tuple[int, int]]:
+    """``chars`` as sorted runs of consecutive code points, for compact character classes.
+
+    >>> code_point_ranges("cabx")
+    [(97, 99), (120, 120)]
+    """
     ranges: list[list[int]] = []
-    for c in marks:
+    for c in sorted({ord(ch) for ch in chars}):
         if ranges and ranges[-1][1] == c - 1:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
-    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return [(a, b) for a, b in ranges]
+
+
+def _combining_class() -> re.Pattern[str]:
+    marks = (chr(c) for c in range(0x20000) if unicodedata.combining(chr(c)))
+    parts = (
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+        for a, b in code_point_ranges(marks)
+    )
     return re.compile("[" + "".join(parts) + "]")
 
 

@@ -222,6 +222,8 @@ def test_simple_lines(tmp_path: Path) -> None:
     assert simple_lines(path, 2, 1000) is None
     path.write_bytes(b"a,b\n1," + b"x" * 50 + b"\n")
     assert simple_lines(path, 2, 10) is None
+    path.write_bytes(b"a,b\n1," + "é".encode() * 600_000 + b"\n")  # 1.2 MB, 600k characters
+    assert simple_lines(path, 2, 1_000_000) is None  # past DuckDB's line limit: row by row
 
 
 def test_follows_and_accounts_with_duplicates_and_bad_rows(tmp_path: Path) -> None:
@@ -318,3 +320,44 @@ def test_accounts_parsed_by_worker_processes_give_the_same_store(
     (folder / "accounts.csv").write_bytes(accounts.read_bytes())
     assert_same(folder, tmp_path / "out")
     assert started  # the workers really ran
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "conference_tweets_rtweet_neilfws/ismbeccb2017_tweets.csv",
+        "epidemiology_conference_tweets_ser",
+    ],
+)
+def test_real_tweets_as_canonical_files_give_the_same_store(
+    realdata: Path, tmp_path: Path, relative: str
+) -> None:
+    """Real texts (emoji, accents, URLs, real mentions and hashtags): ingest a real export,
+    write what it gave as canonical CSV files in a temporary folder (never in the repo), then
+    read those through both routes."""
+    with DuckDBStore(str(tmp_path / "real.duckdb")) as real:
+        ingest_paths(real, [realdata / relative], quarantine_dir=tmp_path / "q", tolerance="100%")
+        posts = real.sql(
+            "SELECT platform, post_id, author_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') "
+            "AS created_at, text, reply_to_post_id, repost_of_post_id, quote_of_post_id, "
+            "likes, reposts, replies, lang FROM posts WHERE NOT starts_with(author_id, '@')"
+        )
+        accounts = real.sql(
+            "SELECT platform, account_id, handle, display_name, bio, followers, following, "
+            "location, lang, url, verified FROM accounts WHERE NOT is_stub"
+        )
+    folder = tmp_path / "canonical"
+    folder.mkdir()
+    for name, frame in (("posts", posts), ("accounts", accounts)):
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    assert len(posts) > 1000
+    result = assert_same(folder, tmp_path / "out")
+    reader = BulkReader(load_taxonomy())
+    try:
+        header = (folder / "posts.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        batches = list(reader.read(folder / "posts.csv", "posts", header))
+    finally:
+        reader.close()
+    in_sql = sum(b.table.num_rows for b in batches)
+    print(relative, result["files"], f"posts finished in SQL: {in_sql} of {len(posts)}")
+    assert in_sql > 0

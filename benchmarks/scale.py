@@ -442,7 +442,7 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
         "`ingest/bulk_csv.py`, the same records as the row-by-row reader); what remains is "
         "role inference for each account in Python, staging, and the transactional merge "
         "(deduplication, stubs for unknown authors and mentioned handles, sub-records). The "
-        "breakdown at 1M edges is in the text above this section.",
+        "breakdown per file is in the section above.",
         "",
     ]
     out.write_text(head.rstrip("\n") + "\n" + "\n".join(lines) + tail, encoding="utf-8")

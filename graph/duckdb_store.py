@@ -803,6 +803,17 @@ class _Writer:
         finally:
             self.con.unregister("_batch")
 
+    def discard(self, kind: str, first: int, count: int) -> None:
+        """Drop the staged ``kind`` rows at positions ``first`` to ``first + count - 1``
+        (a file whose bulk read failed, before it is read again row by row)."""
+        if kind not in STAGE_SCHEMAS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        _exec(
+            self.con,
+            f"DELETE FROM {_STAGE}.s_{kind} WHERE seq >= ? AND seq < ?",
+            [first, first + count],
+        )
+
     def note(self, key: str, value: Any) -> None:
         """Attach run-level facts (files read, rows quarantined) to the stored run summary."""
         self.notes[key] = value

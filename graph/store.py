@@ -163,6 +163,10 @@ class IngestWriter(Protocol):
         """Stage an Arrow table of ``kind`` records with a ``seq`` column (see ``reserve``)."""
         ...
 
+    def discard(self, kind: str, first: int, count: int) -> None:
+        """Drop staged ``kind`` rows at positions ``first`` to ``first + count - 1``."""
+        ...
+
 
 @runtime_checkable
 class GraphStore(Protocol):

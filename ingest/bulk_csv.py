@@ -51,7 +51,14 @@ from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.text import code_point_ranges, fold
 from kolmap.model import PLATFORM_ALIASES
 
-__all__ = ["BULK_KINDS", "BulkBatch", "BulkReader", "safe_characters", "simple_lines"]
+__all__ = [
+    "BULK_KINDS",
+    "BulkBatch",
+    "BulkReadError",
+    "BulkReader",
+    "safe_characters",
+    "simple_lines",
+]
 
 BULK_KINDS = ("posts", "follows", "accounts")
 
@@ -209,6 +216,11 @@ class BulkBatch:
     others: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
+class BulkReadError(Exception):
+    """DuckDB could not read a file that passed :func:`simple_lines`; the caller discards
+    what it staged of the file and reads it row by row."""
+
+
 class BulkReader:
     """Streams canonical posts, follows and accounts files through DuckDB; see the module
     docstring. One reader serves a whole ingest run (it keeps its own in-memory DuckDB)."""
@@ -266,7 +278,13 @@ class BulkReader:
                 query.sql("_bulk_source"), params=query.params if query.out else None
             ).to_arrow_reader(self.batch_size)
             line = 2
-            for batch in reader:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except (duckdb.Error, pa.ArrowException) as err:
+                    raise BulkReadError(f"{path}: {str(err).splitlines()[0]}") from err
                 yield _split(batch, names, header, line)
                 line += batch.num_rows
         finally:

@@ -17,6 +17,7 @@ than the tolerance allows, the run fails and nothing is committed.
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import tempfile
 import time
@@ -34,7 +35,7 @@ from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, RunInfo, stamped_id
 from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
-from kolmap.ingest.bulk_csv import BulkReader, simple_lines
+from kolmap.ingest.bulk_csv import BulkReader, BulkReadError, simple_lines
 from kolmap.ingest.canonical import (
     KINDS,
     RowError,
@@ -61,6 +62,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int], None]
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -440,11 +442,24 @@ def _stage_in_bulk(
         return False
     stager.first = stager.writer.reserve(rows + 2)
     name = str(path)
-    for batch in bulk.read(path, kind, first.header):
-        stager.stage_table(kind, batch.table, batch.lines)
-        for part in row_parser.parse(kind, name, batch.others):
-            stager.stage_table(kind, part.table, part.lines)
-            stager.reject(part.rejected)
+    rejected: list[Rejected] = []  # quarantined once the whole file has been read
+    try:
+        for batch in bulk.read(path, kind, first.header):
+            stager.stage_table(kind, batch.table, batch.lines)
+            for part in row_parser.parse(kind, name, batch.others):
+                stager.stage_table(kind, part.table, part.lines)
+                rejected.extend(part.rejected)
+    except BulkReadError as err:
+        # DuckDB refused something the checks let through: take the file back and read it
+        # row by row, which reports its faults as it always has.
+        _log.warning("%s: reading row by row (%s)", name, err)
+        stager.writer.discard(kind, stager.first, rows + 2)
+        stager.first = None
+        report = stager.report
+        report.rows_read = report.rows_accepted = report.rows_quarantined = 0
+        report.records.clear()
+        return False
+    stager.reject(rejected)
     return True
 
 

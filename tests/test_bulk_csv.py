@@ -361,3 +361,38 @@ def test_real_tweets_as_canonical_files_give_the_same_store(
     in_sql = sum(b.table.num_rows for b in batches)
     print(relative, result["files"], f"posts finished in SQL: {in_sql} of {len(posts)}")
     assert in_sql > 0
+
+
+def test_a_bulk_read_that_fails_midway_is_taken_back_and_read_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If DuckDB refuses a file after some of it was staged, that part is discarded and the
+    file is read row by row: same store, same quarantine (rejections are not doubled)."""
+    from kolmap.ingest import bulk_csv
+
+    rows = [_post(str(100 + i), text) for i, text in enumerate(TRICKY_TEXTS)]
+    rows += [_post("300", "counts", likes="-1"), _post("301", "@x", author_id="@x")]
+    _posts_file(tmp_path / "in", rows)
+    original = bulk_csv._split
+    calls = []
+
+    def split_then_fail(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise bulk_csv.BulkReadError("simulated refusal after the first batch")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk_csv, "_split", split_then_fail)
+    monkeypatch.setattr(bulk_csv.BulkReader, "__init__", _small_batches(bulk_csv.BulkReader))
+    result = assert_same(tmp_path / "in", tmp_path / "out")
+    assert len(calls) == 2  # one batch staged, then the refusal
+    assert len(result["quarantine"]) == 1 + 2  # header and the two bad rows, once each
+
+
+def _small_batches(cls):
+    init = cls.__init__
+
+    def __init__(self, taxonomy, batch_size=0):
+        init(self, taxonomy, 5)
+
+    return __init__

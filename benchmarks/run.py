@@ -208,7 +208,20 @@ def write_report(rows: list[dict[str, Any]], out: Path, ui: dict[str, Any] | Non
             f"| back to the first filter | {ui['back_to_first_filter_s']:.2f} |",
             "",
         ]
-    out.write_text("\n".join(lines), "utf-8")
+    out.write_text("\n".join(lines) + _other_sections(out), "utf-8")
+
+
+_OWN_SECTIONS = ("The app's leaderboard on a large store",)
+
+
+def _other_sections(out: Path) -> str:
+    """The sections of ``out`` this script does not write (the ingest breakdown, Scale,
+    Neo4j), kept in their order after its own."""
+    if not out.exists():
+        return ""
+    _preamble, *sections = out.read_text("utf-8").split("\n## ")
+    kept = [s for s in sections if not s.startswith(_OWN_SECTIONS)]
+    return "".join("\n## " + s.rstrip("\n") + "\n" for s in kept)
 
 
 if __name__ == "__main__":

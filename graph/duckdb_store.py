@@ -723,6 +723,14 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _staging_table(kind: str) -> str:
+    """The staging table of record ``kind`` (a key of :data:`STAGE_SCHEMAS`; it is spliced
+    into SQL)."""
+    if kind not in STAGE_SCHEMAS:
+        raise ValueError(f"unknown record kind {kind!r}")
+    return f"{_STAGE}.s_{kind}"
+
+
 def _transfer_table(table: str) -> str:
     """``table`` if it is one of :data:`TRANSFER_TABLES` (it is spliced into SQL)."""
     if table not in TRANSFER_TABLES:
@@ -774,8 +782,7 @@ class _Writer:
 
         Rows are staged in order unless ``seq`` gives their positions (from :meth:`reserve`).
         """
-        if kind not in STAGE_SCHEMAS:
-            raise ValueError(f"unknown record kind {kind!r}")
+        _staging_table(kind)
         if not records:
             return
         extra = set(records[0]) - set(RECORD_FIELDS[kind])
@@ -789,8 +796,7 @@ class _Writer:
     def add_table(self, kind: str, table: pa.Table) -> None:
         """Stage an Arrow table of ``kind`` records with a ``seq`` column of positions from
         :meth:`reserve` (the columns of :data:`RECORD_FIELDS`, in any order)."""
-        if kind not in STAGE_SCHEMAS:
-            raise ValueError(f"unknown record kind {kind!r}")
+        staged = _staging_table(kind)
         names = [f.name for f in STAGE_SCHEMAS[kind]]
         if set(table.column_names) != {*names, "seq"}:
             raise ValueError(f"{kind} table has columns {table.column_names}")
@@ -799,18 +805,16 @@ class _Writer:
         )
         self.con.register("_batch", table)
         try:
-            _exec(self.con, f"INSERT INTO {_STAGE}.s_{kind} SELECT * FROM _batch")
+            _exec(self.con, f"INSERT INTO {staged} SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
 
     def discard(self, kind: str, first: int, count: int) -> None:
         """Drop the staged ``kind`` rows at positions ``first`` to ``first + count - 1``
         (a file whose bulk read failed, before it is read again row by row)."""
-        if kind not in STAGE_SCHEMAS:
-            raise ValueError(f"unknown record kind {kind!r}")
         _exec(
             self.con,
-            f"DELETE FROM {_STAGE}.s_{kind} WHERE seq >= ? AND seq < ?",
+            f"DELETE FROM {_staging_table(kind)} WHERE seq >= ? AND seq < ?",
             [first, first + count],
         )
 
@@ -896,42 +900,40 @@ class _Writer:
         """
         key_list = ", ".join(keys)
         columns = [f.name for f in STAGE_SCHEMAS[kind] if f.name not in keys]
-        derived = {"mentions", "hashtags", "areas"}
+        # A post's derived lists are kept only from a row with text.
+        gated = {"mentions", "hashtags", "areas"} if kind == "posts" else set()
         # A row's own data outranks copies of it found in other rows ("reference" rows).
+        referenced = "reference" in columns
         order = "seq"
-        if "reference" in columns:
+        if referenced:
             order = "(CASE WHEN reference THEN 0 ELSE 1000000000000 END + seq)"
             columns.remove("reference")
-        staged = _scalar(self.con, f"SELECT count(*) FROM {_STAGE}.s_{kind}")
+        table = _staging_table(kind)
+        staged = _scalar(self.con, f"SELECT count(*) FROM {table}")
         distinct = _scalar(
-            self.con, f"SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM {_STAGE}.s_{kind})"
+            self.con, f"SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM {table})"
         )
 
         def condition(c: str) -> str:
-            return "text IS NOT NULL" if kind == "posts" and c in derived else f"{c} IS NOT NULL"
+            return "text IS NOT NULL" if c in gated else f"{c} IS NOT NULL"
 
         if distinct == staged:
             # Every key once (the usual case): the same values as the aggregation below
             # gives for one row, without its cost.
             values = ", ".join(
-                c
-                if condition(c) == f"{c} IS NOT NULL"
-                else f"CASE WHEN {condition(c)} THEN {c} END AS {c}"
+                f"CASE WHEN {condition(c)} THEN {c} END AS {c}" if c in gated else c
                 for c in columns
             )
-            if order != "seq":
+            if referenced:
                 values += ", COALESCE(reference, FALSE) AS reference"
-            select = f"SELECT {key_list}, {values}, seq FROM {_STAGE}.s_{kind}"
+            select = f"SELECT {key_list}, {values}, seq FROM {table}"
         else:
             aggs = ", ".join(
                 f"arg_max({c}, {order}) FILTER (WHERE {condition(c)}) AS {c}" for c in columns
             )
-            if order != "seq":
+            if referenced:
                 aggs += ", bool_and(COALESCE(reference, FALSE)) AS reference"
-            select = (
-                f"SELECT {key_list}, {aggs}, max(seq) AS seq FROM {_STAGE}.s_{kind} "
-                f"GROUP BY {key_list}"
-            )
+            select = f"SELECT {key_list}, {aggs}, max(seq) AS seq FROM {table} GROUP BY {key_list}"
         _exec(self.con, f"CREATE TEMP TABLE d_{kind} AS {select}")
         return staged - distinct
 

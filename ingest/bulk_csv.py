@@ -131,22 +131,21 @@ def safe_characters() -> SafeCharacters:
         ).fetchall()
     finally:
         con.close()
-    sql_fold = {c: f for c, f, _, _ in rows}
-    sql_word = {c: w for c, _, w, _ in rows}
-    sql_lower = {c: low for c, _, _, low in rows}
+    sql = {c: (fold_, word, lower) for c, fold_, word, lower in rows}
 
     def agrees(c: str) -> bool:
+        _fold, word, lower = sql[c]
         return (
-            bool(_PY_WORD.match(c)) == sql_word[c]
+            bool(_PY_WORD.match(c)) == word
             and (c.isdigit() or bool(_PY_DIGIT.match(c))) == (c in "0123456789")
             and unicodedata.combining(c) == 0
-            and sql_lower[c] == c.lower()  # platforms and mentions: lower-cased, not folded
+            and lower == c.lower()  # platforms and mentions: lower-cased, not folded
         )
 
     safe = [
         c
         for c in candidates
-        if agrees(c) and sql_fold[c] == folded[c] and all(agrees(ch) for ch in folded[c])
+        if agrees(c) and sql[c][0] == folded[c] and all(agrees(ch) for ch in folded[c])
     ]
     word_out = sorted(
         {ch for c in safe for ch in folded[c] if not ch.isascii() and _PY_WORD.match(ch)}

@@ -355,11 +355,10 @@ class _Stager:
     def stage_items(self, items: Iterable[Item]) -> None:
         report, name = self.report, self.report.path
         for item in items:
-            report.rows_read += 1
             if isinstance(item, Rejected):
-                report.rows_quarantined += 1
-                self.quarantine.add(item)
+                self.reject([item])
                 continue
+            report.rows_read += 1
             report.rows_accepted += 1
             for repair in item.repairs:
                 report.repaired[repair] = report.repaired.get(repair, 0) + 1
@@ -391,7 +390,7 @@ class _Stager:
             self.progress(self.report.path, count)
 
     def reject(self, rows: Sequence[Rejected]) -> None:
-        """Rows rejected by a bulk read's row-by-row parser."""
+        """Quarantine rejected rows and count them as read."""
         for item in rows:
             self.quarantine.add(item)
         self.report.rows_read += len(rows)

@@ -78,5 +78,7 @@ def fold(text: str) -> str:
     """Lower-case, expand ligatures and strip accents, so that FR and EN spellings compare."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return _COMBINING_RE.sub("", decomposed).lower()
+    # Ligatures are expanded last: decomposition can reveal one (Ǽ is Æ and an accent) and
+    # lower-casing can make one (ẞ is ß), and folding twice must give what folding once gave.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _COMBINING_RE.sub("", decomposed).lower().translate(_LIGATURES)

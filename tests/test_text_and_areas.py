@@ -23,6 +23,13 @@ def test_fold_makes_fr_and_en_comparable():
     assert fold("Cœur ÉPILEPSIE") == "coeur epilepsie"
 
 
+def test_fold_expands_ligatures_that_decomposition_or_lower_casing_reveal():
+    # Ǽ decomposes to Æ and an acute accent (found by the idempotence property test); ẞ
+    # lower-cases to ß. Folding must give the same text when applied twice.
+    assert fold("Ǽ") == "ae" == fold(fold("Ǽ"))
+    assert fold("ẞ") == "ss" == fold(fold("ẞ"))
+
+
 def test_taxonomy_has_every_required_area():
     tax = load_taxonomy()
     assert set(REQUIRED_AREAS) <= set(tax.ids)

@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kolmap.graph.duckdb_store import DuckDBStore
@@ -224,6 +224,32 @@ def test_simple_lines(tmp_path: Path) -> None:
     assert simple_lines(path, 2, 10) is None
     path.write_bytes(b"a,b\n1," + "é".encode() * 600_000 + b"\n")  # 1.2 MB, 600k characters
     assert simple_lines(path, 2, 1_000_000) is None  # past DuckDB's line limit: row by row
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.lists(st.sampled_from(["a", ",", '"', '""', " ", "\r", "é"]), max_size=9).map("".join),
+        min_size=1,
+        max_size=12,
+    ),
+    columns=st.integers(1, 4),
+    final_newline=st.booleans(),
+)
+def test_line_checks_agree_with_the_regular_expression(
+    lines: list[str], columns: int, final_newline: bool
+) -> None:
+    """The array checks give the verdict of the one regular expression over all lines."""
+    from kolmap.ingest.bulk_csv import _bad_line_pattern, _records_per_line
+
+    chunk = "\n".join(lines).encode() + (b"\n" if final_newline else b"")
+    assume(chunk.count(b"\r") == chunk.count(b"\r\n"))  # as simple_lines checks first
+    pattern = _bad_line_pattern(columns)
+    longest = 8
+    expected = pattern.search(chunk) is None and all(
+        len(line) <= longest for line in chunk.split(b"\n")
+    )
+    assert _records_per_line(chunk, columns, longest, pattern) == expected
 
 
 def test_follows_and_accounts_with_duplicates_and_bad_rows(tmp_path: Path) -> None:

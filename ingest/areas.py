@@ -131,6 +131,10 @@ class Taxonomy:
         """Folded congress name (no year) -> its areas (used by :meth:`tag_hashtags`)."""
         return self._congress_areas
 
+    def specialty_areas(self) -> Mapping[str, str]:
+        """Folded specialty -> its area (what :meth:`specialty_of` matches)."""
+        return self._specialties
+
     def is_congress_hashtag(self, tag: str) -> bool:
         """True when ``tag`` names a known congress (with or without a year)."""
         return bool(self._congress_re and self._congress_re.match(fold(tag).lstrip("#")))

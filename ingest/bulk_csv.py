@@ -3,7 +3,8 @@
 The row-by-row reader (:func:`~kolmap.ingest.canonical.read_canonical`, then
 :func:`~kolmap.ingest.enrich.enrich`) spends about 28 µs of Python on each row. This reader
 gives the same records from one streaming DuckDB query per file: parsing, validation,
-mentions, hashtags and area tags in SQL. It is exact by construction, not by approximation:
+mentions, hashtags, area tags and role inference in SQL. It is exact by construction, not
+by approximation:
 
 - A file is read in bulk only when every physical line is one well-formed CSV record with
   the header's number of fields, valid UTF-8, no NUL byte and no blank line (one pass over
@@ -19,8 +20,8 @@ mentions, hashtags and area tags in SQL. It is exact by construction, not by app
 - Rows keep their file order: the pipeline stages each one at ``first + line`` (see
   ``IngestWriter.reserve``), so of two rows with the same key the later still wins.
 
-Account rows always take the Python route (role inference is Python); the bulk reader still
-saves them the CSV parsing.
+Accounts are classified in SQL as well: each rule of :mod:`kolmap.ingest.classify` becomes
+one RE2 pattern (:func:`_rule_pattern`), its scoring a few CASE expressions.
 
 >>> import tempfile, pathlib
 >>> from kolmap.ingest.areas import load_taxonomy
@@ -48,8 +49,20 @@ import numpy as np
 import pyarrow as pa
 
 from kolmap.ingest.areas import Taxonomy
+from kolmap.ingest.canonical import BOOL_FALSE as _FALSE
+from kolmap.ingest.canonical import BOOL_TRUE as _TRUE
+from kolmap.ingest.classify import (
+    BEHAVIOUR_EVIDENCE,
+    INSTITUTION_FOLLOWERS,
+    INSTITUTION_RATIO,
+    PRIORITY,
+    PUBLIC_EVIDENCE,
+    Rule,
+    longest_first,
+    rules,
+)
 from kolmap.ingest.text import code_point_ranges, fold
-from kolmap.model import PLATFORM_ALIASES
+from kolmap.model import PLATFORM_ALIASES, Role
 
 __all__ = [
     "BULK_KINDS",
@@ -281,16 +294,19 @@ class BulkReader:
         self.con.close()
 
     def supports(self, kind: str) -> bool:
-        """Whether files of ``kind`` can take the bulk route with this taxonomy: for posts,
-        every keyword must begin and end with a word character and hold no "_" (so that
-        RE2's \\b stands exactly for Python's look-arounds, see ``_areas``)."""
-        if kind == "posts":
-            return all(
-                _PY_WORD.match(k[0]) and _PY_WORD.match(k[-1]) and "_" not in k
-                for k in self.taxonomy.keyword_areas()
-                if k.isascii()
-            )
-        return kind in BULK_KINDS
+        """Whether files of ``kind`` can take the bulk route with this taxonomy: for posts
+        and accounts, every keyword (and for accounts every specialty) must be ASCII, begin
+        and end with a word character and hold no "_" (so that RE2's \\b stands exactly for
+        Python's look-arounds, see ``_keyword_matches``)."""
+        if kind not in BULK_KINDS:
+            return False
+        words = list(self.taxonomy.keyword_areas()) if kind != "follows" else []
+        if kind == "accounts":
+            words += self.taxonomy.specialty_areas()
+        return all(
+            k.isascii() and _PY_WORD.match(k[0]) and _PY_WORD.match(k[-1]) and "_" not in k
+            for k in words
+        )
 
     def read(self, path: Path, kind: str, header: Sequence[str]) -> Iterator[BulkBatch]:
         """Batches of ``path`` (a canonical ``kind`` file with this ``header``, already
@@ -316,7 +332,8 @@ class BulkReader:
             self._posts(query)
         elif kind == "follows":
             _follows(query)
-        # Accounts: role inference is Python's, so every row takes the row-by-row route.
+        else:
+            self._accounts(query)
         cursor.register("_bulk_source", source)
         try:
             reader = cursor.sql(
@@ -368,17 +385,11 @@ class BulkReader:
             f"regexp_extract_all({text}, '(?:^|[^{word}@/])@([A-Za-z0-9_]"
             f"(?:[A-Za-z0-9_.-]{{0,98}}[A-Za-z0-9_])?)', 1)",
         )
-        # Python's \\w{1,139} takes the first 139 characters of a longer run; RE2 is far
-        # slower with a bounded repeat of a Unicode class, so take the run and cut it.
-        query.let("b_tags", f"regexp_extract_all({text}, '(?:^|[^{word}#&/])#([{word}]+)', 1)")
+        _raw_hashtags(query, text, "b_tags")
         query.let("b_folded", _sql_fold(text))
         # Stage 2: folded tags, keyword matches, lower-cased mentions.
         query.then()
-        query.let(
-            "b_tags_f",
-            "list_transform(list_filter(list_transform(b_tags, lambda t: left(t, 139)), "
-            f"lambda t: NOT regexp_full_match(t, '[0-9]+')), lambda t: {_sql_fold('t')})",
-        )
+        _folded_hashtags(query, "b_tags", "b_tags_f")
         query.let("b_mentions_lc", "list_transform(b_mentions, lambda y: lower(y))")
         query.let("b_words", self._keyword_matches(query, "b_folded"))
         # Stage 3: each once, in order of first use.
@@ -401,6 +412,156 @@ class BulkReader:
         query.out["areas"] = self._areas(query, "b_words", "b_hashtags", "b_congress")
         query.out["reference"] = "NULL::BOOLEAN"
 
+    def _accounts(self, query: _Query) -> None:
+        """Accounts as :func:`~kolmap.ingest.canonical.parse_account` and ``enrich`` make
+        them, role inference included (see :meth:`_roles`)."""
+        query.platform()
+        query.id("account_id", required=True)
+        handle = query.get("handle")
+        bare = f"CASE WHEN starts_with({handle}, '@') THEN substr({handle}, 2) ELSE {handle} END"
+        handle_chars = [c for c in self.safe.chars if not re.match(r"[\s@]", c)]
+        query.checks.append(
+            f"({handle} IS NULL OR regexp_full_match({bare}, "
+            f"{query.param(f'[{_char_class(handle_chars)}]{{1,100}}')}))"
+        )
+        query.out["handle"] = bare
+        for column in ("display_name", "bio"):
+            query.out[column] = query.get(column)
+        for count in ("followers", "following"):
+            value = query.get(count)
+            query.checks.append(f"({value} IS NULL OR regexp_full_match({value}, '[0-9]{{1,18}}'))")
+            query.out[count] = f"TRY_CAST({value} AS BIGINT)"
+        for column in ("location", "lang", "url"):
+            query.out[column] = query.get(column)
+        verified = f"lower({query.get('verified')})"
+        known = query.param(sorted(_TRUE | _FALSE))
+        query.checks.append(
+            f"({verified} IS NULL OR list_contains({known}::VARCHAR[], {verified}))"
+        )
+        query.out["verified"] = (
+            f"CASE WHEN {verified} IS NULL THEN NULL::BOOLEAN "
+            f"ELSE list_contains({query.param(sorted(_TRUE))}::VARCHAR[], {verified}) END"
+        )
+        self._roles(query)
+
+    def _roles(self, query: _Query) -> None:
+        """Role inference as :func:`~kolmap.ingest.classify.classify` makes it, and the
+        bio's areas: each rule becomes one RE2 pattern (:func:`_rule_matches`), the
+        scoring a few CASE expressions.
+
+        A row is finished here only when its folded bio and name hold no word character
+        outside ASCII, where RE2's ASCII ``\\b`` and ``\\w`` are Python's."""
+        bio, name = query.get("bio"), query.get("display_name")
+        # Stage 1: the folded texts and the bio's hashtags, keywords and specialty.
+        query.let("a_handle_spaced", f"replace({query.out['handle']}, '_', ' ')")
+        query.let("a_bio_f", _sql_fold(f"COALESCE({bio}, '')"))
+        _raw_hashtags(query, f"COALESCE({bio}, '')", "a_tags")
+        query.then()
+        query.let("a_name_f", _sql_fold(f"concat_ws(' ', {name}, a_handle_spaced)"))
+        _folded_hashtags(query, "a_tags", "a_tags_f")
+        query.let("a_words", self._keyword_matches(query, "a_bio_f"))
+        query.let("a_spec", self._specialty(query, "a_bio_f"))
+        query.then()
+        if self.safe.folded_word:
+            cls = query.param(f"[{_char_class(self.safe.folded_word)}]")
+            query.checks.append(f"NOT regexp_matches(concat(a_bio_f, a_name_f), {cls})")
+        # Stage 2: the evidence each rule finds.
+        matched: dict[Role, list[tuple[str, Rule]]] = {r: [] for r in PRIORITY}
+        family: list[tuple[str, Rule]] = []
+        for i, rule in enumerate(rules()):
+            query.let(
+                f"a_rule{i}",
+                _rule_matches(query, rule, "a_name_f" if rule.where == "name" else "a_bio_f"),
+            )
+            (family if rule.where == "family" else matched[rule.role]).append((f"a_rule{i}", rule))
+        query.let("a_congress", self._congress_names(query, "a_tags_f"))
+        query.then()
+        # Stage 3: each role's score and evidence from the bio and name rules.
+        for role, found in matched.items():
+            query.let(f"a_score_{role.value}", _score_sql(found))
+            query.let(f"a_ev_{role.value}", _evidence_sql(found))
+        query.then()
+        # Stage 4: the family rule counts only when nothing else matched and the bio names
+        # a disease; a named specialty makes an account an HCP when nothing else did.
+        nothing = " AND ".join(f"a_score_{r.value} = 0" for r in PRIORITY)
+        query.let("a_family", f"({nothing}) AND a_bio_f <> '' AND len(a_words) > 0")
+        query.let("a_spec_hcp", f"a_spec <> '' AND a_score_{Role.HCP.value} = 0")
+        query.then()
+        for role in PRIORITY:
+            score, evidence = f"a_score_{role.value}", f"a_ev_{role.value}"
+            kin = [(c, r) for c, r in family if r.role is role]
+            if kin:
+                score = f"{score} + CASE WHEN a_family THEN {_score_sql(kin)} ELSE 0 END"
+                evidence = (
+                    f"list_concat({evidence}, "
+                    f"CASE WHEN a_family THEN {_evidence_sql(kin)} ELSE []::VARCHAR[] END)"
+                )
+            if role is Role.HCP:
+                score = f"CASE WHEN a_spec_hcp THEN 4 ELSE {score} END"
+                evidence = f"CASE WHEN a_spec_hcp THEN ['bio:' || a_spec] ELSE {evidence} END"
+            query.let(f"a_final_{role.value}", score)
+            query.let(f"a_fev_{role.value}", evidence)
+        query.then()
+        query.let("a_best", f"greatest({', '.join(f'a_final_{r.value}' for r in PRIORITY)})")
+        query.then()
+        # Stage 5: the role; ties go to the more specific one.
+        followers, following = query.out["followers"], query.out["following"]
+        institutional = (
+            f"({followers} >= {INSTITUTION_FOLLOWERS} AND "
+            f"{following}::HUGEINT * {INSTITUTION_RATIO} < {followers})"
+        )
+        folded_space = {ch for c in self.safe.chars for ch in fold(c) if ch.isspace()}
+        blank = query.param("".join(sorted(folded_space | set(self.safe.whitespace))))
+        by_score = " ".join(f"WHEN a_final_{r.value} = a_best THEN '{r.value}'" for r in PRIORITY)
+        query.let(
+            "a_role",
+            f"CASE WHEN a_best > 0 THEN CASE {by_score} END "
+            f"WHEN {institutional} IS TRUE THEN '{Role.ORGANISATION.value}' "
+            f"WHEN trim(a_bio_f, {blank}) <> '' THEN '{Role.PUBLIC.value}' "
+            f"ELSE '{Role.UNKNOWN.value}' END",
+        )
+        query.then()
+        by_role = " ".join(
+            f"WHEN '{r.value}' THEN array_to_string(a_fev_{r.value}, '; ')" for r in PRIORITY
+        )
+        # Nothing is inferred for an account with neither bio nor name.
+        none = f"{bio} IS NULL AND {name} IS NULL"
+        is_hcp = f"a_role = '{Role.HCP.value}' AND a_spec <> ''"
+        query.out["inferred_role"] = f"CASE WHEN {none} THEN NULL ELSE a_role END"
+        query.out["role_evidence"] = (
+            f"CASE WHEN {none} THEN NULL WHEN a_best > 0 THEN CASE a_role {by_role} END "
+            f"WHEN a_role = '{Role.ORGANISATION.value}' THEN {_literal(BEHAVIOUR_EVIDENCE)} "
+            f"WHEN a_role = '{Role.PUBLIC.value}' THEN {_literal(PUBLIC_EVIDENCE)} END"
+        )
+        query.out["role_confidence"] = (
+            f"CASE WHEN {none} THEN NULL WHEN a_best >= 4 THEN 'high' "
+            "WHEN a_best >= 2 THEN 'medium' ELSE 'low' END"
+        )
+        query.out["inferred_specialty"] = (
+            f"CASE WHEN {none} THEN NULL WHEN {is_hcp} THEN a_spec END"
+        )
+        specialties = self.taxonomy.specialty_areas()
+        keys = sorted(specialties)
+        spec_area = (
+            f"list_extract({query.param([specialties[k] for k in keys])}::VARCHAR[], "
+            f"list_position({query.param(keys)}::VARCHAR[], a_spec))"
+        )
+        areas = self._areas(query, "a_words", "a_tags_f", "a_congress")
+        query.out["bio_areas"] = (
+            f"CASE WHEN {none} THEN NULL ELSE list_sort(list_distinct(list_concat({areas}, "
+            f"CASE WHEN {is_hcp} THEN [{spec_area}] ELSE []::VARCHAR[] END))) END"
+        )
+        query.out["reference"] = "NULL::BOOLEAN"
+
+    def _specialty(self, query: _Query, folded: str) -> str:
+        """SQL for the first specialty named in ``folded`` text, or '' (as ``specialty_of``)."""
+        names = list(self.taxonomy.specialty_areas())
+        if not names:
+            return "''"
+        body = "|".join(_re2_escape(k) for k in sorted(names, key=len, reverse=True))
+        pattern = query.param(r"\b(" + body + r")(?:s|x)?\b")
+        return f"regexp_extract({folded}, {pattern}, 1)"
+
     def _keyword_matches(self, query: _Query, folded: str) -> str:
         """SQL for the taxonomy keywords found in ``folded`` text, as ``tag_text`` finds
         them: whole words, longest first, an optional plural s or x.
@@ -409,7 +570,7 @@ class BulkReader:
         with a word character (see :meth:`supports`); non-ASCII word characters of the
         folded text become "_" (never in a keyword), so that RE2's ASCII \\b sees the same
         boundaries as Python's Unicode ones."""
-        usable = [k for k in self.taxonomy.keyword_areas() if k.isascii()]
+        usable = list(self.taxonomy.keyword_areas())
         if not usable:
             return "[]::VARCHAR[]"
         body = "|".join(_re2_escape(k) for k in sorted(usable, key=len, reverse=True))
@@ -432,7 +593,7 @@ class BulkReader:
         """SQL for the sorted area ids of a post: its keywords, disease hashtags and
         congress hashtags (as ``tag_text`` and ``tag_hashtags``)."""
         tax = self.taxonomy
-        keywords = {k: a for k, a in tax.keyword_areas().items() if k.isascii()}
+        keywords = tax.keyword_areas()
         found = [
             _lookup(query, listed, mapping)
             for listed, mapping in (
@@ -445,6 +606,87 @@ class BulkReader:
         if not found:
             return "[]::VARCHAR[]"
         return f"list_sort(list_distinct(list_concat({', '.join(found)})))"
+
+
+def _raw_hashtags(query: _Query, text: str, name: str) -> None:
+    """Let ``name`` be the hashtags of ``text`` as ``extract_hashtags`` finds them (each run
+    of word characters whole; see :func:`_folded_hashtags`)."""
+    word = _WORD
+    query.let(name, f"regexp_extract_all({text}, '(?:^|[^{word}#&/])#([{word}]+)', 1)")
+
+
+def _folded_hashtags(query: _Query, raw: str, name: str) -> None:
+    """Let ``name`` be the hashtags ``raw`` folded, all-digit tags left out. Python's
+    \\w{1,139} takes the first 139 characters of a longer run; RE2 is far slower with a
+    bounded repeat of a Unicode class, so the run is taken whole and cut here."""
+    query.let(
+        name,
+        f"list_transform(list_filter(list_transform({raw}, lambda t: left(t, 139)), "
+        f"lambda t: NOT regexp_full_match(t, '[0-9]+')), lambda t: {_sql_fold('t')})",
+    )
+
+
+def _rule_matches(query: _Query, rule: Rule, text: str) -> str:
+    """SQL for the sorted, distinct evidence (``where:phrase``) of one classify rule in
+    ``text``, as ``_score`` finds it."""
+    prefix = _literal(("name" if rule.where == "name" else "bio") + ":")
+    if rule.pattern is not None:
+        matches = f"regexp_extract_all({text}, {query.param(_re2_edges(rule.pattern))}, 1)"
+    else:
+        pattern, phrase_of = _rule_pattern(rule.phrases)
+        keys = sorted(phrase_of)
+        matches = (
+            f"list_transform(regexp_extract_all({text}, {query.param(pattern)}), "
+            f"lambda m: list_extract({query.param([phrase_of[k] for k in keys])}::VARCHAR[], "
+            f"list_position({query.param(keys)}::VARCHAR[], m)))"
+        )
+    return f"list_transform(list_sort(list_distinct({matches})), lambda h: {prefix} || h)"
+
+
+def _score_sql(found: Sequence[tuple[str, Rule]]) -> str:
+    """SQL for the weight of the rules (evidence columns) that found something."""
+    parts = [f"(CASE WHEN len({c}) > 0 THEN {rule.weight} ELSE 0 END)" for c, rule in found]
+    return " + ".join(parts) or "0"
+
+
+def _evidence_sql(found: Sequence[tuple[str, Rule]]) -> str:
+    """SQL for the evidence of the rules, in rule order."""
+    if not found:
+        return "[]::VARCHAR[]"
+    return found[0][0] if len(found) == 1 else f"list_concat({', '.join(c for c, _ in found)})"
+
+
+def _rule_pattern(phrases: Sequence[str]) -> tuple[str, dict[str, str]]:
+    r"""An RE2 pattern whose matches (group 0) are those of ``phrase_pattern(phrases)`` in
+    Python, and the phrase each possible match stands for.
+
+    Python's look-arounds become, phrase by phrase, ``\b`` or ``\B``: before a phrase
+    that begins with a word character "no word character before" is a word boundary, before
+    one that begins with another character it is no boundary; likewise after. RE2 tries
+    the alternatives in Python's order, so it finds the same matches; of the phrases that
+    could give a match (``nurses`` is ``nurses``, ``nurse`` + s or ``nurs`` + es), Python
+    tried the longest first.
+
+    >>> _rule_pattern(["dr.", "dr"])[0]
+    '(?:\\bdr\\.(?:(?:s|x|es)\\b|\\B)|\\bdr(?:s|x|es)?\\b)'
+    """
+    parts = []
+    for phrase in longest_first(list(phrases)):
+        before = r"\b" if _PY_WORD.match(phrase[0]) else r"\B"
+        after = r"(?:s|x|es)?\b" if _PY_WORD.match(phrase[-1]) else r"(?:(?:s|x|es)\b|\B)"
+        parts.append(before + _re2_escape(phrase) + after)
+    phrase_of: dict[str, str] = {}
+    for phrase in phrases:
+        for ending in ("", "s", "x", "es"):
+            if len(phrase) > len(phrase_of.get(phrase + ending, "")):
+                phrase_of[phrase + ending] = phrase
+    return "(?:" + "|".join(parts) + ")", phrase_of
+
+
+def _re2_edges(body: str) -> str:
+    """A regex body whose every match begins and ends with a word character, as whole
+    words in RE2 (``\\b`` is then Python's ``(?<![\\w])`` and ``(?![\\w])``)."""
+    return r"\b(" + body + r")\b"
 
 
 def _lookup(query: _Query, listed: str, mapping: Mapping[str, set[str]]) -> str:

@@ -163,8 +163,8 @@ def _count(values: Mapping[str, str], column: str) -> int | None:
     return number
 
 
-_TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui"}
-_FALSE = {"false", "0", "no", "n", "f", "faux", "non"}
+BOOL_TRUE = {"true", "1", "yes", "y", "t", "vrai", "oui"}
+BOOL_FALSE = {"false", "0", "no", "n", "f", "faux", "non"}
 
 
 def _bool(values: Mapping[str, str], column: str) -> bool | None:
@@ -172,9 +172,9 @@ def _bool(values: Mapping[str, str], column: str) -> bool | None:
     if value is None:
         return None
     lowered = value.lower()
-    if lowered in _TRUE:
+    if lowered in BOOL_TRUE:
         return True
-    if lowered in _FALSE:
+    if lowered in BOOL_FALSE:
         return False
     raise RowError(f"{column} must be true or false, got {value!r}")
 

@@ -27,7 +27,7 @@ from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.text import fold
 from kolmap.model import Role
 
-__all__ = ["Classification", "classify"]
+__all__ = ["Classification", "Rule", "classify", "rules"]
 
 
 @dataclass(frozen=True)
@@ -175,31 +175,67 @@ _NAME_RULES: list[tuple[Role, int, list[str]]] = [
     ),
 ]
 # When totals tie, the more specific role wins.
-_PRIORITY = [Role.BRAND, Role.MEDIA, Role.ORGANISATION, Role.HCP, Role.PATIENT, Role.PUBLIC]
+PRIORITY = [Role.BRAND, Role.MEDIA, Role.ORGANISATION, Role.HCP, Role.PATIENT, Role.PUBLIC]
 
 
 def _compile(rules: list[tuple[Role, int, list[str]]]) -> list[tuple[Role, int, re.Pattern[str]]]:
-    compiled = []
-    for role, weight, phrases in rules:
-        body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-        compiled.append((role, weight, re.compile(r"(?<![\w])(" + body + r")(?:s|x|es)?(?![\w])")))
-    return compiled
+    return [(role, weight, re.compile(phrase_pattern(phrases))) for role, weight, phrases in rules]
 
 
-_BIO = _compile(_BIO_RULES)
-# Clinical training grades written around a specialty: "Cardiology Fellow", "PGY-2".
-_BIO.append(
-    (
-        Role.HCP,
-        4,
-        re.compile(
-            r"(?<![\w])(\w+olog(?:y|ie) (?:fellow|resident|registrar|nurse)|pgy-?\d|"
-            r"(?:internal medicine|surgery|surgical|medical) resident|interne des hopitaux)(?![\w])"
-        ),
-    )
+def phrase_pattern(phrases: list[str]) -> str:
+    """The regex of a phrase rule: any of ``phrases`` as whole words, longest first, with
+    an optional plural ending; group 1 is the phrase."""
+    body = "|".join(re.escape(p) for p in longest_first(phrases))
+    return r"(?<![\w])(" + body + r")(?:s|x|es)?(?![\w])"
+
+
+def longest_first(phrases: list[str]) -> list[str]:
+    """The order in which a rule tries its phrases (the longest wins where several match)."""
+    return sorted(phrases, key=len, reverse=True)
+
+
+# Clinical training grades written around a specialty: "Cardiology Fellow", "PGY-2". The
+# body is valid in Python's re and in RE2 alike (the bulk reader matches it in SQL).
+GRADE_PATTERN = (
+    r"\w+olog(?:y|ie) (?:fellow|resident|registrar|nurse)|pgy-?\d|"
+    r"(?:internal medicine|surgery|surgical|medical) resident|interne des hopitaux"
 )
+_BIO = _compile(_BIO_RULES)
+_BIO.append((Role.HCP, 4, re.compile(r"(?<![\w])(" + GRADE_PATTERN + r")(?![\w])")))
 _FAMILY = _compile(_FAMILY_RULE)
 _NAME = _compile(_NAME_RULES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One scoring rule as data, for a reader that applies the rules elsewhere (the bulk
+    CSV reader does it in SQL): where it looks, the role it adds ``weight`` to, and its
+    phrases (matched as :func:`phrase_pattern` does) or, for the grade rule, a regex body
+    matched as whole words without plurals."""
+
+    where: str  # "bio", "name" or "family" (the bio, only when nothing else matched)
+    role: Role
+    weight: int
+    phrases: tuple[str, ...] = ()
+    pattern: str | None = None
+
+
+def rules() -> list[Rule]:
+    """Every rule in the order :func:`classify` applies them (which orders the evidence)."""
+    out = [Rule("bio", r, w, tuple(p)) for r, w, p in _BIO_RULES]
+    out.append(Rule("bio", Role.HCP, 4, pattern=GRADE_PATTERN))
+    out += [Rule("name", r, w, tuple(p)) for r, w, p in _NAME_RULES]
+    out += [Rule("family", r, w, tuple(p)) for r, w, p in _FAMILY_RULE]
+    return out
+
+
+# The evidence of the roles given without a phrase, and the follow counts that make an
+# account look institutional (followed by at least this many, following fewer than
+# followers / INSTITUTION_RATIO).
+BEHAVIOUR_EVIDENCE = "behaviour:followed by many, follows few"
+PUBLIC_EVIDENCE = "bio:no professional or patient cue"
+INSTITUTION_FOLLOWERS = 50_000
+INSTITUTION_RATIO = 200
 
 
 def classify(
@@ -229,15 +265,13 @@ def classify(
 
     if not scores:
         if _looks_institutional(followers, following):
-            return Classification(
-                Role.ORGANISATION, "behaviour:followed by many, follows few", "low"
-            )
+            return Classification(Role.ORGANISATION, BEHAVIOUR_EVIDENCE, "low")
         if bio_f.strip():
-            return Classification(Role.PUBLIC, "bio:no professional or patient cue", "low")
+            return Classification(Role.PUBLIC, PUBLIC_EVIDENCE, "low")
         return Classification(Role.UNKNOWN, "", "low")
 
     best = max(scores.values())
-    role = next(r for r in _PRIORITY if scores.get(r) == best)
+    role = next(r for r in PRIORITY if scores.get(r) == best)
     confidence = "high" if best >= 4 else "medium" if best >= 2 else "low"
     spec_name = spec_area = None
     if role is Role.HCP and specialty is not None:
@@ -269,4 +303,4 @@ def _score(
 def _looks_institutional(followers: int | None, following: int | None) -> bool:
     if followers is None or following is None:
         return False
-    return followers >= 50_000 and following * 200 < followers
+    return followers >= INSTITUTION_FOLLOWERS and following * INSTITUTION_RATIO < followers

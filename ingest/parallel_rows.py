@@ -1,8 +1,9 @@
 """Parse many canonical rows at once, in worker processes when there are enough of them.
 
-Account rows always take the row-by-row route (role inference is Python, about 30 µs an
-account), so a large accounts file is parsed and classified by a pool of worker processes,
-one per core, in chunks whose results come back in file order. Small batches, machines
+Rows the bulk reader hands back (texts it cannot decide in SQL, values only Python repairs)
+are parsed and enriched here: when there are many, by a pool of worker processes, one per
+core, in chunks whose results come back in file order (role inference costs about 30 µs an
+account in Python). Small batches, machines
 with one core and systems other than Linux parse in the calling process.
 
 >>> from kolmap.ingest.areas import load_taxonomy

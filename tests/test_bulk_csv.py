@@ -335,6 +335,24 @@ def test_tricky_accounts_give_the_same_store(tmp_path: Path) -> None:
     assert len(rows) - 8 <= in_sql < len(rows)  # Greek, ø, bad values: Python's
 
 
+def test_a_taxonomy_the_sql_patterns_cannot_express_sends_files_row_by_row() -> None:
+    """RE2's \\b is ASCII: a keyword or specialty outside ASCII, or one that does not begin
+    and end with a word character, would be matched differently, so such a taxonomy keeps
+    posts and accounts on the row-by-row route."""
+    from kolmap.ingest.areas import Area, Taxonomy
+
+    def reader(**lists: list[str]) -> BulkReader:
+        return BulkReader(Taxonomy([Area(id="rare", name="Rare", **lists)]))
+
+    plain = reader(keywords=["covid-19"], specialties=["geneticist"])
+    assert plain.supports("posts") and plain.supports("accounts")
+    for lists in ({"keywords": ["covid\u201319"]}, {"keywords": ["c++"]}):
+        assert not reader(**lists).supports("posts")
+    odd = reader(specialties=["généticien", "ψ"])  # folds to "geneticien", "ψ"
+    assert odd.supports("posts") and not odd.supports("accounts")
+    assert plain.supports("follows") and not plain.supports("labels")
+
+
 def _role_phrases() -> list[str]:
     from kolmap.ingest.classify import rules
 

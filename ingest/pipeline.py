@@ -47,6 +47,7 @@ from kolmap.ingest.canonical import (
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.formats import all_formats, detect_format, get_format
 from kolmap.ingest.parallel_rows import RowParser
+from kolmap.ingest.prefetch import prefetched
 from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
@@ -443,7 +444,7 @@ def _stage_in_bulk(
     name = str(path)
     rejected: list[Rejected] = []  # quarantined once the whole file has been read
     try:
-        for batch in bulk.read(path, kind, first.header):
+        for batch in prefetched(bulk.read(path, kind, first.header)):
             stager.stage_table(kind, batch.table, batch.lines)
             for part in row_parser.parse(kind, name, batch.others):
                 stager.stage_table(kind, part.table, part.lines)

@@ -22,6 +22,8 @@ Columns produced:
   posts, shrunk for accounts with few posts.
 - ``reach``: ``ln(1 + followers)``.
 - ``community``: Leiden community in scope.
+- ``top_endorsers``: positions of the (up to) three accounts whose edges to this one weigh
+  most, named in a ranking's reasons.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "compute_components",
     "edge_weights",
     "jump_weights",
+    "top_endorsers",
     "weighted_edges",
 ]
 
@@ -194,7 +197,32 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["engagement"] = np.log1p(mean) * shrink
     out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
     out["community"] = leiden(n, src, dst, w, seed=settings.seed, resolution=settings.resolution)
+    out["top_endorsers"] = top_endorsers(n, src, dst, w)
     return out
+
+
+def top_endorsers(
+    n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, count: int = 3
+) -> list[list[int]]:
+    """For each of ``n`` nodes, the positions of the ``count`` sources whose edges to it
+    weigh most in sum (heaviest first, ties by position): the names a ranking's reasons give.
+
+    >>> top_endorsers(3, np.array([1, 2, 2, 0]), np.array([0, 0, 0, 1]), np.array([1., .6, .6, 2.]))
+    [[2, 1], [0], []]
+    """
+    tops: list[list[int]] = [[] for _ in range(n)]
+    if not len(src):
+        return tops
+    summed = (
+        pd.DataFrame({"dst": dst, "src": src, "w": weight})
+        .groupby(["dst", "src"], as_index=False)
+        .agg(w=("w", "sum"))
+        .sort_values(["dst", "w", "src"], ascending=[True, False, True])
+    )
+    firsts = summed.groupby("dst").head(count)
+    for node, source in zip(firsts["dst"].tolist(), firsts["src"].tolist(), strict=True):
+        tops[node].append(source)
+    return tops
 
 
 def components_of(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import components_of, weighted_edges
+from kolmap.scoring.components import components_of
 from kolmap.settings import ScoringSettings
 
 __all__ = ["OUTPUT_COLUMNS", "RankKind", "rank"]
@@ -171,7 +171,7 @@ def rank(
     if top is not None:
         table = table.head(top)
     table["rank"] = np.arange(1, len(table) + 1)
-    table["reasons"] = _reasons(projection, settings, table)
+    table["reasons"] = _reasons(projection, table, comp)
     return table[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
@@ -184,20 +184,15 @@ def _scale(values: np.ndarray, *, sqrt: bool) -> np.ndarray:
     return values / peak if peak > 0 else np.zeros_like(values)
 
 
-def _reasons(projection: Projection, settings: ScoringSettings, table: pd.DataFrame) -> list[str]:
+def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) -> list[str]:
     """One sentence per ranked account: who endorses it, how much from HCPs, how on-topic."""
     nodes = projection.nodes
-    top: dict[int, list[str]] = {}
-    wanted = set(table["node_pos"].tolist())
-    if not projection.edges.empty and wanted:
-        frame = weighted_edges(projection, settings)
-        frame = frame.loc[frame["dst"].isin(wanted)]
-        summed = frame.groupby(["dst", "src"], as_index=False).agg(w=("weight", "sum"))
-        summed = summed.sort_values(["dst", "w", "src"], ascending=[True, False, True])
-        handles = nodes["handle"].fillna(nodes["account_id"]).astype(str).to_numpy()
-        firsts = summed.groupby("dst").head(3)
-        for dst_pos, src_pos in zip(firsts["dst"].tolist(), firsts["src"].tolist(), strict=True):
-            top.setdefault(int(dst_pos), []).append("@" + handles[int(src_pos)])
+    handles = nodes["handle"].fillna(nodes["account_id"]).astype(str).to_numpy()
+    tops = comp["top_endorsers"].to_numpy()
+    top = {
+        node: ["@" + handles[source] for source in tops[node]]
+        for node in table["node_pos"].tolist()
+    }
     sentences = []
     topical = projection.scope.is_topical
     totals = nodes["posts_total"].to_numpy()

@@ -1209,7 +1209,8 @@ class _Writer:
         # has not been stored with its text.
         _exec(
             con,
-            """CREATE TEMP TABLE t_posts AS SELECT * FROM d_posts d
+            """CREATE TEMP TABLE t_posts AS SELECT platform, post_id, author_id, mentions,
+               hashtags, areas, source_file, source_line FROM d_posts d
                WHERE text IS NOT NULL AND NOT (COALESCE(reference, FALSE) AND EXISTS (
                    SELECT 1 FROM posts p WHERE p.platform = d.platform
                      AND p.post_id = d.post_id AND p.text IS NOT NULL))""",

@@ -22,8 +22,8 @@ Columns produced:
   posts, shrunk for accounts with few posts.
 - ``reach``: ``ln(1 + followers)``.
 - ``community``: Leiden community in scope.
-- ``top_endorsers``: positions of the (up to) three accounts whose edges to this one weigh
-  most, named in a ranking's reasons.
+- ``top_endorser_1`` .. ``_3``: positions of the (up to) three accounts whose edges to this
+  one weigh most, -1 for none; a ranking's reasons name them.
 """
 
 from __future__ import annotations
@@ -197,22 +197,38 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["engagement"] = np.log1p(mean) * shrink
     out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
     out["community"] = leiden(n, src, dst, w, seed=settings.seed, resolution=settings.resolution)
-    out["top_endorsers"] = top_endorsers(n, src, dst, w)
+    for i, column in enumerate(top_endorsers(n, src, dst, w).T, start=1):
+        out[f"top_endorser_{i}"] = column
     return out
 
 
 def top_endorsers(
     n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, count: int = 3
-) -> list[list[int]]:
+) -> np.ndarray:
     """For each of ``n`` nodes, the positions of the ``count`` sources whose edges to it
-    weigh most in sum (heaviest first, ties by position): the names a ranking's reasons give.
+    weigh most in sum (heaviest first, ties by position; -1 where there are fewer): the
+    names a ranking's reasons give. An ``n`` x ``count`` integer array, 24 bytes a node.
 
-    >>> top_endorsers(3, np.array([1, 2, 2, 0]), np.array([0, 0, 0, 1]), np.array([1., .6, .6, 2.]))
-    [[2, 1], [0], []]
+    >>> top_endorsers(3, np.array([1, 2, 2, 0]), np.array([0, 0, 0, 1]),
+    ...               np.array([1.0, 0.6, 0.6, 2.0]), count=2).tolist()
+    [[2, 1], [0, -1], [-1, -1]]
     """
-    tops: list[list[int]] = [[] for _ in range(n)]
+    tops = np.full((n, count), -1, dtype=np.int64)
     if not len(src):
         return tops
+    summed = (
+        pd.DataFrame({"dst": dst, "src": src, "w": weight})
+        .groupby(["dst", "src"], as_index=False)
+        .agg(w=("w", "sum"))
+        .sort_values(["dst", "w", "src"], ascending=[True, False, True])
+    )
+    firsts = summed.groupby("dst").head(count)
+    nodes = firsts["dst"].to_numpy(dtype=np.int64)
+    # Rank within each node's run of rows: position minus the run's first position.
+    starts = np.flatnonzero(np.r_[True, nodes[1:] != nodes[:-1]])
+    order = np.arange(len(nodes)) - np.repeat(starts, np.diff(np.r_[starts, len(nodes)]))
+    tops[nodes, order] = firsts["src"].to_numpy(dtype=np.int64)
+    return tops
     summed = (
         pd.DataFrame({"dst": dst, "src": src, "w": weight})
         .groupby(["dst", "src"], as_index=False)

@@ -188,9 +188,9 @@ def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) ->
     """One sentence per ranked account: who endorses it, how much from HCPs, how on-topic."""
     nodes = projection.nodes
     handles = nodes["handle"].fillna(nodes["account_id"]).astype(str).to_numpy()
-    tops = comp["top_endorsers"].to_numpy()
+    tops = comp[[f"top_endorser_{i}" for i in (1, 2, 3)]].to_numpy()
     top = {
-        node: ["@" + handles[source] for source in tops[node]]
+        node: ["@" + handles[source] for source in tops[node] if source >= 0]
         for node in table["node_pos"].tolist()
     }
     sentences = []

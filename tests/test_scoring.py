@@ -286,3 +286,24 @@ def test_components_computed_once_serve_every_kind_the_map_and_the_congress_view
     assert calls == [1]  # the map's ranking reuses the map's components
     with pytest.raises(ScoringError, match="components for 2 accounts given for a scope of"):
         rank(projection, "kol", settings, components=comp.head(2))
+
+
+def test_top_endorsers_match_a_plain_python_count():
+    """The array version against sums and sorts written out by hand, on a random multigraph
+    (repeated pairs, ties in weight, nodes with no endorser)."""
+    from kolmap.scoring.components import top_endorsers
+
+    rng = np.random.default_rng(5)
+    n = 40
+    src = rng.integers(0, n, 600)
+    dst = rng.integers(0, n - 5, 600)  # the last five nodes are never endorsed
+    weight = rng.choice([0.5, 1.0, 2.0], 600)
+    sums: dict[int, dict[int, float]] = {}
+    for s, d, w in zip(src.tolist(), dst.tolist(), weight.tolist(), strict=True):
+        sums.setdefault(d, {}).setdefault(s, 0.0)
+        sums[d][s] += w
+    expected = []
+    for node in range(n):
+        ranked = sorted(sums.get(node, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        expected.append([s for s, _ in ranked] + [-1] * (3 - len(ranked)))
+    assert top_endorsers(n, src, dst, weight).tolist() == expected

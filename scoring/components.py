@@ -229,16 +229,6 @@ def top_endorsers(
     order = np.arange(len(nodes)) - np.repeat(starts, np.diff(np.r_[starts, len(nodes)]))
     tops[nodes, order] = firsts["src"].to_numpy(dtype=np.int64)
     return tops
-    summed = (
-        pd.DataFrame({"dst": dst, "src": src, "w": weight})
-        .groupby(["dst", "src"], as_index=False)
-        .agg(w=("w", "sum"))
-        .sort_values(["dst", "w", "src"], ascending=[True, False, True])
-    )
-    firsts = summed.groupby("dst").head(count)
-    for node, source in zip(firsts["dst"].tolist(), firsts["src"].tolist(), strict=True):
-        tops[node].append(source)
-    return tops
 
 
 def components_of(

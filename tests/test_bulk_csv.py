@@ -307,6 +307,16 @@ TRICKY_ACCOUNTS = [
 ]
 
 
+def _rows_in_sql(path: Path, kind: str) -> int:
+    """How many rows of ``path`` the bulk reader finishes in SQL (the others go to Python)."""
+    header = next(csv.reader(path.open(encoding="utf-8")))
+    reader = BulkReader(load_taxonomy())
+    try:
+        return sum(b.table.num_rows for b in reader.read(path, kind, header))
+    finally:
+        reader.close()
+
+
 def _accounts_file(folder: Path, rows: list[list[str]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "accounts.csv").open("w", encoding="utf-8", newline="") as fh:
@@ -325,13 +335,7 @@ def test_tricky_accounts_give_the_same_store(tmp_path: Path) -> None:
     _accounts_file(tmp_path / "in", rows)
     result = assert_same(tmp_path / "in", tmp_path / "out")
     assert result["quarantine"]  # the bad handle and counts were quarantined by both routes
-    reader = BulkReader(load_taxonomy())
-    try:
-        path = tmp_path / "in" / "accounts.csv"
-        batches = list(reader.read(path, "accounts", ACCOUNT_HEADER.split(",")))
-    finally:
-        reader.close()
-    in_sql = sum(b.table.num_rows for b in batches)
+    in_sql = _rows_in_sql(tmp_path / "in" / "accounts.csv", "accounts")
     assert len(rows) - 8 <= in_sql < len(rows)  # Greek, ø, bad values: Python's
 
 
@@ -441,13 +445,7 @@ def test_real_bios_give_the_same_store(realdata: Path, tmp_path: Path) -> None:
     ]
     _accounts_file(tmp_path / "in", rows)
     result = assert_same(tmp_path / "in", tmp_path / "out")
-    reader = BulkReader(load_taxonomy())
-    try:
-        path = tmp_path / "in" / "accounts.csv"
-        batches = list(reader.read(path, "accounts", ACCOUNT_HEADER.split(",")))
-    finally:
-        reader.close()
-    in_sql = sum(b.table.num_rows for b in batches)
+    in_sql = _rows_in_sql(tmp_path / "in" / "accounts.csv", "accounts")
     print(result["files"], f"accounts finished in SQL: {in_sql} of {len(rows)}")
     assert in_sql > len(rows) / 2
 
@@ -561,13 +559,7 @@ def test_real_tweets_as_canonical_files_give_the_same_store(
         frame.to_csv(folder / f"{name}.csv", index=False)
     assert len(posts) > 1000
     result = assert_same(folder, tmp_path / "out")
-    reader = BulkReader(load_taxonomy())
-    try:
-        header = (folder / "posts.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
-        batches = list(reader.read(folder / "posts.csv", "posts", header))
-    finally:
-        reader.close()
-    in_sql = sum(b.table.num_rows for b in batches)
+    in_sql = _rows_in_sql(folder / "posts.csv", "posts")
     print(relative, result["files"], f"posts finished in SQL: {in_sql} of {len(posts)}")
     assert in_sql > 0
 

@@ -120,6 +120,7 @@ class SafeCharacters:
     chars: str
     whitespace: str  # what Python's str.strip() removes among them
     folded_word: str  # non-ASCII word characters that folding can produce
+    folded_whitespace: str  # what str.strip() removes among them and their folded forms
 
 
 @cache
@@ -163,10 +164,13 @@ def safe_characters() -> SafeCharacters:
     word_out = sorted(
         {ch for c in safe for ch in folded[c] if not ch.isascii() and _PY_WORD.match(ch)}
     )
+    whitespace = {c for c in safe if c.isspace()}
+    folded_space = {ch for c in safe for ch in folded[c] if ch.isspace()}
     return SafeCharacters(
         chars="".join(safe),
-        whitespace="".join(c for c in safe if c.isspace()),
+        whitespace="".join(sorted(whitespace)),
         folded_word="".join(word_out),
+        folded_whitespace="".join(sorted(whitespace | folded_space)),
     )
 
 
@@ -517,8 +521,7 @@ class BulkReader:
             f"({followers} >= {INSTITUTION_FOLLOWERS} AND "
             f"{following}::HUGEINT * {INSTITUTION_RATIO} < {followers})"
         )
-        folded_space = {ch for c in self.safe.chars for ch in fold(c) if ch.isspace()}
-        blank = query.param("".join(sorted(folded_space | set(self.safe.whitespace))))
+        blank = query.param(self.safe.folded_whitespace)
         by_score = " ".join(f"WHEN a_final_{r.value} = a_best THEN '{r.value}'" for r in PRIORITY)
         query.let(
             "a_role",
@@ -547,12 +550,7 @@ class BulkReader:
         query.out["inferred_specialty"] = (
             f"CASE WHEN {none} THEN NULL WHEN {is_hcp} THEN a_spec END"
         )
-        specialties = self.taxonomy.specialty_areas()
-        keys = sorted(specialties)
-        spec_area = (
-            f"list_extract({query.param([specialties[k] for k in keys])}::VARCHAR[], "
-            f"list_position({query.param(keys)}::VARCHAR[], a_spec))"
-        )
+        spec_area = query.lookup("a_spec", self.taxonomy.specialty_areas())
         areas = self._areas(query, "a_words", "a_tags_f", "a_congress")
         query.out["bio_areas"] = (
             f"CASE WHEN {none} THEN NULL ELSE list_sort(list_distinct(list_concat({areas}, "
@@ -565,7 +563,7 @@ class BulkReader:
         names = list(self.taxonomy.specialty_areas())
         if not names:
             return "''"
-        body = "|".join(_re2_escape(k) for k in sorted(names, key=len, reverse=True))
+        body = "|".join(_re2_escape(k) for k in longest_first(names))
         pattern = query.param(r"\b(" + body + r")(?:s|x)?\b")
         return f"regexp_extract({folded}, {pattern}, 1)"
 
@@ -645,11 +643,9 @@ def _rule_matches(query: _Query, rule: Rule, text: str) -> str:
         matches = f"regexp_extract_all({text}, {query.param(_re2_edges(rule.pattern))}, 1)"
     else:
         pattern, phrase_of = _rule_pattern(rule.phrases)
-        keys = sorted(phrase_of)
         matches = (
             f"list_transform(regexp_extract_all({text}, {query.param(pattern)}), "
-            f"lambda m: list_extract({query.param([phrase_of[k] for k in keys])}::VARCHAR[], "
-            f"list_position({query.param(keys)}::VARCHAR[], m)))"
+            f"lambda m: {query.lookup('m', phrase_of)})"
         )
     return f"list_transform(list_sort(list_distinct({matches})), lambda h: {prefix} || h)"
 
@@ -714,12 +710,9 @@ def _re2_edges(body: str) -> str:
 
 def _lookup(query: _Query, listed: str, mapping: Mapping[str, set[str]]) -> str:
     """SQL for the areas that the strings of list ``listed`` point to in ``mapping``."""
-    keys = sorted(mapping)
-    key_list = query.param(keys)
-    area_lists = query.param([sorted(mapping[k]) for k in keys])
+    areas = query.lookup("w", {k: sorted(v) for k, v in mapping.items()}, "VARCHAR[]")
     return (
-        f"flatten(list_filter(list_transform({listed}, lambda w: list_extract("
-        f"{area_lists}::VARCHAR[][], list_position({key_list}::VARCHAR[], w))), "
+        f"flatten(list_filter(list_transform({listed}, lambda w: {areas}), "
         "lambda a: a IS NOT NULL))"
     )
 
@@ -782,6 +775,16 @@ class _Query:
         self.params.append(value)
         return f"${len(self.params)}"
 
+    def lookup(self, key: str, mapping: Mapping[str, Any], sql_type: str = "VARCHAR") -> str:
+        """SQL for ``mapping[key]`` (NULL for a key it lacks), the mapping passed as two
+        parameter lists; ``sql_type`` is the SQL type of its values."""
+        keys = sorted(mapping)
+        values = self.param([mapping[k] for k in keys])
+        return (
+            f"list_extract({values}::{sql_type}[], "
+            f"list_position({self.param(keys)}::VARCHAR[], {key}))"
+        )
+
     def get(self, name: str) -> str:
         """A column's value as Python's parser sees it: stripped, empty as NULL."""
         return self.stripped.get(name, "NULL::VARCHAR")
@@ -789,13 +792,7 @@ class _Query:
     def platform(self) -> None:
         """As :func:`kolmap.model.normalise_platform`."""
         lowered = f"lower({self.get('platform')})"
-        aliases = sorted(PLATFORM_ALIASES.items())
-        keys = self.param([k for k, _ in aliases])
-        values = self.param([v for _, v in aliases])
-        platform = (
-            f"COALESCE(list_extract({values}::VARCHAR[], "
-            f"list_position({keys}::VARCHAR[], {lowered})), {lowered})"
-        )
+        platform = f"COALESCE({self.lookup(lowered, PLATFORM_ALIASES)}, {lowered})"
         self.checks.append(
             f"regexp_full_match(COALESCE({platform}, ''), '[a-z0-9][a-z0-9_.-]{{0,31}}')"
         )

@@ -29,7 +29,8 @@ from kolmap.ingest.areas import load_taxonomy
 from kolmap.ingest.pipeline import IngestSummary, ingest_paths
 from kolmap.ingest.text import fold
 from kolmap.model import AccountKey, normalise_platform
-from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import RankKind, axis_overlap, rank
 from kolmap.settings import Settings, iter_settings, load_settings
 
 if TYPE_CHECKING:  # the Neo4j modules load the driver: only when a command needs them
@@ -364,6 +365,12 @@ def scope_options(func: F) -> F:
 )
 @click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
 @click.option(
+    "--include-industry",
+    is_flag=True,
+    default=None,
+    help="Keep industry staff and paid partners in KOL, DOL and influencer lists (flagged).",
+)
+@click.option(
     "--output",
     "-o",
     default=None,
@@ -383,15 +390,41 @@ def rank_command(
     until: str | None,
     hashtags: tuple[str, ...],
     explain: bool,
+    include_industry: bool | None,
     output: Path | None,
     store: str | None,
 ) -> None:
-    """Rank KOLs, DOLs, influencers or organisations, with the components of each score."""
+    """Rank KOLs, DOLs, influencers or organisations, with the components of each score.
+
+    KOL and DOL lists carry both axes (``kol_score``, ``dol_score``) and report how much
+    their top lists overlap."""
     settings = _settings(ctx)
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     with _errors(), _open_store(store, read_only=True) as source:
         projection = source.projection(scope)
-        table = rank(projection, kind, settings.scoring, top=top)
+        components = compute_components(projection, settings.scoring)
+        table = rank(
+            projection,
+            kind,
+            settings.scoring,
+            top=top,
+            components=components,
+            include_industry=include_industry,
+        )
+        if kind in ("kol", "dol") and not table.empty:
+            other = rank(
+                projection,
+                "dol" if kind == "kol" else "kol",
+                settings.scoring,
+                top=top,
+                components=components,
+                include_industry=include_industry,
+            )
+            overlap = axis_overlap(table, other, top)
+            err_console.print(
+                f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
+                f"(Jaccard {overlap['jaccard']:.2f})"
+            )
     if fmt == "table" and output is None:
         _print_ranking(table, kind, scope, explain)
         if projection.edges.empty and len(projection.nodes):
@@ -429,11 +462,19 @@ def _print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         "role",
         "specialty",
         "score",
-        "n_hcp_endorsers",
+        *(["kol_score", "dol_score"] if kind in ("kol", "dol") else []),
+        "n_peer_endorsers",
+        "n_lay_endorsers",
         "relevance",
-        "community",
+        "flags",
     ]
-    headers = {"n_hcp_endorsers": "HCP endorsers", "display_name": "name"}
+    headers = {
+        "n_peer_endorsers": "peer endorsers",
+        "n_lay_endorsers": "lay endorsers",
+        "kol_score": "KOL",
+        "dol_score": "DOL",
+        "display_name": "name",
+    }
     for col in cols:
         grid.add_column(headers.get(col, col), overflow="fold")
     if explain:

@@ -27,8 +27,10 @@ from enum import StrEnum
 
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "AFFILIATIONS",
     "EDGE_COLUMNS",
     "FOLLOW_COLUMNS",
+    "INDUSTRY",
     "LABEL_COLUMNS",
     "PLATFORM_ALIASES",
     "POST_COLUMNS",
@@ -44,9 +46,17 @@ __all__ = [
 
 
 class Role(StrEnum):
-    """What kind of actor an account is. Patients include caregivers and patient advocates."""
+    """What kind of actor an account is (docs/roles.md defines each).
+
+    ``hcp``: clinically trained health professionals; ``researcher``: health and life
+    scientists and academics without a clinical credential; ``patient``: patients, caregivers
+    and individual advocates; ``organisation``: institutions, societies, associations, public
+    bodies; ``brand``: companies and products; ``media``: outlets, journals, journalists;
+    ``public``: other individuals; ``unknown``: nothing to tell from.
+    """
 
     HCP = "hcp"
+    RESEARCHER = "researcher"
     PATIENT = "patient"
     ORGANISATION = "organisation"
     BRAND = "brand"
@@ -65,16 +75,14 @@ class Role(StrEnum):
             allowed = ", ".join(r.value for r in cls)
             raise ValueError(f"unknown role {value!r}; expected one of {allowed}") from None
 
-    @property
-    def is_individual(self) -> bool:
-        """True for people (HCPs, patients, the public), False for institutions and brands."""
-        return self in (Role.HCP, Role.PATIENT, Role.PUBLIC)
-
 
 _ROLE_SYNONYMS = {
     "doctor": "hcp",
     "physician": "hcp",
     "nurse": "hcp",
+    "scientist": "researcher",
+    "academic": "researcher",
+    "epidemiologist": "researcher",
     "caregiver": "patient",
     "advocate": "patient",
     "patient advocate": "patient",
@@ -84,6 +92,12 @@ _ROLE_SYNONYMS = {
     "company": "brand",
     "pharma": "brand",
 }
+
+
+INDUSTRY = "industry"
+AFFILIATIONS = (INDUSTRY, "none")
+"""Affiliations an account can carry beside its role: ``industry`` (employee or paid partner
+of a pharma, medtech or health company); ``none`` in a label says "checked, not industry"."""
 
 
 class Interaction(StrEnum):
@@ -206,6 +220,7 @@ ACCOUNT_COLUMNS = (
     "lang",
     "url",
     "verified",
+    "created_at",
 )
 FOLLOW_COLUMNS = ("platform", "follower_id", "followed_id")
 POST_COLUMNS = (
@@ -222,6 +237,14 @@ POST_COLUMNS = (
     "replies",
     "lang",
 )
-LABEL_COLUMNS = ("platform", "account_id", "role", "specialty", "person_id")
+LABEL_COLUMNS = (
+    "platform",
+    "account_id",
+    "role",
+    "specialty",
+    "person_id",
+    "affiliation",
+    "employer",
+)
 # Relations imported as such (network files, edge tables), not derived from posts.
 EDGE_COLUMNS = ("platform", "src_id", "dst_id", "kind", "count", "first_at", "last_at")

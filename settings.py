@@ -26,6 +26,7 @@ from kolmap.errors import ConfigError
 
 __all__ = [
     "IngestSettings",
+    "RoleSettings",
     "ScoringSettings",
     "Settings",
     "StoreSettings",
@@ -88,6 +89,62 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class RoleSettings:
+    """How roles, industry ties and automation risk are derived (docs/roles.md)."""
+
+    behaviour_min_peers: int = _setting(
+        5,
+        "Distinct HCP or researcher endorsers an account needs to be read as a peer by behaviour.",
+    )
+    behaviour_peer_share: float = _setting(
+        0.5, "Share of an account's identified endorsers that must be peers (behaviour roles)."
+    )
+    behaviour_min_posts: int = _setting(
+        5, "Original posts, half of them in therapeutic areas, that behaviour roles ask for."
+    )
+    behaviour_endorser_confidence: float = _setting(
+        0.6, "Text confidence from which an endorser's role counts in behaviour rules."
+    )
+    behaviour_max_confidence: float = _setting(
+        0.8, "Highest confidence a role inferred from behaviour gets (a clear bio gives more)."
+    )
+    automation_weights: dict[str, float] = _setting(
+        {
+            "coaction": 0.85,
+            "template": 0.5,
+            "reciprocal": 0.5,
+            "burst": 0.5,
+            "shape": 0.3,
+            "single_target": 0.3,
+        },
+        "Weight of each coordination signal in automation risk (noisy-OR of weight x signal).",
+    )
+    coaction_window_seconds: int = _setting(
+        60, "Width of the time slot in which two accounts acting on one target co-act."
+    )
+    coaction_min_shared: int = _setting(
+        3, "Different targets two accounts must co-act on to count as partners."
+    )
+    coaction_max_events: int = _setting(
+        2000, "Targets with more actions than this (viral posts) are left out of co-actions."
+    )
+    template_min_chars: int = _setting(
+        15, "Shortest normalised text that counts as a template when several authors post it."
+    )
+    template_min_authors: int = _setting(
+        3, "Authors that must post the same normalised text for it to be a template."
+    )
+    industry_min_paid_posts: int = _setting(
+        2, "Paid-partnership posts (#ad, #partenariat...) mentioning one brand that make a tie."
+    )
+    industry_amplification_share: float = _setting(
+        0.25,
+        "Share of an account's endorsement coming from one brand it endorses back that makes "
+        "an industry tie.",
+    )
+
+
+@dataclass(frozen=True)
 class ScoringSettings:
     """Weights and parameters of the ranking (docs/scoring.md explains each)."""
 
@@ -106,9 +163,42 @@ class ScoringSettings:
     min_posts_for_engagement: int = _setting(
         5, "Posts needed before an account's mean engagement counts at full weight."
     )
+    automation_flag: float = _setting(
+        0.5,
+        "Automation risk from which an account is flagged: shown, never a trust seed, and its "
+        "endorsements left out of behaviour roles.",
+    )
+    trust_seed_confidence: float = _setting(
+        0.8, "Role confidence (from the text, or a label) a trust seed needs."
+    )
+    trust_seed_outside_endorsers: int = _setting(
+        2,
+        "Unflagged endorsers from outside its own community a trust seed needs (verified and "
+        "labelled accounts need none).",
+    )
+    trust_share: float = _setting(
+        0.5,
+        "Share of the even spread of trust from which an account's endorsements count fully "
+        "(below, in proportion).",
+    )
+    trust_leaf_endorsers: int = _setting(
+        2,
+        "Accounts with fewer unflagged endorsers than this are trusted on their own record "
+        "(1 - automation risk): most of an audience is endorsed by nobody.",
+    )
+    industry_source_weight: float = _setting(
+        0.25,
+        "Weight of endorsements by industry staff (between an employer and its staff, or two "
+        "staff of one employer: 0).",
+    )
+    include_industry: bool = _setting(
+        False,
+        "Keep industry staff and paid partners in the KOL, DOL and influencer lists (marked).",
+    )
     role_weights: dict[str, float] = _setting(
         {
             "hcp": 1.0,
+            "researcher": 0.9,
             "organisation": 0.6,
             "media": 0.5,
             "patient": 0.5,
@@ -141,12 +231,13 @@ class ScoringSettings:
         "Weight of each relation type in the influence graph.",
     )
     kol_weights: dict[str, float] = _setting(
-        {"peer_pagerank": 0.5, "hcp_endorsers": 0.3, "pagerank": 0.1, "engagement": 0.1},
-        "Components of the KOL score (HCP peer standing).",
+        {"peer_pagerank": 0.5, "peer_endorsers": 0.3, "pagerank": 0.1, "engagement": 0.1},
+        "Components of the KOL score: trust-weighted standing among peers (HCPs, researchers).",
     )
     dol_weights: dict[str, float] = _setting(
-        {"audience_pagerank": 0.35, "audience": 0.3, "engagement": 0.2, "reach": 0.15},
-        "Components of the DOL score (HCP digital influence across audiences).",
+        {"lay_audience": 0.35, "lay_pagerank": 0.3, "engagement": 0.2, "reach": 0.15},
+        "Components of the DOL score: earned reach beyond the peer circle (patients, "
+        "caregivers, the public).",
     )
     influencer_weights: dict[str, float] = _setting(
         {"audience_pagerank": 0.4, "audience": 0.25, "engagement": 0.2, "reach": 0.15},
@@ -169,6 +260,7 @@ class Settings:
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    roles: RoleSettings = field(default_factory=RoleSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
 
     @classmethod

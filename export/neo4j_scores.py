@@ -27,7 +27,17 @@ from kolmap.settings import ScoringSettings
 
 __all__ = ["PublishedScores", "publish_scores"]
 
-_KEEP = ("rank", "score", "relevance", "n_endorsers", "n_hcp_endorsers", "reasons")
+_KEEP = (
+    "rank",
+    "score",
+    "relevance",
+    "n_endorsers",
+    "n_peer_endorsers",
+    "kol_score",
+    "dol_score",
+    "trust",
+    "reasons",
+)
 
 
 @dataclass(frozen=True)

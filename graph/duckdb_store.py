@@ -26,12 +26,13 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError
-from kolmap.graph.store import RECORD_FIELDS, Projection, RunInfo, Scope
+from kolmap.graph.duckdb_derive import DuckDBDerivation
+from kolmap.graph.store import RECORD_FIELDS, Derive, Projection, RunInfo, Scope
 from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, SUPPRESSION_PREFIX, AccountKey
 
 __all__ = ["SCHEMA_VERSION", "TRANSFER_TABLES", "DuckDBStore", "remove_database_files"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # The attached database an ingest run stages its rows in (see DuckDBStore.ingest).
 _STAGE = "kolmap_stage"
 
@@ -82,14 +83,20 @@ CREATE TABLE IF NOT EXISTS exports (
 CREATE TABLE IF NOT EXISTS accounts (
     platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, handle VARCHAR, handle_lc VARCHAR,
     display_name VARCHAR, bio VARCHAR, followers BIGINT, following BIGINT, location VARCHAR,
-    lang VARCHAR, url VARCHAR, verified BOOLEAN, is_stub BOOLEAN NOT NULL,
-    inferred_role VARCHAR, role_evidence VARCHAR, role_confidence VARCHAR,
-    inferred_specialty VARCHAR, bio_areas VARCHAR[], source_file VARCHAR, source_line BIGINT,
-    run_id VARCHAR, updated_run_id VARCHAR);
+    lang VARCHAR, url VARCHAR, verified BOOLEAN, created_at TIMESTAMPTZ,
+    is_stub BOOLEAN NOT NULL, bio_areas VARCHAR[],
+    inferred_role VARCHAR, role_confidence DOUBLE, role_evidence VARCHAR, role_source VARCHAR,
+    inferred_specialty VARCHAR, affiliation VARCHAR, employer VARCHAR,
+    automation_risk DOUBLE, automation_evidence VARCHAR,
+    source_file VARCHAR, source_line BIGINT, run_id VARCHAR, updated_run_id VARCHAR);
 CREATE TABLE IF NOT EXISTS labels (
     platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, role VARCHAR, specialty VARCHAR,
-    person_id VARCHAR, source_file VARCHAR, source_line BIGINT, run_id VARCHAR,
-    updated_run_id VARCHAR);
+    person_id VARCHAR, affiliation VARCHAR, employer VARCHAR, source_file VARCHAR,
+    source_line BIGINT, run_id VARCHAR, updated_run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS text_roles (
+    platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, profile_hash VARCHAR,
+    role VARCHAR, confidence DOUBLE, evidence VARCHAR, specialty VARCHAR, specialty_area VARCHAR,
+    affiliation VARCHAR, employer VARCHAR, informative BOOLEAN);
 CREATE TABLE IF NOT EXISTS follows (
     platform VARCHAR NOT NULL, follower_id VARCHAR NOT NULL, followed_id VARCHAR NOT NULL,
     source_file VARCHAR, source_line BIGINT, run_id VARCHAR);
@@ -109,7 +116,17 @@ CREATE TABLE IF NOT EXISTS post_hashtags (
 CREATE TABLE IF NOT EXISTS post_areas (
     platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, area VARCHAR NOT NULL);
 CREATE OR REPLACE VIEW account_view AS
-    SELECT a.*, COALESCE(l.role, a.inferred_role, 'unknown') AS role,
+    SELECT a.* REPLACE (
+               CASE WHEN l.role IS NOT NULL THEN 1.0 ELSE a.role_confidence END
+                   AS role_confidence,
+               CASE WHEN l.role IS NOT NULL THEN 'label: ' || l.role ELSE a.role_evidence END
+                   AS role_evidence,
+               CASE WHEN l.role IS NOT NULL THEN 'label' ELSE a.role_source END AS role_source,
+               CASE WHEN l.affiliation IS NOT NULL THEN NULLIF(l.affiliation, 'none')
+                    ELSE a.affiliation END AS affiliation,
+               CASE WHEN l.affiliation IS NOT NULL THEN l.employer ELSE a.employer END
+                   AS employer),
+           COALESCE(l.role, a.inferred_role, 'unknown') AS role,
            (l.role IS NOT NULL) AS role_from_label,
            COALESCE(l.specialty, a.inferred_specialty) AS specialty, l.person_id
     FROM accounts a LEFT JOIN labels l
@@ -254,7 +271,7 @@ class DuckDBStore:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def ingest(self, run: RunInfo) -> Iterator[_Writer]:
+    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[_Writer]:
         """Stage batches, then merge them all in one transaction (see :class:`GraphStore`).
 
         Batches are committed one by one into a staging database beside the store
@@ -265,7 +282,7 @@ class DuckDBStore:
         and one left by an interrupted run is discarded by the next.
         """
         stage = self._attach_stage()
-        writer = _Writer(self.con, run)
+        writer = _Writer(self.con, run, derive)
         try:
             writer.create_stage()
             yield writer
@@ -708,6 +725,12 @@ def _erase_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[AccountKey]) -> d
             f"""DELETE FROM {table} t USING e_keys k
                 WHERE t.platform = k.platform AND t.account_id = k.account_id""",
         )
+    # Text roles hold evidence phrases from the bio: they go with the account.
+    _exec(
+        con,
+        """DELETE FROM text_roles t USING e_keys k
+           WHERE t.platform = k.platform AND t.account_id = k.account_id""",
+    )
     _exec(con, "DROP TABLE e_keys")
     _exec(con, "DROP TABLE e_posts")
     return counts
@@ -751,9 +774,12 @@ def _first_line(err: Exception) -> str:
 class _Writer:
     """Stages the batches of one ingest run and merges them (see ``finish``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, run: RunInfo, derive: Derive | None = None
+    ) -> None:
         self.con = con
         self.run = run
+        self.derive = derive
         self.stats: dict[str, Any] = {}
         self.notes: dict[str, Any] = {}
         self._stubs = {"by_id": 0, "by_handle": 0}
@@ -839,13 +865,18 @@ class _Writer:
             _exec(con, "INSERT INTO areas VALUES (?, ?)", [area_id, name])
         self.stats["accounts"] = self._merge_accounts(run_id)
         self.stats["labels"] = self._upsert(
-            "labels", ("platform", "account_id"), ("role", "specialty", "person_id"), run_id
+            "labels",
+            ("platform", "account_id"),
+            ("role", "specialty", "person_id", "affiliation", "employer"),
+            run_id,
         )
         self.stats["posts"] = self._merge_posts(run_id)
         self.stats["follows"] = self._merge_follows(run_id)
         self.stats["edges"] = self._merge_edges(run_id)
         self.stats["stubs_merged"] = self._merge_handle_stubs()
         self.stats["stubs_created"] = self._stubs
+        if self.derive is not None:
+            self.stats["derived"] = dict(self.derive(DuckDBDerivation(con, run_id)))
         summary = {**self.notes, "merge": self.stats}
         _exec(
             con,
@@ -1030,17 +1061,13 @@ class _Writer:
             """SELECT count(*) FROM accounts o SEMI JOIN d_accounts n
             ON o.platform = n.platform AND o.account_id = n.account_id WHERE o.is_stub""",
         )
-        # Classification follows the bio: a row without a bio keeps the stored inference.
+        # The bio's areas follow the bio: a row without a bio keeps the stored ones. Roles
+        # are inferred after the merge, from the merged profiles (see ``derive``).
         keep_old = "(o.bio IS NOT NULL AND n.bio IS NULL AND NOT o.is_stub)"
         classified = {
-            col: f"CASE WHEN {keep_old} THEN o.{col} ELSE COALESCE(n.{col}, o.{col}) END"
-            for col in (
-                "inferred_role",
-                "role_evidence",
-                "role_confidence",
-                "inferred_specialty",
-                "bio_areas",
-            )
+            "bio_areas": "CASE WHEN "
+            + keep_old
+            + " THEN o.bio_areas ELSE COALESCE(n.bio_areas, o.bio_areas) END"
         }
         attrs = (
             "handle",
@@ -1408,12 +1435,33 @@ def _scope_posts(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         _exec(con, "CREATE TEMP TABLE x_scoped AS SELECT * FROM x_base")
 
 
-def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
-    """Build the projection with temporary tables; every filter value is a bound parameter."""
+_PROJECTION_TEMP = (
+    "x_base",
+    "x_scoped",
+    "x_marked",
+    "x_inter",
+    "x_members",
+    "x_follows",
+    "x_nodes",
+)
+
+
+def project_inside(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
+    """The projection of ``scope`` built inside a transaction the caller holds."""
+    return _project(con, scope, inside=True)
+
+
+def _project(con: duckdb.DuckDBPyConnection, scope: Scope, *, inside: bool = False) -> Projection:
+    """Build the projection with temporary tables; every filter value is a bound parameter.
+
+    The tables live in a transaction rolled back at the end; ``inside`` a transaction the
+    caller holds (an ingest run's derivation step), they are dropped instead.
+    """
     acct_where = "list_contains(?, platform)" if scope.platforms else "TRUE"
     acct_params: list[Any] = [list(scope.platforms)] if scope.platforms else []
 
-    _exec(con, "BEGIN TRANSACTION")
+    if not inside:
+        _exec(con, "BEGIN TRANSACTION")
     try:
         _scope_posts(con, scope)
         _exec(
@@ -1506,7 +1554,8 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
             SELECT (row_number() OVER (ORDER BY a.platform, a.account_id) - 1)::BIGINT AS idx,
                    a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
                    a.person_id, a.followers, a.verified, a.is_stub, a.lang, a.location,
-                   (a.bio IS NOT NULL) AS has_bio,
+                   (a.bio IS NOT NULL) AS has_bio, a.role_confidence, a.role_source,
+                   a.affiliation, a.employer, a.automation_risk,
                    COALESCE(t.n, 0)::BIGINT AS posts_total,
                    COALESCE(s.n, 0)::BIGINT AS posts_in_scope,
                    COALESCE(s.n_original, 0)::BIGINT AS original_posts_in_scope,
@@ -1535,5 +1584,9 @@ def _project(con: duckdb.DuckDBPyConnection, scope: Scope) -> Projection:
             FROM e JOIN n s ON s.k = e.sk JOIN n d ON d.k = e.dk
             ORDER BY 1, 2, 3""").df()
     finally:
-        _exec(con, "ROLLBACK")
+        if inside:
+            for table in _PROJECTION_TEMP:
+                _exec(con, f"DROP TABLE IF EXISTS {table}")
+        else:
+            _exec(con, "ROLLBACK")
     return Projection(scope=scope, nodes=nodes, edges=edges)

@@ -33,7 +33,7 @@ import pandas as pd
 from kolmap.errors import StoreError
 from kolmap.graph.duckdb_store import DuckDBStore, remove_database_files
 from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph, RelMap
-from kolmap.graph.store import Projection, RunInfo, Scope
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope
 from kolmap.graph.transfer import from_neo4j
 from kolmap.model import AccountKey
 
@@ -172,9 +172,10 @@ class Neo4jStore:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def ingest(self, run: RunInfo) -> Iterator[Any]:
-        """Ingest into the copy (same merge as the embedded store), then update Neo4j."""
-        with self._writing() as cache, cache.ingest(run) as writer:
+    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Any]:
+        """Ingest into the copy (same merge and derivation as the embedded store), then
+        update Neo4j."""
+        with self._writing() as cache, cache.ingest(run, derive) as writer:
             yield writer
 
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +34,8 @@ from kolmap.model import (
 __all__ = [
     "DEFAULT_STORE",
     "RECORD_FIELDS",
+    "Derivation",
+    "Derive",
     "GraphStore",
     "IngestWriter",
     "Projection",
@@ -55,10 +57,6 @@ _PROVENANCE = ("source_file", "source_line")
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": (
         *ACCOUNT_COLUMNS,
-        "inferred_role",
-        "role_evidence",
-        "role_confidence",
-        "inferred_specialty",
         "bio_areas",
         "reference",
         *_PROVENANCE,
@@ -168,18 +166,50 @@ class IngestWriter(Protocol):
         ...
 
 
+class Derivation(Protocol):
+    """What an ingest run's derivation step reads and writes, inside the run's transaction
+    (after its rows are merged): see :mod:`kolmap.graph.duckdb_derive` for each method."""
+
+    run_id: str
+
+    def profiles_to_classify(self, version: str) -> pd.DataFrame: ...
+
+    def save_text_roles(self, table: pd.DataFrame) -> None: ...
+
+    def accounts(self) -> pd.DataFrame: ...
+
+    def projection(self) -> Projection: ...
+
+    def area_posts(self) -> pd.DataFrame: ...
+
+    def paid_mentions(self) -> pd.DataFrame: ...
+
+    def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame: ...
+
+    def templated_posts(self, min_chars: int, min_authors: int) -> pd.DataFrame: ...
+
+    def write_derived(self, table: pd.DataFrame) -> int: ...
+
+
+Derive = Callable[[Derivation], Mapping[str, Any]]
+"""A derivation step: reads the merged store, writes derived account fields, returns counts
+for the run summary."""
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """What every backend provides. See docs/data-model.md for the semantics."""
 
     location: str
 
-    def ingest(self, run: RunInfo) -> Any:
+    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Any:
         """A context manager yielding an :class:`IngestWriter`.
 
         On a clean exit the staged records are merged (idempotently: re-writing the same
-        records changes nothing) and the writer's ``stats`` hold what was added, updated and
-        unchanged. On an exception nothing of the run remains.
+        records changes nothing), then ``derive`` runs on the merged store in the same
+        transaction, and the writer's ``stats`` hold what was added, updated and unchanged
+        (and what ``derive`` returned, as ``derived``). On an exception nothing of the run
+        remains.
         """
         ...
 

@@ -6,13 +6,13 @@ True
 """
 
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
-from kolmap.ingest.classify import Classification, classify
 from kolmap.ingest.pipeline import IngestSummary, ingest_paths
+from kolmap.ingest.roles import TextRole, classify
 
 __all__ = [
-    "Classification",
     "IngestSummary",
     "Taxonomy",
+    "TextRole",
     "classify",
     "ingest_paths",
     "load_taxonomy",

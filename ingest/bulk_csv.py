@@ -3,7 +3,7 @@
 The row-by-row reader (:func:`~kolmap.ingest.canonical.read_canonical`, then
 :func:`~kolmap.ingest.enrich.enrich`) spends about 28 µs of Python on each row. This reader
 gives the same records from one streaming DuckDB query per file: parsing, validation,
-mentions, hashtags, area tags and role inference in SQL. It is exact by construction, not
+mentions, hashtags and area tags in SQL. It is exact by construction, not
 by approximation:
 
 - A file is read in bulk only when every physical line is one well-formed CSV record with
@@ -20,8 +20,8 @@ by approximation:
 - Rows keep their file order: the pipeline stages each one at ``first + line`` (see
   ``IngestWriter.reserve``), so of two rows with the same key the later still wins.
 
-Accounts are classified in SQL as well: each rule of :mod:`kolmap.ingest.classify` becomes
-one RE2 pattern (:func:`_rule_pattern`), its scoring a few CASE expressions.
+Accounts get their bio's areas here; their roles are inferred after the merge, from the
+merged profiles, by :mod:`kolmap.ingest.roles` (whatever route read them).
 
 >>> import tempfile, pathlib
 >>> from kolmap.ingest.areas import load_taxonomy
@@ -51,18 +51,8 @@ import pyarrow as pa
 from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.canonical import BOOL_FALSE as _FALSE
 from kolmap.ingest.canonical import BOOL_TRUE as _TRUE
-from kolmap.ingest.classify import (
-    BEHAVIOUR_EVIDENCE,
-    INSTITUTION_FOLLOWERS,
-    INSTITUTION_RATIO,
-    PRIORITY,
-    PUBLIC_EVIDENCE,
-    Rule,
-    longest_first,
-    rules,
-)
-from kolmap.ingest.text import code_point_ranges, fold
-from kolmap.model import PLATFORM_ALIASES, Role
+from kolmap.ingest.text import code_point_ranges, fold, longest_first
+from kolmap.model import PLATFORM_ALIASES
 
 __all__ = [
     "BULK_KINDS",
@@ -363,13 +353,10 @@ class BulkReader:
         finally:
             cursor.close()
 
-    def _posts(self, query: _Query) -> None:
-        """Posts as :func:`~kolmap.ingest.canonical.parse_post` and ``enrich`` make them.
-        Each derived list is computed once, in stages (see :class:`_Query`)."""
-        query.platform()
-        query.id("post_id", required=True)
-        query.id("author_id", required=True)
-        created = query.get("created_at")
+    @staticmethod
+    def _created_at(query: _Query, column: str) -> None:
+        """An ISO-8601 time column, as ``parse_post``/``parse_account`` read it."""
+        created = query.get(column)
         iso = (
             r"\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3}|\.\d{6})?"
             r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?"
@@ -378,7 +365,15 @@ class BulkReader:
             f"({created} IS NULL OR (regexp_full_match({created}, '{iso}') "
             f"AND TRY_CAST({created} AS TIMESTAMPTZ) IS NOT NULL))"
         )
-        query.out["created_at"] = f"TRY_CAST({created} AS TIMESTAMPTZ)"
+        query.out[column] = f"TRY_CAST({created} AS TIMESTAMPTZ)"
+
+    def _posts(self, query: _Query) -> None:
+        """Posts as :func:`~kolmap.ingest.canonical.parse_post` and ``enrich`` make them.
+        Each derived list is computed once, in stages (see :class:`_Query`)."""
+        query.platform()
+        query.id("post_id", required=True)
+        query.id("author_id", required=True)
+        self._created_at(query, "created_at")
         query.out["text"] = query.get("text")
         for ref in ("reply_to_post_id", "repost_of_post_id", "quote_of_post_id"):
             query.id(ref, required=False)
@@ -425,7 +420,7 @@ class BulkReader:
 
     def _accounts(self, query: _Query) -> None:
         """Accounts as :func:`~kolmap.ingest.canonical.parse_account` and ``enrich`` make
-        them, role inference included (see :meth:`_roles`)."""
+        them (see :meth:`_bio_areas`)."""
         query.platform()
         query.id("account_id", required=True)
         handle = query.get("handle")
@@ -453,108 +448,37 @@ class BulkReader:
             f"CASE WHEN {verified} IS NULL THEN NULL::BOOLEAN "
             f"ELSE list_contains({query.param(sorted(_TRUE))}::VARCHAR[], {verified}) END"
         )
-        self._roles(query)
+        self._created_at(query, "created_at")
+        self._bio_areas(query)
 
-    def _roles(self, query: _Query) -> None:
-        """Role inference as :func:`~kolmap.ingest.classify.classify` makes it, and the
-        bio's areas: each rule becomes one RE2 pattern (:func:`_rule_matches`), the
-        scoring a few CASE expressions.
+    def _bio_areas(self, query: _Query) -> None:
+        """The bio's areas as ``enrich`` finds them: keywords, disease and congress hashtags,
+        and the area of a named specialty. Roles are inferred after the merge (see
+        :mod:`kolmap.ingest.roles`).
 
-        A row is finished here only when its folded bio and name hold no word character
-        outside ASCII, where RE2's ASCII ``\\b`` and ``\\w`` are Python's."""
-        bio, name = query.get("bio"), query.get("display_name")
-        # Stage 1: the folded texts and the bio's hashtags, keywords and specialty.
-        query.let("a_handle_spaced", f"replace({query.out['handle']}, '_', ' ')")
+        A row is finished here only when its folded bio holds no word character outside
+        ASCII, where RE2's ASCII ``\\b`` and ``\\w`` are Python's."""
+        bio = query.get("bio")
+        # Stage 1: the folded bio and its hashtags.
         query.let("a_bio_f", _sql_fold(f"COALESCE({bio}, '')"))
         _raw_hashtags(query, f"COALESCE({bio}, '')", "a_tags")
         query.then()
-        query.let("a_name_f", _sql_fold(f"concat_ws(' ', {name}, a_handle_spaced)"))
         _folded_hashtags(query, "a_tags", "a_tags_f")
         query.let("a_words", self._keyword_matches(query, "a_bio_f"))
         query.let("a_spec", self._specialty(query, "a_bio_f"))
         query.then()
         if self.safe.folded_word:
             cls = query.param(f"[{_char_class(self.safe.folded_word)}]")
-            query.checks.append(f"NOT regexp_matches(concat(a_bio_f, a_name_f), {cls})")
-        # Stage 2: the evidence each rule finds.
-        matched: dict[Role, list[tuple[str, Rule]]] = {r: [] for r in PRIORITY}
-        family: list[tuple[str, Rule]] = []
-        for i, rule in enumerate(rules()):
-            query.let(
-                f"a_rule{i}",
-                _rule_matches(query, rule, "a_name_f" if rule.where == "name" else "a_bio_f"),
-            )
-            (family if rule.where == "family" else matched[rule.role]).append((f"a_rule{i}", rule))
+            query.checks.append(f"NOT regexp_matches(a_bio_f, {cls})")
         query.let("a_congress", self._congress_names(query, "a_tags_f"))
         query.then()
-        # Stage 3: each role's score and evidence from the bio and name rules.
-        for role, found in matched.items():
-            query.let(f"a_score_{role.value}", _score_sql(found))
-            query.let(f"a_ev_{role.value}", _evidence_sql(found))
-        query.then()
-        # Stage 4: the family rule counts only when nothing else matched and the bio names
-        # a disease; a named specialty makes an account an HCP when nothing else did.
-        nothing = " AND ".join(f"a_score_{r.value} = 0" for r in PRIORITY)
-        query.let("a_family", f"({nothing}) AND a_bio_f <> '' AND len(a_words) > 0")
-        query.let("a_spec_hcp", f"a_spec <> '' AND a_score_{Role.HCP.value} = 0")
-        query.then()
-        for role in PRIORITY:
-            score, evidence = f"a_score_{role.value}", f"a_ev_{role.value}"
-            kin = [(c, r) for c, r in family if r.role is role]
-            if kin:
-                score = f"{score} + CASE WHEN a_family THEN {_score_sql(kin)} ELSE 0 END"
-                evidence = (
-                    f"list_concat({evidence}, "
-                    f"CASE WHEN a_family THEN {_evidence_sql(kin)} ELSE []::VARCHAR[] END)"
-                )
-            if role is Role.HCP:
-                score = f"CASE WHEN a_spec_hcp THEN 4 ELSE {score} END"
-                evidence = f"CASE WHEN a_spec_hcp THEN ['bio:' || a_spec] ELSE {evidence} END"
-            query.let(f"a_final_{role.value}", score)
-            query.let(f"a_fev_{role.value}", evidence)
-        query.then()
-        query.let("a_best", f"greatest({', '.join(f'a_final_{r.value}' for r in PRIORITY)})")
-        query.then()
-        # Stage 5: the role; ties go to the more specific one.
-        followers, following = query.out["followers"], query.out["following"]
-        institutional = (
-            f"({followers} >= {INSTITUTION_FOLLOWERS} AND "
-            f"{following}::HUGEINT * {INSTITUTION_RATIO} < {followers})"
-        )
-        blank = query.param(self.safe.folded_whitespace)
-        by_score = " ".join(f"WHEN a_final_{r.value} = a_best THEN '{r.value}'" for r in PRIORITY)
-        query.let(
-            "a_role",
-            f"CASE WHEN a_best > 0 THEN CASE {by_score} END "
-            f"WHEN {institutional} IS TRUE THEN '{Role.ORGANISATION.value}' "
-            f"WHEN trim(a_bio_f, {blank}) <> '' THEN '{Role.PUBLIC.value}' "
-            f"ELSE '{Role.UNKNOWN.value}' END",
-        )
-        query.then()
-        by_role = " ".join(
-            f"WHEN '{r.value}' THEN array_to_string(a_fev_{r.value}, '; ')" for r in PRIORITY
-        )
-        # Nothing is inferred for an account with neither bio nor name.
-        none = f"{bio} IS NULL AND {name} IS NULL"
-        is_hcp = f"a_role = '{Role.HCP.value}' AND a_spec <> ''"
-        query.out["inferred_role"] = f"CASE WHEN {none} THEN NULL ELSE a_role END"
-        query.out["role_evidence"] = (
-            f"CASE WHEN {none} THEN NULL WHEN a_best > 0 THEN CASE a_role {by_role} END "
-            f"WHEN a_role = '{Role.ORGANISATION.value}' THEN {_literal(BEHAVIOUR_EVIDENCE)} "
-            f"WHEN a_role = '{Role.PUBLIC.value}' THEN {_literal(PUBLIC_EVIDENCE)} END"
-        )
-        query.out["role_confidence"] = (
-            f"CASE WHEN {none} THEN NULL WHEN a_best >= 4 THEN 'high' "
-            "WHEN a_best >= 2 THEN 'medium' ELSE 'low' END"
-        )
-        query.out["inferred_specialty"] = (
-            f"CASE WHEN {none} THEN NULL WHEN {is_hcp} THEN a_spec END"
-        )
         spec_area = query.lookup("a_spec", self.taxonomy.specialty_areas())
         areas = self._areas(query, "a_words", "a_tags_f", "a_congress")
+        # Nothing is derived for an account with neither bio nor name.
+        none = f"{bio} IS NULL AND {query.get('display_name')} IS NULL"
         query.out["bio_areas"] = (
             f"CASE WHEN {none} THEN NULL ELSE list_sort(list_distinct(list_concat({areas}, "
-            f"CASE WHEN {is_hcp} THEN [{spec_area}] ELSE []::VARCHAR[] END))) END"
+            f"CASE WHEN a_spec <> '' THEN [{spec_area}] ELSE []::VARCHAR[] END))) END"
         )
         query.out["reference"] = "NULL::BOOLEAN"
 
@@ -633,56 +557,6 @@ def _folded_hashtags(query: _Query, raw: str, name: str) -> None:
         f"list_transform(list_filter(list_transform({raw}, lambda t: left(t, 139)), "
         f"lambda t: NOT regexp_full_match(t, '[0-9]+')), lambda t: {_sql_fold('t')})",
     )
-
-
-def _rule_matches(query: _Query, rule: Rule, text: str) -> str:
-    """SQL for the sorted, distinct evidence (``where:phrase``) of one classify rule in
-    ``text``, as ``_score`` finds it."""
-    prefix = _literal(("name" if rule.where == "name" else "bio") + ":")
-    if rule.pattern is not None:
-        matches = f"regexp_extract_all({text}, {query.param(_re2_edges(rule.pattern))}, 1)"
-    else:
-        pattern, phrase_of = _rule_pattern(rule.phrases)
-        matches = (
-            f"list_transform(regexp_extract_all({text}, {query.param(pattern)}), "
-            f"lambda m: {query.lookup('m', phrase_of)})"
-        )
-    return f"list_transform(list_sort(list_distinct({matches})), lambda h: {prefix} || h)"
-
-
-def _score_sql(found: Sequence[tuple[str, Rule]]) -> str:
-    """SQL for the weight of the rules (evidence columns) that found something."""
-    parts = [f"(CASE WHEN len({c}) > 0 THEN {rule.weight} ELSE 0 END)" for c, rule in found]
-    return " + ".join(parts) or "0"
-
-
-def _evidence_sql(found: Sequence[tuple[str, Rule]]) -> str:
-    """SQL for the evidence of the rules, in rule order."""
-    if not found:
-        return "[]::VARCHAR[]"
-    return found[0][0] if len(found) == 1 else f"list_concat({', '.join(c for c, _ in found)})"
-
-
-def _rule_pattern(phrases: Sequence[str]) -> tuple[str, dict[str, str]]:
-    r"""An RE2 pattern whose matches (group 0) are those of ``phrase_pattern(phrases)`` in
-    Python, and the phrase each possible match stands for.
-
-    Python's look-arounds become, phrase by phrase, ``\b`` or ``\B``: before a phrase
-    that begins with a word character "no word character before" is a word boundary, before
-    one that begins with another character it is no boundary; likewise after. RE2 tries
-    the alternatives in Python's order, so it finds the same matches; of the phrases that
-    could give a match (``nurses`` is ``nurses``, ``nurse`` + s or ``nurs`` + es), Python
-    tried the longest first.
-
-    >>> _rule_pattern(["dr.", "dr"])[0]
-    '(?:\\bdr\\.(?:(?:s|x|es)\\b|\\B)|\\bdr(?:s|x|es)?\\b)'
-    """
-    parts = []
-    for phrase in longest_first(list(phrases)):
-        before = r"\b" if _PY_WORD.match(phrase[0]) else r"\B"
-        after = r"(?:s|x|es)?\b" if _PY_WORD.match(phrase[-1]) else r"(?:(?:s|x|es)\b|\B)"
-        parts.append(before + _re2_escape(phrase) + after)
-    return "(?:" + "|".join(parts) + ")", _longest_phrase_of(phrases, ("", "s", "x", "es"))
 
 
 def _longest_phrase_of(phrases: Iterable[str], endings: Sequence[str]) -> dict[str, str]:

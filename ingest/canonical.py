@@ -29,6 +29,7 @@ from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.sources import Item, Parsed, ReadOptions
 from kolmap.model import (
     ACCOUNT_COLUMNS,
+    AFFILIATIONS,
     EDGE_COLUMNS,
     FOLLOW_COLUMNS,
     LABEL_COLUMNS,
@@ -220,6 +221,7 @@ def parse_account(values: Mapping[str, str], *, handle_ids: bool = False) -> dic
         "lang": _text(values, "lang"),
         "url": _text(values, "url"),
         "verified": _bool(values, "verified"),
+        "created_at": _time(values, "created_at"),
     }
 
 
@@ -282,7 +284,13 @@ def parse_edge(values: Mapping[str, str], *, handle_ids: bool = False) -> dict[s
 
 
 def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
-    """One labels.csv row: a user-verified role, specialty and/or person id."""
+    """One labels.csv row: a user-verified role, specialty, person id and/or affiliation
+    (``industry``, or ``none`` for "checked, not industry") with its employer.
+
+    >>> parse_label({"platform": "x", "account_id": "7", "affiliation": "Industry",
+    ...              "employer": "@Veralis"})["affiliation"]
+    'industry'
+    """
     role_text = _text(values, "role")
     role = None
     if role_text is not None:
@@ -290,15 +298,26 @@ def parse_label(values: Mapping[str, str]) -> dict[str, Any]:
             role = Role.parse(role_text).value
         except ValueError as err:
             raise RowError(str(err)) from None
+    affiliation = _text(values, "affiliation")
+    if affiliation is not None:
+        affiliation = affiliation.lower()
+        if affiliation not in AFFILIATIONS:
+            raise RowError(
+                f"affiliation must be one of {', '.join(AFFILIATIONS)}, got {affiliation!r}"
+            )
     record = {
         "platform": _platform(values),
         "account_id": _required_id(values, "account_id"),
         "role": role,
         "specialty": _text(values, "specialty"),
         "person_id": _text(values, "person_id"),
+        "affiliation": affiliation,
+        "employer": _text(values, "employer"),
     }
-    if record["role"] is None and record["specialty"] is None and record["person_id"] is None:
-        raise RowError("label row has no role, specialty or person_id")
+    if record["employer"] is not None and affiliation != "industry":
+        raise RowError("employer is given only with affiliation industry")
+    if all(record[c] is None for c in ("role", "specialty", "person_id", "affiliation")):
+        raise RowError("label row has no role, specialty, person_id or affiliation")
     return record
 
 

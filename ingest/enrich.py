@@ -1,5 +1,6 @@
-"""Derive what a record does not carry: account roles and areas, post mentions, hashtags and
-areas. Applied to every record whatever its source format, so all sources are treated alike.
+"""Derive what a record does not carry: the areas of an account's bio, a post's mentions,
+hashtags and areas. Applied to every record whatever its source format, so all sources are
+treated alike.
 
 >>> from kolmap.ingest.areas import load_taxonomy
 >>> post = enrich("posts", {"text": "Merci @DrX #ASCO26", "repost_of_post_id": None},
@@ -13,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from kolmap.ingest.areas import Taxonomy
-from kolmap.ingest.classify import classify
 from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
 
 __all__ = ["enrich"]
@@ -29,37 +29,20 @@ def enrich(kind: str, record: dict[str, Any], taxonomy: Taxonomy) -> dict[str, A
 
 
 def _account(record: dict[str, Any], taxonomy: Taxonomy) -> None:
-    if "inferred_role" in record:
+    """The areas a bio names: keywords, disease and congress hashtags, a specialty's area.
+    Roles are inferred after the merge, from whole profiles (:mod:`kolmap.ingest.roles`)."""
+    if "bio_areas" in record:
         return
-    bio, name = record.get("bio"), record.get("display_name")
-    if bio is None and name is None:
-        record.update(
-            inferred_role=None,
-            role_evidence=None,
-            role_confidence=None,
-            inferred_specialty=None,
-            bio_areas=None,
-        )
+    bio = record.get("bio")
+    if bio is None and record.get("display_name") is None:
+        record["bio_areas"] = None
         return
-    found = classify(
-        bio,
-        name,
-        handle=record.get("handle"),
-        followers=record.get("followers"),
-        following=record.get("following"),
-        taxonomy=taxonomy,
-    )
     areas = set(taxonomy.tag_text(bio or ""))
     areas |= set(taxonomy.tag_hashtags(extract_hashtags(bio or "")))
-    if found.specialty_area:
-        areas.add(found.specialty_area)
-    record.update(
-        inferred_role=found.role.value,
-        role_evidence=found.evidence or None,
-        role_confidence=found.confidence,
-        inferred_specialty=found.specialty,
-        bio_areas=sorted(areas),
-    )
+    specialty = taxonomy.specialty_of(bio or "")
+    if specialty is not None:
+        areas.add(specialty[0])
+    record["bio_areas"] = sorted(areas)
 
 
 def _post(record: dict[str, Any], taxonomy: Taxonomy) -> None:

@@ -143,6 +143,7 @@ _FIELDS = frozenset(
         "location",
         "profile_url",
         "verified",
+        "account_created_at",
         "reply_to_post_id",
         "reply_to_author_id",
         "reply_to_handle",
@@ -431,6 +432,7 @@ def row_records(
                 location=f.get("location", ""),
                 url=f.get("profile_url", ""),
                 verified=f.get("verified", ""),
+                created_at=flexible_time(f.get("account_created_at")) or "",
             ),
         )
     ]

@@ -2,8 +2,7 @@
 
 Rows the bulk reader hands back (texts it cannot decide in SQL, values only Python repairs)
 are parsed and enriched here: when there are many, by a pool of worker processes, one per
-core, in chunks whose results come back in file order (role inference costs about 30 µs an
-account in Python). Small batches, machines
+core, in chunks whose results come back in file order. Small batches, machines
 with one core and systems other than Linux parse in the calling process.
 
 >>> from kolmap.ingest.areas import load_taxonomy
@@ -11,8 +10,8 @@ with one core and systems other than Linux parse in the calling process.
 >>> rows = [(2, {"platform": "x", "account_id": "1", "bio": "Oncologue"}),
 ...         (3, {"platform": "x", "account_id": "", "bio": ""})]
 >>> part = next(parser.parse("accounts", "accounts.csv", rows))
->>> part.table["inferred_role"].to_pylist(), part.lines.tolist(), part.rejected[0].reason
-(['hcp'], [2], 'missing account_id')
+>>> part.table["bio_areas"].to_pylist(), part.lines.tolist(), part.rejected[0].reason
+([['oncology']], [2], 'missing account_id')
 >>> parser.close()
 """
 

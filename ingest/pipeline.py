@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from kolmap.ingest.enrich import enrich
 from kolmap.ingest.formats import all_formats, detect_format, get_format
 from kolmap.ingest.parallel_rows import RowParser
 from kolmap.ingest.prefetch import prefetched
+from kolmap.ingest.roles.derive import derive_accounts
 from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
@@ -246,8 +248,9 @@ def ingest_paths(
             else None
         )
         row_parser = RowParser(taxonomy)
+        derive = partial(derive_accounts, taxonomy=taxonomy, settings=settings)
         try:
-            with store.ingest(run) as writer:
+            with store.ingest(run, derive) as writer:
                 for path, spec in files:
                     report = FileReport(str(path), spec.name)
                     reports.append(report)
@@ -464,13 +467,20 @@ def _stage_in_bulk(
 
 
 def write_labels(
-    store: GraphStore, labels: Sequence[dict[str, Any]], *, source: str = "user"
+    store: GraphStore,
+    labels: Sequence[dict[str, Any]],
+    *,
+    source: str = "user",
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Record user-verified labels (``platform, account_id, role, specialty, person_id``) as
-    one ingest run, validated exactly like ``labels.csv`` rows; returns the merge counts.
+    """Record user-verified labels (``platform, account_id, role, specialty, person_id,
+    affiliation, employer``) as one ingest run, validated exactly like ``labels.csv`` rows;
+    returns the merge counts. Roles derived from behaviour are derived again (a label can
+    change who vouches for whom).
 
     Raises :class:`InputError` naming the first invalid label; nothing is written then.
     """
+    settings = settings or Settings()
     records = []
     for number, values in enumerate(labels, start=1):
         try:
@@ -487,7 +497,9 @@ def write_labels(
         inputs=[source],
         kolmap_version=__version__,
     )
-    with store.ingest(run) as writer:
+    taxonomy = load_taxonomy(settings.ingest.taxonomy or None)
+    derive = partial(derive_accounts, taxonomy=taxonomy, settings=settings)
+    with store.ingest(run, derive) as writer:
         writer.add("labels", records)
         writer.note("rows_read", len(records))
         writer.note("quarantined", 0)

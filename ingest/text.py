@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold"]
+__all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold", "longest_first"]
 
 # A mention starts after a non-word, non-@ character; handles may hold dots and hyphens
 # (Bluesky) but never end with one (so a sentence's full stop is not part of the handle).
@@ -52,6 +52,16 @@ def _combining_class() -> re.Pattern[str]:
 
 
 _COMBINING_RE = _combining_class()
+
+
+def longest_first(phrases: Iterable[str]) -> list[str]:
+    """The order in which an alternation tries phrases, so the longest wins where several
+    match.
+
+    >>> longest_first(["dr", "dr."])
+    ['dr.', 'dr']
+    """
+    return sorted(phrases, key=len, reverse=True)
 
 
 def extract_mentions(text: str) -> list[str]:

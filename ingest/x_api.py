@@ -107,6 +107,7 @@ def _v2_user(user: Mapping[str, Any], *, reference: bool) -> dict[str, Any]:
         location=user.get("location"),
         url=user.get("url"),
         verified=user.get("verified"),
+        created_at=flexible_time(user.get("created_at")),
     )
 
 
@@ -221,6 +222,7 @@ def v1_tweet(tweet: Mapping[str, Any], *, reference: bool) -> Records:
                 location=user.get("location"),
                 url=user.get("url"),
                 verified=user.get("verified"),
+                created_at=flexible_time(user.get("created_at")),
             ),
         )
     ]

@@ -3,27 +3,31 @@
 All functions are plain: a :class:`~kolmap.graph.store.Projection` and settings in, a
 DataFrame aligned with ``projection.nodes`` out. docs/scoring.md gives each formula.
 
-Columns produced:
+Every endorsement (mention, repost, reply, quote, follow) weighs its type x ``1 + ln(count)``
+x the source's ``source_weight`` (its role, stub, bio and audience-quality factors) x the
+source's ``trust`` (:mod:`kolmap.scoring.trust`) x its independence (0 between an employer
+and its staff). Columns produced:
 
-- ``source_weight``: how much an endorsement *from* this account counts: role weight, times
-  the stub and no-bio multipliers, times an audience-quality factor for accounts with almost
-  no followers. Throwaway accounts weigh little.
+- ``source_weight``, ``trust``, ``automation_risk``, ``seed``: how much an endorsement from
+  the account counts, and why.
 - ``relevance``: topic share, ``(posts in scope + bio bonus) / (posts in window + prior)``;
   1 when the scope is the whole graph.
-- ``pagerank``: PageRank over all relations in scope, each edge weighted by type, by the
-  source's weight and by ``1 + ln(count)``; random jumps favour credible, on-topic accounts.
-- ``peer_pagerank``: the same over relations whose source is an HCP (peer standing).
-- ``audience_pagerank`` / ``audience``: the same PageRank and endorser count with every role
-  weighing the same: reach across all audiences (patients, public, peers) that is earned.
-- ``endorsers`` / ``hcp_endorsers``: weighted count of distinct accounts (HCPs) pointing at
-  the account; ``n_endorsers`` / ``n_hcp_endorsers`` are the plain counts.
-- ``hcp_share``: share of incoming edge weight that comes from HCPs.
+- ``pagerank``: PageRank over all endorsements; random jumps favour trusted, credible,
+  on-topic accounts.
+- **KOL axis** (standing among peers, HCPs and researchers): ``peer_pagerank`` (PageRank over
+  endorsements by peers, jumping to peers only), ``peer_endorsers`` (trust-weighted count of
+  distinct peer endorsers), ``n_peer_endorsers``, ``peer_share`` (share of incoming weight
+  from peers).
+- **DOL axis** (earned reach beyond the peer circle): ``lay_pagerank`` (PageRank over
+  endorsements by patients, caregivers and the public, every lay role alike), ``lay_audience``
+  (trust-weighted count of distinct lay endorsers), ``n_lay_endorsers``.
+- ``audience_pagerank`` / ``audience``: the same over every audience, roles alike (the
+  influencer and ``any`` lists); ``endorsers`` / ``n_endorsers``: role-weighted, all sources.
 - ``engagement``: ``ln(1 + mean(likes + 2 reposts + replies))`` over in-scope original
-  posts, shrunk for accounts with few posts.
-- ``reach``: ``ln(1 + followers)``.
+  posts, shrunk for accounts with few posts. ``reach``: ``ln(1 + followers)``.
 - ``community``: Leiden community in scope.
-- ``top_endorser_1`` .. ``_3``: positions of the (up to) three accounts whose edges to this
-  one weigh most, -1 for none; a ranking's reasons name them.
+- ``top_endorser_1`` .. ``_3``: positions of the (up to) three accounts whose endorsements
+  weigh most, -1 for none; a ranking's reasons name them.
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
 from kolmap.scoring.centrality import pagerank
 from kolmap.scoring.communities import leiden
+from kolmap.scoring.trust import independence, prior, seeds, trusted_share
 from kolmap.settings import ScoringSettings
 
 __all__ = [
+    "LAY_ROLES",
+    "PEER_ROLES",
     "components_of",
     "compute_components",
     "edge_weights",
@@ -46,11 +53,14 @@ __all__ = [
     "weighted_edges",
 ]
 
+PEER_ROLES = ("hcp", "researcher")
+LAY_ROLES = ("patient", "public", "unknown")
+
 
 def source_weights(
     nodes: pd.DataFrame, settings: ScoringSettings, *, by_role: bool = True
 ) -> np.ndarray:
-    """How much an endorsement from each account counts (see module docstring).
+    """How much an endorsement from each account counts before trust (see module doc).
 
     With ``by_role=False`` every identified role counts the same (the audience view used for
     DOLs and influencers); unidentified accounts keep the ``unknown`` weight, and the stub,
@@ -85,43 +95,25 @@ def relevance(projection: Projection, settings: ScoringSettings) -> np.ndarray:
     return np.clip(value, 0.0, 1.0)
 
 
-def edge_weights(
-    projection: Projection, settings: ScoringSettings, src_weight: np.ndarray
-) -> np.ndarray:
-    """Weight of each projection edge: type weight x source weight x (1 + ln count)."""
+def _kind_counts(projection: Projection, settings: ScoringSettings) -> np.ndarray:
+    """Type weight x ``1 + ln(count)`` of each edge (the source aside)."""
     edges = projection.edges
-    if edges.empty:
-        return np.zeros(0)
     kind_w = edges["kind"].map(settings.interaction_weights).fillna(0.0).to_numpy(dtype=np.float64)
     count = edges["count"].to_numpy(dtype=np.float64)
-    src = edges["src"].to_numpy(dtype=np.int64)
-    result: np.ndarray = kind_w * src_weight[src] * (1.0 + np.log(np.maximum(count, 1.0)))
+    result: np.ndarray = kind_w * (1.0 + np.log(np.maximum(count, 1.0)))
     return result
 
 
-def weighted_edges(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
-    """The projection's edges (``src``, ``dst``, ``kind``, ``count``) with the ``weight`` each
-    carries in PageRank: the table behind "who endorses whom, how strongly".
-
-    >>> from kolmap.graph.store import Scope
-    >>> nodes = pd.DataFrame({"role": ["hcp", "patient"], "is_stub": [False, False],
-    ...     "has_bio": [True, True], "followers": [5000, 5000]})
-    >>> edges = pd.DataFrame({"src": [0], "dst": [1], "kind": ["MENTIONS"], "count": [1]})
-    >>> table = weighted_edges(Projection(Scope(), nodes, edges), ScoringSettings())
-    >>> table["weight"].round(2).tolist()
-    [0.8]
-    """
+def edge_weights(
+    projection: Projection, settings: ScoringSettings, src_weight: np.ndarray
+) -> np.ndarray:
+    """Weight of each projection edge: type weight x (1 + ln count) x ``src_weight[src]``."""
     edges = projection.edges
-    weight = edge_weights(projection, settings, source_weights(projection.nodes, settings))
-    return pd.DataFrame(
-        {
-            "src": edges["src"],
-            "dst": edges["dst"],
-            "kind": edges["kind"],
-            "count": edges["count"],
-            "weight": weight,
-        }
-    )
+    if edges.empty:
+        return np.zeros(0)
+    src = edges["src"].to_numpy(dtype=np.int64)
+    result: np.ndarray = _kind_counts(projection, settings) * src_weight[src]
+    return result
 
 
 def jump_weights(weights: np.ndarray, relevance: np.ndarray) -> np.ndarray:
@@ -135,59 +127,146 @@ def jump_weights(weights: np.ndarray, relevance: np.ndarray) -> np.ndarray:
     return result
 
 
+def weighted_edges(
+    projection: Projection, settings: ScoringSettings, components: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The projection's edges (``src``, ``dst``, ``kind``, ``count``) with the ``weight`` each
+    carries in PageRank, trust and independence included: the table behind "who endorses
+    whom, how strongly". ``components`` (of this projection) saves computing trust again.
+
+    >>> from kolmap.graph.store import Scope
+    >>> nodes = pd.DataFrame({"role": ["hcp", "patient"], "is_stub": [False, False],
+    ...     "has_bio": [True, True], "followers": [5000, 5000], "verified": [False, False],
+    ...     "handle": ["a", "b"]})
+    >>> edges = pd.DataFrame({"src": [0], "dst": [1], "kind": ["MENTIONS"], "count": [1]})
+    >>> table = weighted_edges(Projection(Scope(), nodes, edges), ScoringSettings())
+    >>> table["weight"].round(2).tolist()
+    [0.8]
+    """
+    edges = projection.edges
+    comp = components_of(projection, settings, components)
+    weight = _trusted_edge_weights(projection, settings, comp)
+    return pd.DataFrame(
+        {
+            "src": edges["src"],
+            "dst": edges["dst"],
+            "kind": edges["kind"],
+            "count": edges["count"],
+            "weight": weight,
+        }
+    )
+
+
+def _trusted_edge_weights(
+    projection: Projection, settings: ScoringSettings, comp: pd.DataFrame
+) -> np.ndarray:
+    edges = projection.edges
+    if edges.empty:
+        return np.zeros(0)
+    src = edges["src"].to_numpy(dtype=np.int64)
+    dst = edges["dst"].to_numpy(dtype=np.int64)
+    sw = comp["source_weight"].to_numpy(dtype=np.float64) * comp["trust"].to_numpy(np.float64)
+    result: np.ndarray = (
+        _kind_counts(projection, settings)
+        * sw[src]
+        * independence(projection.nodes, src, dst, settings)
+    )
+    return result
+
+
 def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
     """All components for every node of ``projection`` (index aligned with its nodes)."""
     nodes = projection.nodes
     edges = projection.edges
     n = len(nodes)
     out = pd.DataFrame(index=nodes.index)
-    sw = source_weights(nodes, settings)
-    rel = relevance(projection, settings)
-    out["source_weight"] = sw
-    out["relevance"] = rel
     src = edges["src"].to_numpy(dtype=np.int64)
     dst = edges["dst"].to_numpy(dtype=np.int64)
-    w = edge_weights(projection, settings, sw)
-    reset = jump_weights(sw, rel)
-    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
-    is_hcp = (nodes["role"].astype(str) == "hcp").to_numpy() & ~nodes["is_stub"].fillna(
-        False
-    ).to_numpy(dtype=bool)
-    peer = is_hcp[src] if len(src) else np.zeros(0, dtype=bool)
-    out["peer_pagerank"] = pagerank(
+    roles = nodes["role"].astype(str).to_numpy()
+    stub = nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
+    sw = source_weights(nodes, settings)
+    rel = relevance(projection, settings)
+    risk = (
+        pd.to_numeric(
+            nodes.get("automation_risk", pd.Series(0.0, index=nodes.index)), errors="coerce"
+        )
+        .fillna(0.0)
+        .to_numpy(dtype=np.float64)
+    )
+    risk_ok = risk < settings.automation_flag
+    kinds = _kind_counts(projection, settings) if len(src) else np.zeros(0)
+    fair = independence(nodes, src, dst, settings)
+
+    # Communities and trust come from the endorsements before trust.
+    base = kinds * (sw * prior(nodes))[src] * fair if len(src) else np.zeros(0)
+    community = leiden(n, src, dst, base, seed=settings.seed, resolution=settings.resolution)
+    is_seed = seeds(nodes, src, dst, community, risk_ok, settings)
+    unflagged = pd.DataFrame({"s": src[risk_ok[src]], "d": dst[risk_ok[src]]}).drop_duplicates()
+    unflagged_endorsers = np.bincount(unflagged["d"].to_numpy(dtype=np.int64), minlength=n)
+    shared = trusted_share(
         n,
-        src[peer],
-        dst[peer],
-        w[peer],
-        reset=np.where(is_hcp, reset, 0.0),
+        src,
+        dst,
+        base,
+        jump_weights(sw * prior(nodes), rel),
+        is_seed,
+        unflagged_endorsers,
+        share=settings.trust_share,
+        leaf=settings.trust_leaf_endorsers,
         damping=settings.damping,
     )
-    aw = source_weights(nodes, settings, by_role=False)
-    a_edge = edge_weights(projection, settings, aw)
+    trust = prior(nodes) * shared
+    out["source_weight"] = sw
+    out["automation_risk"] = np.round(risk, 4)
+    out["seed"] = is_seed
+    out["trust"] = np.round(trust, 4)
+    out["relevance"] = rel
+
+    w = kinds * (sw * trust)[src] * fair if len(src) else np.zeros(0)
+    reset = jump_weights(sw * trust, rel)
+    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
+    peer = np.isin(roles, PEER_ROLES) & ~stub
+    from_peer = peer[src] if len(src) else np.zeros(0, dtype=bool)
+    out["peer_pagerank"] = pagerank(
+        n, src[from_peer], dst[from_peer], w[from_peer],
+        reset=np.where(peer, reset, 0.0), damping=settings.damping,
+    )  # fmt: skip
+
+    aw = source_weights(nodes, settings, by_role=False) * trust
+    a_w = kinds * aw[src] * fair if len(src) else np.zeros(0)
     a_reset = jump_weights(aw, rel)
-    out["audience_pagerank"] = pagerank(
-        n, src, dst, a_edge, reset=a_reset, damping=settings.damping
+    out["audience_pagerank"] = pagerank(n, src, dst, a_w, reset=a_reset, damping=settings.damping)
+    lay = np.isin(roles, LAY_ROLES) & ~stub
+    from_lay = lay[src] if len(src) else np.zeros(0, dtype=bool)
+    out["lay_pagerank"] = pagerank(
+        n, src[from_lay], dst[from_lay], a_w[from_lay], reset=a_reset, damping=settings.damping
     )
+
     # Distinct endorsers: one vote per (source, target) pair, at the pair's strongest kind.
-    kind_only = w / np.maximum(sw[src], 1e-12) if len(src) else np.zeros(0)
+    kind_w = np.minimum(kinds * fair, 1.0) if len(src) else np.zeros(0)
     pair = (
-        pd.DataFrame({"src": src, "dst": dst, "kw": kind_only})
+        pd.DataFrame({"src": src, "dst": dst, "kw": kind_w})
         .groupby(["src", "dst"], as_index=False)
         .agg(kw=("kw", "max"))
     )
     psrc = pair["src"].to_numpy(dtype=np.int64)
     pdst = pair["dst"].to_numpy(dtype=np.int64)
-    vote = sw[psrc] * np.minimum(pair["kw"].to_numpy(dtype=np.float64), 1.0)
+    pkw = pair["kw"].to_numpy(dtype=np.float64)
+    vote = (sw * trust)[psrc] * pkw
+    a_vote = aw[psrc] * pkw
+    p_peer = peer[psrc] if len(psrc) else np.zeros(0, dtype=bool)
+    p_lay = lay[psrc] if len(psrc) else np.zeros(0, dtype=bool)
     out["endorsers"] = np.bincount(pdst, weights=vote, minlength=n)
-    a_vote = aw[psrc] * np.minimum(pair["kw"].to_numpy(dtype=np.float64), 1.0)
-    out["audience"] = np.bincount(pdst, weights=a_vote, minlength=n)
     out["n_endorsers"] = np.bincount(pdst, minlength=n)
-    hcp_pair = is_hcp[psrc] if len(psrc) else np.zeros(0, dtype=bool)
-    out["hcp_endorsers"] = np.bincount(pdst[hcp_pair], weights=vote[hcp_pair], minlength=n)
-    out["n_hcp_endorsers"] = np.bincount(pdst[hcp_pair], minlength=n)
+    out["audience"] = np.bincount(pdst, weights=a_vote, minlength=n)
+    out["peer_endorsers"] = np.bincount(pdst[p_peer], weights=vote[p_peer], minlength=n)
+    out["n_peer_endorsers"] = np.bincount(pdst[p_peer], minlength=n)
+    out["lay_audience"] = np.bincount(pdst[p_lay], weights=a_vote[p_lay], minlength=n)
+    out["n_lay_endorsers"] = np.bincount(pdst[p_lay], minlength=n)
     incoming = np.bincount(dst, weights=w, minlength=n)
-    from_hcp = np.bincount(dst[peer], weights=w[peer], minlength=n) if len(dst) else np.zeros(n)
-    out["hcp_share"] = np.divide(from_hcp, incoming, out=np.zeros(n), where=incoming > 0)
+    from_peers = np.bincount(dst[from_peer], weights=w[from_peer], minlength=n)
+    out["peer_share"] = np.divide(from_peers, incoming, out=np.zeros(n), where=incoming > 0)
+
     originals = nodes["original_posts_in_scope"].to_numpy(dtype=np.float64)
     interactions = (nodes["likes"] + 2 * nodes["reposts"] + nodes["replies"]).to_numpy(
         dtype=np.float64
@@ -196,7 +275,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     shrink = np.minimum(1.0, originals / max(settings.min_posts_for_engagement, 1))
     out["engagement"] = np.log1p(mean) * shrink
     out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
-    out["community"] = leiden(n, src, dst, w, seed=settings.seed, resolution=settings.resolution)
+    out["community"] = community
     for i, column in enumerate(top_endorsers(n, src, dst, w).T, start=1):
         out[f"top_endorser_{i}"] = column
     return out
@@ -206,18 +285,20 @@ def top_endorsers(
     n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, count: int = 3
 ) -> np.ndarray:
     """For each of ``n`` nodes, the positions of the ``count`` sources whose edges to it
-    weigh most in sum (heaviest first, ties by position; -1 where there are fewer): the
-    names a ranking's reasons give. An ``n`` x ``count`` integer array, 24 bytes a node.
+    weigh most in sum (heaviest first, ties by position; -1 where there are fewer, and
+    sources whose edges weigh nothing are left out): the names a ranking's reasons give.
+    An ``n`` x ``count`` integer array, 24 bytes a node.
 
     >>> top_endorsers(3, np.array([1, 2, 2, 0]), np.array([0, 0, 0, 1]),
     ...               np.array([1.0, 0.6, 0.6, 2.0]), count=2).tolist()
     [[2, 1], [0, -1], [-1, -1]]
     """
     tops = np.full((n, count), -1, dtype=np.int64)
-    if not len(src):
+    keep = weight > 0
+    if not keep.any():
         return tops
     summed = (
-        pd.DataFrame({"dst": dst, "src": src, "w": weight})
+        pd.DataFrame({"dst": dst[keep], "src": src[keep], "w": weight[keep]})
         .groupby(["dst", "src"], as_index=False)
         .agg(w=("w", "sum"))
         .sort_values(["dst", "w", "src"], ascending=[True, False, True])
@@ -238,7 +319,7 @@ def components_of(
     computes them once per scope, for every page and kind), else :func:`compute_components`.
 
     Ranking every kind, the map and the congress view read the same components; passing
-    them in saves three PageRanks and a Leiden run per call.
+    them in saves several PageRanks and a Leiden run per call.
     """
     if known is None:
         return compute_components(projection, settings)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import weighted_edges
+from kolmap.scoring.components import PEER_ROLES, weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = [
@@ -118,7 +118,7 @@ def community_summary(
                 "community": community,
                 "size": len(group),
                 "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
-                "hcp_share": round(float((group["role"] == "hcp").mean()), 3),
+                "peer_share": round(float(group["role"].isin(PEER_ROLES).mean()), 3),
                 "leaders": [
                     (str(p), str(a), str(h) if isinstance(h, str) else str(a))
                     for p, a, h in zip(

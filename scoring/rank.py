@@ -5,8 +5,14 @@ from :mod:`kolmap.scoring.components` scaled to 0..1 among the candidates, the w
 from the settings of the kind, and ``gamma`` is ``relevance_exponent`` (the relevance gate
 applies to topical scopes only). docs/scoring.md explains every term and the traps it resists.
 
+KOL and DOL are two axes of the same people: every HCP and researcher in scope gets a
+``kol_score`` (standing among peers) and a ``dol_score`` (earned reach beyond peers), each
+list ranks by its own axis, and :func:`axis_overlap` says how much the two top lists share.
+Industry staff and paid partners leave the KOL, DOL and influencer lists unless
+``include_industry`` (then they are kept, flagged).
+
 >>> RankKind.parse("KOL").roles
-('hcp',)
+('hcp', 'researcher')
 """
 
 from __future__ import annotations
@@ -19,10 +25,10 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import components_of
+from kolmap.scoring.components import PEER_ROLES, components_of
 from kolmap.settings import ScoringSettings
 
-__all__ = ["OUTPUT_COLUMNS", "RankKind", "rank"]
+__all__ = ["COMPONENTS", "OUTPUT_COLUMNS", "RankKind", "axis_overlap", "rank"]
 
 
 class RankKind(StrEnum):
@@ -46,6 +52,11 @@ class RankKind(StrEnum):
     def roles(self) -> tuple[str, ...]:
         return _ROLES[self]
 
+    @property
+    def excludes_industry(self) -> bool:
+        """Whether industry staff leave this list by default."""
+        return self in (RankKind.KOL, RankKind.DOL, RankKind.INFLUENCER)
+
     def weights(self, settings: ScoringSettings) -> dict[str, float]:
         table: Mapping[RankKind, dict[str, float]] = {
             RankKind.KOL: settings.kol_weights,
@@ -58,21 +69,32 @@ class RankKind(StrEnum):
 
 
 _ROLES = {
-    RankKind.KOL: ("hcp",),
+    RankKind.KOL: PEER_ROLES,
     RankKind.DOL: ("hcp",),
     RankKind.INFLUENCER: ("patient", "public"),
     RankKind.ORGANISATION: ("organisation", "brand", "media"),
-    RankKind.ANY: ("hcp", "patient", "organisation", "brand", "media", "public", "unknown"),
+    RankKind.ANY: (
+        "hcp",
+        "researcher",
+        "patient",
+        "organisation",
+        "brand",
+        "media",
+        "public",
+        "unknown",
+    ),
 }
 # How each component is scaled to 0..1 among candidates.
-_SQRT_SCALED = {"endorsers", "hcp_endorsers", "audience"}
+_SQRT_SCALED = {"endorsers", "peer_endorsers", "audience", "lay_audience"}
 COMPONENTS = (
     "pagerank",
     "peer_pagerank",
+    "peer_endorsers",
+    "lay_pagerank",
+    "lay_audience",
     "audience_pagerank",
-    "endorsers",
-    "hcp_endorsers",
     "audience",
+    "endorsers",
     "engagement",
     "reach",
 )
@@ -85,20 +107,32 @@ OUTPUT_COLUMNS = [
     "display_name",
     "role",
     "specialty",
+    "affiliation",
+    "employer",
     "area",
     "score",
+    "kol_score",
+    "dol_score",
+    "trust",
+    "automation_risk",
+    "flags",
     "community",
     "relevance",
     *COMPONENTS,
-    "n_hcp_endorsers",
+    "n_peer_endorsers",
+    "n_lay_endorsers",
     "n_endorsers",
-    "hcp_share",
+    "peer_share",
     "posts_in_scope",
     "followers",
     "lang",
     "location",
+    "role_confidence",
+    "role_source",
     "reasons",
 ]
+# Below this trust an account is flagged "low trust" (its endorsements count little).
+_LOW_TRUST = 0.3
 
 
 def rank(
@@ -108,11 +142,13 @@ def rank(
     *,
     top: int | None = None,
     components: pd.DataFrame | None = None,
+    include_industry: bool | None = None,
 ) -> pd.DataFrame:
     """Rank the candidates of ``kind`` in ``projection``; columns are :data:`OUTPUT_COLUMNS`.
 
     ``components`` are those of ``projection`` when the caller has them already
-    (:func:`~kolmap.scoring.components.components_of`).
+    (:func:`~kolmap.scoring.components.components_of`). ``include_industry`` overrides the
+    setting of that name.
 
     Candidates are non-stub accounts of the kind's roles with some activity in scope (a post,
     or an endorsement from another account). Ties are broken by handle, then account id, so
@@ -120,13 +156,12 @@ def rank(
     """
     settings = settings or ScoringSettings()
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
+    if include_industry is None:
+        include_industry = settings.include_industry
     weights = kind.weights(settings)
-    unknown = set(weights) - set(COMPONENTS)
-    if unknown:
-        raise ScoringError(f"{kind.value} weights name unknown components {sorted(unknown)}")
-    total_weight = sum(weights.values())
-    if total_weight <= 0:
-        raise ScoringError(f"{kind.value} weights must not all be zero")
+    for name, table in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
+        _check_weights(name, table)
+    _check_weights(kind.value, weights)
     nodes = projection.nodes
     area = projection.scope.area or (
         "#" + ",#".join(projection.scope.hashtags) if projection.scope.hashtags else "all"
@@ -134,32 +169,45 @@ def rank(
     if nodes.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     comp = components_of(projection, settings, components)
+    roles = nodes["role"].astype(str)
+    stub = nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
     active = (nodes["posts_in_scope"].to_numpy() > 0) | (comp["n_endorsers"].to_numpy() > 0)
-    candidate = (
-        nodes["role"].astype(str).isin(kind.roles).to_numpy()
-        & ~nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
-        & active
-    )
-    idx = np.flatnonzero(candidate)
+    industry = _column(nodes, "affiliation").fillna("").to_numpy() == "industry"
+    if kind.excludes_industry and not include_industry:
+        active = active & ~industry
+    idx = np.flatnonzero(roles.isin(kind.roles).to_numpy() & ~stub & active)
     if len(idx) == 0:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    gate = comp["relevance"].to_numpy() ** settings.relevance_exponent
+    if not projection.scope.is_topical:
+        gate = np.ones(len(nodes))
+    # Both axes for every peer, scaled among the peers (so a DOL list and a KOL list print
+    # the same two numbers for the same person).
+    peers = np.flatnonzero(roles.isin(PEER_ROLES).to_numpy() & ~stub & active)
+    axes = {}
+    for name, table in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
+        combined, _scaled = _combine(comp.iloc[peers], table)
+        value = np.full(len(nodes), np.nan)
+        value[peers] = np.round(100.0 * gate[peers] * combined, 3)
+        axes[name] = value
     table = nodes.iloc[idx].copy()
     cand = comp.iloc[idx]
-    combined = np.zeros(len(idx))
+    combined, scaled = _combine(cand, weights)
     for name in COMPONENTS:
-        raw = cand[name].to_numpy(dtype=np.float64)
-        scaled = _scale(raw, sqrt=name in _SQRT_SCALED)
-        table[name] = np.round(scaled, 4)
-        combined += weights.get(name, 0.0) * scaled
-    gate = cand["relevance"].to_numpy() ** settings.relevance_exponent
-    if not projection.scope.is_topical:
-        gate = np.ones(len(idx))
-    table["score"] = np.round(100.0 * gate * combined / total_weight, 3)
+        table[name] = np.round(scaled[name], 4)
+    table["score"] = np.round(100.0 * gate[idx] * combined, 3)
+    table["kol_score"] = axes["kol"][idx]
+    table["dol_score"] = axes["dol"][idx]
     table["relevance"] = np.round(cand["relevance"].to_numpy(), 4)
     table["community"] = cand["community"].to_numpy()
-    for name in ("n_hcp_endorsers", "n_endorsers"):
+    table["trust"] = np.round(cand["trust"].to_numpy(), 4)
+    table["automation_risk"] = np.round(cand["automation_risk"].to_numpy(), 4)
+    for name in ("n_peer_endorsers", "n_lay_endorsers", "n_endorsers"):
         table[name] = cand[name].to_numpy(dtype=np.int64)
-    table["hcp_share"] = np.round(cand["hcp_share"].to_numpy(), 4)
+    table["peer_share"] = np.round(cand["peer_share"].to_numpy(), 4)
+    for column in ("affiliation", "employer", "role_confidence", "role_source"):
+        table[column] = _column(nodes, column).iloc[idx].to_numpy()
+    table["flags"] = _flags(table, settings)
     table["area"] = area
     table["node_pos"] = idx
     table = table.sort_values(
@@ -175,6 +223,47 @@ def rank(
     return table[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
+def axis_overlap(kol: pd.DataFrame, dol: pd.DataFrame, k: int) -> dict[str, float]:
+    """How much the top ``k`` of a KOL and a DOL ranking share: ``shared`` accounts,
+    ``k`` compared, and their Jaccard index.
+
+    >>> a = pd.DataFrame({"platform": ["x"] * 3, "account_id": ["1", "2", "3"]})
+    >>> b = pd.DataFrame({"platform": ["x"] * 3, "account_id": ["3", "4", "5"]})
+    >>> axis_overlap(a, b, 3)
+    {'k': 3, 'shared': 1, 'jaccard': 0.2}
+    """
+    top_kol = set(zip(kol["platform"].head(k), kol["account_id"].head(k), strict=True))
+    top_dol = set(zip(dol["platform"].head(k), dol["account_id"].head(k), strict=True))
+    union = top_kol | top_dol
+    shared = len(top_kol & top_dol)
+    return {"k": k, "shared": shared, "jaccard": round(shared / len(union), 4) if union else 0.0}
+
+
+def _check_weights(kind: str, weights: Mapping[str, float]) -> None:
+    unknown = set(weights) - set(COMPONENTS)
+    if unknown:
+        raise ScoringError(f"{kind} weights name unknown components {sorted(unknown)}")
+    if sum(weights.values()) <= 0:
+        raise ScoringError(f"{kind} weights must not all be zero")
+
+
+def _combine(
+    cand: pd.DataFrame, weights: Mapping[str, float]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The weighted mean of the scaled components, and the scaled components."""
+    combined = np.zeros(len(cand))
+    scaled = {}
+    for name in COMPONENTS:
+        raw = cand[name].to_numpy(dtype=np.float64)
+        scaled[name] = _scale(raw, sqrt=name in _SQRT_SCALED)
+        combined += weights.get(name, 0.0) * scaled[name]
+    return combined / sum(weights.values()), scaled
+
+
+def _column(nodes: pd.DataFrame, name: str) -> pd.Series:
+    return nodes[name] if name in nodes else pd.Series([None] * len(nodes), index=nodes.index)
+
+
 def _scale(values: np.ndarray, *, sqrt: bool) -> np.ndarray:
     """Share of the leader (``x / max``); counts of endorsers use ``sqrt(x) / sqrt(max)``."""
     values = np.maximum(values, 0.0)
@@ -184,8 +273,34 @@ def _scale(values: np.ndarray, *, sqrt: bool) -> np.ndarray:
     return values / peak if peak > 0 else np.zeros_like(values)
 
 
+def _flags(table: pd.DataFrame, settings: ScoringSettings) -> list[str]:
+    """What a reader should know before trusting a rank: industry ties, automation risk,
+    low trust, a role read from behaviour."""
+    out = []
+    for affiliation, employer, risk, trust, source, confidence in zip(
+        table["affiliation"].tolist(),
+        table["employer"].tolist(),
+        table["automation_risk"].tolist(),
+        table["trust"].tolist(),
+        table["role_source"].tolist(),
+        table["role_confidence"].tolist(),
+        strict=True,
+    ):
+        flags = []
+        if affiliation == "industry":
+            flags.append("industry" + (f" ({employer})" if isinstance(employer, str) else ""))
+        if risk >= settings.automation_flag:
+            flags.append(f"automation risk {risk:.2f}")
+        elif trust < _LOW_TRUST:
+            flags.append(f"low trust {trust:.2f}")
+        if source == "behaviour":
+            flags.append(f"role from behaviour ({float(confidence):.2f})")
+        out.append("; ".join(flags))
+    return out
+
+
 def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) -> list[str]:
-    """One sentence per ranked account: who endorses it, how much from HCPs, how on-topic."""
+    """One sentence per ranked account: who endorses it, how much from peers, how on-topic."""
     nodes = projection.nodes
     handles = nodes["handle"].fillna(nodes["account_id"]).astype(str).to_numpy()
     tops = comp[[f"top_endorser_{i}" for i in (1, 2, 3)]].to_numpy()
@@ -200,17 +315,21 @@ def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) ->
     # was most of the ranking's time on large scopes.
     columns = zip(
         table["node_pos"].tolist(),
-        table["n_hcp_endorsers"].tolist(),
+        table["n_peer_endorsers"].tolist(),
+        table["n_lay_endorsers"].tolist(),
         table["n_endorsers"].tolist(),
-        table["hcp_share"].tolist(),
+        table["peer_share"].tolist(),
         table["posts_in_scope"].tolist(),
         table["relevance"].tolist(),
         strict=True,
     )
-    for node, n_hcp, n_all, hcp_share, in_scope, relevance in columns:
-        parts = [f"endorsed by {n_hcp} HCP(s) among {n_all} account(s)"]
+    for node, n_peer, n_lay, n_all, peer_share, in_scope, relevance in columns:
+        parts = [
+            f"endorsed by {n_peer} peer(s) (HCPs, researchers) and {n_lay} lay account(s) "
+            f"among {n_all}"
+        ]
         if n_all:
-            parts.append(f"{hcp_share:.0%} of endorsement weight from HCPs")
+            parts.append(f"{peer_share:.0%} of trusted endorsement weight from peers")
         if topical:
             parts.append(
                 f"{in_scope}/{int(totals[node])} posts in scope (relevance {relevance:.2f})"

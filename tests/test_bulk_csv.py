@@ -358,9 +358,9 @@ def test_a_taxonomy_the_sql_patterns_cannot_express_sends_files_row_by_row() -> 
 
 
 def _role_phrases() -> list[str]:
-    from kolmap.ingest.classify import rules
+    from kolmap.ingest.roles.rules import cue_phrases
 
-    return sorted({p for rule in rules() for p in rule.phrases})
+    return cue_phrases()
 
 
 bio_fragments = st.one_of(

@@ -156,6 +156,34 @@ _GENERAL = (
 )
 
 
+_DETAILS = (
+    [
+        ": {n} % de répondeurs à {m} mois",
+        "— {n} patients inclus",
+        ", suivi médian {m} mois",
+        "(cohorte de {n})",
+        ": à lire, {m} pages",
+        "ce matin, {n} questions en consultation",
+        ", fil en {m} tweets",
+        "— {n} ans de recul",
+        "(journée {m})",
+        ": {n} participants, bravo",
+    ],
+    [
+        ": {n}% response at {m} months",
+        "— {n} patients enrolled",
+        ", median follow-up {m} months",
+        "(cohort of {n})",
+        ": worth a read, {m} pages",
+        "this morning, {n} questions in clinic",
+        ", thread in {m} parts",
+        "— {n} years of data",
+        "(day {m})",
+        ": {n} attendees, well done",
+    ],
+)
+
+
 @dataclass
 class Sample:
     """Rows of each canonical file plus the truth and known answers."""
@@ -420,7 +448,7 @@ class _Gen:
         if repost_of:
             text = ""
         elif area is None:
-            text = self.rng.choice(_GENERAL[0 if lang == "fr" else 1])
+            text = self.rng.choice(_GENERAL[0 if lang == "fr" else 1]) + self.detail(lang)
         else:
             fr, en, tags = _TOPIC[area]
             topic = self.rng.choice(fr if lang == "fr" else en)
@@ -434,7 +462,7 @@ class _Gen:
                 if lang == "fr"
                 else ["New data on", "Congress takeaways:", "Great discussion on", "Key points on"]
             )
-            text = f"{opener} {topic}"
+            text = f"{opener} {topic}{self.detail(lang)}"
             if self.rng.random() < 0.7:
                 text += " #" + self.rng.choice(tags)
         for target in mentions:
@@ -459,6 +487,13 @@ class _Gen:
         if area is not None and not repost_of:
             self.posts_by.setdefault(author.id, []).append((post_id, area))
         return post_id
+
+    def detail(self, lang: str) -> str:
+        """A few words that vary from post to post, as real texts do (no two authors write
+        the same sentence often; a text many authors share is a sign of coordination)."""
+        n = self.rng.randint(2, 98)
+        pool = _DETAILS[0 if lang == "fr" else 1]
+        return " " + self.rng.choice(pool).format(n=n, m=self.rng.randint(2, 36))
 
     def follow(self, a: _Acct, b: _Acct) -> None:
         if a.id != b.id and a.platform == b.platform:

@@ -35,7 +35,7 @@ overview = summary.assign(
     top_hashtags=[" ".join(t) for t in summary["top_hashtags"]],
 )
 st.dataframe(
-    overview[["community", "size", "roles", "hcp_share", "influence", "leaders", "top_hashtags"]],
+    overview[["community", "size", "roles", "peer_share", "influence", "leaders", "top_hashtags"]],
     hide_index=True,
     key="com_table",
 )

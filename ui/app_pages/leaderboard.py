@@ -34,7 +34,8 @@ shown = state.protect(table, proj)
 weights = RankKind(kind).weights(state.settings().scoring)
 st.caption(
     f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope.describe()}; "
-    f"showing {len(shown):,}. Score = 100 × relevance^½ × weighted components "
+    f"showing {len(shown):,}. Score = 100 × relevance^"
+    f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
 )
 columns = [
@@ -44,10 +45,15 @@ columns = [
     "role",
     "specialty",
     "score",
+    "kol_score",
+    "dol_score",
+    "flags",
+    "trust",
     "community",
     "relevance",
     *COMPONENTS,
-    "n_hcp_endorsers",
+    "n_peer_endorsers",
+    "n_lay_endorsers",
     "n_endorsers",
     "posts_in_scope",
     "followers",
@@ -117,11 +123,15 @@ node = node_position(proj, str(raw["platform"]), str(raw["account_id"]))
 metrics = st.columns(4)
 metrics[0].metric("Score", f"{row['score']:.1f}")
 metrics[1].metric(
-    "HCP endorsers",
-    int(row["n_hcp_endorsers"]),
-    help="Distinct HCPs who mention, repost, reply to, quote or follow them.",
+    "Peer endorsers",
+    int(row["n_peer_endorsers"]),
+    help="Distinct HCPs and researchers who mention, repost, reply to, quote or follow them.",
 )
-metrics[2].metric("Share from HCP peers", f"{row['hcp_share']:.0%}")
+metrics[2].metric(
+    "Lay endorsers",
+    int(row["n_lay_endorsers"]),
+    help="Distinct patients, caregivers and members of the public who endorse them.",
+)
 total = int(proj.nodes.iloc[node]["posts_total"]) if node is not None else 0
 metrics[3].metric(
     "Topic share",

@@ -49,7 +49,7 @@ if len(proj.nodes) > graph.number_of_nodes():
     )
     st.dataframe(
         summary[summary["size"] >= 3][
-            ["community", "size", "roles", "hcp_share", "influence"]
+            ["community", "size", "roles", "peer_share", "influence"]
         ].head(15),
         hide_index=True,
     )

@@ -1,0 +1,237 @@
+"""What an ingest run's derivation step reads and writes in a DuckDB store.
+
+After an ingest run has merged its rows, and inside the same transaction, kolmap derives
+what no single row says: roles (text, behaviour, labels), industry ties and automation risk
+(see :mod:`kolmap.ingest.roles`). This module is the store's side of that step: plain reads
+returning DataFrames, and the writes of their results. It holds no rule; every threshold
+comes from the caller as a bound parameter.
+
+>>> from kolmap.graph.duckdb_store import DuckDBStore
+>>> store = DuckDBStore(":memory:")
+>>> reads = DuckDBDerivation(store.con, "run-1")
+>>> list(reads.profiles_to_classify("v1").columns)[:4]
+['platform', 'account_id', 'handle', 'display_name']
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from kolmap.graph.store import Projection, Scope
+
+__all__ = ["AD_TAGS", "DERIVED_COLUMNS", "TEXT_ROLE_COLUMNS", "DuckDBDerivation"]
+
+# Columns of ``text_roles`` a caller fills, and of ``accounts`` the step writes.
+TEXT_ROLE_COLUMNS = (
+    "platform",
+    "account_id",
+    "profile_hash",
+    "role",
+    "confidence",
+    "evidence",
+    "specialty",
+    "specialty_area",
+    "affiliation",
+    "employer",
+    "informative",
+)
+DERIVED_COLUMNS = (
+    "inferred_role",
+    "role_confidence",
+    "role_evidence",
+    "role_source",
+    "inferred_specialty",
+    "affiliation",
+    "employer",
+    "automation_risk",
+    "automation_evidence",
+)
+# Hashtags that disclose a paid partnership (folded, without '#').
+AD_TAGS = ("ad", "sponsored", "sponsorise", "sponsorisee", "partenariat", "paidpartnership", "pub")
+
+_HASH = """md5(concat_ws(chr(31), ?, a.handle, a.display_name, a.bio, a.verified::VARCHAR,
+    floor(log2(1 + COALESCE(a.followers, 0)))::VARCHAR,
+    floor(log2(1 + COALESCE(a.following, 0)))::VARCHAR))"""
+
+
+class DuckDBDerivation:
+    """Reads and writes of the derivation step on ``con`` inside the run's transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+        self.con = con
+        self.run_id = run_id
+
+    def profiles_to_classify(self, version: str) -> pd.DataFrame:
+        """Real accounts whose profile (or the classifier ``version``) changed since their
+        text roles were last inferred, with the ``profile_hash`` to store with the result."""
+        return self.con.execute(
+            f"""SELECT a.platform, a.account_id, a.handle, a.display_name, a.bio, a.followers,
+                       a.following, a.verified, {_HASH} AS profile_hash
+                FROM accounts a LEFT JOIN text_roles t
+                  ON t.platform = a.platform AND t.account_id = a.account_id
+                WHERE NOT a.is_stub AND t.profile_hash IS DISTINCT FROM {_HASH}
+                ORDER BY a.platform, a.account_id""",
+            [version, version],
+        ).df()
+
+    def save_text_roles(self, table: pd.DataFrame) -> None:
+        """Store text roles (columns :data:`TEXT_ROLE_COLUMNS`), replacing older ones."""
+        if table.empty:
+            return
+        arrow = pa.Table.from_pandas(table[list(TEXT_ROLE_COLUMNS)], preserve_index=False)
+        self.con.register("_text_roles", arrow)
+        try:
+            self.con.execute(
+                """DELETE FROM text_roles t USING _text_roles n
+                   WHERE t.platform = n.platform AND t.account_id = n.account_id"""
+            )
+            columns = ", ".join(TEXT_ROLE_COLUMNS)
+            self.con.execute(
+                f"INSERT INTO text_roles ({columns}) SELECT {columns} FROM _text_roles"
+            )
+        finally:
+            self.con.unregister("_text_roles")
+        # Accounts erased since (or merged into another id) leave no text role behind.
+        self.con.execute(
+            """DELETE FROM text_roles t WHERE NOT EXISTS (SELECT 1 FROM accounts a
+               WHERE a.platform = t.platform AND a.account_id = t.account_id)"""
+        )
+
+    def accounts(self) -> pd.DataFrame:
+        """Every account with its text role, its label and the profile fields behaviour and
+        automation rules read, ordered as projections order them (platform, account_id)."""
+        return self.con.execute(
+            """SELECT a.platform, a.account_id, a.handle_lc, a.is_stub,
+                      a.bio IS NOT NULL AS has_bio, a.followers, a.following, a.verified,
+                      a.created_at,
+                      COALESCE(t.role, 'unknown') AS text_role,
+                      COALESCE(t.confidence, 0.0) AS text_confidence,
+                      t.evidence AS text_evidence, t.specialty, t.specialty_area,
+                      t.affiliation AS text_affiliation, t.employer AS text_employer,
+                      COALESCE(t.informative, FALSE) AS informative,
+                      l.role AS label_role, l.affiliation AS label_affiliation
+               FROM accounts a
+               LEFT JOIN text_roles t ON t.platform = a.platform AND t.account_id = a.account_id
+               LEFT JOIN labels l ON l.platform = a.platform AND l.account_id = a.account_id
+               ORDER BY a.platform, a.account_id"""
+        ).df()
+
+    def projection(self) -> Projection:
+        """The whole store as a projection (every relation, follows included)."""
+        from kolmap.graph.duckdb_store import project_inside
+
+        return project_inside(self.con, Scope())
+
+    def area_posts(self) -> pd.DataFrame:
+        """Original posts per (platform, account_id, area); area ``''`` counts all of an
+        account's original posts and ``'*'`` those in at least one area."""
+        return self.con.execute(
+            """WITH o AS (SELECT platform, post_id, author_id FROM posts
+                          WHERE repost_of_post_id IS NULL
+                            AND (text IS NOT NULL OR created_at IS NOT NULL)),
+               tagged AS (SELECT o.platform, o.author_id, a.area, o.post_id FROM o
+                          JOIN post_areas a ON a.platform = o.platform AND a.post_id = o.post_id)
+               SELECT platform, author_id AS account_id, '' AS area, count(*) AS posts
+               FROM o GROUP BY ALL
+               UNION ALL
+               SELECT platform, author_id, '*', count(DISTINCT post_id) FROM tagged GROUP BY ALL
+               UNION ALL
+               SELECT platform, author_id, area, count(*) FROM tagged GROUP BY ALL
+               ORDER BY 1, 2, 3"""
+        ).df()
+
+    def paid_mentions(self) -> pd.DataFrame:
+        """For each author, the accounts mentioned in its posts tagged as paid partnerships
+        (:data:`AD_TAGS`): ``platform, account_id, mentioned_id, posts``."""
+        return self.con.execute(
+            """SELECT p.platform, p.author_id AS account_id, m.account_id AS mentioned_id,
+                      count(DISTINCT p.post_id) AS posts
+               FROM posts p
+               SEMI JOIN post_hashtags h ON h.platform = p.platform AND h.post_id = p.post_id
+                    AND list_contains(?, h.tag)
+               JOIN post_mentions m ON m.platform = p.platform AND m.post_id = p.post_id
+               WHERE m.account_id <> p.author_id GROUP BY ALL ORDER BY 1, 2, 3""",
+            [list(AD_TAGS)],
+        ).df()
+
+    def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame:
+        """Pairs of accounts that acted on the same target (reposted, replied to or quoted the
+        same post, or mentioned the same account) within the same ``window_seconds`` slot of
+        one of two grids offset by half a window; targets with more than ``max_events``
+        actions (viral posts) are left out. ``platform, a, b, shared`` (distinct targets)."""
+        return self.con.execute(
+            """WITH ev AS (
+                   SELECT platform, author_id AS a, 'r:' || repost_of_post_id AS target,
+                          epoch(created_at) AS t
+                   FROM posts WHERE repost_of_post_id IS NOT NULL AND created_at IS NOT NULL
+                   UNION ALL
+                   SELECT platform, author_id, 'r:' || reply_to_post_id, epoch(created_at)
+                   FROM posts WHERE reply_to_post_id IS NOT NULL AND created_at IS NOT NULL
+                   UNION ALL
+                   SELECT platform, author_id, 'r:' || quote_of_post_id, epoch(created_at)
+                   FROM posts WHERE quote_of_post_id IS NOT NULL AND created_at IS NOT NULL
+                   UNION ALL
+                   SELECT p.platform, p.author_id, 'm:' || m.account_id, epoch(p.created_at)
+                   FROM post_mentions m
+                   JOIN posts p ON p.platform = m.platform AND p.post_id = m.post_id
+                   WHERE p.created_at IS NOT NULL AND p.repost_of_post_id IS NULL
+                     AND m.account_id <> p.author_id),
+               kept AS (
+                   SELECT * FROM ev SEMI JOIN (
+                       SELECT platform, target FROM ev GROUP BY ALL HAVING count(*) <= ?) v
+                     ON v.platform = ev.platform AND v.target = ev.target),
+               slots AS (
+                   SELECT DISTINCT platform, a, target, g, floor((t + g * ? / 2) / ?) AS slot
+                   FROM kept, (VALUES (0), (1)) grids(g))
+               SELECT x.platform, x.a, y.a AS b, count(DISTINCT x.target) AS shared
+               FROM slots x JOIN slots y
+                 ON x.platform = y.platform AND x.target = y.target AND x.g = y.g
+                AND x.slot = y.slot AND x.a < y.a
+               GROUP BY ALL ORDER BY 1, 2, 3""",
+            [max_events, window_seconds, window_seconds],
+        ).df()
+
+    def templated_posts(self, min_chars: int, min_authors: int) -> pd.DataFrame:
+        """Per author: original posts with text, and those whose text, once mentions, links,
+        punctuation and case are taken out, is shared by at least ``min_authors`` authors
+        (templates): ``platform, account_id, posts, templated``."""
+        return self.con.execute(
+            """WITH t AS (
+                   SELECT platform, author_id,
+                          trim(regexp_replace(regexp_replace(lower(text),
+                              '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))
+                              AS norm
+                   FROM posts WHERE text IS NOT NULL AND repost_of_post_id IS NULL),
+               shared AS (
+                   SELECT platform, norm FROM t WHERE length(norm) >= ?
+                   GROUP BY ALL HAVING count(DISTINCT author_id) >= ?)
+               SELECT t.platform, t.author_id AS account_id, count(*) AS posts,
+                      count(s.norm) AS templated
+               FROM t LEFT JOIN shared s ON s.platform = t.platform AND s.norm = t.norm
+               GROUP BY ALL ORDER BY 1, 2""",
+            [min_chars, min_authors],
+        ).df()
+
+    def write_derived(self, table: pd.DataFrame) -> int:
+        """Set :data:`DERIVED_COLUMNS` of the accounts in ``table`` (keyed by platform and
+        account_id); returns how many accounts changed."""
+        columns = ["platform", "account_id", *DERIVED_COLUMNS]
+        arrow = pa.Table.from_pandas(table[columns], preserve_index=False)
+        self.con.register("_derived", arrow)
+        try:
+            differs = " OR ".join(f"a.{c} IS DISTINCT FROM d.{c}" for c in DERIVED_COLUMNS)
+            sets = ", ".join(f"{c} = d.{c}" for c in DERIVED_COLUMNS)
+            changed = self.con.execute(
+                f"""SELECT count(*) FROM accounts a JOIN _derived d
+                    ON a.platform = d.platform AND a.account_id = d.account_id WHERE {differs}"""
+            ).fetchone()
+            self.con.execute(
+                f"""UPDATE accounts AS a SET {sets} FROM _derived d
+                    WHERE a.platform = d.platform AND a.account_id = d.account_id
+                      AND ({differs})"""
+            )
+        finally:
+            self.con.unregister("_derived")
+        return int(changed[0]) if changed else 0

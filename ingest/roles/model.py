@@ -1,0 +1,279 @@
+"""A scikit-learn model of roles from profile text, trained from ``training_bios.csv``.
+
+The training set is fictitious (several hundred realistic FR and EN bios written for kolmap,
+each with its role; no real person's text). The model is a multinomial logistic regression
+over word n-grams and character n-grams of the folded bio, words of the name and handle,
+the rule scores of :mod:`kolmap.ingest.roles.rules` and the profile counts, with probabilities
+calibrated by cross-validation (Platt scaling), so that a confidence of 0.8 is right about
+80% of the time on bios like the training ones. It is trained deterministically on first use
+on a machine (about six seconds) and kept in the user's cache folder; never fetched.
+
+>>> model = role_model()
+>>> frame = profile_frame([{"bio": "Consultant cardiologist, views my own", "display_name":
+...     "Dr A. Vel", "handle": "avel", "followers": 900, "following": 400}])
+>>> model.classes[int(model.predict_proba(frame).argmax())]
+'hcp'
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.ingest.roles.rules import CUES, TIE_ORDER, RuleHits, name_text, rule_hits
+from kolmap.ingest.text import fold
+
+# A rule score from which the rules decide alone (a clear self-description).
+RULE_DECIDES = 4.0
+
+__all__ = [
+    "MODEL_REVISION",
+    "TRAINING",
+    "RoleModel",
+    "profile_frame",
+    "role_model",
+    "training_rows",
+]
+
+TRAINING = Path(__file__).with_name("training_bios.csv")
+# Bump when the features or the classifier change (the cached model is then retrained).
+MODEL_REVISION = "1"
+_TOKEN = r"(?u)(?<![\w#@])[#@]?\w[\w/'.+-]*\w|(?<![\w#@])\w"
+
+
+def rule_decision(hits: RuleHits) -> tuple[str, float, float] | None:
+    """``(role, score, margin over the runner-up)`` when a rule speaks clearly (a score of
+    :data:`RULE_DECIDES` or more; ties by :data:`~kolmap.ingest.roles.rules.TIE_ORDER`),
+    else None.
+
+    >>> from kolmap.ingest.roles.rules import rule_hits
+    >>> rule_decision(rule_hits("Cardiologist and PhD student", None))
+    ('hcp', 5.0, 1.0)
+    """
+    ranked = sorted(hits.scores.items(), key=lambda kv: (-kv[1], TIE_ORDER.index(kv[0])))
+    if not ranked or ranked[0][1] < RULE_DECIDES:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0], ranked[0][1], ranked[0][1] - runner_up
+
+
+def training_rows(path: Path = TRAINING) -> list[dict[str, str]]:
+    """The labelled training bios (``role, industry, employer, lang, display_name, handle,
+    bio, followers, following``)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def profile_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Profiles (``bio, display_name, handle, followers, following``, ``verified``
+    optional) as the frame :meth:`RoleModel.predict_proba` reads."""
+    frame = pd.DataFrame(list(rows))
+    for column in ("bio", "display_name", "handle"):
+        if column not in frame:
+            frame[column] = None
+        values = frame[column].astype(object)
+        frame[column] = values.where(values.notna(), None)
+    for column in ("followers", "following", "verified"):
+        if column not in frame:
+            frame[column] = np.nan
+    return frame
+
+
+def _count(values: pd.Series) -> np.ndarray:
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    return np.asarray(np.log1p(np.nan_to_num(numbers, nan=0.0).clip(min=0)) / 10.0)
+
+
+def dense_features(frame: pd.DataFrame, hits: Sequence[RuleHits]) -> np.ndarray:
+    """Rule scores per role (a score of 4 reads 1), industry, specialty, informative and
+    empty-bio flags, and the profile counts: what the model reads beside the words."""
+    rules = np.array(
+        [[min(h.scores.get(r, 0) / 4.0, 2.0) for r in TIE_ORDER] for h in hits], dtype=np.float64
+    ).reshape(len(hits), len(TIE_ORDER))
+    flags = np.array(
+        [
+            [
+                float(bool(h.industry)),
+                float(h.specialty is not None),
+                float(h.informative),
+                float(not (bio or "").strip()),
+            ]
+            for h, bio in zip(hits, frame["bio"].tolist(), strict=True)
+        ],
+        dtype=np.float64,
+    ).reshape(len(hits), 4)
+    followers = pd.to_numeric(frame["followers"], errors="coerce")
+    verified = frame["verified"].map(lambda v: 1.0 if v is True or v == 1 else 0.0)
+    counts = np.column_stack(
+        [
+            _count(frame["followers"]),
+            _count(frame["following"]),
+            followers.isna().to_numpy(dtype=np.float64),
+            verified.to_numpy(dtype=np.float64),
+        ]
+    )
+    return np.hstack([rules, flags, counts])
+
+
+@dataclass
+class RoleModel:
+    """The fitted vectorisers and calibrated classifier, with the class order."""
+
+    words: TfidfVectorizer
+    chars: TfidfVectorizer
+    names: TfidfVectorizer
+    classifier: CalibratedClassifierCV
+    classes: list[str]
+    taxonomy: Taxonomy
+    # Share of training bios a rule decision gets right, by (score >= 5, margin >= 1.5).
+    rule_accuracy: dict[tuple[bool, bool], float] = field(default_factory=dict)
+
+    def rule_confidence(self, score: float, margin: float) -> float:
+        """The confidence of a rule decision with this score and margin (see above)."""
+        return self.rule_accuracy.get((score >= 5.0, margin >= 1.5), 0.8)
+
+    def features(self, frame: pd.DataFrame, hits: Sequence[RuleHits] | None = None) -> Any:
+        """The sparse feature matrix of ``frame`` (rule hits computed unless given)."""
+        if hits is None:
+            hits = _hits(frame, self.taxonomy)
+        bios = [fold(b or "") for b in frame["bio"].tolist()]
+        names = [
+            name_text(n, h)
+            for n, h in zip(frame["display_name"].tolist(), frame["handle"].tolist(), strict=True)
+        ]
+        return sparse.hstack(
+            [
+                self.words.transform(bios),
+                self.chars.transform(bios),
+                self.names.transform(names),
+                sparse.csr_matrix(dense_features(frame, hits)),
+            ],
+            format="csr",
+        )
+
+    def predict_proba(
+        self, frame: pd.DataFrame, hits: Sequence[RuleHits] | None = None
+    ) -> np.ndarray:
+        """Calibrated probability of each of :attr:`classes` for each profile."""
+        if frame.empty:
+            return np.zeros((0, len(self.classes)))
+        result: np.ndarray = self.classifier.predict_proba(self.features(frame, hits))
+        return result
+
+    def top_words(self, frame: pd.DataFrame, role: str, row: int, count: int = 3) -> list[str]:
+        """The bio words and n-grams that pushed ``row`` of ``frame`` most towards ``role``:
+        the model's evidence, for the reasons a person reads."""
+        base = self.classifier.calibrated_classifiers_[0].estimator
+        k = list(base.classes_).index(role)
+        vector = self.words.transform([fold(frame["bio"].iloc[row] or "")])
+        width = vector.shape[1]
+        weights = vector.multiply(base.coef_[k][:width]).tocsr()
+        order = np.argsort(-weights.data)[:count]
+        vocab = self.words.get_feature_names_out()
+        return [str(vocab[weights.indices[i]]) for i in order if weights.data[i] > 0]
+
+
+def _hits(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[RuleHits]:
+    return [
+        rule_hits(b, n, h, taxonomy)
+        for b, n, h in zip(
+            frame["bio"].tolist(),
+            frame["display_name"].tolist(),
+            frame["handle"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
+    """Fit the model on labelled ``rows`` (see :func:`training_rows`); deterministic."""
+    frame = profile_frame(rows)
+    labels = [r["role"] for r in rows]
+    model = RoleModel(
+        words=TfidfVectorizer(
+            token_pattern=_TOKEN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=False
+        ),
+        chars=TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=False
+        ),
+        names=TfidfVectorizer(token_pattern=_TOKEN, sublinear_tf=True, lowercase=False),
+        classifier=CalibratedClassifierCV(
+            LogisticRegression(C=4.0, tol=1e-3, max_iter=5000, class_weight="balanced"),
+            method="sigmoid",
+            cv=5,
+            ensemble=False,
+        ),
+        classes=[],
+        taxonomy=taxonomy,
+    )
+    bios = [fold(b or "") for b in frame["bio"].tolist()]
+    names = [
+        name_text(n, h)
+        for n, h in zip(frame["display_name"].tolist(), frame["handle"].tolist(), strict=True)
+    ]
+    model.words.fit(bios)
+    model.chars.fit(bios)
+    model.names.fit(names)
+    hits = _hits(frame, taxonomy)
+    model.classifier.fit(model.features(frame, hits), labels)
+    model.classes = [str(c) for c in model.classifier.classes_]
+    tally: dict[tuple[bool, bool], list[int]] = {}
+    for found, label in zip(hits, labels, strict=True):
+        decided = rule_decision(found)
+        if decided is not None:
+            role, score, margin = decided
+            counts = tally.setdefault((score >= 5.0, margin >= 1.5), [0, 0])
+            counts[0] += role == label
+            counts[1] += 1
+    # Laplace-smoothed: a band the training set barely covers stays near one half.
+    model.rule_accuracy = {k: round((r + 1) / (n + 2), 4) for k, (r, n) in tally.items()}
+    return model
+
+
+@cache
+def role_model() -> RoleModel:
+    """The model trained on the shipped training set: once per machine and version, then
+    read back from ``$KOLMAP_CACHE`` (default ``~/.cache/kolmap``) by later processes."""
+    import sklearn
+
+    digest = hashlib.sha256(
+        TRAINING.read_bytes()
+        + CUES.read_bytes()
+        + Path(__file__).read_bytes()
+        + MODEL_REVISION.encode()
+    )
+    name = f"roles-{digest.hexdigest()[:16]}-sklearn{sklearn.__version__}.pickle"
+    folder = Path(os.environ.get("KOLMAP_CACHE") or Path.home() / ".cache" / "kolmap")
+    path = folder / name
+    try:
+        with path.open("rb") as fh:
+            model = pickle.load(fh)  # written below by this same code, never downloaded
+        if isinstance(model, RoleModel):
+            return model
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    model = fit(training_rows(), load_taxonomy())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as fh:
+            pickle.dump(model, fh)
+        os.replace(fh.name, path)
+    except OSError:
+        pass  # a read-only home: train again next time
+    return model

@@ -1,0 +1,197 @@
+"""Transparent FR/EN rules for roles and industry affiliation, read from ``cues.toml``.
+
+A role's score is the weight of its strongest rule whose phrases occur in the folded bio or
+name (display name plus the handle split into words); every matched phrase is evidence.
+Weights encode precedence: a self-description as a clinician (5) outweighs a research title
+(4), which outweighs a media word (2-4); an institution speaking of itself (4.5-6) outweighs
+the words a person uses about where they work (2). ``industry`` rules mark an affiliation rather than a role, and a named company
+(``[employers]``) or an ``@handle`` in an industry bio gives the employer. The rules are one
+of the three sources :mod:`kolmap.ingest.roles.text` combines (with a model and behaviour).
+
+>>> hits = rule_hits("Consultant cardiologist. MSL @Veralis. Views my own", "Dr Ana Vel")
+>>> hits.best(), hits.industry, hits.employer
+('hcp', ['bio:msl'], '@Veralis')
+>>> rule_hits("Oncology nurse, working at Roche", "").employer
+'roche'
+
+>>> rule_hits("Doctors Without Borders official account", "").best()
+'organisation'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kolmap.ingest.areas import Taxonomy
+from kolmap.ingest.text import fold
+
+__all__ = [
+    "ROLES",
+    "cue_phrases",
+    "TIE_ORDER",
+    "RuleHits",
+    "informative",
+    "name_text",
+    "rule_hits",
+]
+
+CUES = Path(__file__).with_name("cues.toml")
+# The roles the text can name, in the order that breaks ties between equal scores: a
+# person's self-description before the institution it works at, a company last.
+TIE_ORDER = ("hcp", "researcher", "media", "patient", "organisation", "brand")
+ROLES = (*TIE_ORDER, "public", "unknown")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+_BIO_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})")
+# Bios that say nothing about who writes them, whatever their length.
+_EMPTY_PHRASES = re.compile(
+    r"\b(views (are )?(my )?own|opinions (are )?(my )?own|avis perso\w*|rt\s*(!=|≠|is not|"
+    r"n'est pas)\s*\w+|tweets (are )?(my )?own|he/him|she/her|they/them|il/lui|elle/la)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    role: str
+    where: str  # "bio", "name", "both", "raw" or "family"
+    weight: float
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class RuleHits:
+    """What the rules found in one profile: a score and evidence per role, the industry
+    evidence (``industry``: enough on its own; ``industry_weak``: only with a named
+    employer) and employer, and the specialty (area, phrase) a bio names."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    industry: list[str] = field(default_factory=list)
+    industry_weak: list[str] = field(default_factory=list)
+    employer: str | None = None
+    specialty: tuple[str, str] | None = None
+    informative: bool = False
+
+    def best(self) -> str:
+        """The role with the highest score (ties by :data:`TIE_ORDER`), else ``public`` for
+        an informative bio and ``unknown`` for none."""
+        if self.scores:
+            top = max(self.scores.values())
+            return next(r for r in TIE_ORDER if self.scores.get(r) == top)
+        return "public" if self.informative else "unknown"
+
+
+@cache
+def _rules() -> tuple[tuple[_Rule, ...], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = tomllib.loads(CUES.read_text("utf-8"))
+    exclude_raw = re.compile("|".join(f"(?:{p})" for p in data["exclude_raw"]))
+    rules = []
+    for spec in data["rule"]:
+        if "pattern" in spec:
+            body = spec["pattern"]
+        else:
+            ending = r"(?:s|x|es)?" if spec.get("plural") else ""
+            words = sorted({fold(p) for p in spec["phrases"]}, key=len, reverse=True)
+            body = r"(?<![\w])(" + "|".join(re.escape(w) for w in words) + ")" + ending
+            body += r"(?![\w])"
+        rules.append(_Rule(spec["role"], spec["where"], float(spec["weight"]), re.compile(body)))
+    excluded = sorted({fold(p) for p in data["exclude"]}, key=len, reverse=True)
+    exclude = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in excluded) + r")")
+    names = sorted({fold(n) for n in data["employers"]["names"]}, key=len, reverse=True)
+    employers = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+    return tuple(rules), exclude, exclude_raw, employers
+
+
+def cue_phrases() -> list[str]:
+    """Every phrase of every rule (for tests that build tricky bios from them)."""
+    data = tomllib.loads(CUES.read_text("utf-8"))
+    return sorted({p for spec in data["rule"] for p in spec.get("phrases", [])})
+
+
+def name_text(display_name: str | None, handle: str | None) -> str:
+    """The display name and the handle split into words (``DrAnaVel_MD`` -> ``Dr Ana Vel
+    MD``), folded: where name rules look.
+
+    >>> name_text("Ana", "DrAnaVel_MD")
+    'ana dr ana vel md'
+    """
+    split = _CAMEL.sub(" ", (handle or "").replace("_", " ").replace(".", " "))
+    return fold(" ".join(filter(None, [display_name, split])))
+
+
+def _matched(match: re.Match[str]) -> str:
+    """The phrase a rule matched: its first group that took part, else the whole match."""
+    return next((g for g in match.groups() if g), match.group(0)).strip()
+
+
+def informative(bio: str | None) -> bool:
+    """Whether a bio says something about its writer: three words once the stock
+    disclaimers ("views my own", pronouns) are taken out.
+
+    >>> informative("Views my own 🌸"), informative("Runner, dad, coffee lover")
+    (False, True)
+    """
+    text = _EMPTY_PHRASES.sub(" ", fold(bio or ""))
+    return len(_WORD.findall(text)) >= 3
+
+
+def rule_hits(
+    bio: str | None,
+    display_name: str | None,
+    handle: str | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> RuleHits:
+    """Apply every rule of ``cues.toml`` to one profile (see the module docstring)."""
+    rules, exclude, exclude_raw, employers = _rules()
+    research_word = next(r.pattern for r in rules if r.role == "researcher")
+    bio_f = exclude.sub(" ", fold(bio or ""))
+    name_f = exclude.sub(" ", name_text(display_name, handle))
+    raw = exclude_raw.sub(
+        " ", " | ".join([bio or "", display_name or "", _CAMEL.sub(" ", handle or "")])
+    )
+    hits = RuleHits(informative=informative(bio))
+    family: list[_Rule] = []
+    for rule in rules:
+        if rule.where == "family":
+            family.append(rule)
+            continue
+        places = {
+            "both": [("bio", bio_f), ("name", name_f)],
+            "bio": [("bio", bio_f)],
+            "name": [("name", name_f)],
+            "raw": [("profile", raw)],
+        }[rule.where]
+        found = sorted({f"{where}:{_matched(m)}" for where, text in places
+                        for m in rule.pattern.finditer(text)})  # fmt: skip
+        if not found:
+            continue
+        if rule.role == "industry":
+            (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(found)
+            continue
+        hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
+        hits.evidence.setdefault(rule.role, []).extend(found)
+    if taxonomy is not None:
+        hits.specialty = taxonomy.specialty_of(bio or "")
+        research = hits.specialty is not None and research_word.fullmatch(hits.specialty[1])
+        if hits.specialty is not None and "hcp" not in hits.scores and not research:
+            hits.scores["hcp"] = 5.0
+            hits.evidence["hcp"] = [f"bio:{hits.specialty[1]}"]
+        if not hits.scores and bio_f and taxonomy.tag_text(bio_f):
+            for rule in family:
+                words = sorted({f"bio:{m.group(1)}" for m in rule.pattern.finditer(bio_f)})
+                if words:
+                    hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
+                    hits.evidence.setdefault(rule.role, []).extend(words)
+    if hits.industry or hits.industry_weak:
+        named = employers.search(bio_f)
+        handle_match = _BIO_HANDLE.search(bio or "")
+        if named is not None:
+            hits.employer = named.group(1)
+            hits.industry_weak.append(f"bio:{named.group(1)}")
+        elif handle_match is not None:
+            hits.employer = "@" + handle_match.group(1)
+    return hits

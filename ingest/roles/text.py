@@ -1,0 +1,194 @@
+"""Roles from what a profile says: the rules and the model, combined, with evidence.
+
+Rules decide when one of them speaks clearly (a role scoring ``RULE_DECIDES`` or more, see
+:func:`~kolmap.ingest.roles.model.rule_decision`): a self-description is the most reliable
+evidence there is, and the rules were grown from real bios. Their confidence is the share of
+training bios that such a decision (by score and margin over the runner-up) gets right. Where
+no rule speaks clearly, the model (:mod:`kolmap.ingest.roles.model`, which also reads the
+weak rule scores) decides, with its calibrated probability as the confidence. The evidence
+names the rule phrases behind the role, then the rules' or the model's confidence and, when
+no rule spoke, the words that weighed most.
+Industry affiliation comes from the rules: a strong cue (MSL, medical affairs, #ad...), or a
+weak one (works at, founder...) with a named company.
+
+>>> from kolmap.ingest.areas import load_taxonomy
+>>> found = classify("Cardiologue interventionnel, PU-PH", "Dr Lina Roux", taxonomy=load_taxonomy())
+>>> found.role, found.specialty, found.confidence > 0.8
+('hcp', 'cardiologue', True)
+>>> classify("Medical Science Liaison, oncology | PharmD", "Sam").affiliation
+'industry'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.ingest.roles.model import (
+    MODEL_REVISION,
+    TRAINING,
+    profile_frame,
+    role_model,
+    rule_decision,
+)
+from kolmap.ingest.roles.rules import CUES, RuleHits, rule_hits
+from kolmap.model import INDUSTRY
+
+__all__ = ["TEXT_VERSION", "TextRole", "classify", "infer_text_roles"]
+
+# Stored text roles are recomputed when the rules, the training set or this revision change.
+_REVISION = "1"
+TEXT_VERSION = hashlib.sha256(
+    (_REVISION + MODEL_REVISION).encode() + CUES.read_bytes() + TRAINING.read_bytes()
+).hexdigest()[:16]
+# Roles for which an industry affiliation is meaningful (a brand *is* the industry).
+_PERSON_ROLES = ("hcp", "researcher", "patient", "public", "media", "unknown")
+
+
+@dataclass(frozen=True)
+class TextRole:
+    """The role a profile's text gives, its calibrated confidence and evidence."""
+
+    role: str
+    confidence: float
+    evidence: str
+    specialty: str | None = None
+    specialty_area: str | None = None
+    affiliation: str | None = None
+    employer: str | None = None
+    informative: bool = False
+
+
+def classify(
+    bio: str | None,
+    display_name: str | None,
+    *,
+    handle: str | None = None,
+    followers: int | None = None,
+    following: int | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> TextRole:
+    """The text role of one profile (see :func:`infer_text_roles` for many at once)."""
+    frame = profile_frame(
+        [
+            {
+                "bio": bio,
+                "display_name": display_name,
+                "handle": handle,
+                "followers": followers,
+                "following": following,
+            }
+        ]
+    )
+    table = infer_text_roles(frame, taxonomy or load_taxonomy())
+    row = table.iloc[0]
+    return TextRole(
+        role=str(row["role"]),
+        confidence=float(row["confidence"]),
+        evidence=str(row["evidence"] or ""),
+        specialty=_none(row["specialty"]),
+        specialty_area=_none(row["specialty_area"]),
+        affiliation=_none(row["affiliation"]),
+        employer=_none(row["employer"]),
+        informative=bool(row["informative"]),
+    )
+
+
+def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Text roles of the profiles in ``frame`` (``bio, display_name, handle, followers,
+    following``, optionally ``verified``), aligned with it: ``role, confidence, evidence,
+    specialty, specialty_area, affiliation, employer, informative``."""
+    columns = [
+        "role",
+        "confidence",
+        "evidence",
+        "specialty",
+        "specialty_area",
+        "affiliation",
+        "employer",
+        "informative",
+    ]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = profile_frame(frame.to_dict("records"))
+    hits = [
+        rule_hits(b, n, h, taxonomy)
+        for b, n, h in zip(
+            frame["bio"].tolist(),
+            frame["display_name"].tolist(),
+            frame["handle"].tolist(),
+            strict=True,
+        )
+    ]
+    model = role_model()
+    undecided = [i for i, found in enumerate(hits) if rule_decision(found) is None]
+    probs = model.predict_proba(frame.iloc[undecided], [hits[i] for i in undecided])
+    by_model = dict(zip(undecided, probs, strict=True))
+    rows: list[dict[str, Any]] = []
+    for i, found in enumerate(hits):
+        decided = rule_decision(found)
+        if decided is not None:
+            role, top, margin = decided
+            confidence = model.rule_confidence(top, margin)
+            evidence = list(dict.fromkeys(found.evidence.get(role, [])))
+            evidence.append(f"rules {confidence:.2f}")
+        else:
+            best = int(by_model[i].argmax())
+            role = model.classes[best]
+            confidence = round(float(by_model[i][best]), 4)
+            evidence = list(dict.fromkeys(found.evidence.get(role, [])))
+            note = f"model:{role} {confidence:.2f}"
+            if not evidence and role not in ("unknown", "public"):
+                words = model.top_words(frame, role, i)
+                if words:
+                    note += " (" + ", ".join(f"'{w}'" for w in words) + ")"
+            evidence.append(note)
+        specialty = found.specialty if role == "hcp" else None
+        affiliation, employer = _industry(found, role)
+        rows.append(
+            {
+                "role": role,
+                "confidence": confidence,
+                "evidence": "; ".join(evidence),
+                "specialty": specialty[1] if specialty else None,
+                "specialty_area": specialty[0] if specialty else None,
+                "affiliation": affiliation,
+                "employer": employer,
+                "informative": found.informative,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _industry(found: RuleHits, role: str) -> tuple[str | None, str | None]:
+    """``industry`` and the employer when the cues say so for a person's role. A weak cue
+    needs a named company; an ``@handle`` employer is confirmed later against the store."""
+    if role not in _PERSON_ROLES:
+        return None, None
+    if found.industry:
+        return INDUSTRY, found.employer
+    if found.industry_weak and found.employer:
+        named = not found.employer.startswith("@")
+        return (INDUSTRY if named else "unconfirmed"), found.employer
+    return None, None
+
+
+def _none(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def text_role_table(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """:func:`infer_text_roles` joined to ``frame``'s keys and ``profile_hash`` (what the
+    derivation step stores)."""
+    found = infer_text_roles(frame, taxonomy)
+    keys: Mapping[str, Any] = {
+        "platform": frame["platform"].to_numpy(),
+        "account_id": frame["account_id"].to_numpy(),
+        "profile_hash": frame["profile_hash"].to_numpy(),
+    }
+    return pd.concat([pd.DataFrame(keys), found.reset_index(drop=True)], axis=1)

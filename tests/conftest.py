@@ -53,7 +53,7 @@ def sample_store(sample_store_path: Path, tmp_path: Path) -> Iterator[DuckDBStor
         yield s
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is not present")

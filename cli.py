@@ -8,12 +8,12 @@ status 1; nothing here computes anything the library could.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -21,10 +21,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kolmap import __version__
-from kolmap.errors import KolmapError
+from kolmap.cli_roles import accounts, label
+from kolmap.clisupport import (
+    F,
+    console,
+    err_console,
+    escape,
+    open_store_for,
+    reported_errors,
+    settings_of,
+    store_option,
+)
 from kolmap.export.exporter import FORMATS, export
 from kolmap.export.tabular import to_csv_text, to_json_text
-from kolmap.graph.store import Scope, open_store, resolve_store_location
+from kolmap.graph.store import Scope, resolve_store_location
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.ingest.pipeline import IngestSummary, ingest_paths
 from kolmap.ingest.text import fold
@@ -37,20 +47,6 @@ if TYPE_CHECKING:  # the Neo4j modules load the driver: only when a command need
     from kolmap.export.neo4j_scores import PublishedScores
 
 __all__ = ["app_command", "cli", "main"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-err_console = Console(stderr=True)
-
-
-def store_option(func: F) -> F:
-    return click.option(
-        "--store",
-        "store",
-        default=None,
-        metavar="PATH",
-        help="Store to use: a DuckDB file, or a neo4j:// or bolt:// URI. Default: "
-        "$KOLMAP_STORE or ./kolmap.duckdb.",
-    )(func)
 
 
 def database_option(func: F) -> F:
@@ -79,14 +75,6 @@ def _echo_published(published: PublishedScores, indent: str = "") -> None:
     )
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except KolmapError as err:
-        raise click.ClickException(str(err)) from None
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kolmap")
 @click.option(
@@ -99,20 +87,8 @@ def _errors() -> Iterator[None]:
 @click.pass_context
 def cli(ctx: click.Context, config: str | None) -> None:
     """kolmap: map the KOLs, DOLs and health influencers of a therapeutic area."""
-    with _errors():
+    with reported_errors():
         ctx.obj = load_settings(config)
-
-
-def _settings(ctx: click.Context) -> Settings:
-    obj = ctx.obj
-    return obj if isinstance(obj, Settings) else Settings()
-
-
-def _open_store(location: str | None, *, read_only: bool = False) -> Any:
-    """The store at ``location``, opened with this invocation's store settings."""
-    ctx = click.get_current_context(silent=True)
-    settings = _settings(ctx.find_root()) if ctx is not None else Settings()
-    return open_store(location, read_only=read_only, memory_limit=settings.store.memory_limit)
 
 
 # -- ingest -----------------------------------------------------------------------------------
@@ -169,8 +145,8 @@ def ingest(
     The run is atomic: on any error, or too many rejected rows, nothing is committed.
     Re-ingesting the same files changes nothing.
     """
-    settings = _settings(ctx)
-    with _errors():
+    settings = settings_of(ctx)
+    with reported_errors():
         summary = _run_ingest(
             settings,
             list(paths),
@@ -202,7 +178,7 @@ def _run_ingest(
     platform: str | None = None,
     owner: str | None = None,
 ) -> IngestSummary:
-    with _open_store(store) as target, ExitStack() as stack:
+    with open_store_for(store) as target, ExitStack() as stack:
         tick = None
         if show_progress and err_console.is_terminal:
             bar = stack.enter_context(
@@ -235,7 +211,7 @@ def _run_ingest(
 
 
 def _print_summary(summary: IngestSummary) -> None:
-    out = _console()
+    out = console()
     table = Table(title=f"Ingest run {summary.run_id} → {summary.store}", title_justify="left")
     for col in ("file", "format", "rows", "accepted", "quarantined", "records", "notes"):
         table.add_column(
@@ -398,9 +374,9 @@ def rank_command(
 
     KOL and DOL lists carry both axes (``kol_score``, ``dol_score``) and report how much
     their top lists overlap."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     scope = build_scope(area, platforms, since, until, hashtags, settings)
-    with _errors(), _open_store(store, read_only=True) as source:
+    with reported_errors(), open_store_for(store, read_only=True) as source:
         projection = source.projection(scope)
         components = compute_components(projection, settings.scoring)
         table = rank(
@@ -444,14 +420,8 @@ def rank_command(
         err_console.print(f"wrote {len(table)} rows to {output}")
 
 
-def _console() -> Console:
-    """Standard output; wide when it is a file or a pipe, so tables are not squeezed."""
-    probe = Console()
-    return probe if probe.is_terminal else Console(width=200)
-
-
 def _print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
-    out = _console()
+    out = console()
     title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
     grid = Table(title=title, title_justify="left")
     cols = [
@@ -483,17 +453,11 @@ def _print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         cells = ["" if row[c] is None or row[c] != row[c] else str(row[c]) for c in cols]
         if explain:
             cells.append(str(row["reasons"]))
-        grid.add_row(*[_escape(c) for c in cells])
+        grid.add_row(*[escape(c) for c in cells])
     if table.empty:
         out.print(f"No {kind} candidates in scope ({scope.describe()}).")
         return
     out.print(grid)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 # -- inspection --------------------------------------------------------------------------------
@@ -502,7 +466,7 @@ def _escape(text: str) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def stats(store: str | None, as_json: bool) -> None:
     """What is in the store: counts by platform, role and area, time span, last run."""
-    with _errors(), _open_store(store, read_only=True) as source:
+    with reported_errors(), open_store_for(store, read_only=True) as source:
         data = source.stats()
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -526,7 +490,7 @@ def stats(store: str | None, as_json: bool) -> None:
 @store_option
 def runs(store: str | None) -> None:
     """List ingest runs, newest first."""
-    with _errors(), _open_store(store, read_only=True) as source:
+    with reported_errors(), open_store_for(store, read_only=True) as source:
         frame = source.runs()
     for row in frame.to_dict(orient="records"):
         summary = json.loads(row["summary"])
@@ -541,8 +505,8 @@ def runs(store: str | None) -> None:
 @click.pass_context
 def areas(ctx: click.Context) -> None:
     """List the therapeutic areas of the taxonomy (built-in plus your extension)."""
-    with _errors():
-        taxonomy = load_taxonomy(_settings(ctx).ingest.taxonomy or None)
+    with reported_errors():
+        taxonomy = load_taxonomy(settings_of(ctx).ingest.taxonomy or None)
     for area in taxonomy.areas.values():
         click.echo(
             f"{area.id:20} {area.name} / {area.name_fr}: {len(area.keywords)} keywords, "
@@ -555,7 +519,7 @@ def formats() -> None:
     """List the input formats `kolmap ingest` recognises."""
     from kolmap.ingest.formats import all_formats
 
-    for spec in all_formats(_settings(click.get_current_context()).ingest.column_maps or None):
+    for spec in all_formats(settings_of(click.get_current_context()).ingest.column_maps or None):
         click.echo(f"{spec.name:18} {spec.description}")
 
 
@@ -579,7 +543,7 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     where = resolve_store_location(store)
     if not yes:
         click.confirm(f"Erase {len(keys)} account(s) from {where}?", abort=True)
-    with _errors(), _open_store(store) as target:
+    with reported_errors(), open_store_for(store) as target:
         counts = target.erase(keys)
     click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -613,10 +577,10 @@ def export_neo4j(
     from kolmap.graph.neo4j_graph import Neo4jGraph
     from kolmap.graph.transfer import to_neo4j
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with (
-        _errors(),
-        _open_store(store, read_only=True) as source,
+        reported_errors(),
+        open_store_for(store, read_only=True) as source,
         Neo4jGraph(uri, database=database) as graph,
     ):
         written = to_neo4j(source, graph, replace=replace)
@@ -638,8 +602,8 @@ def publish_scores_command(ctx: click.Context, store: str | None, use_gds: bool 
     from kolmap.export.neo4j_scores import publish_scores
     from kolmap.graph.neo4j_store import Neo4jStore
 
-    settings = _settings(ctx)
-    with _errors(), _open_store(store, read_only=True) as target:
+    settings = settings_of(ctx)
+    with reported_errors(), open_store_for(store, read_only=True) as target:
         if not isinstance(target, Neo4jStore):
             raise click.ClickException(
                 f"{target.location}: not a Neo4j store; `kolmap export-neo4j URI` copies an "
@@ -659,7 +623,11 @@ def import_neo4j(uri: str, store: str | None, database: str | None) -> None:
     from kolmap.graph.neo4j_graph import Neo4jGraph
     from kolmap.graph.transfer import from_neo4j
 
-    with _errors(), Neo4jGraph(uri, database=database) as graph, _open_store(store) as target:
+    with (
+        reported_errors(),
+        Neo4jGraph(uri, database=database) as graph,
+        open_store_for(store) as target,
+    ):
         loaded = from_neo4j(graph, target)
     click.echo(f"read from {uri} into {resolve_store_location(store)}:")
     for table, count in loaded.items():
@@ -735,11 +703,11 @@ def export_command(
     formulas are neutralised; private individuals are pseudonymised unless
     --no-pseudonymise is given. Each export is logged in the store (`kolmap exports`).
     """
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     if all_nodes and fmt in ("csv", "xlsx"):
         raise click.BadParameter("--all-nodes applies to map formats", param_hint="--all-nodes")
-    with _errors(), _open_store(store) as target:
+    with reported_errors(), open_store_for(store) as target:
         result = export(
             target,
             scope,
@@ -768,7 +736,7 @@ def export_command(
 @click.option("--json", "as_json", is_flag=True)
 def exports(store: str | None, as_json: bool) -> None:
     """List past exports: when, format, file, filters, rows, hash, pseudonymisation."""
-    with _errors(), _open_store(store, read_only=True) as source:
+    with reported_errors(), open_store_for(store, read_only=True) as source:
         frame = source.export_log()
     if as_json:
         click.echo(to_json_text(frame))
@@ -798,7 +766,7 @@ def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
         click.confirm(
             f"Suppress {len(keys)} account(s) in {resolve_store_location(store)}?", abort=True
         )
-    with _errors(), _open_store(store) as target:
+    with reported_errors(), open_store_for(store) as target:
         counts = target.suppress(keys)
     click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -895,18 +863,22 @@ def sample(out: Path, seed: int, scale: float) -> None:
 @click.pass_context
 def demo(ctx: click.Context, store: str, top: int) -> None:
     """Ingest the bundled synthetic sample and print the top KOLs of each area."""
-    settings = _settings(ctx)
-    with _errors():
+    settings = settings_of(ctx)
+    with reported_errors():
         summary = _run_ingest(
             settings, [sample_folder()], store, None, None, None, show_progress=True
         )
     _print_summary(summary)
-    with _errors(), _open_store(store, read_only=True) as source:
+    with reported_errors(), open_store_for(store, read_only=True) as source:
         for area in ("oncology", "diabetes", "neurology", "cardiology"):
             scope = Scope(area=area)
             table = rank(source.projection(scope), RankKind.KOL, settings.scoring, top=top)
             _print_ranking(table, "kol", scope, explain=False)
     click.echo(f"Explore further: kolmap rank --store {store} --area oncology --kind dol --explain")
+
+
+cli.add_command(accounts)
+cli.add_command(label)
 
 
 def main() -> None:

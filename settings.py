@@ -103,7 +103,7 @@ class RoleSettings:
         5, "Original posts, half of them in therapeutic areas, that behaviour roles ask for."
     )
     behaviour_endorser_confidence: float = _setting(
-        0.6, "Text confidence from which an endorser's role counts in behaviour rules."
+        0.5, "Text confidence from which an endorser's role counts in behaviour rules."
     )
     behaviour_max_confidence: float = _setting(
         0.8, "Highest confidence a role inferred from behaviour gets (a clear bio gives more)."

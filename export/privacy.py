@@ -50,6 +50,8 @@ IDENTIFYING = (
     "text",
     "person_id",
     "url",
+    "role_evidence",
+    "employer",
 )
 
 PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})

@@ -471,6 +471,24 @@ class DuckDBStore:
             if keys is not None:
                 self.con.unregister("_keys")
 
+    def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
+        """The areas each account speaks in (``platform, account_id, areas``): its bio's
+        areas and those of at least ``min_posts`` of its original posts."""
+        return self.con.execute(
+            """WITH posted AS (
+                   SELECT p.platform, p.author_id AS account_id, a.area
+                   FROM posts p JOIN post_areas a
+                     ON a.platform = p.platform AND a.post_id = p.post_id
+                   WHERE p.repost_of_post_id IS NULL GROUP BY ALL HAVING count(*) >= ?),
+               bio AS (
+                   SELECT platform, account_id, unnest(bio_areas) AS area FROM accounts
+                   WHERE bio_areas IS NOT NULL)
+               SELECT platform, account_id, list_sort(list_distinct(list(area))) AS areas
+               FROM (SELECT * FROM posted UNION SELECT * FROM bio)
+               GROUP BY ALL ORDER BY platform, account_id""",
+            [int(min_posts)],
+        ).df()
+
     def stats(self) -> dict[str, Any]:
         """Counts by table, platform, role and area; time span; the last run's summary."""
         con = self.con

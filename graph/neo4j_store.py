@@ -219,6 +219,10 @@ class Neo4jStore:
         self._sync()
         return self.cache.accounts(keys, search=search, limit=limit)
 
+    def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
+        self._sync()
+        return self.cache.account_areas(min_posts)
+
     def export_log(self) -> pd.DataFrame:
         self._sync()
         return self.cache.export_log()

@@ -242,6 +242,11 @@ class GraphStore(Protocol):
         """Account attributes (effective role: a user label wins over the inferred one)."""
         ...
 
+    def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
+        """``platform, account_id, areas``: the areas of each account's bio and of at least
+        ``min_posts`` of its original posts."""
+        ...
+
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
         """Delete accounts with their posts, relations and labels; counts of what went."""
         ...

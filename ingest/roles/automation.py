@@ -157,7 +157,7 @@ def _bursts(nodes: pd.DataFrame, edges: pd.DataFrame) -> np.ndarray:
     if pairs.empty:
         return out
     known = np.isfinite(days)
-    span = max(float(np.nanmax(days) - np.nanmin(days)), 1.0) if known.any() else 1.0
+    span = max(float(np.nanmax(days) - np.nanmin(days)), 365.0) if known.any() else 365.0
     for offset in (0, 1, 2):
         bucket = pairs.assign(slot=((pairs["day"] + offset) // 3).astype(np.int64))
         per_target = bucket.groupby("dst")["src"].transform("size").to_numpy(dtype=np.float64)

@@ -41,6 +41,7 @@ from kolmap.ingest.text import fold
 
 # A rule score from which the rules decide alone (a clear self-description).
 RULE_DECIDES = 4.0
+_PERSONS = ("hcp", "researcher", "patient", "media")
 
 __all__ = [
     "MODEL_REVISION",
@@ -69,8 +70,12 @@ def rule_decision(hits: RuleHits) -> tuple[str, float, float] | None:
     ranked = sorted(hits.scores.items(), key=lambda kv: (-kv[1], TIE_ORDER.index(kv[0])))
     if not ranked or ranked[0][1] < RULE_DECIDES:
         return None
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    return ranked[0][0], ranked[0][1], ranked[0][1] - runner_up
+    role, top = ranked[0]
+    # A person's self-description beside the institution they work at is no conflict: the
+    # margin counts rivals of the same kind (persons, or institutions).
+    kind = role in _PERSONS
+    rivals = [score for other, score in ranked[1:] if (other in _PERSONS) == kind]
+    return role, top, top - (rivals[0] if rivals else 0.0)
 
 
 def training_rows(path: Path = TRAINING) -> list[dict[str, str]]:

@@ -1,0 +1,232 @@
+"""Roles, industry ties and automation risk derived after an ingest run, on a real DuckDB
+file: behaviour reads HCPs whose bio says nothing, coordination signals flag a ring, paid
+partnerships and a named brand handle make industry ties, and user labels win and survive
+re-ingest."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.ingest.pipeline import ingest_paths, write_labels
+from kolmap.model import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _write(folder: Path, name: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
+
+
+class World:
+    """A small hand-built world: accounts, posts and follows with readable ids."""
+
+    def __init__(self) -> None:
+        self.accounts: list[dict] = []
+        self.posts: list[dict] = []
+        self.follows: list[dict] = []
+        self._post = 0
+
+    def account(self, account_id: str, bio: str = "", **fields: object) -> str:
+        row = {"platform": "x", "account_id": account_id, "handle": account_id, "bio": bio}
+        row.setdefault("followers", 300)
+        row.setdefault("following", 200)
+        # Accounts opened over the years, as an X export says (the ring overrides this).
+        row.setdefault(
+            "created_at",
+            f"{2012 + len(self.accounts) % 12}-0{1 + len(self.accounts) % 9}-15T08:00:00Z",
+        )
+        row.update({k: str(v) for k, v in fields.items()})
+        self.accounts.append(row)
+        return account_id
+
+    def post(self, author: str, text: str, at: datetime, **refs: str) -> str:
+        self._post += 1
+        post_id = str(1000 + self._post)
+        row = {"platform": "x", "post_id": post_id, "author_id": author, "text": text}
+        row["created_at"] = at.isoformat()
+        row.update(refs)
+        self.posts.append(row)
+        return post_id
+
+    def follow(self, a: str, b: str) -> None:
+        self.follows.append({"platform": "x", "follower_id": a, "followed_id": b})
+
+    def write(self, folder: Path) -> Path:
+        _write(folder, "accounts.csv", ACCOUNT_COLUMNS, self.accounts)
+        _write(folder, "posts.csv", POST_COLUMNS, self.posts)
+        _write(folder, "follows.csv", FOLLOW_COLUMNS, self.follows)
+        return folder
+
+
+def _world() -> World:
+    w = World()
+    # An HCP whose bio says nothing, vouched for by eight cardiologists, posting cardiology.
+    hcps = [w.account(f"card{i}", "Cardiologist, university hospital") for i in range(8)]
+    quiet = w.account("quiet_doc", "")
+    for i in range(12):
+        w.post(quiet, f"Heart failure update {i}: new data on SGLT2", T0 + timedelta(days=i))
+    for i, h in enumerate(hcps):
+        for j in range(2):
+            w.post(
+                h,
+                f"Great point @quiet_doc on heart failure, day {i}-{j}",
+                T0 + timedelta(days=i, hours=j),
+            )
+    # The same shape, but vouched for by the public only: behaviour says nothing.
+    fans = [w.account(f"fan{i}", "Runner, dad and coffee lover, from Lyon") for i in range(8)]
+    lonely = w.account("lonely", "")
+    for i in range(12):
+        w.post(lonely, f"Heart failure thoughts {i}", T0 + timedelta(days=i))
+    for i, f in enumerate(fans):
+        w.post(f, f"Love this @lonely number {i}", T0 + timedelta(days=i))
+    # A ring: created the same day, following each other, reposting the target in seconds.
+    target = w.account("target", "Wellness and natural heart health", followers=900)
+    ring = [
+        w.account(f"ring{i}", "MD | health tips", followers=20, following=900,
+                  created_at="2026-02-01T10:00:00Z")
+        for i in range(14)
+    ]  # fmt: skip
+    for a in ring:
+        for b in ring:
+            if a != b:
+                w.follow(a, b)
+    for k in range(5):
+        original = w.post(
+            target,
+            f"Heart tip number {k} for a healthy cardiology life",
+            T0 + timedelta(days=20 + k),
+        )
+        for i, a in enumerate(ring):
+            w.post(
+                a, "", T0 + timedelta(days=20 + k, seconds=3 * i + 1), repost_of_post_id=original
+            )
+            w.post(
+                a,
+                f"Must read from @target! #cardiology {'!' * k}",
+                T0 + timedelta(days=20 + k, minutes=5, seconds=i),
+            )
+    # Industry: a brand, an MSL, a paid partner, an employee named by the brand's handle.
+    w.account(
+        "veralis",
+        "Official account of Veralis Pharma. Prescribing information: veralis.example",
+        followers=40_000,
+        following=30,
+    )
+    w.account("msl_one", "MSL oncology, PharmD. Views my own")
+    partner = w.account("partner_doc", "Oncologist in Lyon")
+    w.account("staffer", "Product specialist at @veralis, oncology")
+    for k in range(3):
+        w.post(
+            partner,
+            f"Proud to work with @veralis on patient education #ad #oncology {k}",
+            T0 + timedelta(days=30 + k),
+        )
+    return w
+
+
+@pytest.fixture(scope="module")
+def derived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("derive")
+    folder = _world().write(root / "in")
+    path = root / "store.duckdb"
+    with DuckDBStore(path) as store:
+        summary = ingest_paths(store, [folder], quarantine_dir=root / "q")
+        assert summary.merge["derived"]["text_classified"] == len(_world().accounts)
+    return path, folder
+
+
+def _view(path: Path) -> pd.DataFrame:
+    with DuckDBStore(path, read_only=True) as store:
+        return store.accounts().set_index("account_id")
+
+
+def test_behaviour_reads_the_hcp_whose_bio_says_nothing(derived) -> None:
+    view = _view(derived[0])
+    quiet = view.loc["quiet_doc"]
+    assert quiet["role"] == "hcp" and quiet["role_source"] == "behaviour"
+    assert "8 of 8 identified endorsers are HCPs" in quiet["role_evidence"]
+    assert 0.5 < quiet["role_confidence"] <= 0.8
+    lonely = view.loc["lonely"]
+    assert lonely["role"] == "unknown" and lonely["role_source"] == "text"
+
+
+def test_a_coordinated_ring_is_flagged_with_its_evidence(derived) -> None:
+    view = _view(derived[0])
+    ring = view.loc[[f"ring{i}" for i in range(14)]]
+    assert (ring["automation_risk"] >= 0.9).all(), ring["automation_risk"]
+    evidence = ring["automation_evidence"].iloc[0]
+    for signal in ("co-acted within a minute", "templates", "mutual follows", "created with"):
+        assert signal in evidence, evidence
+    honest = view.loc[[f"card{i}" for i in range(8)] + ["quiet_doc", "target"]]
+    assert (honest["automation_risk"] < 0.3).all(), honest["automation_risk"]
+
+
+def test_industry_ties_from_text_partnerships_and_a_named_brand(derived) -> None:
+    view = _view(derived[0])
+    assert view.loc["veralis", "role"] == "brand" and pd.isna(view.loc["veralis", "affiliation"])
+    assert view.loc["msl_one", "affiliation"] == "industry"
+    partner = view.loc["partner_doc"]
+    assert partner["role"] == "hcp" and partner["affiliation"] == "industry"
+    assert partner["employer"] == "@veralis" and "paid-partnership" in partner["role_evidence"]
+    staffer = view.loc["staffer"]
+    assert staffer["affiliation"] == "industry" and staffer["employer"] == "@veralis"
+    assert pd.isna(view.loc["card0", "affiliation"])
+
+
+def test_labels_win_and_survive_reingest(derived, tmp_path: Path) -> None:
+    path, folder = derived
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(path.read_bytes())
+    with DuckDBStore(copy) as store:
+        write_labels(
+            store,
+            [
+                {"platform": "x", "account_id": "quiet_doc", "role": "patient"},
+                {"platform": "x", "account_id": "msl_one", "affiliation": "none"},
+                {"platform": "x", "account_id": "card1", "affiliation": "industry",
+                 "employer": "@veralis"},
+            ],
+        )  # fmt: skip
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+        view = store.accounts().set_index("account_id")
+    assert view.loc["quiet_doc", "role"] == "patient"
+    assert view.loc["quiet_doc", "role_source"] == "label"
+    assert view.loc["quiet_doc", "role_confidence"] == 1.0
+    assert pd.isna(view.loc["msl_one", "affiliation"])
+    assert view.loc["card1", "affiliation"] == "industry"
+    assert view.loc["card1", "employer"] == "@veralis"
+
+
+def test_reingest_changes_nothing_and_classifies_nothing_again(derived, tmp_path: Path) -> None:
+    path, folder = derived
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(path.read_bytes())
+    with DuckDBStore(copy) as store:
+        before = store.fingerprint(provenance=False)
+        summary = ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+        assert store.fingerprint(provenance=False) == before
+    assert summary.merge["derived"]["text_classified"] == 0
+    assert summary.merge["derived"]["accounts_changed"] == 0
+
+
+def test_erasing_an_account_removes_its_text_roles(derived, tmp_path: Path) -> None:
+    from kolmap.model import AccountKey
+
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(derived[0].read_bytes())
+    with DuckDBStore(copy) as store:
+        store.erase([AccountKey("x", "msl_one")])
+        left = store.con.execute(
+            "SELECT count(*) FROM text_roles WHERE account_id = 'msl_one'"
+        ).fetchone()
+    assert left == (0,)

@@ -350,3 +350,16 @@ def test_celebrity_has_two_oncology_posts_among_200(world):
     assert len(onco) == 2
     usual = sorted(int(p["likes"]) for p in own if p not in onco)
     assert min(int(p["likes"]) for p in onco) > 10 * usual[len(usual) // 2]
+
+
+def test_readme_lists_every_answer_of_the_committed_world(world):
+    readme = (COMMITTED.parent / "README.md").read_text("utf-8")
+    known = world.known
+    keys = {known["industry_employer"], known["celebrity"], known["tv_doctor"]}
+    keys |= {known["ring_a"]["target"], known["ring_b"]["target"], *known["industry"]}
+    for kind in ("kol", "dol", "influencer", "organisation"):
+        keys |= {k for area in AREAS for k in known[kind][area]}
+    for key in sorted(keys):
+        assert f"`{key}`" in readme, key
+        assert f"@{world.account[key]['handle']}" in readme, key
+    assert f"{len(world.accounts):,}" in readme and f"{len(world.posts):,}" in readme

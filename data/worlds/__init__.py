@@ -1,0 +1,1 @@
+"""Synthetic test worlds (no real people): seeded generators whose planted answers are known."""

@@ -129,10 +129,13 @@ class RoleSettings:
         2000, "Targets with more actions than this (viral posts) are left out of co-actions."
     )
     template_min_chars: int = _setting(
-        15, "Shortest normalised text that counts as a template when several authors post it."
+        15, "Shortest normalised text that counts when two accounts post the same one."
     )
-    template_min_authors: int = _setting(
-        3, "Authors that must post the same normalised text for it to be a template."
+    template_min_shared: int = _setting(
+        3, "Identical texts two accounts must both have posted to count as template partners."
+    )
+    template_max_authors: int = _setting(
+        500, "Texts posted by more accounts than this (a greeting, a meme) are left out."
     )
     industry_min_paid_posts: int = _setting(
         2, "Paid-partnership posts (#ad, #partenariat...) mentioning one brand that make a tie."
@@ -156,6 +159,11 @@ class ScoringSettings:
     )
     relevance_prior_posts: float = _setting(
         3.0, "Pseudo-posts added to an account's post count when computing topic share."
+    )
+    relevance_full_posts: float = _setting(
+        20.0,
+        "On-topic posts in scope from which an account is fully relevant whatever else it "
+        "posts about (a KOL of two areas); fewer count in proportion.",
     )
     bio_area_posts: float = _setting(
         2.0, "Pseudo on-topic posts credited to an account whose bio or specialty is in the area."

@@ -193,25 +193,28 @@ class DuckDBDerivation:
             [max_events, window_seconds, window_seconds],
         ).df()
 
-    def templated_posts(self, min_chars: int, min_authors: int) -> pd.DataFrame:
-        """Per author: original posts with text, and those whose text, once mentions, links,
-        punctuation and case are taken out, is shared by at least ``min_authors`` authors
-        (templates): ``platform, account_id, posts, templated``."""
+    def shared_texts(self, min_chars: int, max_authors: int) -> pd.DataFrame:
+        """Pairs of accounts that posted the same texts: ``platform, a, b, shared`` (distinct
+        texts both posted, once mentions, links, punctuation and case are taken out). Texts
+        shorter than ``min_chars`` or posted by more than ``max_authors`` accounts (a meme, a
+        greeting) are left out."""
         return self.con.execute(
             """WITH t AS (
-                   SELECT platform, author_id,
+                   SELECT DISTINCT platform, author_id,
                           trim(regexp_replace(regexp_replace(lower(text),
                               '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))
                               AS norm
                    FROM posts WHERE text IS NOT NULL AND repost_of_post_id IS NULL),
-               shared AS (
-                   SELECT platform, norm FROM t WHERE length(norm) >= ?
-                   GROUP BY ALL HAVING count(DISTINCT author_id) >= ?)
-               SELECT t.platform, t.author_id AS account_id, count(*) AS posts,
-                      count(s.norm) AS templated
-               FROM t LEFT JOIN shared s ON s.platform = t.platform AND s.norm = t.norm
-               GROUP BY ALL ORDER BY 1, 2""",
-            [min_chars, min_authors],
+               kept AS (
+                   SELECT * FROM t SEMI JOIN (
+                       SELECT platform, norm FROM t WHERE length(norm) >= ?
+                       GROUP BY ALL HAVING count(*) BETWEEN 2 AND ?) s
+                     ON s.platform = t.platform AND s.norm = t.norm)
+               SELECT x.platform, x.author_id AS a, y.author_id AS b, count(*) AS shared
+               FROM kept x JOIN kept y
+                 ON x.platform = y.platform AND x.norm = y.norm AND x.author_id < y.author_id
+               GROUP BY ALL ORDER BY 1, 2, 3""",
+            [min_chars, max_authors],
         ).df()
 
     def write_derived(self, table: pd.DataFrame) -> int:

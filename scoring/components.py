@@ -84,15 +84,20 @@ def source_weights(
 
 
 def relevance(projection: Projection, settings: ScoringSettings) -> np.ndarray:
-    """Topic share of each account in the scope (1 everywhere for an untopical scope)."""
+    """How much each account is about the scope's topic (1 everywhere for an untopical
+    scope): its topic share, ``(posts in scope + bio bonus) / (posts in window + prior)``, or
+    its volume of on-topic posts over ``relevance_full_posts``, whichever is higher. A KOL of
+    two areas, half its posts in each, is fully relevant to both; a star of another area
+    with one post here, or a celebrity with one on-topic post among hundreds, is not."""
     nodes = projection.nodes
     if not projection.scope.is_topical:
         return np.ones(len(nodes))
     in_scope = nodes["posts_in_scope"].to_numpy(dtype=np.float64)
     total = nodes["posts_total"].to_numpy(dtype=np.float64)
     bonus = nodes["bio_in_area"].fillna(False).to_numpy(dtype=bool) * settings.bio_area_posts
-    value = (in_scope + bonus) / (total + bonus + settings.relevance_prior_posts)
-    return np.clip(value, 0.0, 1.0)
+    share = (in_scope + bonus) / (total + bonus + settings.relevance_prior_posts)
+    volume = in_scope / max(settings.relevance_full_posts, 1.0)
+    return np.clip(np.maximum(share, volume), 0.0, 1.0)
 
 
 def _kind_counts(projection: Projection, settings: ScoringSettings) -> np.ndarray:

@@ -117,7 +117,7 @@ def test_columns_and_size(world):
     assert 5000 <= len(world.accounts) <= 6000
     assert 50_000 <= len(world.posts) <= 70_000
     size = sum((COMMITTED / name).stat().st_size for name in FILES)
-    assert size < 6 * 2**20
+    assert size < 7 * 2**20
 
 
 def test_counts_per_group(world):

@@ -365,7 +365,7 @@ class Builder:
                     "post_id": post.id,
                     "author_id": post.author.id,
                     "created_at": iso(post.at),
-                    "text": post.text,
+                    "text": _texts.personal(post.text, post.id, post.lang, post.author.group),
                     "reply_to_post_id": post.reply_to.id if post.reply_to else "",
                     "repost_of_post_id": post.repost_of.id if post.repost_of else "",
                     "quote_of_post_id": post.quote_of.id if post.quote_of else "",

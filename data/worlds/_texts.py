@@ -16,10 +16,21 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date
 
-__all__ = ["AREAS", "CONGRESSES", "fill", "hashtag", "mention", "original", "quote", "reply"]
+__all__ = [
+    "AREAS",
+    "CONGRESSES",
+    "fill",
+    "hashtag",
+    "mention",
+    "original",
+    "personal",
+    "quote",
+    "reply",
+]
 
 AREAS = ("oncology", "diabetes", "cardiology")
 
@@ -457,6 +468,41 @@ _EXTRA: dict[str, tuple[str, ...]] = {
         "Morning routine for stable glycemia ☀️ #diabetes"
     ),
 }
+
+
+# Words people add to a sentence from a pool: real people rarely post the very same text, so
+# every genuine post gets a few of its own (picked from its id, so the stream of draws, and
+# so the world's structure, does not change). Coordinated accounts keep their templates.
+_OWN_WORDS = (
+    _pool(
+        "ce matin|ce soir|encore|enfin|à suivre|bonne lecture|merci à tous|on en reparle|"
+        "vu en consultation|pensée du jour|à méditer|qu'en pensez-vous ?|je partage|"
+        "petit rappel|important|très juste|bravo|courage à tous|fil ci-dessous|retour terrain"
+    ),
+    _pool(
+        "this morning|tonight|again|finally|more soon|worth a read|thanks all|thoughts?|"
+        "seen in clinic|note to self|food for thought|sharing this|quick reminder|important|"
+        "so true|well done|stay strong|thread below|from the field|just saying"
+    ),
+)
+_SCRIPTED = ("ring_a_member", "ring_b_member", "industry_staff", "industry_partner", "brand")
+
+
+def personal(text: str, post_id: str, lang: str, group: str) -> str:
+    """``text`` with a few words of the author's own (see ``_OWN_WORDS``), unless it is
+    empty (a repost) or the author is one of the scripted accounts (rings, industry).
+
+    >>> a, b = (personal("Coffee first", i, "en", "public") for i in ("123", "124"))
+    >>> a != b, personal("Must read!", "123", "en", "ring_a_member")
+    (True, 'Must read!')
+    """
+    if not text or group in _SCRIPTED:
+        return text
+    digest = int.from_bytes(hashlib.sha256(post_id.encode()).digest()[:8], "big")
+    words = _OWN_WORDS[0 if lang == "fr" else 1]
+    extra = words[digest % len(words)]
+    number = (digest >> 16) % 97 + 2
+    return f"{text} — {extra} ({number})" if digest % 3 else f"{text} {number}"
 
 
 def fill(rng: random.Random, template: str, area: str, lang: str, handle: str = "") -> str:

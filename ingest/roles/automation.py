@@ -8,9 +8,9 @@ shapes):
 - ``coaction``: partners with which the account acted on the same target (reposted, replied
   to, quoted the same post, or mentioned the same account) within the same minute, on at
   least ``coaction_min_shared`` different targets; 5 such partners read 1.
-- ``template``: share of its original posts whose text, mentions, links and punctuation aside,
-  at least ``template_min_authors`` authors posted (from 3 such posts making half of its
-  posts on).
+- ``template``: accounts with which it posted at least ``template_min_shared`` identical
+  texts (mentions, links and punctuation aside; greetings and memes that hundreds post left
+  out); 5 such partners read 1. Copy-paste campaigns share many texts with the same accounts.
 - ``reciprocal``: how densely its mutual follows follow each other (local clustering of the
   mutual-follow graph), from 5 mutual follows on; rings follow each other back.
 - ``burst``: it was created in a burst: at least 10 endorsers of one account created within
@@ -32,7 +32,7 @@ Risk down-weights an account's endorsements in scoring; nothing is deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
@@ -48,18 +48,16 @@ _DIGIT_HANDLE = r"^[a-z_]*[a-z][a-z_]*\d{6,}$"
 
 @dataclass
 class Signals:
-    """Per-account inputs beyond the projection: co-action partner counts and templated
-    post counts (aligned with the nodes; zeros when the export has no times or texts)."""
+    """Per-account inputs beyond the projection (aligned with the nodes; zeros when the
+    export has no times or texts): how many accounts co-acted with it, and how many posted
+    the same texts as it (``template_min_shared`` of them or more)."""
 
     coaction_partners: np.ndarray
-    posts: np.ndarray
-    templated: np.ndarray
-    notes: dict[str, str] = field(default_factory=dict)
+    template_partners: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Signals:
-        zeros = np.zeros(n)
-        return cls(zeros, zeros.copy(), zeros.copy())
+        return cls(np.zeros(n), np.zeros(n))
 
 
 def automation_risk(
@@ -78,13 +76,9 @@ def automation_risk(
     scores["coaction"] = np.minimum(1.0, partners / 5.0)
     notes["coaction"] = [f"co-acted within a minute with {int(p)} accounts" for p in partners]
 
-    posts, templated = signals.posts, signals.templated
-    share = np.divide(templated, posts, out=np.zeros(n), where=posts > 0)
-    scores["template"] = np.where((templated >= 3) & (share >= 0.5), share, 0.0)
-    notes["template"] = [
-        f"{int(t)} of {int(p)} posts are templates other accounts posted too"
-        for t, p in zip(templated, posts, strict=True)
-    ]
+    texts = signals.template_partners
+    scores["template"] = np.minimum(1.0, texts / 5.0)
+    notes["template"] = [f"posted the same texts as {int(t)} accounts" for t in texts]
 
     clustering, mutual = _reciprocal(n, edges)
     scores["reciprocal"] = np.where(mutual >= 5, clustering, 0.0)

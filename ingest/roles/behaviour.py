@@ -6,8 +6,8 @@ distinct peer endorsers (HCPs and researchers by label or confident text, not fl
 automated), a peer share of at least ``behaviour_peer_share`` among its identified
 endorsers, and at least half of its original posts (from ``behaviour_min_posts``) in
 therapeutic areas. Its confidence grows with the number of peers and their share but stays
-below what a clear bio gives (at most ``behaviour_max_confidence``). An account followed by
-very many and following almost none stays an institution, as before.
+below what a clear bio gives (at most ``behaviour_max_confidence``). An account with no bio,
+followed by very many and following almost none, is read as an institution.
 
 Industry ties seen in behaviour: posts tagged as paid partnerships (#ad, #partenariat...)
 that mention one brand account, or a two-way amplification with a brand account that gives
@@ -15,7 +15,7 @@ a large share of the account's endorsement; an ``@handle`` employer named in a b
 when that handle is a brand account.
 
 >>> import numpy as np, pandas as pd
->>> nodes = pd.DataFrame({"text_role": ["unknown"] + ["hcp"] * 6,
+>>> nodes = pd.DataFrame({"text_role": ["unknown"] + ["hcp"] * 6, "has_bio": [False] * 7,
 ...     "text_confidence": [0.4] + [0.95] * 6, "label_role": [None] * 7,
 ...     "followers": [800] * 7, "following": [300] * 7})
 >>> edges = pd.DataFrame({"src": [1, 2, 3, 4, 5, 6], "dst": [0] * 6,
@@ -120,6 +120,7 @@ def behaviour_roles(
     institutions = np.flatnonzero(
         np.isin(nodes["text_role"].astype(str).to_numpy(), ("unknown",))
         & nodes["label_role"].isna().to_numpy()
+        & ~nodes["has_bio"].fillna(False).to_numpy(dtype=bool)
         & institution_like(nodes)
         & ~chosen
     )

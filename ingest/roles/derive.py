@@ -132,24 +132,26 @@ def _signals(
     n = len(nodes)
     signals = Signals.empty(n)
     pairs = ctx.coactions(settings.coaction_window_seconds, settings.coaction_max_events)
-    pairs = pairs[pairs["shared"] >= settings.coaction_min_shared]
-    if len(pairs):
-        ends = np.concatenate(
-            [
-                _positions(keys, pairs["platform"], pairs["a"]),
-                _positions(keys, pairs["platform"], pairs["b"]),
-            ]
-        )
-        ends = ends[np.isfinite(ends)].astype(np.int64)
-        signals.coaction_partners = np.bincount(ends, minlength=n).astype(np.float64)
-    templated = ctx.templated_posts(settings.template_min_chars, settings.template_min_authors)
-    if len(templated):
-        at = _positions(keys, templated["platform"], templated["account_id"])
-        ok = np.isfinite(at)
-        idx = at[ok].astype(np.int64)
-        signals.posts[idx] = templated["posts"].to_numpy(dtype=np.float64)[ok]
-        signals.templated[idx] = templated["templated"].to_numpy(dtype=np.float64)[ok]
+    signals.coaction_partners = _partners(keys, pairs, settings.coaction_min_shared, n)
+    texts = ctx.shared_texts(settings.template_min_chars, settings.template_max_authors)
+    signals.template_partners = _partners(keys, texts, settings.template_min_shared, n)
     return signals
+
+
+def _partners(keys: pd.Series, pairs: pd.DataFrame, min_shared: int, n: int) -> np.ndarray:
+    """How many partners each node has among ``pairs`` (``platform, a, b, shared``) that
+    share at least ``min_shared`` things."""
+    pairs = pairs[pairs["shared"] >= min_shared]
+    if pairs.empty:
+        return np.zeros(n)
+    ends = np.concatenate(
+        [
+            _positions(keys, pairs["platform"], pairs["a"]),
+            _positions(keys, pairs["platform"], pairs["b"]),
+        ]
+    )
+    ends = ends[np.isfinite(ends)].astype(np.int64)
+    return np.bincount(ends, minlength=n).astype(np.float64)
 
 
 def _post_profile(area_posts: pd.DataFrame, keys: pd.Series, n: int) -> pd.DataFrame:

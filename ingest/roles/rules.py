@@ -31,9 +31,9 @@ from kolmap.ingest.text import fold
 
 __all__ = [
     "ROLES",
-    "cue_phrases",
     "TIE_ORDER",
     "RuleHits",
+    "cue_phrases",
     "informative",
     "name_text",
     "rule_hits",
@@ -180,7 +180,9 @@ def rule_hits(
         if hits.specialty is not None and "hcp" not in hits.scores and not research:
             hits.scores["hcp"] = 5.0
             hits.evidence["hcp"] = [f"bio:{hits.specialty[1]}"]
-        if not hits.scores and bio_f and taxonomy.tag_text(bio_f):
+        strong = max(hits.scores.values(), default=0.0) >= 4.0
+        words = re.findall(r"[\w-]+", bio_f)
+        if not strong and bio_f and (taxonomy.tag_text(bio_f) or taxonomy.tag_hashtags(words)):
             for rule in family:
                 words = sorted({f"bio:{m.group(1)}" for m in rule.pattern.finditer(bio_f)})
                 if words:

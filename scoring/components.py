@@ -216,6 +216,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
         jump_weights(sw * prior(nodes), rel),
         is_seed,
         unflagged_endorsers,
+        community,
         share=settings.trust_share,
         leaf=settings.trust_leaf_endorsers,
         damping=settings.damping,

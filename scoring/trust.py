@@ -11,12 +11,17 @@ mass" of Gyöngyi et al. (VLDB 2006):
    ``trust_seed_confidence``), not flagged as automated, not industry, and endorsed from
    outside their own community (Leiden) by at least ``trust_seed_outside_endorsers``
    unflagged accounts, or verified. A ring's members are endorsed only from inside it.
-3. **Trusted share**: PageRank with every account's jump, against PageRank with the seeds'
-   jump only (the same jump values, so the second is part of the first): the share of an
-   account's PageRank that comes from the seeds. Compared with the seeds' share of all jump
-   (what an account would get if trust were spread evenly), over ``trust_share``, capped at 1.
-4. Accounts endorsed by fewer than ``trust_leaf_endorsers`` unflagged accounts are judged on
-   their own record (most of an audience is never endorsed by anyone): trusted share 1.
+3. **Leaves**: accounts endorsed by fewer than ``trust_leaf_endorsers`` unflagged accounts
+   are judged on their own record (most of an audience is never endorsed by anyone): trusted
+   share 1. Trust starts at the seeds and at the leaves.
+4. **Trusted share**: PageRank with every account's jump, against PageRank with the jump of
+   the seeds and leaves only (the same jump values, so the second is part of the first): the
+   share of an account's PageRank that comes from trusted starts, compared with their share
+   of all jump (what an account would get if trust were spread evenly) times
+   ``trust_share``: at that level or above the account keeps all its trust, and it loses a
+   third for each factor of ten below (``1 + log10(relative) / 3``, from 0 to 1). An honest
+   crowd that mostly endorses itself keeps most; a ring whose members endorse only one
+   another, a thousandth or less of the even spread, keeps nothing.
 
 ``trust = prior x trusted share``. It multiplies the weight of every endorsement an account
 gives, and the random jumps it receives. Industry: an endorsement between an account and its
@@ -27,8 +32,9 @@ other endorsement by industry staff counts ``industry_source_weight``.
 >>> n = 6  # 0..2 an honest triangle endorsed by seed 5; 3, 4 a ring pushing 2
 >>> src = np.array([5, 5, 0, 1, 3, 4, 3, 4]); dst = np.array([0, 1, 2, 2, 4, 3, 2, 2])
 >>> endorsers = np.array([1, 1, 4, 1, 1, 0])
+>>> community = np.array([0, 0, 0, 1, 1, 0])
 >>> trusted = trusted_share(n, src, dst, np.ones(8), np.ones(n),
-...     np.array([False] * 5 + [True]), endorsers, share=0.5, leaf=1)
+...     np.array([False] * 5 + [True]), endorsers, community, share=0.5, leaf=1)
 >>> trusted.round(2).tolist()
 [1.0, 1.0, 1.0, 0.0, 0.0, 1.0]
 """
@@ -127,15 +133,22 @@ def trusted_share(
     jump: np.ndarray,
     is_seed: np.ndarray,
     endorsers: np.ndarray,
+    community: np.ndarray,
     *,
     share: float,
     leaf: int,
     damping: float = 0.85,
 ) -> np.ndarray:
     """Each account's trusted share in 0..1 (see module doc, steps 3 and 4): ``jump`` is
-    every account's random-jump weight, ``endorsers`` its distinct unflagged endorsers."""
+    every account's random-jump weight, ``endorsers`` its distinct unflagged endorsers,
+    ``community`` its community label."""
     judged = endorsers >= leaf
-    seed_jump = np.where(is_seed, jump, 0.0)
+    # Trust starts at the seeds and at the accounts judged on their own record (the leaves)
+    # of communities that hold a seed: an ordinary HCP endorsed by a crowd of ordinary HCPs is
+    # trusted through them, while a group that no outside account vouches for (a ring, its
+    # silent members included) starts none.
+    seeded_community = np.isin(community, np.unique(community[is_seed]))
+    seed_jump = np.where(is_seed | (~judged & seeded_community), jump, 0.0)
     total, seeded = float(jump.sum()), float(seed_jump.sum())
     if n == 0 or total <= 0 or seeded <= 0:
         return np.ones(n)  # nobody to trust from: every account on its own record
@@ -143,5 +156,9 @@ def trusted_share(
     from_seeds = pagerank(n, src, dst, weight, reset=seed_jump, damping=damping)
     ratio = np.divide(seeded * from_seeds, total * everyone, out=np.zeros(n), where=everyone > 0)
     expected = seeded / total
-    value = np.clip(ratio / max(share * expected, 1e-12), 0.0, 1.0)
+    # A third of the trust is lost for each factor of ten below the even spread (times
+    # ``share``): a tenth keeps two thirds, a thousandth or less keeps nothing. Honest crowds
+    # that mostly endorse one another fall a little; rings fall to nothing.
+    relative = np.maximum(ratio / max(share * expected, 1e-12), 1e-12)
+    value = np.clip(1.0 + np.log10(relative) / 3.0, 0.0, 1.0)
     return np.asarray(np.where(judged, value, 1.0))

@@ -112,7 +112,7 @@ def _world() -> World:
             )
             w.post(
                 a,
-                f"Must read from @target! #cardiology {'!' * k}",
+                f"Must read from @target, {('now', 'today', 'again', 'here', 'always')[k]}! #cardiology",
                 T0 + timedelta(days=20 + k, minutes=5, seconds=i),
             )
     # Industry: a brand, an MSL, a paid partner, an employee named by the brand's handle.
@@ -165,7 +165,7 @@ def test_a_coordinated_ring_is_flagged_with_its_evidence(derived) -> None:
     ring = view.loc[[f"ring{i}" for i in range(14)]]
     assert (ring["automation_risk"] >= 0.9).all(), ring["automation_risk"]
     evidence = ring["automation_evidence"].iloc[0]
-    for signal in ("co-acted within a minute", "templates", "mutual follows", "created with"):
+    for signal in ("co-acted within a minute", "same texts", "mutual follows", "created with"):
         assert signal in evidence, evidence
     honest = view.loc[[f"card{i}" for i in range(8)] + ["quiet_doc", "target"]]
     assert (honest["automation_risk"] < 0.3).all(), honest["automation_risk"]

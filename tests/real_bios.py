@@ -45,13 +45,16 @@ def _profiles(realdata: Path, source: str, keys: set[str]) -> Iterator[tuple[str
             for row in csv.DictReader(fh):
                 if row["user_id"] in keys:
                     keys.discard(row["user_id"])
-                    yield row["user_id"], {
-                        "bio": row["description"],
-                        "display_name": row["name"],
-                        "handle": row["screen_name"],
-                        "followers": row["followers_count"],
-                        "following": row["friends_count"],
-                    }
+                    yield (
+                        row["user_id"],
+                        {
+                            "bio": row["description"],
+                            "display_name": row["name"],
+                            "handle": row["screen_name"],
+                            "followers": row["followers_count"],
+                            "following": row["friends_count"],
+                        },
+                    )
     elif source.startswith("hashtags2014:"):
         name = source.split(":", 1)[1]
         path = realdata / "healthcare_hashtag_tweets_2014" / f"Tweets_{name}_full.csv"
@@ -59,26 +62,32 @@ def _profiles(realdata: Path, source: str, keys: set[str]) -> Iterator[tuple[str
             for row in csv.DictReader(fh):
                 if row["id"] in keys:
                     keys.discard(row["id"])
-                    yield row["id"], {
-                        "bio": row["description"],
-                        "display_name": "",
-                        "handle": row["trackback_author_nick"],
-                        "followers": row["followers_count"],
-                        "following": "",
-                    }
+                    yield (
+                        row["id"],
+                        {
+                            "bio": row["description"],
+                            "display_name": "",
+                            "handle": row["trackback_author_nick"],
+                            "followers": row["followers_count"],
+                            "following": "",
+                        },
+                    )
     elif source == "twicovid19":
         path = realdata / "twicovid19_users" / "covid19_user.csv"
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t"):
                 if row["user_id"] in keys:
                     keys.discard(row["user_id"])
-                    yield row["user_id"], {
-                        "bio": row["description"],
-                        "display_name": row["name"],
-                        "handle": row["screen_name"],
-                        "followers": row["followers_count"],
-                        "following": row["friends_count"],
-                    }
+                    yield (
+                        row["user_id"],
+                        {
+                            "bio": row["description"],
+                            "display_name": row["name"],
+                            "handle": row["screen_name"],
+                            "followers": row["followers_count"],
+                            "following": row["friends_count"],
+                        },
+                    )
     else:
         raise ValueError(f"unknown source {source!r}")
 

@@ -32,13 +32,13 @@ def run(runner: CliRunner, *args: str, code: int = 0):
 
 def test_ingest_then_rank_csv(runner, sample_dir, known_answers):
     out = run(runner, "ingest", str(sample_dir), "--json")
-    summary = json.loads(out.output)
+    summary = json.loads(out.stdout)
     assert summary["quarantined"] == 0
     assert Path("kolmap.duckdb").exists()  # the default store
     out = run(
         runner, "rank", "--area", "oncology", "--kind", "kol", "--top", "20", "--format", "csv"
     )
-    rows = list(csv.DictReader(io.StringIO(out.output)))
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 20
     for column in (
         "rank",
@@ -74,7 +74,7 @@ def test_rank_json_table_and_filters(runner, sample_dir):
         "--top",
         "5",
     )
-    records = json.loads(out.output)
+    records = json.loads(out.stdout)
     assert records and {r["platform"] for r in records} == {"bluesky"}
     out = run(
         runner,
@@ -107,7 +107,7 @@ def test_rank_json_table_and_filters(runner, sample_dir):
         "--top",
         "3",
     )
-    assert all(r["area"] == "#asco26,#esmo26" for r in json.loads(out.output))
+    assert all(r["area"] == "#asco26,#esmo26" for r in json.loads(out.stdout))
     run(runner, "rank", "--store", "s.duckdb", "--format", "csv", "-o", "out.csv")
     assert Path("out.csv").read_text("utf-8").startswith("rank,platform")
 
@@ -117,7 +117,7 @@ def test_store_from_environment(runner, sample_dir, monkeypatch, tmp_path):
     run(runner, "ingest", str(sample_dir / "accounts.csv"), "--json")
     assert (tmp_path / "env.duckdb").exists()
     out = run(runner, "stats", "--json")
-    assert json.loads(out.output)["accounts"] > 2000
+    assert json.loads(out.stdout)["accounts"] > 2000
 
 
 def test_bad_input_is_a_clear_error_and_writes_nothing(runner, tmp_path):
@@ -126,7 +126,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(runner, tmp_path):
     assert "follows.csv line 1: follows file is missing required column(s) platform" in out.output
     assert "got source,target" in out.output
     out = run(runner, "stats", "--store", "b.duckdb", "--json")
-    assert json.loads(out.output)["follows"] == 0
+    assert json.loads(out.stdout)["follows"] == 0
 
 
 def test_ranking_accounts_without_relations_says_why_it_is_empty(runner, tmp_path):
@@ -189,7 +189,7 @@ def test_formula_cells_are_neutralised_in_csv(runner, tmp_path):
     )
     run(runner, "ingest", str(folder), "--json")
     out = run(runner, "rank", "--kind", "kol", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(out.output)))
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
     names = {r["handle"]: r["display_name"] for r in rows}
     assert names["evil"] == '\'=HYPERLINK("http://x","c")'
 
@@ -280,5 +280,5 @@ def test_suppress_command(runner, sample_dir, known_answers):
     assert "accounts 1" in out.output and "suppression_hashes_added 2" in out.output
     run(runner, "ingest", str(sample_dir), "--json")
     ranked = run(runner, "rank", "--area", "oncology", "--format", "json", "--top", "100")
-    keys = {f"{r['platform']}:{r['account_id']}" for r in json.loads(ranked.output)}
+    keys = {f"{r['platform']}:{r['account_id']}" for r in json.loads(ranked.stdout)}
     assert target not in keys

@@ -19,7 +19,7 @@ from kolmap.ingest.roles import infer_text_roles
 from kolmap.ingest.roles.model import profile_frame
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_bios import labelled_bios, role_report  # noqa: E402
+from real_bios import labelled_bios, role_report
 
 pytestmark = pytest.mark.realdata
 
@@ -60,5 +60,7 @@ def test_industry_ties_on_real_bios(predicted: pd.DataFrame) -> None:
     """Few real bios declare an industry tie (12 of 734); those that are found are right."""
     said = predicted["affiliation"] == "industry"
     true = predicted["industry"] == "1"
-    print(f"industry: {int(true.sum())} labelled, {int(said.sum())} found, {int((said & true).sum())} right")
+    print(
+        f"industry: {int(true.sum())} labelled, {int(said.sum())} found, {int((said & true).sum())} right"
+    )
     assert int((said & ~true).sum()) <= 2

@@ -47,7 +47,11 @@ TAX = load_taxonomy()
         ("Professor and Chair of Endocrinology", "", "hcp"),
         ("Respiratory doctor at a children's hospital", "", "hcp"),
         # Researchers are not forced into HCP, organisation or media.
-        ("Professor of Epidemiology · Associate Editor, Journal of Population Health", "", "researcher"),
+        (
+            "Professor of Epidemiology · Associate Editor, Journal of Population Health",
+            "",
+            "researcher",
+        ),
         ("PhD student in biostatistics", "", "researcher"),
         ("Occupational cancer epidemiologist. Opinions my own", "", "researcher"),
         ("Statistical geneticist and professor", "", "researcher"),
@@ -55,7 +59,11 @@ TAX = load_taxonomy()
         ("Doctors Without Borders official account", "MSF", "organisation"),
         ("Drug information service of the University Hospital", "", "organisation"),
         ("Department of Health, official account", "Health Dept", "organisation"),
-        ("To enhance the quality of life for people with rare bleeding disorders", "", "organisation"),
+        (
+            "To enhance the quality of life for people with rare bleeding disorders",
+            "",
+            "organisation",
+        ),
     ],
 )
 def test_fr_and_en_cues(bio, name, role):

@@ -72,7 +72,7 @@ def publish_scores(
         parts = compute_components(projection, settings)
         nodes = projection.nodes
         endorsements = (
-            weighted_edges(projection, settings)
+            weighted_edges(projection, settings, parts)
             .groupby(["src", "dst"], as_index=False)
             .agg(weight=("weight", "sum"))
         )

@@ -121,7 +121,7 @@ def build_map(
     keep = order if top is None else order[:top]
     keep = np.sort(keep)
     position = {int(old): new for new, old in enumerate(keep)}
-    frame = weighted_edges(projection, settings)
+    frame = weighted_edges(projection, settings, comp)
     frame = frame[frame["src"].isin(position) & frame["dst"].isin(position)]
     xy = _layout(
         len(keep),

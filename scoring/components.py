@@ -142,7 +142,9 @@ def weighted_edges(
     >>> from kolmap.graph.store import Scope
     >>> nodes = pd.DataFrame({"role": ["hcp", "patient"], "is_stub": [False, False],
     ...     "has_bio": [True, True], "followers": [5000, 5000], "verified": [False, False],
-    ...     "handle": ["a", "b"]})
+    ...     "handle": ["a", "b"], "posts_in_scope": [1, 1], "posts_total": [1, 1],
+    ...     "original_posts_in_scope": [1, 1], "likes": [0, 0], "reposts": [0, 0],
+    ...     "replies": [0, 0]})
     >>> edges = pd.DataFrame({"src": [0], "dst": [1], "kind": ["MENTIONS"], "count": [1]})
     >>> table = weighted_edges(Projection(Scope(), nodes, edges), ScoringSettings())
     >>> table["weight"].round(2).tolist()

@@ -40,10 +40,16 @@ def node_position(projection: Projection, platform: str, account_id: str) -> int
 
 
 def endorsers_of(
-    projection: Projection, node: int, settings: ScoringSettings, *, incoming: bool = True
+    projection: Projection,
+    node: int,
+    settings: ScoringSettings,
+    *,
+    incoming: bool = True,
+    components: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Accounts pointing at ``node`` (or, with ``incoming=False``, that it points at): one
-    row per account with its role, relation types, count and weight, strongest first."""
+    row per account with its role, relation types, count and weight (trust included),
+    strongest first. ``components`` of ``projection`` save computing trust again."""
     nodes = projection.nodes
     edges = projection.edges
     if edges.empty:
@@ -59,7 +65,7 @@ def endorsers_of(
                 "weight",
             ]
         )
-    frame = weighted_edges(projection, settings)
+    frame = weighted_edges(projection, settings, components)
     this, other = ("dst", "src") if incoming else ("src", "dst")
     frame = frame.loc[frame[this] == node]
     grouped = frame.groupby(other).agg(

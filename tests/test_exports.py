@@ -70,7 +70,8 @@ def test_csv_is_utf8_bom_with_components_and_neutralised_formulas(store, tmp_pat
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == result.rows == 6
-    assert {"score", "peer_pagerank", "hcp_endorsers", "relevance", "reasons"} <= set(rows[0])
+    expected = {"score", "kol_score", "dol_score", "peer_pagerank", "peer_endorsers", "flags"}
+    assert expected | {"trust", "relevance", "reasons"} <= set(rows[0])
     names = {r["handle"]: r["display_name"] for r in rows}
     assert names["evil_doc"] == "'" + EVIL
     assert names["minus_doc"] == "'-2+3"

@@ -152,7 +152,7 @@ def test_known_answer_tiny_graph():
     assert org["handle"].tolist()[0] == "society"
     infl = rank(tiny(), "influencer")
     assert "celebrity" in infl["handle"].tolist()
-    assert infl.set_index("handle").loc["celebrity", "relevance"] < 0.01
+    assert infl.set_index("handle").loc["celebrity", "relevance"] <= 0.05  # 1 post of 400
 
 
 def test_score_is_reproducible_from_its_components():
@@ -173,7 +173,7 @@ def test_output_columns_and_candidates():
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table["score"].is_monotonic_decreasing
     assert all(table[c].between(0, 1).all() for c in COMPONENTS)
-    assert "endorsed by 3 HCP(s)" in table.iloc[0]["reasons"]
+    assert "endorsed by 3 peer(s)" in table.iloc[0]["reasons"]
     assert "@hcp_b" in table.iloc[0]["reasons"]
 
 
@@ -254,7 +254,7 @@ def test_components_are_aligned_with_nodes():
     assert len(comp) == len(projection.nodes)
     assert comp["pagerank"].sum() == pytest.approx(1.0)
     star = projection.nodes.index[projection.nodes["handle"] == "onc_star"][0]
-    assert comp.loc[star, "n_hcp_endorsers"] == 3
+    assert comp.loc[star, "n_peer_endorsers"] == 3
 
 
 def test_components_computed_once_serve_every_kind_the_map_and_the_congress_view(monkeypatch):

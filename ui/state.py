@@ -173,7 +173,11 @@ def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _endorsers(version_key: str, scope_key: str, node: int, incoming: bool) -> pd.DataFrame:
     return endorsers_of(
-        _projection(version_key, scope_key), node, settings().scoring, incoming=incoming
+        _projection(version_key, scope_key),
+        node,
+        settings().scoring,
+        incoming=incoming,
+        components=_components(version_key, scope_key),
     )
 
 

@@ -50,7 +50,24 @@ facts = st.columns(4)
 facts[0].metric("Role", role)
 facts[1].metric("Platform", platform)
 facts[2].metric("Followers", "hidden" if hidden else f"{int(account['followers'] or 0):,}")
-facts[3].metric("Source of role", "user label" if account["role_from_label"] else "inferred")
+source = str(account.get("role_source") or "text")
+confidence = account.get("role_confidence")
+facts[3].metric(
+    "Role from",
+    {"label": "user label", "behaviour": "behaviour", "text": "profile text"}.get(source, source),
+    help=f"confidence {float(confidence):.2f}" if pd.notna(confidence) else None,
+)
+ties = []
+if account.get("affiliation") == "industry":
+    employer = account.get("employer")
+    ties.append(
+        "Industry tie" + (f" ({employer})" if isinstance(employer, str) and not hidden else "")
+    )
+risk = account.get("automation_risk")
+if pd.notna(risk) and float(risk) >= state.settings().scoring.automation_flag:
+    ties.append(f"Automation risk {float(risk):.2f}: {account.get('automation_evidence') or ''}")
+for tie in ties:
+    st.warning(state.md(tie))
 if hidden:
     st.info(
         "A private individual: shown as a pseudonym, without name, bio or posts. The "
@@ -62,9 +79,10 @@ else:
     st.caption("Bio")
     st.text(account["bio"] or "—")
     st.caption("Specialty and evidence for the role")
+    confidence_text = f"{float(confidence):.2f}" if pd.notna(confidence) else "n/a"
     st.text(
         f"{account['specialty'] or '—'} · evidence: {account['role_evidence'] or '—'} "
-        f"({account['role_confidence'] or 'n/a'} confidence)"
+        f"({confidence_text} confidence)"
     )
     if account["person_id"]:
         with state.store() as s:
@@ -106,6 +124,15 @@ node = node_position(proj, platform, account_id)
 if node is None:
     st.info("This account has no relations in that scope.")
 else:
+    if role in ("hcp", "researcher"):
+        table = state.ranking(scope, "kol")
+        mine = table[(table["platform"] == platform) & (table["account_id"] == account_id)]
+        if not mine.empty:
+            axes = st.columns(3)
+            axes[0].metric("KOL score (peers)", f"{float(mine['kol_score'].iloc[0]):.1f}")
+            dol = mine["dol_score"].iloc[0]
+            axes[1].metric("DOL score (lay reach)", f"{float(dol):.1f}" if pd.notna(dol) else "—")
+            axes[2].metric("Trust", f"{float(mine['trust'].iloc[0]):.2f}")
     st.subheader("Ego network")
     ego = ego_projection(proj, node, limit=60)
     key = None if state.show_private() else load_key(state.location())

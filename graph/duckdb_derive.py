@@ -204,7 +204,7 @@ class DuckDBDerivation:
                           trim(regexp_replace(regexp_replace(lower(text),
                               '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))
                               AS norm
-                   FROM posts WHERE text IS NOT NULL AND repost_of_post_id IS NULL),
+                   FROM posts WHERE repost_of_post_id IS NULL AND length(text) >= ?),
                kept AS (
                    SELECT * FROM t SEMI JOIN (
                        SELECT platform, norm FROM t WHERE length(norm) >= ?
@@ -214,7 +214,7 @@ class DuckDBDerivation:
                FROM kept x JOIN kept y
                  ON x.platform = y.platform AND x.norm = y.norm AND x.author_id < y.author_id
                GROUP BY ALL ORDER BY 1, 2, 3""",
-            [min_chars, max_authors],
+            [min_chars, min_chars, max_authors],
         ).df()
 
     def write_derived(self, table: pd.DataFrame) -> int:

@@ -183,17 +183,33 @@ class RoleModel:
         result: np.ndarray = self.classifier.predict_proba(self.features(frame, hits))
         return result
 
-    def top_words(self, frame: pd.DataFrame, role: str, row: int, count: int = 3) -> list[str]:
-        """The bio words and n-grams that pushed ``row`` of ``frame`` most towards ``role``:
-        the model's evidence, for the reasons a person reads."""
+    def top_words(
+        self, bios: Sequence[str | None], roles: Sequence[str], count: int = 3
+    ) -> list[list[str]]:
+        """For each bio, the words and n-grams that pushed it most towards its role: the
+        model's evidence, for the reasons a person reads."""
+        if not bios:
+            return []
         base = self.classifier.calibrated_classifiers_[0].estimator
-        k = list(base.classes_).index(role)
-        vector = self.words.transform([fold(frame["bio"].iloc[row] or "")])
-        width = vector.shape[1]
-        weights = vector.multiply(base.coef_[k][:width]).tocsr()
-        order = np.argsort(-weights.data)[:count]
-        vocab = self.words.get_feature_names_out()
-        return [str(vocab[weights.indices[i]]) for i in order if weights.data[i] > 0]
+        classes = list(base.classes_)
+        vectors = self.words.transform([fold(b or "") for b in bios]).tocsr()
+        width = vectors.shape[1]
+        vocab = self._vocabulary()
+        out = []
+        for row, role in enumerate(roles):
+            vector = vectors[row]
+            weights = vector.multiply(base.coef_[classes.index(role)][:width]).tocsr()
+            order = np.argsort(-weights.data)[:count]
+            out.append([str(vocab[weights.indices[i]]) for i in order if weights.data[i] > 0])
+        return out
+
+    def _vocabulary(self) -> np.ndarray:
+        """The word features' names, listed once (sklearn builds the list on every call)."""
+        names: np.ndarray | None = getattr(self, "_names", None)
+        if names is None:
+            names = self.words.get_feature_names_out()
+            self._names = names
+        return names
 
 
 def _hits(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[RuleHits]:

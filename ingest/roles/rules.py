@@ -4,8 +4,9 @@ A role's score is the weight of its strongest rule whose phrases occur in the fo
 name (display name plus the handle split into words); every matched phrase is evidence.
 Weights encode precedence: a self-description as a clinician (5) outweighs a research title
 (4), which outweighs a media word (2-4); an institution speaking of itself (4.5-6) outweighs
-the words a person uses about where they work (2). ``industry`` rules mark an affiliation rather than a role, and a named company
-(``[employers]``) or an ``@handle`` in an industry bio gives the employer. The rules are one
+the words a person uses about where they work (2). ``industry`` rules mark an affiliation
+rather than a role, and a named company (``[employers]``) or an ``@handle`` in an industry
+bio gives the employer. The rules are one
 of the three sources :mod:`kolmap.ingest.roles.text` combines (with a model and behaviour).
 
 >>> hits = rule_hits("Consultant cardiologist. MSL @Veralis. Views my own", "Dr Ana Vel")
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kolmap.ingest.areas import Taxonomy
@@ -128,6 +129,7 @@ def _matched(match: re.Match[str]) -> str:
     return next((g for g in match.groups() if g), match.group(0)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def informative(bio: str | None) -> bool:
     """Whether a bio says something about its writer: three words once the stock
     disclaimers ("views my own", pronouns) are taken out.
@@ -137,6 +139,37 @@ def informative(bio: str | None) -> bool:
     """
     text = _EMPTY_PHRASES.sub(" ", fold(bio or ""))
     return len(_WORD.findall(text)) >= 3
+
+
+@lru_cache(maxsize=1 << 16)
+def _matches(place: str, text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """``(rule index, sorted evidence)`` of the rules of ``place`` (``bio``, ``name`` or
+    ``raw``) that match ``text``. Cached: bios and names repeat across accounts."""
+    rules = _rules()[0]
+    if not _any_cue(place).search(text):
+        return ()
+    label = "profile" if place == "raw" else place
+    out = []
+    for i, rule in enumerate(rules):
+        if rule.where == "family" or place not in _PLACES[rule.where]:
+            continue
+        found = [_matched(m) for m in rule.pattern.finditer(text)]
+        if found:
+            out.append((i, tuple(sorted({f"{label}:{f}" for f in found}))))
+    return tuple(out)
+
+
+@cache
+def _any_cue(place: str) -> re.Pattern[str]:
+    """One pattern matching wherever any rule of ``place`` could: most names and many bios
+    hold no cue at all, and one search says so."""
+    rules = _rules()[0]
+    bodies = [r.pattern.pattern for r in rules if r.where != "family" and place in _PLACES[r.where]]
+    return re.compile("|".join(f"(?:{b})" for b in bodies))
+
+
+# Where each rule looks ("both": the bio and the name).
+_PLACES = {"bio": ("bio",), "name": ("name",), "both": ("bio", "name"), "raw": ("raw",)}
 
 
 def rule_hits(
@@ -154,21 +187,13 @@ def rule_hits(
         " ", " | ".join([bio or "", display_name or "", _CAMEL.sub(" ", handle or "")])
     )
     hits = RuleHits(informative=informative(bio))
-    family: list[_Rule] = []
-    for rule in rules:
-        if rule.where == "family":
-            family.append(rule)
-            continue
-        places = {
-            "both": [("bio", bio_f), ("name", name_f)],
-            "bio": [("bio", bio_f)],
-            "name": [("name", name_f)],
-            "raw": [("profile", raw)],
-        }[rule.where]
-        found = sorted({f"{where}:{_matched(m)}" for where, text in places
-                        for m in rule.pattern.finditer(text)})  # fmt: skip
-        if not found:
-            continue
+    family = [rule for rule in rules if rule.where == "family"]
+    found_by_rule: dict[int, list[str]] = {}
+    for place, text in (("bio", bio_f), ("name", name_f), ("raw", raw)):
+        for i, found in _matches(place, text):
+            found_by_rule.setdefault(i, []).extend(found)
+    for i in sorted(found_by_rule):
+        rule, found = rules[i], sorted(set(found_by_rule[i]))
         if rule.role == "industry":
             (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(found)
             continue

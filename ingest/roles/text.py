@@ -14,7 +14,7 @@ weak one (works at, founder...) with a named company.
 >>> from kolmap.ingest.areas import load_taxonomy
 >>> found = classify("Cardiologue interventionnel, PU-PH", "Dr Lina Roux", taxonomy=load_taxonomy())
 >>> found.role, found.specialty, found.confidence > 0.8
-('hcp', 'cardiologue', True)
+('hcp', 'cardiologue interventionnel', True)
 >>> classify("Medical Science Liaison, oncology | PharmD", "Sam").affiliation
 'industry'
 """
@@ -22,7 +22,11 @@ weak one (works at, founder...) with a named company.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import sys
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +137,7 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     probs = model.predict_proba(frame.iloc[undecided], [hits[i] for i in undecided])
     by_model = dict(zip(undecided, probs, strict=True))
     rows: list[dict[str, Any]] = []
+    notes: dict[int, str] = {}
     for i, found in enumerate(hits):
         decided = rule_decision(found)
         if decided is not None:
@@ -150,12 +155,9 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
                 p = by_model[i][model.classes.index(role)] if role in model.classes else 0.0
                 confidence = round(float(max(p, 1.0 - confidence)), 4)
             evidence = list(dict.fromkeys(found.evidence.get(role, [])))
-            note = f"model:{role} {confidence:.2f}"
             if not evidence and role not in ("unknown", "public"):
-                words = model.top_words(frame, role, i)
-                if words:
-                    note += " (" + ", ".join(f"'{w}'" for w in words) + ")"
-            evidence.append(note)
+                notes[i] = role  # the model's words are looked up below, all at once
+            evidence.append(f"model:{role} {confidence:.2f}")
         specialty = found.specialty if role == "hcp" else None
         affiliation, employer = _industry(found, role)
         rows.append(
@@ -170,6 +172,13 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
                 "informative": found.informative,
             }
         )
+    wanted = sorted(notes)
+    bios = frame["bio"].tolist()
+    for i, words in zip(
+        wanted, model.top_words([bios[i] for i in wanted], [notes[i] for i in wanted]), strict=True
+    ):
+        if words:
+            rows[i]["evidence"] += " (" + ", ".join(f"'{w}'" for w in words) + ")"
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -190,10 +199,43 @@ def _none(value: Any) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+# Profiles from which classification is split across forked worker processes, one per core.
+PARALLEL_ROWS = 20_000
+_worker_taxonomy: Taxonomy | None = None
+
+
+def _start_worker(taxonomy: Taxonomy) -> None:
+    global _worker_taxonomy
+    _worker_taxonomy = taxonomy
+
+
+def _infer_part(part: pd.DataFrame) -> pd.DataFrame:
+    assert _worker_taxonomy is not None
+    return infer_text_roles(part, _worker_taxonomy)
+
+
+def _infer_many(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """:func:`infer_text_roles`, split over forked workers for many profiles (the model is
+    loaded first, so each worker shares it; they never touch the store)."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(frame) < PARALLEL_ROWS or workers < 2 or sys.platform != "linux":
+        return infer_text_roles(frame, taxonomy)
+    role_model()
+    size = -(-len(frame) // workers)
+    parts = [frame.iloc[i : i + size] for i in range(0, len(frame), size)]
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(taxonomy,),
+    ) as pool:
+        return pd.concat(list(pool.map(_infer_part, parts)), ignore_index=True)
+
+
 def text_role_table(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """:func:`infer_text_roles` joined to ``frame``'s keys and ``profile_hash`` (what the
     derivation step stores)."""
-    found = infer_text_roles(frame, taxonomy)
+    found = _infer_many(frame, taxonomy)
     keys: Mapping[str, Any] = {
         "platform": frame["platform"].to_numpy(),
         "account_id": frame["account_id"].to_numpy(),

@@ -13,7 +13,10 @@ mass" of Gyöngyi et al. (VLDB 2006):
    unflagged accounts, or verified. A ring's members are endorsed only from inside it.
 3. **Leaves**: accounts endorsed by fewer than ``trust_leaf_endorsers`` unflagged accounts
    are judged on their own record (most of an audience is never endorsed by anyone): trusted
-   share 1. Trust starts at the seeds and at the leaves.
+   share 1. Trust starts at the seeds and at the leaves of open communities: one that holds a
+   seed, or whose members are mostly leaves (an account and its audience). A community whose
+   members mostly endorse one another and that no outside account vouches for (a ring) is
+   closed: its silent members start nothing.
 4. **Trusted share**: PageRank with every account's jump, against PageRank with the jump of
    the seeds and leaves only (the same jump values, so the second is part of the first): the
    share of an account's PageRank that comes from trusted starts, compared with their share
@@ -147,8 +150,15 @@ def trusted_share(
     # of communities that hold a seed: an ordinary HCP endorsed by a crowd of ordinary HCPs is
     # trusted through them, while a group that no outside account vouches for (a ring, its
     # silent members included) starts none.
-    seeded_community = np.isin(community, np.unique(community[is_seed]))
-    seed_jump = np.where(is_seed | (~judged & seeded_community), jump, 0.0)
+    # A community vouches for its silent members when it holds a seed, or when it is an
+    # account and its audience (most members endorsed by fewer than ``leaf`` accounts); a
+    # group whose members mostly endorse one another, with no seed, is closed.
+    labels, inverse = np.unique(community, return_inverse=True)
+    members = np.bincount(inverse, minlength=len(labels))
+    endorsed = np.bincount(inverse, weights=judged.astype(np.float64), minlength=len(labels))
+    open_group = (endorsed / np.maximum(members, 1)) <= 0.5
+    open_group |= np.isin(labels, community[is_seed])
+    seed_jump = np.where(is_seed | (~judged & open_group[inverse]), jump, 0.0)
     total, seeded = float(jump.sum()), float(seed_jump.sum())
     if n == 0 or total <= 0 or seeded <= 0:
         return np.ones(n)  # nobody to trust from: every account on its own record

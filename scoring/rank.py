@@ -159,8 +159,8 @@ def rank(
     if include_industry is None:
         include_industry = settings.include_industry
     weights = kind.weights(settings)
-    for name, table in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
-        _check_weights(name, table)
+    for name, axis_weights in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
+        _check_weights(name, axis_weights)
     _check_weights(kind.value, weights)
     nodes = projection.nodes
     area = projection.scope.area or (
@@ -185,8 +185,8 @@ def rank(
     # the same two numbers for the same person).
     peers = np.flatnonzero(roles.isin(PEER_ROLES).to_numpy() & ~stub & active)
     axes = {}
-    for name, table in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
-        combined, _scaled = _combine(comp.iloc[peers], table)
+    for name, axis_weights in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
+        combined, _scaled = _combine(comp.iloc[peers], axis_weights)
         value = np.full(len(nodes), np.nan)
         value[peers] = np.round(100.0 * gate[peers] * combined, 3)
         axes[name] = value

@@ -126,11 +126,12 @@ def _reciprocal(n: int, edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     src = follows["src"].to_numpy(dtype=np.int64)
     dst = follows["dst"].to_numpy(dtype=np.int64)
     pairs = pd.DataFrame({"a": np.minimum(src, dst), "b": np.maximum(src, dst)})
-    mutual = pairs.groupby(["a", "b"]).size()
-    mutual = mutual[mutual >= 2].reset_index()
+    counts = pairs.groupby(["a", "b"]).size()
+    mutual = counts[counts >= 2].reset_index()
     if mutual.empty:
         return np.zeros(n), np.zeros(n)
-    graph = ig.Graph(n=n, edges=list(zip(mutual["a"], mutual["b"], strict=True)))
+    ends = zip(mutual["a"].tolist(), mutual["b"].tolist(), strict=True)
+    graph = ig.Graph(n=n, edges=list(ends))
     clustering = np.nan_to_num(
         np.asarray(graph.transitivity_local_undirected(mode="zero"), dtype=np.float64)
     )

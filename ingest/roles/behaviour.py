@@ -80,9 +80,12 @@ def behaviour_roles(
     accounts with a ``risk`` of ``flag`` or more neither vouch nor get a role this way."""
     n = len(nodes)
     roles = known_roles(nodes, settings)
-    out = pd.DataFrame({"role": [None] * n, "confidence": np.zeros(n), "evidence": [""] * n})
+    found_role: list[str | None] = [None] * n
+    found_confidence = np.zeros(n)
+    found_evidence = [""] * n
     if n == 0:
-        return out
+        return pd.DataFrame({"role": found_role, "confidence": found_confidence,
+                             "evidence": found_evidence})  # fmt: skip
     src = edges["src"].to_numpy(dtype=np.int64) if len(edges) else np.zeros(0, np.int64)
     dst = edges["dst"].to_numpy(dtype=np.int64) if len(edges) else np.zeros(0, np.int64)
     trusted = risk[src] < flag if len(src) else np.zeros(0, bool)
@@ -116,7 +119,7 @@ def behaviour_roles(
             f"HCPs or researchers; {int(on_topic[i])} of {int(originals[i])} posts in "
             f"therapeutic areas{where}"
         )
-        out.loc[i, ["role", "confidence", "evidence"]] = [role, round(confidence, 4), evidence]
+        found_role[i], found_confidence[i], found_evidence[i] = role, round(confidence, 4), evidence
     institutions = np.flatnonzero(
         np.isin(nodes["text_role"].astype(str).to_numpy(), ("unknown",))
         & nodes["label_role"].isna().to_numpy()
@@ -125,12 +128,11 @@ def behaviour_roles(
         & ~chosen
     )
     for i in institutions:
-        out.loc[i, ["role", "confidence", "evidence"]] = [
-            "organisation",
-            0.55,
-            "behaviour: followed by many, follows few",
-        ]
-    return out
+        found_role[i], found_confidence[i] = "organisation", 0.55
+        found_evidence[i] = "behaviour: followed by many, follows few"
+    return pd.DataFrame(
+        {"role": found_role, "confidence": found_confidence, "evidence": found_evidence}
+    )
 
 
 def industry_ties(
@@ -160,7 +162,7 @@ def industry_ties(
                 evidence[i] = f"behaviour: {int(row.posts)} paid-partnership posts mention a brand"
     acts = edges[edges["kind"] != "FOLLOWS"] if len(edges) else edges
     if len(acts):
-        pairs = acts.groupby(["src", "dst"], as_index=False)["count"].sum()
+        pairs = acts.groupby(["src", "dst"], as_index=False).agg(count=("count", "sum"))
         received = pairs.groupby("dst")["count"].sum()
         out_of_brand = pairs[
             is_brand[pairs["src"].to_numpy(dtype=np.int64)]

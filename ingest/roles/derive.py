@@ -64,8 +64,9 @@ def derive_accounts(ctx: Derivation, taxonomy: Taxonomy, settings: Settings) -> 
         by_behaviour, behaviour["evidence"].to_numpy(), nodes["text_evidence"].fillna("").to_numpy()
     )
     stub = nodes["is_stub"].to_numpy(dtype=bool)
-    source = np.where(stub, None, np.where(by_behaviour, "behaviour", "text"))
-    specialty = np.where(role == "hcp", nodes["specialty"].to_numpy(dtype=object), None)
+    none = np.full(len(nodes), None, dtype=object)
+    source = np.where(stub, none, np.where(by_behaviour, "behaviour", "text"))
+    specialty = np.where(role == "hcp", nodes["specialty"].to_numpy(dtype=object), none)
 
     affiliation, employer, tie_evidence = _industry(ctx, nodes, edges, keys, role, roles_settings)
     evidence = np.array(
@@ -80,8 +81,8 @@ def derive_accounts(ctx: Derivation, taxonomy: Taxonomy, settings: Settings) -> 
             "platform": nodes["platform"],
             "account_id": nodes["account_id"],
             "inferred_role": np.where(stub, "unknown", role),
-            "role_confidence": np.where(stub, None, np.round(confidence, 4)),
-            "role_evidence": np.where(stub | (evidence == ""), None, evidence),
+            "role_confidence": np.where(stub, none, np.round(confidence, 4)),
+            "role_evidence": np.where(stub | (evidence == ""), none, evidence),
             "role_source": source,
             "inferred_specialty": specialty,
             "affiliation": affiliation,
@@ -188,8 +189,9 @@ def _industry(
     handles = nodes["handle_lc"].fillna("").astype(str).to_numpy()
     text_aff = nodes["text_affiliation"].fillna("").astype(str).to_numpy()
     text_emp = nodes["text_employer"].to_numpy(dtype=object)
-    affiliation = np.where(text_aff == INDUSTRY, INDUSTRY, None).astype(object)
-    employer = np.where(text_aff == INDUSTRY, text_emp, None).astype(object)
+    none = np.full(n, None, dtype=object)
+    affiliation = np.where(text_aff == INDUSTRY, INDUSTRY, none).astype(object)
+    employer = np.where(text_aff == INDUSTRY, text_emp, none).astype(object)
     evidence = [""] * n
     # An @handle employer counts when that handle is a brand account on the same platform.
     by_handle = pd.Series(

@@ -299,9 +299,9 @@ def role_model() -> RoleModel:
     model = fit(training_rows(), load_taxonomy())
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as fh:
-            pickle.dump(model, fh)
-        os.replace(fh.name, path)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as out:
+            pickle.dump(model, out)
+        os.replace(out.name, path)
     except OSError:
         pass  # a read-only home: train again next time
     return model

@@ -193,12 +193,12 @@ def rule_hits(
         for i, found in _matches(place, text):
             found_by_rule.setdefault(i, []).extend(found)
     for i in sorted(found_by_rule):
-        rule, found = rules[i], sorted(set(found_by_rule[i]))
+        rule, matched = rules[i], sorted(set(found_by_rule[i]))
         if rule.role == "industry":
-            (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(found)
+            (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(matched)
             continue
         hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
-        hits.evidence.setdefault(rule.role, []).extend(found)
+        hits.evidence.setdefault(rule.role, []).extend(matched)
     if taxonomy is not None:
         hits.specialty = taxonomy.specialty_of(bio or "")
         research = hits.specialty is not None and research_word.fullmatch(hits.specialty[1])

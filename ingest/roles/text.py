@@ -122,7 +122,9 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     ]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame = profile_frame(frame.to_dict("records"))
+    frame = profile_frame(
+        {str(k): v for k, v in record.items()} for record in frame.to_dict("records")
+    )
     hits = [
         rule_hits(b, n, h, taxonomy)
         for b, n, h in zip(

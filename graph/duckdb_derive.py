@@ -19,24 +19,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kolmap.graph.store import Projection, Scope
+from kolmap.graph.store import TEXT_ROLE_FIELDS, Projection, Scope
 
 __all__ = ["AD_TAGS", "DERIVED_COLUMNS", "TEXT_ROLE_COLUMNS", "DuckDBDerivation"]
 
 # Columns of ``text_roles`` a caller fills, and of ``accounts`` the step writes.
-TEXT_ROLE_COLUMNS = (
-    "platform",
-    "account_id",
-    "profile_hash",
-    "role",
-    "confidence",
-    "evidence",
-    "specialty",
-    "specialty_area",
-    "affiliation",
-    "employer",
-    "informative",
-)
+TEXT_ROLE_COLUMNS = ("platform", "account_id", "profile_hash", *TEXT_ROLE_FIELDS)
 DERIVED_COLUMNS = (
     "inferred_role",
     "role_confidence",

@@ -34,6 +34,7 @@ from kolmap.model import (
 __all__ = [
     "DEFAULT_STORE",
     "RECORD_FIELDS",
+    "TEXT_ROLE_FIELDS",
     "Derivation",
     "Derive",
     "GraphStore",
@@ -164,6 +165,20 @@ class IngestWriter(Protocol):
     def discard(self, kind: str, first: int, count: int) -> None:
         """Drop staged ``kind`` rows at positions ``first`` to ``first + count - 1``."""
         ...
+
+
+# What a text role holds (``text_roles`` rows: these, keyed by platform, account_id and the
+# hash of the profile they were inferred from).
+TEXT_ROLE_FIELDS = (
+    "role",
+    "confidence",
+    "evidence",
+    "specialty",
+    "specialty_area",
+    "affiliation",
+    "employer",
+    "informative",
+)
 
 
 class Derivation(Protocol):

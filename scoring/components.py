@@ -170,14 +170,11 @@ def _trusted_edge_weights(
     edges = projection.edges
     if edges.empty:
         return np.zeros(0)
+    sw = comp["source_weight"].to_numpy(dtype=np.float64) * comp["trust"].to_numpy(np.float64)
     src = edges["src"].to_numpy(dtype=np.int64)
     dst = edges["dst"].to_numpy(dtype=np.int64)
-    sw = comp["source_weight"].to_numpy(dtype=np.float64) * comp["trust"].to_numpy(np.float64)
-    result: np.ndarray = (
-        _kind_counts(projection, settings)
-        * sw[src]
-        * independence(projection.nodes, src, dst, settings)
-    )
+    fair = independence(projection.nodes, src, dst, settings)
+    result: np.ndarray = edge_weights(projection, settings, sw) * fair
     return result
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "TRAINING",
     "RoleModel",
     "profile_frame",
+    "profile_hits",
     "role_model",
     "training_rows",
 ]
@@ -158,7 +159,7 @@ class RoleModel:
     def features(self, frame: pd.DataFrame, hits: Sequence[RuleHits] | None = None) -> Any:
         """The sparse feature matrix of ``frame`` (rule hits computed unless given)."""
         if hits is None:
-            hits = _hits(frame, self.taxonomy)
+            hits = profile_hits(frame, self.taxonomy)
         bios = [fold(b or "") for b in frame["bio"].tolist()]
         names = [
             name_text(n, h)
@@ -212,7 +213,8 @@ class RoleModel:
         return names
 
 
-def _hits(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[RuleHits]:
+def profile_hits(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[RuleHits]:
+    """The rule hits of every profile of ``frame`` (see :func:`profile_frame`)."""
     return [
         rule_hits(b, n, h, taxonomy)
         for b, n, h in zip(
@@ -258,7 +260,7 @@ def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
     model.words.fit(bios)
     model.chars.fit(bios)
     model.names.fit(names)
-    hits = _hits(frame, taxonomy)
+    hits = profile_hits(frame, taxonomy)
     model.classifier.fit(model.features(frame, hits), labels)
     model.classes = [str(c) for c in model.classifier.classes_]
     tally: dict[tuple[bool, bool], list[int]] = {}

@@ -32,15 +32,17 @@ from typing import Any
 
 import pandas as pd
 
+from kolmap.graph.store import TEXT_ROLE_FIELDS
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.roles.model import (
     MODEL_REVISION,
     TRAINING,
     profile_frame,
+    profile_hits,
     role_model,
     rule_decision,
 )
-from kolmap.ingest.roles.rules import CUES, RuleHits, rule_hits
+from kolmap.ingest.roles.rules import CUES, RuleHits
 from kolmap.model import INDUSTRY
 
 __all__ = ["TEXT_VERSION", "TextRole", "classify", "infer_text_roles"]
@@ -110,30 +112,13 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Text roles of the profiles in ``frame`` (``bio, display_name, handle, followers,
     following``, optionally ``verified``), aligned with it: ``role, confidence, evidence,
     specialty, specialty_area, affiliation, employer, informative``."""
-    columns = [
-        "role",
-        "confidence",
-        "evidence",
-        "specialty",
-        "specialty_area",
-        "affiliation",
-        "employer",
-        "informative",
-    ]
+    columns = list(TEXT_ROLE_FIELDS)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = profile_frame(
         {str(k): v for k, v in record.items()} for record in frame.to_dict("records")
     )
-    hits = [
-        rule_hits(b, n, h, taxonomy)
-        for b, n, h in zip(
-            frame["bio"].tolist(),
-            frame["display_name"].tolist(),
-            frame["handle"].tolist(),
-            strict=True,
-        )
-    ]
+    hits = profile_hits(frame, taxonomy)
     model = role_model()
     undecided = [i for i, found in enumerate(hits) if rule_decision(found) is None]
     probs = model.predict_proba(frame.iloc[undecided], [hits[i] for i in undecided])

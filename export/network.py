@@ -46,6 +46,7 @@ __all__ = [
 
 ROLE_COLOURS = {
     "hcp": "#1f77b4",
+    "researcher": "#17becf",
     "patient": "#ff7f0e",
     "organisation": "#2ca02c",
     "brand": "#d62728",

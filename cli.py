@@ -837,18 +837,32 @@ def sample_folder() -> Path:
 
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--seed", default=42, show_default=True)
+@click.option("--seed", default=None, type=int, help="Default 42 (sample) or 7 (adversarial).")
 @click.option(
     "--scale",
     default=1.0,
     show_default=True,
-    help="Size factor: 1 gives ~3k accounts and ~25k posts.",
+    help="Size factor: 1 gives ~3k accounts and ~25k posts (the adversarial world ~5k, ~50k).",
 )
-def sample(out: Path, seed: int, scale: float) -> None:
+@click.option(
+    "--world",
+    type=click.Choice(["sample", "adversarial"]),
+    default="sample",
+    show_default=True,
+    help="The friendly sample, or the adversarial world built to break rankings "
+    "(data/worlds/README.md).",
+)
+def sample(out: Path, seed: int | None, scale: float, world: str) -> None:
     """Generate a synthetic sample (no real people) in the canonical format."""
-    from kolmap.data.samples.generate import generate, write_sample
+    if world == "adversarial":
+        from kolmap.data.worlds.adversarial import generate as make_world
+        from kolmap.data.worlds.adversarial import write_world
 
-    folder = write_sample(generate(seed, scale), out)
+        folder = write_world(make_world(7 if seed is None else seed, scale), out)
+    else:
+        from kolmap.data.samples.generate import generate, write_sample
+
+        folder = write_sample(generate(42 if seed is None else seed, scale), out)
     click.echo(f"wrote {folder} (+ truth.csv and known_answers.json in {out})")
 
 

@@ -120,11 +120,12 @@ with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as stor
     export(store, Scope(area=area), kind="kol", fmt="gexf", out=work + "/map.gexf")
     out["export_s"] = time.perf_counter() - t
     # What kolmap's all-data `pagerank` component ran on, for the baselines.
-    weighted_edges(everything, settings)[["src", "dst", "weight"]].to_csv(
+    weighted_edges(everything, settings, parts_all)[["src", "dst", "weight"]].to_csv(
         work + "/edges.csv", index=False
     )
     reset = jump_weights(
-        parts_all["source_weight"].to_numpy(), parts_all["relevance"].to_numpy()
+        parts_all["source_weight"].to_numpy() * parts_all["trust"].to_numpy(),
+        parts_all["relevance"].to_numpy(),
     )
     np.save(work + "/reset.npy", reset)
     np.save(work + "/kolmap_pr.npy", parts_all["pagerank"].to_numpy())

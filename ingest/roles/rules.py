@@ -160,6 +160,13 @@ def _matches(place: str, text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
 
 
 @cache
+def _voices() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A person's voice, and an institution's (``person_voice``, ``institution_voice``)."""
+    data = tomllib.loads(CUES.read_text("utf-8"))
+    return re.compile(data["person_voice"]), re.compile(data["institution_voice"])
+
+
+@cache
 def _any_cue(place: str) -> re.Pattern[str]:
     """One pattern matching wherever any rule of ``place`` could: most names and many bios
     hold no cue at all, and one search says so."""
@@ -199,6 +206,11 @@ def rule_hits(
             continue
         hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
         hits.evidence.setdefault(rule.role, []).extend(matched)
+    voices = _voices()
+    if voices[0].search(bio_f) and not voices[1].search(bio_f):
+        for role in ("organisation", "brand"):
+            if role in hits.scores:
+                hits.scores[role] = min(hits.scores[role], 2.0)
     if taxonomy is not None:
         hits.specialty = taxonomy.specialty_of(bio or "")
         research = hits.specialty is not None and research_word.fullmatch(hits.specialty[1])

@@ -187,20 +187,23 @@ class DuckDBDerivation:
         shorter than ``min_chars`` or posted by more than ``max_authors`` accounts (a meme, a
         greeting) are left out."""
         return self.con.execute(
-            """WITH t AS (
-                   SELECT DISTINCT platform, author_id,
+            """WITH n AS (
+                   SELECT platform, author_id,
                           trim(regexp_replace(regexp_replace(lower(text),
                               '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))
                               AS norm
                    FROM posts WHERE repost_of_post_id IS NULL AND length(text) >= ?),
+               t AS (
+                   -- A 64-bit hash stands for the text: the joins carry numbers, not strings.
+                   SELECT DISTINCT platform, author_id, hash(norm) AS h FROM n
+                   WHERE length(norm) >= ?),
                kept AS (
                    SELECT * FROM t SEMI JOIN (
-                       SELECT platform, norm FROM t WHERE length(norm) >= ?
-                       GROUP BY ALL HAVING count(*) BETWEEN 2 AND ?) s
-                     ON s.platform = t.platform AND s.norm = t.norm)
+                       SELECT platform, h FROM t GROUP BY ALL HAVING count(*) BETWEEN 2 AND ?) s
+                     ON s.platform = t.platform AND s.h = t.h)
                SELECT x.platform, x.author_id AS a, y.author_id AS b, count(*) AS shared
                FROM kept x JOIN kept y
-                 ON x.platform = y.platform AND x.norm = y.norm AND x.author_id < y.author_id
+                 ON x.platform = y.platform AND x.h = y.h AND x.author_id < y.author_id
                GROUP BY ALL ORDER BY 1, 2, 3""",
             [min_chars, min_chars, max_authors],
         ).df()

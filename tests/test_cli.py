@@ -282,3 +282,95 @@ def test_suppress_command(runner, sample_dir, known_answers):
     ranked = run(runner, "rank", "--area", "oncology", "--format", "json", "--top", "100")
     keys = {f"{r['platform']}:{r['account_id']}" for r in json.loads(ranked.stdout)}
     assert target not in keys
+
+
+def _sample_store(runner, sample_path: Path) -> None:
+    Path("kolmap.duckdb").write_bytes(sample_path.read_bytes())
+
+
+def test_accounts_lists_roles_with_evidence_and_hides_private_people(runner, sample_store_path):
+    _sample_store(runner, sample_store_path)
+    out = run(runner, "accounts", "--role", "hcp", "--area", "oncology", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert rows and {r["role"] for r in rows} == {"hcp"}
+    assert all("oncology" in r["areas"].split(",") for r in rows)
+    expected = "platform,account_id,handle,display_name,role,role_confidence,role_source,"
+    assert out.stdout.startswith(expected + "role_evidence,specialty,affiliation,employer,")
+    assert any(r["role_evidence"] for r in rows) and all(r["role_confidence"] for r in rows)
+    patients = json.loads(run(runner, "accounts", "--role", "patient", "--format", "json").stdout)
+    assert patients and all(p["account_id"].startswith("anon-") for p in patients)
+    assert all(p["role_evidence"] is None and p["display_name"] is None for p in patients)
+    raw = run(runner, "accounts", "--role", "patient", "--limit", "3", "--no-pseudonymise",
+              "--format", "json").stdout  # fmt: skip
+    assert not any(p["account_id"].startswith("anon-") for p in json.loads(raw))
+    flagged = json.loads(run(runner, "accounts", "--flagged", "--format", "json").stdout)
+    assert flagged and all(p["automation_risk"] >= 0.5 for p in flagged)
+    table = run(runner, "accounts", "--role", "organisation", "--limit", "5").stdout
+    assert "5 account(s)" in table
+
+
+def test_label_corrects_a_role_and_an_industry_tie(runner, sample_store_path, tmp_path):
+    _sample_store(runner, sample_store_path)
+    listed = json.loads(run(runner, "accounts", "--role", "hcp", "--format", "json").stdout)
+    rows = [r for r in listed if r["role_source"] == "text"][:2]
+    first, second = (f"{r['platform']}:{r['account_id']}" for r in rows)
+    out = run(runner, "label", first, "--role", "patient")
+    assert "labels: 1 added" in out.stdout and "derived again" in out.stdout
+    sheet = tmp_path / "mine.csv"
+    platform, account = second.split(":", 1)
+    sheet.write_text(
+        f"platform,account_id,affiliation,employer\n{platform},{account},industry,@veralis_onco\n",
+        encoding="utf-8",
+    )
+    run(runner, "label", "--file", str(sheet))
+    listed = json.loads(run(runner, "accounts", "--no-pseudonymise", "--format", "json").stdout)
+    by_key = {f"{r['platform']}:{r['account_id']}": r for r in listed}
+    assert by_key[first]["role"] == "patient" and by_key[first]["role_source"] == "label"
+    assert by_key[second]["affiliation"] == "industry"
+    assert by_key[second]["employer"] == "@veralis_onco"
+    ranked = json.loads(
+        run(
+            runner,
+            "rank",
+            "--area",
+            "oncology",
+            "--kind",
+            "kol",
+            "--top",
+            "500",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert second not in {f"{r['platform']}:{r['account_id']}" for r in ranked}
+    kept = json.loads(
+        run(
+            runner,
+            "rank",
+            "--area",
+            "oncology",
+            "--kind",
+            "kol",
+            "--top",
+            "500",
+            "--include-industry",
+            "--format",
+            "json",
+        ).stdout
+    )
+    flagged = [r for r in kept if f"{r['platform']}:{r['account_id']}" == second]
+    assert flagged and flagged[0]["flags"].startswith("industry (@veralis_onco)")
+    bad = run(runner, "label", first, "--affiliation", "sponsor", code=2)
+    assert "sponsor" in bad.output
+    assert "say what to set" in run(runner, "label", first, code=2).output
+    assert "PLATFORM:ID or give --file" in run(runner, "label", code=2).output
+
+
+def test_rank_reports_how_much_the_kol_and_dol_lists_overlap(runner, sample_store_path):
+    _sample_store(runner, sample_store_path)
+    out = run(runner, "rank", "--area", "oncology", "--kind", "dol", "--top", "10", "--format",
+              "csv")  # fmt: skip
+    assert re.search(r"KOL and DOL top 10: \d+ account\(s\) in both \(Jaccard", out.output)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert all(r["kol_score"] and r["dol_score"] for r in rows)
+    assert [float(r["score"]) for r in rows] == [float(r["dol_score"]) for r in rows]

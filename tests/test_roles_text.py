@@ -162,9 +162,11 @@ def test_the_model_is_deterministic_and_calibrated_on_its_training_set():
 def test_accuracy_on_the_labelled_synthetic_sample():
     """Inferred roles against the generator's truth, over accounts that have a bio.
 
-    The sample deliberately holds hard cases (HCPs without a title, patients who never
-    mention their condition, public accounts with two-word bios), so 100% is neither
-    expected nor wanted; behaviour recovers some of them after ingest.
+    The sample deliberately holds hard cases (HCPs without a title, public accounts with
+    two-word bios, and patients whose bio says nothing of health: "Books, cats, tea"). Those
+    silent patients cannot be told from the public by their words, so they are checked
+    apart: they must be read as private individuals (patient, public or unknown), never as
+    an HCP or an institution; behaviour recovers some of them after ingest.
     """
     root = Path(__file__).resolve().parent.parent / "data" / "samples"
     truth = {
@@ -177,16 +179,23 @@ def test_accuracy_on_the_labelled_synthetic_sample():
         if row["bio"] and truth[(row["platform"], row["account_id"])] not in ("unknown", "public")
     ]
     found = infer_text_roles(profile_frame(rows), TAX)
+    silent = {"Books, cats, tea", "Amoureuse des chats et des livres"}
     hits, totals = Counter(), Counter()
+    silent_roles = Counter()
     for row, role in zip(rows, found["role"], strict=True):
         expected = truth[(row["platform"], row["account_id"])]
+        if row["bio"] in silent:
+            silent_roles[role] += 1
+            continue
         totals[expected] += 1
         hits[expected] += role == expected
     per_role = {r: hits[r] / totals[r] for r in totals}
     overall = sum(hits.values()) / sum(totals.values())
-    print(f"sample role accuracy {overall:.3f} per role {per_role}")
-    assert overall >= 0.85, per_role
+    print(f"sample role accuracy {overall:.3f} per role {per_role}; silent bios {silent_roles}")
+    assert sum(silent_roles.values()) > 50
+    assert set(silent_roles) <= {"patient", "public", "unknown"}, silent_roles
+    assert overall >= 0.9, per_role
     assert per_role["hcp"] >= 0.9, per_role
-    assert per_role["patient"] >= 0.75, per_role
+    assert per_role["patient"] >= 0.9, per_role
     assert per_role["organisation"] >= 0.95, per_role
     assert per_role["media"] >= 0.95, per_role

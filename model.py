@@ -1,16 +1,14 @@
 """The core data model: node kinds, relation kinds, roles and the columns of each record.
 
-kolmap's property graph has these nodes and relations (see docs/data-model.md):
+kolmap's property graph (docs/data-model.md draws it) has accounts, posts, labels, hashtags,
+therapeutic areas and persons as nodes. The relations between accounts are
+:class:`Interaction` values (FOLLOWS, and those derived from posts: MENTIONS, REPOSTS,
+REPLIES_TO, QUOTES; INTERACTS for imported ones); the other relations of the graph, as Neo4j
+stores them, are :class:`Relation` values.
 
-- ``Person`` -[HAS_ACCOUNT]-> ``Account`` (one person may hold accounts on several platforms)
-- ``Account`` -[FOLLOWS]-> ``Account``
-- ``Account`` -[MENTIONS | REPOSTS | REPLIES_TO | QUOTES]-> ``Account`` (interactions, derived
-  from posts; each carries a count, first/last time and the posts behind it)
-- ``Account`` -[POSTED]-> ``Post`` -[TAGGED]-> ``Hashtag``
-- ``Post`` / ``Account`` -[IN_AREA]-> ``TherapeuticArea``
-
-Records travel between ``ingest`` and the stores as columnar batches whose columns are
-declared here, so that every store reads and writes the same shape.
+Every table a store keeps is declared once, in :data:`TABLES` (columns, types, keys), and
+every record kind ingest writes in :data:`RECORD_FIELDS`: the DuckDB DDL, the staging Arrow
+schemas and the Neo4j node keys are generated from them.
 
 >>> Role.parse("HCP")
 <Role.HCP: 'hcp'>
@@ -20,7 +18,6 @@ declared here, so that every store reads and writes the same shape.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,18 +27,26 @@ __all__ = [
     "AFFILIATIONS",
     "EDGE_COLUMNS",
     "FOLLOW_COLUMNS",
+    "GRAPH_TABLES",
     "INDUSTRY",
     "LABEL_COLUMNS",
     "PLATFORM_ALIASES",
     "POST_COLUMNS",
+    "RECORD_FIELDS",
+    "SUPPRESSION_PREFIX",
+    "TABLE",
+    "TABLES",
+    "TRANSFER_TABLES",
     "AccountKey",
+    "ColumnType",
     "Interaction",
+    "Relation",
     "Role",
-    "handle_suppression_hash",
+    "Table",
+    "column_type",
     "normalise_handle",
     "normalise_platform",
     "stub_id_for_handle",
-    "suppression_hash",
 ]
 
 
@@ -109,6 +114,18 @@ class Interaction(StrEnum):
     REPLIES_TO = "REPLIES_TO"
     QUOTES = "QUOTES"
     INTERACTS = "INTERACTS"  # an imported relation of unknown type (emails, contacts...)
+
+
+class Relation(StrEnum):
+    """The graph's relations besides those between accounts (:class:`Interaction`), with
+    the names Neo4j stores them under (docs/neo4j.md)."""
+
+    POSTED = "POSTED"  # Account -> Post
+    TAGGED = "TAGGED"  # Post -> Hashtag
+    ABOUT = "ABOUT"  # Post -> TherapeuticArea
+    LABELS = "LABELS"  # Label -> Account (a user's correction of an account)
+    SAME_PERSON = "SAME_PERSON"  # Label -> Person (accounts of one person)
+    SCORED = "SCORED"  # Account -> TherapeuticArea (a published ranking)
 
 
 @dataclass(frozen=True, order=True)
@@ -187,24 +204,8 @@ def stub_id_for_handle(handle: str) -> str:
 
 
 SUPPRESSION_PREFIX = "kolmap-suppression:"
-
-
-def handle_suppression_hash(platform: str, handle: str) -> str:
-    """Hash of an opted-out account's handle, so mentions of it are dropped too."""
-    text = f"{SUPPRESSION_PREFIX}handle:{platform}:{handle.lower()}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def suppression_hash(platform: str, account_id: str) -> str:
-    """The only form in which an opted-out account is remembered (SHA-256, no name, no bio).
-
-    Stores compute the same value in SQL (``sha256(prefix || platform || ':' || id)``).
-
-    >>> suppression_hash("x", "42")[:12]
-    '4c7933f0d5f7'
-    """
-    text = f"{SUPPRESSION_PREFIX}{platform}:{account_id}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+"""Stores remember an opted-out account only as ``sha256(prefix || platform || ':' || id)``
+(and its handle as ``sha256(prefix || 'handle:' || platform || ':' || handle)``)."""
 
 
 # Columns of each canonical record, in file order. Only the first ids are required.
@@ -248,3 +249,215 @@ LABEL_COLUMNS = (
 )
 # Relations imported as such (network files, edge tables), not derived from posts.
 EDGE_COLUMNS = ("platform", "src_id", "dst_id", "kind", "count", "first_at", "last_at")
+
+
+# -- the stored tables ------------------------------------------------------------------------
+class ColumnType(StrEnum):
+    """The type of a stored column (each store maps it to its own)."""
+
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    TIME = "time"  # an instant, UTC
+    TEXT_LIST = "text[]"
+    JSON = "json"
+
+
+# Every column that is not text, by name: a name has one type in every table.
+COLUMN_TYPES: dict[str, ColumnType] = {
+    **dict.fromkeys(
+        ("followers", "following", "likes", "reposts", "replies", "source_line", "count", "rows"),
+        ColumnType.INT,
+    ),
+    **dict.fromkeys(("role_confidence", "automation_risk", "confidence"), ColumnType.FLOAT),
+    **dict.fromkeys(
+        ("verified", "is_stub", "reference", "pseudonymised", "informative"), ColumnType.BOOL
+    ),
+    **dict.fromkeys(
+        (
+            "created_at",
+            "started_at",
+            "finished_at",
+            "added_at",
+            "exported_at",
+            "first_at",
+            "last_at",
+        ),
+        ColumnType.TIME,
+    ),
+    **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
+    **dict.fromkeys(("inputs", "summary", "filters"), ColumnType.JSON),
+}
+
+
+def column_type(name: str) -> ColumnType:
+    """The type of column ``name``.
+
+    >>> column_type("followers"), column_type("handle")
+    (<ColumnType.INT: 'int'>, <ColumnType.TEXT: 'text'>)
+    """
+    return COLUMN_TYPES.get(name, ColumnType.TEXT)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A stored table: its columns in order, the columns that identify a row (``key``) and
+    those that may not be empty (``required``)."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+_PROVENANCE = ("source_file", "source_line")
+_RUNS = ("run_id", "updated_run_id")
+TABLES: tuple[Table, ...] = (
+    Table("meta", ("key", "value"), key=("key",)),
+    Table(
+        "ingest_runs",
+        (
+            "run_id",
+            "started_at",
+            "finished_at",
+            "status",
+            "kolmap_version",
+            "inputs",
+            "summary",
+        ),
+        key=("run_id",),
+    ),
+    Table("areas", ("area_id", "name"), key=("area_id",)),
+    Table("suppressions", ("hash", "added_at", "scope"), key=("hash",)),
+    Table(
+        "exports",
+        (
+            "export_id",
+            "exported_at",
+            "format",
+            "path",
+            "filters",
+            "rows",
+            "sha256",
+            "pseudonymised",
+            "kolmap_version",
+        ),
+        key=("export_id",),
+    ),
+    Table(
+        "accounts",
+        (
+            *ACCOUNT_COLUMNS[:3],
+            "handle_lc",
+            *ACCOUNT_COLUMNS[3:],
+            "is_stub",
+            "bio_areas",
+            "inferred_role",
+            "role_confidence",
+            "role_evidence",
+            "role_source",
+            "inferred_specialty",
+            "affiliation",
+            "employer",
+            "automation_risk",
+            "automation_evidence",
+            *_PROVENANCE,
+            *_RUNS,
+        ),
+        key=("platform", "account_id"),
+        required=("platform", "account_id", "is_stub"),
+    ),
+    Table(
+        "labels",
+        (*LABEL_COLUMNS, *_PROVENANCE, *_RUNS),
+        key=("platform", "account_id"),
+        required=("platform", "account_id"),
+    ),
+    Table(
+        "text_roles",
+        (
+            "platform",
+            "account_id",
+            "profile_hash",
+            "role",
+            "confidence",
+            "evidence",
+            "specialty",
+            "specialty_area",
+            "affiliation",
+            "employer",
+            "informative",
+        ),
+        key=("platform", "account_id"),
+        required=("platform", "account_id"),
+    ),
+    Table(
+        "follows",
+        (*FOLLOW_COLUMNS, *_PROVENANCE, "run_id"),
+        key=FOLLOW_COLUMNS,
+        required=FOLLOW_COLUMNS,
+    ),
+    Table(
+        "posts",
+        (*POST_COLUMNS, *_PROVENANCE, *_RUNS),
+        key=("platform", "post_id"),
+        required=("platform", "post_id", "author_id"),
+    ),
+    Table(
+        "edges",
+        (*EDGE_COLUMNS, *_PROVENANCE, *_RUNS),
+        key=("platform", "src_id", "dst_id", "kind"),
+        required=("platform", "src_id", "dst_id", "kind"),
+    ),
+    *(
+        Table(name, ("platform", "post_id", column), key=("platform", "post_id", column),
+              required=("platform", "post_id", column))
+        for name, column in (
+            ("post_mentions", "account_id"),
+            ("post_hashtags", "tag"),
+            ("post_areas", "area"),
+        )
+    ),
+)  # fmt: skip
+TABLE: dict[str, Table] = {t.name: t for t in TABLES}
+
+# The tables whose rows are a store's contents (what moves between a DuckDB and a Neo4j
+# store), and those that make up the graph itself (what a store's fingerprint covers).
+TRANSFER_TABLES = (
+    "areas",
+    "accounts",
+    "labels",
+    "posts",
+    "follows",
+    "edges",
+    "post_mentions",
+    "post_hashtags",
+    "post_areas",
+    "suppressions",
+    "ingest_runs",
+    "exports",
+)
+GRAPH_TABLES = (
+    "edges",
+    "accounts",
+    "labels",
+    "follows",
+    "posts",
+    "post_mentions",
+    "post_hashtags",
+    "post_areas",
+    "areas",
+)
+
+# Fields of each record kind a store's ingest writer accepts (unknown keys are an error): the
+# canonical columns, what ingest derives from them, and provenance. ``reference`` marks a
+# record known only from another row (the original inside a retweet, a reply's target): it
+# fills gaps but never overrides what the post's or account's own row says.
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "accounts": (*ACCOUNT_COLUMNS, "bio_areas", "reference", *_PROVENANCE),
+    "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
+    "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", "reference", *_PROVENANCE),
+    "labels": (*LABEL_COLUMNS, *_PROVENANCE),
+    "edges": (*EDGE_COLUMNS, *_PROVENANCE),
+}

@@ -26,6 +26,8 @@ from kolmap.errors import ConfigError
 
 __all__ = [
     "IngestSettings",
+    "Neo4jSettings",
+    "PrivacySettings",
     "RoleSettings",
     "ScoringSettings",
     "Settings",
@@ -85,6 +87,31 @@ class StoreSettings:
         "4GB",
         "Most memory the embedded DuckDB store may hold (`2GB`, `512MB`); past it, DuckDB "
         "spills to files beside the store. Empty leaves DuckDB's default (80% of RAM).",
+    )
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """How kolmap reaches a Neo4j store (the password comes only from the environment:
+    ``KOLMAP_NEO4J_PASSWORD``, never from a file)."""
+
+    user: str = _setting("neo4j", "Neo4j user name.")
+    database: str = _setting("neo4j", "Neo4j database that holds the kolmap graph.")
+    cache_dir: str = _setting(
+        "",
+        "Folder of the local DuckDB copies of Neo4j graphs (empty: ~/.cache/kolmap/neo4j).",
+    )
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Where the pseudonymisation key lives (the key itself may instead come from
+    ``KOLMAP_PSEUDONYM_KEY``)."""
+
+    key_file: str = _setting(
+        "",
+        "Pseudonymisation key file (empty: `<store>.pseudonym.key` beside an embedded store, "
+        "~/.config/kolmap/<digest>.pseudonym.key for a Neo4j store).",
     )
 
 
@@ -268,6 +295,8 @@ class Settings:
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
 

@@ -37,9 +37,9 @@ from scale import (  # type: ignore[import-not-found]  # noqa: E402  (a sibling 
 STEP = (
     r"""
 import json, os, sys, time
-from kolmap.graph.duckdb_store import DuckDBStore
-from kolmap.graph.neo4j_graph import Neo4jGraph
-from kolmap.graph.neo4j_store import Neo4jStore
+from kolmap.graph.duckdb import DuckDBStore
+from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.mirror import Neo4jMirror
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.settings import ScoringSettings
@@ -62,22 +62,23 @@ if what == "duckdb":
         out["duckdb_ingest_s"] = time.perf_counter() - t
         rank_both(store)
 elif what == "neo4j":
-    with Neo4jGraph(where) as g:
+    with Neo4jGraph.from_uri(where) as g:
         g.clear()
     t = time.perf_counter()
-    with Neo4jStore(where, cache_dir=work + "/copy1") as store:
+    with Neo4jMirror(Neo4jGraph.from_uri(where), cache_dir=work + "/copy1") as store:
         ingest_paths(store, [folder], quarantine_dir=work + "/q2")
         out["neo4j_ingest_s"] = time.perf_counter() - t
         rank_both(store)
-    with Neo4jGraph(where) as g:
+    with Neo4jGraph.from_uri(where) as g:
         out["neo4j_elements"] = sum(g.count().values())
 elif what == "neo4j_cold":
     t = time.perf_counter()
-    with Neo4jStore(where, cache_dir=work + "/copy2") as store:
+    with Neo4jMirror(Neo4jGraph.from_uri(where), cache_dir=work + "/copy2") as store:
         out["neo4j_cold_open_s"] = time.perf_counter() - t
 elif what == "scores":
     from kolmap.export.neo4j_scores import publish_scores
-    with DuckDBStore(work + "/bench.duckdb", read_only=True) as store, Neo4jGraph(where) as g:
+    bench = work + "/bench.duckdb"
+    with DuckDBStore(bench, read_only=True) as store, Neo4jGraph.from_uri(where) as g:
         for engine in (True, False):
             t = time.perf_counter()
             published = publish_scores(store, g, settings, use_gds=engine)

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 
 KOLMAP_STEP = r"""
 import json, sys, time
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.scoring.rank import rank, RankKind

@@ -54,7 +54,7 @@ print(json.dumps({"generate_s": time.perf_counter() - t, "folder": str(folder)})
 
 INGEST_STEP = r"""
 import json, sys, time
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.settings import Settings
 folder, store_path = sys.argv[1:3]
@@ -89,7 +89,7 @@ RANK_STEP = (
 import json, sys, time
 import numpy as np
 from kolmap.export.exporter import export
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.scoring.components import jump_weights, weighted_edges

@@ -25,7 +25,7 @@ def measure(accounts: int) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     from kolmap.data.samples.generate import generate, write_sample
-    from kolmap.graph.duckdb_store import DuckDBStore
+    from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
 
     out: dict[str, Any] = {}

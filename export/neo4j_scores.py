@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from kolmap.graph.duckdb_store import DuckDBStore
-from kolmap.graph.neo4j_graph import Neo4jGraph
-from kolmap.graph.store import Scope
+from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.gds import gds_scores
+from kolmap.graph.store import GraphStore, Scope
 from kolmap.scoring.centrality import pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.components import compute_components, weighted_edges
@@ -51,7 +51,7 @@ class PublishedScores:
 
 
 def publish_scores(
-    store: DuckDBStore,
+    store: GraphStore,
     graph: Neo4jGraph,
     settings: ScoringSettings | None = None,
     *,
@@ -63,7 +63,7 @@ def publish_scores(
     """
     settings = settings or ScoringSettings()
     gds = graph.has_gds() if use_gds is None else use_gds
-    areas = [row["area_id"] for row in store.table_rows("areas")]
+    areas = list(store.areas())
     scored = 0
     for area in sorted(areas):
         projection = store.projection(Scope(area=area))
@@ -88,7 +88,8 @@ def publish_scores(
                 endorsements["weight"].tolist(),
                 strict=True,
             )
-            algo = graph.gds_scores(
+            algo = gds_scores(
+                graph,
                 area,
                 [
                     {"platform": platforms[s], "src": ids[s], "dst": ids[d], "weight": w}
@@ -126,9 +127,9 @@ def publish_scores(
 def _in_process(
     nodes: Any, endorsements: Any, settings: ScoringSettings
 ) -> dict[tuple[str, str], tuple[float, int, int]]:
-    """What :meth:`Neo4jGraph.gds_scores` computes, with kolmap's igraph functions: plain
-    weighted PageRank, Leiden community and degree (distinct endorsers), for the accounts
-    with at least one endorsement in or out (GDS projects only those)."""
+    """What :func:`~kolmap.graph.neo4j.gds.gds_scores` computes, with kolmap's igraph
+    functions: plain weighted PageRank, Leiden community and degree (distinct endorsers), for
+    the accounts with at least one endorsement in or out (GDS projects only those)."""
     n = len(nodes)
     src = endorsements["src"].to_numpy(dtype=np.int64)
     dst = endorsements["dst"].to_numpy(dtype=np.int64)

@@ -1,10 +1,58 @@
-"""The property graph's stores behind one narrow interface (see docs/data-model.md).
+"""The property graph's stores behind one typed interface (see docs/data-model.md).
 
->>> from kolmap.graph import open_store, Scope
->>> Scope(area="oncology").describe()
-'area=oncology'
+:func:`open_store` opens the store a :class:`StoreLocation` names: a path opens the embedded
+DuckDB store (:mod:`kolmap.graph.duckdb`), a ``neo4j://`` or ``bolt://`` URI the Neo4j store
+(:mod:`kolmap.graph.neo4j`). Both satisfy :class:`GraphStore`.
+
+>>> with open_store(":memory:") as store:
+...     store.stats()["accounts"]
+0
 """
 
-from kolmap.graph.store import GraphStore, Projection, RunInfo, Scope, open_store
+from __future__ import annotations
 
-__all__ = ["GraphStore", "Projection", "RunInfo", "Scope", "open_store"]
+import os
+
+from kolmap.graph.store import (
+    GraphStore,
+    IngestWriter,
+    Projection,
+    RunInfo,
+    Scope,
+    StoreLocation,
+)
+from kolmap.settings import Settings, load_settings
+
+__all__ = [
+    "GraphStore",
+    "IngestWriter",
+    "Projection",
+    "RunInfo",
+    "Scope",
+    "StoreLocation",
+    "open_store",
+]
+
+
+def open_store(
+    location: str | os.PathLike[str] | StoreLocation | None = None,
+    *,
+    read_only: bool = False,
+    settings: Settings | None = None,
+) -> GraphStore:
+    """Open the store at ``location`` (else ``$KOLMAP_STORE``, else ``./kolmap.duckdb``).
+
+    A path opens the embedded DuckDB store (created on first use; ``read_only`` refuses a
+    missing file). A Neo4j URI opens the Neo4j store; its user, database and cache folder
+    come from ``settings.neo4j``, the password from ``KOLMAP_NEO4J_PASSWORD``. Without
+    ``settings``, they are read as the command line reads them (:func:`load_settings`).
+    """
+    where = StoreLocation.resolve(location)
+    settings = settings if settings is not None else load_settings()
+    if where.is_neo4j:
+        from kolmap.graph.neo4j.mirror import Neo4jMirror
+
+        return Neo4jMirror.open(where, settings)
+    from kolmap.graph.duckdb import DuckDBStore
+
+    return DuckDBStore(where.text, read_only=read_only, memory_limit=settings.store.memory_limit)

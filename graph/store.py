@@ -1,72 +1,55 @@
-"""The narrow store interface every backend implements, and the plain types it speaks.
+"""The store interface every backend implements, and the plain types it speaks.
 
-A store does five things: write batches of records idempotently inside an ingest run, read a
-filtered projection of the graph for scoring, read account attributes, erase accounts, and
-report statistics. Nothing above the store knows which backend it talks to; algorithms live
-in ``kolmap.scoring``, never here.
+A store writes the records of an ingest run idempotently (then derives roles and risks in
+the same transaction), reads a filtered projection of the graph for scoring, reads accounts
+and posts for the app, erases and suppresses accounts, keeps the export log, and reports
+statistics. Nothing above the store knows which backend it talks to; algorithms live in
+``kolmap.scoring``, never here. This module imports no backend: ``kolmap.graph.open_store``
+picks one from a :class:`StoreLocation`.
 
 >>> scope = Scope(area="oncology", platforms=("x",))
 >>> scope.describe()
 'area=oncology platforms=x'
+>>> StoreLocation("bolt://db.example.org:7687").quarantine_dir().name
+'bolt-db.example.org-7687.quarantine'
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 import pandas as pd
+import pyarrow as pa
 
-from kolmap.model import (
-    ACCOUNT_COLUMNS,
-    EDGE_COLUMNS,
-    FOLLOW_COLUMNS,
-    LABEL_COLUMNS,
-    POST_COLUMNS,
-    AccountKey,
-)
+from kolmap.model import AccountKey
 
 __all__ = [
     "DEFAULT_STORE",
-    "RECORD_FIELDS",
     "TEXT_ROLE_FIELDS",
     "Derivation",
     "Derive",
     "GraphStore",
     "IngestWriter",
     "Projection",
+    "Replica",
     "RunInfo",
     "Scope",
+    "StoreLocation",
     "is_neo4j_uri",
-    "open_store",
     "resolve_store_location",
     "stamped_id",
 ]
 
 DEFAULT_STORE = "kolmap.duckdb"
-
-# Fields of each record kind a writer accepts (ingest fills them; unknown keys are an error):
-# the canonical columns, what ingest derives from them, and provenance. ``reference`` marks a
-# record known only from another row (the original inside a retweet, a reply's target): it
-# fills gaps but never overrides what the post's or account's own row says.
-_PROVENANCE = ("source_file", "source_line")
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "accounts": (
-        *ACCOUNT_COLUMNS,
-        "bio_areas",
-        "reference",
-        *_PROVENANCE,
-    ),
-    "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
-    "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", "reference", *_PROVENANCE),
-    "labels": (*LABEL_COLUMNS, *_PROVENANCE),
-    "edges": (*EDGE_COLUMNS, *_PROVENANCE),
-}
 
 
 @dataclass(frozen=True)
@@ -144,26 +127,35 @@ class Projection:
 class IngestWriter(Protocol):
     """Receives batches during one ingest run; the store commits them together at the end."""
 
+    stats: dict[str, Any]
+    """After the run: what was added, updated and unchanged per record kind, and what the
+    derivation step returned (``derived``)."""
+
     def add(
         self,
         kind: str,
         records: Sequence[Mapping[str, Any]],
         seq: Sequence[int] | None = None,
     ) -> None:
-        """Stage a batch of records of ``kind`` (a key of :data:`RECORD_FIELDS`); ``seq``
-        gives their positions when a reader stages rows out of order (later wins)."""
+        """Stage a batch of records of ``kind`` (a key of
+        :data:`~kolmap.model.RECORD_FIELDS`); ``seq`` gives their positions when a reader
+        stages rows out of order (later wins)."""
         ...
 
     def reserve(self, count: int) -> int:
         """Set aside ``count`` staging positions for :meth:`add`'s ``seq``; the first one."""
         ...
 
-    def add_table(self, kind: str, table: Any) -> None:
+    def add_table(self, kind: str, table: pa.Table) -> None:
         """Stage an Arrow table of ``kind`` records with a ``seq`` column (see ``reserve``)."""
         ...
 
     def discard(self, kind: str, first: int, count: int) -> None:
         """Drop staged ``kind`` rows at positions ``first`` to ``first + count - 1``."""
+        ...
+
+    def note(self, key: str, value: Any) -> None:
+        """Attach a run-level fact (files read, rows quarantined) to the stored run summary."""
         ...
 
 
@@ -183,7 +175,7 @@ TEXT_ROLE_FIELDS = (
 
 class Derivation(Protocol):
     """What an ingest run's derivation step reads and writes, inside the run's transaction
-    (after its rows are merged): see :mod:`kolmap.graph.duckdb_derive` for each method."""
+    (after its rows are merged): see :mod:`kolmap.graph.duckdb.derive` for each method."""
 
     run_id: str
 
@@ -197,7 +189,7 @@ class Derivation(Protocol):
 
     def area_posts(self) -> pd.DataFrame: ...
 
-    def paid_mentions(self) -> pd.DataFrame: ...
+    def paid_mentions(self, tags: Sequence[str]) -> pd.DataFrame: ...
 
     def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame: ...
 
@@ -217,7 +209,9 @@ class GraphStore(Protocol):
 
     location: str
 
-    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Any:
+    def ingest(
+        self, run: RunInfo, derive: Derive | None = None
+    ) -> AbstractContextManager[IngestWriter]:
         """A context manager yielding an :class:`IngestWriter`.
 
         On a clean exit the staged records are merged (idempotently: re-writing the same
@@ -252,9 +246,15 @@ class GraphStore(Protocol):
         keys: Sequence[AccountKey] | None = None,
         *,
         search: str | None = None,
+        person_id: str | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Account attributes (effective role: a user label wins over the inferred one)."""
+        """Account attributes (effective role: a user label wins over the inferred one), of
+        ``keys``, or matching ``search`` in handle or name, or labelled as ``person_id``."""
+        ...
+
+    def areas(self) -> dict[str, str]:
+        """The therapeutic areas runs have recorded: id -> name."""
         ...
 
     def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
@@ -292,12 +292,38 @@ class GraphStore(Protocol):
         ``provenance=False`` leaves out which run added or changed each row."""
         ...
 
-    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        """A read query in DuckDB SQL over the store's tables (values only as parameters):
-        for tests, the app and power users."""
+    def version(self) -> str:
+        """Changes whenever the store's data changes (an ingest run, an erasure, a
+        suppression), so caches can key on it."""
+        ...
+
+    @property
+    def replica(self) -> Replica:
+        """The store's tables row by row, to copy it into another store."""
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class Replica(Protocol):
+    """A store's tables as rows (:data:`~kolmap.model.TRANSFER_TABLES`), to copy a store
+    into another one (:mod:`kolmap.graph.neo4j.transfer`)."""
+
+    def table_rows(self, table: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:
+        """Every row of ``table`` as a dict, streamed in batches."""
+        ...
+
+    def row_count(self, table: str) -> int: ...
+
+    def is_empty(self) -> bool: ...
+
+    def load_rows(self, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, int]:
+        """Fill an empty store with rows per table, in one transaction."""
+        ...
 
 
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -319,23 +345,70 @@ def resolve_store_location(location: str | os.PathLike[str] | None) -> str:
     return os.environ.get("KOLMAP_STORE") or DEFAULT_STORE
 
 
-def open_store(
-    location: str | os.PathLike[str] | None = None,
-    *,
-    read_only: bool = False,
-    memory_limit: str = "",
-) -> Any:
-    """Open the store at ``location`` (see :func:`resolve_store_location`).
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where a store is: a DuckDB file (or ``:memory:``) or a Neo4j URI, and where the files
+    that belong to it live on this machine (its quarantine folder and pseudonymisation key).
 
-    A path opens the embedded DuckDB store (created on first use). ``neo4j://`` and
-    ``bolt://`` URIs open the Neo4j store (:mod:`kolmap.graph.neo4j_store`); the user name,
-    password and database come from ``KOLMAP_NEO4J_*`` environment variables.
+    >>> StoreLocation("data/kolmap.duckdb").quarantine_dir()
+    PosixPath('data/kolmap.quarantine')
+    >>> StoreLocation("data/kolmap.duckdb").key_path()
+    PosixPath('data/kolmap.pseudonym.key')
     """
-    where = resolve_store_location(location)
-    if is_neo4j_uri(where):
-        from kolmap.graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(where, memory_limit=memory_limit)
-    from kolmap.graph.duckdb_store import DuckDBStore
+    text: str
 
-    return DuckDBStore(Path(where), read_only=read_only, memory_limit=memory_limit)
+    @classmethod
+    def resolve(cls, location: str | os.PathLike[str] | StoreLocation | None) -> StoreLocation:
+        """``location``, else ``$KOLMAP_STORE``, else ``./kolmap.duckdb``."""
+        if isinstance(location, StoreLocation):
+            return location
+        return cls(resolve_store_location(location))
+
+    @property
+    def is_neo4j(self) -> bool:
+        return is_neo4j_uri(self.text)
+
+    @property
+    def is_memory(self) -> bool:
+        return self.text == ":memory:"
+
+    @property
+    def path(self) -> Path:
+        """The DuckDB file (not for a Neo4j store)."""
+        if self.is_neo4j:
+            raise ValueError(f"{self.text} is a Neo4j store, not a file")
+        return Path(self.text)
+
+    def exists(self) -> bool:
+        """Whether there is a store to read: the file exists (a Neo4j server is asked only
+        when the store is opened, so a URI always counts)."""
+        return self.is_neo4j or self.is_memory or self.path.exists()
+
+    def _slug(self) -> str:
+        parts = urlsplit(self.text)
+        return f"{parts.scheme.split('+')[0]}-{parts.hostname or 'localhost'}-{parts.port or 7687}"
+
+    def quarantine_dir(self) -> Path:
+        """Where rejected rows of ingests into this store are kept: beside the file, or, for
+        a Neo4j store, in this machine's kolmap data folder (never under a folder named after
+        the URI)."""
+        if self.is_neo4j:
+            base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+            return base / "kolmap" / f"{self._slug()}.quarantine"
+        if self.is_memory:
+            return Path("kolmap.quarantine")
+        return self.path.with_name(self.path.stem + ".quarantine")
+
+    def key_path(self) -> Path | None:
+        """The pseudonymisation key file: beside the store file, or, for a Neo4j store, in
+        this machine's kolmap config folder (the key never goes to Neo4j); None in memory."""
+        if self.is_memory:
+            return None
+        if self.is_neo4j:
+            digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+            return Path.home() / ".config" / "kolmap" / f"{digest}.pseudonym.key"
+        return self.path.with_name(self.path.stem + ".pseudonym.key")
+
+    def __str__(self) -> str:
+        return self.text

@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from kolmap.graph.store import RECORD_FIELDS
 from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.canonical import parse_values
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.rows import Rejected
+from kolmap.model import RECORD_FIELDS
 
 __all__ = ["ParsedRows", "RowParser"]
 
@@ -53,7 +53,7 @@ def _start_worker(taxonomy: Taxonomy) -> None:
 @dataclass
 class ParsedRows:
     """Rows parsed and enriched: the records as an Arrow table (the columns of
-    :data:`~kolmap.graph.store.RECORD_FIELDS` but provenance) with their line numbers, and
+    :data:`~kolmap.model.RECORD_FIELDS` but provenance) with their line numbers, and
     the rejected rows. Columnar, because unpickling per-row objects from a worker costs more
     than parsing them."""
 

@@ -5,7 +5,7 @@ account classified and its text tagged with therapeutic areas, then staged in ba
 go to a quarantine CSV (file, line, reason, raw text) and are counted. If more rows are rejected
 than the tolerance allows, the run fails and nothing is committed.
 
->>> from kolmap.graph.duckdb_store import DuckDBStore
+>>> from kolmap.graph.duckdb import DuckDBStore
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "accounts.csv").write_text("platform,account_id,handle,bio\\nx,1,onco,Oncologue\\n")
@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
-from kolmap.graph.store import GraphStore, RunInfo, stamped_id
+from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
 from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.bulk_csv import BulkReader, BulkReadError, simple_lines
@@ -238,7 +238,11 @@ def ingest_paths(
             kolmap_version=__version__,
             areas={a.id: a.name for a in taxonomy.areas.values()},
         )
-        qdir = Path(quarantine_dir) if quarantine_dir else _default_quarantine_dir(store.location)
+        qdir = (
+            Path(quarantine_dir)
+            if quarantine_dir
+            else StoreLocation(store.location).quarantine_dir()
+        )
         quarantine = _Quarantine(qdir, run.run_id)
         reports: list[FileReport] = []
         bulk = (
@@ -295,13 +299,6 @@ def ingest_paths(
         workdir.cleanup()
 
 
-def _default_quarantine_dir(location: str) -> Path:
-    if location == ":memory:":
-        return Path("kolmap.quarantine")
-    base = Path(location)
-    return base.with_name(base.stem + ".quarantine")
-
-
 class _Quarantine:
     """Rejected rows, streamed to a temporary file and moved into place when the run ends."""
 
@@ -340,7 +337,7 @@ class _Stager:
 
     def __init__(
         self,
-        writer: Any,
+        writer: IngestWriter,
         report: FileReport,
         quarantine: _Quarantine,
         taxonomy: Taxonomy,

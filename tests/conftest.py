@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parent.parent

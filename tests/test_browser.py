@@ -21,7 +21,7 @@ import pytest
 
 from kolmap.cli import app_command
 from kolmap.export.exporter import export
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 

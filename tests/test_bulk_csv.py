@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.ingest.bulk_csv import BulkReader, safe_characters, simple_lines
 from kolmap.ingest.pipeline import ingest_paths

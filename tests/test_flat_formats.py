@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from kolmap.errors import ConfigError, InputError
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey

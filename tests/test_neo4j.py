@@ -20,10 +20,12 @@ from scipy.stats import spearmanr
 from kolmap.cli import cli
 from kolmap.errors import StoreError
 from kolmap.export.neo4j_scores import publish_scores
-from kolmap.graph.duckdb_store import DuckDBStore
-from kolmap.graph.neo4j_graph import Neo4jGraph
+from kolmap.graph.duckdb import DuckDBStore
+from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.lease import Lease
+from kolmap.graph.neo4j.mirror import Neo4jMirror
+from kolmap.graph.neo4j.transfer import from_neo4j, to_neo4j
 from kolmap.graph.store import Scope
-from kolmap.graph.transfer import from_neo4j, to_neo4j
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
 
@@ -44,7 +46,7 @@ def server(request, monkeypatch) -> dict[str, str]:
 
 @pytest.fixture
 def graph(server) -> Iterator[Neo4jGraph]:
-    with Neo4jGraph(server["uri"]) as g:
+    with Neo4jGraph.from_uri(server["uri"]) as g:
         g.clear()
         yield g
         g.clear()
@@ -67,27 +69,27 @@ def small_store(tmp_path: Path) -> Iterator[DuckDBStore]:
 
 
 def test_a_store_goes_to_neo4j_and_back_unchanged(small_store, graph, tmp_path):
-    written = to_neo4j(small_store, graph)
-    assert written["accounts"] == small_store.row_count("accounts")
-    assert written["suppressions"] == small_store.row_count("suppressions") > 0
+    written = to_neo4j(small_store.replica, graph)
+    assert written["accounts"] == small_store.replica.row_count("accounts")
+    assert written["suppressions"] == small_store.replica.row_count("suppressions") > 0
     counts = graph.count()
-    assert counts["Account"] == small_store.row_count("accounts")
-    assert counts["FOLLOWS"] == small_store.row_count("follows")
+    assert counts["Account"] == small_store.replica.row_count("accounts")
+    assert counts["FOLLOWS"] == small_store.replica.row_count("follows")
     assert counts["Person"] == 1  # from the label's person_id, for browsing
     with DuckDBStore(tmp_path / "back.duckdb") as back:
-        from_neo4j(graph, back)
+        from_neo4j(graph, back.replica)
         assert back.fingerprint() == small_store.fingerprint()
-        assert back.row_count("suppressions") == small_store.row_count("suppressions")
+        assert back.replica.row_count("suppressions") == small_store.replica.row_count("suppressions")
 
 
 def test_browsing_relationships_follow_the_posts(small_store, graph):
-    to_neo4j(small_store, graph)
-    posted = graph._run(
+    to_neo4j(small_store.replica, graph)
+    posted = graph.run(
         "MATCH (a:Account {account_id: '3'})-[:POSTED]->(p:Post)-[:REPOSTS]->(q:Post) "
         "RETURN p.post_id AS p, q.post_id AS q"
     )
     assert posted == [{"p": "12", "q": "10"}]
-    mentions = graph._run(
+    mentions = graph.run(
         "MATCH (p:Post {post_id: '13'})-[:MENTIONS]->(a:Account) RETURN a.handle AS h ORDER BY h"
     )
     assert [m["h"] for m in mentions] == ["DrMartin", "ghost_account"]
@@ -96,39 +98,39 @@ def test_browsing_relationships_follow_the_posts(small_store, graph):
 def test_an_existing_graph_is_kept_unless_replace_and_replace_drops_erased_accounts(
     small_store, graph
 ):
-    to_neo4j(small_store, graph)
+    to_neo4j(small_store.replica, graph)
     with pytest.raises(StoreError, match="already holds a kolmap graph; give --replace"):
-        to_neo4j(small_store, graph)
+        to_neo4j(small_store.replica, graph)
     small_store.erase([AccountKey("x", "3")])
-    to_neo4j(small_store, graph, replace=True)
-    gone = graph._run("MATCH (a:Account {platform: 'x', account_id: '3'}) RETURN a")
+    to_neo4j(small_store.replica, graph, replace=True)
+    gone = graph.run("MATCH (a:Account {platform: 'x', account_id: '3'}) RETURN a")
     assert gone == []
-    assert graph.count()["Account"] == small_store.row_count("accounts")
+    assert graph.count()["Account"] == small_store.replica.row_count("accounts")
 
 
 def test_writes_are_idempotent_batches(small_store, server):
     """MERGE on keys: writing the same batches twice (as a retried transaction would) leaves
     one copy of everything; tiny batches exercise the batching."""
-    with Neo4jGraph(server["uri"], batch_size=2) as g:
+    with Neo4jGraph.from_uri(server["uri"], batch_size=2) as g:
         g.clear()
-        to_neo4j(small_store, g)
+        to_neo4j(small_store.replica, g)
         first = g.count()
-        from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS
+        from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS
 
         for m in NODE_MAPS:
-            g.write_nodes(m, small_store.table_rows(m.table))
+            g.write_nodes(m, small_store.replica.table_rows(m.table))
         for r in REL_MAPS:
-            g.write_relationships(r, small_store.table_rows(r.table))
+            g.write_relationships(r, small_store.replica.table_rows(r.table))
         assert g.count() == first
         g.clear()
 
 
 def test_scores_are_written_back_as_relationships(sample_store, graph, server):
-    to_neo4j(sample_store, graph)
+    to_neo4j(sample_store.replica, graph)
     published = publish_scores(sample_store, graph)
     assert published.algorithms == ("gds" if server["name"] == "gds" else "in-process")
     ours = rank(sample_store.projection(Scope(area="oncology")), RankKind.KOL)
-    theirs = graph._run(
+    theirs = graph.run(
         "MATCH (a:Account)-[s:SCORED {kind: 'kol'}]->(:TherapeuticArea {area_id: 'oncology'}) "
         "RETURN a.handle AS handle, s.rank AS rank, s.score AS score, s.pagerank AS pagerank, "
         "s.community AS community, s.degree AS degree ORDER BY s.rank"
@@ -146,14 +148,14 @@ def test_gds_and_in_process_algorithms_agree(sample_store, tmp_path):
     info = neo4j_server("gds")
     os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
     try:
-        with Neo4jGraph(info["uri"]) as g:
+        with Neo4jGraph.from_uri(info["uri"]) as g:
             g.clear()
-            to_neo4j(sample_store, g)
+            to_neo4j(sample_store.replica, g)
             for engine in (True, False):
                 publish_scores(sample_store, g, use_gds=engine)
                 results[engine] = {
                     r["id"]: (r["pagerank"], r["degree"])
-                    for r in g._run(
+                    for r in g.run(
                         "MATCH (a:Account)-[s:SCORED {kind: 'any'}]->"
                         "(:TherapeuticArea {area_id: 'oncology'}) "
                         "RETURN a.account_id AS id, s.pagerank AS pagerank, s.degree AS degree"
@@ -172,18 +174,18 @@ def test_gds_and_in_process_algorithms_agree(sample_store, tmp_path):
 def test_failures_name_the_uri_and_never_fall_back(small_store, server, monkeypatch):
     monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", "not-the-password")
     with pytest.raises(StoreError, match=r"bolt://127.0.0.1:\d+: Neo4j refused the user name"):
-        Neo4jGraph(server["uri"])
+        Neo4jGraph.from_uri(server["uri"])
     monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", server["password"])
     with pytest.raises(StoreError, match="the server has no database 'nope'"):
-        Neo4jGraph(server["uri"], database="nope")
+        Neo4jGraph.from_uri(server["uri"], database="nope")
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     with pytest.raises(StoreError, match=rf"bolt://127.0.0.1:{port}: cannot reach a Neo4j"):
-        Neo4jGraph(f"bolt://127.0.0.1:{port}")
+        Neo4jGraph.from_uri(f"bolt://127.0.0.1:{port}")
     monkeypatch.delenv("KOLMAP_NEO4J_PASSWORD")
     with pytest.raises(StoreError, match="set KOLMAP_NEO4J_PASSWORD"):
-        Neo4jGraph(server["uri"])
+        Neo4jGraph.from_uri(server["uri"])
 
 
 def test_cli_moves_a_store_to_neo4j_and_back(small_store, server, tmp_path, monkeypatch):
@@ -204,7 +206,7 @@ def test_cli_moves_a_store_to_neo4j_and_back(small_store, server, tmp_path, monk
         assert a.fingerprint() == b.fingerprint()
     out = runner.invoke(cli, ["import-neo4j", server["uri"], "--store", "back.duckdb"])
     assert out.exit_code == 1 and "not empty; import into a new store" in out.output
-    with Neo4jGraph(server["uri"]) as g:
+    with Neo4jGraph.from_uri(server["uri"]) as g:
         g.clear()
 
 
@@ -222,14 +224,14 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
     sample_store.close()
     script = (
         "import sys\n"
-        "from kolmap.graph.duckdb_store import DuckDBStore\n"
-        "from kolmap.graph.neo4j_graph import Neo4jGraph\n"
-        "from kolmap.graph.transfer import to_neo4j\n"
+        "from kolmap.graph.duckdb import DuckDBStore\n"
+        "from kolmap.graph.neo4j.driver import Neo4jGraph\n"
+        "from kolmap.graph.neo4j.transfer import to_neo4j\n"
         "with DuckDBStore(sys.argv[1], read_only=True) as s, "
-        "Neo4jGraph(sys.argv[2], batch_size=500) as g:\n"
+        "Neo4jGraph.from_uri(sys.argv[2], batch_size=500) as g:\n"
         "    g.clear()\n"
         "    print('started', flush=True)\n"
-        "    to_neo4j(s, g)\n"
+        "    to_neo4j(s.replica, g)\n"
     )
     child = subprocess.Popen(
         [sys.executable, "-c", script, sample_store.location, info["uri"]],
@@ -240,7 +242,7 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
     assert child.stdout is not None and child.stdout.readline().startswith("started")
     os.environ["KOLMAP_NEO4J_PASSWORD"] = info["password"]
     try:
-        with Neo4jGraph(info["uri"]) as g:
+        with Neo4jGraph.from_uri(info["uri"]) as g:
             deadline = time.monotonic() + 60
             while g.count()["Post"] < 2_000 and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -248,10 +250,10 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
             child.wait()
             partial = g.count()
             with DuckDBStore(sample_store.location, read_only=True) as store:
-                assert partial["Post"] % 500 == 0 and partial["Post"] < store.row_count("posts")
-                to_neo4j(store, g, replace=True)
+                assert partial["Post"] % 500 == 0 and partial["Post"] < store.replica.row_count("posts")
+                to_neo4j(store.replica, g, replace=True)
                 with DuckDBStore(tmp_path / "back.duckdb") as back:
-                    from_neo4j(g, back)
+                    from_neo4j(g, back.replica)
                     assert back.fingerprint() == store.fingerprint()
             g.clear()
     finally:
@@ -262,15 +264,14 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
 @pytest.fixture
 def neo4j_uri(server, tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("KOLMAP_NEO4J_CACHE", str(tmp_path / "copies"))
-    with Neo4jGraph(server["uri"]) as g:
+    with Neo4jGraph.from_uri(server["uri"]) as g:
         g.clear()
     return server["uri"]
 
 
 def test_same_inputs_same_rankings_on_both_stores(neo4j_uri, sample_dir, sample_store, tmp_path):
-    from kolmap.graph.neo4j_store import Neo4jStore
 
-    with Neo4jStore(neo4j_uri) as on_neo4j:
+    with Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri)) as on_neo4j:
         ingest(on_neo4j, sample_dir, quarantine_dir=tmp_path / "q")
         assert on_neo4j.fingerprint(provenance=False) == sample_store.fingerprint(provenance=False)
         on_neo4j.reload()  # from what Neo4j holds, not from the local copy
@@ -282,25 +283,25 @@ def test_same_inputs_same_rankings_on_both_stores(neo4j_uri, sample_dir, sample_
                 b = rank(theirs, kind).drop(columns=["reasons"])
                 assert a.equals(b), (scope, kind)
                 assert rank(ours, kind)["reasons"].equals(rank(theirs, kind)["reasons"])
-    with Neo4jGraph(neo4j_uri) as g:
-        assert g.count()["Account"] == sample_store.row_count("accounts")
+    with Neo4jGraph.from_uri(neo4j_uri) as g:
+        assert g.count()["Account"] == sample_store.replica.row_count("accounts")
 
 
 def test_two_users_share_one_graph_and_writes_do_not_cross(neo4j_uri, tmp_path, small_store):
-    from kolmap.graph.neo4j_store import Neo4jStore
 
     folder = tmp_path / "more"
     write(folder, "accounts.csv", "platform,account_id,handle,bio\nx,77,newdoc,Oncologist\n")
-    alice = Neo4jStore(neo4j_uri, cache_dir=tmp_path / "alice")
-    bob = Neo4jStore(neo4j_uri, cache_dir=tmp_path / "bob")
+    alice = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "alice")
+    bob = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "bob")
     try:
         ingest(alice, folder)
         assert not bob.accounts([AccountKey("x", "77")]).empty  # bob's copy caught up
         bob.erase([AccountKey("x", "77")])
         assert alice.accounts([AccountKey("x", "77")]).empty
         # a writer that finds the version moved under it stops instead of overwriting
-        with Neo4jGraph(neo4j_uri) as g:
-            assert g.claim(g.version(), "writing-someone-else")
+        with Neo4jGraph.from_uri(neo4j_uri) as g:
+            lease = Lease(g)
+            assert lease.claim(lease.version(), "writing-someone-else")
         with pytest.raises(StoreError, match="another kolmap is writing to this graph"):
             alice.erase([AccountKey("x", "1")])
         alice.write_lease = 0  # a writer that crashed: its claim is taken over after the lease
@@ -322,13 +323,12 @@ def test_a_killed_ingest_into_neo4j_completes_on_rerun(
     import sys
     import time
 
-    from kolmap.graph.neo4j_store import Neo4jStore
-
     script = (
         "import sys\n"
-        "from kolmap.graph.neo4j_store import Neo4jStore\n"
+        "from kolmap.graph.neo4j.driver import Neo4jGraph\n"
+        "from kolmap.graph.neo4j.mirror import Neo4jMirror\n"
         "from kolmap.ingest.pipeline import ingest_paths\n"
-        "s = Neo4jStore(sys.argv[1])\n"
+        "s = Neo4jMirror(Neo4jGraph.from_uri(sys.argv[1]))\n"
         "s.graph.batch_size = 500\n"
         "print('started', flush=True)\n"
         "ingest_paths(s, [sys.argv[2]], quarantine_dir=sys.argv[3])\n"
@@ -339,15 +339,17 @@ def test_a_killed_ingest_into_neo4j_completes_on_rerun(
         text=True,
     )
     assert child.stdout is not None and child.stdout.readline().startswith("started")
-    with Neo4jGraph(neo4j_uri) as g:
+    with Neo4jGraph.from_uri(neo4j_uri) as g:
         deadline = time.monotonic() + 120
         while g.count()["Post"] < 2_000 and time.monotonic() < deadline:
             time.sleep(0.2)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         partial = g.count()["Post"]
-    assert 0 < partial < sample_store.row_count("posts")
-    with Neo4jStore(neo4j_uri, cache_dir=tmp_path / "after", write_lease=0) as store:
+    assert 0 < partial < sample_store.replica.row_count("posts")
+    with Neo4jMirror(
+        Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "after", write_lease=0
+    ) as store:
         assert store.fingerprint() != sample_store.fingerprint()  # the partial graph
         ingest(store, sample_dir, quarantine_dir=tmp_path / "q2")
         store.reload()
@@ -370,15 +372,15 @@ def test_every_command_takes_a_neo4j_uri(neo4j_uri, sample_dir, tmp_path, monkey
     run("export", "--store", neo4j_uri, "--area", "oncology", "--format", "csv", "--out", "k.csv")
     assert "k.csv" in run("exports", "--store", neo4j_uri)
     assert "SCORED relationships in 12 areas" in run("publish-scores", "--store", neo4j_uri)
-    with Neo4jGraph(neo4j_uri) as g:
+    with Neo4jGraph.from_uri(neo4j_uri) as g:
         assert g.count()["Account"] > 0
-        scored = g._run("MATCH ()-[s:SCORED]->() RETURN count(s) AS n")[0]["n"]
+        scored = g.run("MATCH ()-[s:SCORED]->() RETURN count(s) AS n")[0]["n"]
         assert scored > 100
     assert not list(tmp_path.glob("*.duckdb"))  # nothing fell back to an embedded store
 
 
 def test_a_server_that_is_down_is_an_error_not_a_fallback(tmp_path, monkeypatch):
-    from kolmap.graph.store import open_store
+    from kolmap.graph import open_store
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", "x")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey

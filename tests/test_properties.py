@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.ingest.text import extract_mentions, fold
 

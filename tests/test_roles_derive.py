@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths, write_labels
 from kolmap.model import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
 
@@ -226,7 +226,7 @@ def test_erasing_an_account_removes_its_text_roles(derived, tmp_path: Path) -> N
     copy.write_bytes(derived[0].read_bytes())
     with DuckDBStore(copy) as store:
         store.erase([AccountKey("x", "msl_one")])
-        left = store.con.execute(
+        left = store.db.raw.execute(
             "SELECT count(*) FROM text_roles WHERE account_id = 'msl_one'"
         ).fetchone()
     assert left == (0,)

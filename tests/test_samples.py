@@ -107,7 +107,7 @@ def test_ranking_the_sample_is_fast_enough_for_a_smoke_check(sample_store):
 @pytest.mark.slow
 def test_five_thousand_accounts_and_fifty_thousand_posts(tmp_path: Path):
     """The issue's size: ingest and rank ~5k accounts and ~50k posts end to end."""
-    from kolmap.graph.duckdb_store import DuckDBStore
+    from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
 
     folder = write_sample(generate(seed=5, scale=2.2), tmp_path / "big")

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
-from kolmap.graph.duckdb_store import DuckDBStore
+from kolmap.graph.duckdb import DuckDBStore
 from kolmap.model import AccountKey
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")

@@ -66,7 +66,10 @@ def python(code: str, *args: str, env: dict[str, str]) -> str:
 
 FINGERPRINT = r"""
 import sys
-from kolmap.graph.duckdb_store import DuckDBStore
+try:
+    from kolmap.graph.duckdb import DuckDBStore
+except ImportError:  # before the graph package was split
+    from kolmap.graph.duckdb_store import DuckDBStore
 with DuckDBStore(sys.argv[1], read_only=True) as store:
     print(store.fingerprint(provenance=False))
 """

@@ -28,7 +28,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def main() -> None:
     from kolmap.cli import app_command
-    from kolmap.graph.duckdb_store import DuckDBStore
+    from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
 
     OUT.mkdir(parents=True, exist_ok=True)

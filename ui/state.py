@@ -26,7 +26,7 @@ from kolmap.errors import KolmapError
 from kolmap.export.exporter import pseudonymise_ranking
 from kolmap.export.network import build_map
 from kolmap.export.privacy import load_key, private_mask, pseudonym, pseudonymise_accounts
-from kolmap.graph.store import GraphStore, Projection, Scope, open_store, resolve_store_location
+from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_summary, endorsers_of
@@ -46,7 +46,7 @@ KIND_LABELS = {
 
 # -- store and settings --------------------------------------------------------------------
 def location() -> str:
-    return resolve_store_location(None)
+    return StoreLocation.resolve(None).text
 
 
 @contextmanager
@@ -54,7 +54,7 @@ def store() -> Iterator[GraphStore]:
     """The store, opened for one call; errors stop the page with a readable message."""
     with _LOCK:
         try:
-            handle = open_store(location(), memory_limit=settings().store.memory_limit)
+            handle = open_store(location(), settings=settings())
         except KolmapError as err:
             st.error(str(err))
             st.stop()
@@ -88,12 +88,7 @@ def version() -> str:
 def refresh_version() -> str:
     """Read the store's version now and keep it for the rest of this script run."""
     with store() as s:
-        row = s.sql(
-            "SELECT (SELECT count(*) FROM ingest_runs) AS runs, "
-            "(SELECT max(run_id) FROM ingest_runs) AS last, "
-            "(SELECT count(*) FROM suppressions) AS hidden"
-        )
-    value = f"{location()}|{row.iloc[0]['runs']}|{row.iloc[0]['last']}|{row.iloc[0]['hidden']}"
+        value = s.version()
     st.session_state[_VERSION_KEY] = value
     return value
 
@@ -367,8 +362,7 @@ def ingest_uploads(
             path = Path(tmp) / Path(name).name
             path.write_bytes(content)
             paths.append(path)
-        store_path = Path(location())
-        qdir = store_path.with_name(store_path.stem + ".quarantine")
+        qdir = StoreLocation.resolve(location()).quarantine_dir()
         with store() as s:
             summary = ingest_paths(
                 s,

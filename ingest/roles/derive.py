@@ -26,6 +26,7 @@ from kolmap.graph.store import Derivation
 from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.roles.automation import Signals, automation_risk
 from kolmap.ingest.roles.behaviour import behaviour_roles, industry_ties
+from kolmap.ingest.roles.rules import paid_partnership_tags
 from kolmap.ingest.roles.text import TEXT_VERSION, text_role_table
 from kolmap.model import INDUSTRY
 from kolmap.settings import RoleSettings, Settings
@@ -205,7 +206,7 @@ def _industry(
             affiliation[i] = INDUSTRY
             employer[i] = "@" + handle
             evidence[i] = f"bio names the brand account @{handle}"
-    paid = ctx.paid_mentions()
+    paid = ctx.paid_mentions(paid_partnership_tags())
     if len(paid):
         src = _positions(keys, paid["platform"], paid["account_id"])
         dst = _positions(keys, paid["platform"], paid["mentioned_id"])

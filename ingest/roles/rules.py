@@ -107,6 +107,16 @@ def _rules() -> tuple[tuple[_Rule, ...], re.Pattern[str], re.Pattern[str], re.Pa
     return tuple(rules), exclude, exclude_raw, employers
 
 
+def paid_partnership_tags() -> tuple[str, ...]:
+    """Hashtags that disclose a paid partnership (folded, without '#').
+
+    >>> "sponsorise" in paid_partnership_tags()
+    True
+    """
+    data = tomllib.loads(CUES.read_text("utf-8"))
+    return tuple(fold(t) for t in data["paid_partnership"]["tags"])
+
+
 def cue_phrases() -> list[str]:
     """Every phrase of every rule (for tests that build tricky bios from them)."""
     data = tomllib.loads(CUES.read_text("utf-8"))

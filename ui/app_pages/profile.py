@@ -86,11 +86,9 @@ else:
     )
     if account["person_id"]:
         with state.store() as s:
-            same = s.sql(
-                "SELECT platform, account_id, handle, role FROM account_view "
-                "WHERE person_id = ? ORDER BY platform",
-                [account["person_id"]],
-            )
+            same = s.accounts(person_id=str(account["person_id"]))[
+                ["platform", "account_id", "handle", "role"]
+            ]
         st.caption("Accounts of the same person")
         st.dataframe(same, hide_index=True)
 

@@ -3,25 +3,28 @@
 After an ingest run has merged its rows, and inside the same transaction, kolmap derives
 what no single row says: roles (text, behaviour, labels), industry ties and automation risk
 (see :mod:`kolmap.ingest.roles`). This module is the store's side of that step: plain reads
-returning DataFrames, and the writes of their results. It holds no rule; every threshold
-comes from the caller as a bound parameter.
+returning DataFrames, and the writes of their results. It holds no rule; every threshold and
+phrase list comes from the caller as a bound parameter.
 
->>> from kolmap.graph.duckdb_store import DuckDBStore
+>>> from kolmap.graph.duckdb import DuckDBStore
 >>> store = DuckDBStore(":memory:")
->>> reads = DuckDBDerivation(store.con, "run-1")
+>>> reads = DuckDBDerivation(store.db, "run-1")
 >>> list(reads.profiles_to_classify("v1").columns)[:4]
 ['platform', 'account_id', 'handle', 'display_name']
 """
 
 from __future__ import annotations
 
-import duckdb
+from collections.abc import Sequence
+
 import pandas as pd
 import pyarrow as pa
 
+from kolmap.graph.duckdb.connection import Connection
+from kolmap.graph.duckdb.project import project
 from kolmap.graph.store import TEXT_ROLE_FIELDS, Projection, Scope
 
-__all__ = ["AD_TAGS", "DERIVED_COLUMNS", "TEXT_ROLE_COLUMNS", "DuckDBDerivation"]
+__all__ = ["DERIVED_COLUMNS", "TEXT_ROLE_COLUMNS", "DuckDBDerivation"]
 
 # Columns of ``text_roles`` a caller fills, and of ``accounts`` the step writes.
 TEXT_ROLE_COLUMNS = ("platform", "account_id", "profile_hash", *TEXT_ROLE_FIELDS)
@@ -36,8 +39,6 @@ DERIVED_COLUMNS = (
     "automation_risk",
     "automation_evidence",
 )
-# Hashtags that disclose a paid partnership (folded, without '#').
-AD_TAGS = ("ad", "sponsored", "sponsorise", "sponsorisee", "partenariat", "paidpartnership", "pub")
 
 _HASH = """md5(concat_ws(chr(31), ?, a.handle, a.display_name, a.bio, a.verified::VARCHAR,
     floor(log2(1 + COALESCE(a.followers, 0)))::VARCHAR,
@@ -45,16 +46,16 @@ _HASH = """md5(concat_ws(chr(31), ?, a.handle, a.display_name, a.bio, a.verified
 
 
 class DuckDBDerivation:
-    """Reads and writes of the derivation step on ``con`` inside the run's transaction."""
+    """Reads and writes of the derivation step on ``db`` inside the run's transaction."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-        self.con = con
+    def __init__(self, db: Connection, run_id: str) -> None:
+        self.db = db
         self.run_id = run_id
 
     def profiles_to_classify(self, version: str) -> pd.DataFrame:
         """Real accounts whose profile (or the classifier ``version``) changed since their
         text roles were last inferred, with the ``profile_hash`` to store with the result."""
-        return self.con.execute(
+        return self.db.frame(
             f"""SELECT a.platform, a.account_id, a.handle, a.display_name, a.bio, a.followers,
                        a.following, a.verified, {_HASH} AS profile_hash
                 FROM accounts a LEFT JOIN text_roles t
@@ -62,27 +63,22 @@ class DuckDBDerivation:
                 WHERE NOT a.is_stub AND t.profile_hash IS DISTINCT FROM {_HASH}
                 ORDER BY a.platform, a.account_id""",
             [version, version],
-        ).df()
+        )
 
     def save_text_roles(self, table: pd.DataFrame) -> None:
         """Store text roles (columns :data:`TEXT_ROLE_COLUMNS`), replacing older ones."""
         if table.empty:
             return
         arrow = pa.Table.from_pandas(table[list(TEXT_ROLE_COLUMNS)], preserve_index=False)
-        self.con.register("_text_roles", arrow)
-        try:
-            self.con.execute(
+        with self.db.registered("_text_roles", arrow):
+            self.db.execute(
                 """DELETE FROM text_roles t USING _text_roles n
                    WHERE t.platform = n.platform AND t.account_id = n.account_id"""
             )
             columns = ", ".join(TEXT_ROLE_COLUMNS)
-            self.con.execute(
-                f"INSERT INTO text_roles ({columns}) SELECT {columns} FROM _text_roles"
-            )
-        finally:
-            self.con.unregister("_text_roles")
+            self.db.execute(f"INSERT INTO text_roles ({columns}) SELECT {columns} FROM _text_roles")
         # Accounts erased since (or merged into another id) leave no text role behind.
-        self.con.execute(
+        self.db.execute(
             """DELETE FROM text_roles t WHERE NOT EXISTS (SELECT 1 FROM accounts a
                WHERE a.platform = t.platform AND a.account_id = t.account_id)"""
         )
@@ -90,7 +86,7 @@ class DuckDBDerivation:
     def accounts(self) -> pd.DataFrame:
         """Every account with its text role, its label and the profile fields behaviour and
         automation rules read, ordered as projections order them (platform, account_id)."""
-        return self.con.execute(
+        return self.db.frame(
             """SELECT a.platform, a.account_id, a.handle_lc, a.is_stub,
                       a.bio IS NOT NULL AS has_bio, a.followers, a.following, a.verified,
                       a.created_at,
@@ -104,18 +100,16 @@ class DuckDBDerivation:
                LEFT JOIN text_roles t ON t.platform = a.platform AND t.account_id = a.account_id
                LEFT JOIN labels l ON l.platform = a.platform AND l.account_id = a.account_id
                ORDER BY a.platform, a.account_id"""
-        ).df()
+        )
 
     def projection(self) -> Projection:
         """The whole store as a projection (every relation, follows included)."""
-        from kolmap.graph.duckdb_store import project_inside
-
-        return project_inside(self.con, Scope())
+        return project(self.db, Scope())
 
     def area_posts(self) -> pd.DataFrame:
         """Original posts per (platform, account_id, area); area ``''`` counts all of an
         account's original posts and ``'*'`` those in at least one area."""
-        return self.con.execute(
+        return self.db.frame(
             """WITH o AS (SELECT platform, post_id, author_id FROM posts
                           WHERE repost_of_post_id IS NULL
                             AND (text IS NOT NULL OR created_at IS NOT NULL)),
@@ -128,12 +122,13 @@ class DuckDBDerivation:
                UNION ALL
                SELECT platform, author_id, area, count(*) FROM tagged GROUP BY ALL
                ORDER BY 1, 2, 3"""
-        ).df()
+        )
 
-    def paid_mentions(self) -> pd.DataFrame:
-        """For each author, the accounts mentioned in its posts tagged as paid partnerships
-        (:data:`AD_TAGS`): ``platform, account_id, mentioned_id, posts``."""
-        return self.con.execute(
+    def paid_mentions(self, tags: Sequence[str]) -> pd.DataFrame:
+        """For each author, the accounts mentioned in its posts tagged with one of ``tags``
+        (folded hashtags that disclose a paid partnership): ``platform, account_id,
+        mentioned_id, posts``."""
+        return self.db.frame(
             """SELECT p.platform, p.author_id AS account_id, m.account_id AS mentioned_id,
                       count(DISTINCT p.post_id) AS posts
                FROM posts p
@@ -141,15 +136,15 @@ class DuckDBDerivation:
                     AND list_contains(?, h.tag)
                JOIN post_mentions m ON m.platform = p.platform AND m.post_id = p.post_id
                WHERE m.account_id <> p.author_id GROUP BY ALL ORDER BY 1, 2, 3""",
-            [list(AD_TAGS)],
-        ).df()
+            [list(tags)],
+        )
 
     def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame:
         """Pairs of accounts that acted on the same target (reposted, replied to or quoted the
         same post, or mentioned the same account) within the same ``window_seconds`` slot of
         one of two grids offset by half a window; targets with more than ``max_events``
         actions (viral posts) are left out. ``platform, a, b, shared`` (distinct targets)."""
-        return self.con.execute(
+        return self.db.frame(
             """WITH ev AS (
                    SELECT platform, author_id AS a, 'r:' || repost_of_post_id AS target,
                           epoch(created_at) AS t
@@ -179,14 +174,14 @@ class DuckDBDerivation:
                 AND x.slot = y.slot AND x.a < y.a
                GROUP BY ALL ORDER BY 1, 2, 3""",
             [max_events, window_seconds, window_seconds],
-        ).df()
+        )
 
     def shared_texts(self, min_chars: int, max_authors: int) -> pd.DataFrame:
         """Pairs of accounts that posted the same texts: ``platform, a, b, shared`` (distinct
         texts both posted, once mentions, links, punctuation and case are taken out). Texts
         shorter than ``min_chars`` or posted by more than ``max_authors`` accounts (a meme, a
         greeting) are left out."""
-        return self.con.execute(
+        return self.db.frame(
             """WITH n AS (
                    SELECT platform, author_id,
                           trim(regexp_replace(regexp_replace(lower(text),
@@ -206,26 +201,23 @@ class DuckDBDerivation:
                  ON x.platform = y.platform AND x.h = y.h AND x.author_id < y.author_id
                GROUP BY ALL ORDER BY 1, 2, 3""",
             [min_chars, min_chars, max_authors],
-        ).df()
+        )
 
     def write_derived(self, table: pd.DataFrame) -> int:
         """Set :data:`DERIVED_COLUMNS` of the accounts in ``table`` (keyed by platform and
         account_id); returns how many accounts changed."""
         columns = ["platform", "account_id", *DERIVED_COLUMNS]
         arrow = pa.Table.from_pandas(table[columns], preserve_index=False)
-        self.con.register("_derived", arrow)
-        try:
-            differs = " OR ".join(f"a.{c} IS DISTINCT FROM d.{c}" for c in DERIVED_COLUMNS)
-            sets = ", ".join(f"{c} = d.{c}" for c in DERIVED_COLUMNS)
-            changed = self.con.execute(
+        differs = " OR ".join(f"a.{c} IS DISTINCT FROM d.{c}" for c in DERIVED_COLUMNS)
+        sets = ", ".join(f"{c} = d.{c}" for c in DERIVED_COLUMNS)
+        with self.db.registered("_derived", arrow):
+            changed = self.db.scalar(
                 f"""SELECT count(*) FROM accounts a JOIN _derived d
                     ON a.platform = d.platform AND a.account_id = d.account_id WHERE {differs}"""
-            ).fetchone()
-            self.con.execute(
+            )
+            self.db.execute(
                 f"""UPDATE accounts AS a SET {sets} FROM _derived d
                     WHERE a.platform = d.platform AND a.account_id = d.account_id
                       AND ({differs})"""
             )
-        finally:
-            self.con.unregister("_derived")
-        return int(changed[0]) if changed else 0
+        return changed

@@ -1,8 +1,9 @@
-"""The Neo4j store: a team's graph in Neo4j, with every kolmap command working on it.
+"""The Neo4j store: a team's graph in Neo4j, mirrored in a local DuckDB copy.
 
 Neo4j holds the graph (the record every user shares). Each user's kolmap keeps a local DuckDB
 copy of it as its compute engine, so the ingest merge, the projections and the scores are
-the very code the embedded store runs: same inputs, same rankings, whichever store.
+the very code the embedded store runs: same inputs, same rankings, whichever store. Hence
+the name: :class:`Neo4jMirror` is a DuckDB store mirrored to Neo4j, and says so.
 
 - Reading: the copy is checked against the graph's version stamp (one small query); when
   another user has written since, the copy is rebuilt from Neo4j.
@@ -10,12 +11,12 @@ the very code the embedded store runs: same inputs, same rankings, whichever sto
   writers cannot build on the same one), runs the operation on the copy, then sends Neo4j
   only what changed: deleted elements, then new or changed nodes and relationships, in
   batches of ``UNWIND ... MERGE`` in managed transactions (see
-  :mod:`kolmap.graph.neo4j_graph`). If that is interrupted, Neo4j holds whole batches and a
+  :mod:`kolmap.graph.neo4j.driver`). If that is interrupted, Neo4j holds whole batches and a
   version no copy matches: the next command rebuilds its copy from Neo4j, and re-running the
   ingest sends what is missing, ending at the same graph as one clean run.
 
-The copy lives in ``$KOLMAP_NEO4J_CACHE`` (default ``~/.cache/kolmap/neo4j``), one DuckDB file
-per server and database.
+The copy lives in the ``neo4j.cache_dir`` setting's folder (default ``~/.cache/kolmap/neo4j``),
+one DuckDB file per server and database.
 """
 
 from __future__ import annotations
@@ -31,43 +32,45 @@ from typing import Any
 import pandas as pd
 
 from kolmap.errors import StoreError
-from kolmap.graph.duckdb_store import DuckDBStore, remove_database_files
-from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph, RelMap
-from kolmap.graph.store import Derive, Projection, RunInfo, Scope
-from kolmap.graph.transfer import from_neo4j
+from kolmap.graph.duckdb import DuckDBStore, remove_database_files
+from kolmap.graph.duckdb.replica import DuckDBReplica
+from kolmap.graph.duckdb.stage import Stage
+from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.lease import Lease
+from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, rel_key
+from kolmap.graph.neo4j.transfer import from_neo4j
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope, StoreLocation
 from kolmap.model import AccountKey
+from kolmap.settings import Settings
 
-__all__ = ["Neo4jStore"]
+__all__ = ["Neo4jMirror"]
 
 _VERSION_KEY = "neo4j_version"
 
 
-def _rel_key(m: RelMap) -> list[str]:
-    return list(dict.fromkeys([*m.start[1].values(), *m.end[1].values(), *m.key]))
+class Neo4jMirror:
+    """A :class:`~kolmap.graph.store.GraphStore` on a Neo4j database (see module doc).
 
-
-class Neo4jStore:
-    """A :class:`~kolmap.graph.store.GraphStore` on a Neo4j database (see module doc)."""
+    ``graph`` is the Neo4j database itself (to publish scores into it); ``cache`` the local
+    DuckDB copy every read and write runs on.
+    """
 
     def __init__(
         self,
-        uri: str,
+        graph: Neo4jGraph,
         *,
-        database: str | None = None,
         memory_limit: str = "",
         cache_dir: str | os.PathLike[str] | None = None,
         write_lease: float = 900.0,
     ) -> None:
-        self.location = uri
+        self.location = graph.uri
         self.write_lease = write_lease
-        self.graph = Neo4jGraph(uri, database=database)
+        self.graph = graph
+        self.lease = Lease(graph)
+        uri = graph.uri
         try:
             self.graph.ensure_schema()
-            folder = Path(
-                cache_dir
-                or os.environ.get("KOLMAP_NEO4J_CACHE")
-                or Path.home() / ".cache" / "kolmap" / "neo4j"
-            )
+            folder = Path(cache_dir or Path.home() / ".cache" / "kolmap" / "neo4j")
             folder.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256(f"{uri}|{self.graph.database}".encode()).hexdigest()[:16]
             self._cache_path = folder / f"{digest}.duckdb"
@@ -78,21 +81,34 @@ class Neo4jStore:
             self.graph.close()
             raise
 
+    @classmethod
+    def open(cls, location: StoreLocation, settings: Settings) -> Neo4jMirror:
+        """Connect to the Neo4j store at ``location`` with the ``[neo4j]`` and ``[store]``
+        settings (the password from ``KOLMAP_NEO4J_PASSWORD``)."""
+        graph = Neo4jGraph.from_uri(
+            location.text, user=settings.neo4j.user, database=settings.neo4j.database
+        )
+        return cls(
+            graph,
+            memory_limit=settings.store.memory_limit,
+            cache_dir=settings.neo4j.cache_dir or None,
+        )
+
     # -- the local copy -------------------------------------------------------------------
     _claim = ""
 
     def _sync(self) -> None:
         """Make the copy match Neo4j's current version, rebuilding it if needed."""
-        version = self.graph.version()
-        if version is not None and version == self.cache.meta_value(_VERSION_KEY):
+        version = self.lease.version()
+        if version is not None and version == self._copy.meta_value(_VERSION_KEY):
             return
         self._discard_cache()
-        from_neo4j(self.graph, self.cache)
+        from_neo4j(self.graph, self.cache.replica)
         if version is None:
             version = _token("v")
-            if not self.graph.claim(None, version):
+            if not self.lease.claim(None, version):
                 return self._sync()  # another writer stamped it first: start again
-        self.cache.set_meta_value(_VERSION_KEY, version)
+        self._copy.set_meta_value(_VERSION_KEY, version)
         return None
 
     def reload(self) -> None:
@@ -109,9 +125,9 @@ class Neo4jStore:
     def _writing(self) -> Iterator[DuckDBStore]:
         """Run a write on the copy, then send Neo4j what changed (see module doc)."""
         self._sync()
-        expected = self.cache.meta_value(_VERSION_KEY)
+        expected = self._copy.meta_value(_VERSION_KEY)
         if expected is not None and expected.startswith("writing-"):
-            age = self.graph.claim_age()
+            age = self.lease.claim_age()
             if age is not None and age < self.write_lease:
                 raise StoreError(
                     f"{self.location}: another kolmap is writing to this graph (for "
@@ -119,18 +135,18 @@ class Neo4jStore:
                     f"crashed is taken over after {self.write_lease:.0f} s."
                 )
         claim = _token("writing")
-        if not self.graph.claim(expected, claim):
+        if not self.lease.claim(expected, claim):
             raise StoreError(
                 f"{self.location}: the graph changed while this command started (another "
                 "kolmap is writing); run it again"
             )
         self._claim = claim
-        self.cache.snapshot()
+        self._copy.snapshot()
         try:
             yield self.cache
         except BaseException:
-            self.cache.drop_snapshot()
-            self.graph.claim(claim, expected or "")  # Neo4j was not touched
+            self._copy.drop_snapshot()
+            self.lease.claim(claim, expected or "")  # Neo4j was not touched
             raise
         try:
             self._push()
@@ -138,24 +154,28 @@ class Neo4jStore:
             self._discard_cache()  # Neo4j may hold part of it; rebuild from there next time
             raise
         finished = _token("v")
-        self.graph.claim(claim, finished)
-        self.cache.set_meta_value(_VERSION_KEY, finished)
+        self.lease.claim(claim, finished)
+        self._copy.set_meta_value(_VERSION_KEY, finished)
+
+    @property
+    def _copy(self) -> DuckDBReplica:
+        return self.cache.replica
 
     def _push(self) -> None:
-        cache, graph = self.cache, self.graph
+        cache, graph = self._copy, self.graph
         for rel in REL_MAPS:
-            _upserts, removed = cache.changes(rel.table, _rel_key(rel))
+            _upserts, removed = cache.changes(rel.table, rel_key(rel))
             graph.delete_relationships(rel, removed)
         for node in NODE_MAPS:
             _upserts, removed = cache.changes(node.table, node.key)
             graph.delete_nodes(node, removed)
         for node in NODE_MAPS:
-            graph.renew(self._claim)
+            self.lease.renew(self._claim)
             upserts, _removed = cache.changes(node.table, node.key)
             graph.write_nodes(node, upserts)
         for rel in REL_MAPS:
-            graph.renew(self._claim)
-            upserts, _removed = cache.changes(rel.table, _rel_key(rel))
+            self.lease.renew(self._claim)
+            upserts, _removed = cache.changes(rel.table, rel_key(rel))
             rows = list(upserts)
             done = graph.write_relationships(rel, rows)
             if done != len(rows):
@@ -172,7 +192,7 @@ class Neo4jStore:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Any]:
+    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Stage]:
         """Ingest into the copy (same merge and derivation as the embedded store), then
         update Neo4j."""
         with self._writing() as cache, cache.ingest(run, derive) as writer:
@@ -214,10 +234,25 @@ class Neo4jStore:
         keys: Sequence[AccountKey] | None = None,
         *,
         search: str | None = None,
+        person_id: str | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
         self._sync()
-        return self.cache.accounts(keys, search=search, limit=limit)
+        return self.cache.accounts(keys, search=search, person_id=person_id, limit=limit)
+
+    def areas(self) -> dict[str, str]:
+        self._sync()
+        return self.cache.areas()
+
+    def version(self) -> str:
+        """The Neo4j graph's version stamp (every write through kolmap changes it)."""
+        return f"{self.location}|{self.lease.version()}"
+
+    @property
+    def replica(self) -> DuckDBReplica:
+        """The rows of the graph (from the local copy, brought up to date first)."""
+        self._sync()
+        return self.cache.replica
 
     def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
         self._sync()
@@ -240,7 +275,8 @@ class Neo4jStore:
         return self.cache.fingerprint(provenance=provenance)
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        """A read query on the local copy (DuckDB SQL; values only as parameters)."""
+        """A read query on the local copy (DuckDB SQL; values only as parameters; for tests
+        and power users, not part of :class:`~kolmap.graph.store.GraphStore`)."""
         self._sync()
         return self.cache.sql(query, params)
 
@@ -248,7 +284,7 @@ class Neo4jStore:
         self.cache.close()
         self.graph.close()
 
-    def __enter__(self) -> Neo4jStore:
+    def __enter__(self) -> Neo4jMirror:
         return self
 
     def __exit__(self, *exc: object) -> None:

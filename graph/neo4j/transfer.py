@@ -1,9 +1,9 @@
-"""Move a kolmap graph between the embedded DuckDB store and a Neo4j database.
+"""Move a kolmap graph between a store and a Neo4j database.
 
-``to_neo4j`` writes every table of a DuckDB store into Neo4j (constraints first, then nodes,
-then relationships, then the browsing relationships) and checks that every row arrived;
-``from_neo4j`` reads them back into a new DuckDB store. A store that goes there and back is
-the same store (equal :meth:`~kolmap.graph.duckdb_store.DuckDBStore.fingerprint`).
+``to_neo4j`` writes every table of a store (its :class:`~kolmap.graph.store.Replica`) into
+Neo4j (constraints first, then nodes, then relationships, then the browsing relationships)
+and checks that every row arrived; ``from_neo4j`` reads them back into a new, empty store. A
+store that goes there and back is the same store (equal fingerprints).
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from kolmap.errors import StoreError
-from kolmap.graph.duckdb_store import TRANSFER_TABLES, DuckDBStore
-from kolmap.graph.neo4j_graph import NODE_MAPS, REL_MAPS, Neo4jGraph
+from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS
+from kolmap.graph.store import Replica
+from kolmap.model import TRANSFER_TABLES
 
 __all__ = ["from_neo4j", "to_neo4j"]
 
 
-def to_neo4j(store: DuckDBStore, graph: Neo4jGraph, *, replace: bool = False) -> dict[str, int]:
-    """Write ``store`` into ``graph``; returns rows written per table.
+def to_neo4j(store: Replica, graph: Neo4jGraph, *, replace: bool = False) -> dict[str, int]:
+    """Write the rows of ``store`` into ``graph``; returns rows written per table.
 
     The target must hold no kolmap data unless ``replace`` (then the old kolmap graph is
     deleted first: an account erased since the last move must not survive in Neo4j). Fails
@@ -49,7 +51,7 @@ def to_neo4j(store: DuckDBStore, graph: Neo4jGraph, *, replace: bool = False) ->
     return written
 
 
-def from_neo4j(graph: Neo4jGraph, store: DuckDBStore) -> dict[str, int]:
+def from_neo4j(graph: Neo4jGraph, store: Replica) -> dict[str, int]:
     """Read the kolmap graph in ``graph`` into the empty ``store`` (one transaction)."""
     tables: dict[str, Any] = {}
     for node_map in NODE_MAPS:

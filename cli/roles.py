@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kolmap.clisupport import (
+from kolmap.cli.support import (
     console,
     err_console,
     escape,

@@ -1,0 +1,116 @@
+"""``kolmap export``: a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kolmap.cli.support import (
+    build_scope,
+    open_store_for,
+    reported_errors,
+    scope_options,
+    settings_of,
+    store_option,
+)
+from kolmap.export.exporter import FORMATS, export
+
+__all__ = ["export_command"]
+
+
+@click.command("export")
+@scope_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    required=True,
+    help="csv/xlsx: the ranking; gexf/graphml/json/html: the area map.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write (replaced atomically).",
+)
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Rows of the ranking (default 100) or accounts on the map (default 500).",
+)
+@click.option("--all-nodes", is_flag=True, help="Map every account in scope, not the top 500.")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV delimiter; ';' also writes decimal commas (French Excel).",
+)
+@click.option(
+    "--colour-by",
+    type=click.Choice(["role", "community"]),
+    default="role",
+    show_default=True,
+    help="Node colours on maps.",
+)
+@click.option(
+    "--no-pseudonymise",
+    "reveal",
+    is_flag=True,
+    help="Show private individuals (patients, the public) by name. Off by default; "
+    "the export log records it.",
+)
+@store_option
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    area: str | None,
+    kind: str,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    fmt: str,
+    out: Path,
+    top: int | None,
+    all_nodes: bool,
+    delimiter: str,
+    colour_by: str,
+    reveal: bool,
+    store: str | None,
+) -> None:
+    """Export a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML).
+
+    Files are written atomically and re-read before they are put in place; spreadsheet
+    formulas are neutralised; private individuals are pseudonymised unless
+    --no-pseudonymise is given. Each export is logged in the store (`kolmap exports`).
+    """
+    settings = settings_of(ctx)
+    scope = build_scope(area, platforms, since, until, hashtags, settings)
+    if all_nodes and fmt in ("csv", "xlsx"):
+        raise click.BadParameter("--all-nodes applies to map formats", param_hint="--all-nodes")
+    with reported_errors(), open_store_for(store) as target:
+        result = export(
+            target,
+            scope,
+            kind=kind,
+            fmt=fmt,
+            out=out,
+            settings=settings.scoring,
+            top=0 if all_nodes else top,
+            delimiter="\t" if delimiter == "tab" else delimiter,
+            pseudonymise=not reveal,
+            colour_by=colour_by,
+        )
+    what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
+    note = (
+        f"{result.private_rows:,} private individual(s) pseudonymised"
+        if result.pseudonymised
+        else "private individuals NOT pseudonymised"
+    )
+    click.echo(f"wrote {out}: {result.rows:,} {what}; {note}; sha256 {result.sha256[:16]}…")
+    if result.removed_characters:
+        click.echo(f"removed {result.removed_characters:,} character(s) that XML forbids")

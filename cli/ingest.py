@@ -1,0 +1,189 @@
+"""``kolmap ingest``: read export files into a store, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kolmap.cli.support import (
+    console,
+    err_console,
+    open_store_for,
+    reported_errors,
+    settings_of,
+    store_option,
+)
+from kolmap.ingest.pipeline import IngestSummary, ingest_paths
+from kolmap.settings import Settings
+
+__all__ = ["ingest", "print_summary", "run_ingest"]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option(
+    "--tolerance",
+    default=None,
+    metavar="N|P%",
+    help="Rejected rows allowed before the run fails with nothing committed "
+    "(default from settings: 5%).",
+)
+@click.option("--encoding", default=None, help="Input encoding (default auto: UTF-8 ± BOM).")
+@click.option(
+    "--quarantine-dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Where rejected rows are written (default: beside the store).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    metavar="NAME",
+    help="Read every file as this format instead of detecting it (see `kolmap formats`).",
+)
+@click.option(
+    "--platform",
+    default=None,
+    help="Platform for files that do not say it (e.g. x, bluesky, linkedin).",
+)
+@click.option(
+    "--owner",
+    default=None,
+    help="The exporting account, for personal exports that do not name it (LinkedIn, Instagram).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    store: str | None,
+    tolerance: str | None,
+    encoding: str | None,
+    quarantine_dir: Path | None,
+    fmt: str | None,
+    platform: str | None,
+    owner: str | None,
+    as_json: bool,
+) -> None:
+    """Ingest canonical CSV files or folders (accounts, follows, posts, labels).
+
+    The run is atomic: on any error, or too many rejected rows, nothing is committed.
+    Re-ingesting the same files changes nothing.
+    """
+    settings = settings_of(ctx)
+    with reported_errors():
+        summary = run_ingest(
+            settings,
+            list(paths),
+            store,
+            tolerance,
+            encoding,
+            quarantine_dir,
+            show_progress=not as_json,
+            fmt=fmt,
+            platform=platform,
+            owner=owner,
+        )
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2, default=str))
+    else:
+        print_summary(summary)
+
+
+def run_ingest(
+    settings: Settings,
+    paths: list[Path],
+    store: str | None,
+    tolerance: str | None,
+    encoding: str | None,
+    quarantine_dir: Path | None,
+    *,
+    show_progress: bool,
+    fmt: str | None = None,
+    platform: str | None = None,
+    owner: str | None = None,
+) -> IngestSummary:
+    with open_store_for(store) as target, ExitStack() as stack:
+        tick = None
+        if show_progress and err_console.is_terminal:
+            bar = stack.enter_context(
+                Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    TextColumn("{task.completed:,} rows"),
+                    TimeElapsedColumn(),
+                    console=err_console,
+                    transient=True,
+                )
+            )
+            task = bar.add_task("reading", total=None)
+
+            def tick(path: str, rows: int) -> None:
+                bar.update(task, advance=rows, description=f"reading {Path(path).name}")
+
+        return ingest_paths(
+            target,
+            paths,
+            settings=settings,
+            tolerance=tolerance,
+            encoding=encoding,
+            quarantine_dir=quarantine_dir,
+            progress=tick,
+            fmt=fmt,
+            platform=platform,
+            owner=owner,
+        )
+
+
+def print_summary(summary: IngestSummary) -> None:
+    out = console()
+    table = Table(title=f"Ingest run {summary.run_id} → {summary.store}", title_justify="left")
+    for col in ("file", "format", "rows", "accepted", "quarantined", "records", "notes"):
+        table.add_column(
+            col, justify="right" if col in ("rows", "accepted", "quarantined") else "left"
+        )
+    for f in summary.files:
+        table.add_row(
+            f.path,
+            f.format,
+            f"{f.rows_read:,}",
+            f"{f.rows_accepted:,}",
+            f"{f.rows_quarantined:,}",
+            ", ".join(f"{n:,} {k}" for k, n in f.records.items()),
+            "; ".join(
+                [f"ignored columns: {', '.join(f.ignored_columns)}"] * bool(f.ignored_columns)
+                + [f"repaired: {', '.join(f'{n:,} {k}' for k, n in f.repaired.items())}"]
+                * bool(f.repaired)
+            ),
+        )
+    out.print(table)
+    merge = summary.merge
+    for kind in ("accounts", "posts", "follows", "labels"):
+        m = merge.get(kind, {})
+        parts = [
+            f"{m.get(k, 0):,} {k}"
+            for k in ("added", "updated", "unchanged", "duplicates")
+            if k in m
+        ]
+        out.print(f"{kind:>9}: " + ", ".join(parts))
+    stubs = merge.get("stubs_created", {})
+    out.print(
+        f"    stubs: {stubs.get('by_handle', 0):,} from unknown mentioned handles, "
+        f"{stubs.get('by_id', 0):,} from unknown ids, "
+        f"{merge.get('stubs_merged', 0):,} merged into real accounts"
+    )
+    for path, reason in summary.skipped:
+        out.print(f"  skipped: {path} ({reason})")
+    if summary.quarantined:
+        out.print(
+            f"[yellow]{summary.quarantined:,} of {summary.rows_read:,} rows quarantined → "
+            f"{summary.quarantine_path}[/yellow]"
+        )
+    out.print(f"done in {summary.seconds:.2f} s")

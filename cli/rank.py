@@ -1,0 +1,158 @@
+"""``kolmap rank``: the ranking of one scope, as a table, CSV or JSON, with both axes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from kolmap.cli.support import (
+    build_scope,
+    console,
+    err_console,
+    escape,
+    open_store_for,
+    reported_errors,
+    scope_options,
+    settings_of,
+    store_option,
+)
+from kolmap.export.tabular import to_csv_text, to_json_text
+from kolmap.graph.store import Scope
+from kolmap.scoring.components import compute_components
+from kolmap.scoring.rank import axis_overlap, rank
+
+__all__ = ["print_ranking", "rank_command"]
+
+
+@click.command("rank")
+@scope_options
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
+@click.option(
+    "--include-industry",
+    is_flag=True,
+    default=None,
+    help="Keep industry staff and paid partners in KOL, DOL and influencer lists (flagged).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@store_option
+@click.pass_context
+def rank_command(
+    ctx: click.Context,
+    area: str | None,
+    kind: str,
+    top: int,
+    fmt: str,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    explain: bool,
+    include_industry: bool | None,
+    output: Path | None,
+    store: str | None,
+) -> None:
+    """Rank KOLs, DOLs, influencers or organisations, with the components of each score.
+
+    KOL and DOL lists carry both axes (``kol_score``, ``dol_score``) and report how much
+    their top lists overlap."""
+    settings = settings_of(ctx)
+    scope = build_scope(area, platforms, since, until, hashtags, settings)
+    with reported_errors(), open_store_for(store, read_only=True) as source:
+        projection = source.projection(scope)
+        components = compute_components(projection, settings.scoring)
+        table = rank(
+            projection,
+            kind,
+            settings.scoring,
+            top=top,
+            components=components,
+            include_industry=include_industry,
+        )
+        if kind in ("kol", "dol") and not table.empty:
+            other = rank(
+                projection,
+                "dol" if kind == "kol" else "kol",
+                settings.scoring,
+                top=top,
+                components=components,
+                include_industry=include_industry,
+            )
+            overlap = axis_overlap(table, other, top)
+            err_console.print(
+                f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
+                f"(Jaccard {overlap['jaccard']:.2f})"
+            )
+    if fmt == "table" and output is None:
+        print_ranking(table, kind, scope, explain)
+        if projection.edges.empty and len(projection.nodes):
+            err_console.print(
+                f"This scope has {len(projection.nodes):,} accounts but no relations between "
+                "them (posts, follows or network edges), so there is nothing to rank them on; "
+                "ingest their posts or a network, or see their roles with `kolmap stats`."
+            )
+        return
+    text = to_csv_text(table) if fmt == "csv" else to_json_text(table) + "\n"
+    if fmt == "table":
+        text = table.to_string(index=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(table)} rows to {output}")
+
+
+def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
+    out = console()
+    title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
+    grid = Table(title=title, title_justify="left")
+    cols = [
+        "rank",
+        "platform",
+        "handle",
+        "display_name",
+        "role",
+        "specialty",
+        "score",
+        *(["kol_score", "dol_score"] if kind in ("kol", "dol") else []),
+        "n_peer_endorsers",
+        "n_lay_endorsers",
+        "relevance",
+        "flags",
+    ]
+    headers = {
+        "n_peer_endorsers": "peer endorsers",
+        "n_lay_endorsers": "lay endorsers",
+        "kol_score": "KOL",
+        "dol_score": "DOL",
+        "display_name": "name",
+    }
+    for col in cols:
+        grid.add_column(headers.get(col, col), overflow="fold")
+    if explain:
+        grid.add_column("why", overflow="fold")
+    for row in table.to_dict(orient="records"):
+        cells = ["" if row[c] is None or row[c] != row[c] else str(row[c]) for c in cols]
+        if explain:
+            cells.append(str(row["reasons"]))
+        grid.add_row(*[escape(c) for c in cells])
+    if table.empty:
+        out.print(f"No {kind} candidates in scope ({scope.describe()}).")
+        return
+    out.print(grid)

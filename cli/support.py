@@ -1,0 +1,173 @@
+"""What the ``kolmap`` commands share: the store, scope and Neo4j options, error reporting,
+settings, consoles. The commands live in the other modules of :mod:`kolmap.cli`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from kolmap.errors import KolmapError
+from kolmap.graph import GraphStore, open_store
+from kolmap.graph.store import Scope
+from kolmap.ingest.areas import load_taxonomy
+from kolmap.ingest.text import fold
+from kolmap.model import normalise_platform
+from kolmap.scoring.rank import RankKind
+from kolmap.settings import Settings
+
+__all__ = [
+    "F",
+    "build_scope",
+    "console",
+    "database_option",
+    "err_console",
+    "escape",
+    "gds_option",
+    "open_store_for",
+    "parse_time",
+    "reported_errors",
+    "scope_options",
+    "settings_of",
+    "store_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+err_console = Console(stderr=True)
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store",
+        default=None,
+        metavar="PATH",
+        help="Store to use: a DuckDB file, or a neo4j:// or bolt:// URI. Default: "
+        "$KOLMAP_STORE or ./kolmap.duckdb.",
+    )(func)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    try:
+        yield
+    except KolmapError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    obj = ctx.obj
+    return obj if isinstance(obj, Settings) else Settings()
+
+
+def open_store_for(location: str | None, *, read_only: bool = False) -> GraphStore:
+    """The store at ``location``, opened with this invocation's settings."""
+    ctx = click.get_current_context(silent=True)
+    settings = settings_of(ctx.find_root()) if ctx is not None else Settings()
+    return open_store(location, read_only=read_only, settings=settings)
+
+
+def console() -> Console:
+    """Standard output; wide when it is a file or a pipe, so tables are not squeezed."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=200)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def database_option(func: F) -> F:
+    return click.option(
+        "--database",
+        default=None,
+        help="Neo4j database (default: the neo4j.database setting, $KOLMAP_NEO4J_DATABASE, neo4j).",
+    )(func)
+
+
+def gds_option(func: F) -> F:
+    return click.option(
+        "--gds/--no-gds",
+        "use_gds",
+        default=None,
+        help="PageRank, Leiden and degree by the GDS plugin or in-process (default: GDS when "
+        "the server has it).",
+    )(func)
+
+
+def parse_time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date like 2026-05-30, got {value!r}", param_hint=option
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def build_scope(
+    area: str | None,
+    platforms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    hashtags: tuple[str, ...],
+    settings: Settings,
+) -> Scope:
+    """Validate the filters shared by ``rank`` and ``export`` into a :class:`Scope`."""
+    if area is not None:
+        taxonomy = load_taxonomy(settings.ingest.taxonomy or None)
+        if area not in taxonomy.areas:
+            raise click.BadParameter(
+                f"unknown area {area!r}; known: {', '.join(taxonomy.ids)}", param_hint="--area"
+            )
+    try:
+        plats = tuple(sorted({normalise_platform(p) for p in platforms}))
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--platform") from None
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
+    if start and end and start >= end:
+        raise click.BadParameter("--since must be before --until")
+    tags = tuple(sorted({fold(h.lstrip("#")) for h in hashtags if h.strip("# ")}))
+    return Scope(area=area, platforms=plats, since=start, until=end, hashtags=tags)
+
+
+def scope_options(func: F) -> F:
+    """The filters shared by ``rank`` and ``export``."""
+    options = [
+        click.option(
+            "--area",
+            default=None,
+            help="Therapeutic area id (see `kolmap areas`); default: all data.",
+        ),
+        click.option(
+            "--kind",
+            "kind",
+            type=click.Choice([k.value for k in RankKind]),
+            default="kol",
+            show_default=True,
+            help="What to rank.",
+        ),
+        click.option(
+            "--platform", "platforms", multiple=True, help="Only this platform (repeatable)."
+        ),
+        click.option("--since", default=None, help="Only posts from this date (ISO-8601)."),
+        click.option("--until", default=None, help="Only posts before this date (ISO-8601)."),
+        click.option(
+            "--hashtag",
+            "hashtags",
+            multiple=True,
+            help="Only conversations with this hashtag (repeatable; a congress set).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

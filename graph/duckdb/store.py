@@ -1,0 +1,323 @@
+"""The embedded store: one DuckDB file holding the whole property graph.
+
+Nodes and relations are tables (see docs/data-model.md and :mod:`.schema`). An ingest run
+stages its batches beside the store (:mod:`.stage`) and merges them in set-based SQL inside
+one transaction (:mod:`.merge`), so a failed run leaves the file exactly as it was and
+re-ingesting the same records changes nothing. Projections are built in :mod:`.project`;
+erasure and suppression live in :mod:`.suppressions`; :mod:`.replica` copies the tables row by
+row. Every statement goes through one :class:`~.connection.Connection`.
+
+>>> store = DuckDBStore(":memory:")
+>>> store.stats()["accounts"]
+0
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kolmap.errors import StoreError
+from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
+from kolmap.graph.duckdb.merge import merge_run
+from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
+from kolmap.graph.duckdb.replica import DuckDBReplica
+from kolmap.graph.duckdb.schema import STAGE, check_version, ensure_schema
+from kolmap.graph.duckdb.stage import Stage
+from kolmap.graph.duckdb.stats import store_stats
+from kolmap.graph.duckdb.suppressions import erase_keys, keys_table, suppress_keys
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope
+from kolmap.model import GRAPH_TABLES, TABLE, AccountKey
+
+__all__ = ["DuckDBStore", "remove_database_files"]
+
+
+class DuckDBStore:
+    """The default, embedded store (one DuckDB file, or ``":memory:"`` for tests).
+
+    ``tracer`` sees every SQL statement the store runs, with its parameters.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        memory_limit: str = "",
+        tracer: Tracer | None = None,
+    ) -> None:
+        self.location = str(path)
+        self.db = Connection(_connect(self.location, read_only, memory_limit), tracer)
+        if not read_only:
+            ensure_schema(self.db, self.location)
+        else:
+            check_version(self.db, self.location)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def replica(self) -> DuckDBReplica:
+        return DuckDBReplica(self.db, self.location)
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Stage]:
+        """Stage batches, then merge them all in one transaction (see
+        :class:`~kolmap.graph.store.GraphStore`).
+
+        Batches are committed one by one into a staging database beside the store
+        (``<store>.stage``), not into the store's own transaction: committed rows can leave
+        memory (DuckDB spills them to that file), so an ingest's memory is bounded by the
+        batch size and ``store.memory_limit``, not by the input's size. The store itself
+        changes only in the final merge transaction; the staging file is removed afterwards,
+        and one left by an interrupted run is discarded by the next.
+        """
+        stage_path = self._attach_stage()
+        stage = Stage(self.db)
+        try:
+            stage.create()
+            yield stage
+            stage.prepare()
+            with self.db.transaction():
+                merge_run(self.db, run, stage, derive)
+        finally:
+            self._detach_stage(stage_path)
+
+    def _attach_stage(self) -> Path | None:
+        path = None if self.location == ":memory:" else Path(self.location + ".stage")
+        if path is not None:
+            remove_database_files(path)
+        try:
+            self.db.execute(f"ATTACH {_sql_string(str(path or ':memory:'))} AS {STAGE}")
+        except duckdb.Error as err:
+            raise StoreError(
+                f"{self.location}: cannot create the staging database {path}: {first_line(err)}"
+            ) from err
+        return path
+
+    def _detach_stage(self, path: Path | None) -> None:
+        self.db.execute(f"DETACH DATABASE IF EXISTS {STAGE}")
+        if path is not None:
+            remove_database_files(path)
+
+    def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Delete accounts and everything that hangs from them, in one transaction."""
+        with self.db.transaction():
+            return erase_keys(self.db, keys)
+
+    def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
+        """Remember hashes of the accounts' ids and handles, then erase them (one transaction)."""
+        with self.db.transaction():
+            return suppress_keys(self.db, keys)
+
+    def record_export(self, entry: Mapping[str, Any]) -> None:
+        """Append one line to the export log."""
+        self.db.execute(
+            "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                entry["export_id"],
+                entry["at"],
+                entry["format"],
+                entry["path"],
+                json.dumps(entry["filters"], default=str),
+                int(entry["rows"]),
+                entry["sha256"],
+                bool(entry["pseudonymised"]),
+                entry["kolmap_version"],
+            ],
+        )
+
+    def export_log(self) -> pd.DataFrame:
+        return self.db.frame("SELECT * FROM exports ORDER BY exported_at DESC")
+
+    # -- reading --------------------------------------------------------------------------
+    def projection(self, scope: Scope) -> Projection:
+        """The accounts and relations in ``scope``; see :class:`Scope` for what is in."""
+        return project(self.db, scope)
+
+    def posts(
+        self,
+        scope: Scope | None = None,
+        *,
+        authors: Sequence[AccountKey] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Posts in ``scope`` (by ``authors`` if given), newest first, with their hashtags
+        and areas as lists."""
+        sql = """SELECT p.platform, p.post_id, p.author_id, p.created_at, p.text, p.lang,
+                   p.likes, p.reposts, p.replies, p.reply_to_post_id, p.repost_of_post_id,
+                   p.quote_of_post_id,
+                   COALESCE((SELECT list(h.tag ORDER BY h.tag) FROM post_hashtags h
+                             WHERE h.platform = p.platform AND h.post_id = p.post_id),
+                            []) AS hashtags,
+                   COALESCE((SELECT list(a.area ORDER BY a.area) FROM post_areas a
+                             WHERE a.platform = p.platform AND a.post_id = p.post_id),
+                            []) AS areas
+            FROM x_scoped s JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id"""
+        params: list[Any] = []
+        if authors is not None:
+            sql += """ SEMI JOIN _authors k ON k.platform = p.platform
+                                          AND k.account_id = p.author_id"""
+        sql += " ORDER BY p.created_at DESC NULLS LAST, p.platform, p.post_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        with (
+            self.db.scratch(*SCOPED_POSTS_TEMP),
+            self.db.registered("_authors", keys_table(authors or [])),
+        ):
+            scope_posts(self.db, scope or Scope())
+            return self.db.frame(sql, params)
+
+    def top_hashtags(self, scope: Scope | None = None, *, limit: int = 50) -> pd.DataFrame:
+        """The most used hashtags in ``scope``: ``tag, posts, authors``."""
+        with self.db.scratch(*SCOPED_POSTS_TEMP):
+            scope_posts(self.db, scope or Scope())
+            return self.db.frame(
+                """SELECT h.tag, count(*) AS posts, count(DISTINCT s.author_id) AS authors
+                   FROM x_scoped s JOIN post_hashtags h
+                     ON h.platform = s.platform AND h.post_id = s.post_id
+                   GROUP BY h.tag ORDER BY posts DESC, h.tag LIMIT ?""",
+                [int(limit)],
+            )
+
+    def accounts(
+        self,
+        keys: Sequence[AccountKey] | None = None,
+        *,
+        search: str | None = None,
+        person_id: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Account attributes with the effective role (label wins over inference)."""
+        sql = "SELECT * EXCLUDE (handle_lc) FROM account_view a"
+        params: list[Any] = []
+        where = []
+        if keys is not None:
+            sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
+        if search:
+            where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
+            pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
+            params += [pattern, pattern]
+        if person_id is not None:
+            where.append("a.person_id = ?")
+            params.append(person_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.platform, a.account_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        with self.db.registered("_keys", keys_table(keys or [])):
+            return self.db.frame(sql, params)
+
+    def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
+        """The areas each account speaks in (``platform, account_id, areas``): its bio's
+        areas and those of at least ``min_posts`` of its original posts."""
+        return self.db.frame(
+            """WITH posted AS (
+                   SELECT p.platform, p.author_id AS account_id, a.area
+                   FROM posts p JOIN post_areas a
+                     ON a.platform = p.platform AND a.post_id = p.post_id
+                   WHERE p.repost_of_post_id IS NULL GROUP BY ALL HAVING count(*) >= ?),
+               bio AS (
+                   SELECT platform, account_id, unnest(bio_areas) AS area FROM accounts
+                   WHERE bio_areas IS NOT NULL)
+               SELECT platform, account_id, list_sort(list_distinct(list(area))) AS areas
+               FROM (SELECT * FROM posted UNION SELECT * FROM bio)
+               GROUP BY ALL ORDER BY platform, account_id""",
+            [int(min_posts)],
+        )
+
+    def areas(self) -> dict[str, str]:
+        return dict(self.db.rows("SELECT area_id, name FROM areas ORDER BY area_id"))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by table, platform, role and area; time span; the last run's summary."""
+        return store_stats(self.db, self.location)
+
+    def runs(self) -> pd.DataFrame:
+        return self.db.frame(
+            "SELECT run_id, started_at, finished_at, status, kolmap_version, inputs, summary "
+            "FROM ingest_runs ORDER BY finished_at DESC"
+        )
+
+    def version(self) -> str:
+        """The number and last id of the ingest runs, and the number of suppressions."""
+        row = self.db.row(
+            "SELECT (SELECT count(*) FROM ingest_runs), (SELECT max(run_id) FROM ingest_runs), "
+            "(SELECT count(*) FROM suppressions)"
+        )
+        assert row is not None
+        return f"{self.location}|{row[0]}|{row[1]}|{row[2]}"
+
+    def fingerprint(self, *, provenance: bool = True) -> str:
+        """Row counts and an order-independent hash of every graph table.
+
+        With ``provenance=False`` the ids of the runs that added or last changed each row
+        are left out, so two stores built by different runs from the same files compare
+        equal (a resumed ingest against one clean run).
+        """
+        parts = []
+        for table in GRAPH_TABLES:
+            source = table
+            if not provenance:
+                kept = [c for c in TABLE[table].columns if c not in ("run_id", "updated_run_id")]
+                source = f"(SELECT {', '.join(kept)} FROM {table})"
+            row = self.db.row(
+                f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {source} t"
+            )
+            assert row is not None
+            parts.append(f"{table}:{row[0]}:{row[1]}")
+        return "|".join(parts)
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a read query on the store's tables (for tests and power users; not part of
+        :class:`~kolmap.graph.store.GraphStore`); values only as parameters."""
+        return self.db.frame(query, list(params))
+
+
+def _connect(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file with a readable error for what goes wrong most."""
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {"memory_limit": memory_limit} if memory_limit else {}
+    )
+    try:
+        if read_only and location != ":memory:" and not Path(location).exists():
+            raise StoreError(f"{location}: no store here yet; run `kolmap ingest` first")
+        return duckdb.connect(location, read_only=read_only, config=config)
+    except duckdb.IOException as err:
+        raise StoreError(f"{location}: cannot open the store: {first_line(err)}") from err
+    except (duckdb.ParserException, duckdb.InvalidInputException) as err:
+        if not config:
+            raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err
+        raise StoreError(
+            f"store.memory_limit {memory_limit!r} is not a size DuckDB accepts (say 2GB or "
+            f"512MB): {first_line(err)}"
+        ) from err
+    except duckdb.Error as err:
+        raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err
+
+
+def _sql_string(text: str) -> str:
+    """A SQL string literal, for the one statement that cannot take a parameter (ATTACH)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a DuckDB database file and its write-ahead log, if they exist."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)

@@ -1,0 +1,98 @@
+"""Erasing accounts, and suppressing them: erased now, and dropped from every later ingest.
+
+An opted-out account is remembered only as hashes (:data:`ID_HASH` of its id and
+:data:`HANDLE_HASH` of its handle, with the model's
+:data:`~kolmap.model.SUPPRESSION_PREFIX`), so the list itself names no one. The staging
+step drops rows of suppressed ids; the merge drops mentions of suppressed handles.
+
+>>> db = Connection.memory()
+>>> db.scalar("SELECT left(" + ID_HASH.format(p="'x'", i="'42'") + ", 12) = '4c7933f0d5f7'")
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from kolmap.graph.duckdb.connection import Connection
+from kolmap.model import SUPPRESSION_PREFIX, AccountKey
+
+__all__ = ["HANDLE_HASH", "ID_HASH", "erase_keys", "keys_table", "suppress_keys"]
+
+ID_HASH = "sha256('" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
+HANDLE_HASH = "sha256('" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
+
+
+def keys_table(keys: Sequence[AccountKey]) -> pa.Table:
+    """Account keys as an Arrow table (``platform, account_id``) to join against."""
+    return pa.table(
+        {"platform": [k.platform for k in keys], "account_id": [k.account_id for k in keys]}
+    )
+
+
+def suppress_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
+    """Remember hashes of the accounts' ids and handles, then erase them (call inside a
+    transaction)."""
+    with db.registered("_keys", keys_table(keys)):
+        before = db.scalar("SELECT count(*) FROM suppressions")
+        db.execute(
+            f"""INSERT INTO suppressions
+            SELECT DISTINCT h, now(), 'account' FROM (
+                SELECT {ID_HASH.format(p="k.platform", i="k.account_id")} AS h
+                FROM _keys k
+                UNION ALL
+                SELECT {HANDLE_HASH.format(p="a.platform", h="a.handle_lc")}
+                FROM accounts a SEMI JOIN _keys k
+                  ON k.platform = a.platform AND k.account_id = a.account_id
+                WHERE a.handle_lc IS NOT NULL)
+            WHERE h NOT IN (SELECT hash FROM suppressions)"""
+        )
+        added = db.scalar("SELECT count(*) FROM suppressions") - before
+    counts = erase_keys(db, keys)
+    counts["suppression_hashes_added"] = added
+    return counts
+
+
+def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
+    """Delete the accounts, their posts (with sub-records), relations, labels and text roles
+    (call inside a transaction); counts per table."""
+    counts: dict[str, int] = {}
+    with db.registered("_erase", keys_table(keys)):
+        db.execute("CREATE TEMP TABLE e_keys AS SELECT DISTINCT * FROM _erase")
+    db.execute(
+        """CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
+           SEMI JOIN e_keys k ON k.platform = p.platform AND k.account_id = p.author_id"""
+    )
+    for sub in ("post_mentions", "post_hashtags", "post_areas"):
+        counts[sub] = db.scalar(
+            f"""DELETE FROM {sub} t USING e_posts e
+                WHERE t.platform = e.platform AND t.post_id = e.post_id"""
+        )
+    counts["post_mentions"] += db.scalar(
+        """DELETE FROM post_mentions t USING e_keys k
+           WHERE t.platform = k.platform AND t.account_id = k.account_id"""
+    )
+    counts["posts"] = db.scalar(
+        """DELETE FROM posts t USING e_posts e
+           WHERE t.platform = e.platform AND t.post_id = e.post_id"""
+    )
+    for table, a, b in (("follows", "follower_id", "followed_id"), ("edges", "src_id", "dst_id")):
+        counts[table] = db.scalar(
+            f"""DELETE FROM {table} t USING e_keys k WHERE t.platform = k.platform
+               AND (t.{a} = k.account_id OR t.{b} = k.account_id)"""
+        )
+    for table in ("labels", "accounts"):
+        counts[table] = db.scalar(
+            f"""DELETE FROM {table} t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id"""
+        )
+    # Text roles hold evidence phrases from the bio: they go with the account.
+    db.execute(
+        """DELETE FROM text_roles t USING e_keys k
+           WHERE t.platform = k.platform AND t.account_id = k.account_id"""
+    )
+    db.execute("DROP TABLE e_keys")
+    db.execute("DROP TABLE e_posts")
+    return counts

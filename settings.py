@@ -164,6 +164,15 @@ class RoleSettings:
     template_max_authors: int = _setting(
         500, "Texts posted by more accounts than this (a greeting, a meme) are left out."
     )
+    institution_min_followers: int = _setting(
+        50_000,
+        "An account without bio or label followed by at least this many is read as an "
+        "institution if it also follows very few (next setting).",
+    )
+    institution_follower_ratio: float = _setting(
+        200.0,
+        "... that is, if its followers exceed this many times the accounts it follows.",
+    )
     industry_min_paid_posts: int = _setting(
         2, "Paid-partnership posts (#ad, #partenariat...) mentioning one brand that make a tie."
     )
@@ -229,6 +238,16 @@ class ScoringSettings:
     include_industry: bool = _setting(
         False,
         "Keep industry staff and paid partners in the KOL, DOL and influencer lists (marked).",
+    )
+    topic_jump_share: float = _setting(
+        0.75,
+        "Share of each account's PageRank random jump scaled by its topic relevance (the rest "
+        "lands whatever the topic, so off-topic accounts are not unreachable).",
+    )
+    congress_weights: dict[str, float] = _setting(
+        {"pagerank": 0.5, "audience": 0.3, "engagement": 0.2},
+        "Weights of the congress view's drivers: influence (PageRank), audience (square root "
+        "of followers) and engagement per post.",
     )
     role_weights: dict[str, float] = _setting(
         {

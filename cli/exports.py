@@ -15,6 +15,7 @@ from kolmap.cli.support import (
     store_option,
 )
 from kolmap.export.exporter import FORMATS, export
+from kolmap.views.privacy import Privacy
 
 __all__ = ["export_command"]
 
@@ -100,9 +101,10 @@ def export_command(
             fmt=fmt,
             out=out,
             settings=settings.scoring,
-            top=0 if all_nodes else top,
+            top=top,
+            all_nodes=all_nodes,
             delimiter="\t" if delimiter == "tab" else delimiter,
-            pseudonymise=not reveal,
+            privacy=Privacy.for_store(target.location, settings.privacy, reveal=reveal),
             colour_by=colour_by,
         )
     what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"

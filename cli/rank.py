@@ -23,6 +23,7 @@ from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
+from kolmap.views.privacy import Privacy
 
 __all__ = ["print_ranking", "rank_command"]
 
@@ -51,6 +52,12 @@ __all__ = ["print_ranking", "rank_command"]
     type=click.Path(path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@click.option(
+    "--pseudonymise/--no-pseudonymise",
+    default=True,
+    show_default=True,
+    help="Show private individuals (patients, the public, unidentified) as pseudonyms.",
+)
 @store_option
 @click.pass_context
 def rank_command(
@@ -66,12 +73,14 @@ def rank_command(
     explain: bool,
     include_industry: bool | None,
     output: Path | None,
+    pseudonymise: bool,
     store: str | None,
 ) -> None:
     """Rank KOLs, DOLs, influencers or organisations, with the components of each score.
 
     KOL and DOL lists carry both axes (``kol_score``, ``dol_score``) and report how much
-    their top lists overlap."""
+    their top lists overlap. Private individuals are shown as pseudonyms (their handles in
+    the reasons too) unless --no-pseudonymise is given."""
     settings = settings_of(ctx)
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     with reported_errors(), open_store_for(store, read_only=True) as source:
@@ -99,6 +108,8 @@ def rank_command(
                 f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
                 f"(Jaccard {overlap['jaccard']:.2f})"
             )
+        privacy = Privacy.for_store(source.location, settings.privacy, reveal=not pseudonymise)
+        table = privacy.ranking(table, projection)
     if fmt == "table" and output is None:
         print_ranking(table, kind, scope, explain)
         if projection.edges.empty and len(projection.nodes):

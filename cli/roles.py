@@ -24,10 +24,10 @@ from kolmap.cli.support import (
     settings_of,
     store_option,
 )
-from kolmap.export.privacy import load_key, pseudonymise_accounts
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.ingest.pipeline import write_labels
 from kolmap.model import AFFILIATIONS, AccountKey, Role
+from kolmap.views.privacy import Privacy
 
 __all__ = ["ACCOUNT_COLUMNS_SHOWN", "accounts", "label"]
 
@@ -112,7 +112,7 @@ def accounts(
     if limit is not None:
         table = table.head(limit)
     if pseudonymise:
-        table = pseudonymise_accounts(table, load_key(location))
+        table = Privacy.for_store(location, settings.privacy).accounts(table)
     if fmt == "csv":
         click.echo(to_csv_text(table), nl=False)
     elif fmt == "json":

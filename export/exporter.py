@@ -4,7 +4,9 @@ check it, log it.
 Rankings go to CSV or XLSX (score components included); the area map goes to GEXF, GraphML,
 JSON node-link or a standalone HTML page. Private individuals are pseudonymised unless the
 caller explicitly passes ``pseudonymise=False``; suppressed accounts are never in the store,
-so never in an export. Every export is recorded in the store's export log.
+so never in an export. Every export is recorded in the store's export log: files written on
+this machine when written (:func:`export`, :func:`write_table`), files a browser downloads
+(:class:`~kolmap.export.downloads.Download`) when they are downloaded.
 
 >>> FORMATS
 ('csv', 'xlsx', 'gexf', 'graphml', 'json', 'html')
@@ -24,26 +26,19 @@ from kolmap import __version__
 from kolmap.errors import KolmapError
 from kolmap.export.files import write_atomic
 from kolmap.export.html_map import render_html
-from kolmap.export.network import build_map, check_graph_file, write_graph
-from kolmap.export.privacy import (
-    load_key,
-    mentioned_handles,
-    private_mask,
-    pseudonym,
-    pseudonymise_accounts,
-    replace_handles,
-)
+from kolmap.export.network import check_graph_file, write_graph
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
+from kolmap.views.maps import build_map
+from kolmap.views.privacy import Privacy, private_mask
 
 __all__ = [
     "FORMATS",
     "ExportResult",
     "export",
     "log_export",
-    "pseudonymise_ranking",
     "write_table",
 ]
 
@@ -70,34 +65,10 @@ class ExportResult:
     pseudonymised: bool
     private_rows: int
     removed_characters: int
+    filters: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
-    """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``
-    (only the handles the reasons name are looked up: a scope holds thousands of accounts)."""
-    nodes = projection.nodes
-    names = nodes["handle"].fillna(nodes["account_id"]).astype(str).str.lower()
-    named = names.isin(mentioned_handles(str(r) for r in table["reasons"])).to_numpy()
-    private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"]) & named]
-    mapping = {
-        str(h).lower(): pseudonym(key, str(p), str(a))
-        for h, p, a in zip(
-            private_nodes["handle"].fillna(private_nodes["account_id"]),
-            private_nodes["platform"],
-            private_nodes["account_id"],
-            strict=True,
-        )
-    }
-    mask = private_mask(table["role"])
-    out = pseudonymise_accounts(table, key)
-    out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
-    out.insert(
-        list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]
-    )
-    return out
 
 
 def export(
@@ -114,11 +85,15 @@ def export(
     colour_by: str = "role",
     all_nodes: bool = False,
     size_by: str = "influence",
+    privacy: Privacy | None = None,
+    log: bool = True,
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
 
     ``top`` limits the ranking rows (default 100) or the map's accounts (default 500, the most
-    influential); ``all_nodes`` maps every account in scope.
+    influential); ``all_nodes`` maps every account in scope. ``privacy`` (default: the store's
+    key, or revealed if ``pseudonymise`` is False) decides how private individuals are shown.
+    ``log=False`` is for a file that is logged later, when it is downloaded.
     """
     if fmt not in FORMATS:
         raise KolmapError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -130,7 +105,8 @@ def export(
         raise KolmapError(f"size_by must be influence or score, got {size_by!r}")
     settings = settings or ScoringSettings()
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
-    key = load_key(store.location) if pseudonymise else None
+    if privacy is None:
+        privacy = Privacy.for_store(store.location, reveal=not pseudonymise)
     projection = store.projection(scope)
     target = Path(out)
     if target.is_dir():
@@ -146,10 +122,11 @@ def export(
             settings,
             top,
             delimiter,
-            key,
+            privacy,
             colour_by,
             all_nodes,
             size_by,
+            log,
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -165,23 +142,23 @@ def _write(
     settings: ScoringSettings,
     top: int | None,
     delimiter: str,
-    key: bytes | None,
+    privacy: Privacy,
     colour_by: str,
     all_nodes: bool,
     size_by: str,
+    log: bool,
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
         table = rank(projection, kind, settings, top=top or 100)
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
-        if key is not None and len(table):
-            table = pseudonymise_ranking(table, projection, key)
+        table = privacy.ranking(table, projection)
         rows, edges = len(table), 0
         digest, removed = write_table(
             target,
             table,
             fmt,
-            about=_about(kind, scope, settings, rows, key is not None),
+            about=_about(kind, scope, settings, rows, privacy.protects),
             delimiter=delimiter,
         )
     else:
@@ -192,7 +169,7 @@ def _write(
             top=None if all_nodes else (500 if top is None else top),
             colour_by=colour_by,
             size_by=size_by,
-            key=key,
+            privacy=privacy,
             seed=settings.seed,
         )
         graph = result.graph
@@ -201,7 +178,7 @@ def _write(
         if fmt == "html":
             page = render_html(graph, title=title)
             digest = write_atomic(
-                target, lambda fh: fh.write(page.encode("utf-8")), check=_check_html
+                target, lambda fh: fh.write(page.encode("utf-8")), check=check_html_file
             )
         else:
             digest = write_atomic(
@@ -209,22 +186,36 @@ def _write(
                 lambda fh: write_graph(fh, graph, fmt),
                 check=partial(check_graph_file, fmt=fmt, expected={"nodes": rows, "edges": edges}),
             )
-    export_id = log_export(
-        store,
-        fmt=fmt,
-        path=target,
-        filters={
-            "kind": kind.value,
-            "scope": scope.describe(),
-            "top": top,
-            "colour_by": colour_by if fmt not in TABULAR else None,
-        },
-        rows=rows,
-        sha256=digest,
-        pseudonymised=key is not None,
+    filters = {
+        "kind": kind.value,
+        "scope": scope.describe(),
+        "top": top,
+        "colour_by": colour_by if fmt not in TABULAR else None,
+    }
+    export_id = (
+        log_export(
+            store,
+            fmt=fmt,
+            path=target,
+            filters=filters,
+            rows=rows,
+            sha256=digest,
+            pseudonymised=privacy.protects,
+        )
+        if log
+        else ""
     )
     return ExportResult(
-        export_id, str(target), fmt, rows, edges, digest, key is not None, private_rows, removed
+        export_id,
+        str(target),
+        fmt,
+        rows,
+        edges,
+        digest,
+        privacy.protects,
+        private_rows,
+        removed,
+        filters,
     )
 
 
@@ -266,14 +257,15 @@ def log_export(
     store: GraphStore,
     *,
     fmt: str,
-    path: Path,
+    path: Path | str,
     filters: dict[str, Any],
     rows: int,
     sha256: str,
     pseudonymised: bool,
 ) -> str:
     """Record a written file in the store's export log (every export, from the command line,
-    the app's exports or its shortlist); returns the new export id."""
+    the app's exports or its shortlist); returns the new export id. ``path`` is a file on
+    this machine (logged as an absolute path) or a text such as ``download:<file name>``."""
     now = datetime.now(UTC)
     export_id = stamped_id(now)
     store.record_export(
@@ -281,7 +273,7 @@ def log_export(
             "export_id": export_id,
             "at": now,
             "format": fmt,
-            "path": str(path.resolve()),
+            "path": str(path.resolve()) if isinstance(path, Path) else path,
             "filters": filters,
             "rows": rows,
             "sha256": sha256,
@@ -333,7 +325,7 @@ def _check_xlsx(path: Path, rows: int, sheet: str) -> None:
         raise KolmapError(f"{path.name}: re-read {got} rows, wrote {rows}")
 
 
-def _check_html(path: Path) -> None:
+def check_html_file(path: Path) -> None:
     text = path.read_text("utf-8")
     if 'id="graph-data"' not in text or "vis.Network" not in text:
         raise KolmapError(f"{path.name}: the map page is incomplete")

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from kolmap.export.network import ROLE_COLOURS
+from kolmap.views.maps import ROLE_COLOURS
 
 __all__ = ["render_html"]
 

@@ -11,12 +11,11 @@ communities are numbered by decreasing size (ties by their smallest member).
 
 from __future__ import annotations
 
-import random
-
 import igraph as ig
 import numpy as np
 
 from kolmap.scoring.centrality import FloatArray, IntArray, aggregate_edges, edge_pairs
+from kolmap.scoring.seeding import igraph_seeded
 
 __all__ = ["leiden"]
 
@@ -38,17 +37,13 @@ def leiden(
     keep = lo != hi
     s, d, w = aggregate_edges(lo[keep], hi[keep], weight[keep])
     graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=False)
-    rng = random.Random(seed)
-    ig.set_random_number_generator(rng)
-    try:
+    with igraph_seeded(seed):
         parts = graph.community_leiden(
             objective_function="modularity",
             weights=w.tolist() if len(w) else None,
             resolution=resolution,
             n_iterations=-1,
         )
-    finally:
-        ig.set_random_number_generator(random)
     return _renumber(np.asarray(parts.membership, dtype=np.int64))
 
 

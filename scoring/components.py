@@ -121,14 +121,17 @@ def edge_weights(
     return result
 
 
-def jump_weights(weights: np.ndarray, relevance: np.ndarray) -> np.ndarray:
-    """Where PageRank's random jump lands: each account's source weight, three quarters of it
-    scaled by its topic relevance (so off-topic accounts still get a quarter).
+def jump_weights(
+    weights: np.ndarray, relevance: np.ndarray, topic_share: float = 0.75
+) -> np.ndarray:
+    """Where PageRank's random jump lands: each account's source weight, ``topic_share`` of it
+    scaled by its topic relevance (so off-topic accounts still get the rest; the
+    ``scoring.topic_jump_share`` setting).
 
     >>> jump_weights(np.array([1.0, 1.0]), np.array([1.0, 0.0])).tolist()
     [1.0, 0.25]
     """
-    result: np.ndarray = weights * (0.25 + 0.75 * relevance)
+    result: np.ndarray = weights * (1.0 - topic_share + topic_share * relevance)
     return result
 
 
@@ -212,7 +215,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
         src,
         dst,
         base,
-        jump_weights(sw * prior(nodes), rel),
+        jump_weights(sw * prior(nodes), rel, settings.topic_jump_share),
         is_seed,
         unflagged_endorsers,
         community,
@@ -228,7 +231,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["relevance"] = rel
 
     w = kinds * (sw * trust)[src] * fair if len(src) else np.zeros(0)
-    reset = jump_weights(sw * trust, rel)
+    reset = jump_weights(sw * trust, rel, settings.topic_jump_share)
     out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
     peer = np.isin(roles, PEER_ROLES) & ~stub
     from_peer = peer[src] if len(src) else np.zeros(0, dtype=bool)
@@ -239,7 +242,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
 
     aw = source_weights(nodes, settings, by_role=False) * trust
     a_w = kinds * aw[src] * fair if len(src) else np.zeros(0)
-    a_reset = jump_weights(aw, rel)
+    a_reset = jump_weights(aw, rel, settings.topic_jump_share)
     out["audience_pagerank"] = pagerank(n, src, dst, a_w, reset=a_reset, damping=settings.damping)
     lay = np.isin(roles, LAY_ROLES) & ~stub
     from_lay = lay[src] if len(src) else np.zeros(0, dtype=bool)

@@ -22,10 +22,9 @@ from kolmap.graph.store import Projection, Scope
 from kolmap.scoring.components import components_of
 from kolmap.settings import ScoringSettings
 
-__all__ = ["COMMERCIAL_ROLES", "DRIVER_WEIGHTS", "Phase", "congress_phases", "drivers"]
+__all__ = ["COMMERCIAL_ROLES", "Phase", "congress_phases", "drivers"]
 
 COMMERCIAL_ROLES = ("brand", "media")
-DRIVER_WEIGHTS = {"pagerank": 0.5, "audience": 0.3, "engagement": 0.2}
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def drivers(
     if len(idx) == 0:
         return pd.DataFrame(columns=columns)
     score = np.zeros(len(idx))
-    for name, weight in DRIVER_WEIGHTS.items():
+    for name, weight in settings.congress_weights.items():
         values = comp[name].to_numpy(dtype=np.float64)[idx]
         values = np.sqrt(values) if name == "audience" else values
         peak = float(values.max())
@@ -95,7 +94,7 @@ def drivers(
         ["platform", "account_id", "handle", "display_name", "role", "posts_in_scope"]
     ].copy()
     table["n_endorsers"] = comp["n_endorsers"].to_numpy()[idx]
-    table["score"] = np.round(100 * score / sum(DRIVER_WEIGHTS.values()), 3)
+    table["score"] = np.round(100 * score / sum(settings.congress_weights.values()), 3)
     table = table.sort_values(
         ["score", "handle", "account_id"], ascending=[False, True, True], kind="mergesort"
     ).head(top)

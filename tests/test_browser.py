@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -183,6 +184,93 @@ def test_app_renders_the_map_and_never_runs_social_text(server, browser_page):
 
     assert events["dialogs"] == []
     assert events["errors"] == []
+
+
+def wait_for_app(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError(
+        "the app did not start:\n" + (proc.stdout.read().decode() if proc.stdout else "")
+    )
+
+
+def test_a_file_downloaded_from_the_app_is_in_the_export_log(server, hostile_store, browser_page):
+    """Downloads used to skip the export log that docs/exports.md promises."""
+    page, events = browser_page
+    page.goto(server + "/")
+    page.get_by_role("link", name="Network map").click()
+    page.get_by_role("heading", name="Network map").wait_for(timeout=60_000)
+    button = page.get_by_role("button", name="Download for Gephi (GEXF)")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    assert info.value.suggested_filename == "kolmap-map.gexf"
+    deadline = time.monotonic() + 30
+    paths: list[str] = []
+    while time.monotonic() < deadline and "download:kolmap-map.gexf" not in paths:
+        time.sleep(0.5)
+        try:
+            with DuckDBStore(hostile_store, read_only=True) as store:
+                paths = store.export_log()["path"].tolist()
+        except Exception:  # the app may hold the file for a moment
+            continue
+    assert "download:kolmap-map.gexf" in paths
+    assert events["errors"] == []
+
+
+@pytest.mark.neo4j
+def test_kolmap_ui_serves_a_neo4j_store(tmp_path, browser_page, monkeypatch):
+    """`kolmap ui --store bolt://…` used to stop at "no store here yet"."""
+    from kolmap.graph.neo4j.driver import Neo4jGraph
+
+    from .conftest import neo4j_server
+
+    info = neo4j_server("plain")
+    env = {
+        **os.environ,
+        "KOLMAP_NEO4J_PASSWORD": info["password"],
+        "KOLMAP_NEO4J_CACHE_DIR": str(tmp_path / "copies"),
+        "KOLMAP_PSEUDONYM_KEY": "k",
+    }
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
+    with Neo4jGraph.from_uri(info["uri"]) as graph:
+        graph.clear()
+    write(tmp_path / "in", "accounts.csv", ACCOUNTS)
+    write(tmp_path / "in", "posts.csv", POSTS)
+    kolmap = [sys.executable, "-m", "kolmap.cli"]
+    subprocess.run([*kolmap, "ingest", str(tmp_path / "in"), "--store", info["uri"]],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen(
+        [*kolmap, "ui", "--store", info["uri"], "--port", str(port), "--host", "127.0.0.1",
+         "--no-browser"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_app(url, proc)
+        page, events = browser_page
+        page.goto(url + "/")
+        page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+        page.get_by_text(info["uri"]).first.wait_for(timeout=30_000)  # the sidebar's store
+        page.get_by_role("link", name="Leaderboard").click()
+        page.get_by_text("Why this rank").wait_for(timeout=60_000)
+        assert page.get_by_text("onco_c").count() >= 1
+        assert events["errors"] == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        with Neo4jGraph.from_uri(info["uri"]) as graph:
+            graph.clear()
 
 
 def test_exported_html_map_is_inert(hostile_store, tmp_path, browser_page):

@@ -374,3 +374,21 @@ def test_rank_reports_how_much_the_kol_and_dol_lists_overlap(runner, sample_stor
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert all(r["kol_score"] and r["dol_score"] for r in rows)
     assert [float(r["score"]) for r in rows] == [float(r["dol_score"]) for r in rows]
+
+
+def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_store_path):
+    """`kolmap rank` used to print patients' handles, names and bios in every format."""
+    _sample_store(runner, sample_store_path)
+    args = ["rank", "--area", "diabetes", "--kind", "influencer", "--top", "30", "--format", "csv"]
+    hidden = list(csv.DictReader(io.StringIO(run(runner, *args).stdout)))
+    shown = list(csv.DictReader(io.StringIO(run(runner, *args, "--no-pseudonymise").stdout)))
+    private = [r for r in shown if r["role"] in ("patient", "public", "unknown")]
+    assert private and len(hidden) == len(shown)
+    by_rank = {r["rank"]: r for r in hidden}
+    for row in private:
+        masked = by_rank[row["rank"]]
+        assert masked["identity"] == "pseudonym" and masked["handle"].startswith("anon-")
+        assert masked["display_name"] == "" and row["handle"] not in masked["reasons"]
+    assert "identity" not in shown[0]
+    table = run(runner, *args[:-2]).stdout
+    assert not any(row["handle"] in table for row in private)

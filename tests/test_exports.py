@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from kolmap.errors import KolmapError
 from kolmap.export import network as network_module
 from kolmap.export.exporter import export
-from kolmap.export.privacy import pseudonym
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey
+from kolmap.views.privacy import pseudonym
 
 from .conftest import write
 

@@ -79,7 +79,9 @@ def test_a_store_goes_to_neo4j_and_back_unchanged(small_store, graph, tmp_path):
     with DuckDBStore(tmp_path / "back.duckdb") as back:
         from_neo4j(graph, back.replica)
         assert back.fingerprint() == small_store.fingerprint()
-        assert back.replica.row_count("suppressions") == small_store.replica.row_count("suppressions")
+        assert back.replica.row_count("suppressions") == small_store.replica.row_count(
+            "suppressions"
+        )
 
 
 def test_browsing_relationships_follow_the_posts(small_store, graph):
@@ -250,7 +252,9 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
             child.wait()
             partial = g.count()
             with DuckDBStore(sample_store.location, read_only=True) as store:
-                assert partial["Post"] % 500 == 0 and partial["Post"] < store.replica.row_count("posts")
+                assert partial["Post"] % 500 == 0 and partial["Post"] < store.replica.row_count(
+                    "posts"
+                )
                 to_neo4j(store.replica, g, replace=True)
                 with DuckDBStore(tmp_path / "back.duckdb") as back:
                     from_neo4j(g, back.replica)
@@ -263,7 +267,7 @@ def test_a_killed_export_leaves_whole_batches_and_a_rerun_completes(sample_store
 # -- the Neo4j store: every command on a Neo4j database ------------------------------------------
 @pytest.fixture
 def neo4j_uri(server, tmp_path, monkeypatch) -> str:
-    monkeypatch.setenv("KOLMAP_NEO4J_CACHE", str(tmp_path / "copies"))
+    monkeypatch.setenv("KOLMAP_NEO4J_CACHE_DIR", str(tmp_path / "copies"))
     with Neo4jGraph.from_uri(server["uri"]) as g:
         g.clear()
     return server["uri"]

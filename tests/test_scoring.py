@@ -258,15 +258,20 @@ def test_components_are_aligned_with_nodes():
 
 
 def test_components_computed_once_serve_every_kind_the_map_and_the_congress_view(monkeypatch):
-    from kolmap.export.network import build_map, graph_bytes
+    from kolmap.export.network import graph_bytes
     from kolmap.scoring import components as components_module
     from kolmap.scoring.congress import drivers
+    from kolmap.views.maps import build_map
+    from kolmap.views.privacy import Privacy
 
     projection, settings = tiny(), ScoringSettings()
     comp = compute_components(projection, settings)
     expected = {kind: rank(projection, kind, settings) for kind in RankKind}
     expected_drivers = drivers(projection, settings)
-    expected_map = graph_bytes(build_map(projection, "kol", settings, seed=3).graph, "gexf")
+    key = Privacy(b"k")
+    expected_map = graph_bytes(
+        build_map(projection, "kol", settings, seed=3, privacy=key).graph, "gexf"
+    )
     calls: list[int] = []
     real = components_module.compute_components
 
@@ -279,7 +284,7 @@ def test_components_computed_once_serve_every_kind_the_map_and_the_congress_view
         given = rank(projection, kind, settings, components=comp)
         pd.testing.assert_frame_equal(given, expected[kind])
     pd.testing.assert_frame_equal(drivers(projection, settings, components=comp), expected_drivers)
-    mapped = build_map(projection, "kol", settings, seed=3, components=comp)
+    mapped = build_map(projection, "kol", settings, seed=3, components=comp, privacy=key)
     assert graph_bytes(mapped.graph, "gexf") == expected_map
     assert calls == []
     build_map(projection, "kol", settings, seed=3)

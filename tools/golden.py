@@ -122,18 +122,21 @@ def capture(folder: Path, out: Path, neo4j_uri: str | None, export_areas: int) -
         **os.environ,
         "KOLMAP_PSEUDONYM_KEY": "golden-fixed-key",
         "KOLMAP_STORE": store,
-        "KOLMAP_NEO4J_CACHE": str(work / "neo4j-cache"),
+        "KOLMAP_NEO4J_CACHE": str(work / "neo4j-cache"),  # kolmap before the neo4j settings
+        "KOLMAP_NEO4J_CACHE_DIR": str(work / "neo4j-cache"),
     }
     env.pop("KOLMAP_CONFIG", None)
     kolmap("ingest", str(folder), "--store", store, env=env)
     (out / "fingerprint.txt").write_text(python(FINGERPRINT, store, env=env))
     areas = area_names(env, store)
+    # Rankings as computed (kolmap rank pseudonymises by default since the views/ step).
+    raw = ["--no-pseudonymise"] if "--no-pseudonymise" in kolmap("rank", "--help", env=env) else []
     (out / "areas.txt").write_text("\n".join(areas) + "\n")
     for area in [*areas, None]:
         for kind in KINDS:
             scope = ["--area", area] if area else []
             text = kolmap(
-                "rank", *scope, "--kind", kind, "--top", "1000000", "--format", "csv",
+                "rank", *scope, "--kind", kind, "--top", "1000000", "--format", "csv", *raw,
                 "--store", store, env=env,
             )  # fmt: skip
             (out / "rank" / f"{area or 'ALL'}__{kind}.csv").write_text(text)
@@ -173,7 +176,7 @@ def capture(folder: Path, out: Path, neo4j_uri: str | None, export_areas: int) -
         for kind in KINDS:
             text = kolmap(
                 "rank", "--area", areas[0], "--kind", kind, "--top", "1000000",
-                "--format", "csv", "--store", neo4j_uri, env=env,
+                "--format", "csv", *raw, "--store", neo4j_uri, env=env,
             )  # fmt: skip
             (out / "neo4j" / f"store_rank_{kind}.csv").write_text(text)
     shutil.rmtree(work)

@@ -1,7 +1,7 @@
 """Rewrite the settings table of docs/settings.md from kolmap.settings (the one declaration).
 
-    python tools/settings_doc.py        # rewrites the table between the header row and the
-                                        # first line after it that is not a table row
+python tools/settings_doc.py        # rewrites the table between the header row and the
+                                    # first line after it that is not a table row
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 # A local icon: a ":material/..." icon here would be fetched from a font CDN.
 st.set_page_config(
@@ -51,5 +51,5 @@ PAGES = [
 
 page = st.navigation(PAGES)
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
-state.sidebar()
+widgets.sidebar()
 page.run()

@@ -1,11 +1,14 @@
-"""Everything the pages share: the store, cached library calls, filters, privacy, shortlist.
+"""What the pages share: the store, cached library calls, privacy, ingest and the shortlist.
 
 The store is opened for each call and closed right after (under one process-wide lock), so
 the command line can use the same file between two clicks. Results are cached per store
 version (the last ingest run) and per filter, so a filter seen once answers instantly. Large
 results (projections, rankings, components, maps) are cached as shared objects without
 copying, so pages must never modify them in place (they only derive new frames).
-Private individuals are shown as pseudonyms unless the sidebar's switch says otherwise.
+Private individuals are shown as pseudonyms unless the sidebar's switch says otherwise:
+:func:`privacy` is the one place that decides, tables of accounts (endorsers, maps) come back
+already protected, and pages name accounts through :func:`identity`. The filter bar, the
+sidebar and the download button live in :mod:`kolmap.ui.widgets`.
 """
 
 from __future__ import annotations
@@ -16,22 +19,22 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kolmap.errors import KolmapError
-from kolmap.export.exporter import pseudonymise_ranking
-from kolmap.export.network import build_map
-from kolmap.export.privacy import load_key, private_mask, pseudonym, pseudonymise_accounts
+from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_summary, endorsers_of
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
+from kolmap.views.maps import MapResult, build_map
+from kolmap.views.privacy import Privacy
 
 _LOCK = threading.Lock()
 _VERSION_KEY = "_store_version"
@@ -178,8 +181,8 @@ def _endorsers(version_key: str, scope_key: str, node: int, incoming: bool) -> p
 
 def endorsers(scope: Scope, node: int, *, incoming: bool = True) -> pd.DataFrame:
     """Who interacts with the account at ``node`` (or whom it interacts with), strongest
-    first (:func:`~kolmap.scoring.explain.endorsers_of`)."""
-    return _endorsers(version(), _scope_key(scope), node, incoming)
+    first (:func:`~kolmap.scoring.explain.endorsers_of`), private individuals protected."""
+    return privacy().accounts(_endorsers(version(), _scope_key(scope), node, incoming))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -190,9 +193,8 @@ def _map_graph(
     top: int,
     colour_by: str,
     size_by: str,
-    private: bool,
-) -> Any:
-    key = None if private else load_key(location())
+    reveal: bool,
+) -> MapResult:
     return build_map(
         _projection(version_key, scope_key),
         kind,
@@ -200,14 +202,20 @@ def _map_graph(
         top=top,
         colour_by=colour_by,
         size_by=size_by,
-        key=key,
+        privacy=privacy(),
         seed=settings().scoring.seed,
         components=_components(version_key, scope_key),
     )
 
 
-def map_graph(scope: Scope, kind: str, top: int, colour_by: str, size_by: str) -> Any:
+def map_graph(scope: Scope, kind: str, top: int, colour_by: str, size_by: str) -> MapResult:
+    """The area map, private individuals protected (cached per switch position)."""
     return _map_graph(version(), _scope_key(scope), kind, top, colour_by, size_by, show_private())
+
+
+def ego_map(ego: Projection, kind: str = "kol") -> MapResult:
+    """The map of an account's neighbourhood (not cached: it is small)."""
+    return build_map(ego, kind, settings().scoring, top=None, privacy=privacy())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -245,7 +253,7 @@ def clear_caches() -> None:
     refresh_version()
 
 
-# -- filters -------------------------------------------------------------------------------
+# -- filter values -------------------------------------------------------------------------
 def area_options() -> list[str]:
     """ "" (all data) plus the taxonomy's areas that have posts, busiest first."""
     by_area = stats()["posts_by_area"]
@@ -270,69 +278,49 @@ def date_bounds() -> tuple[date, date]:
     return (datetime.fromisoformat(str(first)).date(), datetime.fromisoformat(str(last)).date())
 
 
-def scope_filters(
-    prefix: str, *, with_kind: bool = True, default_area: str = ""
-) -> tuple[Scope, str]:
-    """The filter bar shared by pages: area, kind, platforms, time window."""
-    cols = st.columns([2, 2, 2, 3])
-    areas = area_options()
-    area = cols[0].selectbox(
-        "Therapeutic area",
-        areas,
-        format_func=area_label,
-        index=areas.index(default_area) if default_area in areas else 0,
-        key=f"{prefix}_area",
-    )
-    kind = "kol"
-    if with_kind:
-        kind = cols[1].selectbox(
-            "Kind", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key=f"{prefix}_kind"
-        )
-    platforms = cols[2].multiselect(
-        "Platforms",
-        list(stats()["by_platform"]),
-        key=f"{prefix}_platforms",
-        placeholder="All platforms",
-    )
-    first, last = date_bounds()
-    window = cols[3].date_input(
-        "Time window", value=(first, last), min_value=first, max_value=last, key=f"{prefix}_window"
-    )
-    since = until = None
-    if isinstance(window, tuple) and len(window) == 2:
-        if window[0] > first:
-            since = datetime.combine(window[0], time.min, tzinfo=UTC)
-        if window[1] < last:
-            until = datetime.combine(window[1] + timedelta(days=1), time.min, tzinfo=UTC)
-    scope = Scope(area=area or None, platforms=tuple(sorted(platforms)), since=since, until=until)
-    return scope, kind
-
-
 # -- privacy -------------------------------------------------------------------------------
 def show_private() -> bool:
     return bool(st.session_state.get("show_private", False))
 
 
+def privacy() -> Privacy:
+    """Protection with the store's key, unless the sidebar's switch reveals identities."""
+    if show_private():
+        return Privacy.revealed()
+    return _protection(location())
+
+
+@st.cache_resource(show_spinner=False)
+def _protection(store_location: str) -> Privacy:
+    return Privacy.for_store(store_location, settings().privacy)
+
+
 def protect(table: pd.DataFrame, proj: Projection) -> pd.DataFrame:
-    """Pseudonymise private individuals in a ranking-like table unless the user opted in."""
-    if show_private() or table.empty or "reasons" not in table.columns:
-        return table
-    return pseudonymise_ranking(table, proj, load_key(location()))
+    """A ranking-like table as it may be shown: private individuals pseudonymised (their
+    handles in the reasons too) unless the user opted in."""
+    return privacy().ranking(table, proj)
 
 
 def protect_accounts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pseudonymise private individuals in any table with platform, account_id and role:
-    their id and handle become the pseudonym, and every other identifying column is blanked."""
-    if show_private() or frame.empty:
-        return frame
-    return pseudonymise_accounts(frame, load_key(location()))
+    """Any table with platform, account_id and role as it may be shown: private individuals'
+    id and handle become the pseudonym, and every other identifying column is blanked."""
+    return privacy().accounts(frame)
 
 
 def identity(platform: str, account_id: str, role: str, handle: Any) -> str:
     """How an account is named on screen."""
-    if not show_private() and private_mask(pd.Series([role])).any():
-        return pseudonym(load_key(location()), platform, account_id)
-    return "@" + str(handle) if isinstance(handle, str) and handle else account_id
+    return privacy().identity(platform, account_id, role, handle)
+
+
+def is_hidden(role: Any, is_stub: bool) -> bool:
+    """Whether an account's identity is hidden on screen right now."""
+    return privacy().is_private(role, is_stub)
+
+
+def log_download(download: Download) -> None:
+    """Record a browser download in the store's export log (the download button's callback)."""
+    with store() as s:
+        download.log(s)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -407,18 +395,3 @@ def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind:
         }
         added += 1
     return added
-
-
-# -- layout --------------------------------------------------------------------------------
-def sidebar() -> None:
-    with st.sidebar:
-        st.caption("Store")
-        st.code(location(), language=None)
-        st.toggle(
-            "Show private individuals' identities",
-            key="show_private",
-            help="Patients and the public are pseudonymised by default, on screen and "
-            "in exports. Turn on only with a documented legal basis.",
-        )
-        count = len(shortlist())
-        st.caption(f"Shortlist: {count} account(s)")

@@ -38,10 +38,6 @@ __all__ = ["PEERS", "behaviour_roles", "industry_ties", "institution_like"]
 
 PEERS = ("hcp", "researcher")
 _NOT_IDENTIFIED = ("unknown",)
-# Followed by at least this many while following fewer than followers / this ratio: an
-# institution or a public figure, not a private individual.
-INSTITUTION_FOLLOWERS = 50_000
-INSTITUTION_RATIO = 200
 
 
 def known_roles(nodes: pd.DataFrame, settings: RoleSettings) -> np.ndarray:
@@ -58,12 +54,14 @@ def known_roles(nodes: pd.DataFrame, settings: RoleSettings) -> np.ndarray:
     return np.asarray(roles, dtype=object)
 
 
-def institution_like(nodes: pd.DataFrame) -> np.ndarray:
-    """Followed by very many while following almost none."""
+def institution_like(nodes: pd.DataFrame, settings: RoleSettings) -> np.ndarray:
+    """Followed by very many while following almost none (``roles.institution_*`` settings)."""
     followers = pd.to_numeric(nodes["followers"], errors="coerce").to_numpy(dtype=np.float64)
     following = pd.to_numeric(nodes["following"], errors="coerce").to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        result = (followers >= INSTITUTION_FOLLOWERS) & (following * INSTITUTION_RATIO < followers)
+        result = (followers >= settings.institution_min_followers) & (
+            following * settings.institution_follower_ratio < followers
+        )
     return np.asarray(np.nan_to_num(result, nan=0.0), dtype=bool)
 
 
@@ -124,7 +122,7 @@ def behaviour_roles(
         np.isin(nodes["text_role"].astype(str).to_numpy(), ("unknown",))
         & nodes["label_role"].isna().to_numpy()
         & ~nodes["has_bio"].fillna(False).to_numpy(dtype=bool)
-        & institution_like(nodes)
+        & institution_like(nodes, settings)
         & ~chosen
     )
     for i in institutions:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 st.title("Communities")
-scope, kind = state.scope_filters("com", with_kind=False)
+scope, kind = widgets.scope_filters("com", with_kind=False)
 proj = state.projection(scope)
 if proj.nodes.empty:
     st.info("Nothing in scope.")

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.errors import KolmapError
+from kolmap.export.downloads import file_download
 from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 st.title("Ingest")
 st.caption(
@@ -63,10 +64,16 @@ if last:
         quarantined = pd.read_csv(last["quarantine_path"], dtype=str)
         st.warning(f"{len(quarantined):,} rejected rows (kept in {last['quarantine_path']})")
         st.dataframe(quarantined.head(200), hide_index=True, key="ing_quarantine")
-        st.download_button(
+        widgets.download_button(
+            st,
             "Download the rejected rows",
-            Path(last["quarantine_path"]).read_bytes(),
-            file_name=Path(last["quarantine_path"]).name,
+            file_download(
+                Path(last["quarantine_path"]),
+                "csv",
+                rows=len(quarantined),
+                filters={"quarantine": last["run_id"]},
+                pseudonymised=False,
+            ),
             key="ing_q_dl",
         )
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, export
+from kolmap.export.downloads import export_download
+from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 st.title("Leaderboard")
-scope, kind = state.scope_filters("lb")
+scope, kind = widgets.scope_filters("lb")
 extra = st.columns([2, 2, 1])
 full = state.ranking(scope, kind)
 languages = sorted(x for x in full["lang"].dropna().unique() if x)
@@ -94,25 +92,25 @@ with st.expander("Export (same files as `kolmap export`)"):
     delimiter = cols[1].selectbox("CSV delimiter", [",", ";"], key="lb_delim")
     cols[2].caption(COMPLIANCE_NOTE)
     if st.button("Prepare the file", key="lb_export"):
-        with tempfile.TemporaryDirectory() as tmp, state.store() as s:
-            target = Path(tmp) / f"kolmap-{kind}-{scope.area or 'all'}.{fmt}"
-            result = export(
+        with state.store() as s:
+            st.session_state["lb_file"] = export_download(
                 s,
                 scope,
                 kind=kind,
                 fmt=fmt,
-                out=target,
+                file_name=f"kolmap-{kind}-{scope.area or 'all'}.{fmt}",
                 settings=state.settings().scoring,
                 top=int(top),
                 delimiter=delimiter,
-                pseudonymise=not state.show_private(),
+                privacy=state.privacy(),
             )
-            st.session_state["lb_file"] = (target.name, target.read_bytes(), result.rows)
     prepared = st.session_state.get("lb_file")
     if prepared:
-        name, content, rows = prepared
-        st.download_button(
-            f"Download {name} ({rows:,} rows)", content, file_name=name, key="lb_download"
+        widgets.download_button(
+            st,
+            f"Download {prepared.file_name} ({prepared.rows:,} rows)",
+            prepared,
+            key="lb_download",
         )
 
 st.subheader("Why this rank")
@@ -159,5 +157,5 @@ with right:
         st.line_chart(activity, x="month", y=["posts", "engagement"])
 if node is not None:
     st.caption("Who endorses them (strongest first)")
-    endorsers = state.protect_accounts(state.endorsers(scope, node))
+    endorsers = state.endorsers(scope, node)
     st.dataframe(endorsers.head(25), hide_index=True, key="lb_endorsers")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kolmap.export.downloads import map_download
 from kolmap.export.html_map import render_html
-from kolmap.export.network import graph_bytes
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 st.title("Network map")
-scope, kind = state.scope_filters("map")
+scope, kind = widgets.scope_filters("map")
 cols = st.columns([3, 2, 2, 3])
 top = cols[0].slider(
     "Accounts on the map (most influential first)", 25, 1500, 300, step=25, key="map_top"
@@ -34,11 +34,8 @@ st.caption(
     f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
     f"of {len(state.projection(scope).nodes):,} accounts in {scope.describe()}."
 )
-page = render_html(
-    graph,
-    title=f"{state.KIND_LABELS[kind]} map — {scope.describe()}",
-    profile_link="profile?account=",
-)
+title = f"{state.KIND_LABELS[kind]} map — {scope.describe()}"
+page = render_html(graph, title=title, profile_link="profile?account=")
 st.iframe(page, height=720)
 proj = state.projection(scope)
 if len(proj.nodes) > graph.number_of_nodes():
@@ -54,17 +51,17 @@ if len(proj.nodes) > graph.number_of_nodes():
         hide_index=True,
     )
 downloads = st.columns(3)
-downloads[0].download_button(
-    "Download map (HTML)",
-    page.encode("utf-8"),
-    file_name="kolmap-map.html",
-    mime="text/html",
-    key="map_html",
-)
-downloads[1].download_button(
-    "Download for Gephi (GEXF)",
-    graph_bytes(graph, "gexf"),
-    file_name="kolmap-map.gexf",
-    mime="application/xml",
-    key="map_gexf",
-)
+about = {"kind": kind, "scope": scope.describe(), "top": int(top), "colour_by": colour_by}
+for col, fmt, label in (
+    (downloads[0], "html", "Download map (HTML)"),
+    (downloads[1], "gexf", "Download for Gephi (GEXF)"),
+):
+    download = map_download(
+        graph,
+        fmt,
+        f"kolmap-map.{fmt}",
+        title=title,
+        filters=about,
+        pseudonymised=not state.show_private(),
+    )
+    widgets.download_button(col, label, download, key=f"map_{fmt}")

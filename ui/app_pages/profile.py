@@ -7,8 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.export.html_map import render_html
-from kolmap.export.network import build_map
-from kolmap.export.privacy import load_key, private_mask
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
@@ -42,8 +40,7 @@ platform, account_id, role = (
     str(account["account_id"]),
     str(account["role"]),
 )
-private = bool(private_mask(pd.Series([role]), pd.Series([bool(account["is_stub"])]))[0])
-hidden = private and not state.show_private()
+hidden = state.is_hidden(role, bool(account["is_stub"]))
 
 st.header(state.md(state.identity(platform, account_id, role, account["handle"])))
 facts = st.columns(4)
@@ -133,19 +130,18 @@ else:
             axes[2].metric("Trust", f"{float(mine['trust'].iloc[0]):.2f}")
     st.subheader("Ego network")
     ego = ego_projection(proj, node, limit=60)
-    key = None if state.show_private() else load_key(state.location())
-    result = build_map(ego, "kol", state.settings().scoring, top=None, key=key)
+    result = state.ego_map(ego)
     st.iframe(
         render_html(result.graph, title="Ego network", profile_link="profile?account="), height=480
     )
     incoming, outgoing = st.columns(2)
     with incoming:
         st.caption("Who interacts with them")
-        st.dataframe(state.protect_accounts(state.endorsers(scope, node)).head(20), hide_index=True)
+        st.dataframe(state.endorsers(scope, node).head(20), hide_index=True)
     with outgoing:
         st.caption("Whom they interact with")
         st.dataframe(
-            state.protect_accounts(state.endorsers(scope, node, incoming=False)).head(20),
+            state.endorsers(scope, node, incoming=False).head(20),
             hide_index=True,
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
+from kolmap.export.downloads import table_download
 from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, write_table
-from kolmap.export.tabular import to_csv_text, write_xlsx
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 
 COLUMNS = [
     "platform",
@@ -73,23 +72,18 @@ about = {
     else "pseudonymised",
     "compliance": COMPLIANCE_NOTE,
 }
-xlsx = io.BytesIO()
-write_xlsx(xlsx, export, sheet="shortlist", about=about)
 cols = st.columns(3)
-cols[0].download_button(
-    "Download CSV",
-    to_csv_text(export, bom=True).encode("utf-8"),
-    file_name="kolmap-shortlist.csv",
-    mime="text/csv",
-    key="sl_csv",
-)
-cols[1].download_button(
-    "Download XLSX",
-    xlsx.getvalue(),
-    file_name="kolmap-shortlist.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="sl_xlsx",
-)
+for col, fmt in zip(cols, ("csv", "xlsx"), strict=False):
+    download = table_download(
+        export,
+        fmt,
+        f"kolmap-shortlist.{fmt}",
+        about=about,
+        filters={"shortlist": len(export)},
+        pseudonymised=not state.show_private(),
+        sheet="shortlist",
+    )
+    widgets.download_button(col, f"Download {fmt.upper()}", download, key=f"sl_{fmt}")
 with st.expander("Save on the server"):
     target = st.text_input("File path (.csv or .xlsx)", key="sl_path")
     if st.button("Save", key="sl_save", disabled=not target):

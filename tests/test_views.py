@@ -1,0 +1,125 @@
+"""The views layer: privacy on by default, a thread-safe seeded map, logged downloads."""
+
+from __future__ import annotations
+
+import ast
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kolmap.export.downloads import export_download, map_download, table_download
+from kolmap.graph.store import Scope
+from kolmap.scoring.communities import leiden
+from kolmap.settings import ScoringSettings
+from kolmap.views.maps import build_map
+from kolmap.views.privacy import Privacy, load_key
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_a_map_built_without_privacy_protects_private_individuals(sample_store):
+    projection = sample_store.projection(Scope(area="oncology"))
+    private = projection.nodes[projection.nodes["role"].isin(["patient", "public", "unknown"])]
+    assert len(private) > 0
+    graph = build_map(projection, "influencer", ScoringSettings(), top=None).graph
+    shown = {str(a.get("account_id")) for _, a in graph.nodes(data=True)}
+    handles = {str(a.get("handle")) for _, a in graph.nodes(data=True)}
+    assert not set(private["account_id"].astype(str)) & shown
+    assert not set(private["handle"].dropna().astype(str)) & handles
+    identities = [a["identity"] for _, a in graph.nodes(data=True)]
+    assert identities.count("pseudonym") >= len(private) - projection.nodes["is_stub"].sum() - 5
+    revealed = build_map(projection, "influencer", ScoringSettings(), top=None,
+                         privacy=Privacy.revealed()).graph  # fmt: skip
+    assert {a["identity"] for _, a in revealed.nodes(data=True)} == {"public"}
+
+
+def test_the_key_file_setting_is_used(tmp_path, monkeypatch):
+    from kolmap.settings import PrivacySettings
+
+    monkeypatch.delenv("KOLMAP_PSEUDONYM_KEY", raising=False)
+    chosen = tmp_path / "keys" / "team.key"
+    key = load_key(tmp_path / "s.duckdb", PrivacySettings(key_file=str(chosen)))
+    assert chosen.read_text().strip().encode() == key
+    assert chosen.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "s.pseudonym.key").exists()
+    assert load_key(tmp_path / "s.duckdb") != key  # the default file beside the store
+
+
+def test_seeded_communities_are_the_same_in_every_thread():
+    """Before the lock, two threads seeding igraph's one generator mixed their draws
+    (63 of 480 runs differed here)."""
+    rng = np.random.default_rng(0)
+    n, m = 300, 1200
+    src, dst, w = rng.integers(0, n, m), rng.integers(0, n, m), np.ones(m)
+    expected = {s: leiden(n, src, dst, w, seed=s).tolist() for s in range(4)}
+    wrong: list[int] = []
+
+    def work(seed: int) -> None:
+        for _ in range(30):
+            if leiden(n, src, dst, w, seed=seed).tolist() != expected[seed]:
+                wrong.append(seed)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(i % 4,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
+
+
+def test_downloads_are_logged_only_when_logged_and_say_what_they_hold(sample_store):
+    before = len(sample_store.export_log())
+    ranking = export_download(
+        sample_store, Scope(area="oncology"), kind="kol", fmt="csv", file_name="k.csv", top=10
+    )
+    table = table_download(pd.DataFrame({"a": [1, 2]}), "xlsx", "s.xlsx", about={},
+                           filters={"shortlist": 2}, pseudonymised=True)  # fmt: skip
+    graph = build_map(sample_store.projection(Scope(area="oncology")), "kol", ScoringSettings())
+    gexf = map_download(graph.graph, "gexf", "m.gexf", title="t", filters={}, pseudonymised=True)
+    assert len(sample_store.export_log()) == before  # nothing logged until downloaded
+    assert ranking.rows == 10 and ranking.data.count(b"\n") == 11 and ranking.pseudonymised
+    assert table.data[:2] == b"PK" and gexf.data.startswith(b"<?xml")
+    for download in (ranking, table, gexf):
+        download.log(sample_store)
+    log = sample_store.export_log().head(3).iloc[::-1]  # newest first
+    assert log["path"].tolist() == ["download:k.csv", "download:s.xlsx", "download:m.gexf"]
+    assert log["sha256"].tolist() == [d.sha256 for d in (ranking, table, gexf)]
+    assert log["rows"].tolist() == [10, 2, graph.graph.number_of_nodes()]
+
+
+def _calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize("page", sorted((REPO / "ui" / "app_pages").glob("*.py")), ids=str)
+def test_pages_neither_offer_files_nor_handle_keys_themselves(page):
+    """Every download goes through widgets.download_button (which logs it), and privacy is
+    decided in ui/state.py only."""
+    assert "download_button" not in _calls(page) or "widgets" in page.read_text()
+    text = page.read_text("utf-8")
+    assert ".download_button(" not in text.replace("widgets.download_button(", "")
+    assert not {i for i in _imports(page) if i.startswith("kolmap.views.privacy")}
+    assert "load_key" not in text

@@ -1,0 +1,283 @@
+"""The area map: the graph a person sees in the app, in Gephi or in the HTML page.
+
+``build_map`` turns a projection into a networkx graph: one node per account kept (the most
+influential of the scope, or all), with role, specialty, area, score, influence, community,
+colour, size and precomputed layout positions; one edge per pair of accounts with its
+dominant relation type, all its types, weight and count. Private individuals appear only as
+pseudonyms unless the caller passes ``Privacy.revealed()``; text attributes lose the
+characters XML forbids (counted), so every file format can carry them. The layout is seeded
+and thread-safe (:func:`~kolmap.scoring.seeding.igraph_seeded`). ``kolmap.export.network``
+writes the graph to files.
+
+>>> clean_xml_text("ok\\x00 \\x0c fine\\ud800"), xml_illegal_count("a\\x01b\\x02")
+('ok  fine', 2)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kolmap.graph.store import Projection
+from kolmap.scoring.components import components_of, weighted_edges
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.seeding import igraph_seeded
+from kolmap.settings import ScoringSettings
+from kolmap.views.privacy import Privacy, private_mask
+
+__all__ = [
+    "ROLE_COLOURS",
+    "MapResult",
+    "build_map",
+    "clean_xml_text",
+    "xml_illegal_count",
+]
+
+ROLE_COLOURS = {
+    "hcp": "#1f77b4",
+    "researcher": "#17becf",
+    "patient": "#ff7f0e",
+    "organisation": "#2ca02c",
+    "brand": "#d62728",
+    "media": "#9467bd",
+    "public": "#7f7f7f",
+    "unknown": "#c7c7c7",
+}
+_COMMUNITY_COLOURS = [
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+]
+_XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (controls, lone surrogates, U+FFFE)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def xml_illegal_count(text: str) -> int:
+    return len(_XML_ILLEGAL.findall(text))
+
+
+@dataclass
+class MapResult:
+    """The graph to export and what was done to make it safe."""
+
+    graph: nx.DiGraph
+    removed_characters: int
+    pseudonymised: int
+
+
+def build_map(
+    projection: Projection,
+    kind: RankKind | str,
+    settings: ScoringSettings,
+    *,
+    top: int | None = 500,
+    colour_by: str = "role",
+    size_by: str = "influence",
+    privacy: Privacy | None = None,
+    seed: int = 42,
+    components: pd.DataFrame | None = None,
+) -> MapResult:
+    """Build the map of the ``top`` most influential accounts (all if None).
+
+    ``privacy`` None protects private individuals with a throwaway key; pass the store's
+    :class:`Privacy` for stable pseudonyms, or ``Privacy.revealed()`` to show them.
+    ``components`` are those of ``projection`` when the caller has them already.
+    Node size follows ``size_by``: ``influence`` (PageRank in the scope, every account) or
+    ``score`` (the ranking's score; accounts that are not candidates of ``kind`` stay small).
+    """
+    if size_by not in ("influence", "score"):
+        raise ValueError(f"size_by must be influence or score, got {size_by!r}")
+    kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
+    privacy = privacy if privacy is not None else Privacy.ephemeral()
+    comp = components_of(projection, settings, components)
+    ranking = rank(projection, kind, settings, components=comp)
+    scores = {
+        (str(p), str(a)): float(v)
+        for p, a, v in zip(
+            ranking["platform"], ranking["account_id"], ranking["score"], strict=True
+        )
+    }
+    order = np.argsort(-comp["pagerank"].to_numpy(), kind="stable")
+    keep = np.sort(order if top is None else order[:top])
+    position = {int(old): new for new, old in enumerate(keep)}
+    frame = weighted_edges(projection, settings, comp)
+    frame = frame[frame["src"].isin(position) & frame["dst"].isin(position)]
+    xy = _layout(
+        len(keep),
+        frame["src"].map(position).to_numpy(),
+        frame["dst"].map(position).to_numpy(),
+        seed,
+    )
+    nodes = projection.nodes
+    private = (
+        private_mask(nodes["role"], nodes["is_stub"])
+        if privacy.protects
+        else np.zeros(len(nodes), dtype=bool)
+    )
+    pagerank = comp["pagerank"].to_numpy()
+    peak = float(pagerank[keep].max()) if len(keep) else 1.0
+    area = projection.scope.area or "all"
+    graph = nx.DiGraph(area=area, kind=kind.value, scope=projection.scope.describe())
+    ids: dict[int, str] = {}
+    removed = 0
+    for new, old in enumerate(keep):
+        row = nodes.iloc[old]
+        platform, account_id = str(row["platform"]), str(row["account_id"])
+        influence = 100.0 * pagerank[old] / peak if peak > 0 else 0.0
+        community = int(comp["community"].iloc[old])
+        score = scores.get((platform, account_id), 0.0)
+        attrs = _identity(row, privacy if private[old] else None)
+        attrs.update(
+            role=str(row["role"]),
+            area=area,
+            score=round(score, 3),
+            influence=round(influence, 3),
+            community=community,
+            colour=_colour(str(row["role"]), community, colour_by),
+            size=round(5 + 45 * (influence if size_by == "influence" else score) / 100, 2),
+            x=round(float(xy[new, 0]), 2),
+            y=round(float(xy[new, 1]), 2),
+        )
+        for name, value in list(attrs.items()):
+            if isinstance(value, str):
+                removed += xml_illegal_count(value)
+                attrs[name] = clean_xml_text(value)
+        ids[int(old)] = node_id = attrs.pop("id")
+        graph.add_node(node_id, **attrs)
+    _add_edges(graph, frame, ids)
+    return MapResult(graph, removed, int(private[keep].sum()))
+
+
+def _identity(row: pd.Series, privacy: Privacy | None) -> dict[str, Any]:
+    """The node id and identifying attributes: a pseudonym only (``privacy`` given), or the
+    account as it is."""
+    platform, account_id = str(row["platform"]), str(row["account_id"])
+    if privacy is not None:
+        label = privacy.pseudonym(platform, account_id)
+        return {"id": label, "label": label, "platform": platform, "identity": "pseudonym"}
+    attrs: dict[str, Any] = {
+        "id": f"{platform}:{account_id}",
+        "label": str(row["handle"]) if _present(row["handle"]) else account_id,
+        "platform": platform,
+        "account_id": account_id,
+        "identity": "public",
+    }
+    for column in ("handle", "display_name", "specialty"):
+        if _present(row[column]):
+            attrs[column] = str(row[column])
+    if _present(row["followers"]):
+        attrs["followers"] = int(row["followers"])
+    return attrs
+
+
+def _colour(role: str, community: int, colour_by: str) -> str:
+    if colour_by == "role":
+        return ROLE_COLOURS.get(role, ROLE_COLOURS["unknown"])
+    return _COMMUNITY_COLOURS[community % len(_COMMUNITY_COLOURS)]
+
+
+def _add_edges(graph: nx.DiGraph, frame: pd.DataFrame, ids: dict[int, str]) -> None:
+    """One edge per pair of kept accounts: its strongest relation type first."""
+    per_kind = frame.groupby(["src", "dst", "kind"], as_index=False).agg(
+        w=("weight", "sum"), count=("count", "sum")
+    )
+    per_kind = per_kind.sort_values(
+        ["src", "dst", "w", "kind"], ascending=[True, True, False, True]
+    )
+    for src, dst, kinds, weights, counts in _pairs(per_kind):
+        graph.add_edge(
+            ids[src],
+            ids[dst],
+            relation=kinds[0],  # "type" is reserved in GEXF (directed/undirected)
+            relations=",".join(sorted(kinds)),
+            weight=round(sum(weights), 4),
+            count=sum(counts),
+        )
+
+
+def _pairs(frame: pd.DataFrame) -> list[tuple[int, int, list[str], list[float], list[int]]]:
+    """Group sorted (src, dst, kind) rows into one entry per pair, strongest kind first."""
+    out: list[tuple[int, int, list[str], list[float], list[int]]] = []
+    for src, dst, kind, w, count in zip(
+        frame["src"].tolist(),
+        frame["dst"].tolist(),
+        frame["kind"].tolist(),
+        frame["w"].tolist(),
+        frame["count"].tolist(),
+        strict=True,
+    ):
+        if out and out[-1][0] == src and out[-1][1] == dst:
+            out[-1][2].append(str(kind))
+            out[-1][3].append(float(w))
+            out[-1][4].append(int(count))
+        else:
+            out.append((int(src), int(dst), [str(kind)], [float(w)], [int(count)]))
+    return out
+
+
+def _present(value: Any) -> bool:
+    return (
+        value is not None
+        and value is not pd.NA
+        and not (isinstance(value, float) and np.isnan(value))
+        and str(value) != ""
+    )
+
+
+def _layout(n: int, src: np.ndarray, dst: np.ndarray, seed: int) -> np.ndarray:
+    """Seeded positions scaled to about ±1000.
+
+    Each connected component gets its own force-directed layout (Fruchterman-Reingold; DrL
+    above 3,000 nodes), scaled by the square root of its size, and the components are packed
+    in rows, largest first, so a few isolated accounts cannot squeeze the main network.
+    """
+    if n == 0:
+        return np.zeros((0, 2))
+    graph = ig.Graph(n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)), directed=False)
+    coords = np.zeros((n, 2))
+    pieces = []
+    with igraph_seeded(seed):
+        for members in sorted(graph.connected_components(), key=lambda c: (-len(c), c[0])):
+            if len(members) == 1:
+                local = np.zeros((1, 2))
+            else:
+                sub = graph.subgraph(members)
+                layout = (
+                    sub.layout_drl()
+                    if len(members) > 3000
+                    else sub.layout_fruchterman_reingold(niter=500)
+                )
+                local = np.asarray(layout.coords, dtype=np.float64)
+                local -= local.min(axis=0)
+                local /= max(float(local.max()), 1e-9)
+            pieces.append((members, local * np.sqrt(len(members))))
+    row_width = max(np.sqrt(n) * 1.5, max(float(p[1][:, 0].max()) for p in pieces) + 1)
+    x = y = row_height = 0.0
+    for members, local in pieces:
+        width = float(local[:, 0].max()) + 1.0
+        height = float(local[:, 1].max()) + 1.0
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        coords[members] = local + np.array([x, y])
+        x += width
+        row_height = max(row_height, height)
+    coords -= (coords.max(axis=0) + coords.min(axis=0)) / 2
+    span = float(np.abs(coords).max()) or 1.0
+    return coords / span * 1000.0

@@ -1,0 +1,235 @@
+"""Privacy by default: private individuals are pseudonymised wherever they are shown.
+
+Patients, the public and unidentified accounts (stubs included) are *private individuals*:
+exports show them only as a stable keyed pseudonym (``anon-`` + 16 hex digits of
+HMAC-SHA256 over ``platform:account_id``), never their id, handle, name or any free text.
+HCPs, organisations, brands and media are public actors and are shown as they are.
+
+The key never lives in the database or the repository: it comes from
+``KOLMAP_PSEUDONYM_KEY``, else from the ``privacy.key_file`` setting, else from a key file
+beside the store (created on first use, mode 600). The same key gives the same pseudonyms
+across exports, so agencies can join files; destroying or rotating it makes old pseudonyms
+unlinkable.
+
+:class:`Privacy` is what callers hold: built for a store it protects; only
+``Privacy.revealed()`` (an explicit, logged choice in the CLI and the app) shows identities.
+A caller that passes no privacy at all gets :meth:`Privacy.ephemeral`, which protects with a
+throwaway key, so forgetting it can never reveal anyone.
+
+>>> p = pseudonym(b"k", "x", "42")
+>>> p, p == pseudonym(b"k", "x", "42"), p == pseudonym(b"other", "x", "42")
+('anon-2a9a2f7140f74382', True, False)
+>>> shown = Privacy(b"k")
+>>> shown.identity("x", "42", "patient", "anna"), shown.identity("x", "7", "hcp", "dr_b")
+('anon-2a9a2f7140f74382', '@dr_b')
+>>> Privacy.revealed().identity("x", "42", "patient", "anna")
+'@anna'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kolmap.graph.store import Projection, StoreLocation
+from kolmap.settings import PrivacySettings
+
+__all__ = [
+    "PRIVATE_ROLES",
+    "Privacy",
+    "load_key",
+    "mentioned_handles",
+    "private_mask",
+    "pseudonym",
+    "pseudonymise_accounts",
+    "pseudonymise_ranking",
+    "replace_handles",
+]
+
+# Columns that could identify a private individual (an exact audience size included).
+IDENTIFYING = (
+    "display_name",
+    "specialty",
+    "location",
+    "followers",
+    "bio",
+    "text",
+    "person_id",
+    "url",
+    "role_evidence",
+    "employer",
+)
+
+PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})
+_MENTION = re.compile(r"@([\w.-]+)")
+KEY_ENV = "KOLMAP_PSEUDONYM_KEY"
+
+
+def pseudonym(key: bytes, platform: str, account_id: str) -> str:
+    """The stable pseudonym of an account under ``key``."""
+    digest = hmac.new(key, f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
+    return "anon-" + digest[:16]
+
+
+def load_key(store_location: str | StoreLocation, settings: PrivacySettings | None = None) -> bytes:
+    """The pseudonymisation key: ``$KOLMAP_PSEUDONYM_KEY``, the ``privacy.key_file`` setting,
+    or the store's own key file (:meth:`StoreLocation.key_path`), created on first use."""
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV].encode("utf-8")
+    location = StoreLocation.resolve(store_location)
+    configured = settings.key_file if settings is not None else ""
+    path = Path(configured).expanduser() if configured else location.key_path()
+    if path is None:  # an in-memory store: a key for this process only
+        return secrets.token_bytes(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text("utf-8").strip().encode("utf-8")
+
+
+def private_mask(roles: pd.Series, is_stub: pd.Series | None = None) -> np.ndarray:
+    """True for accounts that must be pseudonymised."""
+    mask = np.array(roles.fillna("unknown").astype(str).isin(PRIVATE_ROLES), dtype=bool)
+    if is_stub is not None:
+        mask = mask | np.array(is_stub.fillna(False), dtype=bool)
+    return mask
+
+
+def replace_handles(text: str, mapping: Mapping[str, str]) -> str:
+    """Replace ``@handle`` mentions whose (lower-case) handle is in ``mapping``.
+
+    >>> replace_handles("top endorsers @Anna, @dr_x", {"anna": "anon-1"})
+    'top endorsers @anon-1, @dr_x'
+    """
+    if not mapping:
+        return text
+    return _MENTION.sub(lambda m: "@" + mapping.get(m.group(1).lower(), m.group(1)), text)
+
+
+def mentioned_handles(texts: Iterable[str]) -> set[str]:
+    """The lower-case handles :func:`replace_handles` would look up in ``texts``.
+
+    >>> sorted(mentioned_handles(["top endorsers @Anna, @dr_x", "none"]))
+    ['anna', 'dr_x']
+    """
+    return {m.lower() for text in texts for m in _MENTION.findall(text)}
+
+
+def pseudonymise_accounts(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """A copy of ``frame`` (with platform, account_id and role) where private individuals'
+    id and handle become their pseudonym and every identifying column is blanked."""
+    out = frame.copy()
+    mask = private_mask(out["role"])
+    if not mask.any():
+        return out
+    names = [
+        pseudonym(key, str(p), str(a))
+        for p, a in zip(out.loc[mask, "platform"], out.loc[mask, "account_id"], strict=True)
+    ]
+    out.loc[mask, "account_id"] = names
+    if "handle" in out:
+        out.loc[mask, "handle"] = names
+    for column in IDENTIFYING:
+        if column in out:
+            out.loc[mask, column] = None
+    return out
+
+
+def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
+    """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``
+    (only the handles the reasons name are looked up: a scope holds thousands of accounts),
+    and add an ``identity`` column (pseudonym or public) before ``role``."""
+    nodes = projection.nodes
+    names = nodes["handle"].fillna(nodes["account_id"]).astype(str).str.lower()
+    named = names.isin(mentioned_handles(str(r) for r in table["reasons"])).to_numpy()
+    private_nodes = nodes[private_mask(nodes["role"], nodes["is_stub"]) & named]
+    mapping = {
+        str(h).lower(): pseudonym(key, str(p), str(a))
+        for h, p, a in zip(
+            private_nodes["handle"].fillna(private_nodes["account_id"]),
+            private_nodes["platform"],
+            private_nodes["account_id"],
+            strict=True,
+        )
+    }
+    mask = private_mask(table["role"])
+    out = pseudonymise_accounts(table, key)
+    out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
+    out.insert(
+        list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """How private individuals are shown: pseudonymised under ``key``, or revealed when
+    ``key`` is None (which only :meth:`revealed` should build)."""
+
+    key: bytes | None
+
+    @classmethod
+    def for_store(
+        cls,
+        location: str | StoreLocation,
+        settings: PrivacySettings | None = None,
+        *,
+        reveal: bool = False,
+    ) -> Privacy:
+        """Protection with the store's key, or identities shown if ``reveal`` is asked for."""
+        return cls.revealed() if reveal else cls(load_key(location, settings))
+
+    @classmethod
+    def revealed(cls) -> Privacy:
+        """Identities shown: an explicit choice that needs a documented legal basis."""
+        return cls(None)
+
+    @classmethod
+    def ephemeral(cls) -> Privacy:
+        """Protection with a throwaway key: the default when a caller gives none."""
+        return cls(secrets.token_bytes(32))
+
+    @property
+    def protects(self) -> bool:
+        return self.key is not None
+
+    def is_private(self, role: Any, is_stub: bool = False) -> bool:
+        """Whether an account with this role is shown as a pseudonym (never when revealed)."""
+        return self.protects and bool(
+            private_mask(pd.Series([role]), pd.Series([bool(is_stub)]))[0]
+        )
+
+    def pseudonym(self, platform: str, account_id: str) -> str:
+        if self.key is None:
+            raise ValueError("identities are revealed: there is no pseudonym key")
+        return pseudonym(self.key, platform, account_id)
+
+    def identity(self, platform: str, account_id: str, role: Any, handle: Any) -> str:
+        """How an account is named: its pseudonym, ``@handle``, or its id."""
+        if self.is_private(role):
+            return self.pseudonym(platform, account_id)
+        return "@" + str(handle) if isinstance(handle, str) and handle else account_id
+
+    def accounts(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (platform, account_id, role …) with private individuals pseudonymised."""
+        if self.key is None or frame.empty:
+            return frame
+        return pseudonymise_accounts(frame, self.key)
+
+    def ranking(self, table: pd.DataFrame, projection: Projection) -> pd.DataFrame:
+        """A ranking with private individuals pseudonymised, their handles in reasons too."""
+        if self.key is None or table.empty or "reasons" not in table.columns:
+            return table
+        return pseudonymise_ranking(table, projection, self.key)

@@ -394,3 +394,17 @@ def test_a_server_that_is_down_is_an_error_not_a_fallback(tmp_path, monkeypatch)
     with pytest.raises(StoreError, match=rf"bolt://127.0.0.1:{port}: cannot reach"):
         open_store(f"bolt://127.0.0.1:{port}")
     assert not list(tmp_path.iterdir())
+
+
+def test_rejected_rows_of_a_neo4j_ingest_are_kept_on_this_machine(neo4j_uri, tmp_path, monkeypatch):
+    """They used to go under a folder named after the URI ("bolt:/127.0.0.1:…")."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    folder = tmp_path / "in"
+    write(folder, "accounts.csv", "platform,account_id,handle,bio\nx,1,a,Oncologist\nx,,b,no id\n")
+    out = CliRunner().invoke(cli, ["ingest", str(folder), "--store", neo4j_uri, "--tolerance", "1"],
+                             catch_exceptions=False)  # fmt: skip
+    assert out.exit_code == 0, out.output
+    kept = list((tmp_path / "data-home" / "kolmap").glob("*.quarantine/*.csv"))
+    assert len(kept) == 1 and "no id" in kept[0].read_text("utf-8")
+    assert not [p for p in tmp_path.rglob("*") if ":" in p.name]  # no "bolt:" folder

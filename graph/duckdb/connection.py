@@ -119,10 +119,6 @@ class Connection:
             self._in_transaction = False
             self.execute("ROLLBACK")
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._in_transaction
-
     @contextmanager
     def registered(self, name: str, table: pa.Table | pd.DataFrame) -> Iterator[str]:
         """Lend ``table`` to SQL as ``name`` for the duration of the block."""

@@ -49,7 +49,19 @@ _PUBLIC = {
     "Privacy": "kolmap.views.privacy",
 }
 
-__all__ = ["__version__", *sorted(_PUBLIC)]
+__all__ = [
+    "GraphStore",
+    "Privacy",
+    "RankKind",
+    "Scope",
+    "Settings",
+    "StoreLocation",
+    "__version__",
+    "ingest_paths",
+    "load_settings",
+    "open_store",
+    "rank",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -397,8 +397,12 @@ def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_
 def test_export_all_nodes_maps_every_account_in_scope(runner, sample_store_path):
     """`--all-nodes` used to reach the map as top=0 and wrote an empty graph."""
     _sample_store(runner, sample_store_path)
-    run(runner, "export", "--area", "oncology", "--format", "json", "--all-nodes", "--out", "a.json")
-    run(runner, "export", "--area", "oncology", "--format", "json", "--top", "50", "--out", "t.json")
+    run(
+        runner, "export", "--area", "oncology", "--format", "json", "--all-nodes", "--out", "a.json"
+    )
+    run(
+        runner, "export", "--area", "oncology", "--format", "json", "--top", "50", "--out", "t.json"
+    )
     everyone = json.loads(Path("a.json").read_text())["nodes"]
     top = json.loads(Path("t.json").read_text())["nodes"]
     assert len(top) == 50 and len(everyone) > 500

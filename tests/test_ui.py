@@ -242,3 +242,17 @@ def test_leaderboard_exports_every_format_like_the_cli(app_store):
         prepared.log(store)
         log = store.export_log()
     assert list(log["format"]) == ["html"] and log["path"].iloc[0].startswith("download:")
+
+
+def test_leaderboard_caption_shows_the_configured_relevance_exponent(app_store, monkeypatch):
+    """The caption used to print relevance^½ whatever the setting said."""
+    import streamlit as st
+
+    monkeypatch.setenv("KOLMAP_SCORING_RELEVANCE_EXPONENT", "0.75")
+    st.cache_resource.clear()  # settings() is cached per process
+    try:
+        at = open_page("leaderboard")
+        captions = " ".join(c.value for c in at.caption)
+        assert "relevance^0.75" in captions and "½" not in captions
+    finally:
+        st.cache_resource.clear()

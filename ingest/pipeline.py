@@ -34,10 +34,13 @@ import pyarrow as pa
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
-from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
-from kolmap.ingest.bulk_csv import BulkReader, BulkReadError, simple_lines
-from kolmap.ingest.canonical import (
+from kolmap.ingest.enrich import enrich
+from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError, simple_lines
+from kolmap.ingest.fast.parallel_rows import RowParser
+from kolmap.ingest.fast.prefetch import prefetched
+from kolmap.ingest.formats import all_formats, detect_format, get_format
+from kolmap.ingest.formats.canonical import (
     KINDS,
     RowError,
     check_header,
@@ -45,13 +48,10 @@ from kolmap.ingest.canonical import (
     ignored_columns,
     parse_label,
 )
-from kolmap.ingest.enrich import enrich
-from kolmap.ingest.formats import all_formats, detect_format, get_format
-from kolmap.ingest.parallel_rows import RowParser
-from kolmap.ingest.prefetch import prefetched
+from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
+from kolmap.ingest.io.archives import extract_safely
+from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.roles.derive import derive_accounts
-from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
-from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
 from kolmap.settings import Settings
 
@@ -135,7 +135,7 @@ def discover_inputs(
     A folder contributes every file below it whose format is recognised (or, with ``fmt``,
     every file); the others are listed as skipped. A file named explicitly must be
     recognisable, or it is an error. A ZIP archive is checked and extracted into ``workdir``
-    (see :mod:`kolmap.ingest.archives`), then read like a folder.
+    (see :mod:`kolmap.ingest.io.archives`), then read like a folder.
     """
     formats = all_formats(column_maps)
     forced = get_format(fmt, formats) if fmt else None
@@ -333,7 +333,7 @@ class _Quarantine:
 class _Stager:
     """Stages one file's rows: counts them, quarantines rejections, enriches records and
     sends them to the writer in batches (in file order, or at ``first + line`` when a bulk
-    read gave ``first``; see :mod:`kolmap.ingest.bulk_csv`)."""
+    read gave ``first``; see :mod:`kolmap.ingest.fast.bulk_csv`)."""
 
     def __init__(
         self,
@@ -422,7 +422,7 @@ def _stage_in_bulk(
     row_parser: RowParser,
 ) -> bool:
     """Stage a canonical file through the bulk reader when it can take that route (see
-    :mod:`kolmap.ingest.bulk_csv`); False when it must be read row by row."""
+    :mod:`kolmap.ingest.fast.bulk_csv`); False when it must be read row by row."""
     if spec.name != "canonical":
         return False
     stager.report.ignored_columns = ignored_columns(path, options)

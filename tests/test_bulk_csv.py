@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.areas import load_taxonomy
-from kolmap.ingest.bulk_csv import BulkReader, safe_characters, simple_lines
+from kolmap.ingest.fast.bulk_csv import BulkReader, safe_characters, simple_lines
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.settings import Settings
 
@@ -240,7 +240,7 @@ def test_line_checks_agree_with_the_regular_expression(
     lines: list[str], columns: int, final_newline: bool
 ) -> None:
     """The array checks give the verdict of the one regular expression over all lines."""
-    from kolmap.ingest.bulk_csv import _bad_line_pattern, _records_per_line
+    from kolmap.ingest.fast.bulk_csv import _bad_line_pattern, _records_per_line
 
     chunk = "\n".join(lines).encode() + (b"\n" if final_newline else b"")
     assume(chunk.count(b"\r") == chunk.count(b"\r\n"))  # as simple_lines checks first

@@ -2,7 +2,7 @@
 
 A format module turns one file into a stream of :class:`Parsed` rows (each with the records
 it yields: an account, a post, a follow, a label, in the canonical shape) and
-:class:`~kolmap.ingest.rows.Rejected` rows. The pipeline counts rows, quarantines rejections,
+:class:`~kolmap.ingest.io.rows.Rejected` rows. The pipeline counts rows, quarantines rejections,
 enriches accounts and posts the same way whatever the source, and batches records by kind.
 
 >>> Parsed(3, [("accounts", {"platform": "x", "account_id": "1"})]).kinds()
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kolmap.ingest.rows import Rejected
+from kolmap.ingest.io.rows import Rejected
 
 __all__ = ["FormatSpec", "Item", "Parsed", "ReadOptions"]
 

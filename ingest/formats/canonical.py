@@ -25,8 +25,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from kolmap.errors import InputError
-from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.model import (
     ACCOUNT_COLUMNS,
     AFFILIATIONS,
@@ -43,6 +43,7 @@ from kolmap.model import (
 
 __all__ = [
     "COLUMNS",
+    "FORMAT",
     "KINDS",
     "REQUIRED",
     "RowError",
@@ -405,3 +406,11 @@ def raw_row(values: Mapping[str, str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(values.values())
     return buffer.getvalue()[:10_000]
+
+
+FORMAT = FormatSpec(
+    "canonical",
+    "kolmap's own CSV files: accounts, follows, posts, labels (docs/input-format.md)",
+    sniff_canonical,
+    read_canonical,
+)

@@ -1,6 +1,6 @@
 """Read large canonical CSV files (posts, follows, accounts) in bulk with DuckDB.
 
-The row-by-row reader (:func:`~kolmap.ingest.canonical.read_canonical`, then
+The row-by-row reader (:func:`~kolmap.ingest.formats.canonical.read_canonical`, then
 :func:`~kolmap.ingest.enrich.enrich`) spends about 28 µs of Python on each row. This reader
 gives the same records from one streaming DuckDB query per file: parsing, validation,
 mentions, hashtags and area tags in SQL. It is exact by construction, not
@@ -49,8 +49,8 @@ import numpy as np
 import pyarrow as pa
 
 from kolmap.ingest.areas import Taxonomy
-from kolmap.ingest.canonical import BOOL_FALSE as _FALSE
-from kolmap.ingest.canonical import BOOL_TRUE as _TRUE
+from kolmap.ingest.formats.canonical import BOOL_FALSE as _FALSE
+from kolmap.ingest.formats.canonical import BOOL_TRUE as _TRUE
 from kolmap.ingest.text import code_point_ranges, fold, longest_first
 from kolmap.model import PLATFORM_ALIASES
 
@@ -368,7 +368,7 @@ class BulkReader:
         query.out[column] = f"TRY_CAST({created} AS TIMESTAMPTZ)"
 
     def _posts(self, query: _Query) -> None:
-        """Posts as :func:`~kolmap.ingest.canonical.parse_post` and ``enrich`` make them.
+        """Posts as :func:`~kolmap.ingest.formats.canonical.parse_post` and ``enrich`` make them.
         Each derived list is computed once, in stages (see :class:`_Query`)."""
         query.platform()
         query.id("post_id", required=True)
@@ -419,7 +419,7 @@ class BulkReader:
         query.out["reference"] = "NULL::BOOLEAN"
 
     def _accounts(self, query: _Query) -> None:
-        """Accounts as :func:`~kolmap.ingest.canonical.parse_account` and ``enrich`` make
+        """Accounts as :func:`~kolmap.ingest.formats.canonical.parse_account` and ``enrich`` make
         them (see :meth:`_bio_areas`)."""
         query.platform()
         query.id("account_id", required=True)

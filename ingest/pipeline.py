@@ -1,9 +1,16 @@
-"""Ingest files or folders in the canonical format into a store, in one atomic run.
+"""Ingest files, folders and ZIP archives into a store, in one atomic run.
 
-Files are read in the order labels, accounts, posts, follows; each row is validated, its
-account classified and its text tagged with therapeutic areas, then staged in batches. Bad rows
-go to a quarantine CSV (file, line, reason, raw text) and are counted. If more rows are rejected
-than the tolerance allows, the run fails and nothing is committed.
+Every file whose format is recognised (:mod:`kolmap.ingest.formats`; ``fmt`` forces one) is
+read; a ZIP archive is checked and extracted first (:mod:`kolmap.ingest.io.archives`).
+Canonical files come first, in the order labels, accounts, posts, follows, edges, then the
+other formats, each group by path. Each row is validated and enriched (a bio's areas; a
+post's mentions, hashtags and areas: :mod:`kolmap.ingest.enrich`), then staged in batches.
+Canonical posts, follows and accounts CSV files take the fast route when the
+``ingest.bulk_csv`` setting is on and the file allows it (:mod:`kolmap.ingest.fast`); it
+gives the same records. Roles are inferred once all is staged, from the merged profiles, inside the
+run (:mod:`kolmap.ingest.roles.derive`). Bad rows go to a quarantine CSV (file, line,
+reason, raw text) and are counted; if more rows are rejected than the tolerance allows, the
+run fails and nothing is committed.
 
 >>> from kolmap.graph.duckdb import DuckDBStore
 >>> import tempfile, pathlib
@@ -36,7 +43,8 @@ from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.enrich import enrich
-from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError, simple_lines
+from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError
+from kolmap.ingest.fast.lines import simple_lines
 from kolmap.ingest.fast.parallel_rows import RowParser
 from kolmap.ingest.fast.prefetch import prefetched
 from kolmap.ingest.formats import all_formats, detect_format, get_format

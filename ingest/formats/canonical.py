@@ -42,9 +42,12 @@ from kolmap.model import (
 )
 
 __all__ = [
+    "BOOL_FALSE",
+    "BOOL_TRUE",
     "COLUMNS",
     "FORMAT",
     "KINDS",
+    "MAX_ID_CHARS",
     "REQUIRED",
     "RowError",
     "check_header",
@@ -60,6 +63,7 @@ __all__ = [
     "sniff_canonical",
 ]
 
+MAX_ID_CHARS = 300  # the longest platform id accepted
 KINDS = ("labels", "accounts", "posts", "follows", "edges")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ACCOUNT_COLUMNS,
@@ -124,8 +128,8 @@ def _required_id(values: Mapping[str, str], column: str, handle_ids: bool = Fals
             return stub_id_for_handle(normalise_handle(value))
         except ValueError as err:
             raise RowError(f"{column}: {err}") from None
-    if len(value) > 300:
-        raise RowError(f"{column} is {len(value)} characters long (limit 300)")
+    if len(value) > MAX_ID_CHARS:
+        raise RowError(f"{column} is {len(value)} characters long (limit {MAX_ID_CHARS})")
     return value
 
 

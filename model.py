@@ -156,7 +156,10 @@ PLATFORM_ALIASES = {
     "fb": "facebook",
     "li": "linkedin",
 }
-_PLATFORM_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+# A platform name, and the longest handle kept (both routes of ingest check these).
+PLATFORM_PATTERN = r"[a-z0-9][a-z0-9_.-]{0,31}"
+MAX_HANDLE_CHARS = 100
+_PLATFORM_RE = re.compile(f"^{PLATFORM_PATTERN}$")
 
 
 def normalise_platform(value: str) -> str:
@@ -172,7 +175,7 @@ def normalise_platform(value: str) -> str:
     return text
 
 
-_HANDLE_RE = re.compile(r"^[^\s@]{1,100}$")
+_HANDLE_RE = re.compile(rf"^[^\s@]{{1,{MAX_HANDLE_CHARS}}}$")
 
 
 def normalise_handle(value: str) -> str:

@@ -70,7 +70,7 @@ class IngestSettings:
     column_maps: str = _setting(
         "",
         "Path of a TOML file of extra column maps for flat exports (your listening tool's "
-        "layout); same shape as ingest/column_maps.toml.",
+        "layout); same shape as ingest/formats/column_maps.toml.",
     )
     taxonomy: str = _setting(
         "",

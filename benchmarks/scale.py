@@ -440,7 +440,7 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
         "runs the same igraph PageRank and Leiden once; kolmap adds two more personalised "
         "PageRanks, the endorser counts, five composite rankings and their reasons). Ingest "
         "reads canonical accounts, posts and follows in bulk (one DuckDB query per file, "
-        "`ingest/bulk_csv.py`, role inference included; the same records as the row-by-row "
+        "`ingest/fast/`, role inference included; the same records as the row-by-row "
         "reader); what remains is that query's regular expressions (hashtags, mentions, "
         "keywords, role phrases), staging into the disk-backed staging database that keeps "
         "memory bounded, and the transactional merge (deduplication, stubs for unknown "

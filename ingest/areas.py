@@ -1,6 +1,6 @@
 """Therapeutic-area taxonomy: load it, extend it, and tag texts and hashtags with areas.
 
-The built-in taxonomy (``taxonomy.toml`` beside this module) maps FR/EN keywords, disease
+The built-in taxonomy (``kolmap/ingest/rules/taxonomy.toml``) maps FR/EN keywords, disease
 hashtags, congress hashtags and HCP specialties to area ids. Users extend it with a TOML file
 of the same layout (lists are appended; new areas are added).
 
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.errors import ConfigError
+from kolmap.ingest.rules.text import CONGRESS_YEAR, optional_ending
 from kolmap.ingest.text import fold
 from kolmap.settings import read_toml
 
@@ -85,7 +86,7 @@ class Taxonomy:
             self._congress_areas.setdefault(name, set()).add(area_id)
         names = sorted(self._congress_areas, key=len, reverse=True)
         self._congress_re = (
-            re.compile(r"^(" + "|".join(re.escape(n) for n in names) + r")((?:19|20)?\d\d)?$")
+            re.compile("^(" + "|".join(re.escape(n) for n in names) + f")({CONGRESS_YEAR})?$")
             if names
             else None
         )
@@ -156,12 +157,12 @@ def _word_alternation(words: Mapping[str, Any]) -> re.Pattern[str] | None:
         return None
     parts = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in parts)
-    return re.compile(r"(?<![\w])(" + body + r")(?:s|x)?(?![\w])")
+    return re.compile(r"(?<![\w])(" + body + ")" + optional_ending() + r"(?![\w])")
 
 
 def load_taxonomy(extra: str | Path | None = None) -> Taxonomy:
     """The built-in taxonomy, merged with the TOML file ``extra`` when given."""
-    builtin = resources.files("kolmap.ingest").joinpath("taxonomy.toml").read_text("utf-8")
+    builtin = resources.files("kolmap.ingest.rules").joinpath("taxonomy.toml").read_text("utf-8")
     areas = _parse(tomllib.loads(builtin), "built-in taxonomy")
     if extra:
         for area in _parse(read_toml(extra, "taxonomy"), str(extra)).values():

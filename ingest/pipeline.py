@@ -1,9 +1,16 @@
-"""Ingest files or folders in the canonical format into a store, in one atomic run.
+"""Ingest files, folders and ZIP archives into a store, in one atomic run.
 
-Files are read in the order labels, accounts, posts, follows; each row is validated, its
-account classified and its text tagged with therapeutic areas, then staged in batches. Bad rows
-go to a quarantine CSV (file, line, reason, raw text) and are counted. If more rows are rejected
-than the tolerance allows, the run fails and nothing is committed.
+Every file whose format is recognised (:mod:`kolmap.ingest.formats`; ``fmt`` forces one) is
+read; a ZIP archive is checked and extracted first (:mod:`kolmap.ingest.io.archives`).
+Canonical files come first, in the order labels, accounts, posts, follows, edges, then the
+other formats, each group by path. Each row is validated and enriched (a bio's areas; a
+post's mentions, hashtags and areas: :mod:`kolmap.ingest.enrich`), then staged in batches.
+Canonical posts, follows and accounts CSV files take the fast route when the
+``ingest.bulk_csv`` setting is on and the file allows it (:mod:`kolmap.ingest.fast`); it
+gives the same records. Roles are inferred once all is staged, from the merged profiles, inside the
+run (:mod:`kolmap.ingest.roles.derive`). Bad rows go to a quarantine CSV (file, line,
+reason, raw text) and are counted; if more rows are rejected than the tolerance allows, the
+run fails and nothing is committed.
 
 >>> from kolmap.graph.duckdb import DuckDBStore
 >>> import tempfile, pathlib
@@ -34,10 +41,14 @@ import pyarrow as pa
 from kolmap import __version__
 from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
-from kolmap.ingest.archives import extract_safely
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
-from kolmap.ingest.bulk_csv import BulkReader, BulkReadError, simple_lines
-from kolmap.ingest.canonical import (
+from kolmap.ingest.enrich import enrich
+from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError
+from kolmap.ingest.fast.lines import simple_lines
+from kolmap.ingest.fast.parallel_rows import RowParser
+from kolmap.ingest.fast.prefetch import prefetched
+from kolmap.ingest.formats import all_formats, detect_format, get_format
+from kolmap.ingest.formats.canonical import (
     KINDS,
     RowError,
     check_header,
@@ -45,13 +56,10 @@ from kolmap.ingest.canonical import (
     ignored_columns,
     parse_label,
 )
-from kolmap.ingest.enrich import enrich
-from kolmap.ingest.formats import all_formats, detect_format, get_format
-from kolmap.ingest.parallel_rows import RowParser
-from kolmap.ingest.prefetch import prefetched
+from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
+from kolmap.ingest.io.archives import extract_safely
+from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.ingest.roles.derive import derive_accounts
-from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
-from kolmap.ingest.sources import FormatSpec, Item, ReadOptions
 from kolmap.model import normalise_platform
 from kolmap.settings import Settings
 
@@ -135,7 +143,7 @@ def discover_inputs(
     A folder contributes every file below it whose format is recognised (or, with ``fmt``,
     every file); the others are listed as skipped. A file named explicitly must be
     recognisable, or it is an error. A ZIP archive is checked and extracted into ``workdir``
-    (see :mod:`kolmap.ingest.archives`), then read like a folder.
+    (see :mod:`kolmap.ingest.io.archives`), then read like a folder.
     """
     formats = all_formats(column_maps)
     forced = get_format(fmt, formats) if fmt else None
@@ -333,7 +341,7 @@ class _Quarantine:
 class _Stager:
     """Stages one file's rows: counts them, quarantines rejections, enriches records and
     sends them to the writer in batches (in file order, or at ``first + line`` when a bulk
-    read gave ``first``; see :mod:`kolmap.ingest.bulk_csv`)."""
+    read gave ``first``; see :mod:`kolmap.ingest.fast.bulk_csv`)."""
 
     def __init__(
         self,
@@ -422,7 +430,7 @@ def _stage_in_bulk(
     row_parser: RowParser,
 ) -> bool:
     """Stage a canonical file through the bulk reader when it can take that route (see
-    :mod:`kolmap.ingest.bulk_csv`); False when it must be read row by row."""
+    :mod:`kolmap.ingest.fast.bulk_csv`); False when it must be read row by row."""
     if spec.name != "canonical":
         return False
     stager.report.ignored_columns = ignored_columns(path, options)

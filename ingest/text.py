@@ -1,6 +1,7 @@
 """Pull mentions and hashtags out of post text, and fold text for matching.
 
-Pure functions over strings; no I/O.
+Pure functions over strings; no I/O. They apply the rules of :mod:`kolmap.ingest.rules.text`
+(the fast route compiles the same rules into SQL).
 
 >>> extract_mentions("Great talk by @DrMartin and @alice.bsky.social! cc me@mail.org")
 ['DrMartin', 'alice.bsky.social']
@@ -16,15 +17,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from kolmap.ingest.rules.text import LIGATURES, hashtag_pattern, mention_pattern
+
 __all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold", "longest_first"]
 
-# A mention starts after a non-word, non-@ character; handles may hold dots and hyphens
-# (Bluesky) but never end with one (so a sentence's full stop is not part of the handle).
-_MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)")
-_HASHTAG_RE = re.compile(r"(?<![\w#&/])#(\w{1,139})")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
-# Every combining mark (accents and the like) below U+20000, where all of them live, as one
-# character class: removing them with one regex pass is what made folding fast.
+# The rules themselves live in kolmap.ingest.rules.text, shared with the fast route.
+_MENTION_RE = re.compile(mention_pattern())
+_HASHTAG_RE = re.compile(hashtag_pattern())
+_LIGATURES = str.maketrans(dict(LIGATURES))
 
 
 def code_point_ranges(chars: Iterable[str]) -> list[tuple[int, int]]:
@@ -51,6 +51,8 @@ def _combining_class() -> re.Pattern[str]:
     return re.compile("[" + "".join(parts) + "]")
 
 
+# Every combining mark (accents and the like) below U+20000, where all of them live, as one
+# character class: removing them with one regex pass is what made folding fast.
 _COMBINING_RE = _combining_class()
 
 

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.areas import load_taxonomy
-from kolmap.ingest.bulk_csv import BulkReader, safe_characters, simple_lines
+from kolmap.ingest.fast.bulk_csv import BulkReader
+from kolmap.ingest.fast.characters import safe_characters
+from kolmap.ingest.fast.lines import simple_lines
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.settings import Settings
 
@@ -240,16 +242,16 @@ def test_line_checks_agree_with_the_regular_expression(
     lines: list[str], columns: int, final_newline: bool
 ) -> None:
     """The array checks give the verdict of the one regular expression over all lines."""
-    from kolmap.ingest.bulk_csv import _bad_line_pattern, _records_per_line
+    from kolmap.ingest.fast.lines import bad_line_pattern, records_per_line
 
     chunk = "\n".join(lines).encode() + (b"\n" if final_newline else b"")
     assume(chunk.count(b"\r") == chunk.count(b"\r\n"))  # as simple_lines checks first
-    pattern = _bad_line_pattern(columns)
+    pattern = bad_line_pattern(columns)
     longest = 8
     expected = pattern.search(chunk) is None and all(
         len(line) <= longest for line in chunk.split(b"\n")
     )
-    assert _records_per_line(chunk, columns, longest, pattern) == expected
+    assert records_per_line(chunk, columns, longest, pattern) == expected
 
 
 def test_follows_and_accounts_with_duplicates_and_bad_rows(tmp_path: Path) -> None:
@@ -508,12 +510,14 @@ def test_accounts_parsed_by_worker_processes_give_the_same_store(
     """Account rows the SQL route cannot finish are classified in worker processes when
     there are many; force that on the whole sample (small chunks, so that results from
     several workers must come back in order)."""
-    from kolmap.ingest import parallel_rows
+    from kolmap.ingest.fast import parallel_rows
 
     monkeypatch.setattr(parallel_rows, "MIN_ROWS", 0)
     monkeypatch.setattr(parallel_rows, "CHUNK_ROWS", 7)
     # No account finished in SQL: every row goes to the workers.
-    monkeypatch.setattr(BulkReader, "_accounts", lambda self, query: None)
+    from kolmap.ingest.fast.query import Query
+
+    monkeypatch.setattr(BulkReader, "_query", lambda self, kind, header: Query(self.safe, header))
     started = []
     original = parallel_rows.ProcessPoolExecutor
     monkeypatch.setattr(
@@ -569,7 +573,7 @@ def test_a_bulk_read_that_fails_midway_is_taken_back_and_read_row_by_row(
 ) -> None:
     """If DuckDB refuses a file after some of it was staged, that part is discarded and the
     file is read row by row: same store, same quarantine (rejections are not doubled)."""
-    from kolmap.ingest import bulk_csv
+    from kolmap.ingest.fast import bulk_csv
 
     rows = [_post(str(100 + i), text) for i, text in enumerate(TRICKY_TEXTS)]
     rows += [_post("300", "counts", likes="-1"), _post("301", "@x", author_id="@x")]
@@ -597,3 +601,18 @@ def _small_batches(cls):
         init(self, taxonomy, 5)
 
     return __init__
+
+
+def test_the_fast_route_copies_no_text_rule() -> None:
+    """The SQL is compiled from kolmap.ingest.rules: no ligature, pattern or limit of the
+    rules is written again under fast/ (so the two routes cannot drift apart)."""
+    from kolmap.ingest import fast
+    from kolmap.ingest.fast.sql import literal, sql_fold
+    from kolmap.ingest.rules.text import HASHTAG_MAX_CHARS, LIGATURES, MENTION_HANDLE
+
+    source = "\n".join(p.read_text("utf-8") for p in Path(fast.__file__).parent.glob("*.py"))
+    for old, _new in LIGATURES:
+        assert old not in source
+        assert literal(old) in sql_fold("t")
+    assert MENTION_HANDLE not in source and "{0,98}" not in source
+    assert str(HASHTAG_MAX_CHARS) not in source and "19|20" not in source

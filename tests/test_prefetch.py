@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kolmap.ingest.prefetch import prefetched
+from kolmap.ingest.fast.prefetch import prefetched
 
 
 def test_items_come_in_order_from_another_thread() -> None:

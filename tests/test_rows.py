@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kolmap.errors import InputError
-from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
+from kolmap.ingest.io.rows import Header, Rejected, Row, open_lines, parse_rows
 
 from .conftest import write
 

@@ -5,7 +5,7 @@ import pytest
 
 from kolmap.errors import ConfigError
 from kolmap.ingest.areas import REQUIRED_AREAS, load_taxonomy
-from kolmap.ingest.flat import load_profiles
+from kolmap.ingest.formats.column_maps import load_profiles
 from kolmap.ingest.text import extract_hashtags, extract_mentions, fold
 from kolmap.settings import load_settings
 

@@ -5,7 +5,7 @@ takeaways), ``research``, ``explainer`` (myths and prevention for lay readers), 
 (patients' own lives), one per kind of organisation (``society``, ``public_body``,
 ``patient_association``, ``hospital``, ``org``), ``media``, ``off`` (everyday life) and a few
 for the traps (the industry's and the rings' texts are in ``_cast``). On-topic texts use the
-keywords and hashtags of ingest/taxonomy.toml; templates are filled from pools so that no two
+keywords and hashtags of ingest/rules/taxonomy.toml; templates are filled from pools so that no two
 accounts read alike.
 
 >>> import random

@@ -1,7 +1,7 @@
 """Building canonical records from any export, with the canonical validation.
 
 Adapters fill plain string values and call these; a bad value raises
-:class:`~kolmap.ingest.canonical.RowError` with the same message a canonical file would get.
+:class:`~kolmap.ingest.formats.canonical.RowError` with the same message a canonical file would get.
 ``reference=True`` marks a record known only from another row (see ``graph/store.py``).
 
 >>> account("x", "@DrX", "")["account_id"], account("x", "@DrX", "")["handle"]
@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from kolmap.ingest.canonical import parse_account, parse_post
+from kolmap.ingest.formats.canonical import parse_account, parse_post
 
 __all__ = ["account", "post", "retweet_original_id"]
 

@@ -27,12 +27,15 @@ from typing import Any
 from xml.etree import ElementTree
 
 from kolmap.errors import InputError
-from kolmap.ingest.canonical import RowError, parse_edge, parse_follow, parse_label
-from kolmap.ingest.records import account
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError, parse_edge, parse_follow, parse_label
+from kolmap.ingest.formats.records import account
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Rejected
 
 __all__ = [
+    "EDGE_LIST",
+    "GML",
+    "GRAPHML",
     "read_edge_list",
     "read_gml",
     "read_graphml",
@@ -288,3 +291,28 @@ def read_edge_list(path: Path, options: ReadOptions) -> Iterator[Item]:
                 yield Rejected(name, number, str(err), line[:10_000])
                 continue
             yield Parsed(number, records)
+
+
+GRAPHML = FormatSpec(
+    "graphml",
+    "GraphML network (nodes as accounts, edges as relations)",
+    sniff_graphml,
+    read_graphml,
+)
+
+
+GML = FormatSpec(
+    "gml",
+    "GML network (nodes as accounts, edges as relations)",
+    sniff_gml,
+    read_gml,
+)
+
+
+EDGE_LIST = FormatSpec(
+    "edge-list",
+    "Plain edge or contact list ('source target' or 'time source "
+    "target'), with optional node-name and role sidecar files",
+    sniff_edge_list,
+    read_edge_list,
+)

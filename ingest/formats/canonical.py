@@ -25,8 +25,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from kolmap.errors import InputError
-from kolmap.ingest.rows import Header, Rejected, open_lines, parse_rows
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
 from kolmap.model import (
     ACCOUNT_COLUMNS,
     AFFILIATIONS,
@@ -42,8 +42,12 @@ from kolmap.model import (
 )
 
 __all__ = [
+    "BOOL_FALSE",
+    "BOOL_TRUE",
     "COLUMNS",
+    "FORMAT",
     "KINDS",
+    "MAX_ID_CHARS",
     "REQUIRED",
     "RowError",
     "check_header",
@@ -59,6 +63,7 @@ __all__ = [
     "sniff_canonical",
 ]
 
+MAX_ID_CHARS = 300  # the longest platform id accepted
 KINDS = ("labels", "accounts", "posts", "follows", "edges")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ACCOUNT_COLUMNS,
@@ -123,8 +128,8 @@ def _required_id(values: Mapping[str, str], column: str, handle_ids: bool = Fals
             return stub_id_for_handle(normalise_handle(value))
         except ValueError as err:
             raise RowError(f"{column}: {err}") from None
-    if len(value) > 300:
-        raise RowError(f"{column} is {len(value)} characters long (limit 300)")
+    if len(value) > MAX_ID_CHARS:
+        raise RowError(f"{column} is {len(value)} characters long (limit {MAX_ID_CHARS})")
     return value
 
 
@@ -405,3 +410,11 @@ def raw_row(values: Mapping[str, str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(values.values())
     return buffer.getvalue()[:10_000]
+
+
+FORMAT = FormatSpec(
+    "canonical",
+    "kolmap's own CSV files: accounts, follows, posts, labels (docs/input-format.md)",
+    sniff_canonical,
+    read_canonical,
+)

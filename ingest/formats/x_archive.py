@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.errors import InputError
-from kolmap.ingest.canonical import RowError, parse_follow
-from kolmap.ingest.jsonio import json_units
-from kolmap.ingest.records import account
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
-from kolmap.ingest.x_api import v1_tweet
+from kolmap.ingest.formats.canonical import RowError, parse_follow
+from kolmap.ingest.formats.records import account
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.formats.x_api import v1_tweet
+from kolmap.ingest.io.jsonio import json_units
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["read_x_archive", "section_of", "sniff_x_archive"]
+__all__ = ["FORMAT", "read_x_archive", "section_of", "sniff_x_archive"]
 
 _HEAD = re.compile(rb"^\s*window\.YTD\.([A-Za-z_]+)\.part\d+\s*=")
 _READ = ("tweets", "tweet", "follower", "following", "account", "profile")
@@ -106,3 +106,11 @@ def read_x_archive(path: Path, options: ReadOptions) -> Iterator[Item]:
                 )
         except RowError as err:
             yield Rejected(name, position, str(err), str(value)[:10_000])
+
+
+FORMAT = FormatSpec(
+    "x-archive",
+    "X personal archive: data/*.js (tweets, follower, following, account, profile)",
+    sniff_x_archive,
+    read_x_archive,
+)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.errors import InputError
-from kolmap.ingest.canonical import RowError, parse_follow
-from kolmap.ingest.jsonio import json_units, peek_json
-from kolmap.ingest.records import account
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError, parse_follow
+from kolmap.ingest.formats.records import account
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["read_meta", "repair_mojibake", "sniff_meta"]
+__all__ = ["FORMAT", "read_meta", "repair_mojibake", "sniff_meta"]
 
 _LISTS = {
     "relationships_following": "following",
@@ -153,3 +153,11 @@ def _entry(
         ],
         repairs,
     )
+
+
+FORMAT = FormatSpec(
+    "instagram",
+    "Instagram/Facebook 'Download your information' followers and following JSON",
+    sniff_meta,
+    read_meta,
+)

@@ -5,8 +5,9 @@ Each row gives a post and its author (or just an account). What the row says abo
 posts becomes records too, so relations resolve even when those posts are not in the file:
 the original of a retweet (its id, author and text, or, in old files, the ``RT @user:`` prefix),
 the post replied to, the quoted post, and the ids of mentioned accounts. Authors known only by
-handle get an ``@handle`` id until their real id arrives. Column maps live in
-``column_maps.toml``; users add their tool's layout with the ``ingest.column_maps`` setting.
+handle get an ``@handle`` id until their real id arrives. Column maps
+(:mod:`kolmap.ingest.formats.column_maps`) say where each field lives; each becomes a format
+of its own (:func:`profile_formats`).
 
 >>> parse_list('["a", "b"]'), parse_list("a~b"), parse_list('c("x", "y")'), parse_list("NA")
 (['a', 'b'], ['a', 'b'], ['x', 'y'], [])
@@ -21,30 +22,30 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kolmap.errors import ConfigError, InputError
-from kolmap.ingest.canonical import RowError, parse_post, raw_row
-from kolmap.ingest.records import account, post, retweet_original_id
-from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
-from kolmap.settings import read_toml
+from kolmap.errors import InputError
+from kolmap.ingest.formats.canonical import RowError, parse_post, raw_row
+from kolmap.ingest.formats.column_maps import (
+    Profile,
+    choose_profile,
+    load_profiles,
+    normalise_column,
+)
+from kolmap.ingest.formats.records import account, post, retweet_original_id
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Header, Rejected, Row, open_lines, parse_rows
 
 __all__ = [
-    "Profile",
-    "choose_profile",
     "flexible_time",
     "header_of",
-    "load_profiles",
-    "normalise_column",
     "parse_list",
     "platform_from",
+    "profile_formats",
     "read_flat",
     "sniff_flat",
 ]
@@ -54,129 +55,6 @@ _MISSING = {"", "na", "n/a", "nan", "none", "null", "nat"}
 _RT = re.compile(r"^RT @([A-Za-z0-9_.-]+):?\s*(.*)$", re.DOTALL)
 _STATUS = re.compile(r"/status(?:es)?/(\d+)")
 _EXCEL_EXACT = 2**53
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One flat layout: how to recognise it and where each field lives."""
-
-    name: str
-    description: str
-    match: tuple[str, ...]
-    columns: Mapping[str, tuple[str, ...]]
-    platform: str | None = None
-    fields: frozenset[str] = field(default_factory=frozenset)
-
-    def present(self, header: set[str]) -> dict[str, str]:
-        """Field -> the first of its columns that the header has."""
-        found = {}
-        for name, candidates in self.columns.items():
-            for column in candidates:
-                if column in header:
-                    found[name] = column
-                    break
-        return found
-
-
-def normalise_column(name: str) -> str:
-    """Compare column names case-insensitively, with spaces, dots and dashes as ``_``.
-
-    >>> normalise_column(" Full Text "), normalise_column("extra_author_attributes.name")
-    ('full_text', 'extra_author_attributes_name')
-    """
-    return re.sub(r"[\s.\-/:]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
-
-
-def load_profiles(extra: str | Path | None = None) -> list[Profile]:
-    """The built-in column maps, plus those in ``extra`` (same layout; same names replace)."""
-    text = resources.files("kolmap.ingest").joinpath("column_maps.toml").read_text("utf-8")
-    profiles = _parse_profiles(tomllib.loads(text), "built-in column maps")
-    if extra:
-        profiles.update(_parse_profiles(read_toml(extra, "column maps"), str(extra)))
-    return list(profiles.values())
-
-
-def _parse_profiles(data: Mapping[str, Any], source: str) -> dict[str, Profile]:
-    table = data.get("profiles")
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: expected [profiles.<name>] tables")
-    out = {}
-    for name, spec in table.items():
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("match"), list):
-            raise ConfigError(f"{source}: [profiles.{name}] needs a match list")
-        columns = spec.get("columns", {})
-        if not isinstance(columns, Mapping) or not all(
-            isinstance(v, list) for v in columns.values()
-        ):
-            raise ConfigError(f"{source}: [profiles.{name}.columns] values must be lists")
-        unknown = set(columns) - _FIELDS
-        if unknown:
-            raise ConfigError(f"{source}: [profiles.{name}] unknown fields {sorted(unknown)}")
-        out[name] = Profile(
-            name=name,
-            description=str(spec.get("description", name)),
-            match=tuple(normalise_column(c) for c in spec["match"]),
-            columns={k: tuple(normalise_column(c) for c in v) for k, v in columns.items()},
-            platform=spec.get("platform"),
-            fields=frozenset(columns),
-        )
-    return out
-
-
-_FIELDS = frozenset(
-    [
-        "post_id",
-        "created_at",
-        "text",
-        "lang",
-        "likes",
-        "reposts",
-        "replies",
-        "post_url",
-        "platform",
-        "author_id",
-        "handle",
-        "display_name",
-        "bio",
-        "followers",
-        "following",
-        "location",
-        "profile_url",
-        "verified",
-        "account_created_at",
-        "reply_to_post_id",
-        "reply_to_author_id",
-        "reply_to_handle",
-        "repost_of_post_id",
-        "is_repost",
-        "repost_author_id",
-        "repost_handle",
-        "repost_text",
-        "repost_created_at",
-        "repost_display_name",
-        "repost_bio",
-        "repost_followers",
-        "quote_of_post_id",
-        "quoted_author_id",
-        "quoted_handle",
-        "quoted_text",
-        "quoted_display_name",
-        "quoted_bio",
-        "quoted_followers",
-        "mention_handles",
-        "mention_ids",
-        "hashtags",
-    ]
-)
-
-
-def choose_profile(header: list[str], profiles: list[Profile]) -> Profile | None:
-    """The profile whose ``match`` columns are all present, with most fields found."""
-    names = {normalise_column(h) for h in header}
-    fitting = [p for p in profiles if set(p.match) <= names]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda p: len(p.present(names)))
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -564,3 +442,29 @@ def _original(
             )
         )
     return out
+
+
+def profile_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
+    """One format per column map (the built-in ones and those of ``column_maps``), each
+    recognising the files it fits best among all the maps."""
+    profiles = load_profiles(column_maps)
+    return [
+        FormatSpec(
+            profile.name,
+            profile.description,
+            partial(_sniff_profile, profile=profile, profiles=profiles),
+            partial(_read_profile, profile=profile),
+        )
+        for profile in profiles
+    ]
+
+
+def _sniff_profile(path: Path, head: bytes, *, profile: Profile, profiles: list[Profile]) -> bool:
+    """This profile is the best fit among all column maps."""
+    if not sniff_flat(path, head, profiles):
+        return False
+    return choose_profile(header_of(path, head), profiles) == profile
+
+
+def _read_profile(path: Path, options: ReadOptions, *, profile: Profile) -> Iterator[Item]:
+    return read_flat(path, options, profiles=[profile])

@@ -2,11 +2,14 @@
 
 A format module turns one file into a stream of :class:`Parsed` rows (each with the records
 it yields: an account, a post, a follow, a label, in the canonical shape) and
-:class:`~kolmap.ingest.rows.Rejected` rows. The pipeline counts rows, quarantines rejections,
+:class:`~kolmap.ingest.io.rows.Rejected` rows. The pipeline counts rows, quarantines rejections,
 enriches accounts and posts the same way whatever the source, and batches records by kind.
+Each format module declares its :class:`FormatSpec` (how to recognise a file, how to read it),
+and :mod:`kolmap.ingest.formats` lists them in detection order.
 
->>> Parsed(3, [("accounts", {"platform": "x", "account_id": "1"})]).kinds()
-['accounts']
+>>> item = Parsed(3, [("accounts", {"platform": "x", "account_id": "1"})])
+>>> item.line, item.repairs
+(3, [])
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kolmap.ingest.rows import Rejected
+from kolmap.ingest.io.rows import Rejected
 
 __all__ = ["FormatSpec", "Item", "Parsed", "ReadOptions"]
 
@@ -29,9 +32,6 @@ class Parsed:
     line: int
     records: list[tuple[str, dict[str, Any]]]
     repairs: list[str] = field(default_factory=list)
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _record in self.records]
 
 
 Item = Parsed | Rejected

@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from kolmap.ingest.canonical import RowError
-from kolmap.ingest.records import account
-from kolmap.ingest.rows import Rejected, open_lines
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError
+from kolmap.ingest.formats.records import account
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Rejected, open_lines
 
-__all__ = ["TAG_ROLES", "read_labelled_bios", "sniff_labelled_bios"]
+__all__ = ["FORMAT", "TAG_ROLES", "read_labelled_bios", "sniff_labelled_bios"]
 
 TAG_ROLES = {
     "Doctor": "hcp",
@@ -98,3 +98,12 @@ def read_labelled_bios(path: Path, options: ReadOptions) -> Iterator[Item]:
                 )
             )
         yield Parsed(number, records)
+
+
+FORMAT = FormatSpec(
+    "labelled-bios",
+    "Hand-checked classifier sheet: headerless TSV 'Pass/Fail, tag, handle, bio' "
+    "(confirmed tags become labels)",
+    sniff_labelled_bios,
+    read_labelled_bios,
+)

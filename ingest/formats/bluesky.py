@@ -14,13 +14,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kolmap.ingest.canonical import RowError, parse_follow
-from kolmap.ingest.jsonio import json_units, peek_json
-from kolmap.ingest.records import account, post
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError, parse_follow
+from kolmap.ingest.formats.records import account, post
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["read_bluesky", "shape_of", "sniff_bluesky"]
+__all__ = ["FORMAT", "read_bluesky", "shape_of", "sniff_bluesky"]
 
 Records = list[tuple[str, dict[str, Any]]]
 _SHAPES = ("follows", "followers", "feed", "posts", "profiles")
@@ -211,3 +211,11 @@ def _records(kind: str, item: Any) -> Records:
                 )
             )
     return records
+
+
+FORMAT = FormatSpec(
+    "bluesky",
+    "Bluesky AppView JSON: getProfile(s), getFollows/getFollowers, getAuthorFeed, searchPosts",
+    sniff_bluesky,
+    read_bluesky,
+)

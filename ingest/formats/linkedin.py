@@ -18,12 +18,12 @@ from itertools import chain
 from pathlib import Path
 
 from kolmap.errors import InputError
-from kolmap.ingest.canonical import RowError, parse_follow, raw_row
-from kolmap.ingest.records import account
-from kolmap.ingest.rows import Header, Rejected, Row, open_lines, parse_rows
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError, parse_follow, raw_row
+from kolmap.ingest.formats.records import account
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.rows import Header, Rejected, Row, open_lines, parse_rows
 
-__all__ = ["profile_id", "read_linkedin", "sniff_linkedin"]
+__all__ = ["FORMAT", "profile_id", "read_linkedin", "sniff_linkedin"]
 
 _HEADER = re.compile(r"^\ufeff?\s*first name\s*,\s*last name\s*,\s*url", re.IGNORECASE)
 _PROFILE = re.compile(r"linkedin\.com/in/([^/?#]+)", re.IGNORECASE)
@@ -100,3 +100,11 @@ def read_linkedin(path: Path, options: ReadOptions) -> Iterator[Item]:
             yield Parsed(line_number, records)
         except RowError as err:
             yield Rejected(name, line_number, str(err), raw_row(values))
+
+
+FORMAT = FormatSpec(
+    "linkedin",
+    "LinkedIn Connections.csv (Notes preamble; e-mails never read)",
+    sniff_linkedin,
+    read_linkedin,
+)

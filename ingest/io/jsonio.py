@@ -23,11 +23,10 @@ from typing import Any
 import ijson
 
 from kolmap.errors import InputError
-from kolmap.ingest.rows import Rejected
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["JSON_SUFFIXES", "json_units", "load_json", "peek_json"]
+__all__ = ["json_units", "load_json", "peek_json"]
 
-JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".js")
 _MAX_DEPTH = 200
 
 

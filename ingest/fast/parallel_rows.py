@@ -29,9 +29,9 @@ import numpy as np
 import pyarrow as pa
 
 from kolmap.ingest.areas import Taxonomy
-from kolmap.ingest.canonical import parse_values
 from kolmap.ingest.enrich import enrich
-from kolmap.ingest.rows import Rejected
+from kolmap.ingest.formats.canonical import parse_values
+from kolmap.ingest.io.rows import Rejected
 from kolmap.model import RECORD_FIELDS
 
 __all__ = ["ParsedRows", "RowParser"]

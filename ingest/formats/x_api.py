@@ -19,14 +19,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kolmap.ingest.canonical import RowError
-from kolmap.ingest.flat import flexible_time
-from kolmap.ingest.jsonio import json_units, peek_json
-from kolmap.ingest.records import account, post, retweet_original_id
-from kolmap.ingest.rows import Rejected
-from kolmap.ingest.sources import Item, Parsed, ReadOptions
+from kolmap.ingest.formats.canonical import RowError
+from kolmap.ingest.formats.flat import flexible_time
+from kolmap.ingest.formats.records import account, post, retweet_original_id
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["kind_of", "read_x_api", "sniff_x_api", "v1_tweet"]
+__all__ = ["FORMAT", "kind_of", "read_x_api", "sniff_x_api", "v1_tweet"]
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson")
 _RT = re.compile(r"^RT @([A-Za-z0-9_]+):\s*(.*)$", re.DOTALL)
@@ -304,3 +304,11 @@ def v1_tweet(tweet: Mapping[str, Any], *, reference: bool) -> Records:
     record["hashtags"] = [h.get("text") for h in entities.get("hashtags") or [] if h.get("text")]
     records.insert(1, ("posts", record))
     return records
+
+
+FORMAT = FormatSpec(
+    "x-api",
+    "X API v2 responses or v1.1 tweet objects, JSON or JSON Lines",
+    sniff_x_api,
+    read_x_api,
+)

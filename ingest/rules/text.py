@@ -1,0 +1,78 @@
+"""Every text rule the two ingest routes share, as plain values.
+
+:mod:`kolmap.ingest.text` and :mod:`kolmap.ingest.areas` compile these into Python regular
+expressions; :mod:`kolmap.ingest.fast.sql` compiles the same values into DuckDB SQL (RE2,
+which has no look-behind: there a mention is a match after the start or after a character
+that may precede one). Patterns here therefore use only syntax that Python's ``re`` and RE2
+read alike, and the "not after" sets are plain punctuation, written as they go inside a
+character class.
+
+>>> import re
+>>> re.findall(mention_pattern(), "Hi @DrX, @alice.bsky.social. me@mail.org")
+['DrX', 'alice.bsky.social']
+>>> re.findall(hashtag_pattern(), "#ASCO26 &#39; a#b")
+['ASCO26']
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CONGRESS_YEAR",
+    "HASHTAG_MAX_CHARS",
+    "HASHTAG_NOT_AFTER",
+    "KEYWORD_ENDINGS",
+    "LIGATURES",
+    "MENTION_HANDLE",
+    "MENTION_NOT_AFTER",
+    "hashtag_pattern",
+    "mention_pattern",
+    "optional_ending",
+]
+
+# Expanded by folding, after accents are stripped and the text lower-cased (so that FR and EN
+# spellings compare: "cœur" and "coeur").
+LIGATURES: tuple[tuple[str, str], ...] = (
+    ("œ", "oe"),
+    ("Œ", "oe"),
+    ("æ", "ae"),
+    ("Æ", "ae"),
+    ("ß", "ss"),
+    ("’", "'"),
+)
+
+# A mention is "@" and a handle, where the "@" follows neither a word character nor one of
+# MENTION_NOT_AFTER (so e-mail addresses and URLs are not mentions). Handles may hold dots
+# and hyphens (Bluesky) but never end with one, so a sentence's full stop is not part of it.
+MENTION_NOT_AFTER = "@/"
+MENTION_HANDLE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?"
+
+# A hashtag is "#" and a run of word characters (its first HASHTAG_MAX_CHARS), where the "#"
+# follows neither a word character nor one of HASHTAG_NOT_AFTER ("&#39;" is an HTML entity).
+# All-digit tags ("#1") are not hashtags.
+HASHTAG_NOT_AFTER = "#&/"
+HASHTAG_MAX_CHARS = 139
+
+# Area keywords and specialties match whole words, with an optional plural ending.
+KEYWORD_ENDINGS = ("s", "x")
+
+# A congress hashtag is the congress name with an optional year: #ASCO, #ASCO26, #ASCO2026.
+CONGRESS_YEAR = r"(?:19|20)?\d\d"
+
+
+def mention_pattern() -> str:
+    """The Python regular expression of a mention; group 1 is the handle."""
+    return rf"(?<![\w{MENTION_NOT_AFTER}])@({MENTION_HANDLE})"
+
+
+def hashtag_pattern() -> str:
+    """The Python regular expression of a hashtag; group 1 is the tag without ``#``."""
+    return rf"(?<![\w{HASHTAG_NOT_AFTER}])#(\w{{1,{HASHTAG_MAX_CHARS}}})"
+
+
+def optional_ending() -> str:
+    """The optional plural ending of a keyword, for either regular expression dialect.
+
+    >>> optional_ending()
+    '(?:s|x)?'
+    """
+    return "(?:" + "|".join(KEYWORD_ENDINGS) + ")?"

@@ -27,14 +27,30 @@ from typing import IO, Any
 import networkx as nx
 import pandas as pd
 
-from kolmap.export.exporter import check_html_file, export, log_export, write_table
+from kolmap.export.exporter import (
+    TABULAR,
+    check_html_file,
+    export,
+    log_export,
+    ranking_about,
+    write_table,
+)
 from kolmap.export.files import write_atomic
 from kolmap.export.html_map import render_html
 from kolmap.export.network import check_graph_file, write_graph
 from kolmap.graph.store import GraphStore, Scope
 from kolmap.scoring.rank import RankKind
+from kolmap.settings import ScoringSettings
 
-__all__ = ["MIME", "Download", "export_download", "file_download", "map_download", "table_download"]
+__all__ = [
+    "MIME",
+    "Download",
+    "export_download",
+    "file_download",
+    "map_download",
+    "ranking_download",
+    "table_download",
+]
 
 MIME = {
     "csv": "text/csv",
@@ -95,6 +111,39 @@ def export_download(
     return Download(file_name, data, fmt, result.rows, result.filters, result.pseudonymised)
 
 
+def ranking_download(
+    table: pd.DataFrame,
+    fmt: str,
+    file_name: str,
+    *,
+    kind: RankKind | str,
+    scope: Scope,
+    settings: ScoringSettings,
+    pseudonymised: bool,
+    narrowed: dict[str, Any] | None = None,
+    delimiter: str = ",",
+) -> Download:
+    """Exactly the ranking rows a page shows (already protected, already narrowed by the
+    page's own filters, named in ``narrowed``) as CSV or XLSX, with the ``about`` sheet of
+    ``kolmap export``."""
+    if fmt not in TABULAR:
+        raise ValueError(f"a ranking is written as csv or xlsx, not {fmt!r}")
+    kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
+    named = "; ".join(f"{k} {v}" for k, v in (narrowed or {}).items() if v)
+    about = ranking_about(kind, scope, settings, len(table), pseudonymised, named)
+    filters = {"kind": kind.value, "scope": scope.describe(), "top": len(table), **(narrowed or {})}
+    return table_download(
+        table,
+        fmt,
+        file_name,
+        about=about,
+        filters=filters,
+        pseudonymised=pseudonymised,
+        sheet="ranking",
+        delimiter=delimiter,
+    )
+
+
 def table_download(
     table: pd.DataFrame,
     fmt: str,
@@ -104,11 +153,12 @@ def table_download(
     filters: dict[str, Any],
     pseudonymised: bool,
     sheet: str = "table",
+    delimiter: str = ",",
 ) -> Download:
     """A table as CSV or XLSX, written and re-read as :func:`write_table` does."""
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / Path(file_name).name
-        write_table(target, table, fmt, about=about, sheet=sheet)
+        write_table(target, table, fmt, about=about, sheet=sheet, delimiter=delimiter)
         data = target.read_bytes()
     return Download(file_name, data, fmt, len(table), filters, pseudonymised)
 

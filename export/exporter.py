@@ -39,6 +39,7 @@ __all__ = [
     "ExportResult",
     "export",
     "log_export",
+    "ranking_about",
     "write_table",
 ]
 
@@ -158,7 +159,7 @@ def _write(
             target,
             table,
             fmt,
-            about=_about(kind, scope, settings, rows, privacy.protects),
+            about=ranking_about(kind, scope, settings, rows, privacy.protects),
             delimiter=delimiter,
         )
     else:
@@ -284,13 +285,20 @@ def log_export(
     return export_id
 
 
-def _about(
-    kind: RankKind, scope: Scope, settings: ScoringSettings, rows: int, pseudonymised: bool
+def ranking_about(
+    kind: RankKind,
+    scope: Scope,
+    settings: ScoringSettings,
+    rows: int,
+    pseudonymised: bool,
+    narrowed: str = "",
 ) -> dict[str, Any]:
+    """The ``about`` sheet of a ranking export; ``narrowed`` names filters applied to the
+    ranked rows after ranking (the app's language and location filters)."""
     weights = ", ".join(f"{k} {v}" for k, v in kind.weights(settings).items())
     return {
         "what": f"kolmap {kind.value} ranking",
-        "scope": scope.describe(),
+        "scope": scope.describe() + (f"; rows narrowed to {narrowed}" if narrowed else ""),
         "rows": rows,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "kolmap version": __version__,

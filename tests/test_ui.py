@@ -256,3 +256,19 @@ def test_leaderboard_caption_shows_the_configured_relevance_exponent(app_store, 
         assert "relevance^0.75" in captions and "½" not in captions
     finally:
         st.cache_resource.clear()
+
+
+def test_leaderboard_export_carries_exactly_the_rows_on_screen(app_store):
+    """The file used to ignore the Language and Location filters."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    at.multiselect(key="lb_lang").set_value(["fr"]).run()
+    screen = at.dataframe[0].value
+    at.selectbox(key="lb_fmt").set_value("csv").run()
+    at.button(key="lb_export").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    prepared = at.session_state["lb_file"]
+    rows = list(csv.DictReader(prepared.data.decode("utf-8-sig").splitlines()))
+    assert [r["handle"] for r in rows] == screen["handle"].tolist()
+    assert rows and {r["lang"] for r in rows} == {"fr"}
+    assert prepared.filters["language"] == "fr" and prepared.rows == len(screen)

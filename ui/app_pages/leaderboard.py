@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kolmap.export.downloads import export_download
-from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS
+from kolmap.export.downloads import export_download, ranking_download
+from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, TABULAR
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.ui import state, widgets
@@ -87,23 +87,38 @@ with st.expander("Export (same files as `kolmap export`)"):
         "Format",
         list(FORMATS),
         key="lb_fmt",
-        help="csv/xlsx: this ranking; gexf/graphml/json/html: the area map",
+        help="csv/xlsx: the ranking as shown (with every score component); "
+        "gexf/graphml/json/html: the area map",
     )
     delimiter = cols[1].selectbox("CSV delimiter", [",", ";"], key="lb_delim")
     cols[2].caption(COMPLIANCE_NOTE)
     if st.button("Prepare the file", key="lb_export"):
-        with state.store() as s:
-            st.session_state["lb_file"] = export_download(
-                s,
-                scope,
+        name = f"kolmap-{kind}-{scope.area or 'all'}.{fmt}"
+        if fmt in TABULAR:  # exactly the rows on screen: language and location filters too
+            st.session_state["lb_file"] = ranking_download(
+                shown,
+                fmt,
+                name,
                 kind=kind,
-                fmt=fmt,
-                file_name=f"kolmap-{kind}-{scope.area or 'all'}.{fmt}",
+                scope=scope,
                 settings=state.settings().scoring,
-                top=int(top),
+                pseudonymised=not state.show_private(),
+                narrowed={"language": ",".join(langs), "location contains": place},
                 delimiter=delimiter,
-                privacy=state.privacy(),
             )
+        else:
+            with state.store() as s:
+                st.session_state["lb_file"] = export_download(
+                    s,
+                    scope,
+                    kind=kind,
+                    fmt=fmt,
+                    file_name=name,
+                    settings=state.settings().scoring,
+                    top=int(top),
+                    delimiter=delimiter,
+                    privacy=state.privacy(),
+                )
     prepared = st.session_state.get("lb_file")
     if prepared:
         widgets.download_button(

@@ -273,7 +273,9 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ("followers", "following", "likes", "reposts", "replies", "source_line", "count", "rows"),
         ColumnType.INT,
     ),
-    **dict.fromkeys(("role_confidence", "automation_risk", "confidence"), ColumnType.FLOAT),
+    **dict.fromkeys(
+        ("role_confidence", "automation_risk", "confidence", "score"), ColumnType.FLOAT
+    ),
     **dict.fromkeys(
         ("verified", "is_stub", "reference", "pseudonymised", "informative"), ColumnType.BOOL
     ),
@@ -284,6 +286,8 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "finished_at",
             "added_at",
             "exported_at",
+            "updated_at",
+            "event_at",
             "first_at",
             "last_at",
         ),
@@ -333,6 +337,44 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("areas", ("area_id", "name"), key=("area_id",)),
     Table("suppressions", ("hash", "added_at", "scope"), key=("hash",)),
+    # Saved shortlists: one row per account on a named list (a copy of what it was added
+    # as, so the list reads the same after a re-ingest), and the trail of every change.
+    Table(
+        "shortlists",
+        (
+            "shortlist",
+            "platform",
+            "account_id",
+            "handle",
+            "display_name",
+            "role",
+            "specialty",
+            "area",
+            "kind",
+            "score",
+            "added_from",
+            "note",
+            "status",
+            "owner",
+            "added_at",
+            "updated_at",
+        ),
+        key=("shortlist", "platform", "account_id"),
+    ),
+    Table(
+        "shortlist_events",
+        (
+            "event_id",
+            "event_at",
+            "shortlist",
+            "platform",
+            "account_id",
+            "action",
+            "detail",
+            "owner",
+        ),
+        key=("event_id",),
+    ),
     Table(
         "exports",
         (
@@ -440,6 +482,8 @@ TRANSFER_TABLES = (
     "suppressions",
     "ingest_runs",
     "exports",
+    "shortlists",
+    "shortlist_events",
 )
 GRAPH_TABLES = (
     "edges",

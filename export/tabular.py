@@ -17,6 +17,7 @@ import io
 import json
 import math
 from collections.abc import Mapping
+from datetime import datetime
 from typing import IO, Any
 
 import pandas as pd
@@ -135,6 +136,14 @@ def _missing(value: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
+    """A value openpyxl can write: numpy scalars as Python ones, times with a zone as UTC
+    without one (Excel has no time zones; the column name or about sheet says UTC).
+
+    >>> _plain(pd.Timestamp("2026-03-01 10:00", tz="Europe/Paris"))
+    datetime.datetime(2026, 3, 1, 9, 0)
+    """
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return pd.Timestamp(value).tz_convert("UTC").tz_localize(None).to_pydatetime()
     if hasattr(value, "item"):
         return value.item()
     return value

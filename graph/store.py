@@ -34,6 +34,7 @@ from kolmap.model import AccountKey
 
 __all__ = [
     "DEFAULT_STORE",
+    "SHORTLIST_STATUSES",
     "TEXT_ROLE_FIELDS",
     "Derivation",
     "Derive",
@@ -43,6 +44,7 @@ __all__ = [
     "Replica",
     "RunInfo",
     "Scope",
+    "ShortlistEdit",
     "StoreLocation",
     "is_neo4j_uri",
     "resolve_store_location",
@@ -105,6 +107,35 @@ class Scope:
     @property
     def is_topical(self) -> bool:
         return bool(self.area or self.hashtags)
+
+
+SHORTLIST_STATUSES = ("proposed", "contacted", "confirmed", "declined")
+
+
+@dataclass(frozen=True)
+class ShortlistEdit:
+    """One change to the saved shortlist ``shortlist``, made by ``owner``: accounts added
+    (rows with ``platform``, ``account_id`` and what was shown: handle, display_name, role,
+    specialty, area, kind, score, added_from), notes and statuses changed, accounts removed.
+    Every change is also written to the list's trail (``shortlist_events``).
+
+    >>> ShortlistEdit("congress 2027", "ana", remove=(AccountKey("x", "1"),)).remove
+    (AccountKey(platform='x', account_id='1'),)
+    """
+
+    shortlist: str
+    owner: str
+    add: Sequence[Mapping[str, Any]] = ()
+    notes: Mapping[AccountKey, str] = field(default_factory=dict)
+    statuses: Mapping[AccountKey, str] = field(default_factory=dict)
+    remove: Sequence[AccountKey] = ()
+
+    def __post_init__(self) -> None:
+        if not self.shortlist.strip():
+            raise ValueError("a shortlist needs a name")
+        bad = sorted(set(self.statuses.values()) - set(SHORTLIST_STATUSES))
+        if bad:
+            raise ValueError(f"unknown status {bad[0]!r}; use one of {SHORTLIST_STATUSES}")
 
 
 @dataclass
@@ -277,6 +308,22 @@ class GraphStore(Protocol):
 
     def export_log(self) -> pd.DataFrame:
         """The export log, newest first."""
+        ...
+
+    def edit_shortlist(self, edit: ShortlistEdit) -> dict[str, int]:
+        """Apply ``edit`` in one transaction; counts of accounts added, updated, removed."""
+        ...
+
+    def shortlists(self) -> pd.DataFrame:
+        """The saved shortlists: ``shortlist, entries, owners, updated_at``, newest first."""
+        ...
+
+    def shortlist(self, name: str) -> pd.DataFrame:
+        """The accounts on one saved shortlist, in the order they were added."""
+        ...
+
+    def shortlist_events(self, name: str) -> pd.DataFrame:
+        """The trail of one shortlist (who added, annotated or removed what), newest first."""
         ...
 
     def stats(self) -> dict[str, Any]:

@@ -511,3 +511,41 @@ def test_account_search_is_literal_and_case_insensitive(any_store, folder):
     assert any_store.accounts(search="_")["account_id"].tolist() == ["2", "3", "@ghost_account"]
     assert any_store.accounts(search="%").empty
     assert any_store.accounts(search="martin", limit=1)["handle"].tolist() == ["DrMartin"]
+
+
+def test_shortlists_are_saved_with_their_trail_and_go_with_suppressed_accounts(any_store, folder):
+    from kolmap.graph.store import ShortlistEdit
+
+    ingest(any_store, folder)
+    rows = [
+        {"platform": "x", "account_id": "1", "handle": "DrMartin", "role": "hcp", "score": 88.5,
+         "added_from": "leaderboard"},
+        {"platform": "x", "account_id": "2", "handle": "onco_b", "role": "hcp", "score": 40.0},
+    ]  # fmt: skip
+    counts = any_store.edit_shortlist(ShortlistEdit("ASCO 2027", "ana", add=rows))
+    assert counts == {"added": 2, "updated": 0, "removed": 0}
+    again = any_store.edit_shortlist(
+        ShortlistEdit("ASCO 2027", "bo", add=rows[:1], notes={key("x", "2"): "met at ESMO"},
+                      statuses={key("x", "2"): "contacted"})
+    )  # fmt: skip
+    assert again == {"added": 0, "updated": 2, "removed": 0}  # already on it: not added twice
+    any_store.edit_shortlist(ShortlistEdit("other", "bo", add=rows[1:]))
+    if hasattr(any_store, "reload"):
+        any_store.reload()  # what Neo4j holds, not the local copy
+    entries = any_store.shortlist("ASCO 2027")
+    assert entries["handle"].tolist() == ["DrMartin", "onco_b"]
+    assert entries["status"].tolist() == ["proposed", "contacted"]
+    assert entries["note"].tolist() == ["", "met at ESMO"] and entries["score"].iloc[0] == 88.5
+    listed = any_store.shortlists()
+    assert sorted(listed["shortlist"]) == ["ASCO 2027", "other"]
+    trail = any_store.shortlist_events("ASCO 2027")
+    assert sorted(trail["action"]) == ["added", "added", "note", "status"]
+    assert set(trail["owner"]) == {"ana", "bo"}
+    any_store.suppress([key("x", "2")])
+    assert any_store.shortlist("ASCO 2027")["account_id"].tolist() == ["1"]
+    assert any_store.shortlist("other").empty
+    assert "2" not in set(any_store.shortlist_events("ASCO 2027")["account_id"])
+    gone = any_store.edit_shortlist(ShortlistEdit("ASCO 2027", "ana", remove=[key("x", "1")]))
+    assert gone["removed"] == 1 and any_store.shortlists()["shortlist"].tolist() == []
+    with pytest.raises(ValueError, match="unknown status"):
+        ShortlistEdit("ASCO 2027", "ana", statuses={key("x", "1"): "maybe"})

@@ -58,15 +58,20 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     picks = at.multiselect(key="lb_pick").options[:2]
     at.multiselect(key="lb_pick").set_value(picks).run()
     at.button(key="lb_add").click().run()
-    assert len(at.session_state["shortlist"]) == 2
+    assert not at.exception, [e.value for e in at.exception]
+    with DuckDBStore(app_store) as store:
+        saved = store.shortlist("Shortlist")
+    assert len(saved) == 2 and set(saved["added_from"]) == {"leaderboard"}
+    # The sidebar counts them in the same click (it used to say 0 until the next one).
+    assert any("Shortlist “Shortlist”: 2 account(s)" in c.value for c in at.sidebar.caption)
     # Why this rank: endorsers, components and the reasons sentence for the chosen account.
     assert any("endorsed by" in t.value for t in at.text)
     assert len(at.dataframe[1].value) > 10
 
-    at.switch_page("app_pages/shortlist.py").run()
-    assert not at.exception
+    # A reload (a new session) finds the list in the store.
+    at = open_page("shortlist")
     editor = at.dataframe[0].value  # the editable shortlist
-    assert len(editor) == 2 and set(editor.columns) >= {"handle", "role", "note"}
+    assert len(editor) == 2 and set(editor.columns) >= {"handle", "role", "note", "status"}
     target = tmp_path / "shortlist.csv"
     at.text_input(key="sl_path").set_value(str(target)).run()
     at.button(key="sl_save").click().run()
@@ -130,7 +135,9 @@ def test_communities_page(app_store):
     summary = at.dataframe[0].value
     assert len(summary) >= 2 and summary["size"].iloc[0] >= summary["size"].iloc[-1]
     at.button(key="com_add").click().run()
-    assert len(at.session_state["shortlist"]) == 10
+    assert not at.exception, [e.value for e in at.exception]
+    with DuckDBStore(app_store) as store:
+        assert len(store.shortlist("Shortlist")) == 10
 
 
 def test_congress_page(app_store):
@@ -272,3 +279,25 @@ def test_leaderboard_export_carries_exactly_the_rows_on_screen(app_store):
     assert [r["handle"] for r in rows] == screen["handle"].tolist()
     assert rows and {r["lang"] for r in rows} == {"fr"}
     assert prepared.filters["language"] == "fr" and prepared.rows == len(screen)
+
+
+def test_shortlists_are_named_annotated_and_kept_in_the_address(app_store):
+    from kolmap.graph.store import ShortlistEdit
+
+    with DuckDBStore(app_store) as store:
+        rows = store.accounts()
+        rows = rows[~rows["is_stub"] & rows["role"].eq("hcp")].head(2)
+        items = [dict(r, score=50.0, added_from="test") for r in rows.to_dict("records")]
+        store.edit_shortlist(ShortlistEdit("ASCO 2027", "ana", add=items))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["list"] = "ASCO 2027"
+    at.run()
+    at.switch_page("app_pages/shortlist.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="sl_pick_list").value == "ASCO 2027"
+    editor = at.dataframe[0].value
+    assert editor["handle"].tolist() == rows["handle"].tolist()
+    assert editor["status"].tolist() == ["proposed", "proposed"]
+    # Another list is empty and says how to fill it.
+    at.selectbox(key="sl_pick_list").set_value("Shortlist").run()
+    assert any("is empty" in i.value for i in at.info)

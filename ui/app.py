@@ -52,4 +52,5 @@ PAGES = [
 page = st.navigation(PAGES)
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
 widgets.sidebar()
+state.show_notices()
 page.run()

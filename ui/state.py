@@ -14,7 +14,9 @@ sidebar and the download button live in :mod:`kolmap.ui.widgets`.
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import json
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -28,6 +30,7 @@ import streamlit as st
 from kolmap.errors import KolmapError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
+from kolmap.graph.store import ShortlistEdit
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_summary, endorsers_of
@@ -89,11 +92,20 @@ def version() -> str:
 
 
 def refresh_version() -> str:
-    """Read the store's version now and keep it for the rest of this script run."""
+    """Read the store's version (and the size of the current shortlist, which other users
+    may change) now and keep it for the rest of this script run."""
     with store() as s:
         value = s.version()
+        st.session_state["_shortlist_size"] = len(s.shortlist(shortlist_name()))
     st.session_state[_VERSION_KEY] = value
     return value
+
+
+def shortlist_size() -> int:
+    """How many accounts the current shortlist holds (read with the version)."""
+    if "_shortlist_size" not in st.session_state:
+        refresh_version()
+    return int(st.session_state["_shortlist_size"])
 
 
 def _scope_key(scope: Scope) -> str:
@@ -364,23 +376,51 @@ def ingest_uploads(
     return summary.to_dict()
 
 
-# -- shortlist -----------------------------------------------------------------------------
-def shortlist() -> dict[str, dict[str, Any]]:
-    if "shortlist" not in st.session_state:
-        st.session_state["shortlist"] = {}
-    value: dict[str, dict[str, Any]] = st.session_state["shortlist"]
-    return value
+# -- shortlists and notices ----------------------------------------------------------------
+DEFAULT_SHORTLIST = "Shortlist"
 
 
-def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind: str) -> int:
-    """Add ranked rows (needs platform, account_id, handle, display_name, role, score)."""
-    items = shortlist()
-    added = 0
-    for row in rows.to_dict(orient="records"):
-        key = f"{row['platform']}:{row['account_id']}"
-        if key in items:
-            continue
-        items[key] = {
+def shortlist_name() -> str:
+    """The shortlist being worked on: the address's ``?list=`` (the Shortlist page keeps it
+    there, so a link or a reload opens the same list), else the last one chosen in this
+    session, else the default one."""
+    named = st.query_params.get("list")
+    if named:
+        st.session_state["_shortlist_name"] = str(named)
+    return str(st.session_state.get("_shortlist_name") or DEFAULT_SHORTLIST)
+
+
+def owner() -> str:
+    """Who is making changes, for the shortlists' trail: the sidebar's name, else
+    ``$KOLMAP_USER``, else the account running the app."""
+    name = st.session_state.get("owner") or os.environ.get("KOLMAP_USER")
+    return str(name or getpass.getuser())
+
+
+def shortlist() -> pd.DataFrame:
+    """The entries of the current shortlist, as saved in the store."""
+    with store() as s:
+        return s.shortlist(shortlist_name())
+
+
+def shortlist_names() -> list[str]:
+    with store() as s:
+        names = s.shortlists()["shortlist"].tolist()
+    extra = [n for n in (shortlist_name(), DEFAULT_SHORTLIST) if n not in names]
+    return list(dict.fromkeys([*extra[:1], *names, *extra[1:]]))
+
+
+def edit_shortlist(edit: ShortlistEdit) -> dict[str, int]:
+    with store() as s:
+        return s.edit_shortlist(edit)
+
+
+def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind: str) -> None:
+    """Save ranked rows (platform, account_id, handle, display_name, role, score...) on the
+    current shortlist, then run the page again so every count shows it."""
+    name = shortlist_name()
+    items = [
+        {
             "platform": row["platform"],
             "account_id": row["account_id"],
             "handle": row.get("handle"),
@@ -389,9 +429,25 @@ def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind:
             "specialty": row.get("specialty"),
             "area": area or "all",
             "kind": kind,
-            "score": row.get("score"),
+            "score": None if pd.isna(row.get("score")) else float(row["score"]),
             "added_from": source,
-            "note": "",
         }
-        added += 1
-    return added
+        for row in rows.to_dict(orient="records")
+    ]
+    added = edit_shortlist(ShortlistEdit(name, owner(), add=items))["added"]
+    skipped = len(items) - added
+    notify(
+        f"{added} added to the shortlist “{name}”"
+        + (f" ({skipped} already on it)" if skipped else "")
+    )
+    st.rerun()
+
+
+def notify(message: str) -> None:
+    """Show ``message`` as a toast on the next run (it survives ``st.rerun``)."""
+    st.session_state.setdefault("_notices", []).append(message)
+
+
+def show_notices() -> None:
+    for message in st.session_state.pop("_notices", []):
+        st.toast(message)

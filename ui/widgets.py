@@ -83,5 +83,7 @@ def sidebar() -> None:
             help="Patients and the public are pseudonymised by default, on screen and "
             "in exports. Turn on only with a documented legal basis.",
         )
-        count = len(state.shortlist())
-        st.caption(f"Shortlist: {count} account(s)")
+        st.text_input(
+            "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()
+        )
+        st.caption(f"Shortlist “{state.shortlist_name()}”: {state.shortlist_size()} account(s)")

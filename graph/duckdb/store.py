@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from kolmap.errors import StoreError
+from kolmap.graph.duckdb import shortlists
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -32,7 +33,7 @@ from kolmap.graph.duckdb.schema import STAGE, check_version, ensure_schema
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.duckdb.stats import store_stats
 from kolmap.graph.duckdb.suppressions import erase_keys, keys_table, suppress_keys
-from kolmap.graph.store import Derive, Projection, RunInfo, Scope
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
 from kolmap.model import GRAPH_TABLES, TABLE, AccountKey
 
 __all__ = ["DuckDBStore", "remove_database_files"]
@@ -142,6 +143,19 @@ class DuckDBStore:
 
     def export_log(self) -> pd.DataFrame:
         return self.db.frame("SELECT * FROM exports ORDER BY exported_at DESC")
+
+    def edit_shortlist(self, edit: ShortlistEdit) -> dict[str, int]:
+        with self.db.transaction():
+            return shortlists.edit_shortlist(self.db, edit)
+
+    def shortlists(self) -> pd.DataFrame:
+        return shortlists.shortlists(self.db)
+
+    def shortlist(self, name: str) -> pd.DataFrame:
+        return shortlists.shortlist(self.db, name)
+
+    def shortlist_events(self, name: str) -> pd.DataFrame:
+        return shortlists.shortlist_events(self.db, name)
 
     # -- reading --------------------------------------------------------------------------
     def projection(self, scope: Scope) -> Projection:

@@ -83,16 +83,18 @@ def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
             f"""DELETE FROM {table} t USING e_keys k WHERE t.platform = k.platform
                AND (t.{a} = k.account_id OR t.{b} = k.account_id)"""
         )
-    for table in ("labels", "accounts"):
+    for table in ("labels", "accounts", "shortlists"):
         counts[table] = db.scalar(
             f"""DELETE FROM {table} t USING e_keys k
                 WHERE t.platform = k.platform AND t.account_id = k.account_id"""
         )
-    # Text roles hold evidence phrases from the bio: they go with the account.
-    db.execute(
-        """DELETE FROM text_roles t USING e_keys k
-           WHERE t.platform = k.platform AND t.account_id = k.account_id"""
-    )
+    # Text roles hold evidence phrases from the bio, and a shortlist's trail may name the
+    # account: they go with it.
+    for table in ("text_roles", "shortlist_events"):
+        db.execute(
+            f"""DELETE FROM {table} t USING e_keys k
+                WHERE t.platform = k.platform AND t.account_id = k.account_id"""
+        )
     db.execute("DROP TABLE e_keys")
     db.execute("DROP TABLE e_posts")
     return counts

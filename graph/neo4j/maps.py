@@ -82,6 +82,8 @@ NODE_MAPS = (
     _node_map("suppressions", "Suppression"),
     _node_map("ingest_runs", "IngestRun"),
     _node_map("exports", "Export"),
+    _node_map("shortlists", "ShortlistEntry"),
+    _node_map("shortlist_events", "ShortlistEvent"),
 )
 REL_MAPS = (
     RelMap(

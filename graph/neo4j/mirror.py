@@ -39,7 +39,7 @@ from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease
 from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, rel_key
 from kolmap.graph.neo4j.transfer import from_neo4j
-from kolmap.graph.store import Derive, Projection, RunInfo, Scope, StoreLocation
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit, StoreLocation
 from kolmap.model import AccountKey
 from kolmap.settings import Settings
 
@@ -209,6 +209,22 @@ class Neo4jMirror:
     def record_export(self, entry: Mapping[str, Any]) -> None:
         with self._writing() as cache:
             cache.record_export(entry)
+
+    def edit_shortlist(self, edit: ShortlistEdit) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.edit_shortlist(edit)
+
+    def shortlists(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.shortlists()
+
+    def shortlist(self, name: str) -> pd.DataFrame:
+        self._sync()
+        return self.cache.shortlist(name)
+
+    def shortlist_events(self, name: str) -> pd.DataFrame:
+        self._sync()
+        return self.cache.shortlist_events(name)
 
     # -- reading --------------------------------------------------------------------------
     def projection(self, scope: Scope) -> Projection:

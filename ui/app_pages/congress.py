@@ -76,7 +76,4 @@ for column, phase in zip(columns, phases, strict=True):
             and not table.empty
             and st.button("Add the top 10 to the shortlist", key="cg_add")
         ):
-            added = state.add_to_shortlist(
-                table.head(10), source="congress", area=None, kind="congress"
-            )
-            st.toast(f"{added} added to the shortlist")
+            state.add_to_shortlist(table.head(10), source="congress", area=None, kind="congress")

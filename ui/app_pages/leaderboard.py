@@ -78,8 +78,7 @@ pick_cols = st.columns([4, 1])
 picked = pick_cols[0].multiselect("Add to shortlist", list(labels), key="lb_pick")
 if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
     rows = table.iloc[[labels[p] for p in picked]]
-    added = state.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
-    st.toast(f"{added} added to the shortlist")
+    state.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
 
 with st.expander("Export (same files as `kolmap export`)"):
     cols = st.columns([2, 2, 3])

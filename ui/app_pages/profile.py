@@ -87,12 +87,11 @@ else:
                 ["platform", "account_id", "handle", "role"]
             ]
         st.caption("Accounts of the same person")
-        st.dataframe(same, hide_index=True)
+        st.dataframe(state.protect_accounts(same), hide_index=True)
 
 if st.button("Add to the shortlist", key="profile_add"):
     row = account.to_frame().T.assign(score=None)
-    added = state.add_to_shortlist(row, source="profile", area=None, kind="profile")
-    st.toast("Added to the shortlist" if added else "Already on the shortlist")
+    state.add_to_shortlist(row, source="profile", area=None, kind="profile")
 
 areas = list(account["bio_areas"]) if account["bio_areas"] is not None else []
 everything = state.posts(Scope(), [(platform, account_id)])

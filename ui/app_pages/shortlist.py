@@ -1,16 +1,19 @@
-"""Shortlist: the accounts picked on any page, with notes, exported as CSV or XLSX."""
+"""Shortlist: named lists of accounts saved in the store (several per store, shared by its
+users), with a status and a note per account, a trail of who changed what, and CSV or XLSX
+exports. The list in use is in the address (`?list=NAME`), so a reload or a link opens it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
 from kolmap.export.downloads import table_download
 from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, write_table
+from kolmap.graph.store import SHORTLIST_STATUSES, ShortlistEdit
+from kolmap.model import AccountKey
 from kolmap.ui import state, widgets
 
 COLUMNS = [
@@ -23,47 +26,89 @@ COLUMNS = [
     "area",
     "kind",
     "score",
-    "added_from",
+    "status",
     "note",
+    "added_from",
+    "owner",
+    "added_at",
 ]
-
-
-def shortlist_frame() -> pd.DataFrame:
-    """The shortlist as it will be exported (private individuals pseudonymised by default)."""
-    items = list(state.shortlist().values())
-    frame = pd.DataFrame(items, columns=COLUMNS)
-    return state.protect_accounts(frame)
-
+EDITABLE = ("status", "note")
 
 st.title("Shortlist")
-items = state.shortlist()
-if not items:
-    st.info("Add accounts from the Leaderboard, Communities or Congress pages.")
-    st.stop()
-frame = shortlist_frame()
-edited = st.data_editor(
-    frame,
-    hide_index=True,
-    key="sl_editor",
-    disabled=[c for c in COLUMNS if c != "note"],
-    column_config={"note": st.column_config.TextColumn("note", width="large")},
+names = state.shortlist_names()
+pick = st.columns([3, 3])
+chosen = pick[0].selectbox(
+    "Shortlist", names, index=names.index(state.shortlist_name()), key="sl_pick_list"
 )
-for key, note in zip(items, edited["note"].tolist(), strict=True):
-    items[key]["note"] = note or ""
-remove = st.multiselect(
-    "Remove",
-    list(items),
-    key="sl_remove",
-    format_func=lambda k: str(frame.iloc[list(items).index(k)]["handle"]),
+if chosen != state.shortlist_name():
+    st.query_params["list"] = chosen
+    st.rerun()
+st.query_params["list"] = chosen  # a reload or a copied link opens this list
+new_name = pick[1].text_input(
+    "Start another list", key="sl_new", placeholder="e.g. ASCO 2027 speakers"
 )
-if st.button("Remove selected", key="sl_remove_btn", disabled=not remove):
-    for key in remove:
-        items.pop(key, None)
+if new_name.strip() and new_name.strip() != chosen:
+    st.query_params["list"] = new_name.strip()
     st.rerun()
 
-export = shortlist_frame()
+saved = state.shortlist()
+if saved.empty:
+    st.info(
+        f"“{chosen}” is empty. Add accounts from the Leaderboard, Profile, Communities or "
+        "Congress pages; they are saved in the store, so the list survives reloads and is "
+        "shared with everyone who opens this store."
+    )
+    st.stop()
+raw = saved.reindex(columns=COLUMNS)
+keys = [AccountKey(str(p), str(a)) for p, a in zip(raw["platform"], raw["account_id"], strict=True)]
+export = state.protect_accounts(raw)
+edited = st.data_editor(
+    export,
+    hide_index=True,
+    key="sl_editor",
+    disabled=[c for c in COLUMNS if c not in EDITABLE],
+    column_config={
+        "note": st.column_config.TextColumn("note", width="large"),
+        "status": st.column_config.SelectboxColumn("status", options=list(SHORTLIST_STATUSES)),
+        "score": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
+notes = {
+    k: str(new or "")
+    for k, new, old in zip(keys, edited["note"], export["note"], strict=True)
+    if str(new or "") != str(old or "")
+}
+statuses = {
+    k: str(new)
+    for k, new, old in zip(keys, edited["status"], export["status"], strict=True)
+    if new and new != old
+}
+if notes or statuses:
+    state.edit_shortlist(ShortlistEdit(chosen, state.owner(), notes=notes, statuses=statuses))
+    st.rerun()
+labels = dict(zip([str(h) for h in export["handle"]], keys, strict=False))
+remove = st.multiselect("Remove", list(labels), key="sl_remove")
+if st.button("Remove selected", key="sl_remove_btn", disabled=not remove):
+    state.edit_shortlist(ShortlistEdit(chosen, state.owner(), remove=[labels[r] for r in remove]))
+    st.rerun()
+with st.expander("Activity"):
+    with state.store() as s:
+        trail = s.shortlist_events(chosen)
+    # Accounts no longer on the list have no known role: shown as private individuals.
+    roles = dict(zip(keys, raw["role"], strict=True))
+    trail["role"] = [
+        roles.get(AccountKey(str(p), str(a)), "unknown")
+        for p, a in zip(trail["platform"], trail["account_id"], strict=True)
+    ]
+    shown_trail = state.protect_accounts(trail)
+    st.dataframe(
+        shown_trail[["event_at", "owner", "action", "account_id", "detail"]],
+        hide_index=True,
+        key="sl_trail",
+    )
+
 about = {
-    "what": "kolmap shortlist",
+    "what": f"kolmap shortlist “{chosen}”",
     "rows": len(export),
     "generated": datetime.now(UTC).isoformat(timespec="seconds"),
     "kolmap version": __version__,
@@ -79,7 +124,7 @@ for col, fmt in zip(cols, ("csv", "xlsx"), strict=False):
         fmt,
         f"kolmap-shortlist.{fmt}",
         about=about,
-        filters={"shortlist": len(export)},
+        filters={"shortlist": chosen, "rows": len(export)},
         pseudonymised=not state.show_private(),
         sheet="shortlist",
     )
@@ -95,7 +140,7 @@ with st.expander("Save on the server"):
                 s,
                 fmt=path.suffix.lstrip(".") or "csv",
                 path=path,
-                filters={"shortlist": len(export)},
+                filters={"shortlist": chosen, "rows": len(export)},
                 rows=len(export),
                 sha256=digest,
                 pseudonymised=not state.show_private(),

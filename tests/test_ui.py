@@ -217,6 +217,8 @@ def test_ingest_page_corrects_a_label(app_store, known_answers):
     with DuckDBStore(app_store) as store:
         row = store.accounts([AccountKey.parse(key)]).iloc[0]
     assert row["role"] == "organisation" and bool(row["role_from_label"])
+    # The picker shows the new role at once (it used to keep the old one until a new search).
+    assert at.selectbox(key="lab_pick").format_func(key).endswith("now organisation")
 
 
 def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
@@ -231,6 +233,21 @@ def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
     assert summary["quarantined"] == 1 and summary["merge"]["accounts"]["added"] == 1
     with pytest.raises(KolmapError, match="missing required column"):
         state.ingest_uploads([("follows.csv", b"a,b\n1,2\n")], tolerance="5%", encoding="auto")
+    # Errors name the file as uploaded and the page's fields, not a temporary folder or a flag.
+    latin = "platform,account_id,handle,bio\nx,1,a,Cardiologue à Créteil\n".encode("cp1252")
+    with pytest.raises(KolmapError) as err:
+        state.ingest_uploads([("accounts.csv", latin)], tolerance="0", encoding="utf-8")
+    message = str(err.value)
+    assert message.startswith("accounts.csv") and "/tmp" not in message and "--" not in message
+    bad = b"platform,account_id,handle,bio\nx,,a,no id\nx,2,b,ok\n"
+    with pytest.raises(KolmapError) as err:
+        state.ingest_uploads([("accounts.csv", bad)], tolerance="0", encoding="auto")
+    kept = Path(err.value.quarantine_path).read_text("utf-8")
+    assert "accounts.csv" in kept and "kolmap-upload-" not in kept
+    # Any format kolmap reads can be uploaded: an edge list, by its chosen format.
+    edges = state.ingest_uploads([("net.txt", b"1 2\n2 3\n")], tolerance="0",
+                                 encoding="auto", fmt="edge-list", platform="x")  # fmt: skip
+    assert edges["files"][0]["path"] == "net.txt"
 
 
 def test_leaderboard_exports_every_format_like_the_cli(app_store):

@@ -9,34 +9,77 @@ import streamlit as st
 
 from kolmap.errors import KolmapError
 from kolmap.export.downloads import file_download
+from kolmap.ingest.formats import all_formats
 from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
 from kolmap.ui import state, widgets
 
+UPLOAD_TYPES = {
+    "csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "js", "zip", "graphml", "xml", "gml",
+    "edges", "dat",
+}  # fmt: skip
+
 st.title("Ingest")
 st.caption(
-    "Upload canonical files: accounts.csv, follows.csv, posts.csv, labels.csv (a prefix "
-    "such as x_posts.csv is fine). The run is atomic: an error or too many rejected "
-    "rows commits nothing. Files larger than the upload limit go through "
-    "`kolmap ingest` on the command line."
+    "Upload exports in any format `kolmap formats` lists: kolmap's canonical CSV files "
+    "(accounts.csv, follows.csv, posts.csv, labels.csv; a prefix such as x_posts.csv is "
+    "fine), an X archive, X API or Bluesky JSON, LinkedIn, Instagram or Facebook exports, "
+    "social-listening spreadsheets, GraphML, GML or edge lists. Each file's format is "
+    "recognised unless you choose one. The run is atomic: an error or too many rejected "
+    "rows commits nothing. Files larger than the upload limit go through `kolmap ingest`."
 )
 uploads = st.file_uploader(
-    "Files", type=["csv", "tsv"], accept_multiple_files=True, key="ing_files"
+    "Files",
+    type=sorted(UPLOAD_TYPES),
+    accept_multiple_files=True,
+    key="ing_files",
 )
-cols = st.columns(2)
+cols = st.columns(3)
 tolerance = cols[0].text_input(
     "Tolerance (rows or %)", value=state.settings().ingest.tolerance, key="ing_tolerance"
 )
 encoding = cols[1].selectbox(
-    "Encoding", ["auto", "cp1252", "latin-1", "utf-16"], key="ing_encoding"
+    "Encoding", ["auto", "utf-8", "cp1252", "latin-1", "utf-16"], key="ing_encoding"
 )
+formats = ["", *(f.name for f in all_formats(state.settings().ingest.column_maps or None))]
+fmt = cols[2].selectbox(
+    "Format",
+    formats,
+    format_func=lambda name: name or "recognise each file",
+    key="ing_format",
+)
+with st.expander("Exports that do not say whose or which platform they are"):
+    more = st.columns(2)
+    platform = more[0].text_input("Platform (e.g. x, linkedin)", key="ing_platform")
+    owner = more[1].text_input("Owner: the exporting account's handle", key="ing_owner")
 if st.button("Ingest", key="ing_go", disabled=not uploads, type="primary"):
     try:
         st.session_state["ing_last"] = state.ingest_uploads(
-            [(u.name, u.getvalue()) for u in uploads or []], tolerance=tolerance, encoding=encoding
+            [(u.name, u.getvalue()) for u in uploads or []],
+            tolerance=tolerance,
+            encoding=encoding,
+            fmt=fmt,
+            platform=platform.strip(),
+            owner=owner.strip().lstrip("@"),
         )
     except KolmapError as err:
         st.error(str(err))
+        quarantined = getattr(err, "quarantine_path", None)
+        if quarantined and Path(quarantined).is_file():
+            rejected = pd.read_csv(quarantined, dtype=str)
+            st.dataframe(rejected.head(200), hide_index=True, key="ing_rejected")
+            widgets.download_button(
+                st,
+                "Download the rejected rows",
+                file_download(
+                    Path(quarantined),
+                    "csv",
+                    rows=len(rejected),
+                    filters={"quarantine": Path(quarantined).name},
+                    pseudonymised=False,
+                ),
+                key="ing_rejected_dl",
+            )
 last = st.session_state.get("ing_last")
 if last:
     st.success(
@@ -126,4 +169,5 @@ if query:
                 st.error(str(err))
             else:
                 state.clear_caches()
-                st.success("Label saved; it now overrides the inferred role.")
+                state.notify("Label saved; it now overrides the inferred role.")
+                st.rerun()  # the picker and every page show the new role

@@ -10,6 +10,7 @@ Chromium driven by Playwright; screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -145,10 +146,8 @@ class App:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)  # an orphaned server, if any
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @pytest.fixture
@@ -262,9 +261,11 @@ def test_each_page_opens_from_its_address(served, browser_page, path: str):
 
 @needs_chromium
 def test_the_root_opens_the_overview(served, browser_page):
+    """The app root is sent on to /overview, with its query parameters."""
     page, errors = browser_page
-    page.goto(served + "/")
+    page.goto(served + "/?note=kept")
     page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.wait_for_url(f"{served}/overview?note=kept", timeout=30_000)
     page.wait_for_timeout(1000)
     assert page.get_by_text("Page not found").count() == 0
     assert errors == []
@@ -281,5 +282,6 @@ def test_a_profile_link_opens_that_account(served, browser_page):
     page.screenshot(path=str(ARTIFACTS / "app-server-profile-link.png"))
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_text("The link names no valid account").count() == 0
+    assert page.get_by_role("heading", name="@onco_lead").count() == 1
     assert "account=x" in page.url
     assert errors == []

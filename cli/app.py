@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -14,15 +20,21 @@ from kolmap.cli.support import open_store_for, reported_errors, settings_of, sto
 from kolmap.graph.store import Scope, StoreLocation
 from kolmap.scoring.rank import RankKind, rank
 
-__all__ = ["app_command", "demo", "sample", "sample_folder", "ui"]
+__all__ = ["app_command", "can_open_browser", "demo", "sample", "sample_folder", "serve", "ui"]
 
 
-def app_command(
-    port: int, host: str = "localhost", *, headless: bool = True, options: Sequence[str] = ()
-) -> list[str]:
+def app_command(port: int, host: str = "localhost", *, options: Sequence[str] = ()) -> list[str]:
     """The command that serves the kolmap app with Streamlit; ``kolmap ui``, the browser
     tests and the screenshot tool all start it this way. ``options`` are extra Streamlit
-    flags. The store is chosen by the ``KOLMAP_STORE`` environment variable.
+    flags (a later flag wins). The store is chosen by the ``KOLMAP_STORE`` environment
+    variable.
+
+    The server is always headless: a non-headless Streamlit with no
+    ``~/.streamlit/credentials.toml`` (a fresh machine) stops at an "Email:" prompt, and it
+    advertises and offers to install add-ons. ``kolmap ui`` opens the browser itself. Flags
+    on the command line, rather than a config file, because the app may be started from any
+    folder; they also win over a user's own ``~/.streamlit/config.toml``. Usage statistics
+    stay off, and the toolbar is the viewer's (no "Deploy" button, no developer menu).
 
     >>> app_command(8600)[2:4], app_command(8600)[5:7]
     (['streamlit', 'run'], ['--server.port=8600', '--server.address=localhost'])
@@ -38,10 +50,76 @@ def app_command(
         str(app),
         f"--server.port={port}",
         f"--server.address={host}",
+        "--server.headless=true",
+        "--server.showEmailPrompt=false",
         "--browser.gatherUsageStats=false",
-        f"--server.headless={'true' if headless else 'false'}",
+        "--client.toolbarMode=viewer",
         *options,
     ]
+
+
+def can_open_browser() -> bool:
+    """Whether a browser window can open here; on Linux without a display (a server, an SSH
+    session) Python's ``webbrowser`` would fall back to a text browser in this terminal."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+
+
+def _open_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Open ``url`` in the browser once the server answers its health check."""
+    import urllib.request
+    import webbrowser
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    webbrowser.open(url)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+
+
+def serve(command: Sequence[str], env: dict[str, str], open_url: str | None = None) -> int:
+    """Run the app server ``command`` until it ends; return its exit status.
+
+    SIGINT, SIGTERM and SIGHUP sent to this process are passed on to the server, which
+    then stops cleanly, and this process waits for it: stopping ``kolmap ui`` never leaves
+    a server holding the port, and Ctrl+C ends without a traceback. A second signal while
+    the server is stopping kills it. With ``open_url``, the browser opens on it once the
+    server answers.
+    """
+    proc: subprocess.Popen[bytes] | None = None
+    received: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        if proc is None or proc.poll() is not None:
+            return
+        if len(received) > 1:
+            proc.kill()
+        elif sys.platform == "win32":  # Windows passes on no SIGINT to a child
+            proc.terminate()
+        else:
+            proc.send_signal(signum)
+
+    wanted = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+    signums = [s for s in wanted if s is not None]
+    previous = {s: signal.signal(s, forward) for s in signums}
+    try:
+        proc = subprocess.Popen(list(command), env=env)
+        if received:  # a signal came before the server started
+            proc.terminate()
+        elif open_url is not None:
+            threading.Thread(target=_open_when_up, args=(open_url, proc), daemon=True).start()
+        status = proc.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return 128 - status if status < 0 else status  # killed by a signal: the shell's code
 
 
 @click.command()
@@ -56,8 +134,6 @@ def app_command(
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
 def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
     """Open the kolmap app (Streamlit) on the store."""
-    import os
-    import subprocess
     from importlib.util import find_spec
 
     if find_spec("streamlit") is None:
@@ -74,9 +150,11 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
             pass
     value = where.text if where.is_neo4j or where.is_memory else str(where.path.resolve())
     env = {**os.environ, "KOLMAP_STORE": value}
-    command = app_command(port, host, headless=no_browser)
-    click.echo(f"kolmap app on http://{host}:{port} (store {where}); Ctrl+C to stop")
-    raise SystemExit(subprocess.call(command, env=env))
+    shown = "localhost" if host in {"0.0.0.0", "::", ""} else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+    click.echo(f"kolmap app on {url} (store {where}); Ctrl+C to stop")
+    open_url = None if no_browser or not can_open_browser() else url
+    raise SystemExit(serve(app_command(port, host), env, open_url))
 
 
 def sample_folder() -> Path:

@@ -13,14 +13,20 @@ st.set_page_config(
     page_title="kolmap", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide"
 )
 
+OVERVIEW = st.Page(
+    "app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"
+)
+
+
+def _home() -> None:
+    """Never runs: the app root is sent on to the Overview (below)."""
+
+
+# Streamlit serves the default page only at "/" (its own url_path answers "Page not found"),
+# so the default is this hidden stand-in and every page, the Overview too, has its address.
+HOME = st.Page(_home, title="kolmap", url_path="home", default=True, visibility="hidden")
 PAGES = [
-    st.Page(
-        "app_pages/overview.py",
-        title="Overview",
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    ),
+    OVERVIEW,
     st.Page(
         "app_pages/leaderboard.py",
         title="Leaderboard",
@@ -49,7 +55,10 @@ PAGES = [
     ),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation([HOME, *PAGES])
+if page is HOME:
+    # Keep any query parameters (st.query_params); Streamlit's own (embed) are the URL's.
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
 widgets.sidebar()
 state.show_notices()

@@ -167,7 +167,7 @@ def render_html(graph: nx.DiGraph, *, title: str, profile_link: str | None = Non
             "from": u,
             "to": v,
             "value": attrs.get("weight", 1.0),
-            "title": f"{attrs.get('types', '')} × {attrs.get('count', 1)}",
+            "title": f"{attrs.get('relations', '')} × {attrs.get('count', 1)}",
         }
         for u, v, attrs in graph.edges(data=True)
     ]

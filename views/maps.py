@@ -32,10 +32,13 @@ from kolmap.settings import ScoringSettings
 from kolmap.views.privacy import Privacy, private_mask
 
 __all__ = [
+    "COMMUNITY_COLOURS",
+    "OTHER_COMMUNITIES",
     "ROLE_COLOURS",
     "MapResult",
     "build_map",
     "clean_xml_text",
+    "community_colour",
     "xml_illegal_count",
 ]
 
@@ -49,18 +52,35 @@ ROLE_COLOURS = {
     "public": "#7f7f7f",
     "unknown": "#c7c7c7",
 }
-_COMMUNITY_COLOURS = [
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-]
+# Community colours: the communities are numbered by size in the scope (0 the largest), so the
+# largest ones get these 21 distinct colours (Sasha Trubetskoy's "20 distinct colours" without
+# beige, grey, white and black, plus three of Kenneth Kelly's; any two are at least 25 apart in
+# CIELAB) and every smaller community shares OTHER_COMMUNITIES, a grey none of them uses (nor
+# the role colours). A repeating palette would paint unrelated communities alike.
+COMMUNITY_COLOURS = (
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#ffe119",
+    "#469990",
+    "#9a6324",
+    "#800000",
+    "#808000",
+    "#000075",
+    "#bfef45",
+    "#c71585",
+    "#0067a5",
+    "#875692",
+    "#fabed4",
+    "#dcbeff",
+    "#aaffc3",
+    "#ffd8b1",
+)
+OTHER_COMMUNITIES = "#bdbdbd"
 _XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -187,10 +207,23 @@ def _identity(row: pd.Series, privacy: Privacy | None) -> dict[str, Any]:
     return attrs
 
 
+def community_colour(community: int) -> str:
+    """The colour of ``community``: its own for the largest ones, a shared grey after them.
+
+    >>> community_colour(0), community_colour(len(COMMUNITY_COLOURS)) == OTHER_COMMUNITIES
+    ('#e6194b', True)
+    """
+    return (
+        COMMUNITY_COLOURS[community]
+        if 0 <= community < len(COMMUNITY_COLOURS)
+        else (OTHER_COMMUNITIES)
+    )
+
+
 def _colour(role: str, community: int, colour_by: str) -> str:
     if colour_by == "role":
         return ROLE_COLOURS.get(role, ROLE_COLOURS["unknown"])
-    return _COMMUNITY_COLOURS[community % len(_COMMUNITY_COLOURS)]
+    return community_colour(community)
 
 
 def _add_edges(graph: nx.DiGraph, frame: pd.DataFrame, ids: dict[int, str]) -> None:

@@ -26,7 +26,8 @@ size_by = cols[2].radio(
 )
 cols[3].caption(
     "Hover a node for its details, click it for the panel (with a link to the "
-    "profile), search by name on the right of the map, tick roles to filter."
+    "profile), search by name on the right of the map (matches listed, largest first), "
+    "untick legend entries (roles or communities) to hide them."
 )
 result = state.map_graph(scope, kind, int(top), colour_by, size_by)
 graph = result.graph

@@ -14,6 +14,9 @@ from kolmap.ui import state
 
 st.title("Profile")
 wanted = st.query_params.get("account")
+if wanted and wanted != st.session_state.get("_profile_link"):
+    st.session_state["profile_search"] = ""  # a followed link (map, ego network) wins
+st.session_state["_profile_link"] = wanted
 search = st.text_input("Find an account (handle or name)", key="profile_search")
 candidates = pd.DataFrame()
 with state.store() as s:

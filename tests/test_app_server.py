@@ -285,3 +285,16 @@ def test_a_profile_link_opens_that_account(served, browser_page):
     assert page.get_by_role("heading", name="@onco_lead").count() == 1
     assert "account=x" in page.url
     assert errors == []
+
+
+@needs_chromium
+def test_a_filtered_link_opens_the_page_filtered(served, browser_page):
+    """Filters live in the address: a copied link or a reload shows the same filtered list."""
+    page, errors = browser_page
+    page.goto(f"{served}/leaderboard?area=oncology&kind=dol")
+    page.get_by_role("heading", name="Leaderboard").wait_for(timeout=60_000)
+    page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
+    page.reload()
+    page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
+    assert "area=oncology" in page.url and "kind=dol" in page.url
+    assert errors == []

@@ -318,3 +318,18 @@ def test_shortlists_are_named_annotated_and_kept_in_the_address(app_store):
     # Another list is empty and says how to fill it.
     at.selectbox(key="sl_pick_list").set_value("Shortlist").run()
     assert any("is empty" in i.value for i in at.info)
+
+
+def test_filters_live_in_the_address(app_store):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"area": "oncology", "kind": "dol", "platform": "x"})
+    at.run()
+    at.switch_page("app_pages/leaderboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="lb_area").value == "oncology"
+    assert at.selectbox(key="lb_kind").value == "dol"
+    assert at.multiselect(key="lb_platforms").value == ["x"]
+    at.selectbox(key="lb_area").set_value("cardiology").run()
+    at.selectbox(key="lb_kind").set_value("kol").run()
+    assert at.query_params["area"] in ("cardiology", ["cardiology"])
+    assert "kind" not in at.query_params  # the default is left out of the address

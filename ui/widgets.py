@@ -7,7 +7,7 @@ place the app calls Streamlit's own; a test checks that pages never do).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import streamlit as st
@@ -22,15 +22,23 @@ __all__ = ["download_button", "scope_filters", "sidebar"]
 def scope_filters(
     prefix: str, *, with_kind: bool = True, default_area: str = ""
 ) -> tuple[Scope, str]:
-    """The filter bar shared by pages: area, kind, platforms, time window."""
-    cols = st.columns([2, 2, 2, 3])
+    """The filter bar shared by pages: area, kind, platforms, time window.
+
+    The filters live in the address too (``?area=oncology&kind=dol&platform=x&since=…``):
+    a link, a bookmark or a reload opens the page filtered the same way.
+    """
     areas = state.area_options()
+    platforms_known = list(state.stats()["by_platform"])
+    first, last = state.date_bounds()
+    _from_address(prefix, areas, platforms_known, first, last, with_kind)
+    cols = st.columns([2, 2, 2, 3])
+    area_key = f"{prefix}_area"
     area = cols[0].selectbox(
         "Therapeutic area",
         areas,
         format_func=state.area_label,
-        index=areas.index(default_area) if default_area in areas else 0,
-        key=f"{prefix}_area",
+        key=area_key,
+        **_initial(area_key, areas.index(default_area) if default_area in areas else 0),
     )
     kind = "kol"
     if with_kind:
@@ -41,14 +49,15 @@ def scope_filters(
             key=f"{prefix}_kind",
         )
     platforms = cols[2].multiselect(
-        "Platforms",
-        list(state.stats()["by_platform"]),
-        key=f"{prefix}_platforms",
-        placeholder="All platforms",
+        "Platforms", platforms_known, key=f"{prefix}_platforms", placeholder="All platforms"
     )
-    first, last = state.date_bounds()
+    window_key = f"{prefix}_window"
     window = cols[3].date_input(
-        "Time window", value=(first, last), min_value=first, max_value=last, key=f"{prefix}_window"
+        "Time window",
+        min_value=first,
+        max_value=last,
+        key=window_key,
+        **({} if window_key in st.session_state else {"value": (first, last)}),
     )
     since = until = None
     if isinstance(window, tuple) and len(window) == 2:
@@ -56,8 +65,59 @@ def scope_filters(
             since = datetime.combine(window[0], time.min, tzinfo=UTC)
         if window[1] < last:
             until = datetime.combine(window[1] + timedelta(days=1), time.min, tzinfo=UTC)
+    _to_address(
+        area=area or None,
+        kind=kind if with_kind and kind != "kol" else None,
+        platform=sorted(platforms) or None,
+        since=window[0].isoformat() if since else None,
+        until=window[1].isoformat() if until else None,
+    )
     scope = Scope(area=area or None, platforms=tuple(sorted(platforms)), since=since, until=until)
     return scope, kind
+
+
+def _initial(key: str, index: int) -> dict[str, Any]:
+    """A widget's default, unless the address (or an earlier run) already set its value."""
+    return {} if key in st.session_state else {"index": index}
+
+
+def _from_address(
+    prefix: str,
+    areas: list[str],
+    platforms: list[str],
+    first: date,
+    last: date,
+    with_kind: bool,
+) -> None:
+    """On a page's first run in this session, take the filters the address names."""
+    if st.session_state.get(f"{prefix}_from_address"):
+        return
+    st.session_state[f"{prefix}_from_address"] = True
+    query = st.query_params
+    if query.get("area") in areas:
+        st.session_state[f"{prefix}_area"] = query["area"]
+    if with_kind and query.get("kind") in state.KIND_LABELS:
+        st.session_state[f"{prefix}_kind"] = query["kind"]
+    chosen = [p for p in query.get_all("platform") if p in platforms]
+    if chosen:
+        st.session_state[f"{prefix}_platforms"] = chosen
+    try:
+        since = date.fromisoformat(query.get("since") or first.isoformat())
+        until = date.fromisoformat(query.get("until") or last.isoformat())
+    except ValueError:
+        return
+    if (since, until) != (first, last) and first <= since <= until <= last:
+        st.session_state[f"{prefix}_window"] = (since, until)
+
+
+def _to_address(**values: str | list[str] | None) -> None:
+    """Write the filters into the address, leaving defaults out."""
+    for name, value in values.items():
+        if value:
+            if st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
+                st.query_params[name] = value
+        elif name in st.query_params:
+            del st.query_params[name]
 
 
 def download_button(container: Any, label: str, download: Download, *, key: str) -> None:

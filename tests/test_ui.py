@@ -124,8 +124,14 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     assert at.header[0].value.replace("\\", "").endswith(kol["handle"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Role"] == "hcp"
+    # Where it stands: ranked among the KOLs of its busiest areas (a planted KOL: top ranks).
+    ranks = next(d.value for d in at.dataframe if "of" in d.value.columns)
+    assert {"area", "kind", "rank", "of", "score"} <= set(ranks.columns)
+    assert ranks["rank"].min() <= 5 and set(ranks["kind"]) <= {"kol", "dol"}
+    assert [b.proto.label for b in at.get("link_button")] == [f"Open on {kol['platform']}"]
     at.selectbox(key="profile_area").set_value("neurology").run()
     assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Quadrant"].startswith("peer leader")
     assert len(at.dataframe) >= 2  # who interacts with them / whom they interact with
 
 

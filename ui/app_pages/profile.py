@@ -1,5 +1,6 @@
-"""Profile: an account (and the person behind it): role with evidence, areas, ego network,
-top interactions and posts over time."""
+"""Profile: an account (and the person behind it): role with evidence, where it stands in
+each area and kind, its place on the KOL × DOL plane, ego network, top interactions and posts
+over time, with a link to it on its platform."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import state
+from kolmap.views.profiles import KINDS_BY_ROLE, platform_link, quadrant, standing
 
 st.title("Profile")
 wanted = st.query_params.get("account")
@@ -46,6 +48,9 @@ platform, account_id, role = (
 hidden = state.is_hidden(role, bool(account["is_stub"]))
 
 st.header(state.md(state.identity(platform, account_id, role, account["handle"])))
+link = None if hidden else platform_link(platform, account["handle"], account.get("url"))
+if link:
+    st.link_button(f"Open on {platform}", link)
 facts = st.columns(4)
 facts[0].metric("Role", role)
 facts[1].metric("Platform", platform)
@@ -109,6 +114,28 @@ if not area_counts.empty:
         horizontal=True,
     )
 
+kinds = KINDS_BY_ROLE.get(role, ())
+busiest = [str(a) for a in area_counts.index[:3]] + [a for a in areas if a not in area_counts]
+if kinds and not bool(account["is_stub"]):
+    st.subheader("Standing")
+    rankings = {
+        (a, kind): state.ranking(Scope(area=a or None), kind)
+        for a in ["", *busiest[:3]]
+        for kind in kinds
+    }
+    ranks = standing(rankings, platform, account_id)
+    if ranks.empty:
+        st.info("Not ranked as a candidate in its busiest areas.")
+    else:
+        st.dataframe(
+            ranks,
+            hide_index=True,
+            key="profile_standing",
+            column_config={
+                "score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f")
+            },
+        )
+
 area = st.selectbox(
     "Network and interactions in",
     state.area_options(),
@@ -125,11 +152,38 @@ else:
         table = state.ranking(scope, "kol")
         mine = table[(table["platform"] == platform) & (table["account_id"] == account_id)]
         if not mine.empty:
-            axes = st.columns(3)
-            axes[0].metric("KOL score (peers)", f"{float(mine['kol_score'].iloc[0]):.1f}")
-            dol = mine["dol_score"].iloc[0]
-            axes[1].metric("DOL score (lay reach)", f"{float(dol):.1f}" if pd.notna(dol) else "—")
+            kol, dol = float(mine["kol_score"].iloc[0]), mine["dol_score"].iloc[0]
+            dol = float(dol) if pd.notna(dol) else 0.0
+            plane = table[["kol_score", "dol_score"]].fillna(0.0)
+            where = quadrant(
+                kol,
+                dol,
+                kol_median=float(plane["kol_score"].median()),
+                dol_median=float(plane["dol_score"].median()),
+            )
+            axes = st.columns(4)
+            axes[0].metric("KOL score (peers)", f"{kol:.1f}")
+            axes[1].metric("DOL score (lay reach)", f"{dol:.1f}")
             axes[2].metric("Trust", f"{float(mine['trust'].iloc[0]):.2f}")
+            axes[3].metric("Quadrant", where, help="Against the medians of the candidates here.")
+            plane = plane.assign(who="other candidates")
+            plane.loc[mine.index, "who"] = "this account"
+            st.vega_lite_chart(
+                plane,
+                {
+                    "mark": {"type": "circle", "opacity": 0.6},
+                    "encoding": {
+                        "x": {"field": "kol_score", "type": "quantitative", "title": "KOL"},
+                        "y": {"field": "dol_score", "type": "quantitative", "title": "DOL"},
+                        "color": {"field": "who", "type": "nominal"},
+                        "size": {
+                            "condition": {"test": "datum.who == 'this account'", "value": 200},
+                            "value": 20,
+                        },
+                    },
+                },
+                key="profile_quadrant",
+            )
     st.subheader("Ego network")
     ego = ego_projection(proj, node, limit=60)
     result = state.ego_map(ego)

@@ -1,0 +1,101 @@
+"""What a profile shows beyond the account's own fields: where it stands in each area and
+kind, its place on the KOL × DOL plane, and a safe link to it on its platform.
+
+>>> platform_link("x", "dr_a", None)
+'https://x.com/dr_a'
+>>> platform_link("linkedin", "ana", "javascript:alert(1)") is None  # never a script link
+True
+>>> quadrant(80.0, 20.0, kol_median=40.0, dol_median=30.0)
+'peer leader (KOL)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+
+__all__ = ["KINDS_BY_ROLE", "platform_link", "quadrant", "standing"]
+
+# The rankings an account of each role can appear in.
+KINDS_BY_ROLE = {
+    "hcp": ("kol", "dol"),
+    "researcher": ("kol", "dol"),
+    "patient": ("influencer",),
+    "public": ("influencer",),
+    "unknown": ("influencer",),
+    "media": ("influencer",),
+    "organisation": ("organisation",),
+    "brand": ("organisation",),
+}
+_PROFILE_URLS = {
+    "x": "https://x.com/{}",
+    "twitter": "https://x.com/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "instagram": "https://www.instagram.com/{}/",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "youtube": "https://www.youtube.com/@{}",
+}
+
+
+def platform_link(platform: str, handle: Any, url: Any) -> str | None:
+    """The account's page: the export's own ``http(s)`` URL, else the platform's profile
+    address for the handle; None when neither is known (never another URL scheme)."""
+    if isinstance(url, str) and urlsplit(url.strip()).scheme in ("http", "https"):
+        return url.strip()
+    template = _PROFILE_URLS.get(platform, "")
+    if template and isinstance(handle, str) and handle:
+        return template.format(quote(handle, safe=""))
+    return None
+
+
+def standing(
+    rankings: Mapping[tuple[str, str], pd.DataFrame], platform: str, account_id: str
+) -> pd.DataFrame:
+    """One row per (area, kind) ranking the account is in: its rank, out of how many, its
+    score and both axes (KOL: peers; DOL: lay reach), best rank first.
+
+    >>> table = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"],
+    ...                       "rank": [1, 2], "score": [90.0, 50.0]})
+    >>> standing({("oncology", "kol"): table}, "x", "2")[["area", "rank", "of"]].values.tolist()
+    [['oncology', 2, 2]]
+    """
+    rows = []
+    for (area, kind), table in rankings.items():
+        mine = table[(table["platform"] == platform) & (table["account_id"] == account_id)]
+        if mine.empty:
+            continue
+        first = mine.iloc[0]
+        rows.append(
+            {
+                "area": area or "all data",
+                "kind": kind,
+                "rank": int(first["rank"]),
+                "of": len(table),
+                "score": float(first["score"]),
+                "kol_score": _number(first.get("kol_score")),
+                "dol_score": _number(first.get("dol_score")),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["area", "kind", "rank", "of", "score", "kol_score", "dol_score"]
+    )
+    return frame.sort_values(["rank", "area", "kind"], kind="stable").reset_index(drop=True)
+
+
+def quadrant(kol: float, dol: float, *, kol_median: float, dol_median: float) -> str:
+    """Where a candidate sits on the KOL × DOL plane, against the medians of its area."""
+    high_kol, high_dol = kol >= kol_median, dol >= dol_median
+    if high_kol and high_dol:
+        return "peer leader with lay reach (KOL and DOL)"
+    if high_kol:
+        return "peer leader (KOL)"
+    if high_dol:
+        return "digital voice (DOL)"
+    return "emerging"
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -22,7 +22,14 @@ from kolmap.graph.store import Projection, Scope
 from kolmap.scoring.components import components_of
 from kolmap.settings import ScoringSettings
 
-__all__ = ["COMMERCIAL_ROLES", "Phase", "congress_phases", "drivers"]
+__all__ = [
+    "COMMERCIAL_ROLES",
+    "Phase",
+    "congress_phases",
+    "daily_volume",
+    "drivers",
+    "peak_days",
+]
 
 COMMERCIAL_ROLES = ("brand", "media")
 
@@ -100,3 +107,46 @@ def drivers(
     ).head(top)
     table["rank"] = np.arange(1, len(table) + 1)
     return table[columns].reset_index(drop=True)
+
+
+def daily_volume(created_at: pd.Series, phases: list[Phase]) -> pd.DataFrame:
+    """Posts per day (``day``, ``posts``, ``phase``) over the phases, days without posts
+    included, for a timeline with before / during / after bands.
+
+    >>> import datetime as dt
+    >>> ph = congress_phases(dt.date(2026, 6, 2), dt.date(2026, 6, 2), margin=1)
+    >>> times = pd.Series(pd.to_datetime(["2026-06-01T10:00Z", "2026-06-02T09:00Z",
+    ...                                   "2026-06-02T18:00Z"]))
+    >>> daily_volume(times, ph)[["posts", "phase"]].values.tolist()
+    [[1, 'before'], [2, 'during'], [0, 'after']]
+    """
+    start, end = phases[0].since, phases[-1].until
+    days = pd.date_range(start, end - timedelta(days=1), freq="D", tz=UTC)
+    stamps = pd.to_datetime(created_at, utc=True).dropna()
+    counts = stamps.dt.floor("D").value_counts()
+    frame = pd.DataFrame({"day": days, "posts": [int(counts.get(d, 0)) for d in days]})
+    frame["phase"] = ""
+    for phase in phases:
+        inside = (frame["day"] >= phase.since) & (frame["day"] < phase.until)
+        frame.loc[inside, "phase"] = phase.name
+    return frame
+
+
+def peak_days(created_at: pd.Series, length: int = 4) -> tuple[date, date] | None:
+    """The ``length`` consecutive days with the most posts (the likely congress days), or
+    None without dated posts.
+
+    >>> times = pd.Series(pd.to_datetime(["2026-06-0%dT12:00Z" % d for d in (1, 5, 6, 6, 7)]))
+    >>> peak_days(times, length=3)
+    (datetime.date(2026, 6, 5), datetime.date(2026, 6, 7))
+    """
+    stamps = pd.to_datetime(created_at, utc=True).dropna()
+    if stamps.empty:
+        return None
+    per_day = stamps.dt.floor("D").value_counts().sort_index()
+    days = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D", tz=UTC)
+    counts = per_day.reindex(days, fill_value=0)
+    window = counts.rolling(length, min_periods=1).sum()
+    end = window.idxmax()  # the first best window
+    first = max(days[0], end - timedelta(days=length - 1))
+    return first.date(), end.date()

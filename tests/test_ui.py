@@ -6,6 +6,7 @@ import csv
 import hashlib
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 from kolmap.graph.duckdb import DuckDBStore
+from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
@@ -150,9 +152,28 @@ def test_congress_page(app_store):
     at = open_page("congress")
     at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.value for s in at.subheader] == ["Before", "During", "After"]
+    assert [s.value for s in at.subheader] == [
+        "Before",
+        "During",
+        "After",
+        "Most engaging posts during the congress",
+    ]
     during = at.dataframe[1].value
     assert not during.empty and not during["role"].isin(["brand", "media"]).any()
+    # The congress days default to where the hashtags peak; the timeline covers every phase.
+    first, last = at.date_input(key="cg_days").value
+    assert (last - first).days == 3
+    with DuckDBStore(app_store) as store:
+        tagged = store.posts(Scope(hashtags=("asco26", "esmo26")))
+    days = tagged["created_at"].dt.date.value_counts()
+    inside = days[(days.index >= first) & (days.index <= last)].sum()
+    assert inside == max(
+        days[(days.index >= d) & (days.index <= d + timedelta(days=3))].sum() for d in days.index
+    )
+    posts = at.dataframe[3].value
+    assert 0 < len(posts) <= 10 and not posts["role"].isin(["patient", "public", "unknown"]).any()
+    assert any("counted but not quoted" in c.value for c in at.caption)
+    assert any("setting scoring.congress_weights" in c.value for c in at.caption)
 
 
 def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(

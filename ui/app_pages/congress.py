@@ -1,4 +1,6 @@
-"""Congress: who drove a congress's conversation before, during and after it."""
+"""Congress: who drove a congress's conversation before, during and after it: the volume of
+its hashtags day by day (the congress days found where they peak), the drivers of each phase
+and the most engaging posts of public actors during it."""
 
 from __future__ import annotations
 
@@ -8,7 +10,14 @@ import streamlit as st
 
 from kolmap.graph.store import Scope
 from kolmap.ingest.text import fold
-from kolmap.scoring.congress import COMMERCIAL_ROLES, congress_phases, drivers
+from kolmap.model import AccountKey
+from kolmap.scoring.congress import (
+    COMMERCIAL_ROLES,
+    congress_phases,
+    daily_volume,
+    drivers,
+    peak_days,
+)
 from kolmap.ui import state
 
 st.title("Congress")
@@ -28,11 +37,13 @@ if not hashtags:
     st.info("Pick the congress's hashtags.")
     st.stop()
 first, last = state.date_bounds()
-middle = first + (last - first) / 2
+tagged = state.posts(Scope(hashtags=hashtags))
+peak = peak_days(tagged["created_at"]) or (first, min(last, first + timedelta(days=3)))
 cols = st.columns([3, 2, 2])
 days = cols[0].date_input(
     "Congress days",
-    value=(middle, middle + timedelta(days=4)),
+    value=peak,
+    help="At first, the four days when these hashtags peak.",
     min_value=first,
     max_value=last,
     key="cg_days",
@@ -47,9 +58,28 @@ non_commercial = cols[2].toggle(
 if not isinstance(days, tuple) or len(days) != 2:
     st.stop()
 phases = congress_phases(days[0], days[1], margin=margin)
+weights = state.settings().scoring.congress_weights
 st.caption(
-    f"Hashtags {' '.join('#' + h for h in hashtags)}; score = 100 × (0.5 PageRank + "
-    "0.3 audience + 0.2 engagement), every role on the same footing."
+    f"Hashtags {' '.join('#' + h for h in hashtags)}; score = 100 × ("
+    + " + ".join(f"{w:g} {name}" for name, w in weights.items())
+    + ") / their sum, every role on the same footing (setting scoring.congress_weights)."
+)
+volume = daily_volume(tagged["created_at"], phases)
+st.vega_lite_chart(
+    volume.assign(day=volume["day"].dt.strftime("%Y-%m-%d")),
+    {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "day", "type": "temporal", "title": None},
+            "y": {"field": "posts", "type": "quantitative", "title": "posts per day"},
+            "color": {
+                "field": "phase",
+                "type": "nominal",
+                "scale": {"domain": ["before", "during", "after"]},
+            },
+        },
+    },
+    key="cg_timeline",
 )
 columns = st.columns(3)
 for column, phase in zip(columns, phases, strict=True):
@@ -77,3 +107,38 @@ for column, phase in zip(columns, phases, strict=True):
             and st.button("Add the top 10 to the shortlist", key="cg_add")
         ):
             state.add_to_shortlist(table.head(10), source="congress", area=None, kind="congress")
+
+during = phases[1]
+in_days = tagged[
+    (tagged["created_at"] >= during.since) & (tagged["created_at"] < during.until)
+    & tagged["repost_of_post_id"].isna()
+]  # fmt: skip
+st.subheader("Most engaging posts during the congress")
+if in_days.empty:
+    st.info("No original posts with these hashtags on those days.")
+else:
+    with state.store() as s:
+        authors = s.accounts(
+            [
+                AccountKey(str(p), str(a))
+                for p, a in {*zip(in_days["platform"], in_days["author_id"], strict=True)}
+            ]
+        )[["platform", "account_id", "handle", "role", "is_stub"]]
+    top = in_days.assign(
+        engagement=in_days[["likes", "reposts", "replies"]].fillna(0).sum(axis=1)
+    ).merge(authors, left_on=["platform", "author_id"], right_on=["platform", "account_id"])
+    # Posts of private individuals could identify them: only public actors' posts are quoted.
+    public = top[
+        [not state.is_hidden(r, s) for r, s in zip(top["role"], top["is_stub"], strict=True)]
+    ]
+    st.caption(
+        f"{len(top):,} original posts; {len(top) - len(public):,} by private individuals are "
+        "counted but not quoted."
+    )
+    st.dataframe(
+        public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)[
+            ["created_at", "handle", "role", "text", "likes", "reposts", "replies"]
+        ],
+        hide_index=True,
+        key="cg_top_posts",
+    )

@@ -244,6 +244,11 @@ class ScoringSettings:
         "Share of each account's PageRank random jump scaled by its topic relevance (the rest "
         "lands whatever the topic, so off-topic accounts are not unreachable).",
     )
+    tier_shares: dict[str, float] = _setting(
+        {"global": 0.01, "national": 0.05, "regional": 0.2},
+        "Tiers of a ranking: each holds this top share of the candidates of its area and kind "
+        "(the narrowest wins); the rest are `local`.",
+    )
     congress_weights: dict[str, float] = _setting(
         {"pagerank": 0.5, "audience": 0.3, "engagement": 0.2},
         "Weights of the congress view's drivers: influence (PageRank), audience (square root "

@@ -28,7 +28,7 @@ from kolmap.graph.store import Projection
 from kolmap.scoring.components import PEER_ROLES, components_of
 from kolmap.settings import ScoringSettings
 
-__all__ = ["COMPONENTS", "OUTPUT_COLUMNS", "RankKind", "axis_overlap", "rank"]
+__all__ = ["COMPONENTS", "OUTPUT_COLUMNS", "RankKind", "axis_overlap", "rank", "tiers"]
 
 
 class RankKind(StrEnum):
@@ -113,6 +113,7 @@ OUTPUT_COLUMNS = [
     "score",
     "kol_score",
     "dol_score",
+    "tier",
     "trust",
     "automation_risk",
     "flags",
@@ -216,11 +217,30 @@ def rank(
         na_position="last",
         kind="mergesort",
     )
+    table["tier"] = tiers(len(table), settings.tier_shares)
     if top is not None:
         table = table.head(top)
     table["rank"] = np.arange(1, len(table) + 1)
     table["reasons"] = _reasons(projection, table, comp)
     return table[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+def tiers(n: int, shares: Mapping[str, float]) -> list[str]:
+    """The tier of each of ``n`` ranked candidates, best first: a tier with share ``s``
+    holds the first ``floor(s × n)`` ranks (the narrowest tier wins), ``local`` the rest; so
+    the #1 of a list shorter than 100 is not "global".
+
+    >>> tiers(200, {"global": 0.01, "national": 0.05, "regional": 0.2}).count("global")
+    2
+    >>> tiers(10, {"global": 0.01, "national": 0.05, "regional": 0.2})[:3]
+    ['regional', 'regional', 'local']
+    """
+    result = ["local"] * n
+    for name, share in sorted(shares.items(), key=lambda item: -item[1]):
+        count = int(share * n + 1e-9)
+        for i in range(min(count, n)):
+            result[i] = name
+    return result
 
 
 def axis_overlap(kol: pd.DataFrame, dol: pd.DataFrame, k: int) -> dict[str, float]:

@@ -312,3 +312,17 @@ def test_top_endorsers_match_a_plain_python_count():
         ranked = sorted(sums.get(node, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         expected.append([s for s, _ in ranked] + [-1] * (3 - len(ranked)))
     assert top_endorsers(n, src, dst, weight).tolist() == expected
+
+
+def test_tiers_hold_their_share_of_the_full_list_whatever_top_cuts(sample_store):
+    from kolmap.scoring.rank import tiers
+
+    projection = sample_store.projection(Scope(area="oncology"))
+    full = rank(projection, "any")
+    n = len(full)
+    assert n >= 100
+    counts = full["tier"].value_counts()
+    assert counts["global"] == n // 100 and counts.get("national", 0) == n * 5 // 100 - n // 100
+    assert full["tier"].iloc[0] == "global" and full["tier"].iloc[-1] == "local"
+    assert rank(projection, "any", top=3)["tier"].tolist() == full["tier"].head(3).tolist()
+    assert tiers(3, {"global": 0.01, "regional": 0.5}) == ["regional", "local", "local"]

@@ -360,3 +360,19 @@ def test_filters_live_in_the_address(app_store):
     at.selectbox(key="lb_kind").set_value("kol").run()
     assert at.query_params["area"] in ("cardiology", ["cardiology"])
     assert "kind" not in at.query_params  # the default is left out of the address
+
+
+def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app_store):
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "rank", "handle", "display_name", "role", "specialty", "score", "tier", "kol_score",
+        "dol_score", "flags", "reasons",
+    ]  # fmt: skip
+    assert table["tier"].iloc[0] in ("global", "national", "regional")
+    at.toggle(key="lb_all_columns").set_value(True).run()
+    assert {"pagerank", "peer_endorsers", "trust"} <= set(at.dataframe[0].value.columns)
+    specialty = next(s for s in table["specialty"] if isinstance(s, str) and s)
+    at.multiselect(key="lb_specialty").set_value([specialty]).run()
+    assert set(at.dataframe[0].value["specialty"]) == {specialty}

@@ -11,18 +11,37 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.ui import state, widgets
 
+TIERS = ("global", "national", "regional", "local")
+
 st.title("Leaderboard")
 scope, kind = widgets.scope_filters("lb")
-extra = st.columns([2, 2, 1])
+extra = st.columns([2, 2, 2, 2, 1])
 full = state.ranking(scope, kind)
 languages = sorted(x for x in full["lang"].dropna().unique() if x)
 langs = extra[0].multiselect("Language", languages, key="lb_lang", placeholder="All languages")
-place = extra[1].text_input("Location contains", key="lb_location")
-top = extra[2].number_input("Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top")
+specialties = sorted(x for x in full["specialty"].dropna().unique() if x)
+chosen_specialties = extra[1].multiselect(
+    "Specialty", specialties, key="lb_specialty", placeholder="All specialties"
+)
+tier_names = [t for t in TIERS if t in set(full["tier"])]
+chosen_tiers = extra[2].multiselect(
+    "Tier",
+    tier_names,
+    key="lb_tier",
+    placeholder="All tiers",
+    help="global: top 1% of this list, national: top 5%, regional: top 20%, local: the rest "
+    "(setting scoring.tier_shares).",
+)
+place = extra[3].text_input("Location contains", key="lb_location")
+top = extra[4].number_input("Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top")
 
 table = full
 if langs:
     table = table[table["lang"].isin(langs)]
+if chosen_specialties:
+    table = table[table["specialty"].isin(chosen_specialties)]
+if chosen_tiers:
+    table = table[table["tier"].isin(chosen_tiers)]
 if place:
     table = table[table["location"].fillna("").str.contains(place, case=False, regex=False)]
 table = table.head(int(top))
@@ -36,6 +55,10 @@ st.caption(
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
 )
+compact = ["rank", "handle", "display_name", "role", "specialty", "score", "tier"]
+compact += ["kol_score", "dol_score"] if kind in ("kol", "dol") else []
+compact += ["flags", "reasons"]
+detailed = st.toggle("All columns", key="lb_all_columns", help="Every score component.")
 columns = [
     "rank",
     "handle",
@@ -43,6 +66,7 @@ columns = [
     "role",
     "specialty",
     "score",
+    "tier",
     "kol_score",
     "dol_score",
     "flags",
@@ -58,7 +82,7 @@ columns = [
     "platform",
 ]
 st.dataframe(
-    shown[columns],
+    shown[columns if detailed else compact],
     hide_index=True,
     key="lb_table",
     column_config={
@@ -66,6 +90,9 @@ st.dataframe(
             "score", min_value=0, max_value=100, format="%.1f"
         ),
         "relevance": st.column_config.NumberColumn(format="%.2f"),
+        "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
+        "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
+        "reasons": st.column_config.TextColumn("why", width="large"),
     },
 )
 
@@ -102,7 +129,12 @@ with st.expander("Export (same files as `kolmap export`)"):
                 scope=scope,
                 settings=state.settings().scoring,
                 pseudonymised=not state.show_private(),
-                narrowed={"language": ",".join(langs), "location contains": place},
+                narrowed={
+                    "language": ",".join(langs),
+                    "specialty": ",".join(chosen_specialties),
+                    "tier": ",".join(chosen_tiers),
+                    "location contains": place,
+                },
                 delimiter=delimiter,
             )
         else:

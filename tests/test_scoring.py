@@ -326,3 +326,36 @@ def test_tiers_hold_their_share_of_the_full_list_whatever_top_cuts(sample_store)
     assert full["tier"].iloc[0] == "global" and full["tier"].iloc[-1] == "local"
     assert rank(projection, "any", top=3)["tier"].tolist() == full["tier"].head(3).tolist()
     assert tiers(3, {"global": 0.01, "regional": 0.5}) == ["regional", "local", "local"]
+
+
+def test_congress_weights_and_topic_jump_share_are_settings(sample_store):
+    """They used to be constants in the code, out of the settings' reach."""
+    from dataclasses import replace
+
+    from kolmap.scoring.congress import drivers
+
+    projection = sample_store.projection(Scope(hashtags=("asco26",)))
+    base = ScoringSettings()
+    reach_only = replace(base, congress_weights={"audience": 1.0})
+    by_reach = drivers(projection, reach_only)
+    assert by_reach["score"].tolist() != drivers(projection, base)["score"].tolist()
+    comp = compute_components(projection, base)
+    audience = np.sqrt(comp["audience"].to_numpy())
+    assert by_reach["score"].iloc[0] == 100.0  # audience alone: the largest audience leads
+    assert audience.max() > 0
+    area = sample_store.projection(Scope(area="oncology"))
+    flat = compute_components(area, replace(base, topic_jump_share=0.0))["pagerank"]
+    topical = compute_components(area, base)["pagerank"]
+    assert not np.allclose(flat.to_numpy(), topical.to_numpy())
+
+
+def test_institution_thresholds_are_settings():
+    from dataclasses import replace
+
+    from kolmap.ingest.roles.behaviour import institution_like
+    from kolmap.settings import RoleSettings
+
+    nodes = pd.DataFrame({"followers": [60_000, 60_000], "following": [10, 1_000]})
+    assert institution_like(nodes, RoleSettings()).tolist() == [True, False]
+    looser = replace(RoleSettings(), institution_follower_ratio=50.0)
+    assert institution_like(nodes, looser).tolist() == [True, True]

@@ -6,7 +6,7 @@ kind, its place on the KOL × DOL plane, and a safe link to it on its platform.
 >>> platform_link("linkedin", "ana", "javascript:alert(1)") is None  # never a script link
 True
 >>> quadrant(80.0, 20.0, kol_median=40.0, dol_median=30.0)
-'peer leader (KOL)'
+'KOL'
 """
 
 from __future__ import annotations
@@ -86,14 +86,15 @@ def standing(
 
 
 def quadrant(kol: float, dol: float, *, kol_median: float, dol_median: float) -> str:
-    """Where a candidate sits on the KOL × DOL plane, against the medians of its area."""
+    """Where a candidate sits on the KOL × DOL plane, against the medians of its area: a
+    peer leader (``KOL``), a digital voice with lay reach (``DOL``), both, or ``emerging``."""
     high_kol, high_dol = kol >= kol_median, dol >= dol_median
     if high_kol and high_dol:
-        return "peer leader with lay reach (KOL and DOL)"
+        return "KOL and DOL"
     if high_kol:
-        return "peer leader (KOL)"
+        return "KOL"
     if high_dol:
-        return "digital voice (DOL)"
+        return "DOL"
     return "emerging"
 
 

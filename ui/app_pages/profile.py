@@ -132,7 +132,9 @@ if kinds and not bool(account["is_stub"]):
             hide_index=True,
             key="profile_standing",
             column_config={
-                "score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f")
+                "score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f"),
+                "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
+                "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
             },
         )
 
@@ -165,7 +167,12 @@ else:
             axes[0].metric("KOL score (peers)", f"{kol:.1f}")
             axes[1].metric("DOL score (lay reach)", f"{dol:.1f}")
             axes[2].metric("Trust", f"{float(mine['trust'].iloc[0]):.2f}")
-            axes[3].metric("Quadrant", where, help="Against the medians of the candidates here.")
+            axes[3].metric(
+                "Quadrant",
+                where,
+                help="KOL: peer standing above the median of the candidates here; DOL: lay "
+                "reach above the median; both; or emerging.",
+            )
             plane = plane.assign(who="other candidates")
             plane.loc[mine.index, "who"] = "this account"
             st.vega_lite_chart(
@@ -175,7 +182,14 @@ else:
                     "encoding": {
                         "x": {"field": "kol_score", "type": "quantitative", "title": "KOL"},
                         "y": {"field": "dol_score", "type": "quantitative", "title": "DOL"},
-                        "color": {"field": "who", "type": "nominal"},
+                        "color": {
+                            "field": "who",
+                            "type": "nominal",
+                            "scale": {
+                                "domain": ["other candidates", "this account"],
+                                "range": ["#9fb4c7", "#d62728"],
+                            },
+                        },
                         "size": {
                             "condition": {"test": "datum.who == 'this account'", "value": 200},
                             "value": 20,

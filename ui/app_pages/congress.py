@@ -129,12 +129,15 @@ else:
     ).merge(authors, left_on=["platform", "author_id"], right_on=["platform", "account_id"])
     # Posts of private individuals could identify them: only public actors' posts are quoted.
     public = top[
-        [not state.is_hidden(r, s) for r, s in zip(top["role"], top["is_stub"], strict=True)]
+        [not state.is_hidden(r, bool(x)) for r, x in zip(top["role"], top["is_stub"], strict=True)]
     ]
     st.caption(
         f"{len(top):,} original posts; {len(top) - len(public):,} by private individuals are "
         "counted but not quoted."
+        + (" Brands and media are left out (non-commercial view)." if non_commercial else "")
     )
+    if non_commercial:
+        public = public[~public["role"].isin(COMMERCIAL_ROLES)]
     st.dataframe(
         public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)[
             ["created_at", "handle", "role", "text", "likes", "reposts", "replies"]

@@ -318,3 +318,20 @@ def test_shortlists_are_named_annotated_and_kept_in_the_address(app_store):
     # Another list is empty and says how to fill it.
     at.selectbox(key="sl_pick_list").set_value("Shortlist").run()
     assert any("is empty" in i.value for i in at.info)
+
+
+def test_the_cached_community_summary_is_the_plain_one(app_store):
+    import pickle
+
+    from kolmap.graph.store import Scope
+    from kolmap.scoring.components import compute_components
+    from kolmap.scoring.explain import community_summary
+    from kolmap.ui import state
+
+    scope = Scope(area="oncology")
+    cached = state._communities("test-version", state._scope_key(scope), True)
+    with DuckDBStore(app_store) as store:
+        proj = store.projection(scope)
+        posts = store.posts(scope)
+    expected = community_summary(proj, compute_components(proj, state.settings().scoring), posts)
+    assert pickle.dumps(cached) == pickle.dumps(expected)

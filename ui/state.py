@@ -187,6 +187,30 @@ def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
     return _communities(version(), _scope_key(scope), hashtags)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _community_table(version_key: str, scope_key: str, reveal: bool) -> pd.DataFrame:
+    summary = _communities(version_key, scope_key, True)
+    summary = summary[summary["size"] >= 3]
+    nodes = _projection(version_key, scope_key).nodes
+    role_of = dict(
+        zip(zip(nodes["platform"], nodes["account_id"], strict=True), nodes["role"], strict=True)
+    )
+    shown = privacy()
+    return summary.assign(
+        leaders=[
+            ", ".join(shown.identity(p, a, role_of[(p, a)], h) for p, a, h in leaders)
+            for leaders in summary["leaders"]
+        ],
+        top_hashtags=[" ".join(t) for t in summary["top_hashtags"]],
+    )
+
+
+def community_table(scope: Scope) -> pd.DataFrame:
+    """The Communities page's table: communities of three or more accounts with their
+    hashtags, leaders named as they may be shown (cached per switch position)."""
+    return _community_table(version(), _scope_key(scope), show_private())
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _endorsers(version_key: str, scope_key: str, node: int, incoming: bool) -> pd.DataFrame:
     return endorsers_of(
@@ -267,7 +291,15 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 def clear_caches() -> None:
     """After a write from the app: drop every cached result and read the new version."""
     st.cache_data.clear()
-    for cached in (_projection, _ranking, _components, _communities, _endorsers, _map_graph):
+    for cached in (
+        _projection,
+        _ranking,
+        _components,
+        _communities,
+        _community_table,
+        _endorsers,
+        _map_graph,
+    ):
         cached.clear()
     refresh_version()
 

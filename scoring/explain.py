@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from pandas.core.sorting import nargsort
 
 from kolmap.graph.store import Projection
 from kolmap.scoring.components import PEER_ROLES, weighted_edges
@@ -119,7 +118,7 @@ def community_summary(
     rows = []
     for label, start, end in zip(labels.tolist(), starts.tolist(), ends.tolist(), strict=True):
         members = order[start:end]
-        members = members[nargsort(pagerank[members], kind="quicksort", ascending=False)]
+        members = members[_descending(pagerank[members])]
         top = members[:members_shown]
         rows.append(
             {
@@ -138,6 +137,22 @@ def community_summary(
     return pd.DataFrame(rows).sort_values(
         ["size", "community"], ascending=[False, True], ignore_index=True
     )
+
+
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` from largest to smallest, missing ones last, ties exactly as
+    ``DataFrame.sort_values(ascending=False)`` leaves them (pandas' ``nargsort``: the
+    reversed values, a quicksort, reversed back).
+
+    >>> _descending(np.array([0.5, 0.9, 0.5, np.nan, 0.1])).tolist()
+    [1, 0, 2, 4, 3]
+    """
+    missing = np.isnan(values)
+    positions = np.arange(len(values))
+    kept = values[~missing][::-1]
+    kept_positions = positions[~missing][::-1]
+    order = kept_positions[kept.argsort(kind="quicksort")][::-1]
+    return np.concatenate([order, positions[missing]])
 
 
 def _role_counts(roles: np.ndarray) -> list[tuple[str, int]]:

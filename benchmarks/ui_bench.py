@@ -148,7 +148,7 @@ def baseline(ref: str, store: Path, pages: tuple[str, ...]) -> dict[str, Any]:
         tree = Path(tmp) / "kolmap"
         tree.mkdir()
         archive = subprocess.run(
-            ["git", "-C", str(here.parent), "archive", ref], capture_output=True, check=True
+            ["git", "-C", str(here.parent.parent), "archive", ref], capture_output=True, check=True
         )
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
         args = ["--store", str(store), "--pages", ",".join(pages)]
@@ -156,9 +156,11 @@ def baseline(ref: str, store: Path, pages: tuple[str, ...]) -> dict[str, Any]:
             [sys.executable, str(here), *args],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             env={**os.environ, "PYTHONPATH": tmp},
         )
+        if proc.returncode:
+            raise SystemExit(f"the baseline run failed:\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])["pages"]
     return result
 

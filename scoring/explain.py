@@ -13,6 +13,7 @@ them out, they compute nothing themselves.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from kolmap.scoring.components import PEER_ROLES, weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = [
+    "community_hashtags",
     "community_summary",
     "ego_projection",
     "endorsers_of",
@@ -90,59 +92,106 @@ def community_summary(
     *,
     members_shown: int = 10,
     hashtags_shown: int = 8,
+    hashtags: Mapping[int, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per community: size, roles, leading members (by PageRank) and top hashtags.
 
     ``posts`` (from ``store.posts(scope)``) gives the hashtags; without it they are empty.
+    ``hashtags`` (each community's most used tags, most used first, as
+    :func:`community_hashtags` gives them) saves reading the posts: the same answer.
     """
     nodes = projection.nodes
-    table = nodes[["platform", "account_id", "handle", "role"]].copy()
-    table["community"] = components["community"].to_numpy()
-    table["pagerank"] = components["pagerank"].to_numpy()
-    tags: dict[int, Counter[str]] = {}
-    if posts is not None and not posts.empty:
-        where = dict(
-            zip(
-                zip(table["platform"], table["account_id"], strict=True),
-                table["community"],
-                strict=True,
-            )
-        )
-        for platform, author, hashtags in zip(
-            posts["platform"], posts["author_id"], posts["hashtags"], strict=True
-        ):
-            community = where.get((platform, author))
-            if community is not None and len(hashtags):
-                tags.setdefault(int(community), Counter()).update(hashtags)
+    community = components["community"].to_numpy()
+    pagerank = components["pagerank"].to_numpy()
+    platform = nodes["platform"].to_numpy(dtype=object)
+    account = nodes["account_id"].to_numpy(dtype=object)
+    handle = nodes["handle"].to_numpy(dtype=object)
+    role = nodes["role"].to_numpy(dtype=object)
+    peer = nodes["role"].isin(PEER_ROLES).to_numpy(dtype=bool)
+    if hashtags is None:
+        hashtags = _counted_hashtags(platform, account, community, posts, hashtags_shown)
+    # Each community's members in their order in the projection (as a groupby gives them),
+    # then by decreasing PageRank with the very sort a frame's sort_values would use.
+    order = np.argsort(community, kind="stable")
+    labels, starts = np.unique(community[order], return_index=True)
+    ends = np.r_[starts[1:], len(order)]
     rows = []
-    for label, group in table.groupby("community"):
-        community = int(str(label))
-        group = group.sort_values("pagerank", ascending=False)
-        roles = group["role"].value_counts()
+    for label, start, end in zip(labels.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        members = order[start:end]
+        members = members[_descending(pagerank[members])]
+        top = members[:members_shown]
         rows.append(
             {
-                "community": community,
-                "size": len(group),
-                "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
-                "peer_share": round(float(group["role"].isin(PEER_ROLES).mean()), 3),
+                "community": int(label),
+                "size": len(members),
+                "roles": ", ".join(f"{r} {n}" for r, n in _role_counts(role[members])),
+                "peer_share": round(float(peer[members].mean()), 3),
                 "leaders": [
                     (str(p), str(a), str(h) if isinstance(h, str) else str(a))
-                    for p, a, h in zip(
-                        group["platform"].head(members_shown),
-                        group["account_id"].head(members_shown),
-                        group["handle"].head(members_shown),
-                        strict=True,
-                    )
+                    for p, a, h in zip(platform[top], account[top], handle[top], strict=True)
                 ],
-                "top_hashtags": [
-                    "#" + t for t, _n in tags.get(community, Counter()).most_common(hashtags_shown)
-                ],
-                "influence": round(float(group["pagerank"].sum()), 4),
+                "top_hashtags": ["#" + t for t in hashtags.get(int(label), ())][:hashtags_shown],
+                "influence": round(float(pagerank[members].sum()), 4),
             }
         )
     return pd.DataFrame(rows).sort_values(
         ["size", "community"], ascending=[False, True], ignore_index=True
     )
+
+
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` from largest to smallest, missing ones last, ties exactly as
+    ``DataFrame.sort_values(ascending=False)`` leaves them (pandas' ``nargsort``: the
+    reversed values, a quicksort, reversed back).
+
+    >>> _descending(np.array([0.5, 0.9, 0.5, np.nan, 0.1])).tolist()
+    [1, 0, 2, 4, 3]
+    """
+    missing = np.isnan(values)
+    positions = np.arange(len(values))
+    kept = values[~missing][::-1]
+    kept_positions = positions[~missing][::-1]
+    order = kept_positions[kept.argsort(kind="quicksort")][::-1]
+    return np.concatenate([order, positions[missing]])
+
+
+def _role_counts(roles: np.ndarray) -> list[tuple[str, int]]:
+    """Roles and their counts, most frequent first, ties in order of first appearance (as
+    ``value_counts`` orders them)."""
+    counts: dict[str, int] = {}
+    for r in roles.tolist():
+        if isinstance(r, str):  # value_counts leaves missing values out
+            counts[r] = counts.get(r, 0) + 1
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def _counted_hashtags(
+    platform: np.ndarray,
+    account: np.ndarray,
+    community: np.ndarray,
+    posts: pd.DataFrame | None,
+    shown: int,
+) -> dict[int, list[str]]:
+    """Each community's ``shown`` most used hashtags in ``posts``, counted in their order."""
+    tags: dict[int, Counter[str]] = {}
+    if posts is not None and not posts.empty:
+        where = dict(zip(zip(platform, account, strict=True), community, strict=True))
+        for p, author, tags_of_post in zip(
+            posts["platform"], posts["author_id"], posts["hashtags"], strict=True
+        ):
+            found = where.get((p, author))
+            if found is not None and len(tags_of_post):
+                tags.setdefault(int(found), Counter()).update(tags_of_post)
+    return {c: [t for t, _n in counter.most_common(shown)] for c, counter in tags.items()}
+
+
+def community_hashtags(uses: pd.DataFrame) -> dict[int, list[str]]:
+    """Each community's top hashtags from ``group, tag, uses`` rows, most used first (what
+    :meth:`~kolmap.graph.duckdb.DuckDBStore.top_hashtags_by_group` answers)."""
+    out: dict[int, list[str]] = {}
+    for group, tag in zip(uses["group"].tolist(), uses["tag"].tolist(), strict=True):
+        out.setdefault(int(group), []).append(str(tag))
+    return out
 
 
 def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:

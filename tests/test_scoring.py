@@ -359,3 +359,89 @@ def test_institution_thresholds_are_settings():
     assert institution_like(nodes, RoleSettings()).tolist() == [True, False]
     looser = replace(RoleSettings(), institution_follower_ratio=50.0)
     assert institution_like(nodes, looser).tolist() == [True, True]
+
+
+def _reference_community_summary(projection, components, posts=None):
+    """community_summary as first written: a pandas groupby, hashtags counted post by post
+    (the oracle the faster one must match byte for byte)."""
+    from collections import Counter
+
+    from kolmap.scoring.components import PEER_ROLES
+
+    table = projection.nodes[["platform", "account_id", "handle", "role"]].copy()
+    table["community"] = components["community"].to_numpy()
+    table["pagerank"] = components["pagerank"].to_numpy()
+    tags: dict[int, Counter[str]] = {}
+    if posts is not None and not posts.empty:
+        where = dict(
+            zip(
+                zip(table["platform"], table["account_id"], strict=True),
+                table["community"],
+                strict=True,
+            )
+        )
+        for platform, author, hashtags in zip(
+            posts["platform"], posts["author_id"], posts["hashtags"], strict=True
+        ):
+            community = where.get((platform, author))
+            if community is not None and len(hashtags):
+                tags.setdefault(int(community), Counter()).update(hashtags)
+    rows = []
+    for label, group in table.groupby("community"):
+        community = int(str(label))
+        group = group.sort_values("pagerank", ascending=False)
+        roles = group["role"].value_counts()
+        rows.append(
+            {
+                "community": community,
+                "size": len(group),
+                "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
+                "peer_share": round(float(group["role"].isin(PEER_ROLES).mean()), 3),
+                "leaders": [
+                    (str(p), str(a), str(h) if isinstance(h, str) else str(a))
+                    for p, a, h in zip(
+                        group["platform"].head(10),
+                        group["account_id"].head(10),
+                        group["handle"].head(10),
+                        strict=True,
+                    )
+                ],
+                "top_hashtags": [
+                    "#" + t for t, _n in tags.get(community, Counter()).most_common(8)
+                ],
+                "influence": round(float(group["pagerank"].sum()), 4),
+            }
+        )
+    return pd.DataFrame(rows).sort_values(
+        ["size", "community"], ascending=[False, True], ignore_index=True
+    )
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(),
+        Scope(area="oncology"),
+        Scope(area="diabetes", platforms=("x",)),
+        Scope(hashtags=("asco26",)),
+    ],
+    ids=["all", "oncology", "diabetes-x", "hashtag"],
+)
+def test_community_summary_and_its_hashtags_in_sql_match_the_plain_count(sample_store, scope):
+    import pickle
+
+    from kolmap.scoring.explain import community_hashtags, community_summary
+
+    proj = sample_store.projection(scope)
+    comp = compute_components(proj, ScoringSettings())
+    posts = sample_store.posts(scope)
+    expected = _reference_community_summary(proj, comp, posts)
+    groups = proj.nodes[["platform", "account_id"]].assign(group=comp["community"].to_numpy())
+    from_sql = community_summary(
+        proj, comp, hashtags=community_hashtags(sample_store.top_hashtags_by_group(scope, groups))
+    )
+    assert expected["top_hashtags"].map(len).sum() > 0
+    for found in (from_sql, community_summary(proj, comp, posts)):
+        assert pickle.dumps(found) == pickle.dumps(expected)
+    without = community_summary(proj, comp)
+    assert pickle.dumps(without) == pickle.dumps(_reference_community_summary(proj, comp))

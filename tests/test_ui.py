@@ -377,3 +377,20 @@ def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app
     specialty = next(s for s in table["specialty"] if isinstance(s, str) and s)
     at.multiselect(key="lb_specialty").set_value([specialty]).run()
     assert set(at.dataframe[0].value["specialty"]) == {specialty}
+
+
+def test_the_cached_community_summary_is_the_plain_one(app_store):
+    import pickle
+
+    from kolmap.graph.store import Scope
+    from kolmap.scoring.components import compute_components
+    from kolmap.scoring.explain import community_summary
+    from kolmap.ui import state
+
+    scope = Scope(area="oncology")
+    cached = state._communities("test-version", state._scope_key(scope), True)
+    with DuckDBStore(app_store) as store:
+        proj = store.projection(scope)
+        posts = store.posts(scope)
+    expected = community_summary(proj, compute_components(proj, state.settings().scoring), posts)
+    assert pickle.dumps(cached) == pickle.dumps(expected)

@@ -34,7 +34,7 @@ from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_stor
 from kolmap.graph.store import ShortlistEdit
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
-from kolmap.scoring.explain import community_summary, endorsers_of
+from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
 from kolmap.views.maps import MapResult, build_map
@@ -166,19 +166,49 @@ def components(scope: Scope) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _communities(version_key: str, scope_key: str, hashtags: bool) -> pd.DataFrame:
-    posts = None
-    if hashtags:
-        with store() as s:
-            posts = s.posts(_scope_from_key(scope_key))
-    return community_summary(
-        _projection(version_key, scope_key), _components(version_key, scope_key), posts
-    )
+    proj = _projection(version_key, scope_key)
+    comp = _components(version_key, scope_key)
+    if not hashtags:
+        return community_summary(proj, comp)
+    scope = _scope_from_key(scope_key)
+    with store() as s:
+        by_group = getattr(s, "top_hashtags_by_group", None)
+        if by_group is None:  # a backend without it: count every post's hashtags here
+            return community_summary(proj, comp, s.posts(scope))
+        groups = proj.nodes[["platform", "account_id"]].assign(group=comp["community"].to_numpy())
+        tags = community_hashtags(by_group(scope, groups))
+    return community_summary(proj, comp, hashtags=tags)
 
 
 def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
     """One row per community in ``scope`` (:func:`~kolmap.scoring.explain.community_summary`);
-    with ``hashtags``, their top hashtags too, which reads every post in scope once."""
+    with ``hashtags``, their top hashtags too, counted by the store (DuckDB) in one query
+    instead of reading every post in scope."""
     return _communities(version(), _scope_key(scope), hashtags)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _community_table(version_key: str, scope_key: str, reveal: bool) -> pd.DataFrame:
+    summary = _communities(version_key, scope_key, True)
+    summary = summary[summary["size"] >= 3]
+    nodes = _projection(version_key, scope_key).nodes
+    role_of = dict(
+        zip(zip(nodes["platform"], nodes["account_id"], strict=True), nodes["role"], strict=True)
+    )
+    shown = privacy()
+    return summary.assign(
+        leaders=[
+            ", ".join(shown.identity(p, a, role_of[(p, a)], h) for p, a, h in leaders)
+            for leaders in summary["leaders"]
+        ],
+        top_hashtags=[" ".join(t) for t in summary["top_hashtags"]],
+    )
+
+
+def community_table(scope: Scope) -> pd.DataFrame:
+    """The Communities page's table: communities of three or more accounts with their
+    hashtags, leaders named as they may be shown (cached per switch position)."""
+    return _community_table(version(), _scope_key(scope), show_private())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -261,7 +291,15 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 def clear_caches() -> None:
     """After a write from the app: drop every cached result and read the new version."""
     st.cache_data.clear()
-    for cached in (_projection, _ranking, _components, _communities, _endorsers, _map_graph):
+    for cached in (
+        _projection,
+        _ranking,
+        _components,
+        _communities,
+        _community_table,
+        _endorsers,
+        _map_graph,
+    ):
         cached.clear()
     refresh_version()
 

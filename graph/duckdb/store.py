@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kolmap.errors import StoreError
 from kolmap.graph.duckdb import shortlists
@@ -205,6 +206,44 @@ class DuckDBStore:
                    FROM x_scoped s JOIN post_hashtags h
                      ON h.platform = s.platform AND h.post_id = s.post_id
                    GROUP BY h.tag ORDER BY posts DESC, h.tag LIMIT ?""",
+                [int(limit)],
+            )
+
+    def top_hashtags_by_group(
+        self, scope: Scope | None, groups: pd.DataFrame, *, limit: int = 8
+    ) -> pd.DataFrame:
+        """The ``limit`` most used hashtags of each group of authors in ``scope``: ``groups``
+        maps ``platform, account_id`` to an integer ``group``; the answer has ``group, tag,
+        uses`` rows, each group's most used first.
+
+        Ties are broken as counting the tags of :meth:`posts` in its order would (a
+        ``Counter``'s ``most_common``): the tag met first, newest post first, then by tag;
+        so this is the same answer as counting every post's hashtags in Python, without
+        reading the posts (an app's community summary)."""
+        members = pa.table(
+            {
+                "platform": groups["platform"].astype(str).tolist(),
+                "account_id": groups["account_id"].astype(str).tolist(),
+                "grp": groups["group"].to_numpy(dtype="int64"),
+            }
+        )
+        with self.db.scratch(*SCOPED_POSTS_TEMP), self.db.registered("_groups", members):
+            scope_posts(self.db, scope or Scope())
+            return self.db.frame(
+                """WITH ordered AS (
+                       SELECT platform, post_id, author_id, row_number() OVER (
+                           ORDER BY created_at DESC NULLS LAST, platform, post_id) AS ord
+                       FROM x_scoped),
+                   uses AS (
+                       SELECT g.grp, h.tag, count(*) AS uses, min(o.ord) AS first
+                       FROM ordered o
+                       JOIN _groups g ON g.platform = o.platform AND g.account_id = o.author_id
+                       JOIN post_hashtags h ON h.platform = o.platform AND h.post_id = o.post_id
+                       GROUP BY g.grp, h.tag)
+                   SELECT grp AS "group", tag, uses FROM uses
+                   QUALIFY row_number() OVER (
+                       PARTITION BY grp ORDER BY uses DESC, first, tag) <= ?
+                   ORDER BY grp, uses DESC, first, tag""",
                 [int(limit)],
             )
 

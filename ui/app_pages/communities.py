@@ -14,36 +14,21 @@ if proj.nodes.empty:
     st.info("Nothing in scope.")
     st.stop()
 comp = state.components(scope)
-summary = state.communities(scope, hashtags=True)
-summary = summary[summary["size"] >= 3]
+overview = state.community_table(scope)
 st.caption(
-    f"{len(summary)} communities of three or more accounts (Leiden, seed "
+    f"{len(overview)} communities of three or more accounts (Leiden, seed "
     f"{state.settings().scoring.seed}) in {scope.describe()}."
-)
-role_of = dict(
-    zip(
-        zip(proj.nodes["platform"], proj.nodes["account_id"], strict=True),
-        proj.nodes["role"],
-        strict=True,
-    )
-)
-overview = summary.assign(
-    leaders=[
-        ", ".join(state.identity(p, a, role_of[(p, a)], h) for p, a, h in leaders)
-        for leaders in summary["leaders"]
-    ],
-    top_hashtags=[" ".join(t) for t in summary["top_hashtags"]],
 )
 st.dataframe(
     overview[["community", "size", "roles", "peer_share", "influence", "leaders", "top_hashtags"]],
     hide_index=True,
     key="com_table",
 )
-if summary.empty:
+if overview.empty:
     st.stop()
 chosen = st.selectbox(
     "Community",
-    summary["community"].tolist(),
+    overview["community"].tolist(),
     key="com_pick",
     format_func=lambda c: f"Community {c}",
 )

@@ -310,6 +310,13 @@ class GraphStore(Protocol):
         """The export log, newest first."""
         ...
 
+    def top_hashtags_by_group(
+        self, scope: Scope | None, groups: pd.DataFrame, *, limit: int = 8
+    ) -> pd.DataFrame:
+        """The ``limit`` most used hashtags of each group of authors (``groups``: platform,
+        account_id, group) in ``scope``, as ``group, tag, uses`` rows, most used first."""
+        ...
+
     def edit_shortlist(self, edit: ShortlistEdit) -> dict[str, int]:
         """Apply ``edit`` in one transaction; counts of accounts added, updated, removed."""
         ...

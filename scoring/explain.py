@@ -114,7 +114,7 @@ def community_summary(
     # then by decreasing PageRank with the very sort a frame's sort_values would use.
     order = np.argsort(community, kind="stable")
     labels, starts = np.unique(community[order], return_index=True)
-    ends = np.r_[starts[1:], len(order)]
+    ends = np.r_[starts[1:], len(order)] if len(order) else starts
     rows = []
     for label, start, end in zip(labels.tolist(), starts.tolist(), ends.tolist(), strict=True):
         members = order[start:end]
@@ -134,7 +134,8 @@ def community_summary(
                 "influence": round(float(pagerank[members].sum()), 4),
             }
         )
-    return pd.DataFrame(rows).sort_values(
+    columns = ["community", "size", "roles", "peer_share", "leaders", "top_hashtags", "influence"]
+    return pd.DataFrame(rows, columns=columns).sort_values(
         ["size", "community"], ascending=[False, True], ignore_index=True
     )
 
@@ -187,7 +188,7 @@ def _counted_hashtags(
 
 def community_hashtags(uses: pd.DataFrame) -> dict[int, list[str]]:
     """Each community's top hashtags from ``group, tag, uses`` rows, most used first (what
-    :meth:`~kolmap.graph.duckdb.DuckDBStore.top_hashtags_by_group` answers)."""
+    :meth:`~kolmap.graph.store.GraphStore.top_hashtags_by_group` answers)."""
     out: dict[int, list[str]] = {}
     for group, tag in zip(uses["group"].tolist(), uses["tag"].tolist(), strict=True):
         out.setdefault(int(group), []).append(str(tag))

@@ -394,3 +394,20 @@ def test_the_cached_community_summary_is_the_plain_one(app_store):
         posts = store.posts(scope)
     expected = community_summary(proj, compute_components(proj, state.settings().scoring), posts)
     assert pickle.dumps(cached) == pickle.dumps(expected)
+
+
+def test_pages_handle_an_area_without_data(app_store):
+    """An area of the taxonomy that has no posts in the store is offered too."""
+    from kolmap.ingest.areas import load_taxonomy
+
+    with DuckDBStore(app_store) as store:
+        busy = set(store.stats()["posts_by_area"])
+    empty = next(a for a in load_taxonomy().ids if a not in busy)
+    for page, key in (
+        ("communities", "com_area"),
+        ("leaderboard", "lb_area"),
+        ("network", "map_area"),
+    ):
+        at = open_page(page)
+        at.selectbox(key=key).set_value(empty).run()
+        assert not at.exception, (page, [e.value for e in at.exception])

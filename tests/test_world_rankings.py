@@ -204,3 +204,32 @@ def test_a_ring_without_coordination_traces_is_kept_out_by_trust(tmp_path: Path)
     print(f"\nstripped ring A: {(members['automation_risk'] >= 0.5).mean():.2f} flagged")
     assert (members["automation_risk"] >= 0.5).mean() <= 0.2  # the traces are really gone
     _check(_rankings(path), "stripped")
+
+
+def test_the_ring_communities_are_named_and_flagged_and_no_honest_one_is(world):
+    """The Communities page flags a community when most members look automated."""
+    from kolmap.scoring.components import compute_components
+    from kolmap.scoring.explain import community_summary
+    from kolmap.views.communities import describe_communities
+
+    truth = pd.read_csv(WORLD / "truth.csv", dtype=str)
+    flagged: dict[str, set[str]] = {}
+    with DuckDBStore(world, read_only=True) as store:
+        for area in ("oncology", "cardiology", "diabetes", "neurology"):
+            projection = store.projection(Scope(area=area))
+            comp = compute_components(projection, ScoringSettings())
+            summary = community_summary(projection, comp)
+            named = describe_communities(
+                summary, projection.nodes, comp, automation_flag=ScoringSettings().automation_flag
+            )
+            groups = (
+                projection.nodes[["platform", "account_id"]]
+                .assign(community=comp["community"].to_numpy())
+                .merge(truth[["platform", "account_id", "group"]], how="left")
+            )
+            for community in named.loc[named["ring"] != "", "community"]:
+                members = groups[groups["community"] == community]["group"].fillna("")
+                flagged.setdefault(area, set()).add(members.mode().iloc[0])
+            assert named["name"].str.len().gt(0).all()
+    kinds = {group for groups in flagged.values() for group in groups}
+    assert kinds == {"ring_a_member", "ring_b_member"}, flagged

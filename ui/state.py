@@ -37,6 +37,7 @@ from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
+from kolmap.views.communities import describe_communities
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy
 
@@ -171,19 +172,16 @@ def _communities(version_key: str, scope_key: str, hashtags: bool) -> pd.DataFra
     if not hashtags:
         return community_summary(proj, comp)
     scope = _scope_from_key(scope_key)
+    groups = proj.nodes[["platform", "account_id"]].assign(group=comp["community"].to_numpy())
     with store() as s:
-        by_group = getattr(s, "top_hashtags_by_group", None)
-        if by_group is None:  # a backend without it: count every post's hashtags here
-            return community_summary(proj, comp, s.posts(scope))
-        groups = proj.nodes[["platform", "account_id"]].assign(group=comp["community"].to_numpy())
-        tags = community_hashtags(by_group(scope, groups))
+        tags = community_hashtags(s.top_hashtags_by_group(scope, groups))
     return community_summary(proj, comp, hashtags=tags)
 
 
 def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
     """One row per community in ``scope`` (:func:`~kolmap.scoring.explain.community_summary`);
-    with ``hashtags``, their top hashtags too, counted by the store (DuckDB) in one query
-    instead of reading every post in scope."""
+    with ``hashtags``, their top hashtags too, counted by the store in one query instead of
+    reading every post in scope."""
     return _communities(version(), _scope_key(scope), hashtags)
 
 
@@ -192,6 +190,13 @@ def _community_table(version_key: str, scope_key: str, reveal: bool) -> pd.DataF
     summary = _communities(version_key, scope_key, True)
     summary = summary[summary["size"] >= 3]
     nodes = _projection(version_key, scope_key).nodes
+    described = describe_communities(
+        summary,
+        nodes,
+        _components(version_key, scope_key),
+        automation_flag=settings().scoring.automation_flag,
+    )
+    summary = summary.merge(described, on="community", how="left")
     role_of = dict(
         zip(zip(nodes["platform"], nodes["account_id"], strict=True), nodes["role"], strict=True)
     )
@@ -206,8 +211,9 @@ def _community_table(version_key: str, scope_key: str, reveal: bool) -> pd.DataF
 
 
 def community_table(scope: Scope) -> pd.DataFrame:
-    """The Communities page's table: communities of three or more accounts with their
-    hashtags, leaders named as they may be shown (cached per switch position)."""
+    """The Communities page's table: communities of three or more accounts with a name from
+    their members, a possible-ring flag, their hashtags, leaders named as they may be shown
+    (cached per switch position)."""
     return _community_table(version(), _scope_key(scope), show_private())
 
 

@@ -210,6 +210,12 @@ class Neo4jMirror:
         with self._writing() as cache:
             cache.record_export(entry)
 
+    def top_hashtags_by_group(
+        self, scope: Scope | None, groups: pd.DataFrame, *, limit: int = 8
+    ) -> pd.DataFrame:
+        self._sync()
+        return self.cache.top_hashtags_by_group(scope, groups, limit=limit)
+
     def edit_shortlist(self, edit: ShortlistEdit) -> dict[str, int]:
         with self._writing() as cache:
             return cache.edit_shortlist(edit)

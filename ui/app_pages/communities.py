@@ -1,4 +1,5 @@
-"""Communities: the clusters of an area, with their members, roles and hashtags."""
+"""Communities: the clusters of an area, named from their members, with their roles,
+hashtags and members, and a flag on those that look like coordinated rings."""
 
 from __future__ import annotations
 
@@ -19,18 +20,34 @@ st.caption(
     f"{len(overview)} communities of three or more accounts (Leiden, seed "
     f"{state.settings().scoring.seed}) in {scope.describe()}."
 )
+rings = overview[overview["ring"].astype(bool)]
+for _, ring in rings.iterrows():
+    st.warning(f"Community {ring['community']} ({ring['size']} accounts): {ring['ring']}.")
 st.dataframe(
-    overview[["community", "size", "roles", "peer_share", "influence", "leaders", "top_hashtags"]],
+    overview[
+        [
+            "community",
+            "name",
+            "size",
+            "roles",
+            "peer_share",
+            "influence",
+            "leaders",
+            "top_hashtags",
+            "ring",
+        ]
+    ],
     hide_index=True,
     key="com_table",
 )
 if overview.empty:
     st.stop()
+names = dict(zip(overview["community"], overview["name"], strict=True))
 chosen = st.selectbox(
     "Community",
     overview["community"].tolist(),
     key="com_pick",
-    format_func=lambda c: f"Community {c}",
+    format_func=lambda c: f"Community {c}: {names[c]}",
 )
 members = proj.nodes.assign(
     community=comp["community"].to_numpy(), pagerank=comp["pagerank"].to_numpy()

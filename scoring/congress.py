@@ -146,7 +146,7 @@ def peak_days(created_at: pd.Series, length: int = 4) -> tuple[date, date] | Non
     per_day = stamps.dt.floor("D").value_counts().sort_index()
     days = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D", tz=UTC)
     counts = per_day.reindex(days, fill_value=0)
-    window = counts.rolling(length, min_periods=1).sum()
-    end = window.idxmax()  # the first best window
-    first = max(days[0], end - timedelta(days=length - 1))
-    return first.date(), end.date()
+    window = counts.rolling(length, min_periods=1).sum().to_numpy()
+    last = int(np.argmax(window))  # the first best window ends here
+    first = max(0, last - length + 1)
+    return days[first].date(), days[last].date()

@@ -52,12 +52,11 @@ def scope_filters(
         "Platforms", platforms_known, key=f"{prefix}_platforms", placeholder="All platforms"
     )
     window_key = f"{prefix}_window"
+    window_options: dict[str, Any] = (
+        {} if window_key in st.session_state else {"value": (first, last)}
+    )
     window = cols[3].date_input(
-        "Time window",
-        min_value=first,
-        max_value=last,
-        key=window_key,
-        **({} if window_key in st.session_state else {"value": (first, last)}),
+        "Time window", min_value=first, max_value=last, key=window_key, **window_options
     )
     since = until = None
     if isinstance(window, tuple) and len(window) == 2:

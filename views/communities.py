@@ -10,7 +10,7 @@ Low trust alone is no sign: small honest groups (patients' circles) often have n
 >>> community_name({"hcp": 12, "patient": 2}, {"medical oncologist": 8}, ["#BCSM", "#ASCO26"])
 'medical oncologist HCPs · #BCSM #ASCO26'
 >>> community_name({"patient": 3, "hcp": 3}, {}, [])
-'mixed: patients and HCPs'
+'mixed: HCPs and patients'
 """
 
 from __future__ import annotations

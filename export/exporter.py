@@ -362,5 +362,6 @@ def _check_xlsx(path: Path, rows: int, sheet: str) -> None:
 
 def check_html_file(path: Path) -> None:
     text = path.read_text("utf-8")
-    if 'id="graph-data"' not in text or "vis.Network" not in text:
+    drawn = "vis.Network" in text or "new Sigma(graph" in text  # vis-network or WebGL
+    if 'id="graph-data"' not in text or not drawn or not text.rstrip().endswith("</html>"):
         raise KolmapError(f"{path.name}: the map page is incomplete")

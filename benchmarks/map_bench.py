@@ -21,6 +21,7 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
@@ -132,7 +133,7 @@ def browse(page_path: Path, shot: Path | None) -> dict[str, Any]:
             page.wait_for_timeout(300)
             page.screenshot(path=str(shot))
         browser.close()
-    gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(frames)]
     span = (frames[-1] - frames[0]) / 1000 if len(frames) > 1 else 0.0
     return {
         "first_render_s": state["firstRenderMs"] / 1000 if state["firstRenderMs"] else None,
@@ -167,6 +168,33 @@ def main() -> None:
 def write_section(path: Path, r: dict[str, Any]) -> None:
     """Replace (or add) the "Maps" section of docs/benchmarks.md."""
     fps = f"{r['pan_fps']:.0f} fps, longest frame {r['pan_longest_frame_ms']:.0f} ms"
+    head = (
+        "accounts",
+        "relations on the map",
+        "ingest s",
+        "map export s",
+        "of which layout s",
+        "page s",
+        "export / ingest",
+        "HTML MB",
+        "first render s",
+        "pan",
+    )
+    row = (
+        f"{r['nodes']:,}",
+        f"{r['edges']:,}",
+        f"{r['ingest_s']:.1f}",
+        f"{r['map_s']:.1f}",
+        f"{r['layout_s']:.1f}",
+        f"{r['page_s']:.1f}",
+        f"{r['map_vs_ingest']:.2f}×",
+        f"{r['html_mb']:.1f}",
+        f"{r['first_render_s']:.2f}",
+        fps,
+    )
+    table = "\n".join(
+        "| " + " | ".join(cells) + " |" for cells in (head, ("---",) * len(head), row)
+    )
     section = f"""## Maps: an HTML map of 50,000 accounts
 
 `benchmarks/map_bench.py --scale {r["scale"]:g}` on {time.strftime("%Y-%m-%d")}. {machine()}
@@ -176,9 +204,7 @@ The generated store is ingested, then `export(..., fmt="html", all_nodes=True)` 
 `kolmap export --format html --all-nodes` runs) maps every account: ranking, layout
 (multilevel above 5,000 nodes), the WebGL page, the atomic write and re-read.
 
-| accounts | relations on the map | ingest s | map export s | of which layout s | page s | export / ingest | HTML MB | first render s | pan |
-|---|---|---|---|---|---|---|---|---|---|
-| {r["nodes"]:,} | {r["edges"]:,} | {r["ingest_s"]:.1f} | {r["map_s"]:.1f} | {r["layout_s"]:.1f} | {r["page_s"]:.1f} | {r["map_vs_ingest"]:.2f}× | {r["html_mb"]:.1f} | {r["first_render_s"]:.2f} | {fps} |
+{table}
 
 Before (the issue "The app as a daily tool"): `kolmap export --format html --top 45000` on a
 45k-account store took 6 min 14 s and wrote a 67 MB vis-network page that could not lay it

@@ -130,7 +130,8 @@ def test_compact_data_reads_back_every_attribute():
     graph = synthetic_map(300, 900)
     graph.nodes["x:5"].pop("display_name")  # a missing value
     data = compact_data(graph, "profile?account=")
-    for (node_id, attrs), got, i in zip(graph.nodes(data=True), decode(data), range(10**9)):
+    nodes = list(graph.nodes(data=True))
+    for i, ((node_id, attrs), got) in enumerate(zip(nodes, decode(data), strict=True)):
         want = {k: v for k, v in attrs.items() if k not in ("x", "y", "colour")}
         assert got == want
         assert (data["ids"][i] or data["names"][i]) == node_id

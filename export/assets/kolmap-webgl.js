@@ -3,10 +3,13 @@
 // panel, the legend and the search matches are filled with textContent.
 (function () {
   "use strict";
+  var t0 = performance.now();
   var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var timings = { parse: performance.now() - t0 };
   var N = data.names.length, E = data.weights.length, EDGES = data.edges;
   var container = document.getElementById("map");
-  var state = { nodes: N, edges: E, firstRenderMs: null, frames: 0, error: null };
+  var state = { nodes: N, edges: E, firstRenderMs: null, frames: 0, error: null,
+                timings: timings };
   window.kolmapMap = { kind: "webgl", visible: state };
 
   // -- node attributes --------------------------------------------------------------------
@@ -52,19 +55,20 @@
   // -- the graph ------------------------------------------------------------------------
   var graph = new graphology.Graph({ type: "directed", multi: false, allowSelfLoops: true });
   for (var i = 0; i < N; i++) {
-    graph.addNode(String(i), {
+    graph.addNode(i, {
       x: data.x[i], y: -data.y[i], size: px(data.size[i]), label: String(data.names[i]),
       color: data.colours[data.colour[i]], i: i
     });
   }
   for (var j = 0; j < E; j++) {
-    var s = EDGES[3 * j], t = EDGES[3 * j + 1];
-    if (graph.hasEdge(String(s), String(t))) continue;
-    graph.addDirectedEdgeWithKey(String(j), String(s), String(t), {
+    var s = EDGES[3 * j], t = EDGES[3 * j + 1];  // one edge per ordered pair (a DiGraph)
+    graph.addDirectedEdgeWithKey(j, s, t, {
       size: 0.4 + 1.2 * Math.log1p(data.weights[j]) / wlog,
       color: edgeColours[data.colour[s]], i: j
     });
   }
+
+  timings.graph = performance.now() - t0;
 
   // -- filters: legend groups, relation types, k-core, ego ------------------------------
   var hiddenGroup = {}, typeOn = {}, boxes = {};
@@ -72,7 +76,7 @@
   var relOn = new Uint8Array(data.relations.length);
   var nodeHidden = new Uint8Array(N), edgeHidden = new Uint8Array(E);
   var core = null, kmin = 0, ego = null, selected = -1;
-  function apply() {
+  function apply(initial) {
     data.relations.forEach(function (combo, r) {
       relOn[r] = combo.split(",").some(function (t) { return typeOn[t]; }) ? 1 : 0;
     });
@@ -91,7 +95,7 @@
     document.getElementById("counts").textContent =
       vn.toLocaleString("en") + " of " + N.toLocaleString("en") + " accounts, " +
       ve.toLocaleString("en") + " of " + E.toLocaleString("en") + " relations shown";
-    if (renderer) renderer.refresh();
+    if (renderer && !initial) renderer.refresh();
   }
 
   var renderer = null;
@@ -128,7 +132,9 @@
       state.error + "). The GEXF export opens in Gephi.";
     container.appendChild(note);
   }
-  apply();
+  timings.sigma = performance.now() - t0;
+  apply(true);  // nothing hidden yet: sigma has drawn it all already
+  timings.filters = performance.now() - t0;
   if (renderer) {
     renderer.on("afterRender", function () { state.frames++; });
     requestAnimationFrame(function () { state.firstRenderMs = performance.now(); });
@@ -199,14 +205,25 @@
 
   // -- k-core (Batagelj–Zaversnik on the undirected graph) ------------------------------
   function coreness() {
-    var start = new Int32Array(N + 1), deg = new Int32Array(N);
-    var nb = [];
-    for (var v = 0; v < N; v++) {
-      start[v] = nb.length;
-      graph.forEachNeighbor(String(v), function (u) { if (u !== String(v)) nb.push(+u); });
-      deg[v] = nb.length - start[v];
+    // Undirected simple adjacency in CSR arrays, straight from the edge list.
+    var start = new Int32Array(N + 1), deg = new Int32Array(N), v, a;
+    for (var e = 0; e < E; e++) {
+      if (EDGES[3 * e] !== EDGES[3 * e + 1]) { start[EDGES[3 * e] + 1]++; start[EDGES[3 * e + 1] + 1]++; }
     }
-    start[N] = nb.length;
+    for (v = 0; v < N; v++) start[v + 1] += start[v];
+    var fill = start.slice(0, N), raw = new Int32Array(start[N]);
+    for (e = 0; e < E; e++) {
+      var p = EDGES[3 * e], q = EDGES[3 * e + 1];
+      if (p !== q) { raw[fill[p]++] = q; raw[fill[q]++] = p; }
+    }
+    var nb = new Int32Array(start[N]), at = 0;
+    for (v = 0; v < N; v++) {  // sort each list, drop the pairs linked both ways
+      var list = raw.subarray(start[v], start[v + 1]).sort(), from = at;
+      for (a = 0; a < list.length; a++) if (a === 0 || list[a] !== list[a - 1]) nb[at++] = list[a];
+      start[v] = from;
+      deg[v] = at - from;
+    }
+    start[N] = at;
     var md = 0;
     for (v = 0; v < N; v++) if (deg[v] > md) md = deg[v];
     var bin = new Int32Array(md + 1), pos = new Int32Array(N), vert = new Int32Array(N);
@@ -236,7 +253,9 @@
       " accounts with " + kmin + "+ neighbours that also have " + kmin + "+)";
   }
   setTimeout(function () {
+    var c0 = performance.now();
     core = coreness();
+    timings.core = performance.now() - c0;
     var max = 0;
     for (var i = 0; i < N; i++) if (core[i] > max) max = core[i];
     coreInput.max = String(max);

@@ -48,6 +48,7 @@
   var wmax = 0;
   data.weights.forEach(function (w) { if (w > wmax) wmax = w; });
   var wlog = Math.log1p(Math.max(wmax, 1e-9));
+  var MOVE_EDGES = 30000;  // above this many relations, edges are hidden during a pan
   var LABELLED = 60;  // about this many of the largest nodes carry a label before zooming in
   var bySize = data.size.slice().sort(function (a, b) { return b - a; });
   var labelThreshold = N ? Math.max(6, px(bySize[Math.min(N, LABELLED) - 1]) - 0.01) : 6;
@@ -104,6 +105,9 @@
       defaultEdgeType: "line",
       renderEdgeLabels: false,
       enableEdgeEvents: false,
+      // While panning or zooming a large map, draw the nodes only: without a GPU (software
+      // WebGL) every frame of 200,000 edges takes a second or more.
+      hideEdgesOnMove: E > MOVE_EDGES,
       labelRenderedSizeThreshold: labelThreshold,
       labelDensity: 0.6,
       labelGridCellSize: 120,

@@ -329,7 +329,8 @@ def _pull_in(xy: np.ndarray, weight: np.ndarray) -> np.ndarray:
     far = r > bulk
     scale = np.ones_like(r)
     scale[far] = bulk * (1 + 0.25 * np.log(r[far] / bulk)) / r[far]
-    return xy * scale[:, None] / bulk
+    out: np.ndarray = xy * scale[:, None] / bulk
+    return out
 
 
 def _weighted_quantile(values: np.ndarray, weight: np.ndarray, q: float) -> float:

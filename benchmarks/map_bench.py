@@ -113,6 +113,8 @@ def browse(page_path: Path, shot: Path | None) -> dict[str, Any]:
             " || window.kolmapMap.visible.error))"
         ):
             time.sleep(0.02)
+            if time.perf_counter() - started > 180:
+                raise SystemExit(f"the page did not render in 180 s: {errors}")
         wall = time.perf_counter() - started
         state = page.evaluate("() => window.kolmapMap.visible")
         page.wait_for_timeout(1500)  # the k-core numbers, computed after the first frame
@@ -142,6 +144,7 @@ def browse(page_path: Path, shot: Path | None) -> dict[str, Any]:
         "pan_fps": (len(frames) - 1) / span if span else 0.0,
         "pan_longest_frame_ms": max(gaps) if gaps else None,
         "page_errors": errors,
+        "page_timings_ms": state.get("timings"),
     }
 
 

@@ -63,7 +63,7 @@ __all__ = ["export_command"]
     default="auto",
     show_default=True,
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
-    "2,000 accounts.",
+    "5,000 accounts.",
 )
 @click.option(
     "--no-pseudonymise",

@@ -39,8 +39,9 @@ __all__ = ["WEBGL_THRESHOLD", "legend", "render_html", "script_json"]
 
 
 # Maps with more nodes than this use the WebGL page (sigma.js, :mod:`kolmap.export.html_webgl`):
-# vis-network draws a few thousand nodes smoothly, not tens of thousands.
-WEBGL_THRESHOLD = 2000
+# vis-network draws a few thousand nodes smoothly, not tens of thousands. (5,000 keeps the
+# bundled sample's all-accounts map, about 3,000, on the vis-network page it always had.)
+WEBGL_THRESHOLD = 5000
 RENDERERS = ("auto", "vis", "webgl")
 _LABELLED = 50  # the most influential accounts carry a label; the rest show it on hover
 _OTHER = "other"

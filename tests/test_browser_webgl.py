@@ -38,7 +38,8 @@ def map_page(tmp_path_factory):
     graph = synthetic_map(N, M, names=(PAYLOAD, SCRIPT, "acct_7", "acct_77"))
     # "acct_7" is both node 2's handle and node 7's: two exact matches; acct_70… are partial.
     path = tmp_path_factory.mktemp("webgl") / "map.html"
-    path.write_text(render_html(graph, title="WebGL test", profile_link="profile?account="))
+    page = render_html(graph, title="WebGL test", profile_link="profile?account=", renderer="webgl")
+    path.write_text(page)
     return path, graph
 
 

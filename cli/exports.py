@@ -58,6 +58,14 @@ __all__ = ["export_command"]
     help="Node colours on maps.",
 )
 @click.option(
+    "--renderer",
+    type=click.Choice(["auto", "vis", "webgl"]),
+    default="auto",
+    show_default=True,
+    help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
+    "5,000 accounts.",
+)
+@click.option(
     "--no-pseudonymise",
     "reveal",
     is_flag=True,
@@ -80,6 +88,7 @@ def export_command(
     all_nodes: bool,
     delimiter: str,
     colour_by: str,
+    renderer: str,
     reveal: bool,
     store: str | None,
 ) -> None:
@@ -106,6 +115,7 @@ def export_command(
             delimiter="\t" if delimiter == "tab" else delimiter,
             privacy=Privacy.for_store(target.location, settings.privacy, reveal=reveal),
             colour_by=colour_by,
+            renderer=renderer,
         )
     what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
     note = (

@@ -25,7 +25,7 @@ import pandas as pd
 from kolmap import __version__
 from kolmap.errors import KolmapError
 from kolmap.export.files import write_atomic
-from kolmap.export.html_map import render_html
+from kolmap.export.html_map import RENDERERS, WEBGL_THRESHOLD, render_html
 from kolmap.export.network import check_graph_file, write_graph
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
@@ -43,6 +43,11 @@ __all__ = [
     "write_table",
 ]
 
+# HTML maps: the WebGL page draws 50,000 nodes and 200,000 edges smoothly (docs/benchmarks.md);
+# past this many accounts a browser struggles and GEXF (Gephi) is the format. vis-network,
+# when asked for by name, stops at VIS_MAX_NODES.
+HTML_MAX_NODES = 150_000
+VIS_MAX_NODES = 5_000
 FORMATS = ("csv", "xlsx", "gexf", "graphml", "json", "html")
 TABULAR = ("csv", "xlsx")
 COMPLIANCE_NOTE = (
@@ -88,13 +93,17 @@ def export(
     size_by: str = "influence",
     privacy: Privacy | None = None,
     log: bool = True,
+    renderer: str = "auto",
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
 
     ``top`` limits the ranking rows (default 100) or the map's accounts (default 500, the most
     influential); ``all_nodes`` maps every account in scope. ``privacy`` (default: the store's
     key, or revealed if ``pseudonymise`` is False) decides how private individuals are shown.
-    ``log=False`` is for a file that is logged later, when it is downloaded.
+    ``log=False`` is for a file that is logged later, when it is downloaded. ``renderer``
+    (HTML maps): ``auto`` (vis-network up to :data:`~kolmap.export.html_map.WEBGL_THRESHOLD`
+    accounts, WebGL above), ``vis`` or ``webgl``; maps of more than :data:`HTML_MAX_NODES`
+    accounts are refused (GEXF takes them).
     """
     if fmt not in FORMATS:
         raise KolmapError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -108,7 +117,23 @@ def export(
     kind = kind if isinstance(kind, RankKind) else RankKind.parse(kind)
     if privacy is None:
         privacy = Privacy.for_store(store.location, reveal=not pseudonymise)
+    if renderer not in RENDERERS:
+        raise KolmapError(f"renderer must be one of {', '.join(RENDERERS)}, got {renderer!r}")
     projection = store.projection(scope)
+    if fmt == "html":
+        accounts = len(projection.nodes) if all_nodes else min(top or 500, len(projection.nodes))
+        if accounts > HTML_MAX_NODES:
+            raise KolmapError(
+                f"an HTML map of {accounts:,} accounts is more than a browser draws "
+                f"smoothly (at most {HTML_MAX_NODES:,}); map the most influential with "
+                "--top, narrow the scope, or export GEXF for Gephi"
+            )
+        if renderer == "vis" and accounts > VIS_MAX_NODES:
+            raise KolmapError(
+                f"vis-network cannot lay out {accounts:,} accounts (at most "
+                f"{VIS_MAX_NODES:,}); use the WebGL renderer (the default above "
+                f"{WEBGL_THRESHOLD:,})"
+            )
     target = Path(out)
     if target.is_dir():
         raise KolmapError(f"{target}: is a folder; give a file name")
@@ -128,6 +153,7 @@ def export(
             all_nodes,
             size_by,
             log,
+            renderer,
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -148,6 +174,7 @@ def _write(
     all_nodes: bool,
     size_by: str,
     log: bool,
+    renderer: str = "auto",
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
@@ -177,7 +204,7 @@ def _write(
         rows, edges = graph.number_of_nodes(), graph.number_of_edges()
         private_rows, removed = result.pseudonymised, result.removed_characters
         if fmt == "html":
-            page = render_html(graph, title=title)
+            page = render_html(graph, title=title, renderer=renderer)
             digest = write_atomic(
                 target, lambda fh: fh.write(page.encode("utf-8")), check=check_html_file
             )
@@ -335,5 +362,6 @@ def _check_xlsx(path: Path, rows: int, sheet: str) -> None:
 
 def check_html_file(path: Path) -> None:
     text = path.read_text("utf-8")
-    if 'id="graph-data"' not in text or "vis.Network" not in text:
+    drawn = "vis.Network" in text or "new Sigma(graph" in text  # vis-network or WebGL
+    if 'id="graph-data"' not in text or not drawn or not text.rstrip().endswith("</html>"):
         raise KolmapError(f"{path.name}: the map page is incomplete")

@@ -35,14 +35,20 @@ import networkx as nx
 
 from kolmap.views.maps import COMMUNITY_COLOURS, ROLE_COLOURS, community_colour
 
-__all__ = ["legend", "render_html"]
+__all__ = ["WEBGL_THRESHOLD", "legend", "render_html", "script_json"]
 
 
+# Maps with more nodes than this use the WebGL page (sigma.js, :mod:`kolmap.export.html_webgl`):
+# vis-network draws a few thousand nodes smoothly, not tens of thousands. (5,000 keeps the
+# bundled sample's all-accounts map, about 3,000, on the vis-network page it always had.)
+WEBGL_THRESHOLD = 5000
+RENDERERS = ("auto", "vis", "webgl")
 _LABELLED = 50  # the most influential accounts carry a label; the rest show it on hover
 _OTHER = "other"
 
 
-def _script_json(data: Any) -> str:
+def script_json(data: Any) -> str:
+    """``data`` as JSON that cannot close the ``<script>`` element holding it."""
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
@@ -120,12 +126,22 @@ def legend(graph: nx.DiGraph) -> tuple[str, dict[str, str], list[dict[str, Any]]
     return mode, groups, entries
 
 
-def render_html(graph: nx.DiGraph, *, title: str, profile_link: str | None = None) -> str:
+def render_html(
+    graph: nx.DiGraph, *, title: str, profile_link: str | None = None, renderer: str = "auto"
+) -> str:
     """The whole page as one string.
 
     ``profile_link`` (for the app) adds an "Open profile" link to the details panel of
     accounts shown by name: ``profile_link`` + the URL-encoded ``platform:account_id``.
+    ``renderer``: ``vis`` (vis-network), ``webgl`` (sigma.js) or ``auto``, WebGL above
+    :data:`WEBGL_THRESHOLD` nodes.
     """
+    if renderer not in RENDERERS:
+        raise ValueError(f"renderer must be one of {', '.join(RENDERERS)}, got {renderer!r}")
+    if renderer == "webgl" or (renderer == "auto" and graph.number_of_nodes() > WEBGL_THRESHOLD):
+        from kolmap.export.html_webgl import render_webgl_html
+
+        return render_webgl_html(graph, title=title, profile_link=profile_link)
     library = (
         resources.files("kolmap.export").joinpath("assets/vis-network.min.js").read_text("utf-8")
     )
@@ -180,7 +196,7 @@ def render_html(graph: nx.DiGraph, *, title: str, profile_link: str | None = Non
     return _TEMPLATE.format(
         title=html.escape(title),
         library=library.replace("</script", "<\\/script"),
-        data=_script_json(data),
+        data=script_json(data),
     )
 
 

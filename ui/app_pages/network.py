@@ -6,14 +6,24 @@ from __future__ import annotations
 import streamlit as st
 
 from kolmap.export.downloads import map_download
-from kolmap.export.html_map import render_html
+from kolmap.export.html_map import WEBGL_THRESHOLD, render_html
 from kolmap.ui import state, widgets
 
 st.title("Network map")
 scope, kind = widgets.scope_filters("map")
 cols = st.columns([3, 2, 2, 3])
+# Up to every account of the scope (at most 50,000): above WEBGL_THRESHOLD the map is drawn
+# with WebGL (sigma.js), which stays smooth at 50,000 accounts and 200,000 relations.
+in_scope = len(state.projection(scope).nodes)
 top = cols[0].slider(
-    "Accounts on the map (most influential first)", 25, 1500, 300, step=25, key="map_top"
+    "Accounts on the map (most influential first)",
+    25,
+    max(1500, min(50_000, -(-in_scope // 25) * 25)),
+    300,
+    step=25,
+    key="map_top",
+    help=f"Above {WEBGL_THRESHOLD:,} accounts the map is drawn with WebGL: labels on the "
+    "largest accounts (more as you zoom), filters by relation type, k-core and neighbourhood.",
 )
 colour_by = cols[1].radio("Colour by", ["role", "community"], horizontal=True, key="map_colour")
 size_by = cols[2].radio(

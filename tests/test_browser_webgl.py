@@ -1,0 +1,176 @@
+"""The WebGL map page (sigma.js) in a real browser: Debian's Chromium, software WebGL.
+
+A generated map of 5,000 accounts and 20,000 relations (tests/test_map_scale.py's
+``synthetic_map``) whose first accounts carry script-injection names. The page must draw with no
+console error, keep the hostile names as text (match list, details panel, tooltip), filter by
+legend entry and relation type (the page exposes its visible counts on ``window.kolmapMap``) and
+list an exact match first. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from kolmap.export.html_map import render_html
+
+from .test_map_scale import PAYLOAD, synthetic_map
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+SCRIPT = "<script>alert(2)</script>"
+# Software WebGL: headless Chromium has no GPU here; SwiftShader must be allowed explicitly.
+BROWSER_ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+N, M = 5000, 20000
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def map_page(tmp_path_factory):
+    graph = synthetic_map(N, M, names=(PAYLOAD, SCRIPT, "acct_7", "acct_77"))
+    # "acct_7" is both node 2's handle and node 7's: two exact matches; acct_70… are partial.
+    path = tmp_path_factory.mktemp("webgl") / "map.html"
+    page = render_html(graph, title="WebGL test", profile_link="profile?account=", renderer="webgl")
+    path.write_text(page)
+    return path, graph
+
+
+@pytest.fixture
+def page(map_page):
+    path, graph = map_page
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        events: dict[str, list[str]] = {"dialogs": [], "errors": []}
+
+        def on_dialog(dialog) -> None:
+            events["dialogs"].append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: events["errors"].append(str(e)))
+        page.goto(path.as_uri())
+        deadline = time.monotonic() + 60
+        # Polled from here: the page's CSP forbids the eval wait_for_function would use.
+        while not page.evaluate(
+            "() => !!(window.kolmapMap && window.kolmapMap.visible.firstRenderMs !== null"
+            " && window.kolmapMap.visible.maxCore !== undefined)"
+        ):
+            assert not page.evaluate("() => window.kolmapMap && window.kolmapMap.visible.error")
+            assert time.monotonic() < deadline, events
+            time.sleep(0.05)
+        yield page, events, graph
+        assert events["dialogs"] == [], events
+        assert events["errors"] == [], events
+        browser.close()
+
+
+def visible(page) -> tuple[int, int]:
+    state = page.evaluate("() => window.kolmapMap.visible")
+    return state["nodes"], state["edges"]
+
+
+def test_renders_large_map_with_readable_labels(page):
+    page, _events, _graph = page
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert visible(page) == (N, M)
+    assert page.evaluate("() => window.kolmapMap.kind") == "webgl"
+    page.screenshot(path=str(ARTIFACTS / "webgl-5k.png"))
+    # Labels: only the largest nodes at first (sigma draws the ones above this size).
+    drawn = page.evaluate(
+        "() => window.kolmapMap.renderer.getSetting('labelRenderedSizeThreshold')"
+    )
+    sizes = page.evaluate(
+        "() => window.kolmapMap.graph.mapNodes((k, a) => a.size).filter(s => s >= "
+        + str(drawn)
+        + ").length"
+    )
+    assert 1 <= sizes <= 100
+
+
+def test_legend_colours_match_the_nodes_and_filter(page):
+    page, _events, graph = page
+    entries = page.evaluate(
+        "() => [...document.querySelectorAll('#legend label')].map(l => "
+        "[l.dataset.colour, l.textContent])"
+    )
+    colours = {a["colour"] for _n, a in graph.nodes(data=True)}
+    assert {c for c, _t in entries} == colours
+    first = page.locator("#legend input").first
+    count = int(entries[0][1].split("·")[1].split("account")[0].replace(",", ""))
+    first.uncheck()
+    nodes, edges = visible(page)
+    assert nodes == N - count and edges < M
+    first.check()
+    assert visible(page) == (N, M)
+
+
+def test_relation_type_filter(page):
+    page, _events, graph = page
+    follow = page.locator("#types input[value=follow]")
+    follow.uncheck()
+    # A pair stays while any of its relation types is ticked.
+    without = sum(
+        any(t != "follow" for t in a["relations"].split(","))
+        for _u, _v, a in graph.edges(data=True)
+    )
+    assert visible(page) == (N, without)
+    for t in ("mention", "repost", "reply", "quote"):
+        page.locator(f"#types input[value={t}]").uncheck()
+    assert visible(page) == (N, 0)
+    page.screenshot(path=str(ARTIFACTS / "webgl-5k-no-edges.png"))
+
+
+def test_k_core_and_ego_filters(page):
+    page, _events, _graph = page
+    top = page.evaluate("() => window.kolmapMap.visible.maxCore")
+    page.locator("#core").fill(str(top))
+    nodes, _edges = visible(page)
+    assert 0 < nodes < N
+    page.locator("#core").fill("0")
+    page.evaluate("() => window.kolmapMap.select(0, true)")
+    page.locator("#ego").check()
+    nodes, edges = visible(page)
+    assert 1 < nodes < N and 0 < edges < M
+
+
+def test_hostile_names_stay_text_and_exact_match_first(page):
+    page, events, _graph = page
+    search = page.locator("#search")
+    search.fill("acct_7")
+    found = page.locator("#matches button").all_inner_texts()
+    assert [f.split(" ")[0] for f in found[:2]] == ["acct_7", "acct_7"]
+    assert all(f.split(" ")[0].startswith("acct_7") for f in found)
+    search.fill("<img")
+    assert page.locator("#matches button").first.inner_text().startswith(PAYLOAD)
+    search.press("Enter")
+    page.wait_for_timeout(500)
+    assert PAYLOAD in page.locator("#details").inner_text()
+    assert page.locator("#details a").inner_text() == "Open profile"
+    search.fill("script>")
+    assert page.locator("#matches button").first.inner_text().startswith(SCRIPT)
+    # The tooltip: zoom close on the hostile node (its neighbours overlap it at the first
+    # zoom) and hover it where sigma drew it.
+    point = page.evaluate(
+        "() => { const r = window.kolmapMap.renderer, d = r.getNodeDisplayData('0');"
+        " r.getCamera().setState({x: d.x, y: d.y, ratio: 0.002});"
+        " return r.graphToViewport(r.getGraph().getNodeAttributes('0')); }"
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=5)
+    page.wait_for_timeout(300)
+    assert PAYLOAD in page.locator("#tooltip").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "webgl-5k-hostile.png"))
+    assert page.locator("img").count() == 0
+    assert page.evaluate("() => document.querySelectorAll('script').length") == 4
+    assert events["dialogs"] == []

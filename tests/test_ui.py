@@ -411,3 +411,22 @@ def test_pages_handle_an_area_without_data(app_store):
         at = open_page(page)
         at.selectbox(key=key).set_value(empty).run()
         assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_overview_of_a_store_without_dated_posts(tmp_path, monkeypatch):
+    """It used to say "Posts from None to None"."""
+    from kolmap.ingest.pipeline import ingest_paths
+
+    from .conftest import write
+
+    folder = tmp_path / "in"
+    write(folder, "accounts.csv", "platform,account_id,handle,bio\nx,1,a,Oncologist\nx,2,b,Nurse\n")
+    write(folder, "follows.csv", "platform,follower_id,followed_id\nx,2,1\n")
+    path = tmp_path / "undated.duckdb"
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    monkeypatch.setenv("KOLMAP_STORE", str(path))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "k")
+    at = open_page()
+    captions = " ".join(c.value for c in at.caption)
+    assert "None" not in captions and "No dated posts" in captions

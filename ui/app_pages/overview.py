@@ -28,9 +28,13 @@ cols[4].metric(
     f"{data['stub_accounts']:,}",
     help="Known only from a mention or an id; completed when their profile arrives.",
 )
+span = (
+    f"Posts from {data['first_post']} to {data['last_post']}"
+    if data["first_post"] and data["last_post"]
+    else "No dated posts"
+)
 st.caption(
-    f"Posts from {data['first_post']} to {data['last_post']} · "
-    f"{data['persons']:,} people · {data['hashtags']:,} hashtags · "
+    f"{span} · {data['persons']:,} people · {data['hashtags']:,} hashtags · "
     f"{data['labels']:,} user-verified labels"
 )
 

@@ -218,8 +218,16 @@ class Neo4jGraph:
         return not any(counts.values())
 
     def clear(self) -> int:
-        """Delete every kolmap node (and its relationships), in batches; nodes deleted."""
+        """Delete every kolmap node and its relationships, in batches; nodes deleted.
+
+        Relationships go first, 10,000 per transaction, then the nodes: deleting 10,000
+        nodes with all their relationships at once (an account followed by thousands, a
+        post with its tags and areas) ran out of transaction memory on large graphs."""
         labels = " OR ".join(f"n:{check_name(label)}" for label in KOLMAP_LABELS)
+        self.run_batched(
+            f"MATCH (n)-[r]->() WHERE {labels} CALL (r) {{ DELETE r }} "
+            "IN TRANSACTIONS OF 10000 ROWS RETURN count(*) AS n"
+        )
         return self.run_batched(
             f"MATCH (n) WHERE {labels} CALL (n) {{ DETACH DELETE n }} "
             "IN TRANSACTIONS OF 10000 ROWS RETURN count(*) AS n"

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,13 +25,12 @@ import pytest
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
 
+from .browser import ARTIFACTS, CHROMIUM, free_port, wait_healthy
+from .browser import browser_page as open_browser
 from .conftest import write
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "artifacts"
 ACCOUNTS = """platform,account_id,handle,display_name,bio,url,followers
 x,1,onco_lead,Dr Lead,Oncologue médical,,5000
 x,2,onco_b,Dr B,Oncologue,,900
@@ -58,33 +55,11 @@ PAGES = {
     "shortlist": "Shortlist",
     "ingest": "Ingest",
 }
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-            return bool(response.read() == b"ok")
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +104,7 @@ class App:
         return self.log.read_text(errors="replace")
 
     def wait_healthy(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if healthy(self.url):
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.3)
-        raise AssertionError(f"the app did not answer /_stcore/health:\n{self.output()}")
+        wait_healthy(self.url, self.proc, self.output, timeout)
 
     def stop(self) -> None:
         """Clean up whatever is left: the whole session the test started."""
@@ -223,14 +191,9 @@ def served(small_store: Path, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def browser_page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page, errors
-        browser.close()
+    pytest.importorskip("playwright.sync_api")
+    with open_browser(viewport=(1400, 900)) as (page, events):
+        yield page, events["page_errors"]
 
 
 @needs_chromium

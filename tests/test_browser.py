@@ -9,33 +9,28 @@ Screenshots go to ``artifacts/`` (kept by CI).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kolmap.cli import app_command
 from kolmap.export.exporter import export
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 
+from .browser import ARTIFACTS, CHROMIUM, free_port, served, wait_healthy
+from .browser import browser_page as open_browser
 from .conftest import write
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "artifacts"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 ACCOUNTS = f"""platform,account_id,handle,display_name,bio,url,followers
@@ -53,20 +48,6 @@ POSTS = (
     )
     + "x,50,1,Nouvelles données sur le cancer du sein @onco_c\n"
 )
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -82,47 +63,14 @@ def hostile_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(hostile_store: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "KOLMAP_STORE": str(hostile_store), "KOLMAP_PSEUDONYM_KEY": "k"}
-    proc = subprocess.Popen(
-        app_command(port, "127.0.0.1", options=["--client.toolbarMode=minimal"]),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("the Streamlit server did not start:\n" + proc.stdout.read().decode())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with served(hostile_store) as url:
+        yield url
 
 
 @pytest.fixture
 def browser_page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        events: dict[str, list[str]] = {"dialogs": [], "errors": []}
-
-        def on_dialog(dialog) -> None:
-            events["dialogs"].append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: events["errors"].append(str(e)))
-        yield page, events
-        browser.close()
+    with open_browser() as opened:
+        yield opened
 
 
 def hover_every_node(page, frame) -> list[str]:
@@ -186,23 +134,6 @@ def test_app_renders_the_map_and_never_runs_social_text(server, browser_page):
     assert events["errors"] == []
 
 
-def wait_for_app(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError(
-        "the app did not start:\n" + (proc.stdout.read().decode() if proc.stdout else "")
-    )
-
-
 def test_a_file_downloaded_from_the_app_is_in_the_export_log(server, hostile_store, browser_page):
     """Downloads used to skip the export log that docs/exports.md promises."""
     page, events = browser_page
@@ -257,7 +188,7 @@ def test_kolmap_ui_serves_a_neo4j_store(tmp_path, browser_page, monkeypatch):
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for_app(url, proc)
+        wait_healthy(url, proc, lambda: proc.stdout.read().decode() if proc.stdout else "", 90)
         page, events = browser_page
         page.goto(url + "/")
         page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)

@@ -5,28 +5,21 @@ The tests walk the app as a person would: search the map, open a profile from it
 in Streamlit's sandboxed iframe, which may not navigate the app by itself), open a profile from
 a profile's ego network, colour by community and read the legend; and they search a standalone
 export for exact, ranked and missing accounts. Any JavaScript dialog or console error fails.
-Screenshots go to ``artifacts/`` (kept by CI). Fixtures and helpers are copied from
-``test_browser.py``.
+Screenshots go to ``artifacts/`` (kept by CI); the server and the page come from
+``tests/browser.py``.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-import kolmap
-from kolmap.cli import app_command
 from kolmap.export.exporter import export
 from kolmap.export.html_map import legend
 from kolmap.graph.duckdb import DuckDBStore
@@ -34,10 +27,11 @@ from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.views.maps import COMMUNITY_COLOURS, OTHER_COMMUNITIES, ROLE_COLOURS, community_colour
 
+from .browser import ARTIFACTS, CHROMIUM, served
+from .browser import browser_page as open_browser
 from .conftest import SAMPLES, write
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def in_browser(test):
@@ -46,8 +40,6 @@ def in_browser(test):
     return pytest.mark.slow(test)
 
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "artifacts"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 # "quinn" is an exact handle, small next to the sample's dr_quinn_* accounts; quinn_fan only
@@ -62,20 +54,6 @@ HOSTILE_POSTS = "platform,post_id,author_id,text\n" + "".join(
 )
 TOP = "dr_quinn_poza"  # the sample's most influential dr_quinn_* (known answer)
 TOP_ID = "x:100080"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -91,53 +69,14 @@ def map_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(map_store: Path) -> Iterator[str]:
-    port = free_port()
-    here = str(Path(kolmap.__file__).resolve().parent.parent)  # this checkout's kolmap
-    env = {
-        **os.environ,
-        "KOLMAP_STORE": str(map_store),
-        "KOLMAP_PSEUDONYM_KEY": "k",
-        "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.Popen(
-        app_command(port, "127.0.0.1", options=["--client.toolbarMode=minimal"]),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("the Streamlit server did not start:\n" + proc.stdout.read().decode())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with served(map_store) as url:
+        yield url
 
 
 @pytest.fixture
 def browser_page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        events: dict[str, list[str]] = {"dialogs": [], "errors": []}
-
-        def on_dialog(dialog) -> None:
-            events["dialogs"].append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: events["errors"].append(str(e)))
-        yield page, events
-        browser.close()
+    with open_browser() as opened:
+        yield opened
 
 
 def map_frame(page, *, legend_title: str | None = None):

@@ -9,19 +9,17 @@ list an exact match first. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from kolmap.export.html_map import render_html
 
+from .browser import ARTIFACTS, CHROMIUM
+from .browser import browser_page as open_browser
 from .test_map_scale import PAYLOAD, synthetic_map
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 SCRIPT = "<script>alert(2)</script>"
 # Software WebGL: headless Chromium has no GPU here; SwiftShader must be allowed explicitly.
 BROWSER_ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
@@ -46,18 +44,7 @@ def map_page(tmp_path_factory):
 @pytest.fixture
 def page(map_page):
     path, graph = map_page
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        events: dict[str, list[str]] = {"dialogs": [], "errors": []}
-
-        def on_dialog(dialog) -> None:
-            events["dialogs"].append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    with open_browser(BROWSER_ARGS, (1400, 900)) as (page, events):
         page.goto(path.as_uri())
         deadline = time.monotonic() + 60
         # Polled from here: the page's CSP forbids the eval wait_for_function would use.
@@ -71,7 +58,6 @@ def page(map_page):
         yield page, events, graph
         assert events["dialogs"] == [], events
         assert events["errors"] == [], events
-        browser.close()
 
 
 def visible(page) -> tuple[int, int]:

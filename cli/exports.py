@@ -9,6 +9,7 @@ import click
 from kolmap.cli.support import (
     build_scope,
     open_store_for,
+    pseudonymise_option,
     reported_errors,
     scope_options,
     settings_of,
@@ -65,13 +66,7 @@ __all__ = ["export_command"]
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
     "5,000 accounts.",
 )
-@click.option(
-    "--no-pseudonymise",
-    "reveal",
-    is_flag=True,
-    help="Show private individuals (patients, the public) by name. Off by default; "
-    "the export log records it.",
-)
+@pseudonymise_option
 @store_option
 @click.pass_context
 def export_command(
@@ -89,7 +84,7 @@ def export_command(
     delimiter: str,
     colour_by: str,
     renderer: str,
-    reveal: bool,
+    pseudonymise: bool,
     store: str | None,
 ) -> None:
     """Export a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML).
@@ -113,7 +108,7 @@ def export_command(
             top=top,
             all_nodes=all_nodes,
             delimiter="\t" if delimiter == "tab" else delimiter,
-            privacy=Privacy.for_store(target.location, settings.privacy, reveal=reveal),
+            privacy=Privacy.for_store(target.location, settings.privacy, reveal=not pseudonymise),
             colour_by=colour_by,
             renderer=renderer,
         )

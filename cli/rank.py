@@ -14,6 +14,7 @@ from kolmap.cli.support import (
     err_console,
     escape,
     open_store_for,
+    pseudonymise_option,
     reported_errors,
     scope_options,
     settings_of,
@@ -52,12 +53,7 @@ __all__ = ["print_ranking", "rank_command"]
     type=click.Path(path_type=Path),
     help="Write to this file instead of standard output.",
 )
-@click.option(
-    "--pseudonymise/--no-pseudonymise",
-    default=True,
-    show_default=True,
-    help="Show private individuals (patients, the public, unidentified) as pseudonyms.",
-)
+@pseudonymise_option
 @store_option
 @click.pass_context
 def rank_command(

@@ -20,6 +20,7 @@ from kolmap.cli.support import (
     err_console,
     escape,
     open_store_for,
+    pseudonymise_option,
     reported_errors,
     settings_of,
     store_option,
@@ -70,12 +71,7 @@ ACCOUNT_COLUMNS_SHOWN = [
     show_default=True,
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows.")
-@click.option(
-    "--pseudonymise/--no-pseudonymise",
-    default=True,
-    show_default=True,
-    help="Show private individuals only as stable pseudonyms.",
-)
+@pseudonymise_option
 @store_option
 @click.pass_context
 def accounts(

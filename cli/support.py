@@ -41,6 +41,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 err_console = Console(stderr=True)
 
 
+def pseudonymise_option(func: F) -> F:
+    """``--pseudonymise/--no-pseudonymise`` (on by default), for every command that shows or
+    writes accounts."""
+    return click.option(
+        "--pseudonymise/--no-pseudonymise",
+        default=True,
+        show_default=True,
+        help="Show private individuals (patients, the public, unidentified) only as stable "
+        "pseudonyms; --no-pseudonymise shows them by name (an export's log records it).",
+    )(func)
+
+
 def store_option(func: F) -> F:
     return click.option(
         "--store",

@@ -123,3 +123,19 @@ def test_pages_neither_offer_files_nor_handle_keys_themselves(page):
     assert ".download_button(" not in text.replace("widgets.download_button(", "")
     assert not {i for i in _imports(page) if i.startswith("kolmap.views.privacy")}
     assert "load_key" not in text
+
+
+def test_one_account_is_private_exactly_when_the_column_rule_says_so():
+    """Privacy.is_private (one account, used to name thousands) agrees with private_mask."""
+    from kolmap.model import Role
+    from kolmap.views.privacy import private_mask
+
+    roles = pd.Series([*(r.value for r in Role), None, float("nan")] * 2, dtype=object)
+    stubs = pd.Series([False] * (len(roles) // 2) + [True] * (len(roles) // 2))
+    shown = Privacy(b"k")
+    one = [shown.is_private(r, bool(s)) for r, s in zip(roles, stubs, strict=True)]
+    assert one == private_mask(roles, stubs).tolist() == shown.hidden(roles, stubs).tolist()
+    assert not any(
+        Privacy.revealed().is_private(r, bool(s)) for r, s in zip(roles, stubs, strict=True)
+    )
+    assert not Privacy.revealed().hidden(roles, stubs).any()

@@ -206,10 +206,17 @@ class Privacy:
         return self.key is not None
 
     def is_private(self, role: Any, is_stub: bool = False) -> bool:
-        """Whether an account with this role is shown as a pseudonym (never when revealed)."""
-        return self.protects and bool(
-            private_mask(pd.Series([role]), pd.Series([bool(is_stub)]))[0]
-        )
+        """Whether an account with this role is shown as a pseudonym (never when revealed):
+        :func:`private_mask` for one account, cheap enough to name thousands of them."""
+        if self.key is None:
+            return False
+        return bool(is_stub) or (str(role) if not pd.isna(role) else "unknown") in PRIVATE_ROLES
+
+    def hidden(self, roles: pd.Series, is_stub: pd.Series | None = None) -> np.ndarray:
+        """:meth:`is_private` for a column of accounts at once."""
+        if self.key is None:
+            return np.zeros(len(roles), dtype=bool)
+        return private_mask(roles, is_stub)
 
     def pseudonym(self, platform: str, account_id: str) -> str:
         if self.key is None:

@@ -128,9 +128,7 @@ else:
         engagement=in_days[["likes", "reposts", "replies"]].fillna(0).sum(axis=1)
     ).merge(authors, left_on=["platform", "author_id"], right_on=["platform", "account_id"])
     # Posts of private individuals could identify them: only public actors' posts are quoted.
-    public = top[
-        [not state.is_hidden(r, bool(x)) for r, x in zip(top["role"], top["is_stub"], strict=True)]
-    ]
+    public = top[~state.privacy().hidden(top["role"], top["is_stub"])]
     st.caption(
         f"{len(top):,} original posts; {len(top) - len(public):,} by private individuals are "
         "counted but not quoted."

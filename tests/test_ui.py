@@ -127,6 +127,7 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Role"] == "hcp"
     # Where it stands: ranked among the KOLs of its busiest areas (a planted KOL: top ranks).
+    at.toggle(key="profile_standing_on").set_value(True).run()
     ranks = next(d.value for d in at.dataframe if "of" in d.value.columns)
     assert {"area", "kind", "rank", "of", "score"} <= set(ranks.columns)
     assert ranks["rank"].min() <= 5 and set(ranks["kind"]) <= {"kol", "dol"}

@@ -116,7 +116,16 @@ if not area_counts.empty:
 
 kinds = KINDS_BY_ROLE.get(role, ())
 busiest = [str(a) for a in area_counts.index[:3]] + [a for a in areas if a not in area_counts]
-if kinds and not bool(account["is_stub"]):
+if (
+    kinds
+    and not bool(account["is_stub"])
+    and st.toggle(
+        "Standing in all data and its busiest areas",
+        key="profile_standing_on",
+        help="Ranks the account in up to four scopes; on a large store a scope not yet "
+        "ranked in this session takes several seconds.",
+    )
+):
     st.subheader("Standing")
     rankings = {
         (a, kind): state.ranking(Scope(area=a or None), kind)

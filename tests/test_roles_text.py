@@ -64,6 +64,17 @@ TAX = load_taxonomy()
             "",
             "organisation",
         ),
+        # A company naming the people who use its products is not one of them.
+        (
+            "Zorvex develops & produces traps used by scientists and nurses worldwide",
+            "Zorvex",
+            "brand",
+        ),
+        ("Zorvex Labs is a global leader in diagnostic kits", "Zorvex Labs", "brand"),
+        # Clinicians who write in Spanish, Portuguese or Italian.
+        ("Reumatóloga. Hospital de Valdemora", "", "hcp"),
+        ("Médico de familia y docente", "", "hcp"),
+        ("Infermiera di area critica", "", "hcp"),
     ],
 )
 def test_fr_and_en_cues(bio, name, role):

@@ -34,6 +34,25 @@ def test_pagerank_matches_networkx_on_a_weighted_graph():
     assert np.allclose(ours, [ref[i] for i in range(n)], atol=1e-6)
 
 
+def test_pagerank_runs_prpack_on_one_openmp_thread(monkeypatch):
+    """With several OpenMP threads PRPACK's sums change order from run to run (a 100k-account
+    store gave PageRanks differing by 2e-11 between two runs); one thread repeats exactly."""
+    import igraph as ig
+    from threadpoolctl import ThreadpoolController
+
+    seen: list[int] = []
+    real = ig.Graph.pagerank
+
+    def recording(self, *args, **kwargs):
+        pools = ThreadpoolController().select(user_api="openmp").info()
+        seen.extend(pool["num_threads"] for pool in pools)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ig.Graph, "pagerank", recording)
+    pagerank(3, np.array([0, 1]), np.array([2, 2]), np.array([1.0, 1.0]))
+    assert seen and set(seen) == {1}
+
+
 def test_personalised_pagerank_matches_networkx():
     src = np.array([0, 1, 2, 3, 3])
     dst = np.array([1, 2, 0, 0, 2])

@@ -102,7 +102,9 @@ def _rules() -> tuple[tuple[_Rule, ...], re.Pattern[str], re.Pattern[str], re.Pa
         rules.append(_Rule(spec["role"], spec["where"], float(spec["weight"]), re.compile(body)))
     excluded = sorted({fold(p) for p in data["exclude"]}, key=len, reverse=True)
     exclude = re.compile(
-        r"(?<![\w])(?:" + "|".join(re.escape(p) for p in excluded) + r")|"
+        r"(?<![\w])(?:"
+        + "|".join(re.escape(p) for p in excluded)
+        + r")|"
         + "|".join(f"(?:{p})" for p in data["exclude_audience"])
     )
     names = sorted({fold(n) for n in data["employers"]["names"]}, key=len, reverse=True)

@@ -64,4 +64,4 @@ sample: install
 	$(BIN)/kolmap sample data/samples
 
 clean:
-	rm -rf $(VENV) .build .mypy_cache .ruff_cache .pytest_cache *.egg-info kolmap-demo.duckdb
+	rm -rf $(VENV) .build .mypy_cache .ruff_cache .pytest_cache *.egg-info kolmap-demo.duckdb kolmap-demo.cache

@@ -464,5 +464,21 @@ class StoreLocation:
             return Path.home() / ".config" / "kolmap" / f"{digest}.pseudonym.key"
         return self.path.with_name(self.path.stem + ".pseudonym.key")
 
+    def cache_dir(self) -> Path | None:
+        """Where the app keeps computed scopes of this store (see
+        :mod:`kolmap.views.scope_cache`): beside the file, or, for a Neo4j store, in this
+        machine's cache folder; None in memory.
+
+        >>> StoreLocation("data/kolmap.duckdb").cache_dir()
+        PosixPath('data/kolmap.cache')
+        """
+        if self.is_memory:
+            return None
+        if self.is_neo4j:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+            return base / "kolmap" / f"{self._slug()}-{digest}.cache"
+        return self.path.with_name(self.path.stem + ".cache")
+
     def __str__(self) -> str:
         return self.text

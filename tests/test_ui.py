@@ -6,6 +6,7 @@ import csv
 import hashlib
 import re
 import shutil
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 from kolmap.graph.duckdb import DuckDBStore
-from kolmap.graph.store import Scope
+from kolmap.graph.store import Scope, StoreLocation
 from kolmap.model import AccountKey
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
@@ -29,6 +30,14 @@ def app_store(sample_store_path: Path, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("KOLMAP_STORE", str(path))
     monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
     return path
+
+
+def settle() -> None:
+    """Wait for the app's background warm-up (scopes computed ahead) to finish, so a test
+    that counts calls sees only the page's own."""
+    for thread in threading.enumerate():
+        if thread.name == "kolmap-warm":
+            thread.join(timeout=300)
 
 
 def open_page(page: str | None = None) -> AppTest:
@@ -195,6 +204,7 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     assert {m.label: m.value for m in at.metric}["Accounts"] == "2,641"
     at.switch_page("app_pages/leaderboard.py").run()
     first = at.dataframe[0].value
+    settle()
     monkeypatch.setattr(state, "open_store", counting_open)
     at.run()
     assert opened == [str(app_store)]  # the version, read once; every result is cached
@@ -214,17 +224,25 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
 
 def test_a_rerun_recomputes_nothing_on_any_page(app_store, monkeypatch):
     from kolmap.ui import state
+    from kolmap.views import scope_cache
 
     calls: list[str] = []
-    for name in ("rank", "compute_components", "community_summary", "endorsers_of"):
-        real = getattr(state, name)
+    for module, name in (
+        (state, "rank"),
+        (state, "compute_components"),
+        (scope_cache, "compute_components"),  # scopes kept on disk beside the store
+        (state, "community_summary"),
+        (state, "endorsers_of"),
+    ):
+        real = getattr(module, name)
 
         def counting(*args, _real=real, _name=name, **kwargs):
             calls.append(_name)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(state, name, counting)
+        monkeypatch.setattr(module, name, counting)
     at = open_page()
+    settle()
     for page in ("leaderboard", "network", "communities", "congress"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
@@ -431,3 +449,40 @@ def test_overview_of_a_store_without_dated_posts(tmp_path, monkeypatch):
     at = open_page()
     captions = " ".join(c.value for c in at.caption)
     assert "None" not in captions and "No dated posts" in captions
+
+
+def test_a_restarted_app_reads_its_scopes_from_disk(app_store, monkeypatch):
+    """The all-data scope and each area are computed once per store version (in the
+    background at the first visit) and kept beside the store: a restarted app (every
+    in-memory cache empty) shows the same leaderboard without projecting or scoring."""
+    import streamlit as st
+
+    from kolmap.views import scope_cache
+
+    at = open_page("leaderboard")
+    settle()
+    before = at.dataframe[0].value
+    assert any(StoreLocation(str(app_store)).cache_dir().iterdir())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    computed: list[str] = []
+    real_projection = DuckDBStore.projection
+
+    def projecting(self, scope):
+        computed.append("projection")
+        return real_projection(self, scope)
+
+    def scoring(*args, **kwargs):
+        computed.append("components")
+        raise AssertionError("components computed again")
+
+    monkeypatch.setattr(DuckDBStore, "projection", projecting)
+    monkeypatch.setattr(scope_cache, "compute_components", scoring)
+    again = open_page("leaderboard")
+    settle()
+    assert computed == []
+    assert again.dataframe[0].value.equals(before)
+    # An area was warmed too.
+    again.selectbox(key="lb_area").set_value("oncology").run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert computed == []

@@ -60,6 +60,7 @@ if page is HOME:
     # Keep any query parameters (st.query_params); Streamlit's own (embed) are the URL's.
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
+state.warm()  # first visit of a store version: compute the common scopes in the background
 widgets.sidebar()
 state.show_notices()
 page.run()

@@ -40,6 +40,7 @@ from kolmap.settings import Settings, load_settings
 from kolmap.views.communities import describe_communities
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy
+from kolmap.views.scope_cache import ScopeCache
 
 _LOCK = threading.Lock()
 _VERSION_KEY = "_store_version"
@@ -135,10 +136,41 @@ def stats() -> dict[str, Any]:
     return _stats(version())
 
 
+@st.cache_resource(show_spinner=False)
+def _scope_cache(store_location: str) -> ScopeCache | None:
+    """Computed scopes kept on disk beside the store (None for a store in memory)."""
+    folder = StoreLocation.resolve(store_location).cache_dir()
+    return ScopeCache(folder, settings().scoring) if folder is not None else None
+
+
+def _load_projection(scope: Scope) -> Projection:
+    with store() as s:
+        return s.projection(scope)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _projection(version_key: str, scope_key: str) -> Projection:
-    with store() as s:
-        return s.projection(_scope_from_key(scope_key))
+    scope = _scope_from_key(scope_key)
+    disk = _scope_cache(location())
+    if disk is None:
+        return _load_projection(scope)
+    return disk.projection(version_key, scope, lambda: _load_projection(scope))
+
+
+@st.cache_resource(show_spinner=False)
+def _warm(version_key: str, store_location: str) -> bool:
+    """Once per store version: compute all data, then each area, in the background."""
+    disk = _scope_cache(store_location)
+    if disk is not None:
+        busy = [area for area in stats()["posts_by_area"] if area in taxonomy().areas]
+        scopes = [Scope(), *(Scope(area=area) for area in busy)]
+        disk.warm(version_key, scopes, _load_projection)
+    return True
+
+
+def warm() -> None:
+    """Start computing the scopes a user opens first (see :mod:`kolmap.views.scope_cache`)."""
+    _warm(version(), location())
 
 
 def projection(scope: Scope) -> Projection:
@@ -158,7 +190,12 @@ def ranking(scope: Scope, kind: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _components(version_key: str, scope_key: str) -> pd.DataFrame:
-    return compute_components(_projection(version_key, scope_key), settings().scoring)
+    disk = _scope_cache(location())
+    if disk is None:
+        return compute_components(_projection(version_key, scope_key), settings().scoring)
+    return disk.components(
+        version_key, _scope_from_key(scope_key), lambda: _projection(version_key, scope_key)
+    )
 
 
 def components(scope: Scope) -> pd.DataFrame:

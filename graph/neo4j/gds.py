@@ -56,11 +56,12 @@ def gds_scores(
         "$config) AS g RETURN g.nodeCount AS nodes"
     )
     # Each algorithm: its streaming call (yielding nodeId and `value`), the graph it runs
-    # on, and which slot of (pagerank, community, degree) it fills.
+    # on, and which slot of (pagerank, community, degree) it fills. PageRank and Leiden run on
+    # one thread: parallel sums add in a different order each run (see scoring.centrality).
     algorithms = (
         (
             "gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
-            "dampingFactor: $damping}) YIELD nodeId, score AS value",
+            "dampingFactor: $damping, concurrency: 1}) YIELD nodeId, score AS value",
             directed,
             0,
         ),

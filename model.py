@@ -294,7 +294,7 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ColumnType.TIME,
     ),
     **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
-    **dict.fromkeys(("inputs", "summary", "filters"), ColumnType.JSON),
+    **dict.fromkeys(("inputs", "summary", "filters", "params"), ColumnType.JSON),
 }
 
 
@@ -375,6 +375,8 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("event_id",),
     ),
+    # Saved views of the app: a page and its filters (the address's parameters), by name.
+    Table("saved_views", ("name", "page", "params", "owner", "updated_at"), key=("name",)),
     Table(
         "exports",
         (
@@ -484,6 +486,7 @@ TRANSFER_TABLES = (
     "exports",
     "shortlists",
     "shortlist_events",
+    "saved_views",
 )
 GRAPH_TABLES = (
     "edges",

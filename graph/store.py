@@ -333,6 +333,21 @@ class GraphStore(Protocol):
         """The trail of one shortlist (who added, annotated or removed what), newest first."""
         ...
 
+    def save_view(
+        self, name: str, page: str, params: Mapping[str, str | list[str]], owner: str
+    ) -> None:
+        """Keep (or replace) the app's view ``name``: a page and its address parameters."""
+        ...
+
+    def saved_views(self) -> pd.DataFrame:
+        """The saved views, newest first: ``name, page, params`` (a dict), ``owner,
+        updated_at``."""
+        ...
+
+    def delete_view(self, name: str) -> bool:
+        """Remove the saved view ``name``; whether there was one."""
+        ...
+
     def stats(self) -> dict[str, Any]:
         """Counts by table, platform, role and area, time span and the last ingest run."""
         ...

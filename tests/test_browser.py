@@ -159,6 +159,38 @@ def test_a_file_downloaded_from_the_app_is_in_the_export_log(server, hostile_sto
 
 
 @pytest.mark.neo4j
+def test_a_saved_view_opens_its_page_with_its_filters(server, browser_page):
+    """Save the leaderboard with its filters under a (hostile) name, open it from the
+    sidebar: the same page, the same filters in the address, the name shown as text."""
+    page, events = browser_page
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(server + "/leaderboard?area=oncology&kind=dol")
+    page.get_by_role("heading", name="Leaderboard").wait_for(timeout=60_000)
+    page.get_by_text("Save or delete a view").click()
+    name = f"DOLs {PAYLOAD}"
+    page.get_by_label("Name", exact=True).fill(name)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Save this view").click()
+    link = page.get_by_role("link", name=name)
+    link.wait_for(timeout=60_000)
+    assert "area=oncology" in (link.get_attribute("href") or "")
+    page.goto(server + "/overview")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("heading", name="Leaderboard").wait_for(timeout=60_000)
+    page.wait_for_url("**/leaderboard?*", timeout=60_000)
+    assert "area=oncology" in page.url and "kind=dol" in page.url
+    page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "ui-saved-view.png"))
+    assert page.locator("img[src='x']").count() == 0
+    assert events["dialogs"] == [] and events["page_errors"] == []
+    # Opened at a page's address, Streamlit's client first probes <page>/_stcore/health and
+    # host-config (404) before the root's: its own requests, the only failures allowed.
+    assert all(e.startswith("Failed to load resource") for e in events["errors"]), events
+    assert all("/_stcore/" in url for url in failed), failed
+
+
 def test_kolmap_ui_serves_a_neo4j_store(tmp_path, browser_page, monkeypatch):
     """`kolmap ui --store bolt://…` used to stop at "no store here yet"."""
     from kolmap.graph.neo4j.driver import Neo4jGraph

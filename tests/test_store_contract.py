@@ -549,3 +549,23 @@ def test_shortlists_are_saved_with_their_trail_and_go_with_suppressed_accounts(a
     assert gone["removed"] == 1 and any_store.shortlists()["shortlist"].tolist() == []
     with pytest.raises(ValueError, match="unknown status"):
         ShortlistEdit("ASCO 2027", "ana", statuses={key("x", "1"): "maybe"})
+
+
+def test_saved_views_are_kept_by_name_and_go_with_suppressed_accounts(any_store, folder):
+    ingest(any_store, folder)
+    any_store.save_view("Onco DOLs", "leaderboard", {"area": "oncology", "kind": "dol"}, "ana")
+    any_store.save_view("Dr M", "profile", {"account": "x:1", "area": "oncology"}, "bo")
+    any_store.save_view("Nurse", "profile", {"account": "x:2"}, "bo")
+    any_store.save_view("Onco DOLs", "leaderboard", {"area": "oncology", "kind": "kol"}, "bo")
+    if hasattr(any_store, "reload"):
+        any_store.reload()  # what Neo4j holds, not the local copy
+    views = any_store.saved_views().set_index("name")
+    assert sorted(views.index) == ["Dr M", "Nurse", "Onco DOLs"]
+    assert views.loc["Onco DOLs", "params"] == {"area": "oncology", "kind": "kol"}  # replaced
+    assert views.loc["Onco DOLs", "owner"] == "bo" and views.loc["Dr M", "page"] == "profile"
+    any_store.suppress([key("x", "2")])  # its profile's view goes with it
+    assert sorted(any_store.saved_views()["name"]) == ["Dr M", "Onco DOLs"]
+    assert any_store.delete_view("Dr M") and not any_store.delete_view("Dr M")
+    assert any_store.saved_views()["name"].tolist() == ["Onco DOLs"]
+    with pytest.raises(ValueError, match="needs a name"):
+        any_store.save_view("  ", "overview", {}, "ana")

@@ -40,6 +40,13 @@ def settle() -> None:
             thread.join(timeout=300)
 
 
+def opened(path: Path) -> DuckDBStore:
+    """The app's store, opened by the test once the app's background warm-up is done (in
+    this process it holds the file while it projects a scope)."""
+    settle()
+    return DuckDBStore(path)
+
+
 def open_page(page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -63,14 +70,14 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     table = at.dataframe[0].value
     assert len(table) > 20 and table["role"].eq("hcp").all()
     top5 = set(table["handle"].head(5))
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         planted = store.accounts([AccountKey.parse(k) for k in known_answers["kol"]["oncology"]])
     assert top5 == set(planted["handle"])
     picks = at.multiselect(key="lb_pick").options[:2]
     at.multiselect(key="lb_pick").set_value(picks).run()
     at.button(key="lb_add").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         saved = store.shortlist("Shortlist")
     assert len(saved) == 2 and set(saved["added_from"]) == {"leaderboard"}
     # The sidebar counts them in the same click (it used to say 0 until the next one).
@@ -89,7 +96,7 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     assert not at.exception, [e.value for e in at.exception]
     rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
     assert {r["handle"] for r in rows} == {p.split(". ", 1)[1] for p in picks}
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         entry = store.export_log().iloc[0]
     assert entry["rows"] == 2 and entry["format"] == "csv" and bool(entry["pseudonymised"])
     assert entry["path"] == str(target.resolve())
@@ -127,7 +134,7 @@ def test_network_map_page(app_store):
 
 
 def test_profile_page_search_and_ego_network(app_store, known_answers):
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         kol = store.accounts([AccountKey.parse(known_answers["kol"]["neurology"][0])]).iloc[0]
     at = open_page("profile")
     at.text_input(key="profile_search").set_value(kol["handle"]).run()
@@ -154,7 +161,7 @@ def test_communities_page(app_store):
     assert len(summary) >= 2 and summary["size"].iloc[0] >= summary["size"].iloc[-1]
     at.button(key="com_add").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         assert len(store.shortlist("Shortlist")) == 10
 
 
@@ -173,7 +180,7 @@ def test_congress_page(app_store):
     # The congress days default to where the hashtags peak; the timeline covers every phase.
     first, last = at.date_input(key="cg_days").value
     assert (last - first).days == 3
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         tagged = store.posts(Scope(hashtags=("asco26", "esmo26")))
     days = tagged["created_at"].dt.date.value_counts()
     inside = days[(days.index >= first) & (days.index <= last)].sum()
@@ -193,11 +200,11 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     from kolmap.ingest.pipeline import ingest_paths
     from kolmap.ui import state
 
-    opened: list[str] = []
+    opens: list[str] = []
     real_open = state.open_store
 
     def counting_open(location, **kwargs):
-        opened.append(str(location))
+        opens.append(str(location))
         return real_open(location, **kwargs)
 
     at = open_page()
@@ -207,7 +214,7 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     settle()
     monkeypatch.setattr(state, "open_store", counting_open)
     at.run()
-    assert opened == [str(app_store)]  # the version, read once; every result is cached
+    assert opens == [str(app_store)]  # the version, read once; every result is cached
     assert at.dataframe[0].value.equals(first)
     # Meanwhile the command line ingests one more account into the same file.
     folder = tmp_path / "more"
@@ -215,7 +222,7 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     (folder / "accounts.csv").write_text(
         "platform,account_id,handle,bio\nx,990001,fresh_voice,Patient advocate\n"
     )
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -254,14 +261,14 @@ def test_a_rerun_recomputes_nothing_on_any_page(app_store, monkeypatch):
 
 def test_ingest_page_corrects_a_label(app_store, known_answers):
     key = known_answers["kol"]["oncology"][0]
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         handle = store.accounts([AccountKey.parse(key)]).iloc[0]["handle"]
     at = open_page("ingest")
     at.text_input(key="lab_search").set_value(handle).run()
     at.selectbox(key="lab_role").set_value("organisation").run()
     at.button(key="lab_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         row = store.accounts([AccountKey.parse(key)]).iloc[0]
     assert row["role"] == "organisation" and bool(row["role_from_label"])
     # The picker shows the new role at once (it used to keep the old one until a new search).
@@ -307,7 +314,7 @@ def test_leaderboard_exports_every_format_like_the_cli(app_store):
         prepared = at.session_state["lb_file"]
         assert prepared.file_name.endswith("." + fmt) and len(prepared.data) > 1000
         assert prepared.rows > 0 and prepared.pseudonymised
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         # A prepared file is logged when the browser downloads it (tests/test_browser.py).
         assert store.export_log().empty
         prepared.log(store)
@@ -348,7 +355,7 @@ def test_leaderboard_export_carries_exactly_the_rows_on_screen(app_store):
 def test_shortlists_are_named_annotated_and_kept_in_the_address(app_store):
     from kolmap.graph.store import ShortlistEdit
 
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         rows = store.accounts()
         rows = rows[~rows["is_stub"] & rows["role"].eq("hcp")].head(2)
         items = [dict(r, score=50.0, added_from="test") for r in rows.to_dict("records")]
@@ -408,7 +415,7 @@ def test_the_cached_community_summary_is_the_plain_one(app_store):
 
     scope = Scope(area="oncology")
     cached = state._communities("test-version", state._scope_key(scope), True)
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         proj = store.projection(scope)
         posts = store.posts(scope)
     expected = community_summary(proj, compute_components(proj, state.settings().scoring), posts)
@@ -419,7 +426,7 @@ def test_pages_handle_an_area_without_data(app_store):
     """An area of the taxonomy that has no posts in the store is offered too."""
     from kolmap.ingest.areas import load_taxonomy
 
-    with DuckDBStore(app_store) as store:
+    with opened(app_store) as store:
         busy = set(store.stats()["posts_by_area"])
     empty = next(a for a in load_taxonomy().ids if a not in busy)
     for page, key in (
@@ -486,3 +493,27 @@ def test_a_restarted_app_reads_its_scopes_from_disk(app_store, monkeypatch):
     again.selectbox(key="lb_area").set_value("oncology").run()
     assert not again.exception, [e.value for e in again.exception]
     assert computed == []
+
+
+def test_a_page_with_its_filters_is_saved_as_a_named_view(app_store):
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    at.selectbox(key="lb_kind").set_value("dol").run()
+    at.text_input(key="view_name").set_value("Onco DOLs").run()
+    at.button(key="view_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with opened(app_store) as store:
+        saved = store.saved_views()
+    assert saved["name"].tolist() == ["Onco DOLs"] and saved["page"].tolist() == ["leaderboard"]
+    assert {"area": "oncology", "kind": "dol"}.items() <= saved["params"][0].items()
+    # Every page's sidebar links to it, with its filters.
+    at.switch_page("app_pages/overview.py").run()
+    links = [e.proto for e in at.sidebar.get("page_link")]
+    link = next(p for p in links if p.label == "Onco DOLs")
+    assert "area=oncology" in link.query_string and "kind=dol" in link.query_string
+    assert link.page.endswith("leaderboard")
+    at.selectbox(key="view_pick").set_value("Onco DOLs")
+    at.button(key="view_delete").click().run()
+    with opened(app_store) as store:
+        assert store.saved_views().empty
+    assert not [e for e in at.sidebar.get("page_link") if e.proto.label == "Onco DOLs"]

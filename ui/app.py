@@ -60,7 +60,9 @@ if page is HOME:
     # Keep any query parameters (st.query_params); Streamlit's own (embed) are the URL's.
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
-state.warm()  # first visit of a store version: compute the common scopes in the background
-widgets.sidebar()
+widgets.sidebar(page, PAGES)
 state.show_notices()
 page.run()
+# First visit of a store version: compute the common scopes in the background, once the page
+# is drawn (started earlier, it would hold the store and the CPU while the page waits).
+state.warm()

@@ -100,8 +100,30 @@ def refresh_version() -> str:
     with store() as s:
         value = s.version()
         st.session_state["_shortlist_size"] = len(s.shortlist(shortlist_name()))
+        st.session_state["_saved_views"] = s.saved_views()
     st.session_state[_VERSION_KEY] = value
     return value
+
+
+def saved_views() -> pd.DataFrame:
+    """The store's saved views (``name, page, params, owner, updated_at``), read with the
+    version: other users may save some."""
+    if "_saved_views" not in st.session_state:
+        refresh_version()
+    return st.session_state["_saved_views"]  # type: ignore[no-any-return]
+
+
+def save_view(name: str, page: str, params: dict[str, str | list[str]]) -> None:
+    """Keep the page ``page`` (its address path) with its filters as the view ``name``."""
+    with store() as s:
+        s.save_view(name, page, params, owner())
+    refresh_version()
+
+
+def delete_view(name: str) -> None:
+    with store() as s:
+        s.delete_view(name)
+    refresh_version()
 
 
 def shortlist_size() -> int:

@@ -7,6 +7,7 @@ place the app calls Streamlit's own; a test checks that pages never do).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from kolmap.export.downloads import Download
 from kolmap.graph import Scope
 from kolmap.ui import state
 
-__all__ = ["download_button", "scope_filters", "sidebar"]
+__all__ = ["download_button", "saved_views", "scope_filters", "sidebar"]
 
 
 def scope_filters(
@@ -132,7 +133,36 @@ def download_button(container: Any, label: str, download: Download, *, key: str)
     )
 
 
-def sidebar() -> None:
+def saved_views(current: Any, pages: Sequence[Any]) -> None:
+    """Saved views: the page on screen with its filters (its address) kept under a name in
+    the store, for everyone using it; each opens as a link (a new tab, a bookmark too)."""
+    by_path = {page.url_path: page for page in pages}
+    views = state.saved_views()
+    st.caption("Saved views")
+    for name, path, params in zip(views["name"], views["page"], views["params"], strict=True):
+        if path in by_path:
+            st.page_link(
+                by_path[path], label=str(name), query_params=params, icon=":material/bookmark:"
+            )
+    with st.expander("Save or delete a view"):
+        name = st.text_input("Name", key="view_name", placeholder="e.g. Oncology DOLs, 2026")
+        if st.button("Save this view", key="view_save", disabled=not (name or "").strip()):
+            params = {k: st.query_params.get_all(k) for k in st.query_params}
+            flat = {k: v[0] if len(v) == 1 else v for k, v in params.items()}
+            state.save_view(name.strip(), current.url_path, flat)
+            state.notify(f"Saved “{name.strip()}”: {current.title} with its filters.")
+            st.rerun()
+        names = views["name"].tolist()
+        if names:
+            doomed = st.selectbox("Saved view", names, key="view_pick")
+            if st.button("Delete", key="view_delete"):
+                state.delete_view(str(doomed))
+                st.rerun()
+
+
+def sidebar(current: Any, pages: Sequence[Any]) -> None:
+    """The store, the privacy switch, the owner's name, the shortlist and the saved views
+    (``current``: the page on screen; ``pages``: every page, to open saved views)."""
     with st.sidebar:
         st.caption("Store")
         st.code(state.location(), language=None)
@@ -146,3 +176,4 @@ def sidebar() -> None:
             "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()
         )
         st.caption(f"Shortlist “{state.shortlist_name()}”: {state.shortlist_size()} account(s)")
+        saved_views(current, pages)

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError
-from kolmap.graph.duckdb import shortlists
+from kolmap.graph.duckdb import saved_views, shortlists
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -157,6 +157,19 @@ class DuckDBStore:
 
     def shortlist_events(self, name: str) -> pd.DataFrame:
         return shortlists.shortlist_events(self.db, name)
+
+    def save_view(
+        self, name: str, page: str, params: Mapping[str, str | list[str]], owner: str
+    ) -> None:
+        with self.db.transaction():
+            saved_views.save_view(self.db, name, page, params, owner)
+
+    def saved_views(self) -> pd.DataFrame:
+        return saved_views.saved_views(self.db)
+
+    def delete_view(self, name: str) -> bool:
+        with self.db.transaction():
+            return saved_views.delete_view(self.db, name)
 
     # -- reading --------------------------------------------------------------------------
     def projection(self, scope: Scope) -> Projection:

@@ -95,6 +95,11 @@ def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
             f"""DELETE FROM {table} t USING e_keys k
                 WHERE t.platform = k.platform AND t.account_id = k.account_id"""
         )
+    # A saved view that opens the account's profile names it in its address.
+    counts["saved_views"] = db.scalar(
+        """DELETE FROM saved_views t USING e_keys k
+           WHERE json_extract_string(t.params, '$.account') = k.platform || ':' || k.account_id"""
+    )
     db.execute("DROP TABLE e_keys")
     db.execute("DROP TABLE e_posts")
     return counts

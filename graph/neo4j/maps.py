@@ -84,6 +84,7 @@ NODE_MAPS = (
     _node_map("exports", "Export"),
     _node_map("shortlists", "ShortlistEntry"),
     _node_map("shortlist_events", "ShortlistEvent"),
+    _node_map("saved_views", "SavedView"),
 )
 REL_MAPS = (
     RelMap(

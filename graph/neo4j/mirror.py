@@ -232,6 +232,20 @@ class Neo4jMirror:
         self._sync()
         return self.cache.shortlist_events(name)
 
+    def save_view(
+        self, name: str, page: str, params: Mapping[str, str | list[str]], owner: str
+    ) -> None:
+        with self._writing() as cache:
+            cache.save_view(name, page, params, owner)
+
+    def saved_views(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.saved_views()
+
+    def delete_view(self, name: str) -> bool:
+        with self._writing() as cache:
+            return cache.delete_view(name)
+
     # -- reading --------------------------------------------------------------------------
     def projection(self, scope: Scope) -> Projection:
         self._sync()

@@ -117,3 +117,23 @@ def test_five_thousand_accounts_and_fifty_thousand_posts(tmp_path: Path):
         assert summary.merge["posts"]["added"] >= 45_000
         table = rank(store.projection(Scope(area="oncology")), "kol", top=20)
         assert len(table) == 20
+
+
+def test_each_congress_hashtag_peaks_on_its_congress_days(sample_store):
+    """The sample's congress hashtags are busiest on their congresses' days (casting.toml),
+    as real ones are, so the Congress page opens on the right days."""
+    import tomllib
+    from datetime import timedelta
+
+    from kolmap.scoring.congress import peak_days
+
+    casting = Path(__file__).resolve().parent.parent / "data" / "samples" / "casting.toml"
+    congresses = tomllib.loads(casting.read_text("utf-8"))["congresses"]
+    assert len(congresses) == 7
+    for tag, spec in congresses.items():
+        posts = sample_store.posts(Scope(hashtags=(tag.lower(),)))
+        days = posts["created_at"].dt.date
+        first, last = spec["start"], spec["start"] + timedelta(days=spec["days"] - 1)
+        assert peak_days(posts["created_at"], length=spec["days"]) == (first, last), tag
+        during = days.between(first, last).mean()
+        assert during > 0.5, (tag, during)  # reposts, dated apart, count too

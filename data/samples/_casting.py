@@ -15,6 +15,7 @@ the same calls in the same order give the same sample.
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,12 @@ _FIRST_NAMES: dict[str, list[str]] = _CASTING["first_names"]
 _AREA_WORDS: dict[str, dict[str, Any]] = _CASTING["areas"]
 _BIOS: dict[str, Any] = _CASTING["bios"]
 _POSTS: dict[str, dict[str, list[str]]] = _CASTING["posts"]
+# Congress hashtag -> (first day at midnight UTC, days).
+_CONGRESSES: dict[str, tuple[datetime, int]] = {
+    tag: (datetime.combine(spec["start"], datetime.min.time(), UTC), int(spec["days"]))
+    for tag, spec in _CASTING["congresses"].items()
+}
+_CONGRESS_TAG = re.compile(r"#(" + "|".join(map(re.escape, _CONGRESSES)) + r")\b")
 
 
 @dataclass
@@ -280,9 +287,20 @@ class Gen:
         )
 
     # -- posts --------------------------------------------------------------------------
-    def when(self) -> str:
-        """A moment in the sample's 300 days, as ISO 8601 UTC."""
-        moment = _START + timedelta(days=self.rng.random() * _DAYS)
+    def when(self, congress: str | None = None) -> str:
+        """A moment in the sample's 300 days, as ISO 8601 UTC; for a post carrying the
+        hashtag of a ``congress``, 70% of the time during its days, else from two weeks
+        before to a week after. One draw either way, so the rest of the sample is the same
+        whatever the dates."""
+        u = self.rng.random()
+        if congress is None:
+            moment = _START + timedelta(days=u * _DAYS)
+        else:
+            start, days = _CONGRESSES[congress]
+            if u < 0.7:
+                moment = start + timedelta(days=u / 0.7 * days)
+            else:
+                moment = start + timedelta(days=-14 + (u - 0.7) / 0.3 * (21 + days))
         return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
     def post(
@@ -303,6 +321,7 @@ class Gen:
         post_id = str(self._next_post)
         lang = author.lang
         text = "" if repost_of else self.text(lang, area)
+        congress = _CONGRESS_TAG.search(text)
         for target in mentions:
             text += f" @{target.handle}"
         likes = int(self.rng.expovariate(1 / (4 * engagement)))
@@ -311,7 +330,7 @@ class Gen:
                 "platform": author.platform,
                 "post_id": post_id,
                 "author_id": author.id,
-                "created_at": self.when(),
+                "created_at": self.when(congress.group(1) if congress else None),
                 "text": text.strip(),
                 "reply_to_post_id": reply_to,
                 "repost_of_post_id": repost_of,

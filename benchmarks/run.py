@@ -206,7 +206,8 @@ def write_report(rows: list[dict[str, Any]], out: Path, ui: dict[str, Any] | Non
 
 
 UI_STEPS = (
-    ("first_load_s", "first load (caches empty)"),
+    ("first_load_s", "first load (nothing computed yet, on disk either)"),
+    ("restart_first_load_s", "first load after a restart (scopes on disk)"),
     ("cached_s", "same page again (cached)"),
     ("new_area_first_s", "Leaderboard: a new area (oncology), first time"),
     ("new_area_cached_s", "Leaderboard: that area again"),
@@ -223,10 +224,12 @@ def ui_section(ui: dict[str, Any]) -> list[str]:
         "",
         f"{ui['accounts']:,} accounts and {ui['posts']:,} posts{ingest}, every page run under "
         "Streamlit's AppTest (`benchmarks/ui_bench.py`). Before each page's first load every "
-        "cache is emptied, as if it were the first page opened after the app started; the "
-        "page then runs again (cached). Peak MB: the process's peak resident size during "
-        "the page, above what it held before. Target: every first load ≤ 3 s, every cached "
-        "run ≤ 1 s.",
+        "cache is emptied, the computed scopes on disk too, as if the store had just been "
+        "ingested and this were the first page opened; once the app's background warm-up "
+        "is done, the in-memory caches are emptied again and the page reloaded, as after a "
+        "restart of the app (its scopes read from disk, docs/ui.md); the page then runs "
+        "again (cached). Peak MB: the process's peak resident size during the first load, "
+        "above what it held before. Target: every first load ≤ 3 s, every cached run ≤ 1 s.",
         "",
     ]
     if before:
@@ -246,13 +249,15 @@ def ui_section(ui: dict[str, Any]) -> list[str]:
             if key not in row:
                 continue
             peak = f"{row['peak_mb_above_start']:.0f}" if key == "first_load_s" else ""
-            if before and page in before:
+            if before and page in before and key in before[page]:
                 was = before[page]
                 was_peak = f"{was['peak_mb_above_start']:.0f}" if key == "first_load_s" else ""
                 lines.append(
                     f"| {page} | {label} | {was[key]:.2f} | {row[key]:.2f} | "
                     f"{was[key] / max(row[key], 1e-3):.1f}× | {was_peak} | {peak} |"
                 )
+            elif before:
+                lines.append(f"| {page} | {label} | — | {row[key]:.2f} | | | {peak} |")
             else:
                 lines.append(f"| {page} | {label} | {row[key]:.2f} | {peak} |")
     return [*lines, ""]

@@ -9,6 +9,7 @@ list an exact match first. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -160,3 +161,49 @@ def test_hostile_names_stay_text_and_exact_match_first(page):
     assert page.locator("img").count() == 0
     assert page.evaluate("() => document.querySelectorAll('script').length") == 4
     assert events["dialogs"] == []
+
+
+def test_the_app_draws_an_area_map_of_thousands_of_accounts_with_webgl(tmp_path):
+    """The Network map page above the WebGL threshold: the slider at its end (every account
+    of a 6,000-account store) draws the map with sigma.js in the page's frame, with no
+    console error."""
+    from kolmap.data.samples.generate import generate, write_sample
+    from kolmap.export.html_map import WEBGL_THRESHOLD
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.ingest.pipeline import ingest_paths
+
+    from .browser import served
+
+    folder = write_sample(generate(seed=5, scale=2.4), tmp_path / "in")
+    store = tmp_path / "big.duckdb"
+    with DuckDBStore(store) as s:
+        ingest_paths(s, [folder], quarantine_dir=tmp_path / "q")
+    with served(store) as url, open_browser(BROWSER_ARGS, (1400, 1000)) as (page, events):
+        page.goto(url + "/")
+        page.get_by_role("heading", name="Overview").wait_for(timeout=120_000)
+        page.get_by_role("link", name="Network map").click()
+        page.get_by_role("heading", name="Network map").wait_for(timeout=120_000)
+        slider = page.get_by_role("slider").first
+        slider.wait_for(timeout=120_000)
+        slider.focus()
+        page.keyboard.press("End")
+        deadline = time.monotonic() + 300
+        drawn = None
+        while time.monotonic() < deadline:
+            for frame in page.frames:
+                with contextlib.suppress(Exception):  # frames come and go as the page reruns
+                    state = frame.evaluate(
+                        "() => window.kolmapMap && window.kolmapMap.visible"
+                        " && window.kolmapMap.visible.firstRenderMs !== null"
+                        " ? window.kolmapMap.visible : null"
+                    )
+                    if state and state["nodes"] > WEBGL_THRESHOLD:
+                        drawn = state
+            if drawn:
+                break
+            time.sleep(0.5)
+        assert drawn is not None, events
+        assert not drawn.get("error")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "ui-network-webgl.png"))
+        assert events["dialogs"] == [] and events["errors"] == [], events

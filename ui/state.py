@@ -22,13 +22,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kolmap.errors import KolmapError, RejectedRowsError
+from kolmap.errors import KolmapError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.graph.store import ShortlistEdit
@@ -445,92 +444,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def md(text: Any) -> str:
     """Escape social text for use inside Streamlit markdown (no links, no HTML, no markup)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-# -- ingest --------------------------------------------------------------------------------
-# What the command line's advice means in the app.
-_IN_APP_WORDS = (
-    (re.compile(r"re-run with --encoding ([\w-]+)"), r"choose the encoding \1 and ingest again"),
-    (re.compile(r"\(or pass --encoding ([\w-]+)\)"), r"(or choose the encoding \1)"),
-    (re.compile(r"or give --format \(see `kolmap formats`\)"), "or choose its format"),
-    (re.compile(r"pass --platform"), "fill in the platform"),
-    (re.compile(r"or pass --owner USERNAME"), "or fill in the owner"),
-)
-
-
-def in_app_words(message: str, folder: str) -> str:
-    """An ingest error as the app says it: uploaded files by their own names (not the
-    temporary folder they were saved in), the page's fields instead of command-line flags.
-
-    >>> in_app_words("/tmp/u1/posts.csv: it looks like cp1252: re-run with --encoding cp1252",
-    ...              "/tmp/u1")
-    'posts.csv: it looks like cp1252: choose the encoding cp1252 and ingest again'
-    """
-    text = message.replace(folder.rstrip("/") + "/", "")
-    for pattern, words in _IN_APP_WORDS:
-        text = pattern.sub(words, text)
-    return text
-
-
-def ingest_uploads(
-    files: list[tuple[str, bytes]],
-    *,
-    tolerance: str,
-    encoding: str,
-    fmt: str | None = None,
-    platform: str | None = None,
-    owner: str | None = None,
-) -> dict[str, Any]:
-    """Ingest uploaded files exactly as ``kolmap ingest`` would; returns the run summary,
-    files named as uploaded. Raises :class:`KolmapError` (nothing committed) like the command
-    line, in the app's words (:func:`in_app_words`); rejected rows are kept in the store's
-    quarantine folder with the uploaded file names.
-    """
-    import tempfile
-
-    from kolmap.ingest.pipeline import ingest_paths
-
-    with tempfile.TemporaryDirectory(prefix="kolmap-upload-") as tmp:
-        paths = []
-        for name, content in files:
-            path = Path(tmp) / Path(name).name
-            path.write_bytes(content)
-            paths.append(path)
-        qdir = StoreLocation.resolve(location()).quarantine_dir()
-        try:
-            with store() as s:
-                summary = ingest_paths(
-                    s,
-                    paths,
-                    settings=settings(),
-                    tolerance=tolerance,
-                    encoding=encoding,
-                    quarantine_dir=qdir,
-                    fmt=fmt or None,
-                    platform=platform or None,
-                    owner=owner or None,
-                )
-        except KolmapError as err:
-            quarantined = getattr(err, "quarantine_path", None)
-            if quarantined:
-                _name_uploads(Path(quarantined), tmp)
-            if quarantined:
-                raise RejectedRowsError(in_app_words(str(err), tmp), quarantined) from None
-            raise KolmapError(in_app_words(str(err), tmp)) from None
-        if summary.quarantine_path:
-            _name_uploads(Path(summary.quarantine_path), tmp)
-        result = summary.to_dict()
-        for entry in result.get("files", []):
-            entry["path"] = in_app_words(str(entry["path"]), tmp)
-    clear_caches()
-    return result
-
-
-def _name_uploads(quarantine: Path, folder: str) -> None:
-    """Name the uploaded files in a quarantine file by their own names."""
-    if quarantine.is_file():
-        text = quarantine.read_text("utf-8")
-        quarantine.write_text(text.replace(folder.rstrip("/") + "/", ""), "utf-8")
 
 
 # -- shortlists and notices ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from kolmap.ingest.formats import all_formats
 from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
 from kolmap.ui import state, widgets
+from kolmap.ui.uploads import ingest_uploads
 
 UPLOAD_TYPES = {
     "csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "js", "zip", "graphml", "xml", "gml",
@@ -54,7 +55,7 @@ with st.expander("Exports that do not say whose or which platform they are"):
     owner = more[1].text_input("Owner: the exporting account's handle", key="ing_owner")
 if st.button("Ingest", key="ing_go", disabled=not uploads, type="primary"):
     try:
-        st.session_state["ing_last"] = state.ingest_uploads(
+        st.session_state["ing_last"] = ingest_uploads(
             [(u.name, u.getvalue()) for u in uploads or []],
             tolerance=tolerance,
             encoding=encoding,

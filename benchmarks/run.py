@@ -249,12 +249,17 @@ def ui_section(ui: dict[str, Any]) -> list[str]:
             if key not in row:
                 continue
             peak = f"{row['peak_mb_above_start']:.0f}" if key == "first_load_s" else ""
-            if before and page in before and key in before[page]:
+            # Before the scopes were kept on disk, a restarted app computed everything again:
+            # its first load after a restart was its first load.
+            was_key = key
+            if before and page in before and key not in before[page]:
+                was_key = "first_load_s" if key == "restart_first_load_s" else key
+            if before and page in before and was_key in before[page]:
                 was = before[page]
                 was_peak = f"{was['peak_mb_above_start']:.0f}" if key == "first_load_s" else ""
                 lines.append(
-                    f"| {page} | {label} | {was[key]:.2f} | {row[key]:.2f} | "
-                    f"{was[key] / max(row[key], 1e-3):.1f}× | {was_peak} | {peak} |"
+                    f"| {page} | {label} | {was[was_key]:.2f} | {row[key]:.2f} | "
+                    f"{was[was_key] / max(row[key], 1e-3):.1f}× | {was_peak} | {peak} |"
                 )
             elif before:
                 lines.append(f"| {page} | {label} | — | {row[key]:.2f} | | | {peak} |")

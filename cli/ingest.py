@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from kolmap.cli.support import (
     settings_of,
     store_option,
 )
+from kolmap.graph import Scope, StoreLocation
 from kolmap.ingest.pipeline import IngestSummary, ingest_paths
 from kolmap.settings import Settings
+from kolmap.views.scope_cache import ScopeCache
 
-__all__ = ["ingest", "print_summary", "run_ingest"]
+__all__ = ["ingest", "print_summary", "run_ingest", "warm_app"]
 
 
 @click.command()
@@ -58,6 +61,12 @@ __all__ = ["ingest", "print_summary", "run_ingest"]
     default=None,
     help="The exporting account, for personal exports that do not name it (LinkedIn, Instagram).",
 )
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    help="Then score all data the way the app opens it and keep it beside the store, so the "
+    "app's first page is fast (about 7 s per 100,000 accounts; default: on).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_context
 def ingest(
@@ -70,6 +79,7 @@ def ingest(
     fmt: str | None,
     platform: str | None,
     owner: str | None,
+    warm: bool,
     as_json: bool,
 ) -> None:
     """Ingest canonical CSV files or folders (accounts, follows, posts, labels).
@@ -95,6 +105,23 @@ def ingest(
         click.echo(json.dumps(summary.to_dict(), indent=2, default=str))
     else:
         print_summary(summary)
+    if warm:
+        with reported_errors():
+            seconds = warm_app(settings, store)
+        if seconds is not None and not as_json:
+            err_console.print(f"scored all data for the app in {seconds:.1f} s")
+
+
+def warm_app(settings: Settings, store: str | None) -> float | None:
+    """Compute the all-data scope the app opens first and keep it beside the store
+    (:mod:`kolmap.views.scope_cache`); the seconds it took, or None for a store in memory."""
+    folder = StoreLocation.resolve(store).cache_dir()
+    if folder is None:
+        return None
+    started = time.perf_counter()
+    with open_store_for(store) as target:
+        ScopeCache(folder, settings.scoring).fill(target.version(), Scope(), target.projection)
+    return time.perf_counter() - started
 
 
 def run_ingest(

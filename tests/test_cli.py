@@ -30,6 +30,28 @@ def run(runner: CliRunner, *args: str, code: int = 0):
     return result
 
 
+def test_ingest_scores_all_data_for_the_app(runner, sample_dir):
+    """After an ingest the all-data scope the app opens first is on disk beside the store,
+    for the new store version: the app's first page reads it instead of computing it."""
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.graph.store import Scope
+    from kolmap.settings import ScoringSettings
+    from kolmap.views.scope_cache import ScopeCache
+
+    out = run(runner, "ingest", str(sample_dir))
+    assert "scored all data for the app in" in out.stderr
+    with DuckDBStore("kolmap.duckdb") as store:
+        version = store.version()
+        expected = store.projection(Scope())
+    cache = ScopeCache(Path("kolmap.cache"), ScoringSettings())
+    never = lambda: pytest.fail("computed again")  # noqa: E731
+    read = cache.projection(version, Scope(), never)
+    assert read.nodes.equals(expected.nodes) and read.edges.equals(expected.edges)
+    assert not cache.components(version, Scope(), never).empty
+    run(runner, "ingest", str(sample_dir), "--store", "other.duckdb", "--no-warm")
+    assert not Path("other.cache").exists()
+
+
 def test_ingest_then_rank_csv(runner, sample_dir, known_answers):
     out = run(runner, "ingest", str(sample_dir), "--json")
     summary = json.loads(out.stdout)

@@ -151,6 +151,11 @@ class ScopeCache:
         thread.start()
         return thread
 
+    def fill(self, version: str, scope: Scope, load: Callable[[Scope], Projection]) -> None:
+        """Compute and keep ``scope`` now, unless it is on disk already (what ``kolmap
+        ingest`` does for all data, so that the app's first page reads it)."""
+        self._warm_one(version, scope, load)
+
     def _warm_one(self, version: str, scope: Scope, load: Callable[[Scope], Projection]) -> None:
         def projection() -> Projection:
             return self.projection(version, scope, lambda: load(scope))

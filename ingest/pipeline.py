@@ -28,8 +28,8 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 
 from kolmap import __version__
-from kolmap.errors import InputError, RejectedRowsError
+from kolmap.errors import InputError, KolmapError, RejectedRowsError
 from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.enrich import enrich
@@ -137,27 +137,43 @@ def discover_inputs(
     fmt: str | None = None,
     column_maps: str | None = None,
     workdir: Path | None = None,
-) -> tuple[list[tuple[Path, FormatSpec]], list[tuple[str, str]]]:
-    """Files to read with their format, in processing order, and files skipped with why.
+    names: Mapping[str, str] | None = None,
+) -> tuple[list[tuple[Path, FormatSpec]], list[tuple[str, str]], dict[Path, str]]:
+    """Files to read with their format, in processing order, files skipped with why, and
+    the name each file is reported and recorded by.
 
     A folder contributes every file below it whose format is recognised (or, with ``fmt``,
     every file); the others are listed as skipped. A file named explicitly must be
-    recognisable, or it is an error. A ZIP archive is checked and extracted into ``workdir``
-    (see :mod:`kolmap.ingest.io.archives`), then read like a folder.
+    recognisable, or it is an error. A ZIP archive is checked and extracted into a folder of
+    its own in ``workdir`` (see :mod:`kolmap.ingest.io.archives`), then read like a folder;
+    its members are named after the archive (``jan/export.zip/accounts.csv``), never after
+    the temporary folder. ``names`` gives other names for input paths (the app's uploads are
+    named as uploaded, not by the temporary file they were saved in).
     """
     formats = all_formats(column_maps)
     forced = get_format(fmt, formats) if fmt else None
     chosen: list[tuple[Path, FormatSpec]] = []
     skipped: list[tuple[str, str]] = []
+    shown = {Path(k): v for k, v in (names or {}).items()}
     pending = [Path(p) for p in paths]
+
+    def name_of(path: Path) -> str:
+        for parent in (path, *path.parents):
+            if parent in shown:
+                rest = path.relative_to(parent).as_posix()
+                return shown[parent] if rest == "." else f"{shown[parent]}/{rest}"
+        return str(path)
+
     while pending:
         path = pending.pop(0)
         if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(f"{name_of(path)}: no such file or folder")
         if path.is_file() and path.suffix.lower() == ".zip":
             if workdir is None:
                 raise InputError(f"{path}: ZIP archives are read through ingest_paths")
-            pending.insert(0, extract_safely(path, workdir))
+            folder = extract_safely(path, workdir, shown_as=name_of(path))
+            shown[folder] = name_of(path)
+            pending.insert(0, folder)
             continue
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -168,21 +184,21 @@ def discover_inputs(
                     continue
                 spec = forced or detect_format(file, formats)
                 if spec is None:
-                    skipped.append((str(file), "not a format kolmap recognises"))
+                    skipped.append((name_of(file), "not a format kolmap recognises"))
                 else:
                     chosen.append((file, spec))
         else:
             spec = forced or detect_format(path, formats)
             if spec is None:
                 raise InputError(
-                    f"{path}: cannot tell which format this is; name a canonical file "
-                    "accounts.csv, follows.csv, posts.csv or labels.csv (a prefix such as "
-                    "x_posts.csv is fine), or give --format (see `kolmap formats`)"
+                    f"{name_of(path)}: cannot tell which format this is; name a canonical "
+                    "file accounts.csv, follows.csv, posts.csv or labels.csv (a prefix such "
+                    "as x_posts.csv is fine), or give --format (see `kolmap formats`)"
                 )
             chosen.append((path, spec))
     unique = list(dict.fromkeys(chosen))
-    unique.sort(key=lambda item: (_order(item), str(item[0])))
-    return unique, skipped
+    unique.sort(key=lambda item: (_order(item), name_of(item[0])))
+    return unique, skipped, {path: name_of(path) for path, _ in unique}
 
 
 def _order(item: tuple[Path, FormatSpec]) -> int:
@@ -207,11 +223,14 @@ def ingest_paths(
     fmt: str | None = None,
     platform: str | None = None,
     owner: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> IngestSummary:
     """Read ``paths`` (files or folders) into ``store`` as one atomic run.
 
     ``fmt`` forces a format (else each file's is detected); ``platform`` and ``owner`` name
     the platform and the exporting account for exports whose files do not say them.
+    ``names`` gives the name to report and record for an input path instead of the path
+    (the app names uploads as the user's files, not the temporary copies it reads).
     """
     settings = settings or Settings()
     taxonomy = taxonomy or load_taxonomy(settings.ingest.taxonomy or None)
@@ -221,8 +240,8 @@ def ingest_paths(
     # Archives are extracted here for the run and removed afterwards, whatever happens.
     workdir = tempfile.TemporaryDirectory(prefix="kolmap-ingest-")
     try:
-        files, skipped = discover_inputs(
-            paths, fmt, settings.ingest.column_maps or None, Path(workdir.name)
+        files, skipped, shown = discover_inputs(
+            paths, fmt, settings.ingest.column_maps or None, Path(workdir.name), names
         )
         if not files:
             raise InputError(
@@ -264,13 +283,17 @@ def ingest_paths(
         try:
             with store.ingest(run, derive) as writer:
                 for path, spec in files:
-                    report = FileReport(str(path), spec.name)
+                    report = FileReport(shown[path], spec.name)
                     reports.append(report)
                     stager = _Stager(
                         writer, report, quarantine, taxonomy, settings.ingest.batch_size, progress
                     )
-                    if not _stage_in_bulk(path, spec, options, stager, bulk, row_parser):
-                        stager.stage_items(spec.read(path, options))
+                    try:
+                        if not _stage_in_bulk(path, spec, options, stager, bulk, row_parser):
+                            stager.stage_items(spec.read(path, options))
+                    except KolmapError as err:
+                        _rename_in(err, str(path), shown[path])
+                        raise
                     stager.flush()
                 rows_read = sum(r.rows_read for r in reports)
                 allowed = parse_tolerance(tolerance, rows_read)
@@ -305,6 +328,13 @@ def ingest_paths(
         )
     finally:
         workdir.cleanup()
+
+
+def _rename_in(err: KolmapError, path: str, shown: str) -> None:
+    """Name a file in an error as the run reports it (an archive member by its archive, an
+    upload by its own name), not by the temporary path it was read from."""
+    if path != shown and err.args and isinstance(err.args[0], str):
+        err.args = (err.args[0].replace(path, shown), *err.args[1:])
 
 
 class _Quarantine:
@@ -401,7 +431,7 @@ class _Stager:
     def reject(self, rows: Sequence[Rejected]) -> None:
         """Quarantine rejected rows and count them as read."""
         for item in rows:
-            self.quarantine.add(item)
+            self.quarantine.add(replace(item, file=self.report.path))
         self.report.rows_read += len(rows)
         self.report.rows_quarantined += len(rows)
 

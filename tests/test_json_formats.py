@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kolmap.errors import InputError
+from kolmap.ingest.pipeline import ingest_paths
 from kolmap.model import AccountKey
 
 from .conftest import ingest_files, relations, write
@@ -419,6 +420,38 @@ def test_zip_of_exports_is_read(store, tmp_path):
     path = make_zip(tmp_path / "twitter-2026.zip", members)
     summary = ingest_files(store, path)
     assert store.stats()["posts"] == 6 and len(summary.files) == 7
+
+
+def test_two_archives_with_the_same_name_are_both_read(store, tmp_path):
+    """jan/export.zip and feb/export.zip both hold accounts.csv: both are read (they used to
+    be extracted into one folder, feb's overwriting jan's), each named after its archive,
+    in the summary, the records' provenance and the quarantine file."""
+    header = "platform,account_id,handle,bio\n"
+    jan = make_zip_in(tmp_path / "jan", {"accounts.csv": header + "x,1,a,Nurse\nx,2,b,Dad\n"})
+    feb = make_zip_in(tmp_path / "feb", {"accounts.csv": header + "x,3,c,Oncologist\nnot,a,row\n"})
+    summary = ingest_paths(store, [jan, feb], quarantine_dir=tmp_path / "q", tolerance="1")
+    assert store.stats()["accounts"] == 3
+    assert sorted(f.path for f in summary.files) == [
+        f"{feb}/accounts.csv",
+        f"{jan}/accounts.csv",
+    ]
+    sources = set(store.accounts()["source_file"])
+    assert sources == {f"{jan}/accounts.csv", f"{feb}/accounts.csv"}
+    quarantined = Path(summary.quarantine_path).read_text("utf-8")
+    assert f"{feb}/accounts.csv" in quarantined and "kolmap-ingest-" not in quarantined
+
+
+def test_an_archive_member_error_names_the_archive(store, tmp_path):
+    path = make_zip_in(tmp_path / "mar", {"posts.csv": "platform,post_id\nx,1\n"})
+    with pytest.raises(InputError) as raised:
+        ingest_paths(store, [path], quarantine_dir=tmp_path / "q")
+    assert str(raised.value).startswith(f"{path}/posts.csv")
+    assert "kolmap-ingest-" not in str(raised.value)
+
+
+def make_zip_in(folder: Path, members: dict[str, str]) -> Path:
+    folder.mkdir(parents=True)
+    return make_zip(folder / "export.zip", {k: v.encode() for k, v in members.items()})
 
 
 @pytest.mark.parametrize(

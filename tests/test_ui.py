@@ -280,28 +280,39 @@ def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
 
     from kolmap.errors import KolmapError
     from kolmap.ui import state
+    from kolmap.ui.uploads import ingest_uploads
 
     monkeypatch.setattr(state, "clear_caches", lambda: None)
     good = b"platform,account_id,handle,bio\nx,777000,new_onco,Oncologue\nx,,bad,\n"
-    summary = state.ingest_uploads([("accounts.csv", good)], tolerance="50%", encoding="auto")
+    summary = ingest_uploads([("accounts.csv", good)], tolerance="50%", encoding="auto")
     assert summary["quarantined"] == 1 and summary["merge"]["accounts"]["added"] == 1
     with pytest.raises(KolmapError, match="missing required column"):
-        state.ingest_uploads([("follows.csv", b"a,b\n1,2\n")], tolerance="5%", encoding="auto")
+        ingest_uploads([("follows.csv", b"a,b\n1,2\n")], tolerance="5%", encoding="auto")
     # Errors name the file as uploaded and the page's fields, not a temporary folder or a flag.
     latin = "platform,account_id,handle,bio\nx,1,a,Cardiologue à Créteil\n".encode("cp1252")
     with pytest.raises(KolmapError) as err:
-        state.ingest_uploads([("accounts.csv", latin)], tolerance="0", encoding="utf-8")
+        ingest_uploads([("accounts.csv", latin)], tolerance="0", encoding="utf-8")
     message = str(err.value)
     assert message.startswith("accounts.csv") and "/tmp" not in message and "--" not in message
     bad = b"platform,account_id,handle,bio\nx,,a,no id\nx,2,b,ok\n"
     with pytest.raises(KolmapError) as err:
-        state.ingest_uploads([("accounts.csv", bad)], tolerance="0", encoding="auto")
+        ingest_uploads([("accounts.csv", bad)], tolerance="0", encoding="auto")
     kept = Path(err.value.quarantine_path).read_text("utf-8")
     assert "accounts.csv" in kept and "kolmap-upload-" not in kept
     # Any format kolmap reads can be uploaded: an edge list, by its chosen format.
-    edges = state.ingest_uploads([("net.txt", b"1 2\n2 3\n")], tolerance="0",
+    edges = ingest_uploads([("net.txt", b"1 2\n2 3\n")], tolerance="0",
                                  encoding="auto", fmt="edge-list", platform="x")  # fmt: skip
     assert edges["files"][0]["path"] == "net.txt"
+    # Two uploads with one name are both read, each named apart, and so is their provenance.
+    other = b"platform,account_id,handle,bio\nx,778000,second_file,Nurse\n"
+    both = ingest_uploads([("accounts.csv", good), ("accounts.csv", other)],
+                          tolerance="50%", encoding="auto")  # fmt: skip
+    assert [f["path"] for f in both["files"]] == ["accounts.csv (upload 1)",
+                                                 "accounts.csv (upload 2)"]  # fmt: skip
+    assert [f["rows_read"] for f in both["files"]] == [2, 1]
+    with opened(app_store) as store:
+        sources = set(store.accounts()["source_file"])
+    assert "accounts.csv (upload 2)" in sources and not any("/tmp" in s for s in sources)
 
 
 def test_leaderboard_exports_every_format_like_the_cli(app_store):

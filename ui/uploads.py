@@ -7,6 +7,7 @@ and speak of the page's fields instead of command-line flags.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -49,21 +50,30 @@ def ingest_uploads(
     platform: str | None = None,
     owner: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest uploaded files exactly as ``kolmap ingest`` would; returns the run summary,
-    files named as uploaded. Raises :class:`KolmapError` (nothing committed) like the command
-    line, in the app's words (:func:`in_app_words`); rejected rows are kept in the store's
-    quarantine folder with the uploaded file names.
+    """Ingest uploaded files exactly as ``kolmap ingest`` would; returns the run summary.
+    Raises :class:`KolmapError` (nothing committed) like the command line, in the app's
+    words (:func:`in_app_words`).
+
+    Each upload is saved in a folder of its own (two files both named ``accounts.csv`` used
+    to overwrite each other) and named as uploaded in the summary, the records' provenance,
+    errors and the quarantine file: ``accounts.csv``, or ``accounts.csv (upload 2)`` when
+    several share that name.
     """
     import tempfile
 
     from kolmap.ingest.pipeline import ingest_paths
 
     with tempfile.TemporaryDirectory(prefix="kolmap-upload-") as tmp:
-        paths = []
-        for name, content in files:
-            path = Path(tmp) / Path(name).name
+        paths: list[Path] = []
+        names: dict[str, str] = {}
+        counts = Counter(Path(name).name for name, _ in files)
+        for number, (name, content) in enumerate(files, start=1):
+            base = Path(name).name
+            path = Path(tmp) / str(number) / base
+            path.parent.mkdir()
             path.write_bytes(content)
             paths.append(path)
+            names[str(path)] = base if counts[base] == 1 else f"{base} (upload {number})"
         qdir = StoreLocation.resolve(state.location()).quarantine_dir()
         try:
             with state.store() as s:
@@ -77,25 +87,13 @@ def ingest_uploads(
                     fmt=fmt or None,
                     platform=platform or None,
                     owner=owner or None,
+                    names=names,
                 )
         except KolmapError as err:
             quarantined = getattr(err, "quarantine_path", None)
             if quarantined:
-                _name_uploads(Path(quarantined), tmp)
-            if quarantined:
                 raise RejectedRowsError(in_app_words(str(err), tmp), quarantined) from None
             raise KolmapError(in_app_words(str(err), tmp)) from None
-        if summary.quarantine_path:
-            _name_uploads(Path(summary.quarantine_path), tmp)
         result = summary.to_dict()
-        for entry in result.get("files", []):
-            entry["path"] = in_app_words(str(entry["path"]), tmp)
     state.clear_caches()
     return result
-
-
-def _name_uploads(quarantine: Path, folder: str) -> None:
-    """Name the uploaded files in a quarantine file by their own names."""
-    if quarantine.is_file():
-        text = quarantine.read_text("utf-8")
-        quarantine.write_text(text.replace(folder.rstrip("/") + "/", ""), "utf-8")

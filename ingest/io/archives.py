@@ -12,6 +12,7 @@ archives are extracted into a temporary folder that the caller removes.
 from __future__ import annotations
 
 import stat
+import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -40,9 +41,11 @@ def extract_safely(
     max_bytes: int = MAX_BYTES,
     max_ratio: int = MAX_RATIO,
     max_members: int = MAX_MEMBERS,
+    shown_as: str | None = None,
 ) -> Path:
-    """Check every member of ``path``, then extract it under ``target``; return the folder."""
-    name = str(path)
+    """Check every member of ``path``, then extract it into a new folder under ``target``;
+    return the folder. Errors name the archive as ``shown_as`` (default: its path)."""
+    name = shown_as or str(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as err:
@@ -77,7 +80,9 @@ def extract_safely(
                     f"{member.file_size // max(member.compress_size, 1):,} times "
                     "(a zip bomb?); refused"
                 )
-        folder = target / path.stem
+        # A folder of its own: two archives with the same name (jan/export.zip and
+        # feb/export.zip) would otherwise overwrite each other's members.
+        folder = Path(tempfile.mkdtemp(prefix=f"{path.stem}-", dir=target))
         for member in members:
             if member.is_dir():
                 continue

@@ -528,3 +528,24 @@ def test_a_page_with_its_filters_is_saved_as_a_named_view(app_store):
     with opened(app_store) as store:
         assert store.saved_views().empty
     assert not [e for e in at.sidebar.get("page_link") if e.proto.label == "Onco DOLs"]
+
+
+def test_profile_of_an_account_without_a_follower_count(app_store, tmp_path):
+    """Exports often lack follower counts; the Profile page used to fail on them with
+    "boolean value of NA is ambiguous"."""
+    from kolmap.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "platform,account_id,handle,display_name,bio\nx,990002,no_count,Dr No Count,Cardiologist\n"
+    )
+    with opened(app_store) as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["account"] = "x:990002"
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    followers = {m.label: m.value for m in at.metric}["Followers"]
+    assert followers == "not in the export"

@@ -54,7 +54,11 @@ if link:
 facts = st.columns(4)
 facts[0].metric("Role", role)
 facts[1].metric("Platform", platform)
-facts[2].metric("Followers", "hidden" if hidden else f"{int(account['followers'] or 0):,}")
+followers = account["followers"]
+known = followers is not None and not pd.isna(followers)
+facts[2].metric(
+    "Followers", "hidden" if hidden else (f"{int(followers):,}" if known else "not in the export")
+)
 source = str(account.get("role_source") or "text")
 confidence = account.get("role_confidence")
 facts[3].metric(

@@ -15,6 +15,7 @@ them all (a test keeps it complete).
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -25,6 +26,7 @@ from typing import Any
 from kolmap.errors import ConfigError
 
 __all__ = [
+    "RANGES",
     "IngestSettings",
     "Neo4jSettings",
     "PrivacySettings",
@@ -32,6 +34,7 @@ __all__ = [
     "ScoringSettings",
     "Settings",
     "StoreSettings",
+    "allowed",
     "iter_settings",
     "load_settings",
     "read_toml",
@@ -341,14 +344,107 @@ class Settings:
         return cls(**values)
 
 
+# The values each numeric setting allows: (low, high, low excluded, high excluded), None for no
+# bound; a table of numbers holds every number to it. Out of range, NaN or infinite values
+# are refused when settings are read, naming the setting and its range.
+_UNIT = (0.0, 1.0, False, False)
+_AT_LEAST_0 = (0.0, None, False, False)
+_AT_LEAST_1 = (1.0, None, False, False)
+_POSITIVE = (0.0, None, True, False)
+RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
+    "ingest.batch_size": _AT_LEAST_1,
+    "ingest.max_field_chars": _AT_LEAST_1,
+    "roles.behaviour_min_peers": _AT_LEAST_0,
+    "roles.behaviour_peer_share": _UNIT,
+    "roles.behaviour_min_posts": _AT_LEAST_0,
+    "roles.behaviour_endorser_confidence": _UNIT,
+    "roles.behaviour_max_confidence": _UNIT,
+    "roles.automation_weights": _AT_LEAST_0,
+    "roles.coaction_window_seconds": _AT_LEAST_1,
+    "roles.coaction_min_shared": _AT_LEAST_1,
+    "roles.coaction_max_events": _AT_LEAST_1,
+    "roles.template_min_chars": _AT_LEAST_1,
+    "roles.template_min_shared": _AT_LEAST_1,
+    "roles.template_max_authors": _AT_LEAST_1,
+    "roles.institution_min_followers": _AT_LEAST_0,
+    "roles.institution_follower_ratio": _AT_LEAST_0,
+    "roles.industry_min_paid_posts": _AT_LEAST_1,
+    "roles.industry_amplification_share": _UNIT,
+    "scoring.damping": (0.0, 1.0, True, True),
+    "scoring.seed": _AT_LEAST_0,
+    "scoring.resolution": _POSITIVE,
+    "scoring.relevance_exponent": _AT_LEAST_0,
+    "scoring.relevance_prior_posts": _AT_LEAST_0,
+    "scoring.relevance_full_posts": _POSITIVE,
+    "scoring.bio_area_posts": _AT_LEAST_0,
+    "scoring.min_posts_for_engagement": _AT_LEAST_0,
+    "scoring.automation_flag": _UNIT,
+    "scoring.trust_seed_confidence": _UNIT,
+    "scoring.trust_seed_outside_endorsers": _AT_LEAST_0,
+    "scoring.trust_share": _UNIT,
+    "scoring.trust_leaf_endorsers": _AT_LEAST_0,
+    "scoring.industry_source_weight": _UNIT,
+    "scoring.topic_jump_share": _UNIT,
+    "scoring.tier_shares": _UNIT,
+    "scoring.congress_weights": _AT_LEAST_0,
+    "scoring.role_weights": _AT_LEAST_0,
+    "scoring.stub_weight": _UNIT,
+    "scoring.no_bio_weight": _UNIT,
+    "scoring.followers_for_full_weight": _AT_LEAST_0,
+    "scoring.interaction_weights": _AT_LEAST_0,
+    "scoring.kol_weights": _AT_LEAST_0,
+    "scoring.dol_weights": _AT_LEAST_0,
+    "scoring.influencer_weights": _AT_LEAST_0,
+    "scoring.any_weights": _AT_LEAST_0,
+    "scoring.organisation_weights": _AT_LEAST_0,
+}
+
+
+def allowed(name: str) -> str:
+    """The values setting ``name`` allows, in words ("" when any value of its type does).
+
+    >>> allowed("scoring.damping"), allowed("scoring.trust_share"), allowed("ingest.encoding")
+    ('0 < x < 1', '0 ≤ x ≤ 1', '')
+    """
+    if name not in RANGES:
+        return ""
+    low, high, low_open, high_open = RANGES[name]
+    parts = []
+    if low is not None:
+        parts.append(f"{low:g} {'<' if low_open else '≤'} ")
+    parts.append("x")
+    if high is not None:
+        parts.append(f" {'<' if high_open else '≤'} {high:g}")
+    return "".join(parts)
+
+
+def _check_range(name: str, value: Any, where: str) -> None:
+    if name not in RANGES:
+        return
+    items = (
+        [(f"{where}.{k}", v) for k, v in value.items()]
+        if isinstance(value, Mapping)
+        else [(where, value)]
+    )
+    low, high, low_open, high_open = RANGES[name]
+    for place, number in items:
+        ok = math.isfinite(number)
+        ok = ok and (low is None or (number > low if low_open else number >= low))
+        ok = ok and (high is None or (number < high if high_open else number <= high))
+        if not ok:
+            raise ConfigError(f"{place}: {number!r} is out of range; allowed: {allowed(name)}")
+
+
 def _section_from_mapping(section: Any, data: Mapping[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(section)}
+    section_name = where.rsplit(": ", 1)[-1]
     changes: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(_unknown(where, key, known))
         default = getattr(section, key)
         changes[key] = _coerce(default, value, f"{where}.{key}")
+        _check_range(f"{section_name}.{key}", changes[key], f"{where}.{key}")
     return replace(section, **changes)
 
 
@@ -376,6 +472,8 @@ def _coerce(default: Any, value: Any, where: str) -> Any:
             number = float(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{where}: expected a number, got {value!r}") from None
+        if not math.isfinite(number):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
         if number < 0:
             raise ConfigError(f"{where}: expected a number >= 0, got {value!r}")
         return number
@@ -407,11 +505,18 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
     Traceback (most recent call last):
     kolmap.errors.ConfigError: no-such.toml: taxonomy file not found
     """
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{path}: a folder, not a {what} file")
+    if target.exists() and not target.is_file():
+        raise ConfigError(f"{path}: not a regular file (a device or a pipe); {what} refused")
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: {what} file not found") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read this {what} file ({err.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: not a valid TOML {what}: {err}") from None
 

@@ -115,3 +115,22 @@ def test_duplicate_header_names_are_an_error(tmp_path):
 def test_crlf_line_endings(tmp_path):
     path = write(tmp_path, "w.csv", "a,b\r\n1,2\r\n3,4\r\n")
     assert [i.values for i in rows_of(path)[1:]] == [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16le", "utf-16-be", "utf-32"])
+def test_wide_encodings_are_read_line_by_line(tmp_path, encoding):
+    """UTF-16 and UTF-32 files were split on the byte b"\\n" before decoding: `utf-16` was
+    refused with a traceback and `utf-16le` mis-split its lines."""
+    text = 'platform,account_id,bio\r\nx,1,Cardiologue à Créteil\r\nx,2,"two\nlines"\r\n'
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(text.encode(encoding))
+    rows = list(parse_rows(open_lines(path, encoding), str(path)))
+    assert [list(r.values.values()) for r in rows[1:]] == [["x", "1", "Cardiologue à Créteil"],
+                                                          ["x", "2", "two\nlines"]]  # fmt: skip
+
+
+def test_a_file_that_is_not_the_wide_encoding_named_is_a_clear_error(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(b"platform,account_id\nx,1\n")
+    with pytest.raises(InputError, match=r"accounts.csv line 1: not valid utf-16"):
+        list(open_lines(path, "utf-16"))

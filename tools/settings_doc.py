@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kolmap.settings import iter_settings
+from kolmap.settings import allowed, iter_settings
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
-HEADER = "| setting | default | meaning |"
+HEADER = "| setting | default | allowed | meaning |"
 
 
 def rows() -> list[str]:
-    out = [HEADER, "|---|---|---|"]
+    out = [HEADER, "|---|---|---|---|"]
     for name, default, text in iter_settings():
         shown = json.dumps(default)
-        out.append(f"| `{name}` | `{shown}` | {text} |")
+        out.append(f"| `{name}` | `{shown}` | {allowed(name)} | {text} |")
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -158,6 +159,11 @@ def open_lines(path: Path, encoding: str = "auto") -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     except LookupError:
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    if codecs.lookup(codec).name.startswith(("utf-16", "utf-32")):
+        # A wide encoding (UTF-16, UTF-32): a newline is more than the byte b"\n", so the
+        # file is split into lines after decoding, not before.
+        yield from _wide_lines(path, codec, encoding)
+        return
     offset = 0
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -178,6 +184,22 @@ def open_lines(path: Path, encoding: str = "auto") -> Iterator[str]:
         tail = decoder.decode(b"", final=True)
         if tail:
             yield tail
+
+
+def _wide_lines(path: Path, codec: str, encoding: str) -> Iterator[str]:
+    """The lines of a file in a wide encoding (UTF-16, UTF-32), decoded strictly; a decoding
+    error (a missing byte-order mark, an odd byte count) names the file and line."""
+    number = 0
+    with path.open("rb") as fh, io.TextIOWrapper(fh, encoding=codec, newline="") as text:
+        try:
+            for line in text:
+                number += 1
+                yield line
+        except UnicodeError as err:
+            raise InputError(
+                f"{path.name} line {number + 1}: not valid {encoding} ({err}); "
+                f"{sniff_encoding_hint(path)}"
+            ) from None
 
 
 _MAGIC = {

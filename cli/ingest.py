@@ -185,7 +185,8 @@ def print_summary(summary: IngestSummary) -> None:
             f"{f.rows_quarantined:,}",
             ", ".join(f"{n:,} {k}" for k, n in f.records.items()),
             "; ".join(
-                [f"ignored columns: {', '.join(f.ignored_columns)}"] * bool(f.ignored_columns)
+                ["no rows (header only or empty)"] * (f.rows_read == 0)
+                + [f"ignored columns: {', '.join(f.ignored_columns)}"] * bool(f.ignored_columns)
                 + [f"repaired: {', '.join(f'{n:,} {k}' for k, n in f.repaired.items())}"]
                 * bool(f.repaired)
             ),

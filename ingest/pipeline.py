@@ -296,6 +296,12 @@ def ingest_paths(
                         raise
                     stager.flush()
                 rows_read = sum(r.rows_read for r in reports)
+                if rows_read == 0:
+                    raise InputError(
+                        f"{', '.join(r.path for r in reports)}: no rows, only a header or "
+                        "nothing at all; nothing to ingest (a run that reads nothing is "
+                        "refused rather than reported as done)"
+                    )
                 allowed = parse_tolerance(tolerance, rows_read)
                 if quarantine.count > allowed:
                     qpath = quarantine.close()

@@ -428,3 +428,21 @@ def test_export_all_nodes_maps_every_account_in_scope(runner, sample_store_path)
     everyone = json.loads(Path("a.json").read_text())["nodes"]
     top = json.loads(Path("t.json").read_text())["nodes"]
     assert len(top) == 50 and len(everyone) > 500
+
+
+def test_a_run_that_reads_no_rows_is_refused_and_an_empty_file_is_named(runner, tmp_path):
+    """A header-only file used to be a silent "completed" run with 0 rows."""
+    write(tmp_path / "h", "accounts.csv", "platform,account_id,handle\n")
+    out = run(runner, "ingest", str(tmp_path / "h"), "--no-warm", code=1)
+    assert "accounts.csv: no rows, only a header" in out.output
+    assert "Traceback" not in out.output
+    write(tmp_path / "mix", "accounts.csv", "platform,account_id,handle\nx,5,e\n")
+    write(tmp_path / "mix", "follows.csv", "platform,follower_id,followed_id\n")
+    out = run(runner, "ingest", str(tmp_path / "mix"), "--no-warm")
+    assert "no rows (header only or empty)" in out.stdout
+
+
+def test_a_semicolon_separated_file_gets_a_delimiter_hint(runner, tmp_path):
+    write(tmp_path / "s", "accounts.csv", "platform;account_id;handle\nx;1;a\n")
+    out = run(runner, "ingest", str(tmp_path / "s"), "--no-warm", code=1)
+    assert "separated by ';'" in out.output and "comma-separated" in out.output

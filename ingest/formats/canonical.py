@@ -102,9 +102,17 @@ def check_header(kind: str, header: Sequence[str], name: str, line: int) -> list
     """Fail on missing required columns; return the unknown columns (ignored, reported)."""
     missing = [c for c in REQUIRED[kind] if c not in header]
     if missing:
+        joined = "".join(header)
+        other = next((d for d in (";", "\t", "|") if d in joined and len(header) <= 2), None)
+        hint = (
+            f" (its columns look separated by {'a tab' if other == chr(9) else repr(other)}: "
+            "canonical files are comma-separated; save it as CSV with commas)"
+            if other
+            else ""
+        )
         raise InputError(
             f"{name} line {line}: {kind} file is missing required column(s) {', '.join(missing)};"
-            f" expected {','.join(COLUMNS[kind])}; got {','.join(header)}"
+            f" expected {','.join(COLUMNS[kind])}; got {','.join(header)}{hint}"
         )
     return [c for c in header if c not in COLUMNS[kind]]
 

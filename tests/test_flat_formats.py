@@ -586,3 +586,21 @@ def test_real_labelled_bios_ingest_with_every_row_accounted_for(realdata, tmp_pa
         stats = store.stats()
         assert stats["accounts"] == 169  # five handles appear twice
         assert summary.merge["accounts"]["duplicates"] == 5
+
+
+def test_posts_known_only_from_others_are_not_their_authors_posts(store, tmp_path):
+    """A quoted, replied-to or retweeted post missing from the file is kept for its relations
+    (no text, no date), but it was not written here: it used to count as its author's
+    original post in whole-store scopes and dragged their engagement average down."""
+    path = write(tmp_path, "conf_tweets.csv", csv_text(RTWEET))
+    ingest_files(store, path)
+    nodes = store.projection(Scope()).nodes.set_index("account_id")
+    ghost = nodes.loc["5"]  # known from a quote of its post 999 only
+    assert (ghost["posts_total"], ghost["posts_in_scope"], ghost["original_posts_in_scope"]) == (
+        0,
+        0,
+        0,
+    )
+    assert nodes.loc["1", "original_posts_in_scope"] == 1
+    assert "999" not in set(store.posts(Scope())["post_id"])
+    assert ("4", "5", "QUOTES") in relations(store)  # the relation stays

@@ -45,10 +45,16 @@ def scope_posts(db: Connection, scope: Scope) -> None:
     ``x_scoped`` (those in the scope's area or hashtags too, or whose reply, repost or quote
     target is); call inside :meth:`Connection.scratch`."""
     base_where, params = window(scope, "created_at", "created_at")
+    # A placeholder is a post known only because another one replies to, reposts or quotes
+    # it (no text, no date, not a repost itself): it carries relations, but its author did
+    # not write it here, so it never counts as their post nor in their engagement.
     db.execute(
         f"""CREATE TEMP TABLE x_base AS SELECT platform, post_id, author_id,
             created_at, reply_to_post_id, repost_of_post_id, quote_of_post_id,
-            likes, reposts, replies FROM posts WHERE {" AND ".join(base_where)}""",
+            likes, reposts, replies,
+            (text IS NULL AND created_at IS NULL AND repost_of_post_id IS NULL)
+                AS placeholder
+            FROM posts WHERE {" AND ".join(base_where)}""",
         params,
     )
     if not scope.is_topical:
@@ -164,7 +170,8 @@ def _nodes(db: Connection, scope: Scope) -> None:
             SELECT platform, account_id FROM x_members
             UNION SELECT platform, src FROM x_follows
             UNION SELECT platform, dst FROM x_follows),
-        totals AS (SELECT platform, author_id, count(*) AS n FROM x_base GROUP BY ALL),
+        totals AS (SELECT platform, author_id, count(*) AS n FROM x_base
+                   WHERE NOT placeholder GROUP BY ALL),
         scoped AS (
             SELECT platform, author_id, count(*) AS n,
                    count(*) FILTER (WHERE repost_of_post_id IS NULL) AS n_original,
@@ -173,7 +180,7 @@ def _nodes(db: Connection, scope: Scope) -> None:
                        AS reposts,
                    COALESCE(sum(replies) FILTER (WHERE repost_of_post_id IS NULL), 0)
                        AS replies
-            FROM x_scoped GROUP BY ALL)
+            FROM x_scoped WHERE NOT placeholder GROUP BY ALL)
         SELECT (row_number() OVER (ORDER BY a.platform, a.account_id) - 1)::BIGINT AS idx,
                a.platform, a.account_id, a.handle, a.display_name, a.role, a.specialty,
                a.person_id, a.followers, a.verified, a.is_stub, a.lang, a.location,

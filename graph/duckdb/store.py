@@ -199,6 +199,7 @@ class DuckDBStore:
         if authors is not None:
             sql += """ SEMI JOIN _authors k ON k.platform = p.platform
                                           AND k.account_id = p.author_id"""
+        sql += " WHERE NOT s.placeholder"  # a post known only from another is not listed
         sql += " ORDER BY p.created_at DESC NULLS LAST, p.platform, p.post_id"
         if limit is not None:
             sql += " LIMIT ?"

@@ -284,6 +284,30 @@ def test_bluesky_feed_and_follows(store, tmp_path):
     assert store.stats()["by_platform"] == {"bluesky": 3}
 
 
+def test_a_feed_page_larger_than_the_detection_head_is_recognised(store, tmp_path):
+    """Detection read only the first 64 KB: a 100-post feed page is one JSON object of a
+    few hundred KB, and it was "not a format kolmap recognises"."""
+    feed = json.loads(json.dumps(BSKY_FEED))
+    post = feed["feed"][1]
+    for i in range(100):
+        copy = json.loads(json.dumps(post))
+        copy["post"]["uri"] = f"at://did:plc:bbb/app.bsky.feed.post/{100 + i}"
+        copy["post"]["record"]["text"] = f"Note {i}: " + "immunotherapy data " * 60
+        feed["feed"].append(copy)
+    path = write(tmp_path, "feed.json", json.dumps(feed))
+    assert path.stat().st_size > 100_000
+    summary = ingest_files(store, path)
+    assert summary.files[0].format == "bluesky"
+    assert store.stats()["posts"] >= 102
+
+
+def test_deeply_nested_json_is_refused_during_detection(store, tmp_path):
+    """200 KB of "[" used to take 10 GB of memory while its format was detected."""
+    path = write(tmp_path, "deep.json", "[" * 200_000)
+    with pytest.raises(InputError, match="nested more than 200 levels"):
+        ingest_files(store, path)
+
+
 def test_a_wrong_facet_range_invents_no_handle(store, tmp_path):
     feed = json.loads(json.dumps(BSKY_FEED))
     feed["feed"][0]["post"]["record"]["facets"][0]["index"] = {"byteStart": 33, "byteEnd": 51}

@@ -25,7 +25,7 @@ import ijson
 from kolmap.errors import InputError
 from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["json_units", "load_json", "peek_json"]
+__all__ = ["TooDeepError", "json_units", "load_json", "peek_json"]
 
 _MAX_DEPTH = 200
 
@@ -48,6 +48,10 @@ def _complete(line: bytes) -> bool:
         return False
 
 
+class TooDeepError(InputError):
+    """JSON nested deeper than any export is (:data:`_MAX_DEPTH`)."""
+
+
 def _events(stream: Any, name: str) -> Iterator[tuple[str, str, Any]]:
     """ijson's parse events with a nesting limit (yajl itself never recurses)."""
     depth = 0
@@ -56,7 +60,7 @@ def _events(stream: Any, name: str) -> Iterator[tuple[str, str, Any]]:
             if event in ("start_map", "start_array"):
                 depth += 1
                 if depth > _MAX_DEPTH:
-                    raise InputError(
+                    raise TooDeepError(
                         f"{name}: JSON nested more than {_MAX_DEPTH} levels "
                         "deep; refused (no export is shaped like that)"
                     )
@@ -101,21 +105,64 @@ def load_json(text: str, name: str) -> Any:
         ) from None
 
 
+# How much of a file format detection reads to find its first unit: the first bytes, then,
+# when a single object is larger (a 100-post feed page is a few hundred KB), up to 8 MB.
+_PEEK_BYTES = (65_536, 8 << 20)
+
+
 def peek_json(path: Path, head: bytes) -> Any:
-    """The first unit of a JSON file, from its first bytes (None when unreadable)."""
-    text = head.lstrip(b"\xef\xbb\xbf")
-    if path.suffix.lower() == ".js":
-        _, _, text = text.partition(b"=")
+    """The first unit of a JSON file (the first element of a top-level array, else the
+    top-level object), or None when it is not JSON. Read from ``head``, then from up to
+    8 MB of the file when the first unit is longer than ``head``; nesting deeper than any
+    export is refused (:class:`TooDeepError`) instead of built in memory."""
     if _is_lines(path, head):
+        text = head.lstrip(b"\xef\xbb\xbf")
         try:
             return json.loads(text.lstrip().split(b"\n", 1)[0])
         except (json.JSONDecodeError, RecursionError, UnicodeDecodeError):
             return None
-    try:
-        parser = ijson.items(_BytesReader(text), "item" if text.lstrip().startswith(b"[") else "")
-        return next(iter(parser), None)
-    except Exception:
-        return None
+    size = path.stat().st_size if path.exists() else len(head)
+    for limit in _PEEK_BYTES:
+        data = head if limit <= len(head) or size <= len(head) else _read(path, limit)
+        text = data.lstrip(b"\xef\xbb\xbf")
+        if path.suffix.lower() == ".js":
+            _, _, text = text.partition(b"=")
+        try:
+            return _first_unit(text, str(path))
+        except TooDeepError:
+            raise
+        except InputError:
+            if len(data) >= size:
+                return None  # the whole file was read: it is not JSON
+    return None
+
+
+def _read(path: Path, limit: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(limit)
+
+
+def _first_unit(text: bytes, name: str) -> Any:
+    """The first element of a top-level array, or the top-level value, built from ijson's
+    events under the nesting limit; :class:`InputError` when ``text`` ends before it does."""
+    array = text.lstrip().startswith(b"[")
+    builder: Any = None
+    depth = 0
+    for _prefix, event, value in _events(_BytesReader(text), name):
+        if event in ("start_map", "start_array"):
+            depth += 1
+        if array and depth == 1 and event == "end_array":
+            return None  # an empty array
+        if not array or depth >= 2 or (depth == 1 and event != "start_array"):
+            if builder is None:
+                builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+        if event in ("end_map", "end_array"):
+            depth -= 1
+        done = builder is not None and depth == (1 if array else 0)
+        if done and not (array and event in ("start_map", "start_array")):
+            return _plain(builder.value)
+    raise InputError(f"{name}: the first JSON value does not end")
 
 
 class _BytesReader:

@@ -16,12 +16,12 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import IO, Any
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 __all__ = ["is_formula_like", "neutralise", "to_csv_text", "to_json_text", "write_xlsx"]
 
@@ -31,6 +31,11 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def is_formula_like(value: Any) -> bool:
     """True for text a spreadsheet would read as a formula."""
     return isinstance(value, str) and value.startswith(_TRIGGERS)
+
+
+# Characters XML 1.0 (so XLSX) cannot hold: control characters (openpyxl refuses them too),
+# the non-characters U+FFFE and U+FFFF, and lone surrogates (real exports carry "\ud800").
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def neutralise(value: Any) -> Any:
@@ -91,7 +96,7 @@ def write_xlsx(
     def clean(value: Any) -> Any:
         nonlocal removed
         if isinstance(value, str):
-            fixed, count = ILLEGAL_CHARACTERS_RE.subn("", value)
+            fixed, count = XML_ILLEGAL.subn("", value)
             removed += count
             return fixed
         return value

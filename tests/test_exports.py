@@ -292,3 +292,22 @@ def test_map_size_limits_and_sizing(sample_store, tmp_path):
     assert by_score["score"] == max(n["score"] for n in nodes) and by_score["role"] == "hcp"
     with pytest.raises(KolmapError, match="size_by"):
         export(sample_store, scope, kind="kol", fmt="json", out=out, size_by="followers")
+
+
+def test_xlsx_drops_characters_xml_cannot_hold(tmp_path):
+    """U+FFFE, U+FFFF and lone surrogates in social text used to fail the whole XLSX export
+    ("All strings must be XML compatible")."""
+    import io
+
+    import pandas as pd
+
+    from kolmap.export.tabular import write_xlsx
+
+    frame = pd.DataFrame(
+        {"name": pd.Series(["Dr \ufffeOdd\uffff", "lone \ud800 half", "ok"], dtype=object)}
+    )
+    buffer = io.BytesIO()
+    removed = write_xlsx(buffer, frame, sheet="ranking")
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert [c.value for c in book["ranking"]["A"]][1:] == ["Dr Odd", "lone  half", "ok"]
+    assert removed == 3

@@ -523,3 +523,27 @@ def test_bluesky_profiles_and_x_v2_jsonl(store, tmp_path):
     )["role"].tolist()
     assert roles == ["hcp", "patient"]
     assert ("2", "1", "REPOSTS") in relations(store)
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "array"])
+def test_lone_surrogates_in_x_json_become_replacement_characters(store, tmp_path, layout):
+    """Real X exports hold lone surrogates ("\\ud800"); they failed the whole run with a
+    UnicodeEncodeError. They are read as U+FFFD; everything else is kept."""
+    tweet = {
+        "id_str": "500",
+        "full_text": "Heart failure SURROGATE update",
+        "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+        "user": {"id_str": "7", "screen_name": "cardio_a", "description": "Cardiologist"},
+    }
+    tweets = [tweet, {**tweet, "id_str": "501", "full_text": "fine"}]
+    if layout == "jsonl":
+        text = "\n".join(json.dumps(t) for t in tweets) + "\n"
+    else:
+        text = json.dumps(tweets)
+    path = write(tmp_path, f"x.{'jsonl' if layout == 'jsonl' else 'json'}",
+                 text.replace("SURROGATE", "\\ud800"))  # fmt: skip
+    ingest_files(store, path)
+    texts = sorted(store.sql("SELECT text FROM posts")["text"])
+    # Lines are parsed by Python's json (U+FFFD); a streamed array by yajl, which gives "?".
+    mark = "\ufffd" if layout == "jsonl" else "?"
+    assert texts == [f"Heart failure {mark} update", "fine"]

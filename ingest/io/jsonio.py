@@ -16,6 +16,7 @@ absurdly deep nesting is refused the same way instead of crashing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,7 @@ def json_units(path: Path, *, prefix: bytes | None = None) -> Iterator[tuple[int
                 if not line:
                     continue
                 try:
-                    yield number, json.loads(line.decode("utf-8-sig"))
+                    yield number, _mend(json.loads(line.decode("utf-8-sig")), line)
                 except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
                     yield Rejected(
                         name,
@@ -216,18 +217,34 @@ def json_units(path: Path, *, prefix: bytes | None = None) -> Iterator[tuple[int
         if body.startswith(b"["):
             yield from enumerate(_stream_items(fh, name), start=1)
             return
-        text = fh.read().decode("utf-8", errors="strict")
-    yield 1, load_json(text, name)
+        raw = fh.read()
+        text = raw.decode("utf-8", errors="strict")
+    yield 1, _mend(load_json(text, name), raw)
 
 
 def _plain(value: Any) -> Any:
-    """ijson returns Decimal for numbers; exports' numbers are counts and ids."""
+    """ijson returns Decimal for numbers; exports' numbers are counts and ids. Lone
+    surrogates become U+FFFD (see :func:`_mend`)."""
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+# A lone UTF-16 surrogate ("\ud800" with no partner), which real X exports contain: JSON
+# allows the escape, but no UTF-8 text can hold the character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _mend(value: Any, raw: bytes) -> Any:
+    """``value`` parsed from ``raw``, with any lone surrogate replaced by U+FFFD (only
+    walked when ``raw`` holds a surrogate escape at all)."""
+    return _plain(value) if _SURROGATE_ESCAPE.search(raw) else value

@@ -20,6 +20,7 @@ from kolmap.cli.support import (
     settings_of,
     store_option,
 )
+from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
@@ -121,7 +122,8 @@ def rank_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        with reported_errors():
+            write_atomic(output, lambda fh: fh.write(text.encode("utf-8")))
         err_console.print(f"wrote {len(table)} rows to {output}")
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from kolmap.errors import KolmapError
+
 __all__ = ["write_atomic"]
 
 
@@ -30,8 +32,21 @@ def write_atomic(
     *,
     check: Callable[[Path], None] | None = None,
 ) -> str:
-    """Write via ``write(binary file)``, run ``check(temp path)``, rename; return the SHA-256."""
+    """Write via ``write(binary file)``, run ``check(temp path)``, rename; return the SHA-256.
+
+    Only a regular file (or a new name) is a target: renaming over a device, a pipe or a
+    symbolic link would replace it with a plain file (``/dev/null`` as root) or report
+    success for bytes that went nowhere (``/dev/full``), so those are refused.
+    """
     final = Path(target)
+    if final.is_symlink():
+        raise KolmapError(
+            f"{final}: a symbolic link; refusing to replace it with a file (give the path of "
+            "the file it points to)"
+        )
+    if final.exists() and not final.is_file():
+        kind = "a folder" if final.is_dir() else "not a regular file (a device or a pipe)"
+        raise KolmapError(f"{final}: {kind}; refusing to write an export over it")
     folder = final.parent if str(final.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     # The temporary name keeps the real extension: some readers (openpyxl) go by it.

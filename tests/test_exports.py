@@ -311,3 +311,31 @@ def test_xlsx_drops_characters_xml_cannot_hold(tmp_path):
     book = load_workbook(io.BytesIO(buffer.getvalue()))
     assert [c.value for c in book["ranking"]["A"]][1:] == ["Dr Odd", "lone  half", "ok"]
     assert removed == 3
+
+
+def test_an_export_never_replaces_a_device_a_pipe_or_a_link(tmp_path):
+    """--out onto /dev/null, a FIFO or a symlink replaced it with a regular file (as root,
+    /dev/null itself), and --out /dev/full reported success."""
+    import os
+    import stat
+
+    from kolmap.export.files import write_atomic
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    real = tmp_path / "real.csv"
+    real.write_text("kept")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    for target, message in (
+        (Path("/dev/null"), "not a regular file"),
+        (Path("/dev/full"), "not a regular file"),
+        (fifo, "not a regular file"),
+        (link, "a symbolic link"),
+        (tmp_path, "a folder"),
+    ):
+        with pytest.raises(KolmapError, match=message):
+            write_atomic(target, lambda fh: fh.write(b"x"))
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert link.is_symlink() and real.read_text() == "kept"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left

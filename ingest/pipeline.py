@@ -270,6 +270,8 @@ def ingest_paths(
             if quarantine_dir
             else StoreLocation(store.location).quarantine_dir()
         )
+        if qdir.exists() and not qdir.is_dir():
+            raise InputError(f"{qdir}: not a folder; rejected rows are kept in a folder")
         quarantine = _Quarantine(qdir, run.run_id)
         reports: list[FileReport] = []
         bulk = (

@@ -153,6 +153,18 @@ def ensure_schema(db: Connection, location: str) -> None:
     click. Incompatible changes bump :data:`SCHEMA_VERSION` instead.
     """
     exists = db.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'")
+    if not exists:
+        # Another application's database: kolmap's tables are never added beside its own.
+        others = db.frame(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary "
+            "ORDER BY table_name LIMIT 6"
+        )["table_name"].tolist()
+        if others:
+            raise StoreError(
+                f"{location}: not a kolmap store: it holds other tables "
+                f"({', '.join(others[:5])}{', ...' if len(others) > 5 else ''}); "
+                "choose another file for the store"
+            )
     if exists:
         check_version(db, location)
         declared = "SELECT count(*) FROM meta WHERE key = 'schema_sql' AND value = ?"

@@ -357,6 +357,32 @@ class DuckDBStore:
         return self.db.frame(query, list(params))
 
 
+# What a file that is not a DuckDB database starts with, for the error that names it.
+_OTHER_FILES = {
+    b"SQLite format 3\x00": "a SQLite database",
+    b"PK\x03\x04": "a ZIP archive or an Office file",
+    b"PAR1": "a Parquet file",
+}
+
+
+def _refuse_foreign_file(location: str) -> None:
+    """A file that exists must be a DuckDB database (its magic bytes ``DUCK`` at offset 8):
+    DuckDB itself would try to download an extension to read a SQLite file named
+    ``.duckdb``, or fail on a CSV with a cryptic message."""
+    path = Path(location)
+    if location == ":memory:" or not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[8:12] == b"DUCK":
+        return
+    what = next((name for magic, name in _OTHER_FILES.items() if head.startswith(magic)), None)
+    raise StoreError(
+        f"{location}: {what or 'not a DuckDB database'}, not a kolmap store; "
+        "choose another file for the store"
+    )
+
+
 def _connect(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file with a readable error for what goes wrong most."""
     config: dict[str, str | bool | int | float | list[str]] = (
@@ -365,6 +391,7 @@ def _connect(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDB
     try:
         if read_only and location != ":memory:" and not Path(location).exists():
             raise StoreError(f"{location}: no store here yet; run `kolmap ingest` first")
+        _refuse_foreign_file(location)
         return duckdb.connect(location, read_only=read_only, config=config)
     except duckdb.IOException as err:
         raise StoreError(f"{location}: cannot open the store: {first_line(err)}") from err

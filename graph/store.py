@@ -45,6 +45,7 @@ __all__ = [
     "RunInfo",
     "Scope",
     "ShortlistEdit",
+    "Snapshots",
     "StoreLocation",
     "is_neo4j_uri",
     "resolve_store_location",
@@ -378,6 +379,16 @@ class GraphStore(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
+@runtime_checkable
+class Snapshots(Protocol):
+    """A store that can leave a consistent read-only copy of itself (the embedded DuckDB
+    store: the app reads that copy while another process holds the file to write)."""
+
+    def write_snapshot(self, target: Path) -> None:
+        """Write a consistent copy of the store to ``target`` (atomically replaced)."""
+        ...
+
+
 class Replica(Protocol):
     """A store's tables as rows (:data:`~kolmap.model.TRANSFER_TABLES`), to copy a store
     into another one (:mod:`kolmap.graph.neo4j.transfer`)."""
@@ -494,6 +505,18 @@ class StoreLocation:
             digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
             return base / "kolmap" / f"{self._slug()}-{digest}.cache"
         return self.path.with_name(self.path.stem + ".cache")
+
+    def snapshot_path(self) -> Path | None:
+        """Where the app keeps a read-only copy of a file store, to answer from while
+        another process writes to the store (None for Neo4j and in memory).
+
+        >>> StoreLocation("data/kolmap.duckdb").snapshot_path()
+        PosixPath('data/kolmap.cache/snapshot.duckdb')
+        """
+        if self.is_neo4j or self.is_memory:
+            return None
+        folder = self.cache_dir()
+        return folder / "snapshot.duckdb" if folder is not None else None
 
     def __str__(self) -> str:
         return self.text

@@ -549,3 +549,44 @@ def test_profile_of_an_account_without_a_follower_count(app_store, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     followers = {m.label: m.value for m in at.metric}["Followers"]
     assert followers == "not in the export"
+
+
+def test_the_app_keeps_answering_while_another_process_writes(app_store):
+    """A command-line ingest holds the store's file; every page used to show "Could not set
+    lock on file". The app reads its copy of the last committed version, says so, and
+    refuses changes until the file is free."""
+    import subprocess
+    import sys
+
+    at = open_page("leaderboard")
+    before = at.dataframe[0].value
+    settle()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+         "print('holding', flush=True); sys.stdin.read()", str(app_store)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().startswith("holding")
+        with pytest.raises(Exception, match="lock"):
+            DuckDBStore(app_store)  # the file really is held
+        import streamlit as st
+
+        st.cache_resource.clear()  # nothing cached: every page reads the copy
+        st.cache_data.clear()
+        again = open_page("leaderboard")
+        assert any("writing to the store" in i.value for i in again.info)
+        assert again.dataframe[0].value.equals(before)
+        for page in ("overview", "network", "communities", "profile", "shortlist"):
+            again.switch_page(f"app_pages/{page}.py").run()
+            assert not again.exception, (page, [e.value for e in again.exception])
+            assert not again.error, (page, [e.value for e in again.error])
+        # A change waits: it is refused with a word, not a traceback.
+        again.text_input(key="view_name").set_value("While busy").run()
+        again.button(key="view_save").click().run()
+        assert not again.exception, [e.value for e in again.exception]
+        assert any("This change was not made" in w.value for w in again.warning)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    settle()

@@ -62,6 +62,8 @@ if page is HOME:
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
 widgets.sidebar(page, PAGES)
 state.show_notices()
+if state.store_busy():
+    st.info(state.BUSY_NOTICE)
 page.run()
 # First visit of a store version: compute the common scopes in the background, once the page
 # is drawn (started earlier, it would hold the store and the CPU while the page waits).

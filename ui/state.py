@@ -30,7 +30,7 @@ import streamlit as st
 from kolmap.errors import KolmapError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
-from kolmap.graph.store import ShortlistEdit
+from kolmap.graph.store import ShortlistEdit, Snapshots
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
@@ -59,17 +59,55 @@ def location() -> str:
 
 @contextmanager
 def store() -> Iterator[GraphStore]:
-    """The store, opened for one call; errors stop the page with a readable message."""
+    """The store, opened for one call; errors stop the page with a readable message.
+
+    While another process (``kolmap ingest``...) holds the store's file to write, DuckDB
+    lets nobody else open it: the app then reads the copy it keeps of the last committed
+    version (:func:`refresh_version` writes it), says so on the page, and refuses changes
+    until the file is free again.
+    """
     with _LOCK:
         try:
             handle = open_store(location(), settings=settings())
+            st.session_state.pop(_BUSY_KEY, None)
         except KolmapError as err:
-            st.error(str(err))
-            st.stop()
+            handle = _snapshot_instead(err)
         try:
             yield handle
+        except Exception:
+            if st.session_state.get(_BUSY_KEY):  # a change, refused by the read-only copy
+                st.warning(f"{_BUSY_WORDS} This change was not made: try again when it is done.")
+                st.stop()
+            raise
         finally:
             handle.close()
+
+
+_BUSY_KEY = "_store_busy"
+BUSY_NOTICE = _BUSY_WORDS = (
+    "Another kolmap command is writing to the store: the app shows the data as of the last "
+    "committed run until it is done."
+)
+
+
+def _snapshot_instead(err: KolmapError) -> GraphStore:
+    """The read-only copy of the store, when ``err`` says another process holds its file;
+    otherwise the error stops the page."""
+    snapshot = StoreLocation.resolve(location()).snapshot_path()
+    locked = "lock" in str(err).lower()
+    if not locked or snapshot is None or not snapshot.exists():
+        if locked:
+            st.warning(_BUSY_WORDS.split(":")[0] + ". Reload this page when it is done.")
+        else:
+            st.error(str(err))
+        st.stop()
+    st.session_state[_BUSY_KEY] = True
+    return open_store(str(snapshot), read_only=True, settings=settings())
+
+
+def store_busy() -> bool:
+    """Whether the last store call read the copy because another process was writing."""
+    return bool(st.session_state.get(_BUSY_KEY))
 
 
 @st.cache_resource
@@ -100,8 +138,26 @@ def refresh_version() -> str:
         value = s.version()
         st.session_state["_shortlist_size"] = len(s.shortlist(shortlist_name()))
         st.session_state["_saved_views"] = s.saved_views()
+        if not store_busy():
+            _keep_snapshot(s, value)
     st.session_state[_VERSION_KEY] = value
     return value
+
+
+def _keep_snapshot(s: GraphStore, value: str) -> None:
+    """Copy the store for the times another process holds it (see :func:`store`), once per
+    store version; about 50 ms for a 100,000-account store."""
+    target = StoreLocation.resolve(location()).snapshot_path()
+    if target is None or not isinstance(s, Snapshots):
+        return
+    stamp = target.with_suffix(".version")
+    if target.exists() and stamp.exists() and stamp.read_text("utf-8") == value:
+        return
+    try:
+        s.write_snapshot(target)
+        stamp.write_text(value, "utf-8")
+    except (OSError, KolmapError):
+        return  # no copy: the app only loses its answer while another process writes
 
 
 def saved_views() -> pd.DataFrame:

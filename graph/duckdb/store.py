@@ -15,6 +15,8 @@ row. Every statement goes through one :class:`~.connection.Connection`.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -350,6 +352,18 @@ class DuckDBStore:
             assert row is not None
             parts.append(f"{table}:{row[0]}:{row[1]}")
         return "|".join(parts)
+
+    def write_snapshot(self, target: Path) -> None:
+        """Checkpoint (so the file alone holds every committed change), then copy the file
+        to ``target`` through a temporary file renamed into place. This store's own
+        connection keeps other processes from writing meanwhile."""
+        if self.location == ":memory:":
+            raise StoreError("a store in memory has no file to copy")
+        self.db.execute("CHECKPOINT")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(self.location, partial)
+        os.replace(partial, target)
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query on the store's tables (for tests and power users; not part of

@@ -53,11 +53,28 @@ class TooDeepError(InputError):
     """JSON nested deeper than any export is (:data:`_MAX_DEPTH`)."""
 
 
-def _events(stream: Any, name: str) -> Iterator[tuple[str, str, Any]]:
-    """ijson's parse events with a nesting limit (yajl itself never recurses)."""
+class _Counting:
+    """A binary stream that counts the bytes read from it (for error positions)."""
+
+    def __init__(self, stream: Any, start: int = 0) -> None:
+        self.stream = stream
+        self.before = start  # where the last chunk began
+        self.after = start  # where it ended
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.stream.read(size)
+        self.before, self.after = self.after, self.after + len(chunk)
+        return chunk
+
+
+def _events(stream: Any, name: str, start: int = 0) -> Iterator[tuple[str, str, Any]]:
+    """ijson's parse events with a nesting limit (yajl itself never recurses); a parse
+    error names the bytes where it happened (``start``: where ``stream`` begins in the
+    file)."""
     depth = 0
+    counted = _Counting(stream, start)
     try:
-        for prefix, event, value in ijson.parse(stream):
+        for prefix, event, value in ijson.parse(counted):
             if event in ("start_map", "start_array"):
                 depth += 1
                 if depth > _MAX_DEPTH:
@@ -70,16 +87,22 @@ def _events(stream: Any, name: str) -> Iterator[tuple[str, str, Any]]:
             yield prefix, event, value
     except ijson.JSONError as err:
         detail = " ".join(str(err).split())
+        if "premature EOF" in detail:
+            raise InputError(
+                f"{name}: the JSON ends at byte {counted.after:,} in the middle of a value: "
+                "the file is truncated (an interrupted download or copy?)"
+            ) from None
         raise InputError(
-            f"{name}: not valid JSON ({detail}); the file may be truncated or have a trailing comma"
+            f"{name}: not valid JSON between bytes {counted.before:,} and {counted.after:,} "
+            f"({detail}); a trailing comma or a damaged file?"
         ) from None
 
 
-def _stream_items(stream: Any, name: str) -> Iterator[Any]:
+def _stream_items(stream: Any, name: str, start: int = 0) -> Iterator[Any]:
     """The elements of a top-level JSON array, one at a time."""
     builder: Any = None
     depth = 0
-    for _prefix, event, value in _events(stream, name):
+    for _prefix, event, value in _events(stream, name, start):
         if event in ("start_map", "start_array"):
             depth += 1
         inside = depth >= 2 or (depth == 1 and event not in ("start_array", "end_array"))
@@ -215,7 +238,7 @@ def json_units(path: Path, *, prefix: bytes | None = None) -> Iterator[tuple[int
     with path.open("rb") as fh:
         fh.seek(offset)
         if body.startswith(b"["):
-            yield from enumerate(_stream_items(fh, name), start=1)
+            yield from enumerate(_stream_items(fh, name, offset), start=1)
             return
         raw = fh.read()
         text = raw.decode("utf-8", errors="strict")

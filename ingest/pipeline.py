@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -237,8 +238,10 @@ def ingest_paths(
     encoding = encoding or settings.ingest.encoding
     tolerance = tolerance if tolerance is not None else settings.ingest.tolerance
     parse_tolerance(tolerance, 0)  # fail early on a malformed value
-    # Archives are extracted here for the run and removed afterwards, whatever happens.
-    workdir = tempfile.TemporaryDirectory(prefix="kolmap-ingest-")
+    # Archives are extracted here for the run and removed afterwards, whatever happens; a
+    # run killed outright (kill -9) cannot, so the next run removes what it left.
+    remove_stale_workdirs()
+    workdir = tempfile.TemporaryDirectory(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-")
     try:
         files, skipped, shown = discover_inputs(
             paths, fmt, settings.ingest.column_maps or None, Path(workdir.name), names
@@ -336,6 +339,33 @@ def ingest_paths(
         )
     finally:
         workdir.cleanup()
+
+
+_WORKDIR_PREFIX = "kolmap-ingest-"
+
+
+def remove_stale_workdirs(folder: Path | None = None) -> list[Path]:
+    """Remove the extraction folders of ingest runs whose process is gone (their name
+    carries the process id); the folders removed. ``folder``: the temporary folder."""
+    base = Path(folder or tempfile.gettempdir())
+    removed = []
+    for path in base.glob(f"{_WORKDIR_PREFIX}*-*"):
+        pid = path.name[len(_WORKDIR_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or not path.is_dir() or _alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _rename_in(err: KolmapError, path: str, shown: str) -> None:

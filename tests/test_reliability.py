@@ -58,3 +58,24 @@ def test_an_empty_or_truncated_store_file_is_a_clear_error(tmp_path, sample_stor
     cut.write_bytes(Path(sample_store_path).read_bytes()[:100_000])
     with pytest.raises(StoreError, match=r"cut\.duckdb: cannot open the store"):
         DuckDBStore(cut)
+
+
+def test_a_killed_runs_extraction_folder_is_removed_by_the_next_run(store, tmp_path, monkeypatch):
+    """kill -9 during a ZIP ingest left the extracted export in the temporary folder for
+    good; the next run removes folders whose process is gone, and only those."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    stale = tmp_path / f"kolmap-ingest-{dead}-abc"
+    (stale / "export").mkdir(parents=True)
+    (stale / "export" / "accounts.csv").write_text("private data")
+    live = tmp_path / f"kolmap-ingest-{os.getpid()}-xyz"
+    live.mkdir()
+    write(tmp_path / "in", "accounts.csv", "platform,account_id,handle\nx,1,a\n")
+    ingest_paths(store, [tmp_path / "in"], quarantine_dir=tmp_path / "q")
+    assert not stale.exists() and live.exists()

@@ -79,3 +79,39 @@ def test_a_killed_runs_extraction_folder_is_removed_by_the_next_run(store, tmp_p
     write(tmp_path / "in", "accounts.csv", "platform,account_id,handle\nx,1,a\n")
     ingest_paths(store, [tmp_path / "in"], quarantine_dir=tmp_path / "q")
     assert not stale.exists() and live.exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs (needs root, as on CI; skipped where mounting is not allowed)."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_during_ingest_is_a_clear_error_and_commits_nothing(
+    small_disk, sample_dir, tmp_path
+):
+    """T26: a raw DuckDB traceback, sometimes ending in "cannot rollback - no transaction is
+    active", and staging files left behind."""
+    path = small_disk / "s.duckdb"
+    write(tmp_path / "first", "accounts.csv", "platform,account_id,handle\nx,1,a\n")
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [tmp_path / "first"], quarantine_dir=tmp_path / "q")
+        before = store.fingerprint()
+    with DuckDBStore(path) as store:
+        with pytest.raises(StoreError, match="no space left on the device") as raised:
+            ingest_paths(store, [sample_dir], quarantine_dir=tmp_path / "q")
+        assert "no transaction is active" not in str(raised.value)
+        assert store.fingerprint() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["s.duckdb"]  # no staging left

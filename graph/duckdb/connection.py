@@ -21,6 +21,7 @@ assembled from the schema's fixed names.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -94,7 +95,10 @@ class Connection:
             yield self
             self.execute("COMMIT")
         except BaseException:
-            self.execute("ROLLBACK")
+            # A COMMIT that failed (a full disk) has already ended the transaction: the
+            # ROLLBACK then fails too ("no transaction is active"), and must not hide why.
+            with contextlib.suppress(duckdb.Error):
+                self.execute("ROLLBACK")
             raise
         finally:
             self._in_transaction = False

@@ -14,6 +14,7 @@ row. Every statement goes through one :class:`~.connection.Connection`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -97,8 +98,17 @@ class DuckDBStore:
             stage.prepare()
             with self.db.transaction():
                 merge_run(self.db, run, stage, derive)
+        except (duckdb.Error, OSError) as err:
+            if "no space left" in str(err).lower():
+                raise StoreError(
+                    f"{self.location}: no space left on the device while writing "
+                    f"({first_line(err)}); nothing of this run was committed: free some "
+                    "space and run it again"
+                ) from err
+            raise
         finally:
-            self._detach_stage(stage_path)
+            with contextlib.suppress(duckdb.Error, OSError):  # a full disk may refuse it too
+                self._detach_stage(stage_path)
 
     def _attach_stage(self) -> Path | None:
         path = None if self.location == ":memory:" else Path(self.location + ".stage")

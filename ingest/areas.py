@@ -193,6 +193,13 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Area]:
             value = spec.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{source}: [areas.{area_id}] {key} must be a list of strings")
+            blank = [i for i, v in enumerate(value, start=1) if not v.strip(" #@")]
+            if blank:
+                # An empty keyword matched every post (row reader) or crashed the bulk reader.
+                raise ConfigError(
+                    f"{source}: [areas.{area_id}] {key}: entry {blank[0]} is empty; "
+                    "every word must have at least one letter or digit"
+                )
             lists[key] = list(value)
         areas[area_id] = Area(
             id=area_id,

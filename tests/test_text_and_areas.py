@@ -112,6 +112,9 @@ hashtags = ["glaucoma"]
         ("[areas.x1]\nkeyword=['a']", "unknown keys"),
         ("areas = 3", r"expected an \[areas"),
         ("[areas.x1", "not a valid TOML taxonomy"),
+        # An empty keyword tagged every post on the row reader and crashed the bulk one.
+        ("[areas.x1]\nkeywords=['cancer', '']", r"keywords: entry 2 is empty"),
+        ("[areas.x1]\nhashtags=['#']", r"hashtags: entry 1 is empty"),
     ],
 )
 def test_bad_taxonomy_files_are_refused_with_the_reason(tmp_path: Path, body, message):

@@ -294,6 +294,8 @@ def ingest_paths(
                         writer, report, quarantine, taxonomy, settings.ingest.batch_size, progress
                     )
                     try:
+                        if spec.unused is not None:
+                            report.ignored_columns = spec.unused(path, options)
                         if not _stage_in_bulk(path, spec, options, stager, bulk, row_parser):
                             stager.stage_items(spec.read(path, options))
                     except KolmapError as err:

@@ -604,3 +604,23 @@ def test_posts_known_only_from_others_are_not_their_authors_posts(store, tmp_pat
     assert nodes.loc["1", "original_posts_in_scope"] == 1
     assert "999" not in set(store.posts(Scope())["post_id"])
     assert ("4", "5", "QUOTES") in relations(store)  # the relation stays
+
+
+def test_rtweet_keeps_the_quoted_and_retweeted_originals_counts_and_lists_unread_columns(
+    store, tmp_path
+):
+    """The 88-column layout carries the quoted and retweeted originals' own date and counts;
+    they were dropped while the summary reported no ignored columns."""
+    extra = {"quoted_created_at": "2026-05-20T08:00:00Z", "quoted_favorite_count": "77",
+             "quoted_retweet_count": "9", "source": "Twitter Web App"}  # fmt: skip
+    rows = [RTWEET[0] + list(extra)]
+    for row in RTWEET[1:]:
+        quoting = row[0] == "103"
+        rows.append(row + [extra[k] if quoting or k == "source" else "NA" for k in extra])
+    summary = ingest_files(store, write(tmp_path, "conf_tweets.csv", csv_text(rows)))
+    assert summary.files[0].ignored_columns == ["source"]
+    quoted = store.sql("SELECT likes, reposts, created_at FROM posts WHERE post_id = '999'")
+    assert quoted.iloc[0]["likes"] == 77 and quoted.iloc[0]["reposts"] == 9
+    assert str(quoted.iloc[0]["created_at"]).startswith("2026-05-20 08:00:00")
+    ghost = store.projection(Scope()).nodes.set_index("account_id").loc["5"]
+    assert (ghost["original_posts_in_scope"], ghost["likes"]) == (1, 77)  # a known post now

@@ -353,15 +353,7 @@ def row_records(
         if original_id and original_author:
             main["repost_of_post_id"] = original_id
             records += _original(
-                platform,
-                original_id,
-                original_author,
-                original_handle,
-                original_text,
-                f.get("repost_created_at"),
-                f.get("repost_display_name", ""),
-                f.get("repost_bio", ""),
-                f.get("repost_followers", ""),
+                platform, original_id, original_author, original_handle, original_text, f, "repost"
             )
     if f.get("quote_of_post_id"):
         quoted_handle = f.get("quoted_handle", "")
@@ -374,10 +366,8 @@ def row_records(
                 quoted_author,
                 quoted_handle,
                 f.get("quoted_text", ""),
-                None,
-                f.get("quoted_display_name", ""),
-                f.get("quoted_bio", ""),
-                f.get("quoted_followers", ""),
+                f,
+                "quoted",
             )
     mentions = parse_list(f.get("mention_handles"))
     reply_handle = f.get("reply_to_handle", "").lstrip("@")
@@ -412,21 +402,28 @@ def _original(
     author: str,
     handle: str,
     text: str,
-    created_at: str | None,
-    display_name: str,
-    bio: str,
-    followers: str,
+    f: Mapping[str, str],
+    prefix: str,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Records for a post known from another row (a retweeted or quoted original)."""
+    """Records for a post known from another row (a retweeted or quoted original): what the
+    row says of it and of its author, from its ``<prefix>_`` fields (``repost`` or
+    ``quoted``: date, like and repost counts, name, bio, follower and following counts,
+    location, verified)."""
+
+    def of(name: str) -> str:
+        return f.get(f"{prefix}_{name}", "")
+
     original = {
         "platform": platform,
         "post_id": post_id,
         "author_id": author,
         "text": text,
-        "created_at": flexible_time(created_at) or "",
+        "created_at": flexible_time(of("created_at") or None) or "",
+        "likes": of("likes"),
+        "reposts": of("reposts"),
     }
     out: list[tuple[str, dict[str, Any]]] = [("posts", post(original, reference=True))]
-    if handle or display_name or bio:
+    if handle or of("display_name") or of("bio"):
         out.append(
             (
                 "accounts",
@@ -434,9 +431,12 @@ def _original(
                     platform,
                     author,
                     handle.lstrip("@"),
-                    display_name=display_name,
-                    bio=bio,
-                    followers=followers,
+                    display_name=of("display_name"),
+                    bio=of("bio"),
+                    followers=of("followers"),
+                    following=of("following"),
+                    location=of("location"),
+                    verified=of("verified"),
                     reference=True,
                 ),
             )
@@ -454,9 +454,19 @@ def profile_formats(column_maps: str | Path | None = None) -> list[FormatSpec]:
             profile.description,
             partial(_sniff_profile, profile=profile, profiles=profiles),
             partial(_read_profile, profile=profile),
+            partial(_unused_columns, profile=profile),
         )
         for profile in profiles
     ]
+
+
+def _unused_columns(path: Path, options: ReadOptions, *, profile: Profile) -> list[str]:
+    """The columns of the file's header that ``profile`` maps to no field, as written."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    header = header_of(path, head)
+    used = set(profile.present({normalise_column(h) for h in header}).values())
+    return [h for h in header if h and normalise_column(h) not in used]
 
 
 def _sniff_profile(path: Path, head: bytes, *, profile: Profile, profiles: list[Profile]) -> bool:

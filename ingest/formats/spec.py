@@ -56,3 +56,5 @@ class FormatSpec:
     description: str
     sniff: Callable[[Path, bytes], bool]
     read: Callable[[Path, ReadOptions], Iterator[Item]]
+    # The columns of a file that the format does not read (reported in the run summary).
+    unused: Callable[[Path, ReadOptions], list[str]] | None = None

@@ -17,12 +17,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from kolmap.ingest.rules.text import LIGATURES, hashtag_pattern, mention_pattern
+from kolmap.ingest.rules.text import (
+    LIGATURES,
+    MENTION_HANDLE,
+    hashtag_pattern,
+    mention_pattern,
+)
 
 __all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold", "longest_first"]
 
 # The rules themselves live in kolmap.ingest.rules.text, shared with the fast route.
 _MENTION_RE = re.compile(mention_pattern())
+_HANDLE_RE = re.compile(MENTION_HANDLE)
 _HASHTAG_RE = re.compile(hashtag_pattern())
 _LIGATURES = str.maketrans(dict(LIGATURES))
 
@@ -71,7 +77,8 @@ def extract_mentions(text: str) -> list[str]:
     seen: dict[str, str] = {}
     for match in _MENTION_RE.finditer(text):
         handle = match.group(1)
-        seen.setdefault(handle.lower(), handle)
+        if _HANDLE_RE.fullmatch(handle):
+            seen.setdefault(handle.lower(), handle)
     return list(seen.values())
 
 

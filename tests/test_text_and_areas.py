@@ -149,3 +149,13 @@ def test_every_user_toml_file_fails_with_its_name_and_kind(
         path.write_bytes(content)
     with pytest.raises(ConfigError, match=re.escape(f"{path}: {message.format(what=what)}")):
         load(path)
+
+
+def test_a_handle_run_on_by_another_script_is_nobodys_mention():
+    """ "@DRMARTİN" (a Turkish dotted capital I) was cut at the İ and credited to @DRMART, and
+    a 120-character run to its first 100 characters; both routes now agree that they are
+    no mention at all (tests/test_bulk_csv.py compares the SQL route on the same text)."""
+    from kolmap.ingest.text import extract_mentions
+
+    text = "@DRMARTİN thanks @DrMartin @drmartinéz @" + "h" * 120 + " @ok_1."
+    assert extract_mentions(text) == ["DrMartin", "ok_1"]

@@ -78,8 +78,11 @@ def sql_fold(expr: str) -> str:
 def mentions(text: str) -> str:
     """SQL for the handles mentioned in ``text``, in order, repeats included (as
     :func:`~kolmap.ingest.text.extract_mentions` finds them before keeping each once)."""
-    pattern = f"(?:^|[^{WORD}{MENTION_NOT_AFTER}])@({MENTION_HANDLE})"
-    return f"regexp_extract_all({text}, {literal(pattern)}, 1)"
+    pattern = f"(?:^|[^{WORD}{MENTION_NOT_AFTER}])@({MENTION_HANDLE}[{WORD}]*)"
+    return (
+        f"list_filter(regexp_extract_all({text}, {literal(pattern)}, 1), "
+        f"lambda h: regexp_full_match(h, {literal(MENTION_HANDLE)}))"
+    )
 
 
 def raw_hashtags(text: str) -> str:

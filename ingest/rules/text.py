@@ -60,8 +60,18 @@ CONGRESS_YEAR = r"(?:19|20)?\d\d"
 
 
 def mention_pattern() -> str:
-    """The Python regular expression of a mention; group 1 is the handle."""
-    return rf"(?<![\w{MENTION_NOT_AFTER}])@({MENTION_HANDLE})"
+    """The Python regular expression of a mention candidate; group 1 is the handle with the
+    word characters that run on after it. A candidate is a mention only if it is a whole
+    handle (:data:`MENTION_HANDLE`): "@DRMARTİN" (a dotted capital I) or a handle longer than
+    100 characters is nobody's mention, rather than the mention of "DRMART" or of the first
+    100 characters.
+
+    >>> import re
+    >>> [h for h in re.findall(mention_pattern(), "@DRMARTİN and @DrMartin")
+    ...  if re.fullmatch(MENTION_HANDLE, h)]
+    ['DrMartin']
+    """
+    return rf"(?<![\w{MENTION_NOT_AFTER}])@({MENTION_HANDLE}\w*)"
 
 
 def hashtag_pattern() -> str:

@@ -71,6 +71,10 @@ TAX = load_taxonomy()
             "brand",
         ),
         ("Zorvex Labs is a global leader in diagnostic kits", "Zorvex Labs", "brand"),
+        # Clinicians by their training posts and sub-specialties.
+        ("Transplant ID. ID fellowship @Zorvan_ID; IM residency @ZorvanMed", "", "hcp"),
+        ("Cytopathologist and teacher", "", "hcp"),
+        ("NHS Dr. Tea and cycling", "", "hcp"),
         # Clinicians who write in Spanish, Portuguese or Italian.
         ("Reumatóloga. Hospital de Valdemora", "", "hcp"),
         ("Médico de familia y docente", "", "hcp"),

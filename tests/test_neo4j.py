@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +24,8 @@ from kolmap.errors import StoreError
 from kolmap.export.neo4j_scores import publish_scores
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.neo4j.driver import Neo4jGraph
-from kolmap.graph.neo4j.lease import Lease
-from kolmap.graph.neo4j.mirror import Neo4jMirror
+from kolmap.graph.neo4j.lease import Lease, holder
+from kolmap.graph.neo4j.mirror import GraphBusyError, Neo4jMirror
 from kolmap.graph.neo4j.transfer import from_neo4j, to_neo4j
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
@@ -308,9 +310,28 @@ def test_two_users_share_one_graph_and_writes_do_not_cross(neo4j_uri, tmp_path, 
             assert lease.claim(lease.version(), "writing-someone-else")
         with pytest.raises(StoreError, match="another kolmap is writing to this graph"):
             alice.erase([AccountKey("x", "1")])
+        # Meanwhile a reader keeps its copy of the last complete version (Neo4j may hold a
+        # half-applied run), and a reader with no copy is told to wait.
+        assert not bob.accounts([AccountKey("x", "1")]).empty
+        carol = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "carol")
+        try:
+            with pytest.raises(GraphBusyError, match="its data is incomplete"):
+                carol.accounts([AccountKey("x", "1")])
+        finally:
+            carol.close()
         alice.write_lease = 0  # a writer that crashed: its claim is taken over after the lease
         alice.erase([AccountKey("x", "1")])
         assert bob.accounts([AccountKey("x", "1")]).empty
+        # The same user's own crashed writer (a process gone, on this machine) is taken
+        # over at once, however long the lease.
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        with Neo4jGraph.from_uri(neo4j_uri) as g:
+            lease = Lease(g)
+            here = holder().rsplit(":", 1)[0]
+            assert lease.claim(lease.version(), "writing-crashed", f"{here}:{dead}")
+        alice.write_lease = 3600
+        alice.erase([AccountKey("x", "2")])
     finally:
         alice.close()
         bob.close()

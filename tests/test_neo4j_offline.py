@@ -223,3 +223,44 @@ def test_clear_deletes_relationships_before_nodes_in_batches():
     first, second = (q for q, _p in driver.queries)
     assert "-[r]->()" in first and "DELETE r" in first and "IN TRANSACTIONS" in first
     assert "DETACH DELETE n" in second and "IN TRANSACTIONS" in second
+
+
+def test_a_writers_heartbeat_renews_its_claim_until_stopped():
+    """A long batch used to look like a crash only after 15 minutes without renewal; now the
+    claim is renewed every few seconds from a background thread, and the lease is short."""
+    import time
+
+    from kolmap.graph.neo4j.mirror import _Heartbeat
+
+    class Counting:
+        def __init__(self) -> None:
+            self.renewed: list[str] = []
+
+        def renew(self, claim: str) -> None:
+            self.renewed.append(claim)
+
+    lease = Counting()
+    beat = _Heartbeat(lease, "writing-1", 0.02)  # type: ignore[arg-type]
+    time.sleep(0.3)
+    beat.stop()
+    seen = len(lease.renewed)
+    time.sleep(0.1)
+    assert seen >= 3 and set(lease.renewed) == {"writing-1"}
+    assert len(lease.renewed) == seen  # stopped
+    assert Neo4jMirror.__init__.__kwdefaults__["write_lease"] <= 120
+
+
+def test_a_crashed_writer_of_this_user_here_is_recognised_at_once():
+    import subprocess
+    import sys
+
+    from kolmap.graph.neo4j.lease import holder, holder_is_gone
+
+    me = holder()
+    user_host = me.rsplit(":", 1)[0]
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert holder_is_gone(f"{user_host}:{dead}")
+    assert not holder_is_gone(me)  # alive
+    assert not holder_is_gone(f"someone@elsewhere:{dead}")  # another machine: wait the lease
+    assert not holder_is_gone("")

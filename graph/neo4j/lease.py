@@ -3,15 +3,20 @@
 Every write through kolmap changes the graph's version (a ``KolmapMeta {key: 'graph'}``
 node). A reader compares it with its copy's; a writer first *claims* it (compare-and-set in
 one transaction, so two writers cannot both build on the same version), renews the claim
-while it works, and stamps a new version when done. A claim older than the lease is taken
-over: its writer crashed.
+every few seconds while it works (a heartbeat), and stamps a new version when done. A claim
+not renewed for longer than the lease is taken over: its writer crashed; so is at once the
+claim of a process of the same user on the same machine that no longer runs.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
+
 from kolmap.graph.neo4j.driver import Neo4jGraph
 
-__all__ = ["Lease"]
+__all__ = ["Lease", "holder", "holder_is_gone"]
 
 
 class Lease:
@@ -41,17 +46,46 @@ class Lease:
             version=version,
         )
 
-    def claim(self, expected: str | None, new: str) -> bool:
+    def claim(self, expected: str | None, new: str, holder: str = "") -> bool:
         """Set the version to ``new`` if it is still ``expected`` (one transaction): a
-        writer's claim, so two writers cannot both build on the same version."""
+        writer's claim, so two writers cannot both build on the same version. ``holder``
+        names the writer (``user@host:pid``, see :func:`holder`)."""
         record = self.graph.write_single(
             "MERGE (m:KolmapMeta {key: 'graph'}) "
             "WITH m, coalesce(m.version, '') AS found "
             "SET m.version = CASE WHEN found = $expected THEN $new ELSE found END, "
             "m.claimed_at = CASE WHEN found = $expected THEN datetime() "
-            "ELSE m.claimed_at END "
+            "ELSE m.claimed_at END, "
+            "m.claimed_by = CASE WHEN found = $expected THEN $holder ELSE m.claimed_by END "
             "RETURN found = $expected AS ok",
             expected=expected or "",
             new=new,
+            holder=holder,
         )
         return bool(record and record["ok"])
+
+    def claimed_by(self) -> str:
+        """Who holds the current claim (``user@host:pid``), or "" if unknown."""
+        rows = self.graph.run("MATCH (m:KolmapMeta {key: 'graph'}) RETURN m.claimed_by AS holder")
+        return str(rows[0]["holder"] or "") if rows else ""
+
+
+def holder() -> str:
+    """This process as a writer: ``user@host:pid``."""
+    return f"{getpass.getuser()}@{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_gone(name: str) -> bool:
+    """Whether ``name`` (a :func:`holder`) is a process of this user on this machine that
+    no longer runs: its claim can be taken over at once, without waiting for the lease."""
+    mine = holder().rsplit(":", 1)[0]
+    who, _, pid = name.rpartition(":")
+    if who != mine or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

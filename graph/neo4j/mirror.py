@@ -21,8 +21,10 @@ one DuckDB file per server and database.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,16 +38,43 @@ from kolmap.graph.duckdb import DuckDBStore, remove_database_files
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.neo4j.driver import Neo4jGraph
-from kolmap.graph.neo4j.lease import Lease
+from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, rel_key
 from kolmap.graph.neo4j.transfer import from_neo4j
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit, StoreLocation
 from kolmap.model import AccountKey
 from kolmap.settings import Settings
 
-__all__ = ["Neo4jMirror"]
+__all__ = ["GraphBusyError", "Neo4jMirror"]
 
 _VERSION_KEY = "neo4j_version"
+
+
+class GraphBusyError(StoreError):
+    """Another writer is sending a run to Neo4j, and this copy has no complete version."""
+
+
+class _Heartbeat:
+    """Renews a writer's claim every ``every`` seconds from a background thread, so that a
+    long batch never looks like a crash, and a crash is seen after the (short) lease."""
+
+    def __init__(self, lease: Lease, claim: str, every: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(lease, claim, every), name="kolmap-lease", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, lease: Lease, claim: str, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                lease.renew(claim)
+            except Exception:  # a lost connection: the writer's own calls will report it
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
 
 
 class Neo4jMirror:
@@ -61,10 +90,12 @@ class Neo4jMirror:
         *,
         memory_limit: str = "",
         cache_dir: str | os.PathLike[str] | None = None,
-        write_lease: float = 900.0,
+        write_lease: float = 120.0,
+        heartbeat: float = 10.0,
     ) -> None:
         self.location = graph.uri
         self.write_lease = write_lease
+        self.heartbeat = heartbeat
         self.graph = graph
         self.lease = Lease(graph)
         uri = graph.uri
@@ -76,7 +107,8 @@ class Neo4jMirror:
             self._cache_path = folder / f"{digest}.duckdb"
             self._memory_limit = memory_limit
             self.cache = DuckDBStore(self._cache_path, memory_limit=memory_limit)
-            self._sync()
+            with contextlib.suppress(GraphBusyError):  # reads wait; a write completes the run
+                self._sync()
         except BaseException:
             self.graph.close()
             raise
@@ -97,11 +129,24 @@ class Neo4jMirror:
     # -- the local copy -------------------------------------------------------------------
     _claim = ""
 
-    def _sync(self) -> None:
-        """Make the copy match Neo4j's current version, rebuilding it if needed."""
+    def _sync(self, *, writing: bool = False) -> None:
+        """Make the copy match Neo4j's current version, rebuilding it if needed.
+
+        While another writer is at work (or crashed mid-send), Neo4j holds a half-applied
+        run: a reader keeps its copy of the last complete version, or, with none, is told
+        to wait; only a writer (``writing``), who will complete the run, reads it."""
         version = self.lease.version()
-        if version is not None and version == self._copy.meta_value(_VERSION_KEY):
+        mine = self._copy.meta_value(_VERSION_KEY)
+        if version is not None and version == mine:
             return
+        if not writing and version is not None and version.startswith("writing-"):
+            if mine is not None and not mine.startswith("writing-"):
+                return  # the last complete version, until the writer is done
+            raise GraphBusyError(
+                f"{self.location}: another kolmap is writing to this graph and its data is "
+                "incomplete until it finishes; run this again in a moment (if that writer "
+                "crashed, the next ingest completes its run)"
+            )
         self._discard_cache()
         from_neo4j(self.graph, self.cache.replica)
         if version is None:
@@ -124,35 +169,41 @@ class Neo4jMirror:
     @contextmanager
     def _writing(self) -> Iterator[DuckDBStore]:
         """Run a write on the copy, then send Neo4j what changed (see module doc)."""
-        self._sync()
+        self._sync(writing=True)
         expected = self._copy.meta_value(_VERSION_KEY)
         if expected is not None and expected.startswith("writing-"):
             age = self.lease.claim_age()
-            if age is not None and age < self.write_lease:
+            crashed_here = holder_is_gone(self.lease.claimed_by())
+            if age is not None and age < self.write_lease and not crashed_here:
                 raise StoreError(
-                    f"{self.location}: another kolmap is writing to this graph (for "
-                    f"{age:.0f} s); run this again when it has finished. A writer that "
-                    f"crashed is taken over after {self.write_lease:.0f} s."
+                    f"{self.location}: another kolmap is writing to this graph (its last "
+                    f"sign of life {age:.0f} s ago); run this again when it has finished. "
+                    f"A writer that crashed is taken over {self.write_lease:.0f} s after "
+                    "its last sign of life, or at once by its own user on its machine."
                 )
         claim = _token("writing")
-        if not self.lease.claim(expected, claim):
+        if not self.lease.claim(expected, claim, holder()):
             raise StoreError(
                 f"{self.location}: the graph changed while this command started (another "
                 "kolmap is writing); run it again"
             )
         self._claim = claim
         self._copy.snapshot()
+        beating = _Heartbeat(self.lease, claim, self.heartbeat)
         try:
-            yield self.cache
-        except BaseException:
-            self._copy.drop_snapshot()
-            self.lease.claim(claim, expected or "")  # Neo4j was not touched
-            raise
-        try:
-            self._push()
-        except BaseException:
-            self._discard_cache()  # Neo4j may hold part of it; rebuild from there next time
-            raise
+            try:
+                yield self.cache
+            except BaseException:
+                self._copy.drop_snapshot()
+                self.lease.claim(claim, expected or "")  # Neo4j was not touched
+                raise
+            try:
+                self._push()
+            except BaseException:
+                self._discard_cache()  # Neo4j may hold part of it; rebuild from there next
+                raise
+        finally:
+            beating.stop()
         finished = _token("v")
         self.lease.claim(claim, finished)
         self._copy.set_meta_value(_VERSION_KEY, finished)

@@ -91,6 +91,12 @@ class StoreSettings:
         "Most memory the embedded DuckDB store may hold (`2GB`, `512MB`); past it, DuckDB "
         "spills to files beside the store. Empty leaves DuckDB's default (80% of RAM).",
     )
+    lock_wait: float = _setting(
+        10.0,
+        "Seconds a command waits for another process (the app, another command) to let go "
+        "of the embedded store's file before giving up; the app itself never waits (it "
+        "reads its copy of the last committed version).",
+    )
 
 
 @dataclass(frozen=True)
@@ -354,6 +360,7 @@ _POSITIVE = (0.0, None, True, False)
 RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "ingest.batch_size": _AT_LEAST_1,
     "ingest.max_field_chars": _AT_LEAST_1,
+    "store.lock_wait": _AT_LEAST_0,
     "roles.behaviour_min_peers": _AT_LEAST_0,
     "roles.behaviour_peer_share": _UNIT,
     "roles.behaviour_min_posts": _AT_LEAST_0,

@@ -55,4 +55,9 @@ def open_store(
         return Neo4jMirror.open(where, settings)
     from kolmap.graph.duckdb import DuckDBStore
 
-    return DuckDBStore(where.text, read_only=read_only, memory_limit=settings.store.memory_limit)
+    return DuckDBStore(
+        where.text,
+        read_only=read_only,
+        memory_limit=settings.store.memory_limit,
+        lock_wait=settings.store.lock_wait,
+    )

@@ -115,3 +115,36 @@ def test_a_full_disk_during_ingest_is_a_clear_error_and_commits_nothing(
         assert "no transaction is active" not in str(raised.value)
         assert store.fingerprint() == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["s.duckdb"]  # no staging left
+
+
+def test_a_command_waits_a_moment_for_a_store_another_process_holds(tmp_path, sample_store_path):
+    """The app opens the store for every click: a command started meanwhile failed at once
+    with "Could not set lock". It now waits up to store.lock_wait seconds."""
+    import dataclasses
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from kolmap.graph import open_store
+    from kolmap.settings import Settings
+
+    path = tmp_path / "held.duckdb"
+    shutil.copy(sample_store_path, path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('holding', flush=True); time.sleep(1.5)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().startswith("holding")
+    impatient = Settings()
+    impatient = dataclasses.replace(
+        impatient, store=dataclasses.replace(impatient.store, lock_wait=0)
+    )
+    with pytest.raises(StoreError, match="lock"):
+        open_store(path, settings=impatient)
+    started = time.monotonic()
+    with open_store(path, settings=Settings()) as store:  # waits for the holder to finish
+        assert store.stats()["accounts"] > 0
+    assert time.monotonic() - started < 10
+    holder.wait(timeout=30)

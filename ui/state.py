@@ -112,7 +112,10 @@ def store_busy() -> bool:
 
 @st.cache_resource
 def settings() -> Settings:
-    return load_settings()
+    """The settings, except that the app never waits for a store file another process
+    holds: it reads its copy of the last committed version instead (see :func:`store`)."""
+    loaded = load_settings()
+    return dataclasses.replace(loaded, store=dataclasses.replace(loaded.store, lock_wait=0.0))
 
 
 @st.cache_resource

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,9 +57,10 @@ class DuckDBStore:
         read_only: bool = False,
         memory_limit: str = "",
         tracer: Tracer | None = None,
+        lock_wait: float = 0.0,
     ) -> None:
         self.location = str(path)
-        self.db = Connection(_connect(self.location, read_only, memory_limit), tracer)
+        self.db = Connection(_connect(self.location, read_only, memory_limit, lock_wait), tracer)
         if not read_only:
             ensure_schema(self.db, self.location)
         else:
@@ -407,8 +409,22 @@ def _refuse_foreign_file(location: str) -> None:
     )
 
 
-def _connect(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file with a readable error for what goes wrong most."""
+def _connect(
+    location: str, read_only: bool, memory_limit: str, lock_wait: float = 0.0
+) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file with a readable error for what goes wrong most; while another
+    process holds the file, try again for up to ``lock_wait`` seconds."""
+    deadline = time.monotonic() + lock_wait
+    while True:
+        try:
+            return _connect_once(location, read_only, memory_limit)
+        except StoreError as err:
+            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
     config: dict[str, str | bool | int | float | list[str]] = (
         {"memory_limit": memory_limit} if memory_limit else {}
     )

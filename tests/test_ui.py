@@ -47,6 +47,18 @@ def opened(path: Path) -> DuckDBStore:
     return DuckDBStore(path)
 
 
+def add_accounts(app_store: Path, tmp_path: Path, rows: str) -> None:
+    """Ingest accounts into the app's store as the command line would (``rows``: the header
+    after ``platform,account_id,handle,display_name,`` and the rows)."""
+    from kolmap.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "more"
+    folder.mkdir(exist_ok=True)
+    (folder / "accounts.csv").write_text("platform,account_id,handle,display_name," + rows)
+    with opened(app_store) as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+
+
 def open_page(page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -197,7 +209,6 @@ def test_congress_page(app_store):
 def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     app_store, tmp_path, monkeypatch
 ):
-    from kolmap.ingest.pipeline import ingest_paths
     from kolmap.ui import state
 
     opens: list[str] = []
@@ -217,13 +228,7 @@ def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     assert opens == [str(app_store)]  # the version, read once; every result is cached
     assert at.dataframe[0].value.equals(first)
     # Meanwhile the command line ingests one more account into the same file.
-    folder = tmp_path / "more"
-    folder.mkdir()
-    (folder / "accounts.csv").write_text(
-        "platform,account_id,handle,bio\nx,990001,fresh_voice,Patient advocate\n"
-    )
-    with opened(app_store) as store:
-        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    add_accounts(app_store, tmp_path, "bio\nx,990001,fresh_voice,,Patient advocate\n")
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert {m.label: m.value for m in at.metric}["Accounts"] == "2,642"
@@ -533,15 +538,7 @@ def test_a_page_with_its_filters_is_saved_as_a_named_view(app_store):
 def test_profile_of_an_account_without_a_follower_count(app_store, tmp_path):
     """Exports often lack follower counts; the Profile page used to fail on them with
     "boolean value of NA is ambiguous"."""
-    from kolmap.ingest.pipeline import ingest_paths
-
-    folder = tmp_path / "more"
-    folder.mkdir()
-    (folder / "accounts.csv").write_text(
-        "platform,account_id,handle,display_name,bio\nx,990002,no_count,Dr No Count,Cardiologist\n"
-    )
-    with opened(app_store) as store:
-        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    add_accounts(app_store, tmp_path, "bio\nx,990002,no_count,Dr No Count,Cardiologist\n")
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["account"] = "x:990002"
     at.run()

@@ -112,6 +112,18 @@ def ingest(
             err_console.print(f"scored all data for the app in {seconds:.1f} s")
 
 
+def _unread(columns: list[str], shown: int = 5) -> str:
+    """The columns a file's format does not read, the first few by name (``--json`` lists
+    them all).
+
+    >>> _unread(["a", "b"]), _unread([str(i) for i in range(9)], shown=2)
+    ('ignored columns: a, b', 'ignored columns (9): 0, 1, … (all in --json)')
+    """
+    if len(columns) <= shown:
+        return f"ignored columns: {', '.join(columns)}"
+    return f"ignored columns ({len(columns)}): {', '.join(columns[:shown])}, … (all in --json)"
+
+
 def warm_app(settings: Settings, store: str | None) -> float | None:
     """Compute the all-data scope the app opens first and keep it beside the store
     (:mod:`kolmap.views.scope_cache`); the seconds it took, or None for a store in memory."""
@@ -186,7 +198,7 @@ def print_summary(summary: IngestSummary) -> None:
             ", ".join(f"{n:,} {k}" for k, n in f.records.items()),
             "; ".join(
                 ["no rows (header only or empty)"] * (f.rows_read == 0)
-                + [f"ignored columns: {', '.join(f.ignored_columns)}"] * bool(f.ignored_columns)
+                + [_unread(f.ignored_columns)] * bool(f.ignored_columns)
                 + [f"repaired: {', '.join(f'{n:,} {k}' for k, n in f.repaired.items())}"]
                 * bool(f.repaired)
             ),

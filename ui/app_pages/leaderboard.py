@@ -82,7 +82,8 @@ columns = [
     "platform",
 ]
 st.dataframe(
-    shown[columns if detailed else compact],
+    # A missing specialty is blank, not Streamlit's grey "None" on most rows.
+    shown[columns if detailed else compact].assign(specialty=shown["specialty"].fillna("")),
     hide_index=True,
     key="lb_table",
     column_config={

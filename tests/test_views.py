@@ -139,3 +139,19 @@ def test_one_account_is_private_exactly_when_the_column_rule_says_so():
         Privacy.revealed().is_private(r, bool(s)) for r, s in zip(roles, stubs, strict=True)
     )
     assert not Privacy.revealed().hidden(roles, stubs).any()
+
+
+@pytest.mark.realdata
+def test_the_congress_page_proposes_a_real_conferences_own_hashtag(realdata, tmp_path):
+    """On the 2019 epidemiology-conference file the taxonomy's congress list found only
+    #ASCO19 and #AIDS (a post each); the conference's own #SER2019 comes first now."""
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.ingest.areas import load_taxonomy
+    from kolmap.ingest.pipeline import ingest_paths
+    from kolmap.views.congresses import congress_candidates
+
+    source = realdata / "epidemiology_conference_tweets_ser" / "ser2019_tweets.csv"
+    with DuckDBStore(tmp_path / "ser.duckdb") as store:
+        ingest_paths(store, [source], quarantine_dir=tmp_path / "q")
+        tags = store.top_hashtags(limit=500)["tag"]
+    assert congress_candidates(tags, load_taxonomy())[:2] == ["ser2019", "sper2019"]

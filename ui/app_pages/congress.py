@@ -19,10 +19,11 @@ from kolmap.scoring.congress import (
     peak_days,
 )
 from kolmap.ui import state
+from kolmap.views.congresses import congress_candidates
 
 st.title("Congress")
 tags = state.top_hashtags(Scope(), limit=500)
-congress_tags = [t for t in tags["tag"] if state.taxonomy().is_congress_hashtag(t)]
+congress_tags = congress_candidates(tags["tag"], state.taxonomy())  # busiest first
 cols = st.columns([3, 2])
 chosen = cols[0].multiselect(
     "Congress hashtags",

@@ -26,6 +26,7 @@ def datasets(draw):
             st.tuples(
                 ids, handles, st.sampled_from(["Oncologue", "Patiente SEP", "", "Compte officiel"])
             ),
+            min_size=1,  # a run that reads no rows at all is refused (tests/test_cli.py)
             max_size=8,
         )
     )
@@ -37,6 +38,7 @@ def datasets(draw):
                 st.lists(st.one_of(words, handles.map(lambda h: "@" + h)), max_size=4),
                 st.one_of(st.none(), st.integers(100, 130)),
             ),
+            min_size=1,
             max_size=15,
         )
     )

@@ -86,20 +86,34 @@ def _open_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
         time.sleep(0.25)
 
 
-def serve(command: Sequence[str], env: dict[str, str], open_url: str | None = None) -> int:
+# Seconds the app server has to stop after the first signal before it is killed.
+STOP_GRACE = 10.0
+
+
+def serve(
+    command: Sequence[str],
+    env: dict[str, str],
+    open_url: str | None = None,
+    *,
+    grace: float = STOP_GRACE,
+) -> int:
     """Run the app server ``command`` until it ends; return its exit status.
 
     SIGINT, SIGTERM and SIGHUP sent to this process are passed on to the server, which
     then stops cleanly, and this process waits for it: stopping ``kolmap ui`` never leaves
     a server holding the port, and Ctrl+C ends without a traceback. A second signal while
-    the server is stopping kills it. With ``open_url``, the browser opens on it once the
-    server answers.
+    the server is stopping kills it, and so does ``grace`` seconds of waiting: Streamlit's
+    web server waits for every open connection to close before it stops, and a browser
+    tab that never lets go kept it running after SIGTERM. With ``open_url``, the browser
+    opens on it once the server answers.
     """
     proc: subprocess.Popen[bytes] | None = None
     received: list[int] = []
+    first: list[float] = []
 
     def forward(signum: int, _frame: object) -> None:
         received.append(signum)
+        first.append(time.monotonic())
         if proc is None or proc.poll() is not None:
             return
         if len(received) > 1:
@@ -118,7 +132,13 @@ def serve(command: Sequence[str], env: dict[str, str], open_url: str | None = No
             proc.terminate()
         elif open_url is not None:
             threading.Thread(target=_open_when_up, args=(open_url, proc), daemon=True).start()
-        status = proc.wait()
+        while True:
+            try:
+                status = proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if first and time.monotonic() - first[0] > grace:
+                    proc.kill()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -86,7 +86,14 @@ def served(store: Path, *, timeout: float = 60) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            # Never leave a server behind (they were found alive hours later); the test
+            # reports it. `kolmap ui` itself kills a server that outlives its grace.
+            proc.kill()
+            proc.wait(timeout=20)
+            raise AssertionError("the app server did not stop within 20 s of SIGTERM") from None
 
 
 @contextmanager

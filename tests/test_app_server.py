@@ -261,3 +261,21 @@ def test_a_filtered_link_opens_the_page_filtered(served, browser_page):
     page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
     assert "area=oncology" in page.url and "kind=dol" in page.url
     assert errors == []
+
+
+def test_a_server_that_ignores_the_signal_is_killed_after_the_grace(tmp_path):
+    """Streamlit's web server waits for every open connection before it stops; a browser
+    tab that never let go kept servers alive after SIGTERM (found left over after failed
+    browser tests). `kolmap ui` now kills the server when it has not stopped in time."""
+    import threading
+
+    from kolmap.cli.app import serve
+
+    stubborn = [sys.executable, "-c", "import signal, time; "
+                "signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); "
+                "time.sleep(600)"]  # fmt: skip
+    threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+    started = time.monotonic()
+    status = serve(stubborn, dict(os.environ), grace=1.0)
+    assert status == 128 + signal.SIGKILL
+    assert time.monotonic() - started < 10

@@ -513,6 +513,8 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
     kolmap.errors.ConfigError: no-such.toml: taxonomy file not found
     """
     target = Path(path)
+    if str(path) == os.devnull:
+        return {}  # ``--config /dev/null``: no settings file at all
     if target.is_dir():
         raise ConfigError(f"{path}: a folder, not a {what} file")
     if target.exists() and not target.is_file():

@@ -37,7 +37,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.centrality import pagerank
+from kolmap.scoring.centrality import FloatArray, IntArray, pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.trust import independence, prior, seeds, trusted_share
 from kolmap.settings import ScoringSettings
@@ -181,6 +181,29 @@ def _trusted_edge_weights(
     return result
 
 
+def _leiden_by_key(
+    nodes: pd.DataFrame,
+    src: IntArray,
+    dst: IntArray,
+    weight: FloatArray,
+    settings: ScoringSettings,
+) -> IntArray:
+    """Leiden communities that do not depend on the order of ``nodes``: found on the nodes
+    sorted by ``platform, account_id`` (the order a store's projection has already), so the
+    same graph listed in another order gets the same communities, labels and trust."""
+    n = len(nodes)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = (nodes["account_id"].astype(str).to_numpy(), nodes["platform"].astype(str).to_numpy())
+    canonical = np.lexsort(keys)  # node positions in key order
+    place = np.empty(n, dtype=np.int64)
+    place[canonical] = np.arange(n)
+    found = leiden(
+        n, place[src], place[dst], weight, seed=settings.seed, resolution=settings.resolution
+    )
+    return found[place]
+
+
 def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
     """All components for every node of ``projection`` (index aligned with its nodes)."""
     nodes = projection.nodes
@@ -206,7 +229,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
 
     # Communities and trust come from the endorsements before trust.
     base = kinds * (sw * prior(nodes))[src] * fair if len(src) else np.zeros(0)
-    community = leiden(n, src, dst, base, seed=settings.seed, resolution=settings.resolution)
+    community = _leiden_by_key(nodes, src, dst, base, settings)
     is_seed = seeds(nodes, src, dst, community, risk_ok, settings)
     unflagged = pd.DataFrame({"s": src[risk_ok[src]], "d": dst[risk_ok[src]]}).drop_duplicates()
     unflagged_endorsers = np.bincount(unflagged["d"].to_numpy(dtype=np.int64), minlength=n)

@@ -70,3 +70,4 @@ def test_a_settings_path_that_is_a_folder_or_a_device_is_refused(tmp_path):
         read_toml(tmp_path, "taxonomy")
     with pytest.raises(ConfigError, match="not a regular file"):
         read_toml("/dev/zero", "taxonomy")  # used to read forever
+    assert read_toml("/dev/null", "config") == {}  # `--config /dev/null`: no settings file

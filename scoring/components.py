@@ -194,6 +194,8 @@ def _leiden_by_key(
     n = len(nodes)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    if "account_id" not in nodes or "platform" not in nodes:  # unnamed nodes: as given
+        return leiden(n, src, dst, weight, seed=settings.seed, resolution=settings.resolution)
     keys = (nodes["account_id"].astype(str).to_numpy(), nodes["platform"].astype(str).to_numpy())
     canonical = np.lexsort(keys)  # node positions in key order
     place = np.empty(n, dtype=np.int64)

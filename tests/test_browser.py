@@ -138,6 +138,8 @@ def test_a_file_downloaded_from_the_app_is_in_the_export_log(server, hostile_sto
     """Downloads used to skip the export log that docs/exports.md promises."""
     page, events = browser_page
     page.goto(server + "/")
+    # The root sends the browser on to the Overview: a click before that lands can be lost.
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
     page.get_by_role("link", name="Network map").click()
     page.get_by_role("heading", name="Network map").wait_for(timeout=60_000)
     button = page.get_by_role("button", name="Download for Gephi (GEXF)")

@@ -246,6 +246,8 @@ def test_open_profile_from_the_ego_network(server, browser_page):
     """A click on a neighbour in the ego network opens its profile, even after a search."""
     page, events = browser_page
     page.goto(server + "/")
+    # The root sends the browser on to the Overview: a click before that lands can be lost.
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("heading", name="Profile").wait_for(timeout=60_000)
     page.get_by_label("Find an account (handle or name)").fill(TOP)

@@ -52,5 +52,10 @@ class StoreError(KolmapError):
     """The store cannot be opened, read or written (locked, corrupt, unreachable)."""
 
 
+class StoreLockedError(StoreError):
+    """Another process holds the store's file (DuckDB lets one process write, and then
+    nobody else open it): a command may wait for it, the app reads its copy instead."""
+
+
 class ScoringError(KolmapError):
     """A ranking request cannot be answered (unknown area, empty selection, bad weights)."""

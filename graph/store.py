@@ -48,6 +48,7 @@ __all__ = [
     "Snapshots",
     "StoreLocation",
     "is_neo4j_uri",
+    "process_alive",
     "resolve_store_location",
     "stamped_id",
 ]
@@ -64,6 +65,23 @@ class RunInfo:
     inputs: Sequence[str]
     kolmap_version: str
     areas: Mapping[str, str] = field(default_factory=dict)  # taxonomy area id -> name
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs on this machine (one this user may not signal
+    runs too): a crashed writer's claim, or a killed run's temporary folder, is known by
+    its process being gone.
+
+    >>> process_alive(os.getpid())
+    True
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def stamped_id(at: datetime) -> str:

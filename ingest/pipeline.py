@@ -41,7 +41,14 @@ import pyarrow as pa
 
 from kolmap import __version__
 from kolmap.errors import InputError, KolmapError, RejectedRowsError
-from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, StoreLocation, stamped_id
+from kolmap.graph.store import (
+    GraphStore,
+    IngestWriter,
+    RunInfo,
+    StoreLocation,
+    process_alive,
+    stamped_id,
+)
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError
@@ -353,21 +360,11 @@ def remove_stale_workdirs(folder: Path | None = None) -> list[Path]:
     removed = []
     for path in base.glob(f"{_WORKDIR_PREFIX}*-*"):
         pid = path.name[len(_WORKDIR_PREFIX) :].split("-", 1)[0]
-        if not pid.isdigit() or not path.is_dir() or _alive(int(pid)):
+        if not pid.isdigit() or not path.is_dir() or process_alive(int(pid)):
             continue
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _rename_in(err: KolmapError, path: str, shown: str) -> None:

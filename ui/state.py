@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kolmap.errors import KolmapError
+from kolmap.errors import KolmapError, StoreLockedError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.graph.store import ShortlistEdit, Snapshots
@@ -70,13 +70,16 @@ def store() -> Iterator[GraphStore]:
         try:
             handle = open_store(location(), settings=settings())
             st.session_state.pop(_BUSY_KEY, None)
+        except StoreLockedError:
+            handle = _snapshot_instead()
         except KolmapError as err:
-            handle = _snapshot_instead(err)
+            st.error(str(err))
+            st.stop()
         try:
             yield handle
         except Exception:
             if st.session_state.get(_BUSY_KEY):  # a change, refused by the read-only copy
-                st.warning(f"{_BUSY_WORDS} This change was not made: try again when it is done.")
+                st.warning(f"{BUSY_NOTICE} This change was not made: try again when it is done.")
                 st.stop()
             raise
         finally:
@@ -84,22 +87,16 @@ def store() -> Iterator[GraphStore]:
 
 
 _BUSY_KEY = "_store_busy"
-BUSY_NOTICE = _BUSY_WORDS = (
-    "Another kolmap command is writing to the store: the app shows the data as of the last "
-    "committed run until it is done."
-)
+_BUSY = "Another kolmap command is writing to the store"
+BUSY_NOTICE = f"{_BUSY}: the app shows the data as of the last committed run until it is done."
 
 
-def _snapshot_instead(err: KolmapError) -> GraphStore:
-    """The read-only copy of the store, when ``err`` says another process holds its file;
-    otherwise the error stops the page."""
+def _snapshot_instead() -> GraphStore:
+    """The read-only copy of the store another process holds; without one, the page stops
+    with a word."""
     snapshot = StoreLocation.resolve(location()).snapshot_path()
-    locked = "lock" in str(err).lower()
-    if not locked or snapshot is None or not snapshot.exists():
-        if locked:
-            st.warning(_BUSY_WORDS.split(":")[0] + ". Reload this page when it is done.")
-        else:
-            st.error(str(err))
+    if snapshot is None or not snapshot.exists():
+        st.warning(f"{_BUSY}. Reload this page when it is done.")
         st.stop()
     st.session_state[_BUSY_KEY] = True
     return open_store(str(snapshot), read_only=True, settings=settings())

@@ -143,7 +143,7 @@ class ScopeCache:
                 if self._generation != generation:
                     return
                 try:
-                    self._warm_one(version, scope, load)
+                    self.fill(version, scope, load)
                 except Exception:  # the page that asks for it reports the error
                     return
 
@@ -152,11 +152,9 @@ class ScopeCache:
         return thread
 
     def fill(self, version: str, scope: Scope, load: Callable[[Scope], Projection]) -> None:
-        """Compute and keep ``scope`` now, unless it is on disk already (what ``kolmap
-        ingest`` does for all data, so that the app's first page reads it)."""
-        self._warm_one(version, scope, load)
+        """Compute and keep ``scope`` now, unless it is on disk already (what the warm-up
+        does for each scope, and ``kolmap ingest`` for all data)."""
 
-    def _warm_one(self, version: str, scope: Scope, load: Callable[[Scope], Projection]) -> None:
         def projection() -> Projection:
             return self.projection(version, scope, lambda: load(scope))
 

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kolmap.errors import StoreError
+from kolmap.errors import StoreError, StoreLockedError
 from kolmap.graph.duckdb import saved_views, shortlists
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
@@ -418,8 +418,8 @@ def _connect(
     while True:
         try:
             return _connect_once(location, read_only, memory_limit)
-        except StoreError as err:
-            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+        except StoreLockedError:
+            if time.monotonic() >= deadline:
                 raise
             time.sleep(0.2)
 
@@ -434,7 +434,10 @@ def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.D
         _refuse_foreign_file(location)
         return duckdb.connect(location, read_only=read_only, config=config)
     except duckdb.IOException as err:
-        raise StoreError(f"{location}: cannot open the store: {first_line(err)}") from err
+        message = f"{location}: cannot open the store: {first_line(err)}"
+        if "could not set lock" in str(err).lower():
+            raise StoreLockedError(message) from err
+        raise StoreError(message) from err
     except (duckdb.ParserException, duckdb.InvalidInputException) as err:
         if not config:
             raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err

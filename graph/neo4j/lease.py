@@ -15,6 +15,7 @@ import os
 import socket
 
 from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.store import process_alive
 
 __all__ = ["Lease", "holder", "holder_is_gone"]
 
@@ -80,12 +81,4 @@ def holder_is_gone(name: str) -> bool:
     no longer runs: its claim can be taken over at once, without waiting for the lease."""
     mine = holder().rsplit(":", 1)[0]
     who, _, pid = name.rpartition(":")
-    if who != mine or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return who == mine and pid.isdigit() and not process_alive(int(pid))

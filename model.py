@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kolmap.handles import MAX_HANDLE_CHARS, normalise_handle
+
 __all__ = [
     "ACCOUNT_COLUMNS",
     "AFFILIATIONS",
@@ -30,6 +32,7 @@ __all__ = [
     "GRAPH_TABLES",
     "INDUSTRY",
     "LABEL_COLUMNS",
+    "MAX_HANDLE_CHARS",
     "PLATFORM_ALIASES",
     "POST_COLUMNS",
     "RECORD_FIELDS",
@@ -156,9 +159,8 @@ PLATFORM_ALIASES = {
     "fb": "facebook",
     "li": "linkedin",
 }
-# A platform name, and the longest handle kept (both routes of ingest check these).
+# A platform name (both routes of ingest check it).
 PLATFORM_PATTERN = r"[a-z0-9][a-z0-9_.-]{0,31}"
-MAX_HANDLE_CHARS = 100
 _PLATFORM_RE = re.compile(f"^{PLATFORM_PATTERN}$")
 
 
@@ -172,25 +174,6 @@ def normalise_platform(value: str) -> str:
     text = PLATFORM_ALIASES.get(text, text)
     if not _PLATFORM_RE.match(text):
         raise ValueError(f"invalid platform name {value!r}")
-    return text
-
-
-_HANDLE_RE = re.compile(rf"^[^\s@]{{1,{MAX_HANDLE_CHARS}}}$")
-
-
-def normalise_handle(value: str) -> str:
-    """Strip a leading ``@`` and whitespace; handles keep their case for display.
-
-    Comparisons use ``handle.lower()``: handles are case-insensitive per platform.
-
-    >>> normalise_handle(" @DrMartin ")
-    'DrMartin'
-    """
-    text = value.strip()
-    if text.startswith("@"):
-        text = text[1:]
-    if not _HANDLE_RE.match(text):
-        raise ValueError(f"invalid handle {value!r}")
     return text
 
 
@@ -397,6 +380,7 @@ TABLES: tuple[Table, ...] = (
         (
             *ACCOUNT_COLUMNS[:3],
             "handle_lc",
+            "handle_raw",
             *ACCOUNT_COLUMNS[3:],
             "is_stub",
             "bio_areas",
@@ -505,7 +489,7 @@ GRAPH_TABLES = (
 # record known only from another row (the original inside a retweet, a reply's target): it
 # fills gaps but never overrides what the post's or account's own row says.
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "accounts": (*ACCOUNT_COLUMNS, "bio_areas", "reference", *_PROVENANCE),
+    "accounts": (*ACCOUNT_COLUMNS, "handle_raw", "bio_areas", "reference", *_PROVENANCE),
     "follows": (*FOLLOW_COLUMNS, *_PROVENANCE),
     "posts": (*POST_COLUMNS, "mentions", "hashtags", "areas", "reference", *_PROVENANCE),
     "labels": (*LABEL_COLUMNS, *_PROVENANCE),

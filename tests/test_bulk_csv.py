@@ -343,6 +343,38 @@ def test_tricky_accounts_give_the_same_store(tmp_path: Path) -> None:
     assert len(rows) - 8 <= in_sql < len(rows)  # Greek, ø, bad values: Python's
 
 
+# The look-alikes of one handle a hostile or careless file can hold (review N12).
+LOOK_ALIKES = {
+    "drmartin": ("drmartin", None),
+    "ｄｒｍａｒｔｉｎ2": ("drmartin2", "ｄｒｍａｒｔｉｎ2"),  # fullwidth: NFKC
+    "drmartin3\u200b": ("drmartin3", "drmartin3\u200b"),  # zero-width space
+    "drmar\u202etin4": ("drmartin4", "drmar\u202etin4"),  # right-to-left override
+    "@Dr\u200dMartin5": ("DrMartin5", "@Dr\u200dMartin5"),  # zero-width joiner
+    "drm\u0430rtin": (None, "mixes Latin and Cyrillic"),  # Cyrillic а
+    "drmartin/../x": (None, "'/' (SOLIDUS) is not allowed"),
+    "<script>": (None, "'<' (LESS-THAN SIGN) is not allowed"),
+    "zoé_grapo": ("zoé_grapo", None),  # accented Latin: kept, and by the SQL route
+}
+
+
+def test_look_alike_handles_are_normalised_or_refused_alike(tmp_path: Path) -> None:
+    rows = [_account(str(i), raw, "", "") for i, raw in enumerate(LOOK_ALIKES)]
+    _accounts_file(tmp_path / "in", rows)
+    result = assert_same(tmp_path / "in", tmp_path / "out")
+    reasons = " ".join(row[-2] + row[-1] for row in result["quarantine"])
+    with DuckDBStore(str(tmp_path / "out" / "bulk-True.duckdb")) as store:
+        kept = dict(
+            store.db.rows("SELECT handle, handle_raw FROM accounts WHERE NOT is_stub")
+        )
+    for raw, (handle, extra) in LOOK_ALIKES.items():
+        if handle is None:
+            assert handle not in kept and extra in reasons, (raw, reasons)
+        else:
+            assert kept[handle] == extra, raw
+    # Only the plain handles are finished in SQL; the others are the row parser's.
+    assert _rows_in_sql(tmp_path / "in" / "accounts.csv", "accounts") == 2
+
+
 def test_a_taxonomy_the_sql_patterns_cannot_express_sends_files_row_by_row() -> None:
     """RE2's \\b is ASCII: a keyword or specialty outside ASCII, or one that does not begin
     and end with a word character, would be matched differently, so such a taxonomy keeps

@@ -213,6 +213,7 @@ class Merge:
         attrs = (
             "handle",
             "handle_lc",
+            "handle_raw",
             *ACCOUNT_COLUMNS[3:],  # display_name ... verified
             "is_stub",
             *classified,
@@ -220,6 +221,8 @@ class Merge:
         exprs = {
             **classified,
             "handle_lc": "lower(COALESCE(n.handle, o.handle))",
+            # The raw form follows the handle it was normalised into.
+            "handle_raw": "CASE WHEN n.handle IS NOT NULL THEN n.handle_raw ELSE o.handle_raw END",
             "is_stub": "FALSE",
         }
         stats = self.upsert(

@@ -49,7 +49,7 @@ __all__ = [
     "transfer_table",
 ]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # The attached database an ingest run stages its rows in (see DuckDBStore.ingest).
 STAGE = "kolmap_stage"
 

@@ -17,13 +17,11 @@ the merged profiles, by :mod:`kolmap.ingest.roles` (whatever route read them).
 
 from __future__ import annotations
 
-import re
-
+from kolmap.handles import MAX_HANDLE_CHARS, plain_handle_char
 from kolmap.ingest.fast.areas import AreaSQL
 from kolmap.ingest.fast.query import Query
 from kolmap.ingest.fast.sql import char_class, folded_hashtags, mentions, raw_hashtags, sql_fold
 from kolmap.ingest.formats.canonical import BOOL_FALSE, BOOL_TRUE
-from kolmap.model import MAX_HANDLE_CHARS
 
 __all__ = ["accounts", "follows", "posts"]
 
@@ -97,12 +95,15 @@ def accounts(query: Query, areas: AreaSQL) -> None:
     query.id("account_id", required=True)
     handle = query.get("handle")
     bare = f"CASE WHEN starts_with({handle}, '@') THEN substr({handle}, 2) ELSE {handle} END"
-    handle_chars = [c for c in query.safe.chars if not re.match(r"[\s@]", c)]
+    # Only handles :func:`~kolmap.handles.normalise_handle` leaves as they are finish here
+    # (Latin letters, digits, "_.-"); any other goes to the row-by-row parser.
+    handle_chars = [c for c in query.safe.chars if plain_handle_char(c)]
     query.checks.append(
         f"({handle} IS NULL OR regexp_full_match({bare}, "
         f"{query.param(f'[{char_class(handle_chars)}]{{1,{MAX_HANDLE_CHARS}}}')}))"
     )
     query.out["handle"] = bare
+    query.out["handle_raw"] = "NULL::VARCHAR"
     for column in ("display_name", "bio"):
         query.out[column] = query.get(column)
     _counts(query, ("followers", "following"))

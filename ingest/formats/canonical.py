@@ -216,16 +216,19 @@ def parse_account(values: Mapping[str, str], *, handle_ids: bool = False) -> dic
     ``@handle`` then names the account by its handle until its real id is known, when the
     store folds the two together.
     """
-    handle = _text(values, "handle")
-    if handle is not None:
+    raw = _text(values, "handle")
+    handle = None
+    if raw is not None:
         try:
-            handle = normalise_handle(handle)
+            handle = normalise_handle(raw)
         except ValueError as err:
             raise RowError(str(err)) from None
     return {
         "platform": _platform(values),
         "account_id": _required_id(values, "account_id", handle_ids),
         "handle": handle,
+        # The handle as the file wrote it, when normalising changed more than an "@".
+        "handle_raw": raw if handle is not None and raw.removeprefix("@") != handle else None,
         "display_name": _text(values, "display_name"),
         "bio": _text(values, "bio"),
         "followers": _count(values, "followers"),

@@ -228,7 +228,7 @@ def parse_account(values: Mapping[str, str], *, handle_ids: bool = False) -> dic
         "account_id": _required_id(values, "account_id", handle_ids),
         "handle": handle,
         # The handle as the file wrote it, when normalising changed more than an "@".
-        "handle_raw": raw if handle is not None and raw.removeprefix("@") != handle else None,
+        "handle_raw": raw if raw is not None and raw.removeprefix("@") != handle else None,
         "display_name": _text(values, "display_name"),
         "bio": _text(values, "bio"),
         "followers": _count(values, "followers"),

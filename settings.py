@@ -52,6 +52,13 @@ class IngestSettings:
     """How input files are read and validated."""
 
     batch_size: int = _setting(50_000, "Rows per batch written to the store; bounds memory.")
+    memory_limit: str = _setting(
+        "512MB",
+        "Most memory the embedded store may hold while an ingest reads and merges (past it "
+        "DuckDB spills to a file beside the store): with the row batches in flight, this keeps "
+        "an ingest's peak memory the same whatever the input's size (docs/reliability.md). "
+        "Empty: `store.memory_limit`.",
+    )
     bulk_csv: bool = _setting(
         True,
         "Read large canonical posts, follows and accounts CSV files with DuckDB (same records, "

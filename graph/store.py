@@ -241,9 +241,13 @@ class Derivation(Protocol):
 
     def paid_mentions(self, tags: Sequence[str]) -> pd.DataFrame: ...
 
-    def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame: ...
+    def coactions(
+        self, window_seconds: int, max_events: int, min_shared: int
+    ) -> pd.DataFrame: ...
 
-    def shared_texts(self, min_chars: int, max_authors: int) -> pd.DataFrame: ...
+    def shared_texts(
+        self, min_chars: int, max_authors: int, min_shared: int
+    ) -> pd.DataFrame: ...
 
     def write_derived(self, table: pd.DataFrame) -> int: ...
 
@@ -260,9 +264,12 @@ class GraphStore(Protocol):
     location: str
 
     def ingest(
-        self, run: RunInfo, derive: Derive | None = None
+        self, run: RunInfo, derive: Derive | None = None, memory_limit: str = ""
     ) -> AbstractContextManager[IngestWriter]:
         """A context manager yielding an :class:`IngestWriter`.
+
+        ``memory_limit`` (a size such as ``512MB``), when given, is the most memory the
+        store may hold for the run instead of its own limit.
 
         On a clean exit the staged records are merged (idempotently: re-writing the same
         records changes nothing), then ``derive`` runs on the merged store in the same

@@ -293,7 +293,7 @@ def ingest_paths(
         row_parser = RowParser(taxonomy)
         derive = partial(derive_accounts, taxonomy=taxonomy, settings=settings)
         try:
-            with store.ingest(run, derive) as writer:
+            with store.ingest(run, derive, settings.ingest.memory_limit) as writer:
                 for path, spec in files:
                     report = FileReport(shown[path], spec.name)
                     reports.append(report)

@@ -82,6 +82,42 @@ def test_x_api_v2_page(store, tmp_path):
     assert post["likes"] == 40 and post["text"].startswith("Nouvelles")  # own row wins
 
 
+def test_a_bad_tweet_in_a_page_is_rejected_alone(store, tmp_path):
+    """A tweet without author_id in the middle of a page rejected the whole page from that
+    tweet on: the tweets after it were lost without a word."""
+    page = json.loads(json.dumps(V2_PAGE))
+    del page["data"][1]["author_id"]
+    summary = ingest_files(store, write(tmp_path, "search.json", json.dumps(page)))
+    report = summary.files[0]
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (4, 3, 1)
+    assert "data[1]: tweet without author_id" in Path(summary.quarantine_path).read_text("utf-8")
+    kept = set(store.sql("SELECT post_id FROM posts WHERE author_id <> ''")["post_id"])
+    assert {"10", "12", "13"} <= kept
+
+
+def test_a_response_object_larger_than_detection_reads_is_streamed(store, tmp_path):
+    """A paginating script's output of 12 MB, one JSON object: detection sketches it from
+    its first 8 MB (it was "not a format kolmap recognises" past that), and the reader
+    streams its tweets instead of loading it whole (T17). The records equal those of the
+    same response read whole (inside an array)."""
+    from kolmap.ingest.formats.spec import ReadOptions
+    from kolmap.ingest.formats.x_api import read_x_api
+
+    page = json.loads(json.dumps(V2_PAGE))
+    filler = page["data"][0]
+    for i in range(12_000):
+        page["data"].append({**filler, "id": str(1000 + i), "text": "immunotherapy " * 60})
+    path = write(tmp_path, "responses.json", json.dumps(page))
+    assert path.stat().st_size > 9 << 20
+    whole = write(tmp_path / "whole", "responses.json", json.dumps([page]))
+    options = ReadOptions()
+    streamed = [(i.line, i.records) for i in read_x_api(path, options)]
+    loaded = [(i.line, i.records) for i in read_x_api(whole, options)]
+    assert len(streamed) == 12_004 and streamed == loaded
+    summary = ingest_files(store, path)
+    assert summary.files[0].format == "x-api" and summary.files[0].rows_accepted == 12_004
+
+
 def test_x_api_jsonl_keeps_going_past_a_bad_line(store, tmp_path):
     v1 = {
         "id_str": "500",

@@ -148,3 +148,32 @@ def test_a_command_waits_a_moment_for_a_store_another_process_holds(tmp_path, sa
         assert store.stats()["accounts"] > 0
     assert time.monotonic() - started < 10
     holder.wait(timeout=30)
+
+
+def test_an_ingest_holds_the_store_to_its_own_memory_limit(tmp_path: Path, sample_dir: Path):
+    """T17: an ingest's memory is bounded by ``ingest.memory_limit`` whatever the store's own
+    limit (4GB by default); the store's limit comes back afterwards, also after a failure."""
+    from datetime import UTC, datetime
+
+    from kolmap.graph.store import RunInfo
+
+    def limit(store: DuckDBStore) -> str:
+        row = store.db.row("SELECT current_setting('memory_limit')")
+        assert row is not None
+        return str(row[0])
+
+    run = RunInfo("r1", datetime.now(UTC), ["x"], "test")
+    with DuckDBStore(str(tmp_path / "s.duckdb"), memory_limit="2GB") as store:
+        own = limit(store)
+        with store.ingest(run, memory_limit="256MB"):
+            assert limit(store) == "244.1 MiB"  # DuckDB shows 256 MB in MiB
+        assert limit(store) == own
+        with pytest.raises(RuntimeError), store.ingest(run, memory_limit="300MB"):
+            raise RuntimeError("a failed run")
+        assert limit(store) == own
+        with pytest.raises(StoreError, match="'lots' is not a size"), store.ingest(
+            run, memory_limit="lots"
+        ):
+            pass
+        summary = ingest_paths(store, [sample_dir])
+        assert summary.merge["posts"]["added"] > 0 and limit(store) == own

@@ -139,11 +139,13 @@ class DuckDBDerivation:
             [list(tags)],
         )
 
-    def coactions(self, window_seconds: int, max_events: int) -> pd.DataFrame:
-        """Pairs of accounts that acted on the same target (reposted, replied to or quoted the
-        same post, or mentioned the same account) within the same ``window_seconds`` slot of
-        one of two grids offset by half a window; targets with more than ``max_events``
-        actions (viral posts) are left out. ``platform, a, b, shared`` (distinct targets)."""
+    def coactions(self, window_seconds: int, max_events: int, min_shared: int) -> pd.DataFrame:
+        """Pairs of accounts that acted on at least ``min_shared`` same targets (reposted,
+        replied to or quoted the same post, or mentioned the same account) within the same
+        ``window_seconds`` slot of one of two grids offset by half a window; targets with
+        more than ``max_events`` actions (viral posts) are left out. ``platform, a, b,
+        shared`` (distinct targets). Only those pairs leave the database: on a large store
+        the pairs sharing one target are many millions."""
         return self.db.frame(
             """WITH ev AS (
                    SELECT platform, author_id AS a, 'r:' || repost_of_post_id AS target,
@@ -172,13 +174,14 @@ class DuckDBDerivation:
                FROM slots x JOIN slots y
                  ON x.platform = y.platform AND x.target = y.target AND x.g = y.g
                 AND x.slot = y.slot AND x.a < y.a
-               GROUP BY ALL ORDER BY 1, 2, 3""",
-            [max_events, window_seconds, window_seconds],
+               GROUP BY ALL HAVING count(DISTINCT x.target) >= ? ORDER BY 1, 2, 3""",
+            [max_events, window_seconds, window_seconds, min_shared],
         )
 
-    def shared_texts(self, min_chars: int, max_authors: int) -> pd.DataFrame:
-        """Pairs of accounts that posted the same texts: ``platform, a, b, shared`` (distinct
-        texts both posted, once mentions, links, punctuation and case are taken out). Texts
+    def shared_texts(self, min_chars: int, max_authors: int, min_shared: int) -> pd.DataFrame:
+        """Pairs of accounts that posted at least ``min_shared`` same texts: ``platform, a,
+        b, shared`` (distinct texts both posted, once mentions, links, punctuation and case
+        are taken out). Texts
         shorter than ``min_chars`` or posted by more than ``max_authors`` accounts (a meme, a
         greeting) are left out."""
         return self.db.frame(
@@ -199,8 +202,8 @@ class DuckDBDerivation:
                SELECT x.platform, x.author_id AS a, y.author_id AS b, count(*) AS shared
                FROM kept x JOIN kept y
                  ON x.platform = y.platform AND x.h = y.h AND x.author_id < y.author_id
-               GROUP BY ALL ORDER BY 1, 2, 3""",
-            [min_chars, min_chars, max_authors],
+               GROUP BY ALL HAVING count(*) >= ? ORDER BY 1, 2, 3""",
+            [min_chars, min_chars, max_authors, min_shared],
         )
 
     def write_derived(self, table: pd.DataFrame) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -60,6 +61,7 @@ class DuckDBStore:
         lock_wait: float = 0.0,
     ) -> None:
         self.location = str(path)
+        self.memory_limit = memory_limit
         self.db = Connection(_connect(self.location, read_only, memory_limit, lock_wait), tracer)
         if not read_only:
             ensure_schema(self.db, self.location)
@@ -81,17 +83,22 @@ class DuckDBStore:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Stage]:
+    def ingest(
+        self, run: RunInfo, derive: Derive | None = None, memory_limit: str = ""
+    ) -> Iterator[Stage]:
         """Stage batches, then merge them all in one transaction (see
         :class:`~kolmap.graph.store.GraphStore`).
 
         Batches are committed one by one into a staging database beside the store
         (``<store>.stage``), not into the store's own transaction: committed rows can leave
         memory (DuckDB spills them to that file), so an ingest's memory is bounded by the
-        batch size and ``store.memory_limit``, not by the input's size. The store itself
-        changes only in the final merge transaction; the staging file is removed afterwards,
-        and one left by an interrupted run is discarded by the next.
+        batch size and ``memory_limit`` (``ingest.memory_limit``; the store's own limit
+        comes back afterwards), not by the input's size. The store itself changes only in
+        the final merge transaction; the staging file is removed afterwards, and one left
+        by an interrupted run is discarded by the next.
         """
+        if memory_limit:
+            self._limit_memory(memory_limit)
         stage_path = self._attach_stage()
         stage = Stage(self.db)
         try:
@@ -111,6 +118,20 @@ class DuckDBStore:
         finally:
             with contextlib.suppress(duckdb.Error, OSError):  # a full disk may refuse it too
                 self._detach_stage(stage_path)
+            if memory_limit:
+                with contextlib.suppress(duckdb.Error):
+                    self._limit_memory(self.memory_limit)
+
+    def _limit_memory(self, size: str) -> None:
+        """Set DuckDB's memory limit to ``size`` (``512MB``; empty: DuckDB's default)."""
+        if not size:
+            self.db.execute("RESET memory_limit")
+            return
+        if not _SIZE.fullmatch(size.strip()):
+            raise StoreError(
+                f"memory limit {size!r} is not a size (say 512MB or 2GB; see docs/settings.md)"
+            )
+        self.db.execute(f"SET memory_limit = {_sql_string(size.strip())}")
 
     def _attach_stage(self) -> Path | None:
         path = None if self.location == ":memory:" else Path(self.location + ".stage")
@@ -408,6 +429,9 @@ def _refuse_foreign_file(location: str) -> None:
         "choose another file for the store"
     )
 
+
+# A size DuckDB's memory_limit accepts: 512MB, 2GB, 1.5GiB.
+_SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)", re.IGNORECASE)
 
 def _connect(
     location: str, read_only: bool, memory_limit: str, lock_wait: float = 0.0

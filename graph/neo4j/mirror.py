@@ -198,7 +198,9 @@ class Neo4jMirror:
                 self.lease.claim(claim, expected or "")  # Neo4j was not touched
                 raise
             try:
-                self._push()
+                # Completing a crashed run (the copy holds its half-sent version): redo
+                # every browsing relationship, not only those of the rows changed now.
+                self._push(rederive=expected is not None and expected.startswith("writing-"))
             except BaseException:
                 self._discard_cache()  # Neo4j may hold part of it; rebuild from there next
                 raise
@@ -212,7 +214,10 @@ class Neo4jMirror:
     def _copy(self) -> DuckDBReplica:
         return self.cache.replica
 
-    def _push(self) -> None:
+    def _push(self, *, rederive: bool = False) -> None:
+        """Send Neo4j what changed since the snapshot. The browsing relationships come last,
+        for the rows written now; with ``rederive``, for every row: a run that crashed left
+        rows in Neo4j (unchanged for this run) whose relationships were never made."""
         cache, graph = self._copy, self.graph
         for rel in REL_MAPS:
             _upserts, removed = cache.changes(rel.table, rel_key(rel))
@@ -237,16 +242,18 @@ class Neo4jMirror:
         for table in ("accounts", "posts", "labels"):
             key = next(m.key for m in NODE_MAPS if m.table == table)
             upserts, _removed = cache.changes(table, key)
-            graph.write_derived(table, upserts)
+            graph.write_derived(table, cache.table_rows(table) if rederive else upserts)
         graph.remove_orphans()
         cache.drop_snapshot()
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def ingest(self, run: RunInfo, derive: Derive | None = None) -> Iterator[Stage]:
+    def ingest(
+        self, run: RunInfo, derive: Derive | None = None, memory_limit: str = ""
+    ) -> Iterator[Stage]:
         """Ingest into the copy (same merge and derivation as the embedded store), then
         update Neo4j."""
-        with self._writing() as cache, cache.ingest(run, derive) as writer:
+        with self._writing() as cache, cache.ingest(run, derive, memory_limit) as writer:
             yield writer
 
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:

@@ -15,7 +15,7 @@ retweets, quotes and replies resolve even when the original is not in the file: 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from kolmap.ingest.formats.canonical import RowError
 from kolmap.ingest.formats.flat import flexible_time
 from kolmap.ingest.formats.records import account, post, retweet_original_id
 from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
-from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.jsonio import json_units, object_items, peek_json, top_level
 from kolmap.ingest.io.rows import Rejected
 
 __all__ = ["FORMAT", "kind_of", "read_x_api", "sniff_x_api", "v1_tweet"]
@@ -59,7 +59,18 @@ def sniff_x_api(path: Path, head: bytes) -> bool:
 
 
 def read_x_api(path: Path, options: ReadOptions) -> Iterator[Item]:
-    """Each tweet of the file as a parsed row (JSONL: the line number; JSON: the position)."""
+    """Each tweet of the file as a parsed row (JSONL: the line number; JSON: the position).
+
+    A file that is one v2 response object (``data`` tweets with ``includes``) is streamed:
+    its ``includes`` first, then one tweet at a time, so a response of 100,000 tweets is
+    never held whole (docs/reliability.md, memory budget).
+    """
+    if top_level(path) == "object":
+        with path.open("rb") as fh:
+            sketch = peek_json(path, fh.read(65_536))
+        if kind_of(sketch) == "v2" and isinstance(sketch.get("data"), list):
+            yield from _streamed_page(path)
+            return
     name = str(path)
     for unit in json_units(path):
         if isinstance(unit, Rejected):
@@ -69,18 +80,39 @@ def read_x_api(path: Path, options: ReadOptions) -> Iterator[Item]:
         units = value if isinstance(value, list) else [value]
         for item in units:
             kind = kind_of(item)
-            try:
-                if kind == "v2":
-                    yield from (Parsed(position, r) for r in _v2_page(item))
-                elif kind == "v1":
+            if kind == "v2":
+                tweets, users, included = _v2_parts(item)
+                numbered = isinstance(item.get("data"), list)
+                yield from _v2_rows(name, position, tweets, users, included, numbered)
+            elif kind == "v1":
+                try:
                     yield Parsed(position, v1_tweet(item, reference=False))
-                else:
-                    raise RowError("not an X API tweet or response")
-            except RowError as err:
-                yield Rejected(name, position, str(err), str(item)[:10_000])
+                except RowError as err:
+                    yield Rejected(name, position, str(err), str(item)[:10_000])
+            else:
+                reason = "not an X API tweet or response"
+                yield Rejected(name, position, reason, str(item)[:10_000])
 
 
-def _v2_page(page: Mapping[str, Any]) -> Iterator[Records]:
+def _streamed_page(path: Path) -> Iterator[Item]:
+    users = {
+        str(u.get("id")): u
+        for u in object_items(path, "includes.users.item")
+        if isinstance(u, Mapping)
+    }
+    included = {
+        str(t.get("id")): t
+        for t in object_items(path, "includes.tweets.item")
+        if isinstance(t, Mapping)
+    }
+    tweets = object_items(path, "data.item")
+    yield from _v2_rows(str(path), 1, tweets, users, included, numbered=True)
+
+
+def _v2_parts(
+    page: Mapping[str, Any],
+) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
+    """A v2 unit's tweets, and its included users and tweets by id."""
     if "data" in page:
         data = page["data"]
         tweets = data if isinstance(data, list) else [data]
@@ -89,8 +121,27 @@ def _v2_page(page: Mapping[str, Any]) -> Iterator[Records]:
     includes = page.get("includes") or {}
     users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, Mapping)}
     included = {str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, Mapping)}
-    for tweet in tweets:
-        yield _v2_tweet(tweet, users, included)
+    return tweets, users, included
+
+
+def _v2_rows(
+    name: str,
+    position: int,
+    tweets: Iterable[Any],
+    users: Mapping[str, Any],
+    included: Mapping[str, Any],
+    numbered: bool,
+) -> Iterator[Item]:
+    """Each tweet of a v2 unit as a parsed row; a bad tweet is rejected alone (named by its
+    place in the unit's ``data`` list when ``numbered``) and the others are kept."""
+    for index, tweet in enumerate(tweets):
+        try:
+            if not isinstance(tweet, Mapping):
+                raise RowError("not a tweet object")
+            yield Parsed(position, _v2_tweet(tweet, users, included))
+        except RowError as err:
+            where = f"data[{index}]: " if numbered else ""
+            yield Rejected(name, position, f"{where}{err}", str(tweet)[:10_000])
 
 
 def _v2_user(user: Mapping[str, Any], *, reference: bool) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import ijson
 from kolmap.errors import InputError
 from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["TooDeepError", "json_units", "load_json", "peek_json"]
+__all__ = ["TooDeepError", "json_units", "load_json", "object_items", "peek_json", "top_level"]
 
 _MAX_DEPTH = 200
 
@@ -135,10 +135,12 @@ _PEEK_BYTES = (65_536, 8 << 20)
 
 
 def peek_json(path: Path, head: bytes) -> Any:
-    """The first unit of a JSON file (the first element of a top-level array, else the
-    top-level object), or None when it is not JSON. Read from ``head``, then from up to
-    8 MB of the file when the first unit is longer than ``head``; nesting deeper than any
-    export is refused (:class:`TooDeepError`) instead of built in memory."""
+    """The first unit of a JSON file, to tell its format by: the first element of a
+    top-level array, else a sketch of the top-level object (its nested arrays cut to their
+    first element), or None when it is not JSON. Read from ``head``, then from up to 8 MB
+    of the file when the first unit is longer than ``head`` (a longer object is sketched
+    from its first 8 MB); nesting deeper than any export is refused (:class:`TooDeepError`)
+    instead of built in memory."""
     if _is_lines(path, head):
         text = head.lstrip(b"\xef\xbb\xbf")
         try:
@@ -167,26 +169,82 @@ def _read(path: Path, limit: int) -> bytes:
 
 
 def _first_unit(text: bytes, name: str) -> Any:
-    """The first element of a top-level array, or the top-level value, built from ijson's
-    events under the nesting limit; :class:`InputError` when ``text`` ends before it does."""
+    """The first element of a top-level array, or a sketch of the top-level object (see
+    :class:`_Sketch`), built from ijson's events under the nesting limit;
+    :class:`InputError` when ``text`` ends before the value does."""
     array = text.lstrip().startswith(b"[")
+    if not array:
+        return _sketch(text, name)
     builder: Any = None
     depth = 0
     for _prefix, event, value in _events(_BytesReader(text), name):
         if event in ("start_map", "start_array"):
             depth += 1
-        if array and depth == 1 and event == "end_array":
+        if depth == 1 and event == "end_array":
             return None  # an empty array
-        if not array or depth >= 2 or (depth == 1 and event != "start_array"):
+        if depth >= 2 or (depth == 1 and event != "start_array"):
             if builder is None:
                 builder = ijson.ObjectBuilder()
             builder.event(event, value)
         if event in ("end_map", "end_array"):
             depth -= 1
-        done = builder is not None and depth == (1 if array else 0)
-        if done and not (array and event in ("start_map", "start_array")):
+        if builder is not None and depth == 1 and event not in ("start_map", "start_array"):
             return _plain(builder.value)
     raise InputError(f"{name}: the first JSON value does not end")
+
+
+class _Sketch:
+    """A JSON value built from ijson events in which every array below the top level keeps
+    only its first element: enough to tell a format by its shape, in little memory however
+    long the arrays are (a 200 MB X API response is one object holding 100,000 tweets)."""
+
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.stack: list[list[Any]] = []  # [container, pending key]
+        self.skip = 0  # depth inside an element that is not kept
+
+    def event(self, event: str, value: Any) -> None:
+        if self.skip:
+            if event in ("start_map", "start_array"):
+                self.skip += 1
+            elif event in ("end_map", "end_array"):
+                self.skip -= 1
+            return
+        if event == "map_key":
+            self.stack[-1][1] = value
+            return
+        if event in ("end_map", "end_array"):
+            self.stack.pop()
+            return
+        parent = self.stack[-1][0] if self.stack else None
+        if isinstance(parent, list) and parent and len(self.stack) >= 2:
+            if event in ("start_map", "start_array"):
+                self.skip = 1  # a second element of a nested array: not kept
+            return
+        new: Any = {} if event == "start_map" else [] if event == "start_array" else value
+        if parent is None:
+            self.root = new
+        elif isinstance(parent, list):
+            parent.append(new)
+        else:
+            parent[self.stack[-1][1]] = new
+        if event in ("start_map", "start_array"):
+            self.stack.append([new, None])
+
+
+def _sketch(text: bytes, name: str) -> Any:
+    """The :class:`_Sketch` of the top-level value of ``text``; when ``text`` is only the
+    start of a longer file, the sketch of what it holds."""
+    sketch = _Sketch()
+    try:
+        for _prefix, event, value in _events(_BytesReader(text), name):
+            sketch.event(event, value)
+    except TooDeepError:
+        raise
+    except InputError:
+        if not isinstance(sketch.root, dict) or not sketch.root:
+            raise
+    return _plain(sketch.root)
 
 
 class _BytesReader:
@@ -243,6 +301,27 @@ def json_units(path: Path, *, prefix: bytes | None = None) -> Iterator[tuple[int
         raw = fh.read()
         text = raw.decode("utf-8", errors="strict")
     yield 1, _mend(load_json(text, name), raw)
+
+
+def object_items(path: Path, prefix: str) -> Iterator[Any]:
+    """The values at ``prefix`` (ijson's dotted path, ``item`` for array elements, e.g.
+    ``data.item``) of a file holding one top-level JSON object, one at a time: a huge
+    object is read in constant memory instead of whole. Errors as :func:`json_units`."""
+    name = str(path)
+    with path.open("rb") as fh:
+        offset = 3 if fh.read(3) == b"\xef\xbb\xbf" else 0
+        fh.seek(offset)
+        for value in ijson.items(_events(fh, name, offset), prefix):
+            yield _plain(value)
+
+
+def top_level(path: Path) -> str:
+    """``lines``, ``array`` or ``object``: how a JSON file holds its units."""
+    with path.open("rb") as fh:
+        head = fh.read(65_536)
+    if _is_lines(path, head):
+        return "lines"
+    return "array" if head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"[") else "object"
 
 
 def _plain(value: Any) -> Any:

@@ -133,9 +133,15 @@ def _signals(
 ) -> Signals:
     n = len(nodes)
     signals = Signals.empty(n)
-    pairs = ctx.coactions(settings.coaction_window_seconds, settings.coaction_max_events)
+    pairs = ctx.coactions(
+        settings.coaction_window_seconds,
+        settings.coaction_max_events,
+        settings.coaction_min_shared,
+    )
     signals.coaction_partners = _partners(keys, pairs, settings.coaction_min_shared, n)
-    texts = ctx.shared_texts(settings.template_min_chars, settings.template_max_authors)
+    texts = ctx.shared_texts(
+        settings.template_min_chars, settings.template_max_authors, settings.template_min_shared
+    )
     signals.template_partners = _partners(keys, texts, settings.template_min_shared, n)
     return signals
 

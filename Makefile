@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/map_bench.py --out docs/benchmarks.md
+	$(BIN)/python benchmarks/memory_bench.py --out docs/benchmarks.md
 
 # Local Neo4j 5.26 servers (with and without GDS) fetched from Maven Central: see neo4j-server/run.
 neo4j:

@@ -47,6 +47,11 @@ def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+# The largest file the app's uploader takes; larger ones are refused there, with a pointer to
+# `kolmap ingest`, which reads any size within ``ingest.memory_limit`` (T17).
+UPLOAD_LIMIT_MB = 200
+
+
 @dataclass(frozen=True)
 class IngestSettings:
     """How input files are read and validated."""

@@ -19,6 +19,7 @@ from kolmap.cli.rank import print_ranking
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.graph.store import Scope, StoreLocation
 from kolmap.scoring.rank import RankKind, rank
+from kolmap.settings import UPLOAD_LIMIT_MB
 
 __all__ = ["app_command", "can_open_browser", "demo", "sample", "sample_folder", "serve", "ui"]
 
@@ -56,6 +57,7 @@ def app_command(port: int, host: str = "localhost", *, options: Sequence[str] = 
         "--server.showEmailPrompt=false",
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
+        f"--server.maxUploadSize={UPLOAD_LIMIT_MB}",
         "--client.toolbarMode=viewer",
         *options,
     ]

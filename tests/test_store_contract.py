@@ -451,7 +451,7 @@ def test_reopening_writes_nothing_completes_older_stores_and_checks_the_version(
     con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     con.close()
     for read_only in (False, True):
-        with pytest.raises(StoreError, match="store schema version 0, this kolmap reads 2"):
+        with pytest.raises(StoreError, match="store schema version 0, this kolmap reads 3"):
             DuckDBStore(path, read_only=read_only)
 
 

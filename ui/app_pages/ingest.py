@@ -12,6 +12,7 @@ from kolmap.export.downloads import file_download
 from kolmap.ingest.formats import all_formats
 from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
+from kolmap.settings import UPLOAD_LIMIT_MB
 from kolmap.ui import state, widgets
 from kolmap.ui.uploads import ingest_uploads
 
@@ -27,7 +28,8 @@ st.caption(
     "fine), an X archive, X API or Bluesky JSON, LinkedIn, Instagram or Facebook exports, "
     "social-listening spreadsheets, GraphML, GML or edge lists. Each file's format is "
     "recognised unless you choose one. The run is atomic: an error or too many rejected "
-    "rows commits nothing. Files larger than the upload limit go through `kolmap ingest`."
+    f"rows commits nothing. Files larger than {UPLOAD_LIMIT_MB} MB go through `kolmap ingest` "
+    "on the command line, which reads any size within a fixed memory budget."
 )
 uploads = st.file_uploader(
     "Files",

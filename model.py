@@ -277,7 +277,7 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ColumnType.TIME,
     ),
     **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
-    **dict.fromkeys(("inputs", "summary", "filters", "params"), ColumnType.JSON),
+    **dict.fromkeys(("inputs", "summary", "filters", "params", "facts"), ColumnType.JSON),
 }
 
 
@@ -320,6 +320,10 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("areas", ("area_id", "name"), key=("area_id",)),
     Table("suppressions", ("hash", "added_at", "scope"), key=("hash",)),
+    # The append-only audit trail: ingests (failed and interrupted ones too), exports, label
+    # changes, erasures, suppressions, by whom and when; details name accounts only by keyed
+    # hashes (docs/compliance.md).
+    Table("audit_log", ("event_id", "event_at", "actor", "action", "facts"), key=("event_id",)),
     # Saved shortlists: one row per account on a named list (a copy of what it was added
     # as, so the list reads the same after a re-ingest), and the trail of every change.
     Table(
@@ -471,6 +475,7 @@ TRANSFER_TABLES = (
     "shortlists",
     "shortlist_events",
     "saved_views",
+    "audit_log",
 )
 GRAPH_TABLES = (
     "edges",

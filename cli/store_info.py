@@ -49,9 +49,13 @@ def runs(store: str | None) -> None:
         frame = source.runs()
     for row in frame.to_dict(orient="records"):
         summary = json.loads(row["summary"])
-        click.echo(
-            f"{row['run_id']}  {row['finished_at']}  {row['status']}  "
+        outcome = (
             f"rows={summary.get('rows_read', 0)} quarantined={summary.get('quarantined', 0)}"
+            if row["status"] == "completed"
+            else f"error: {summary.get('error', '')}"
+        )
+        click.echo(
+            f"{row['run_id']}  {row['finished_at']}  {row['status']}  {outcome}"
             f"  inputs={', '.join(json.loads(row['inputs']))}"
         )
 

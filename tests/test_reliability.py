@@ -114,7 +114,8 @@ def test_a_full_disk_during_ingest_is_a_clear_error_and_commits_nothing(
             ingest_paths(store, [sample_dir], quarantine_dir=tmp_path / "q")
         assert "no transaction is active" not in str(raised.value)
         assert store.fingerprint() == before
-    assert sorted(p.name for p in small_disk.iterdir()) == ["s.duckdb"]  # no staging left
+    left = sorted(p.name for p in small_disk.iterdir())
+    assert left == ["s.duckdb", "s.pseudonym.key"]  # no staging left
 
 
 def test_a_command_waits_a_moment_for_a_store_another_process_holds(tmp_path, sample_store_path):

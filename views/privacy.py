@@ -30,17 +30,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kolmap.graph.keys import load_key
 from kolmap.graph.store import Projection, StoreLocation
 from kolmap.settings import PrivacySettings
 
@@ -72,31 +71,12 @@ IDENTIFYING = (
 
 PRIVATE_ROLES = frozenset({"patient", "public", "unknown"})
 _MENTION = re.compile(r"@([\w.-]+)")
-KEY_ENV = "KOLMAP_PSEUDONYM_KEY"
 
 
 def pseudonym(key: bytes, platform: str, account_id: str) -> str:
     """The stable pseudonym of an account under ``key``."""
     digest = hmac.new(key, f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
     return "anon-" + digest[:16]
-
-
-def load_key(store_location: str | StoreLocation, settings: PrivacySettings | None = None) -> bytes:
-    """The pseudonymisation key: ``$KOLMAP_PSEUDONYM_KEY``, the ``privacy.key_file`` setting,
-    or the store's own key file (:meth:`StoreLocation.key_path`), created on first use."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode("utf-8")
-    location = StoreLocation.resolve(store_location)
-    configured = settings.key_file if settings is not None else ""
-    path = Path(configured).expanduser() if configured else location.key_path()
-    if path is None:  # an in-memory store: a key for this process only
-        return secrets.token_bytes(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text("utf-8").strip().encode("utf-8")
 
 
 def private_mask(roles: pd.Series, is_stub: pd.Series | None = None) -> np.ndarray:

@@ -15,10 +15,11 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from kolmap.graph.duckdb import audit
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.derive import DuckDBDerivation
 from kolmap.graph.duckdb.schema import STAGE, STAGE_SCHEMAS, staging_table
-from kolmap.graph.duckdb.stage import Stage
+from kolmap.graph.duckdb.stage import LEARNED, Stage
 from kolmap.graph.duckdb.suppressions import HANDLE_HASH
 from kolmap.graph.store import Derive, RunInfo
 from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, RECORD_FIELDS
@@ -33,8 +34,13 @@ def merge_run(db: Connection, run: RunInfo, stage: Stage, derive: Derive | None)
     for area_id, name in run.areas.items():
         db.execute("DELETE FROM areas WHERE area_id = ?", [area_id])
         db.execute("INSERT INTO areas VALUES (?, ?)", [area_id, name])
-    merge = Merge(db, run_id)
+    # Hashes learned while staging (an account suppressed by handle arrived with its id).
     stats = stage.stats
+    stats["suppressions_learned"] = db.scalar(
+        f"""INSERT INTO suppressions SELECT DISTINCT hash, now(), 'learned' FROM {LEARNED}
+            WHERE hash NOT IN (SELECT hash FROM suppressions)"""
+    )
+    merge = Merge(db, run_id)
     stats["accounts"] = merge.accounts()
     stats["labels"] = merge.upsert(
         "labels",
@@ -59,6 +65,12 @@ def merge_run(db: Connection, run: RunInfo, stage: Stage, derive: Derive | None)
             json.dumps(list(run.inputs)),
             json.dumps(summary, default=str),
         ],
+    )
+    rows = {k: stats[k].get("added", 0) for k in ("accounts", "posts", "follows")}
+    audit.record(
+        db,
+        "ingest",
+        {"run_id": run_id, "status": "completed", "inputs": len(run.inputs), "added": rows},
     )
 
 

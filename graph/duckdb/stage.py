@@ -9,6 +9,7 @@ ingest's memory is bounded by the batch size, not the input. Before the merge,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,12 +17,15 @@ import pyarrow as pa
 
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.schema import STAGE, STAGE_SCHEMAS, stage_ddl, staging_table
-from kolmap.graph.duckdb.suppressions import ID_HASH
+from kolmap.graph.duckdb.suppressions import HANDLE_HASH, ID_HASH
+from kolmap.graph.store import RunInfo
 from kolmap.model import RECORD_FIELDS
 
 __all__ = ["Stage"]
 
 # Staged columns that hold account ids, per record kind (rewritten by handle resolution).
+# Suppression hashes learned while staging a run (see ``Stage._drop_suppressed``).
+LEARNED = f"{STAGE}.learned_suppressions"
 _ID_COLUMNS = (
     ("accounts", "account_id"),
     ("labels", "account_id"),
@@ -45,6 +49,18 @@ class Stage:
     def create(self) -> None:
         for kind in STAGE_SCHEMAS:
             self.db.execute(stage_ddl(kind))
+
+    def remember(self, run: RunInfo) -> None:
+        """Write which run this is into the staging file, so that the next run can record
+        this one as interrupted if its process is killed."""
+        self.db.execute(
+            f"CREATE TABLE {STAGE}.run_info (run_id VARCHAR, started_at TIMESTAMPTZ, "
+            "kolmap_version VARCHAR, inputs VARCHAR)"
+        )
+        self.db.execute(
+            f"INSERT INTO {STAGE}.run_info VALUES (?, ?, ?, ?)",
+            [run.run_id, run.started_at, run.kolmap_version, json.dumps(list(run.inputs))],
+        )
 
     def reserve(self, count: int) -> int:
         """Set aside ``count`` staging positions and return the first. A reader that stages
@@ -107,11 +123,31 @@ class Stage:
         self.stats["handle_ids_resolved"] = self._canonicalise_handle_ids()
 
     def _drop_suppressed(self) -> dict[str, int]:
-        """Remove staged rows of opted-out accounts before anything is merged."""
+        """Remove staged rows of opted-out accounts before anything is merged.
+
+        A staged account whose handle is suppressed is suppressed by its id too, and one
+        whose id is suppressed by its handle (so no later mention brings it back as a
+        stub): these learned hashes are kept in the staging database, and the merge adds
+        them to the list (:data:`LEARNED`)."""
         db = self.db
+        db.execute(f"CREATE OR REPLACE TABLE {LEARNED} (hash VARCHAR)")
         if db.scalar("SELECT count(*) FROM suppressions") == 0:
             return {}
-        gone = "IN (SELECT hash FROM suppressions)"
+        listed = "IN (SELECT hash FROM suppressions)"
+        db.execute(
+            f"""INSERT INTO {LEARNED} SELECT DISTINCT h FROM (
+                SELECT {ID_HASH.format(p="platform", i="account_id")} AS h
+                FROM {STAGE}.s_accounts
+                WHERE handle IS NOT NULL
+                  AND {HANDLE_HASH.format(p="platform", h="lower(handle)")} {listed}
+                UNION ALL
+                SELECT {HANDLE_HASH.format(p="platform", h="lower(handle)")}
+                FROM {STAGE}.s_accounts
+                WHERE handle IS NOT NULL
+                  AND {ID_HASH.format(p="platform", i="account_id")} {listed})
+            WHERE h NOT {listed}"""
+        )
+        gone = f"IN (SELECT hash FROM suppressions UNION ALL SELECT hash FROM {LEARNED})"
         counts: dict[str, int] = {}
         for kind, column in _ID_COLUMNS:
             if kind in ("accounts", "labels", "posts"):

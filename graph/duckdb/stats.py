@@ -53,7 +53,7 @@ def store_stats(db: Connection, location: str) -> dict[str, Any]:
     out["first_post"], out["last_post"] = span if span else (None, None)
     last = db.row(
         "SELECT run_id, finished_at::VARCHAR, summary FROM ingest_runs "
-        "ORDER BY finished_at DESC LIMIT 1"
+        "WHERE status = 'completed' ORDER BY finished_at DESC LIMIT 1"
     )
     out["last_run"] = (
         {"run_id": last[0], "finished_at": last[1], "summary": json.loads(last[2])}

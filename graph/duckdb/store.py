@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError, StoreLockedError
-from kolmap.graph.duckdb import saved_views, shortlists
+from kolmap.graph.duckdb import audit, saved_views, shortlists
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -38,7 +38,15 @@ from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.schema import STAGE, check_version, ensure_schema
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.duckdb.stats import store_stats
-from kolmap.graph.duckdb.suppressions import erase_keys, keys_table, suppress_keys
+from kolmap.graph.duckdb.suppressions import (
+    ID_HASH,
+    erase_keys,
+    key_check,
+    keys_table,
+    suppress_keys,
+    use_key,
+)
+from kolmap.graph.keys import load_key
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
 from kolmap.model import GRAPH_TABLES, TABLE, AccountKey
 
@@ -59,6 +67,7 @@ class DuckDBStore:
         memory_limit: str = "",
         tracer: Tracer | None = None,
         lock_wait: float = 0.0,
+        key: bytes | None = None,
     ) -> None:
         self.location = str(path)
         self.memory_limit = memory_limit
@@ -67,6 +76,9 @@ class DuckDBStore:
             ensure_schema(self.db, self.location)
         else:
             check_version(self.db, self.location)
+        # The secret key of the suppression hashes (graph/keys.py); never stored in the file.
+        self.key = key if key is not None else load_key(self.location)
+        use_key(self.db, self.key)
 
     def close(self) -> None:
         self.db.close()
@@ -97,18 +109,23 @@ class DuckDBStore:
         the final merge transaction; the staging file is removed afterwards, and one left
         by an interrupted run is discarded by the next.
         """
+        self._check_key()
+        self._record_interrupted()
         if memory_limit:
             self._limit_memory(memory_limit)
         stage_path = self._attach_stage()
         stage = Stage(self.db)
+        failure: BaseException | None = None
         try:
             stage.create()
+            stage.remember(run)
             yield stage
             stage.prepare()
             with self.db.transaction():
                 merge_run(self.db, run, stage, derive)
-        except (duckdb.Error, OSError) as err:
-            if "no space left" in str(err).lower():
+        except BaseException as err:
+            failure = err
+            if isinstance(err, (duckdb.Error, OSError)) and "no space left" in str(err).lower():
                 raise StoreError(
                     f"{self.location}: no space left on the device while writing "
                     f"({first_line(err)}); nothing of this run was committed: free some "
@@ -121,6 +138,52 @@ class DuckDBStore:
             if memory_limit:
                 with contextlib.suppress(duckdb.Error):
                     self._limit_memory(self.memory_limit)
+            if failure is not None:  # recorded once the staging files are gone (disk space)
+                self._record_failed(run, failure)
+
+    def _record_failed(self, run: RunInfo, err: BaseException) -> None:
+        """Keep a failed or interrupted run in the run list and the audit trail (nothing of
+        its data: that was rolled back). Best effort: a full disk may refuse this too."""
+        status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
+        summary = {"error": first_line(err) or type(err).__name__}
+        with contextlib.suppress(duckdb.Error, OSError), self.db.transaction():
+            self._insert_run(
+                (run.run_id, run.started_at, status, run.kolmap_version), run.inputs, summary
+            )
+
+    def _record_interrupted(self) -> None:
+        """A staging file left by a killed run names that run: record it as interrupted
+        before the file is discarded."""
+        path = None if self.location == ":memory:" else Path(self.location + ".stage")
+        if path is None or not path.exists():
+            return
+        with contextlib.suppress(duckdb.Error, OSError):
+            self.db.execute(f"ATTACH {_sql_string(str(path))} AS kolmap_left (READ_ONLY)")
+            try:
+                found = self.db.row(
+                    "SELECT run_id, started_at, kolmap_version, inputs "
+                    "FROM kolmap_left.run_info LIMIT 1"
+                )
+            finally:
+                self.db.execute("DETACH kolmap_left")
+            known = found and self.db.row("SELECT 1 FROM ingest_runs WHERE run_id = ?", [found[0]])
+            if found and not known:
+                summary = {"error": "the process stopped (killed or crashed) mid-run"}
+                with self.db.transaction():
+                    run = (found[0], found[1], "interrupted", found[2])
+                    self._insert_run(run, json.loads(found[3]), summary)
+
+    def _insert_run(
+        self, run: tuple[str, Any, str, str], inputs: Sequence[str], summary: Mapping[str, Any]
+    ) -> None:
+        """Record a run that did not complete: ``run`` is its id, start, status, version."""
+        run_id, started_at, status, version = run
+        self.db.execute(
+            "INSERT INTO ingest_runs VALUES (?, ?, now(), ?, ?, ?, ?)",
+            [run_id, started_at, status, version, json.dumps(list(inputs)), json.dumps(summary)],
+        )
+        facts = {"run_id": run_id, "status": status, "inputs": len(inputs), **summary}
+        audit.record(self.db, "ingest", facts)
 
     def _limit_memory(self, size: str) -> None:
         """Set DuckDB's memory limit to ``size`` (``512MB``; empty: DuckDB's default)."""
@@ -146,19 +209,61 @@ class DuckDBStore:
         return path
 
     def _detach_stage(self, path: Path | None) -> None:
-        self.db.execute(f"DETACH DATABASE IF EXISTS {STAGE}")
-        if path is not None:
-            remove_database_files(path)
+        """Detach the staging database and delete its files, also when the detach fails
+        (on a full disk, DuckDB detaches it but reports its last checkpoint failing)."""
+        try:
+            self.db.execute(f"DETACH DATABASE IF EXISTS {STAGE}")
+        finally:
+            if path is not None:
+                remove_database_files(path)
 
     def erase(self, keys: Sequence[AccountKey]) -> dict[str, int]:
-        """Delete accounts and everything that hangs from them, in one transaction."""
+        """Delete accounts and everything that hangs from them, in one transaction, with
+        its line in the audit trail (the accounts named by keyed hashes only)."""
         with self.db.transaction():
-            return erase_keys(self.db, keys)
+            counts = erase_keys(self.db, keys)
+            audit.record(self.db, "erase", {"subjects": self._hashes(keys), "removed": counts})
+        return counts
 
     def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
         """Remember hashes of the accounts' ids and handles, then erase them (one transaction)."""
+        self._check_key()
         with self.db.transaction():
-            return suppress_keys(self.db, keys)
+            counts = suppress_keys(self.db, keys)
+            facts = {"subjects": self._hashes(keys), "removed": counts}
+            audit.record(self.db, "suppress", facts)
+        return counts
+
+    def _hashes(self, keys: Sequence[AccountKey]) -> list[str]:
+        """The keyed hashes that name ``keys`` in the audit trail and receipts."""
+        return [
+            str(row[0])
+            for key in keys
+            for row in self.db.rows(
+                f"SELECT {ID_HASH.format(p='?', i='?')}", [key.platform, key.account_id]
+            )
+        ]
+
+    def _check_key(self) -> None:
+        """Refuse to hash with a key other than the one this store's suppression list was
+        made with: its suppressed accounts would come back unnoticed."""
+        found = self.db.row("SELECT value FROM meta WHERE key = 'key_check'")
+        mine = key_check(self.key)
+        if found is not None and found[0] == mine:
+            return
+        if found is None or not self.db.scalar("SELECT count(*) FROM suppressions"):
+            with self.db.transaction():  # no hash made yet: this key is the store's from now
+                self.db.execute("DELETE FROM meta WHERE key = 'key_check'")
+                self.db.execute("INSERT INTO meta VALUES ('key_check', ?)", [mine])
+        else:
+            raise StoreError(
+                f"{self.location}: this store's suppression list was made with another key "
+                "than the one found here; set KOLMAP_PSEUDONYM_KEY or privacy.key_file to the "
+                "store's key (a team shares one), or suppressed accounts would come back"
+            )
+
+    def audit_log(self, action: str | None = None) -> pd.DataFrame:
+        return audit.audit_log(self.db, action)
 
     def record_export(self, entry: Mapping[str, Any]) -> None:
         """Append one line to the export log."""
@@ -358,13 +463,15 @@ class DuckDBStore:
         )
 
     def version(self) -> str:
-        """The number and last id of the ingest runs, and the number of suppressions."""
+        """The number and last id of the ingest runs, the number of suppressions and the
+        last audited change (an erasure changes the version: the app's copies and caches
+        of the old one are not read again)."""
         row = self.db.row(
             "SELECT (SELECT count(*) FROM ingest_runs), (SELECT max(run_id) FROM ingest_runs), "
-            "(SELECT count(*) FROM suppressions)"
+            "(SELECT count(*) FROM suppressions), (SELECT max(event_id) FROM audit_log)"
         )
         assert row is not None
-        return f"{self.location}|{row[0]}|{row[1]}|{row[2]}"
+        return f"{self.location}|{row[0]}|{row[1]}|{row[2]}|{row[3]}"
 
     def fingerprint(self, *, provenance: bool = True) -> str:
         """Row counts and an order-independent hash of every graph table.
@@ -432,6 +539,7 @@ def _refuse_foreign_file(location: str) -> None:
 
 # A size DuckDB's memory_limit accepts: 512MB, 2GB, 1.5GiB.
 _SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)", re.IGNORECASE)
+
 
 def _connect(
     location: str, read_only: bool, memory_limit: str, lock_wait: float = 0.0

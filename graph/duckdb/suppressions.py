@@ -1,17 +1,23 @@
 """Erasing accounts, and suppressing them: erased now, and dropped from every later ingest.
 
-An opted-out account is remembered only as hashes (:data:`ID_HASH` of its id and
-:data:`HANDLE_HASH` of its handle, with the model's
-:data:`~kolmap.model.SUPPRESSION_PREFIX`), so the list itself names no one. The staging
-step drops rows of suppressed ids; the merge drops mentions of suppressed handles.
+An opted-out account is remembered only as keyed hashes (:data:`ID_HASH` of its id and
+:data:`HANDLE_HASH` of its handle: SHA-256 of the store's secret key, the model's
+:data:`~kolmap.model.SUPPRESSION_PREFIX` and the value), so the list itself names no one
+and cannot be reversed with a dictionary of handles without the key (kept beside the store,
+never in it; :func:`use_key` hands it to the connection). The staging step drops rows of
+suppressed ids and handles (an account suppressed by handle is known by its id as soon as
+it arrives, and one suppressed by id by its handle); the merge drops mentions of suppressed
+handles.
 
 >>> db = Connection.memory()
->>> db.scalar("SELECT left(" + ID_HASH.format(p="'x'", i="'42'") + ", 12) = '4c7933f0d5f7'")
-1
+>>> use_key(db, b"k" * 32)
+>>> len(db.row("SELECT " + ID_HASH.format(p="'x'", i="'42'"))[0])
+64
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -19,10 +25,35 @@ import pyarrow as pa
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.model import SUPPRESSION_PREFIX, AccountKey
 
-__all__ = ["HANDLE_HASH", "ID_HASH", "erase_keys", "keys_table", "suppress_keys"]
+__all__ = [
+    "HANDLE_HASH",
+    "ID_HASH",
+    "erase_keys",
+    "key_check",
+    "keys_table",
+    "suppress_keys",
+    "use_key",
+]
 
-ID_HASH = "sha256('" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
-HANDLE_HASH = "sha256('" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
+_KEY = "getvariable('kolmap_key')"
+ID_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
+HANDLE_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
+
+
+def use_key(db: Connection, key: bytes) -> None:
+    """Hand the store's secret key to this connection's hashes (a session variable: it is
+    never written to the database)."""
+    db.execute("SET VARIABLE kolmap_key = ?", [hashlib.sha256(key).hexdigest()])
+
+
+def key_check(key: bytes) -> str:
+    """What the store keeps to tell whether a key is the one its hashes were made with (a
+    hash of the key, which reveals nothing of it).
+
+    >>> len(key_check(b"k"))
+    16
+    """
+    return hashlib.sha256(b"kolmap-key-check:" + key).hexdigest()[:16]
 
 
 def keys_table(keys: Sequence[AccountKey]) -> pa.Table:
@@ -34,7 +65,8 @@ def keys_table(keys: Sequence[AccountKey]) -> pa.Table:
 
 def suppress_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
     """Remember hashes of the accounts' ids and handles, then erase them (call inside a
-    transaction)."""
+    transaction). A key written ``@handle`` (an account known by its handle only, perhaps
+    not ingested yet) suppresses that handle too, and with it every account that has it."""
     with db.registered("_keys", keys_table(keys)):
         before = db.scalar("SELECT count(*) FROM suppressions")
         db.execute(
@@ -43,12 +75,33 @@ def suppress_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
                 SELECT {ID_HASH.format(p="k.platform", i="k.account_id")} AS h
                 FROM _keys k
                 UNION ALL
+                SELECT {HANDLE_HASH.format(p="k.platform", h="lower(substr(k.account_id, 2))")}
+                FROM _keys k WHERE k.account_id LIKE '@%'
+                UNION ALL
                 SELECT {HANDLE_HASH.format(p="a.platform", h="a.handle_lc")}
                 FROM accounts a SEMI JOIN _keys k
-                  ON k.platform = a.platform AND k.account_id = a.account_id
-                WHERE a.handle_lc IS NOT NULL)
+                  ON k.platform = a.platform AND (k.account_id = a.account_id
+                     OR (k.account_id LIKE '@%' AND lower(substr(k.account_id, 2)) = a.handle_lc))
+                WHERE a.handle_lc IS NOT NULL
+                UNION ALL
+                SELECT {ID_HASH.format(p="a.platform", i="a.account_id")}
+                FROM accounts a SEMI JOIN _keys k
+                  ON k.platform = a.platform AND k.account_id LIKE '@%'
+                 AND lower(substr(k.account_id, 2)) = a.handle_lc)
             WHERE h NOT IN (SELECT hash FROM suppressions)"""
         )
+        # Every stored account with a suppressed handle goes too.
+        keys = [
+            *keys,
+            *(
+                AccountKey(p, a)
+                for p, a in db.rows(
+                    """SELECT a.platform, a.account_id FROM accounts a SEMI JOIN _keys k
+                       ON k.platform = a.platform AND k.account_id LIKE '@%'
+                      AND lower(substr(k.account_id, 2)) = a.handle_lc"""
+                )
+            ),
+        ]
         added = db.scalar("SELECT count(*) FROM suppressions") - before
     counts = erase_keys(db, keys)
     counts["suppression_hashes_added"] = added

@@ -85,6 +85,7 @@ NODE_MAPS = (
     _node_map("shortlists", "ShortlistEntry"),
     _node_map("shortlist_events", "ShortlistEvent"),
     _node_map("saved_views", "SavedView"),
+    _node_map("audit_log", "AuditEvent"),
 )
 REL_MAPS = (
     RelMap(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from kolmap.cli.support import open_store_for, reported_errors, store_option
+from kolmap.export.tabular import to_json_text
 from kolmap.graph.store import StoreLocation
 from kolmap.model import AccountKey
 
-__all__ = ["erase", "suppress"]
+__all__ = ["audit", "erase", "suppress"]
 
 
 @click.command()
@@ -49,3 +50,19 @@ def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
     with reported_errors(), open_store_for(store) as target:
         counts = target.suppress(keys)
     click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.command()
+@store_option
+@click.option("--action", default=None, help="Only these events (ingest, export, erase, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def audit(store: str | None, action: str | None, as_json: bool) -> None:
+    """The audit trail, newest first: ingests (failed and interrupted ones too), exports,
+    erasures and suppressions, with who and when. Accounts appear as keyed hashes only."""
+    with reported_errors(), open_store_for(store, read_only=True) as source:
+        frame = source.audit_log(action)
+    if as_json:
+        click.echo(to_json_text(frame))
+        return
+    for row in frame.to_dict(orient="records"):
+        click.echo(f"{row['event_at']}  {row['action']:8}  {row['actor']}  {row['facts']}")

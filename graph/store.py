@@ -370,6 +370,11 @@ class GraphStore(Protocol):
         """Remove the saved view ``name``; whether there was one."""
         ...
 
+    def audit_log(self, action: str | None = None) -> pd.DataFrame:
+        """The audit trail (``event_id, event_at, actor, action, facts``), newest first;
+        only ``action`` events when given."""
+        ...
+
     def stats(self) -> dict[str, Any]:
         """Counts by table, platform, role and area, time span and the last ingest run."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -257,6 +258,11 @@ def test_a_killed_ingest_leaves_the_store_unchanged_and_a_rerun_completes_it(tmp
         assert store.fingerprint() == before
         ingest(store, big)
         resumed = store.fingerprint(provenance=False)
+        # The killed run is on record (it left no trace before): interrupted, then the rerun.
+        statuses = store.runs()["status"].tolist()
+        assert statuses[:2] == ["completed", "interrupted"], statuses
+        trail = [json.loads(f)["status"] for f in store.audit_log("ingest")["facts"]]
+        assert trail[:3] == ["completed", "interrupted", "completed"]
     clean_path = tmp_path / "clean.duckdb"
     with DuckDBStore(clean_path) as clean:
         ingest(clean, folder)
@@ -483,6 +489,67 @@ def test_suppressed_accounts_are_erased_and_never_come_back(any_store, folder):
     table = any_store.sql("SELECT * FROM suppressions")
     assert list(table.columns) == ["hash", "added_at", "scope"]  # hashes only, no names
     assert all(len(h) == 64 for h in table["hash"])
+
+
+def test_an_account_suppressed_by_handle_before_it_arrives_never_comes_in(any_store, folder):
+    """`kolmap suppress x:@handle` for an account not yet ingested said "hash added", and the
+    account was then ingested in full."""
+    counts = any_store.suppress([key("x", "@DrMartin")])
+    assert counts["suppression_hashes_added"] == 2  # the handle-keyed id and the handle
+    summary = ingest(any_store, folder)
+    assert summary.merge["suppressions_learned"] == 1  # its real id, learned from its handle
+    assert summary.merge["suppressed"]["accounts"] == 1
+    assert any_store.accounts([key("x", "1")]).empty
+    assert any_store.sql("SELECT * FROM posts WHERE author_id = '1'").empty
+    assert any_store.sql("SELECT * FROM accounts WHERE handle_lc = 'drmartin'").empty
+
+
+def test_an_account_suppressed_by_id_before_it_arrives_brings_no_stub_back(any_store, folder):
+    """Suppressing by id left the handle unhashed: a mention re-created the person as a
+    stub."""
+    any_store.suppress([key("x", "1")])
+    summary = ingest(any_store, folder)
+    assert summary.merge["suppressions_learned"] == 1  # its handle, learned from its id
+    assert any_store.sql("SELECT * FROM accounts WHERE handle_lc = 'drmartin'").empty
+    again = ingest(any_store, folder)  # the handle is now on the list for good
+    assert again.merge["suppressions_learned"] == 0
+    assert any_store.sql("SELECT * FROM accounts WHERE handle_lc = 'drmartin'").empty
+
+
+def test_suppression_hashes_are_keyed_and_a_store_refuses_another_key(tmp_path, folder):
+    """The hashes were plain SHA-256 of a public prefix and the id: a dictionary of handles
+    reversed them. They are keyed now, and the key never enters the store."""
+    import shutil
+
+    path = tmp_path / "keyed.duckdb"
+    with DuckDBStore(path, key=b"first key") as store:
+        ingest(store, folder)
+        store.suppress([key("x", "1")])
+        hashes = set(store.sql("SELECT hash FROM suppressions")["hash"])
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(path, copy)
+    with DuckDBStore(copy, key=b"another key") as other:
+        assert other.sql("SELECT hash FROM suppressions WHERE hash IN (SELECT "
+                         "sha256('kolmap-suppression:x:1'))").empty  # fmt: skip
+        with pytest.raises(StoreError, match="made with another key"):
+            ingest(other, folder)
+        assert not (set(other.sql("SELECT hash FROM suppressions")["hash"]) - hashes)
+    assert b"first key" not in path.read_bytes()
+    with DuckDBStore(copy, key=b"first key") as same:
+        ingest(same, folder)
+        assert same.accounts([key("x", "1")]).empty
+
+
+def test_failed_runs_are_recorded_with_their_error(any_store, folder, tmp_path):
+    """`kolmap runs` printed nothing after a failed run."""
+    bad = write(tmp_path / "bad", "posts.csv", "platform,post_id,author_id,likes\nx,1,2,many\n")
+    with pytest.raises(InputError):
+        ingest(any_store, bad, tolerance="0")
+    runs = any_store.runs()
+    assert runs["status"].tolist() == ["failed"]
+    assert "tolerance" in json.loads(runs["summary"].iloc[0])["error"]
+    event = any_store.audit_log("ingest").iloc[0]
+    assert json.loads(event["facts"])["status"] == "failed" and "@" in event["actor"]
 
 
 def test_export_log_round_trip(any_store):

@@ -266,21 +266,24 @@ class DuckDBStore:
         return audit.audit_log(self.db, action)
 
     def record_export(self, entry: Mapping[str, Any]) -> None:
-        """Append one line to the export log."""
-        self.db.execute(
-            "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                entry["export_id"],
-                entry["at"],
-                entry["format"],
-                entry["path"],
-                json.dumps(entry["filters"], default=str),
-                int(entry["rows"]),
-                entry["sha256"],
-                bool(entry["pseudonymised"]),
-                entry["kolmap_version"],
-            ],
-        )
+        """Append one line to the export log, and to the audit trail."""
+        facts = {k: entry[k] for k in ("export_id", "format", "path", "rows", "pseudonymised")}
+        with self.db.transaction():
+            audit.record(self.db, "export", facts)
+            self.db.execute(
+                "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    entry["export_id"],
+                    entry["at"],
+                    entry["format"],
+                    entry["path"],
+                    json.dumps(entry["filters"], default=str),
+                    int(entry["rows"]),
+                    entry["sha256"],
+                    bool(entry["pseudonymised"]),
+                    entry["kolmap_version"],
+                ],
+            )
 
     def export_log(self) -> pd.DataFrame:
         return self.db.frame("SELECT * FROM exports ORDER BY exported_at DESC")

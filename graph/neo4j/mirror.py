@@ -37,6 +37,7 @@ from kolmap.errors import StoreError
 from kolmap.graph.duckdb import DuckDBStore, remove_database_files
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.stage import Stage
+from kolmap.graph.keys import load_key
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, rel_key
@@ -92,6 +93,7 @@ class Neo4jMirror:
         cache_dir: str | os.PathLike[str] | None = None,
         write_lease: float = 120.0,
         heartbeat: float = 10.0,
+        key: bytes | None = None,
     ) -> None:
         self.location = graph.uri
         self.write_lease = write_lease
@@ -106,7 +108,10 @@ class Neo4jMirror:
             digest = hashlib.sha256(f"{uri}|{self.graph.database}".encode()).hexdigest()[:16]
             self._cache_path = folder / f"{digest}.duckdb"
             self._memory_limit = memory_limit
-            self.cache = DuckDBStore(self._cache_path, memory_limit=memory_limit)
+            # The graph's key (graph/keys.py), not one beside this machine's copy: every
+            # user of the graph must hash suppressions alike.
+            self._key = key if key is not None else load_key(StoreLocation(uri))
+            self.cache = DuckDBStore(self._cache_path, memory_limit=memory_limit, key=self._key)
             with contextlib.suppress(GraphBusyError):  # reads wait; a write completes the run
                 self._sync()
         except BaseException:
@@ -124,6 +129,7 @@ class Neo4jMirror:
             graph,
             memory_limit=settings.store.memory_limit,
             cache_dir=settings.neo4j.cache_dir or None,
+            key=load_key(location, settings.privacy),
         )
 
     # -- the local copy -------------------------------------------------------------------
@@ -164,7 +170,7 @@ class Neo4jMirror:
     def _discard_cache(self) -> None:
         self.cache.close()
         remove_database_files(self._cache_path)
-        self.cache = DuckDBStore(self._cache_path, memory_limit=self._memory_limit)
+        self.cache = DuckDBStore(self._cache_path, memory_limit=self._memory_limit, key=self._key)
 
     @contextmanager
     def _writing(self) -> Iterator[DuckDBStore]:
@@ -359,6 +365,10 @@ class Neo4jMirror:
     def stats(self) -> dict[str, Any]:
         self._sync()
         return self.cache.stats()
+
+    def audit_log(self, action: str | None = None) -> pd.DataFrame:
+        self._sync()
+        return self.cache.audit_log(action)
 
     def runs(self) -> pd.DataFrame:
         self._sync()

@@ -324,6 +324,9 @@ TABLES: tuple[Table, ...] = (
     # changes, erasures, suppressions, by whom and when; details name accounts only by keyed
     # hashes (docs/compliance.md).
     Table("audit_log", ("event_id", "event_at", "actor", "action", "facts"), key=("event_id",)),
+    # Which accounts each export carried, as keyed hashes of the (platform, id) it showed (a
+    # pseudonym for a private individual): an erasure lists the exports that held the person.
+    Table("export_members", ("export_id", "hash"), key=("export_id", "hash")),
     # Saved shortlists: one row per account on a named list (a copy of what it was added
     # as, so the list reads the same after a re-ingest), and the trail of every change.
     Table(
@@ -476,6 +479,7 @@ TRANSFER_TABLES = (
     "shortlist_events",
     "saved_views",
     "audit_log",
+    "export_members",
 )
 GRAPH_TABLES = (
     "edges",

@@ -31,8 +31,10 @@ from kolmap.export.exporter import (
     TABULAR,
     check_html_file,
     export,
+    graph_members,
     log_export,
     ranking_about,
+    table_members,
     write_table,
 )
 from kolmap.export.files import write_atomic
@@ -72,6 +74,7 @@ class Download:
     rows: int
     filters: dict[str, Any]
     pseudonymised: bool
+    members: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     @property
     def mime(self) -> str:
@@ -91,6 +94,7 @@ class Download:
             rows=self.rows,
             sha256=self.sha256,
             pseudonymised=self.pseudonymised,
+            members=self.members,
         )
 
 
@@ -108,7 +112,9 @@ def export_download(
         target = Path(tmp) / Path(file_name).name
         result = export(store, scope, kind=kind, fmt=fmt, out=target, log=False, **options)
         data = target.read_bytes()
-    return Download(file_name, data, fmt, result.rows, result.filters, result.pseudonymised)
+    return Download(
+        file_name, data, fmt, result.rows, result.filters, result.pseudonymised, result.members
+    )
 
 
 def ranking_download(
@@ -160,7 +166,8 @@ def table_download(
         target = Path(tmp) / Path(file_name).name
         write_table(target, table, fmt, about=about, sheet=sheet, delimiter=delimiter)
         data = target.read_bytes()
-    return Download(file_name, data, fmt, len(table), filters, pseudonymised)
+    members = table_members(table)
+    return Download(file_name, data, fmt, len(table), filters, pseudonymised, members)
 
 
 def map_download(
@@ -186,7 +193,8 @@ def map_download(
         target = Path(tmp) / Path(file_name).name
         write_atomic(target, write, check=check)
         data = target.read_bytes()
-    return Download(file_name, data, fmt, graph.number_of_nodes(), filters, pseudonymised)
+    members = graph_members(graph)
+    return Download(file_name, data, fmt, graph.number_of_nodes(), filters, pseudonymised, members)
 
 
 def file_download(

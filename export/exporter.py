@@ -14,12 +14,14 @@ this machine when written (:func:`export`, :func:`write_table`), files a browser
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 
 from kolmap import __version__
@@ -72,9 +74,11 @@ class ExportResult:
     private_rows: int
     removed_characters: int
     filters: dict[str, Any]
+    # The accounts it shows (see :func:`table_members`); not part of the printed summary.
+    members: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "members"}
 
 
 def export(
@@ -182,6 +186,7 @@ def _write(
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
         table = privacy.ranking(table, projection)
         rows, edges = len(table), 0
+        members = table_members(table)
         digest, removed = write_table(
             target,
             table,
@@ -202,6 +207,7 @@ def _write(
         )
         graph = result.graph
         rows, edges = graph.number_of_nodes(), graph.number_of_edges()
+        members = graph_members(graph)
         private_rows, removed = result.pseudonymised, result.removed_characters
         if fmt == "html":
             page = render_html(graph, title=title, renderer=renderer)
@@ -229,6 +235,7 @@ def _write(
             rows=rows,
             sha256=digest,
             pseudonymised=privacy.protects,
+            members=members,
         )
         if log
         else ""
@@ -244,6 +251,7 @@ def _write(
         private_rows,
         removed,
         filters,
+        members,
     )
 
 
@@ -281,6 +289,28 @@ def write_table(
     return digest, sum(counted)
 
 
+def table_members(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The accounts a table shows, as ``(platform, account_id)`` (a pseudonym for a private
+    individual); none for a table without those columns.
+
+    >>> table_members(pd.DataFrame({"platform": ["x"], "account_id": ["42"]}))
+    [('x', '42')]
+    """
+    if not {"platform", "account_id"} <= set(table.columns):
+        return []
+    pairs = zip(table["platform"].astype(str), table["account_id"].astype(str), strict=True)
+    return list(pairs)
+
+
+def graph_members(graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """The accounts a map shows, as :func:`table_members` gives them (a pseudonymised node
+    is known by its id, the pseudonym)."""
+    return [
+        (str(attrs.get("platform", "")), str(attrs.get("account_id", node)))
+        for node, attrs in graph.nodes(data=True)
+    ]
+
+
 def log_export(
     store: GraphStore,
     *,
@@ -290,10 +320,13 @@ def log_export(
     rows: int,
     sha256: str,
     pseudonymised: bool,
+    members: Sequence[tuple[str, str]],
 ) -> str:
     """Record a written file in the store's export log (every export, from the command line,
     the app's exports or its shortlist); returns the new export id. ``path`` is a file on
-    this machine (logged as an absolute path) or a text such as ``download:<file name>``."""
+    this machine (logged as an absolute path) or a text such as ``download:<file name>``;
+    ``members`` are the accounts it shows (:func:`table_members`, :func:`graph_members`),
+    kept as keyed hashes so that an erasure lists the exports that held the person."""
     now = datetime.now(UTC)
     export_id = stamped_id(now)
     store.record_export(
@@ -307,6 +340,7 @@ def log_export(
             "sha256": sha256,
             "pseudonymised": pseudonymised,
             "kolmap_version": __version__,
+            "members": list(members),
         }
     )
     return export_id

@@ -370,6 +370,16 @@ class GraphStore(Protocol):
         """Remove the saved view ``name``; whether there was one."""
         ...
 
+    def compact(self) -> dict[str, int]:
+        """Make deleted rows unreadable in the store's own files (after an erasure): the
+        embedded store rewrites its file; Neo4j forces a checkpoint. Counts what it did."""
+        ...
+
+    def exports_holding(self, keys: Sequence[AccountKey]) -> pd.DataFrame:
+        """The logged exports that carried one of ``keys`` as they showed it (an id, or a
+        pseudonym): ``export_id, exported_at, format, path, pseudonymised``."""
+        ...
+
     def audit_log(self, action: str | None = None) -> pd.DataFrame:
         """The audit trail (``event_id, event_at, actor, action, facts``), newest first;
         only ``action`` events when given."""

@@ -234,6 +234,37 @@ class DuckDBStore:
             audit.record(self.db, "suppress", facts)
         return counts
 
+    def compact(self) -> dict[str, int]:
+        """Rewrite the store file so that deleted rows are gone from its bytes: DuckDB keeps
+        freed blocks (an erased name stays readable in the file after a CHECKPOINT, even a
+        VACUUM). The database is copied into a new file, which then replaces the old one;
+        ``bytes_before`` and ``bytes_after`` say what it did."""
+        if self.location == ":memory:":
+            return {"bytes_before": 0, "bytes_after": 0}
+        path = Path(self.location)
+        fresh = path.with_name(path.name + ".compact")
+        remove_database_files(fresh)
+        self.db.execute("CHECKPOINT")
+        before = path.stat().st_size
+        name = str(self.db.row("SELECT current_database()")[0])  # type: ignore[index]
+        try:
+            self.db.execute(f"ATTACH {_sql_string(str(fresh))} AS kolmap_compact")
+            try:
+                self.db.execute(f'COPY FROM DATABASE "{name}" TO kolmap_compact')
+            finally:
+                self.db.execute("DETACH kolmap_compact")
+        except (duckdb.Error, OSError) as err:
+            remove_database_files(fresh)
+            raise StoreError(
+                f"{self.location}: cannot rewrite the store: {first_line(err)}"
+            ) from err
+        self.db.raw.close()
+        os.replace(fresh, path)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        self.db.raw = _connect(self.location, False, self.memory_limit)
+        use_key(self.db, self.key)
+        return {"bytes_before": before, "bytes_after": path.stat().st_size}
+
     def _hashes(self, keys: Sequence[AccountKey]) -> list[str]:
         """The keyed hashes that name ``keys`` in the audit trail and receipts."""
         return [
@@ -268,8 +299,19 @@ class DuckDBStore:
     def record_export(self, entry: Mapping[str, Any]) -> None:
         """Append one line to the export log, and to the audit trail."""
         facts = {k: entry[k] for k in ("export_id", "format", "path", "rows", "pseudonymised")}
-        with self.db.transaction():
+        members = pa.table(
+            {
+                "platform": [str(p) for p, _ in entry.get("members", ())],
+                "account_id": [str(a) for _, a in entry.get("members", ())],
+            }
+        )
+        with self.db.transaction(), self.db.registered("_members", members):
             audit.record(self.db, "export", facts)
+            self.db.execute(
+                f"""INSERT INTO export_members SELECT DISTINCT ?,
+                    {ID_HASH.format(p="platform", i="account_id")} FROM _members""",
+                [entry["export_id"]],
+            )
             self.db.execute(
                 "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -283,6 +325,18 @@ class DuckDBStore:
                     bool(entry["pseudonymised"]),
                     entry["kolmap_version"],
                 ],
+            )
+
+    def exports_holding(self, keys: Sequence[AccountKey]) -> pd.DataFrame:
+        """The logged exports that carried one of ``keys`` (as shown: an id, or a pseudonym
+        for a private individual), newest first."""
+        with self.db.registered("_held", keys_table(keys)):
+            return self.db.frame(
+                f"""SELECT e.export_id, e.exported_at, e.format, e.path, e.pseudonymised
+                FROM exports e SEMI JOIN export_members m ON m.export_id = e.export_id
+                 AND m.hash IN (SELECT {ID_HASH.format(p="platform", i="account_id")}
+                                FROM _held)
+                ORDER BY e.exported_at DESC"""
             )
 
     def export_log(self) -> pd.DataFrame:

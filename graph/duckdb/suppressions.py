@@ -18,6 +18,7 @@ handles.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -108,6 +109,40 @@ def suppress_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
     return counts
 
 
+def _redact_others(db: Connection) -> dict[str, int]:
+    """Other people's posts and bios keep their words but not the erased accounts': each
+    ``@handle`` of an erased account becomes ``@[erased]``, and a repost of an erased post
+    loses the text it copied ("RT @handle: ..."). Needs ``e_keys`` and ``e_posts``."""
+    handles = [
+        str(row[0])
+        for row in db.rows(
+            """SELECT DISTINCT a.handle_lc FROM accounts a SEMI JOIN e_keys k
+               ON k.platform = a.platform AND k.account_id = a.account_id
+               WHERE a.handle_lc IS NOT NULL
+               UNION SELECT DISTINCT lower(substr(account_id, 2)) FROM e_keys
+               WHERE account_id LIKE '@%'"""
+        )
+    ]
+    counts = {"reposts_emptied": 0, "posts_redacted": 0, "bios_redacted": 0}
+    counts["reposts_emptied"] = db.scalar(
+        """UPDATE posts t SET text = NULL FROM e_posts e
+           WHERE t.platform = e.platform AND t.repost_of_post_id = e.post_id
+             AND t.text IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM e_posts o
+                             WHERE o.platform = t.platform AND o.post_id = t.post_id)"""
+    )
+    for handle in handles:
+        pattern = r"(?i)(^|[^\w@/])@" + re.escape(handle) + r"\b"
+        for table, column in (("posts", "text"), ("accounts", "bio")):
+            key = "posts_redacted" if table == "posts" else "bios_redacted"
+            counts[key] += db.scalar(
+                f"""UPDATE {table} SET {column} = regexp_replace({column}, ?, '\\1@[erased]', 'g')
+                    WHERE {column} ILIKE ? AND regexp_matches({column}, ?)""",
+                [pattern, f"%@{handle}%", pattern],
+            )
+    return counts
+
+
 def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
     """Delete the accounts, their posts (with sub-records), relations, labels and text roles
     (call inside a transaction); counts per table."""
@@ -118,6 +153,7 @@ def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
         """CREATE TEMP TABLE e_posts AS SELECT p.platform, p.post_id FROM posts p
            SEMI JOIN e_keys k ON k.platform = p.platform AND k.account_id = p.author_id"""
     )
+    counts.update(_redact_others(db))
     for sub in ("post_mentions", "post_hashtags", "post_areas"):
         counts[sub] = db.scalar(
             f"""DELETE FROM {sub} t USING e_posts e

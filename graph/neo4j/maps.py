@@ -86,6 +86,7 @@ NODE_MAPS = (
     _node_map("shortlist_events", "ShortlistEvent"),
     _node_map("saved_views", "SavedView"),
     _node_map("audit_log", "AuditEvent"),
+    _node_map("export_members", "ExportMember"),
 )
 REL_MAPS = (
     RelMap(

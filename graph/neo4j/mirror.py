@@ -366,6 +366,21 @@ class Neo4jMirror:
         self._sync()
         return self.cache.stats()
 
+    def compact(self) -> dict[str, int]:
+        """Rewrite this machine's copy (see :meth:`DuckDBStore.compact`) and force a Neo4j
+        checkpoint, so that the deleted nodes leave the transaction logs kolmap can reach
+        (their retention window is the server's ``db.tx_log.rotation.retention_policy``;
+        docs/compliance.md)."""
+        self._sync()
+        counts = self.cache.compact()
+        self.graph.run("CALL db.checkpoint()")
+        counts["neo4j_checkpoints"] = 1
+        return counts
+
+    def exports_holding(self, keys: Sequence[AccountKey]) -> pd.DataFrame:
+        self._sync()
+        return self.cache.exports_holding(keys)
+
     def audit_log(self, action: str | None = None) -> pd.DataFrame:
         self._sync()
         return self.cache.audit_log(action)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kolmap import __version__
 from kolmap.export.downloads import table_download
-from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, write_table
+from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, table_members, write_table
 from kolmap.graph.store import SHORTLIST_STATUSES, ShortlistEdit
 from kolmap.model import AccountKey
 from kolmap.ui import state, widgets
@@ -144,6 +144,7 @@ with st.expander("Save on the server"):
                 rows=len(export),
                 sha256=digest,
                 pseudonymised=not state.show_private(),
+                members=table_members(export),
             )
         st.success(f"Saved {len(export)} rows to {path} (logged).")
 st.caption(COMPLIANCE_NOTE)

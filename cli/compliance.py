@@ -4,12 +4,49 @@ from __future__ import annotations
 
 import click
 
-from kolmap.cli.support import open_store_for, reported_errors, store_option
+from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.export.tabular import to_json_text
+from kolmap.graph.keys import load_key
 from kolmap.graph.store import StoreLocation
 from kolmap.model import AccountKey
+from kolmap.views.erasure import erase_everywhere
 
 __all__ = ["audit", "erase", "suppress"]
+
+
+def _keys(accounts: tuple[str, ...]) -> list[AccountKey]:
+    try:
+        return [AccountKey.parse(a) for a in accounts]
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="ACCOUNTS") from None
+
+
+def _serve(accounts: tuple[str, ...], store: str | None, yes: bool, *, suppress: bool) -> None:
+    keys = _keys(accounts)
+    where = StoreLocation.resolve(store)
+    verb = "Suppress" if suppress else "Erase"
+    if not yes:
+        click.confirm(f"{verb} {len(keys)} account(s) everywhere in {where}?", abort=True)
+    ctx = click.get_current_context()
+    with reported_errors(), open_store_for(store) as target:
+        key = load_key(where, settings_of(ctx.find_root()).privacy)
+        receipt = erase_everywhere(target, where, keys, suppress=suppress, key=key)
+    removed = ", ".join(f"{k} {v}" for k, v in receipt["removed"].items() if v)
+    click.echo(f"{verb.lower()}d: {removed or 'nothing was stored'}")
+    places = receipt["places"]
+    store_bytes = places["store"]
+    click.echo(
+        f"also: store file rewritten ({store_bytes.get('bytes_before', 0):,} -> "
+        f"{store_bytes.get('bytes_after', 0):,} bytes), "
+        f"{places['quarantine_rows_redacted']} quarantined row(s) blanked, "
+        f"{places['app_cache_files_removed']} app cache file(s) removed"
+    )
+    for export in receipt["exports_to_recall"]:
+        click.echo(
+            f"recall: export {export['export_id']} ({export['format']}, {export['exported_at']}) "
+            f"{export['path']}"
+        )
+    click.echo(f"receipt: {receipt['path']}")
 
 
 @click.command()
@@ -17,17 +54,10 @@ __all__ = ["audit", "erase", "suppress"]
 @store_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
-    """Erase accounts (PLATFORM:ID) with their posts, relations and labels."""
-    try:
-        keys = [AccountKey.parse(a) for a in accounts]
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="ACCOUNTS") from None
-    where = StoreLocation.resolve(store)
-    if not yes:
-        click.confirm(f"Erase {len(keys)} account(s) from {where}?", abort=True)
-    with reported_errors(), open_store_for(store) as target:
-        counts = target.erase(keys)
-    click.echo("erased: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    """Erase accounts (PLATFORM:ID, or PLATFORM:@handle) everywhere kolmap keeps them: the
+    store (its file rewritten), other people's posts that name them, quarantine files, the
+    app's caches; lists the past exports that held them and writes a receipt."""
+    _serve(accounts, store, yes, suppress=False)
 
 
 @click.command()
@@ -35,21 +65,10 @@ def erase(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
 @store_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def suppress(accounts: tuple[str, ...], store: str | None, yes: bool) -> None:
-    """Opt accounts out (PLATFORM:ID): erase them and drop them from every future ingest.
-
-    Only a hash of each id and handle is kept, so the list itself holds no names.
-    """
-    try:
-        keys = [AccountKey.parse(a) for a in accounts]
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="ACCOUNTS") from None
-    if not yes:
-        click.confirm(
-            f"Suppress {len(keys)} account(s) in {StoreLocation.resolve(store)}?", abort=True
-        )
-    with reported_errors(), open_store_for(store) as target:
-        counts = target.suppress(keys)
-    click.echo("suppressed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    """Opt accounts out (PLATFORM:ID or PLATFORM:@handle): erase them everywhere (as
+    ``kolmap erase``) and drop them from every future ingest, also before they were ever
+    ingested. Only keyed hashes of each id and handle are kept: the list names no one."""
+    _serve(accounts, store, yes, suppress=True)
 
 
 @click.command()

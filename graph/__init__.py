@@ -54,10 +54,12 @@ def open_store(
 
         return Neo4jMirror.open(where, settings)
     from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.graph.keys import load_key
 
     return DuckDBStore(
         where.text,
         read_only=read_only,
         memory_limit=settings.store.memory_limit,
         lock_wait=settings.store.lock_wait,
+        key=load_key(where, settings.privacy),
     )

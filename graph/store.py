@@ -16,9 +16,11 @@ picks one from a :class:`StoreLocation`.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 import secrets
+import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ __all__ = [
     "ShortlistEdit",
     "Snapshots",
     "StoreLocation",
+    "current_actor",
     "is_neo4j_uri",
     "process_alive",
     "resolve_store_location",
@@ -82,6 +85,15 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def current_actor() -> str:
+    """Who acts: this machine's user and host (``user@host``)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
 
 
 def stamped_id(at: datetime) -> str:
@@ -370,6 +382,20 @@ class GraphStore(Protocol):
         """Remove the saved view ``name``; whether there was one."""
         ...
 
+    def suppressed_names(self, names: Sequence[str]) -> set[str]:
+        """Those of ``names`` that are the id or handle of a suppressed account on any
+        platform the store knows (to keep such an account's rejected rows out of the
+        quarantine file)."""
+        ...
+
+    def subject_hashes(self, keys: Sequence[AccountKey]) -> list[str]:
+        """The keyed hashes that name ``keys`` in the audit trail and in receipts."""
+        ...
+
+    def record_audit(self, action: str, facts: Mapping[str, Any]) -> None:
+        """Append one event to the audit trail (facts name accounts by keyed hashes only)."""
+        ...
+
     def compact(self) -> dict[str, int]:
         """Make deleted rows unreadable in the store's own files (after an erasure): the
         embedded store rewrites its file; Neo4j forces a checkpoint. Counts what it did."""
@@ -515,6 +541,16 @@ class StoreLocation:
         if self.is_memory:
             return Path("kolmap.quarantine")
         return self.path.with_name(self.path.stem + ".quarantine")
+
+    def receipts_dir(self) -> Path:
+        """Where erasure receipts of this store are written: beside the file, or, for a
+        Neo4j store, in this machine's kolmap data folder.
+
+        >>> StoreLocation("data/kolmap.duckdb").receipts_dir()
+        PosixPath('data/kolmap.receipts')
+        """
+        quarantine = self.quarantine_dir()
+        return quarantine.with_name(quarantine.name.removesuffix(".quarantine") + ".receipts")
 
     def key_path(self) -> Path | None:
         """The pseudonymisation key file: beside the store file, or, for a Neo4j store, in

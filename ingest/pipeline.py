@@ -23,7 +23,6 @@ run fails and nothing is committed.
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import shutil
@@ -67,6 +66,7 @@ from kolmap.ingest.formats.canonical import (
 from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
 from kolmap.ingest.io.archives import extract_safely
 from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
+from kolmap.ingest.quarantine import Quarantine
 from kolmap.ingest.roles.derive import derive_accounts
 from kolmap.model import normalise_platform
 from kolmap.settings import Settings
@@ -282,7 +282,7 @@ def ingest_paths(
         )
         if qdir.exists() and not qdir.is_dir():
             raise InputError(f"{qdir}: not a folder; rejected rows are kept in a folder")
-        quarantine = _Quarantine(qdir, run.run_id)
+        quarantine = Quarantine(qdir, run.run_id)
         reports: list[FileReport] = []
         bulk = (
             # Bulk batches are larger: staging an Arrow batch has a fixed cost of ~50 ms.
@@ -318,7 +318,7 @@ def ingest_paths(
                     )
                 allowed = parse_tolerance(tolerance, rows_read)
                 if quarantine.count > allowed:
-                    qpath = quarantine.close()
+                    qpath = quarantine.close(suppressed=store.suppressed_names)
                     raise RejectedRowsError(
                         f"{quarantine.count} of {rows_read} rows were rejected, more than the "
                         f"tolerance of {allowed} ({tolerance}); nothing was committed. "
@@ -334,7 +334,8 @@ def ingest_paths(
             if bulk is not None:
                 bulk.close()
             row_parser.close()
-            qpath = quarantine.close()
+            # A suppressed account's rejected rows are not kept in clear (T30).
+            qpath = quarantine.close(suppressed=store.suppressed_names)
         return IngestSummary(
             run_id=run.run_id,
             store=store.location,
@@ -374,37 +375,6 @@ def _rename_in(err: KolmapError, path: str, shown: str) -> None:
         err.args = (err.args[0].replace(path, shown), *err.args[1:])
 
 
-class _Quarantine:
-    """Rejected rows, streamed to a temporary file and moved into place when the run ends."""
-
-    def __init__(self, folder: Path, run_id: str) -> None:
-        self.folder = folder
-        self.run_id = run_id
-        self.count = 0
-        self._tmp: Any = None
-        self._writer: Any = None
-        self._final: str | None = None
-
-    def add(self, item: Rejected) -> None:
-        if self._tmp is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
-                "w", encoding="utf-8", newline="", dir=self.folder, suffix=".part", delete=False
-            )
-            self._writer = csv.writer(self._tmp)
-            self._writer.writerow(["run_id", "file", "line", "reason", "raw"])
-        self._writer.writerow([self.run_id, item.file, item.line, item.reason, item.raw])
-        self.count += 1
-
-    def close(self) -> str | None:
-        if self._tmp is not None and self._final is None:
-            self._tmp.close()
-            final = self.folder / f"{self.run_id}.csv"
-            os.replace(self._tmp.name, final)
-            self._final = str(final)
-        return self._final
-
-
 class _Stager:
     """Stages one file's rows: counts them, quarantines rejections, enriches records and
     sends them to the writer in batches (in file order, or at ``first + line`` when a bulk
@@ -414,7 +384,7 @@ class _Stager:
         self,
         writer: IngestWriter,
         report: FileReport,
-        quarantine: _Quarantine,
+        quarantine: Quarantine,
         taxonomy: Taxonomy,
         batch_size: int,
         progress: Progress | None,

@@ -476,6 +476,7 @@ def test_suppressed_accounts_are_erased_and_never_come_back(any_store, folder):
     before = any_store.fingerprint()
     summary = ingest(any_store, folder)  # the same export again, with @DrMartin in it
     assert summary.merge["suppressed"] == {
+        "texts_redacted": 2,  # "Merci @drmartin", "Thank you @DrMartin": as erasure left them
         "accounts": 1,
         "labels": 0,
         "posts": 1,

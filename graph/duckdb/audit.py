@@ -15,9 +15,7 @@ their facts name accounts by keyed hashes only, never by id or handle), and each
 
 from __future__ import annotations
 
-import getpass
 import json
-import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -25,18 +23,9 @@ from typing import Any
 import pandas as pd
 
 from kolmap.graph.duckdb.connection import Connection
-from kolmap.graph.store import stamped_id
+from kolmap.graph.store import current_actor, stamped_id
 
-__all__ = ["audit_log", "current_actor", "record"]
-
-
-def current_actor() -> str:
-    """Who acts: this machine's user and host (``user@host``)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a container)
-        user = "unknown"
-    return f"{user}@{socket.gethostname()}"
+__all__ = ["audit_log", "record"]
 
 
 def record(

@@ -17,7 +17,12 @@ import pyarrow as pa
 
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.schema import STAGE, STAGE_SCHEMAS, stage_ddl, staging_table
-from kolmap.graph.duckdb.suppressions import HANDLE_HASH, ID_HASH
+from kolmap.graph.duckdb.suppressions import (
+    HANDLE_HASH,
+    ID_HASH,
+    REDACTED_MENTION,
+    handle_pattern,
+)
 from kolmap.graph.store import RunInfo
 from kolmap.model import RECORD_FIELDS
 
@@ -148,7 +153,7 @@ class Stage:
             WHERE h NOT {listed}"""
         )
         gone = f"IN (SELECT hash FROM suppressions UNION ALL SELECT hash FROM {LEARNED})"
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {"texts_redacted": self._redact_suppressed(gone)}
         for kind, column in _ID_COLUMNS:
             if kind in ("accounts", "labels", "posts"):
                 counts[kind] = db.scalar(
@@ -163,6 +168,31 @@ class Stage:
                     OR {ID_HASH.format(p="platform", i=b)} {gone}"""
             )
         return counts
+
+    def _redact_suppressed(self, gone: str) -> int:
+        """Other people's staged posts lose a suppressed handle (``@[erased]``, as erasure
+        left the stored copies) and a repost of a suppressed account its copied text: an
+        old file must not bring the person back in someone else's words."""
+        db = self.db
+        pairs = db.rows(
+            f"""SELECT DISTINCT seq, handle FROM (
+                   SELECT seq, platform, unnest(mentions) AS handle FROM {STAGE}.s_posts
+                   WHERE text IS NOT NULL)
+                WHERE {HANDLE_HASH.format(p="platform", h="lower(handle)")} {gone}"""
+        )
+        for seq, handle in pairs:
+            pattern = handle_pattern(str(handle))
+            db.execute(
+                f"UPDATE {STAGE}.s_posts SET text = regexp_replace(text, ?, ?, 'g') WHERE seq = ?",
+                [pattern, REDACTED_MENTION, seq],
+            )
+        copied = "lower(regexp_extract(text, '^RT @([A-Za-z0-9_]+)', 1))"
+        emptied = db.scalar(
+            f"""UPDATE {STAGE}.s_posts SET text = NULL
+                WHERE repost_of_post_id IS NOT NULL AND text LIKE 'RT @%'
+                  AND {HANDLE_HASH.format(p="platform", h=copied)} {gone}"""
+        )
+        return len({seq for seq, _ in pairs}) + emptied
 
     def _canonicalise_handle_ids(self) -> int:
         """Rewrite staged ``@handle`` ids to the real id of that handle when one is known

@@ -39,6 +39,7 @@ from kolmap.graph.duckdb.schema import STAGE, check_version, ensure_schema
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.duckdb.stats import store_stats
 from kolmap.graph.duckdb.suppressions import (
+    HANDLE_HASH,
     ID_HASH,
     erase_keys,
     key_check,
@@ -48,7 +49,7 @@ from kolmap.graph.duckdb.suppressions import (
 )
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
-from kolmap.model import GRAPH_TABLES, TABLE, AccountKey
+from kolmap.model import GRAPH_TABLES, PLATFORM_ALIASES, TABLE, AccountKey
 
 __all__ = ["DuckDBStore", "remove_database_files"]
 
@@ -222,7 +223,8 @@ class DuckDBStore:
         its line in the audit trail (the accounts named by keyed hashes only)."""
         with self.db.transaction():
             counts = erase_keys(self.db, keys)
-            audit.record(self.db, "erase", {"subjects": self._hashes(keys), "removed": counts})
+            facts = {"subjects": self.subject_hashes(keys), "removed": counts}
+            audit.record(self.db, "erase", facts)
         return counts
 
     def suppress(self, keys: Sequence[AccountKey]) -> dict[str, int]:
@@ -230,7 +232,7 @@ class DuckDBStore:
         self._check_key()
         with self.db.transaction():
             counts = suppress_keys(self.db, keys)
-            facts = {"subjects": self._hashes(keys), "removed": counts}
+            facts = {"subjects": self.subject_hashes(keys), "removed": counts}
             audit.record(self.db, "suppress", facts)
         return counts
 
@@ -265,7 +267,25 @@ class DuckDBStore:
         use_key(self.db, self.key)
         return {"bytes_before": before, "bytes_after": path.stat().st_size}
 
-    def _hashes(self, keys: Sequence[AccountKey]) -> list[str]:
+    def suppressed_names(self, names: Sequence[str]) -> set[str]:
+        if not names or not self.db.scalar("SELECT count(*) FROM suppressions"):
+            return set()
+        platforms = sorted({*PLATFORM_ALIASES.values(), "x", "bluesky", "linkedin"})
+        table = pa.table({"name": [str(n) for n in names]})
+        with self.db.registered("_names", table):
+            rows = self.db.rows(
+                f"""SELECT DISTINCT v.name FROM _names v,
+                       (SELECT DISTINCT platform FROM accounts
+                        UNION SELECT unnest(?::VARCHAR[])) p
+                    WHERE {ID_HASH.format(p="p.platform", i="v.name")}
+                          IN (SELECT hash FROM suppressions)
+                       OR {HANDLE_HASH.format(p="p.platform", h="lower(v.name)")}
+                          IN (SELECT hash FROM suppressions)""",
+                [platforms],
+            )
+        return {str(r[0]) for r in rows}
+
+    def subject_hashes(self, keys: Sequence[AccountKey]) -> list[str]:
         """The keyed hashes that name ``keys`` in the audit trail and receipts."""
         return [
             str(row[0])
@@ -292,6 +312,10 @@ class DuckDBStore:
                 "than the one found here; set KOLMAP_PSEUDONYM_KEY or privacy.key_file to the "
                 "store's key (a team shares one), or suppressed accounts would come back"
             )
+
+    def record_audit(self, action: str, facts: Mapping[str, Any]) -> None:
+        with self.db.transaction():
+            audit.record(self.db, action, facts)
 
     def audit_log(self, action: str | None = None) -> pd.DataFrame:
         return audit.audit_log(self.db, action)

@@ -36,6 +36,9 @@ __all__ = [
     "use_key",
 ]
 
+# What an erased or suppressed handle becomes in other people's texts.
+REDACTED_MENTION = "\\1@[erased]"
+
 _KEY = "getvariable('kolmap_key')"
 ID_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
 HANDLE_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
@@ -132,15 +135,27 @@ def _redact_others(db: Connection) -> dict[str, int]:
                              WHERE o.platform = t.platform AND o.post_id = t.post_id)"""
     )
     for handle in handles:
-        pattern = r"(?i)(^|[^\w@/])@" + re.escape(handle) + r"\b"
+        pattern = handle_pattern(handle)
         for table, column in (("posts", "text"), ("accounts", "bio")):
             key = "posts_redacted" if table == "posts" else "bios_redacted"
             counts[key] += db.scalar(
-                f"""UPDATE {table} SET {column} = regexp_replace({column}, ?, '\\1@[erased]', 'g')
+                f"""UPDATE {table} SET {column} = regexp_replace({column}, ?, ?, 'g')
                     WHERE {column} ILIKE ? AND regexp_matches({column}, ?)""",
-                [pattern, f"%@{handle}%", pattern],
+                [pattern, REDACTED_MENTION, f"%@{handle}%", pattern],
             )
     return counts
+
+
+def handle_pattern(handle: str) -> str:
+    r"""The RE2 pattern of a mention of ``handle`` in text, in any case; group 1 is what
+    precedes the ``@`` (replace with :data:`REDACTED_MENTION`).
+
+    >>> import re
+    >>> pattern = handle_pattern("dr.x").removeprefix("(?i)")
+    >>> re.sub(pattern, r"\1@[erased]", "hi @Dr.X! @dr.xy", flags=re.I)
+    'hi @[erased]! @dr.xy'
+    """
+    return r"(?i)(^|[^\w@/])@" + re.escape(handle) + r"\b"
 
 
 def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:

@@ -366,6 +366,16 @@ class Neo4jMirror:
         self._sync()
         return self.cache.stats()
 
+    def suppressed_names(self, names: Sequence[str]) -> set[str]:
+        return self.cache.suppressed_names(names)
+
+    def subject_hashes(self, keys: Sequence[AccountKey]) -> list[str]:
+        return self.cache.subject_hashes(keys)
+
+    def record_audit(self, action: str, facts: Mapping[str, Any]) -> None:
+        with self._writing() as cache:
+            cache.record_audit(action, facts)
+
     def compact(self) -> dict[str, int]:
         """Rewrite this machine's copy (see :meth:`DuckDBStore.compact`) and force a Neo4j
         checkpoint, so that the deleted nodes leave the transaction logs kolmap can reach

@@ -1,0 +1,125 @@
+"""Data-subject rights from the command line (reliability cases T29, T30): an erasure reaches
+the store's bytes, other people's posts, quarantine files and the app's caches, lists past
+exports and leaves a receipt and an audit line; a suppressed account never comes back and
+its rejected rows are not kept in clear."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kolmap.cli import cli
+from kolmap.graph.duckdb import DuckDBStore
+
+from .conftest import write
+
+ACCOUNTS = """platform,account_id,handle,display_name,bio,followers
+x,1,DrMartin,Dr Martin,Oncologue médical au CHU Vermeil,5000
+x,2,nurse_jo,Jo,Infirmière en cancérologie,200
+x,3,anna_bc,Anna Quillard,Diagnosed with breast cancer last year,900
+"""
+POSTS = """platform,post_id,author_id,created_at,text,likes
+x,10,1,2026-05-30T09:00:00Z,Nouvelles données #ASCO26 sur le cancer du sein,40
+x,11,2,2026-05-30T10:00:00Z,Merci @DrMartin pour cette session !,2
+x,12,3,2026-05-31T10:00:00Z,RT @anna_bc: my chemo week and tamoxifen,0
+x,13,3,2026-06-01T10:00:00Z,Thank you @DrMartin for the #ASCO26 talk,5
+x,14,3,2026-06-02T10:00:00Z,Second cycle of tamoxifen done,many
+"""
+FOLLOWS = "platform,follower_id,followed_id\nx,2,1\nx,3,1\nx,1,2\n"
+
+
+@pytest.fixture
+def runner(monkeypatch, tmp_path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KOLMAP_STORE", raising=False)
+    monkeypatch.delenv("KOLMAP_PSEUDONYM_KEY", raising=False)
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0):
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    write(folder, "accounts.csv", ACCOUNTS)
+    write(folder, "posts.csv", POSTS)
+    write(folder, "follows.csv", FOLLOWS)
+    return folder
+
+
+def _bytes_of(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_an_erased_patient_is_gone_from_every_file_kolmap_keeps(runner, data, tmp_path):
+    """Review: after `kolmap erase` (even with CHECKPOINT and VACUUM) the patient's name and
+    health post were readable in the .duckdb file's bytes, in the quarantine file, in other
+    people's posts and in the app's cache; earlier exports were not flagged; no receipt."""
+    run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm")
+    run(runner, "export", "--kind", "influencer", "--format", "csv", "--out", "top.csv",
+        "--top", "50", "--no-pseudonymise")  # fmt: skip
+    cache = tmp_path / "kolmap.cache"
+    cache.mkdir(exist_ok=True)
+    (cache / "scope.arrow").write_bytes(b"anna_bc tamoxifen")  # what the app had computed
+    store_file = tmp_path / "kolmap.duckdb"
+    before = store_file.read_bytes()
+    assert b"Anna Quillard" in before and b"tamoxifen" in before
+    assert b"tamoxifen" in _bytes_of(tmp_path / "kolmap.quarantine")
+
+    out = run(runner, "erase", "x:3", "--yes")
+
+    assert "recall: export" in out.output and "top.csv" in out.output
+    for secret in (b"Anna Quillard", b"anna_bc", b"tamoxifen", b"Diagnosed with breast"):
+        assert secret not in store_file.read_bytes(), secret
+        assert secret not in _bytes_of(tmp_path / "kolmap.quarantine"), secret
+        assert not cache.exists() or secret not in _bytes_of(cache), secret
+    receipt_path = Path(out.output.split("receipt: ")[1].strip())
+    receipt = json.loads(receipt_path.read_text("utf-8"))
+    assert receipt["action"] == "erase" and len(receipt["subjects"]) == 1
+    assert receipt["removed"]["accounts"] == 1 and receipt["removed"]["reposts_emptied"] == 0
+    assert receipt["places"]["quarantine_rows_redacted"] == 1
+    assert receipt["exports_to_recall"][0]["path"].endswith("top.csv")
+    assert b"anna" not in receipt_path.read_bytes().lower()  # hashes only
+    with DuckDBStore(store_file) as store:
+        actions = store.audit_log()["action"].tolist()
+        assert actions[:2] == ["receipt", "erase"]
+        assert b"anna" not in json.dumps(store.audit_log()["facts"].tolist()).lower().encode()
+        kept = store.sql("SELECT post_id FROM posts ORDER BY post_id")["post_id"].tolist()
+        assert kept == ["10", "11", "13"] or kept == ["10", "11"]  # its posts are gone
+
+
+def test_erasure_redacts_the_handle_in_other_peoples_posts(runner, data, tmp_path):
+    run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm")
+    out = run(runner, "erase", "x:1", "--yes")
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
+        texts = dict(store.db.rows("SELECT post_id, text FROM posts"))
+    assert texts["11"] == "Merci @[erased] pour cette session !"
+    assert "@[erased]" in texts["13"] and "DrMartin" not in texts["13"]
+    assert b"drmartin" not in (tmp_path / "kolmap.duckdb").read_bytes().lower()
+    assert "posts_redacted 2" in out.output
+
+
+def test_a_suppressed_account_is_dropped_at_ingest_and_its_rejects_are_not_kept(
+    runner, data, tmp_path
+):
+    """Review: suppressing by handle before the account arrived said "hash added", yet the
+    account was then ingested in full, and its rejected rows went to the quarantine file in
+    clear. The suppression list holds (hash, date, scope) only."""
+    run(runner, "suppress", "x:@anna_bc", "--yes")
+    out = run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm", "--json")
+    summary = json.loads(out.output[out.output.index("{"):])
+    assert summary["merge"]["suppressed"]["accounts"] == 1
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
+        assert store.sql("SELECT * FROM accounts WHERE handle_lc = 'anna_bc'").empty
+        assert store.sql("SELECT * FROM posts WHERE author_id = '3'").empty
+        table = store.sql("SELECT * FROM suppressions")
+        assert list(table.columns) == ["hash", "added_at", "scope"]
+    assert b"anna_bc" not in _bytes_of(tmp_path / "kolmap.quarantine")
+    assert b"tamoxifen" not in _bytes_of(tmp_path / "kolmap.quarantine")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
+from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_json_text
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import StoreLocation
 from kolmap.model import AccountKey
-from kolmap.views.erasure import erase_everywhere
+from kolmap.views.erasure import erase_everywhere, subject_report
 
-__all__ = ["audit", "erase", "suppress"]
+__all__ = ["audit", "erase", "subject", "suppress"]
 
 
 def _keys(accounts: tuple[str, ...]) -> list[AccountKey]:
@@ -85,3 +89,26 @@ def audit(store: str | None, action: str | None, as_json: bool) -> None:
         return
     for row in frame.to_dict(orient="records"):
         click.echo(f"{row['event_at']}  {row['action']:8}  {row['actor']}  {row['facts']}")
+
+
+@click.command()
+@click.argument("account")
+@store_option
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the JSON here.")
+def subject(account: str, store: str | None, out: str | None) -> None:
+    """Everything kolmap holds on one account (PLATFORM:ID), as JSON, for an access
+    request: its rows in every table, their source files, the exports that showed it, its
+    quarantined rows and whether it is suppressed. The request is audited."""
+    (key,) = _keys((account,))
+    where = StoreLocation.resolve(store)
+    ctx = click.get_current_context()
+    with reported_errors(), open_store_for(store) as source:
+        secret = load_key(where, settings_of(ctx.find_root()).privacy)
+        report = subject_report(source, where, key, secret=secret)
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
+    if out is None:
+        click.echo(text)
+        return
+    with reported_errors():
+        write_atomic(Path(out), lambda fh: fh.write((text + "\n").encode("utf-8")))
+    click.echo(f"wrote {out}")

@@ -382,6 +382,10 @@ class GraphStore(Protocol):
         """Remove the saved view ``name``; whether there was one."""
         ...
 
+    def subject(self, key: AccountKey) -> dict[str, pd.DataFrame]:
+        """Every row the store holds on one account, by table (an access request)."""
+        ...
+
     def suppressed_names(self, names: Sequence[str]) -> set[str]:
         """Those of ``names`` that are the id or handle of a suppressed account on any
         platform the store knows (to keep such an account's rejected rows out of the

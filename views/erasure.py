@@ -27,6 +27,7 @@ posts and bios; the text other people's reposts copied from it):
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -40,11 +41,11 @@ from kolmap import __version__
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import GraphStore, StoreLocation, current_actor, stamped_id
 from kolmap.ingest.pipeline import remove_stale_workdirs
-from kolmap.ingest.quarantine import blank_rows
+from kolmap.ingest.quarantine import blank_rows, names_in
 from kolmap.model import AccountKey
 from kolmap.views.privacy import pseudonym
 
-__all__ = ["erase_everywhere", "redact_quarantine"]
+__all__ = ["erase_everywhere", "redact_quarantine", "subject_report"]
 
 
 def erase_everywhere(
@@ -109,6 +110,61 @@ def erase_everywhere(
          "path": receipt["path"], "exports_to_recall": len(receipt["exports_to_recall"])},
     )  # fmt: skip
     return receipt
+
+
+def subject_report(
+    store: GraphStore,
+    location: str | os.PathLike[str] | StoreLocation,
+    key: AccountKey,
+    *,
+    secret: bytes | None = None,
+) -> dict[str, Any]:
+    """Everything kolmap holds on one account, for an access request: its rows in every
+    table (:data:`~kolmap.graph.duckdb.suppressions.HELD` lists them), the files they came
+    from, the exports that showed it (by id or pseudonym), whether it is suppressed, and
+    the quarantined rows that name it. The request itself is audited."""
+    where = StoreLocation.resolve(os.fspath(location) if isinstance(location, Path) else location)
+    secret = secret if secret is not None else load_key(where)
+    held = store.subject(key)
+    records = {
+        table: json.loads(frame.to_json(orient="records", date_format="iso"))
+        for table, frame in held.items()
+    }
+    sources = sorted(
+        {str(s) for frame in held.values() if "source_file" in frame for s in frame["source_file"]
+         if isinstance(s, str)}
+    )  # fmt: skip
+    alias = AccountKey(key.platform, pseudonym(secret, key.platform, key.account_id))
+    exports = store.exports_holding([key, alias])
+    handles = {str(h) for h in held["accounts"].get("handle", []) if isinstance(h, str)}
+    quarantined = _quarantined_rows(where.quarantine_dir(), {key.account_id, *handles})
+    report = {
+        "subject": key.label,
+        "pseudonym": alias.account_id,
+        "suppressed": bool(store.suppressed_names([key.account_id])),
+        "held": records,
+        "sources": sources,
+        "exports": json.loads(exports.to_json(orient="records", date_format="iso")),
+        "quarantined_rows": quarantined,
+        "at": datetime.now(UTC).isoformat(),
+        "kolmap_version": __version__,
+    }
+    store.record_audit("access", {"subjects": store.subject_hashes([key])})
+    return report
+
+
+def _quarantined_rows(folder: Path, needles: set[str]) -> list[dict[str, str]]:
+    if not folder.is_dir():
+        return []
+    wanted = {n.lower().lstrip("@") for n in needles}
+    found = []
+    for path in sorted(folder.rglob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                words = names_in(f"{row.get('reason', '')} {row.get('raw', '')}")
+                if wanted & {w.lower() for w in words}:
+                    found.append({"quarantine": path.name, **row})
+    return found
 
 
 def redact_quarantine(folder: Path, needles: set[str]) -> int:

@@ -44,6 +44,7 @@ from kolmap.graph.duckdb.suppressions import (
     erase_keys,
     key_check,
     keys_table,
+    subject_rows,
     suppress_keys,
     use_key,
 )
@@ -266,6 +267,9 @@ class DuckDBStore:
         self.db.raw = _connect(self.location, False, self.memory_limit)
         use_key(self.db, self.key)
         return {"bytes_before": before, "bytes_after": path.stat().st_size}
+
+    def subject(self, key: AccountKey) -> dict[str, pd.DataFrame]:
+        return subject_rows(self.db, key)
 
     def suppressed_names(self, names: Sequence[str]) -> set[str]:
         if not names or not self.db.scalar("SELECT count(*) FROM suppressions"):

@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+import pandas as pd
 import pyarrow as pa
 
 from kolmap.graph.duckdb.connection import Connection
@@ -28,10 +29,12 @@ from kolmap.model import SUPPRESSION_PREFIX, AccountKey
 
 __all__ = [
     "HANDLE_HASH",
+    "HELD",
     "ID_HASH",
     "erase_keys",
     "key_check",
     "keys_table",
+    "subject_rows",
     "suppress_keys",
     "use_key",
 ]
@@ -158,6 +161,34 @@ def handle_pattern(handle: str) -> str:
     return r"(?i)(^|[^\w@/])@" + re.escape(handle) + r"\b"
 
 
+# Where an account's own data lies: each table with the condition (on its row ``t`` and the
+# account ``k``) that finds it. Erasure deletes these rows (and its posts' sub-records); an
+# access request (``kolmap subject``) returns them.
+_SAME = "t.platform = k.platform AND t.account_id = k.account_id"
+HELD = {
+    "accounts": _SAME,
+    "labels": _SAME,
+    "text_roles": _SAME,  # evidence phrases from the bio
+    "posts": "t.platform = k.platform AND t.author_id = k.account_id",
+    "follows": "t.platform = k.platform AND k.account_id IN (t.follower_id, t.followed_id)",
+    "edges": "t.platform = k.platform AND k.account_id IN (t.src_id, t.dst_id)",
+    "post_mentions": _SAME,  # other people's posts that mention it
+    "shortlists": _SAME,
+    "shortlist_events": _SAME,  # a shortlist's trail names it
+    # A saved view that opens the account's profile names it in its address.
+    "saved_views": "json_extract_string(t.params, '$.account') = k.platform || ':' || k.account_id",
+}
+
+
+def subject_rows(db: Connection, key: AccountKey) -> dict[str, pd.DataFrame]:
+    """Every row the store holds on ``key`` (see :data:`HELD`), by table."""
+    with db.registered("_subject", keys_table([key])):
+        return {
+            table: db.frame(f"SELECT t.* FROM {table} t, _subject k WHERE {condition}")
+            for table, condition in HELD.items()
+        }
+
+
 def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
     """Delete the accounts, their posts (with sub-records), relations, labels and text roles
     (call inside a transaction); counts per table."""
@@ -174,36 +205,9 @@ def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
             f"""DELETE FROM {sub} t USING e_posts e
                 WHERE t.platform = e.platform AND t.post_id = e.post_id"""
         )
-    counts["post_mentions"] += db.scalar(
-        """DELETE FROM post_mentions t USING e_keys k
-           WHERE t.platform = k.platform AND t.account_id = k.account_id"""
-    )
-    counts["posts"] = db.scalar(
-        """DELETE FROM posts t USING e_posts e
-           WHERE t.platform = e.platform AND t.post_id = e.post_id"""
-    )
-    for table, a, b in (("follows", "follower_id", "followed_id"), ("edges", "src_id", "dst_id")):
-        counts[table] = db.scalar(
-            f"""DELETE FROM {table} t USING e_keys k WHERE t.platform = k.platform
-               AND (t.{a} = k.account_id OR t.{b} = k.account_id)"""
-        )
-    for table in ("labels", "accounts", "shortlists"):
-        counts[table] = db.scalar(
-            f"""DELETE FROM {table} t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id"""
-        )
-    # Text roles hold evidence phrases from the bio, and a shortlist's trail may name the
-    # account: they go with it.
-    for table in ("text_roles", "shortlist_events"):
-        db.execute(
-            f"""DELETE FROM {table} t USING e_keys k
-                WHERE t.platform = k.platform AND t.account_id = k.account_id"""
-        )
-    # A saved view that opens the account's profile names it in its address.
-    counts["saved_views"] = db.scalar(
-        """DELETE FROM saved_views t USING e_keys k
-           WHERE json_extract_string(t.params, '$.account') = k.platform || ':' || k.account_id"""
-    )
+    for table, condition in HELD.items():
+        removed = db.scalar(f"DELETE FROM {table} t USING e_keys k WHERE {condition}")
+        counts[table] = counts.get(table, 0) + removed
     db.execute("DROP TABLE e_keys")
     db.execute("DROP TABLE e_posts")
     return counts

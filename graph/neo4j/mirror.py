@@ -366,6 +366,10 @@ class Neo4jMirror:
         self._sync()
         return self.cache.stats()
 
+    def subject(self, key: AccountKey) -> dict[str, pd.DataFrame]:
+        self._sync()
+        return self.cache.subject(key)
+
     def suppressed_names(self, names: Sequence[str]) -> set[str]:
         return self.cache.suppressed_names(names)
 

@@ -259,6 +259,8 @@ class Derivation(Protocol):
 
     def write_derived(self, table: pd.DataFrame) -> int: ...
 
+    def withhold_patient_details(self, version: str) -> int: ...
+
 
 Derive = Callable[[Derivation], Mapping[str, Any]]
 """A derivation step: reads the merged store, writes derived account fields, returns counts

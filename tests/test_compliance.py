@@ -166,3 +166,41 @@ def test_an_access_request_returns_everything_held_and_is_audited(runner, data, 
     after = json.loads(run(runner, "subject", "x:3").output)
     assert after["suppressed"] is True and not any(after["held"].values())
     assert after["quarantined_rows"] == []  # blanked by the suppression
+
+
+def test_no_health_detail_is_kept_on_a_patients_account(tmp_path):
+    """T31 and the review: every patient account of the sample kept its condition in
+    ``bio_areas``, phrases such as "bio:diagnosed with" in its role evidence, and its raw bio
+    with the drug name. Now the account keeps none of them; its posts still count in the
+    area's aggregates, and it stays a patient at the next run."""
+    from kolmap.graph.duckdb.derive import PATIENT_EVIDENCE
+    from kolmap.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "in"
+    write(folder, "accounts.csv", "platform,account_id,handle,display_name,bio\n"
+          "x,7,ms_mum,Lea,Diagnosed with multiple sclerosis last year; on Ocrevimab. Mum of two\n"
+          "x,8,dr_neuro,Dr Neuro,Neurologist at CHU Vermeil\n")  # fmt: skip
+    write(folder, "posts.csv", "platform,post_id,author_id,created_at,text\n"
+          "x,70,7,2026-03-01T10:00:00Z,After my 2nd dose of Ocrevimab #multiplesclerosis\n"
+          "x,71,8,2026-03-02T10:00:00Z,Multiple sclerosis update @ms_mum\n")  # fmt: skip
+    with DuckDBStore(tmp_path / "s.duckdb") as store:
+        for _ in range(2):  # the second run must keep it a patient, with nothing withheld back
+            ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+            row = store.sql("SELECT * FROM account_view WHERE account_id = '7'").iloc[0]
+            assert row["role"] == "patient"
+            assert row["bio"] is None and list(row["bio_areas"]) == []
+            assert row["role_evidence"] == PATIENT_EVIDENCE
+        held = json.dumps(
+            [
+                store.sql(f"SELECT * FROM {t} WHERE account_id = '7'")
+                .astype(str)
+                .to_dict("records")
+                for t in ("accounts", "text_roles", "labels")
+            ]  # fmt: skip
+        ).lower()
+        for detail in ("diagnosed", "sclerosis", "ocrevimab", "neurology"):
+            assert detail not in held, detail
+        areas = store.sql("SELECT area FROM post_areas WHERE post_id = '70'")["area"].tolist()
+        assert areas  # the post still counts in its area's aggregates
+        columns = [c.lower() for c in store.sql("SELECT * FROM accounts LIMIT 0").columns]
+        assert not [c for c in columns if any(w in c for w in ("condition", "diagnos", "treat"))]

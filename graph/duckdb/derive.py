@@ -40,6 +40,8 @@ DERIVED_COLUMNS = (
     "automation_evidence",
 )
 
+# What a patient's account keeps as the evidence of its role: no health detail.
+PATIENT_EVIDENCE = "bio: patient or caregiver (details withheld: health data)"
 _HASH = """md5(concat_ws(chr(31), ?, a.handle, a.display_name, a.bio, a.verified::VARCHAR,
     floor(log2(1 + COALESCE(a.followers, 0)))::VARCHAR,
     floor(log2(1 + COALESCE(a.following, 0)))::VARCHAR))"""
@@ -205,6 +207,34 @@ class DuckDBDerivation:
                GROUP BY ALL HAVING count(*) >= ? ORDER BY 1, 2, 3""",
             [min_chars, min_chars, max_authors, min_shared],
         )
+
+    def withhold_patient_details(self, version: str) -> int:
+        """Keep no health detail on a patient's account (special-category data): for every
+        account whose effective role is ``patient`` (inferred, or a user's label), the bio
+        (which names the condition or the drug), the areas read from it and the evidence
+        phrases ("bio: diagnosed with") are removed, and its text role is kept for the
+        withheld profile so the next run does not classify it again from nothing. Its posts
+        stay (they count in area aggregates); returns how many accounts changed."""
+        patients = """SELECT platform, account_id FROM account_view
+                      WHERE role = 'patient' AND NOT is_stub
+                        AND (bio IS NOT NULL OR len(COALESCE(bio_areas, [])) > 0
+                             OR role_evidence IS DISTINCT FROM ?)"""
+        self.db.execute(f"CREATE TEMP TABLE w_patients AS {patients}", [PATIENT_EVIDENCE])
+        changed = self.db.scalar(
+            """UPDATE accounts a SET bio = NULL, bio_areas = []::VARCHAR[], role_evidence = ?
+               FROM w_patients w WHERE a.platform = w.platform AND a.account_id = w.account_id""",
+            [PATIENT_EVIDENCE],
+        )
+        self.db.execute(
+            f"""UPDATE text_roles t SET evidence = ?, profile_hash = {_HASH}
+                FROM accounts a, w_patients w
+                WHERE a.platform = w.platform AND a.account_id = w.account_id
+                  AND t.platform = w.platform AND t.account_id = w.account_id
+                  AND t.role = 'patient'""",
+            [PATIENT_EVIDENCE, version],
+        )
+        self.db.execute("DROP TABLE w_patients")
+        return changed
 
     def write_derived(self, table: pd.DataFrame) -> int:
         """Set :data:`DERIVED_COLUMNS` of the accounts in ``table`` (keyed by platform and

@@ -93,7 +93,9 @@ def derive_accounts(ctx: Derivation, taxonomy: Taxonomy, settings: Settings) -> 
         }
     )
     changed = ctx.write_derived(table)
+    withheld = ctx.withhold_patient_details(TEXT_VERSION)
     return {
+        "patients_withheld": withheld,
         "text_classified": len(work),
         "roles_from_behaviour": int(by_behaviour.sum()),
         "industry": int((affiliation == INDUSTRY).sum()),

@@ -253,7 +253,18 @@ class ColumnType(StrEnum):
 # Every column that is not text, by name: a name has one type in every table.
 COLUMN_TYPES: dict[str, ColumnType] = {
     **dict.fromkeys(
-        ("followers", "following", "likes", "reposts", "replies", "source_line", "count", "rows"),
+        (
+            "followers",
+            "following",
+            "likes",
+            "reposts",
+            "replies",
+            "source_line",
+            "count",
+            "rows",
+            "post_count",
+            "authors",
+        ),
         ColumnType.INT,
     ),
     **dict.fromkeys(
@@ -273,6 +284,7 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "event_at",
             "first_at",
             "last_at",
+            "month",
         ),
         ColumnType.TIME,
     ),
@@ -327,6 +339,13 @@ TABLES: tuple[Table, ...] = (
     # Which accounts each export carried, as keyed hashes of the (platform, id) it showed (a
     # pseudonym for a private individual): an erasure lists the exports that held the person.
     Table("export_members", ("export_id", "hash"), key=("export_id", "hash")),
+    # What a retention purge keeps of the posts it removes: counts per area, month and the
+    # authors' role (no account, no text).
+    Table(
+        "area_activity",
+        ("area", "month", "role", "post_count", "authors", "likes", "reposts"),
+        key=("area", "month", "role"),
+    ),
     # Saved shortlists: one row per account on a named list (a copy of what it was added
     # as, so the list reads the same after a re-ingest), and the trail of every change.
     Table(
@@ -480,6 +499,7 @@ TRANSFER_TABLES = (
     "saved_views",
     "audit_log",
     "export_members",
+    "area_activity",
 )
 GRAPH_TABLES = (
     "edges",

@@ -134,6 +134,11 @@ class PrivacySettings:
         "Pseudonymisation key file (empty: `<store>.pseudonym.key` beside an embedded store, "
         "~/.config/kolmap/<digest>.pseudonym.key for a Neo4j store).",
     )
+    retention_days: int = _setting(
+        0,
+        "Posts older than this many days are removed by `kolmap purge` (their counts per "
+        "area and month are kept); 0 keeps them until erased.",
+    )
 
 
 @dataclass(frozen=True)
@@ -373,6 +378,7 @@ RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "ingest.batch_size": _AT_LEAST_1,
     "ingest.max_field_chars": _AT_LEAST_1,
     "store.lock_wait": _AT_LEAST_0,
+    "privacy.retention_days": _AT_LEAST_0,
     "roles.behaviour_min_peers": _AT_LEAST_0,
     "roles.behaviour_peer_share": _UNIT,
     "roles.behaviour_min_posts": _AT_LEAST_0,

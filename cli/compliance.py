@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from kolmap.graph.store import StoreLocation
 from kolmap.model import AccountKey
 from kolmap.views.erasure import erase_everywhere, subject_report
 
-__all__ = ["audit", "erase", "subject", "suppress"]
+__all__ = ["audit", "erase", "parse_days", "purge", "subject", "suppress"]
 
 
 def _keys(accounts: tuple[str, ...]) -> list[AccountKey]:
@@ -112,3 +113,57 @@ def subject(account: str, store: str | None, out: str | None) -> None:
     with reported_errors():
         write_atomic(Path(out), lambda fh: fh.write((text + "\n").encode("utf-8")))
     click.echo(f"wrote {out}")
+
+
+_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_days(text: str) -> int:
+    """Days in a duration such as ``400d``, ``12w``, ``18m`` (30-day months), ``2y``.
+
+    >>> parse_days("18m"), parse_days("2y"), parse_days("90")
+    (540, 730, 90)
+    """
+    value = text.strip().lower()
+    unit = value[-1] if value and value[-1] in _UNITS else "d"
+    number = value[:-1] if value and value[-1] in _UNITS else value
+    if not number.isdigit() or int(number) <= 0:
+        raise click.BadParameter(f"{text!r} is not a duration (say 400d, 12w, 18m or 2y)")
+    return int(number) * _UNITS[unit]
+
+
+@click.command()
+@store_option
+@click.option(
+    "--older-than",
+    default=None,
+    metavar="DURATION",
+    help="Remove posts older than this (400d, 12w, 18m, 2y); default: privacy.retention_days.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def purge(store: str | None, older_than: str | None, yes: bool) -> None:
+    """Retention: remove posts past an age (with their mentions, hashtags and areas),
+    keeping their counts per area, month and author role, the audit trail and everything
+    else; the store file is rewritten so they are gone from its bytes."""
+    ctx = click.get_current_context()
+    days = (
+        parse_days(older_than)
+        if older_than
+        else settings_of(ctx.find_root()).privacy.retention_days
+    )
+    if not days:
+        raise click.UsageError(
+            "no retention set: give --older-than, or privacy.retention_days in kolmap.toml"
+        )
+    before = datetime.now(UTC) - timedelta(days=days)
+    if not yes:
+        click.confirm(f"Remove every post written before {before:%Y-%m-%d}?", abort=True)
+    with reported_errors(), open_store_for(store) as target:
+        removed = target.purge_posts(before)
+        rewritten = target.compact()
+    click.echo(
+        f"purged posts before {before:%Y-%m-%d}: "
+        + ", ".join(f"{k} {v}" for k, v in removed.items())
+        + f"; store file {rewritten.get('bytes_before', 0):,} -> "
+        f"{rewritten.get('bytes_after', 0):,} bytes"
+    )

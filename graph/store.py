@@ -402,6 +402,12 @@ class GraphStore(Protocol):
         """Append one event to the audit trail (facts name accounts by keyed hashes only)."""
         ...
 
+    def purge_posts(self, before: datetime) -> dict[str, int]:
+        """Remove the posts written before ``before`` (with their mentions, hashtags and
+        areas), first adding their counts per area, month and author role to
+        ``area_activity``; audited. Placeholder posts without a date stay."""
+        ...
+
     def compact(self) -> dict[str, int]:
         """Make deleted rows unreadable in the store's own files (after an erasure): the
         embedded store rewrites its file; Neo4j forces a checkpoint. Counts what it did."""

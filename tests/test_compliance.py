@@ -204,3 +204,22 @@ def test_no_health_detail_is_kept_on_a_patients_account(tmp_path):
         assert areas  # the post still counts in its area's aggregates
         columns = [c.lower() for c in store.sql("SELECT * FROM accounts LIMIT 0").columns]
         assert not [c for c in columns if any(w in c for w in ("condition", "diagnos", "treat"))]
+
+
+def test_purge_removes_old_posts_keeps_their_counts_and_the_audit(runner, data, tmp_path):
+    """Retention: posts past an age leave the store (and its bytes); their counts per area,
+    month and author role stay, and the purge is audited."""
+    run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm")
+    run(runner, "purge", code=2)  # no retention set: a clear usage error
+    Path("kolmap.toml").write_text("[privacy]\nretention_days = 10\n", "utf-8")
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:  # one recent post
+        store.db.execute("UPDATE posts SET created_at = now() WHERE post_id = '11'")
+    out = run(runner, "purge", "--yes")
+    assert "posts 3" in out.output
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
+        assert store.sql("SELECT post_id FROM posts")["post_id"].tolist() == ["11"]
+        kept = store.sql("SELECT * FROM area_activity")
+        assert set(kept["area"]) == {"oncology"} and kept["post_count"].sum() >= 1
+        facts = json.loads(store.audit_log("purge")["facts"].iloc[0])
+        assert facts["removed"]["posts"] == 3
+    assert b"ASCO26 sur le cancer du sein" not in (tmp_path / "kolmap.duckdb").read_bytes()

@@ -22,6 +22,7 @@ import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from kolmap.graph.duckdb.suppressions import (
     erase_keys,
     key_check,
     keys_table,
+    purge_posts,
     subject_rows,
     suppress_keys,
     use_key,
@@ -235,6 +237,12 @@ class DuckDBStore:
             counts = suppress_keys(self.db, keys)
             facts = {"subjects": self.subject_hashes(keys), "removed": counts}
             audit.record(self.db, "suppress", facts)
+        return counts
+
+    def purge_posts(self, before: datetime) -> dict[str, int]:
+        with self.db.transaction():
+            counts = purge_posts(self.db, before)
+            audit.record(self.db, "purge", {"before": before.isoformat(), "removed": counts})
         return counts
 
     def compact(self) -> dict[str, int]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -34,6 +35,7 @@ __all__ = [
     "erase_keys",
     "key_check",
     "keys_table",
+    "purge_posts",
     "subject_rows",
     "suppress_keys",
     "use_key",
@@ -210,4 +212,46 @@ def erase_keys(db: Connection, keys: Sequence[AccountKey]) -> dict[str, int]:
         counts[table] = counts.get(table, 0) + removed
     db.execute("DROP TABLE e_keys")
     db.execute("DROP TABLE e_posts")
+    return counts
+
+
+def purge_posts(db: Connection, before: datetime) -> dict[str, int]:
+    """Retention: fold the posts written before ``before`` into ``area_activity`` (counts
+    per area, month and author role, added to what earlier purges kept), then delete them
+    with their mentions, hashtags and areas (call inside a transaction)."""
+    db.execute(
+        "CREATE TEMP TABLE p_old AS SELECT platform, post_id, author_id, created_at, likes, "
+        "reposts FROM posts WHERE created_at < ?",
+        [before],
+    )
+    db.execute(
+        """CREATE TEMP TABLE p_counts AS
+           SELECT pa.area, date_trunc('month', p.created_at) AS month,
+                  COALESCE(a.role, 'unknown') AS role, count(*) AS post_count,
+                  count(DISTINCT p.author_id) AS authors,
+                  COALESCE(sum(p.likes), 0) AS likes, COALESCE(sum(p.reposts), 0) AS reposts
+           FROM p_old p JOIN post_areas pa ON pa.platform = p.platform AND pa.post_id = p.post_id
+           LEFT JOIN account_view a ON a.platform = p.platform AND a.account_id = p.author_id
+           GROUP BY ALL"""
+    )
+    db.execute(
+        """INSERT INTO area_activity
+           SELECT c.area, c.month, c.role, 0, 0, 0, 0 FROM p_counts c
+           WHERE NOT EXISTS (SELECT 1 FROM area_activity o WHERE o.area = c.area
+                             AND o.month = c.month AND o.role = c.role)"""
+    )
+    db.execute(
+        """UPDATE area_activity o SET post_count = o.post_count + c.post_count,
+                  authors = o.authors + c.authors, likes = o.likes + c.likes,
+                  reposts = o.reposts + c.reposts
+           FROM p_counts c WHERE o.area = c.area AND o.month = c.month AND o.role = c.role"""
+    )
+    counts = {}
+    for table in ("post_mentions", "post_hashtags", "post_areas", "posts"):
+        counts[table] = db.scalar(
+            f"""DELETE FROM {table} t USING p_old o
+                WHERE t.platform = o.platform AND t.post_id = o.post_id"""
+        )
+    db.execute("DROP TABLE p_old")
+    db.execute("DROP TABLE p_counts")
     return counts

@@ -87,6 +87,7 @@ NODE_MAPS = (
     _node_map("saved_views", "SavedView"),
     _node_map("audit_log", "AuditEvent"),
     _node_map("export_members", "ExportMember"),
+    _node_map("area_activity", "AreaActivity"),
 )
 REL_MAPS = (
     RelMap(

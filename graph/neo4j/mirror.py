@@ -28,6 +28,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -379,6 +380,10 @@ class Neo4jMirror:
     def record_audit(self, action: str, facts: Mapping[str, Any]) -> None:
         with self._writing() as cache:
             cache.record_audit(action, facts)
+
+    def purge_posts(self, before: datetime) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.purge_posts(before)
 
     def compact(self) -> dict[str, int]:
         """Rewrite this machine's copy (see :meth:`DuckDBStore.compact`) and force a Neo4j

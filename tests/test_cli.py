@@ -338,6 +338,8 @@ def test_label_corrects_a_role_and_an_industry_tie(runner, sample_store_path, tm
     first, second = (f"{r['platform']}:{r['account_id']}" for r in rows)
     out = run(runner, "label", first, "--role", "patient")
     assert "labels: 1 added" in out.stdout and "derived again" in out.stdout
+    trail = json.loads(run(runner, "audit", "--action", "ingest", "--json").stdout)
+    assert json.loads(trail[0]["facts"])["labels"] == {"added": 1, "updated": 0}
     sheet = tmp_path / "mine.csv"
     platform, account = second.split(":", 1)
     sheet.write_text(

@@ -67,11 +67,9 @@ def merge_run(db: Connection, run: RunInfo, stage: Stage, derive: Derive | None)
         ],
     )
     rows = {k: stats[k].get("added", 0) for k in ("accounts", "posts", "follows")}
-    audit.record(
-        db,
-        "ingest",
-        {"run_id": run_id, "status": "completed", "inputs": len(run.inputs), "added": rows},
-    )
+    labels = {k: stats["labels"].get(k, 0) for k in ("added", "updated")}  # `kolmap label`
+    facts = {"run_id": run_id, "status": "completed", "inputs": len(run.inputs)}
+    audit.record(db, "ingest", {**facts, "added": rows, "labels": labels})
 
 
 class Merge:

@@ -285,11 +285,14 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "first_at",
             "last_at",
             "month",
+            "detected_at",
+            "posted_at",
+            "status_at",
         ),
         ColumnType.TIME,
     ),
     **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
-    **dict.fromkeys(("inputs", "summary", "filters", "params", "facts"), ColumnType.JSON),
+    **dict.fromkeys(("inputs", "summary", "filters", "params", "facts", "criteria"), ColumnType.JSON),
 }
 
 
@@ -339,6 +342,32 @@ TABLES: tuple[Table, ...] = (
     # Which accounts each export carried, as keyed hashes of the (platform, id) it showed (a
     # pseudonym for a private individual): an erasure lists the exports that held the person.
     Table("export_members", ("export_id", "hash"), key=("export_id", "hash")),
+    # The pharmacovigilance queue: posts that may report an adverse event, as they were when
+    # found (a legal duty: kept through erasure and retention purges, never exported for
+    # marketing). The reporter is a pseudonym; ``criteria`` says which of the four minimum
+    # criteria of a valid report seem present.
+    Table(
+        "pv_queue",
+        (
+            "item_id",
+            "detected_at",
+            "platform",
+            "post_id",
+            "permalink",
+            "posted_at",
+            "reporter",
+            "product",
+            "reactions",
+            "text",
+            "criteria",
+            "assessment",
+            "status",
+            "status_by",
+            "status_at",
+            "note",
+        ),
+        key=("item_id",),
+    ),
     # What a retention purge keeps of the posts it removes: counts per area, month and the
     # authors' role (no account, no text).
     Table(
@@ -500,6 +529,7 @@ TRANSFER_TABLES = (
     "audit_log",
     "export_members",
     "area_activity",
+    "pv_queue",
 )
 GRAPH_TABLES = (
     "edges",

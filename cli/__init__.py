@@ -19,6 +19,7 @@ from kolmap.cli.ingest import ingest
 from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores_command
 from kolmap.cli.rank import rank_command
 from kolmap.cli.roles import accounts, label
+from kolmap.cli.safety import pv
 from kolmap.cli.store_info import areas, config, exports, formats, runs, stats
 from kolmap.cli.support import reported_errors
 from kolmap.settings import load_settings
@@ -60,6 +61,7 @@ for command in (
     audit,
     subject,
     purge,
+    pv,
     ui,
     sample,
     demo,

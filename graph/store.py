@@ -402,6 +402,24 @@ class GraphStore(Protocol):
         """Append one event to the audit trail (facts name accounts by keyed hashes only)."""
         ...
 
+    def posts_naming(self, terms: Sequence[str]) -> pd.DataFrame:
+        """Posts whose folded text holds one of ``terms`` (the pharmacovigilance scan's
+        first pass), with their author's role: ``platform, post_id, author_id, created_at,
+        text, role, is_stub``."""
+        ...
+
+    def add_pv_items(self, table: pd.DataFrame) -> int:
+        """Queue safety items not queued yet (columns of ``pv_queue``); how many were added."""
+        ...
+
+    def pv_items(self, status: str | None = None) -> pd.DataFrame:
+        """The pharmacovigilance queue, oldest first."""
+        ...
+
+    def review_pv_item(self, item_id: str, status: str, by: str, note: str = "") -> bool:
+        """Confirm, dismiss or forward a queued item (audited); False if it does not exist."""
+        ...
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         """Remove the posts written before ``before`` (with their mentions, hashtags and
         areas), first adding their counts per area, month and author role to

@@ -223,3 +223,50 @@ def test_purge_removes_old_posts_keeps_their_counts_and_the_audit(runner, data, 
         facts = json.loads(store.audit_log("purge")["facts"].iloc[0])
         assert facts["removed"]["posts"] == 3
     assert b"ASCO26 sur le cancer du sein" not in (tmp_path / "kolmap.duckdb").read_bytes()
+
+
+def test_pharmacovigilance_queue_finds_reports_and_keeps_them(runner, tmp_path):
+    """T32: a post with all four criteria is queued as such, a vague complaint as "possible,
+    incomplete"; counts reconcile; reviews are recorded; the item survives erasure of its
+    reporter and a retention purge, and no export carries it."""
+    folder = tmp_path / "pv"
+    write(folder, "accounts.csv", "platform,account_id,handle,display_name,bio\n"
+          "x,7,ms_mum,Lea,Mum of two. Living with MS\n"
+          "x,8,dr_neuro,Dr Neuro,Neurologist at CHU Vermeil\n")  # fmt: skip
+    write(folder, "posts.csv", "platform,post_id,author_id,created_at,text\n"
+          "x,70,7,2025-03-01T10:00:00Z,After my 2nd dose of Ocrevimab I had a seizure\n"
+          "x,71,7,2025-03-02T10:00:00Z,this drug is awful\n"
+          "x,72,8,2025-03-03T10:00:00Z,Ocrevimab data at #ECTRIMS2025 look solid\n"
+          "x,73,8,2025-03-04T10:00:00Z,Après le traitement par OCRV ma patiente a eu des vertiges\n")  # fmt: skip
+    products = write(tmp_path, "products.csv", "product,generic,company,aliases\n"
+                     "Ocrevimab,ocrevimabum,Exemplar Pharma,OCRV|ocre-vimab\n")  # fmt: skip
+    run(runner, "ingest", str(folder), "--no-warm")
+    counts = json.loads(run(runner, "pv", "scan", "--products", str(products)).output)
+    assert counts["found"] == counts["queued"] == 3 and counts["already_queued"] == 0
+    assert counts["by_assessment"] == {"valid minimum criteria": 2, "possible, incomplete": 1}
+    queue = {
+        i["post_id"]: i for i in json.loads(run(runner, "pv", "queue", "--format", "json").output)
+    }
+    assert set(queue) == {"70", "71", "73"}
+    assert queue["70"]["assessment"] == "valid minimum criteria"
+    assert queue["70"]["permalink"] == "https://x.com/i/web/status/70"
+    assert queue["70"]["reporter"].startswith("anon-") and "ms_mum" not in json.dumps(queue)
+    assert queue["71"]["assessment"] == "possible, incomplete" and queue["71"]["product"] is None
+    again = json.loads(run(runner, "pv", "scan", "--products", str(products)).output)
+    assert (again["queued"], again["already_queued"]) == (0, 3)  # reconciles: nothing twice
+    run(runner, "pv", "review", "x:70", "--status", "forwarded", "--note", "to EU QPPV")
+    run(runner, "pv", "review", "x:99", "--status", "dismissed", code=1)
+    run(runner, "export", "--kind", "influencer", "--format", "csv", "--out", "top.csv",
+        "--top", "50", "--no-pseudonymise")  # fmt: skip
+    assert "seizure" not in Path("top.csv").read_text("utf-8")
+    run(runner, "erase", "x:7", "--yes")
+    run(runner, "purge", "--older-than", "30d", "--yes")
+    kept = {
+        i["post_id"]: i for i in json.loads(run(runner, "pv", "queue", "--format", "json").output)
+    }
+    assert set(kept) == {"70", "71", "73"} and kept["70"]["status"] == "forwarded"
+    assert kept["70"]["text"] == "After my 2nd dose of Ocrevimab I had a seizure"
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
+        assert store.sql("SELECT * FROM posts").empty  # purged, yet the safety items stay
+        review = store.audit_log("pv-review").iloc[0]
+        assert json.loads(review["facts"]) == {"item_id": "x:70", "status": "forwarded"}

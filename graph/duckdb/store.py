@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError, StoreLockedError
-from kolmap.graph.duckdb import audit, saved_views, shortlists
+from kolmap.graph.duckdb import audit, safety, saved_views, shortlists
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -238,6 +238,20 @@ class DuckDBStore:
             facts = {"subjects": self.subject_hashes(keys), "removed": counts}
             audit.record(self.db, "suppress", facts)
         return counts
+
+    def posts_naming(self, terms: Sequence[str]) -> pd.DataFrame:
+        return safety.posts_naming(self.db, terms)
+
+    def add_pv_items(self, table: pd.DataFrame) -> int:
+        with self.db.transaction():
+            return safety.add_items(self.db, table)
+
+    def pv_items(self, status: str | None = None) -> pd.DataFrame:
+        return safety.items(self.db, status)
+
+    def review_pv_item(self, item_id: str, status: str, by: str, note: str = "") -> bool:
+        with self.db.transaction():
+            return safety.review(self.db, item_id, status, by, note)
 
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self.db.transaction():

@@ -88,6 +88,7 @@ NODE_MAPS = (
     _node_map("audit_log", "AuditEvent"),
     _node_map("export_members", "ExportMember"),
     _node_map("area_activity", "AreaActivity"),
+    _node_map("pv_queue", "SafetyItem"),
 )
 REL_MAPS = (
     RelMap(

@@ -381,6 +381,22 @@ class Neo4jMirror:
         with self._writing() as cache:
             cache.record_audit(action, facts)
 
+    def posts_naming(self, terms: Sequence[str]) -> pd.DataFrame:
+        self._sync()
+        return self.cache.posts_naming(terms)
+
+    def add_pv_items(self, table: pd.DataFrame) -> int:
+        with self._writing() as cache:
+            return cache.add_pv_items(table)
+
+    def pv_items(self, status: str | None = None) -> pd.DataFrame:
+        self._sync()
+        return self.cache.pv_items(status)
+
+    def review_pv_item(self, item_id: str, status: str, by: str, note: str = "") -> bool:
+        with self._writing() as cache:
+            return cache.review_pv_item(item_id, status, by, note)
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self._writing() as cache:
             return cache.purge_posts(before)

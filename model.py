@@ -264,6 +264,7 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "rows",
             "post_count",
             "authors",
+            "amount_cents",
         ),
         ColumnType.INT,
     ),
@@ -271,7 +272,8 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ("role_confidence", "automation_risk", "confidence", "score"), ColumnType.FLOAT
     ),
     **dict.fromkeys(
-        ("verified", "is_stub", "reference", "pseudonymised", "informative"), ColumnType.BOOL
+        ("verified", "is_stub", "reference", "pseudonymised", "informative", "disputed"),
+        ColumnType.BOOL,
     ),
     **dict.fromkeys(
         (
@@ -288,6 +290,8 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "detected_at",
             "posted_at",
             "status_at",
+            "paid_on",
+            "published_on",
         ),
         ColumnType.TIME,
     ),
@@ -367,6 +371,36 @@ TABLES: tuple[Table, ...] = (
             "note",
         ),
         key=("item_id",),
+    ),
+    # Declared payments to health professionals (Open Payments, Transparence Santé), keyed
+    # by the recipient's registry number: no name, no address (docs/compliance.md).
+    Table(
+        "transparency",
+        (
+            "record_key",
+            "source",
+            "record_id",
+            "registry",
+            "registry_id",
+            "payer",
+            "amount_cents",
+            "currency",
+            "nature",
+            "paid_on",
+            "program_year",
+            "published_on",
+            "disputed",
+            "licence",
+            *_PROVENANCE,
+        ),
+        key=("record_key",),
+    ),
+    # The registry numbers (NPI, RPPS...) a user links to an account: the only way a
+    # declared payment reaches an account.
+    Table(
+        "registry_ids",
+        ("platform", "account_id", "registry", "registry_id", "added_at"),
+        key=("platform", "account_id", "registry"),
     ),
     # What a retention purge keeps of the posts it removes: counts per area, month and the
     # authors' role (no account, no text).
@@ -530,6 +564,8 @@ TRANSFER_TABLES = (
     "export_members",
     "area_activity",
     "pv_queue",
+    "transparency",
+    "registry_ids",
 )
 GRAPH_TABLES = (
     "edges",

@@ -134,6 +134,12 @@ class PrivacySettings:
         "Pseudonymisation key file (empty: `<store>.pseudonym.key` beside an embedded store, "
         "~/.config/kolmap/<digest>.pseudonym.key for a Neo4j store).",
     )
+    purpose: str = _setting(
+        "brand",
+        "What this project's work is for: `compliance`, `medical_affairs`, `brand` or "
+        "`marketing`. Declared payments (Open Payments, Transparence Santé) show only for "
+        "compliance and medical affairs; their licence forbids marketing use.",
+    )
     retention_days: int = _setting(
         0,
         "Posts older than this many days are removed by `kolmap purge` (their counts per "

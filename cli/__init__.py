@@ -22,6 +22,7 @@ from kolmap.cli.roles import accounts, label
 from kolmap.cli.safety import pv
 from kolmap.cli.store_info import areas, config, exports, formats, runs, stats
 from kolmap.cli.support import reported_errors
+from kolmap.cli.transparency import coi, transparency
 from kolmap.settings import load_settings
 
 __all__ = ["app_command", "cli", "main"]
@@ -62,6 +63,8 @@ for command in (
     subject,
     purge,
     pv,
+    transparency,
+    coi,
     ui,
     sample,
     demo,

@@ -26,6 +26,7 @@ from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
 from kolmap.views.privacy import Privacy
+from kolmap.views.transparency import with_coi
 
 __all__ = ["print_ranking", "rank_command"]
 
@@ -105,6 +106,9 @@ def rank_command(
                 f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
                 f"(Jaccard {overlap['jaccard']:.2f})"
             )
+        # Declared payments, for compliance and medical affairs only; never in the score.
+        with reported_errors():
+            table = with_coi(table, source.coi(), settings.privacy.purpose)
         privacy = Privacy.for_store(source.location, settings.privacy, reveal=not pseudonymise)
         table = privacy.ranking(table, projection)
     if fmt == "table" and output is None:

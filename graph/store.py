@@ -420,6 +420,19 @@ class GraphStore(Protocol):
         """Confirm, dismiss or forward a queued item (audited); False if it does not exist."""
         ...
 
+    def add_payments(self, records: Sequence[dict[str, Any]], source_file: str) -> dict[str, int]:
+        """Upsert declared payments read from ``source_file`` (a ``deleted`` record removes
+        one), in one transaction, audited; counts added, replaced, deleted."""
+        ...
+
+    def link_registry(self, links: Sequence[tuple[str, str, str, str]]) -> int:
+        """Link accounts to registry numbers (``platform, account_id, registry, id``)."""
+        ...
+
+    def coi(self) -> pd.DataFrame:
+        """Declared payments per linked account and currency (see docs/compliance.md)."""
+        ...
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         """Remove the posts written before ``before`` (with their mentions, hashtags and
         areas), first adding their counts per area, month and author role to

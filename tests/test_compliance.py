@@ -270,3 +270,55 @@ def test_pharmacovigilance_queue_finds_reports_and_keeps_them(runner, tmp_path):
         assert store.sql("SELECT * FROM posts").empty  # purged, yet the safety items stay
         review = store.audit_log("pv-review").iloc[0]
         assert json.loads(review["facts"]) == {"item_id": "x:70", "status": "forwarded"}
+
+
+OPEN_PAYMENTS = (
+    "Change_Type,Record_ID,Program_Year,Payment_Publication_Date,Dispute_Status_for_Publication,"
+    "Covered_Recipient_NPI,Covered_Recipient_First_Name,Covered_Recipient_Last_Name,"
+    "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name,"
+    "Total_Amount_of_Payment_USDollars,Date_of_Payment,Nature_of_Payment_or_Transfer_of_Value\n"
+    "NEW,901,2023,01/30/2025,No,1234567893,Claire,Martin,Exemplar Inc,150.25,03/14/2023,Food\n"
+    "NEW,902,2023,01/30/2025,Yes,1234567893,Claire,Martin,Exemplar Inc,2000,05/02/2023,Consulting\n"
+    "NEW,903,2023,01/30/2025,No,,Claire,Martin,Exemplar Inc,99,05/02/2023,Food\n"
+    "DELETED,904,2023,01/30/2025,No,1234567893,Claire,Martin,Exemplar Inc,0,05/02/2023,Food\n"
+)
+TRANSPARENCE_SANTE = (
+    "entreprise_identifiant;denomination_sociale;ligne_identifiant;ligne_rectification;"
+    "benef_nom;benef_prenom;identifiant_type;benef_identifiant_valeur;avant_date_signature;"
+    "avant_montant_ttc;avant_nature;semestre\n"
+    "E1;Exemplar SAS;A1;N;JOLY;Jo;RPPS;10101010101;14/03/2021;1 234,56;REPAS;2021-S1\n"
+)
+
+
+def test_declared_payments_link_by_number_and_stay_out_of_brand_work(runner, data, tmp_path):
+    """Open Payments and Transparence Santé reach an account only through a registry number
+    the user links to it; the conflict-of-interest view is refused to brand and marketing
+    work, shown to compliance, and never changes a score."""
+    run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm")
+    op = write(tmp_path, "OP_DTL_GNRL_PGYR2023_P01302025.csv", OPEN_PAYMENTS)
+    ts = write(tmp_path, "declaration_avantage_2021_06_30_04_00.csv", TRANSPARENCE_SANTE)
+    run(runner, "transparency", "import", str(op), code=1)  # a row without NPI: over tolerance
+    out = json.loads(run(runner, "transparency", "import", str(op), str(ts),
+                         "--tolerance", "1").output)  # fmt: skip
+    assert [(s["rows_read"], s["quarantined"], s["added"]) for s in out] == [(4, 1, 2), (1, 0, 1)]
+    links = write(tmp_path, "links.csv", "platform,account_id,registry,registry_id\n"
+                  "x,1,npi,1234567893\nx,2,RPPS,10101010101\n")  # fmt: skip
+    assert "linked 2" in run(runner, "transparency", "link", str(links)).output
+    brand = json.loads(run(runner, "rank", "--kind", "kol", "--format", "json").stdout)
+    assert "coi" not in brand[0]
+    assert "compliance and medical affairs only" in run(runner, "coi", code=1).output
+    Path("kolmap.toml").write_text('[privacy]\npurpose = "compliance"\n', "utf-8")
+    lines = run(runner, "coi").output.splitlines()
+    assert lines == [
+        "x:1  USD 2,150.25 (2 payments, 2023: Exemplar Inc)  (1 disputed)",
+        "x:2  EUR 1,234.56 (1 payments, 2021-S1: Exemplar SAS)",
+    ]
+    compliance = json.loads(run(runner, "rank", "--kind", "kol", "--format", "json").stdout)
+    assert [(r["account_id"], r["score"]) for r in compliance] == [
+        (r["account_id"], r["score"]) for r in brand
+    ]  # same order, same scores
+    flagged = {r["account_id"]: r["coi"] for r in compliance}
+    assert flagged.get("1") is True and flagged.get("3", False) is False
+    with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
+        kept = store.sql("SELECT * FROM transparency").astype(str).to_json()
+        assert "Claire" not in kept and "JOLY" not in kept  # numbers only, no names

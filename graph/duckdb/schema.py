@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS areas (area_id VARCHAR, name VARCHAR);
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import duckdb
 import pyarrow as pa
@@ -70,6 +71,11 @@ _ARROW_TYPES = {
     ColumnType.TIME: pa.timestamp("us", tz="UTC"),
     ColumnType.TEXT_LIST: pa.list_(pa.string()),
 }
+
+
+def arrow_schema(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema of rows with these stored columns (each name has one type)."""
+    return pa.schema([(name, _ARROW_TYPES[column_type(name)]) for name in columns])
 
 
 def sql_type(column: str) -> str:

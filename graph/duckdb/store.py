@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError, StoreLockedError
-from kolmap.graph.duckdb import audit, safety, saved_views, shortlists
+from kolmap.graph.duckdb import audit, safety, saved_views, shortlists, transparency
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -252,6 +252,19 @@ class DuckDBStore:
     def review_pv_item(self, item_id: str, status: str, by: str, note: str = "") -> bool:
         with self.db.transaction():
             return safety.review(self.db, item_id, status, by, note)
+
+    def add_payments(self, records: Sequence[dict[str, Any]], source_file: str) -> dict[str, int]:
+        with self.db.transaction():
+            counts = transparency.add_payments(self.db, records, source_file)
+            audit.record(self.db, "transparency", {"file": source_file, **counts})
+        return counts
+
+    def link_registry(self, links: Sequence[tuple[str, str, str, str]]) -> int:
+        with self.db.transaction():
+            return transparency.link_registry(self.db, links)
+
+    def coi(self) -> pd.DataFrame:
+        return transparency.coi(self.db)
 
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self.db.transaction():

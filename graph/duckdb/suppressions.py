@@ -176,6 +176,7 @@ HELD = {
     "edges": "t.platform = k.platform AND k.account_id IN (t.src_id, t.dst_id)",
     "post_mentions": _SAME,  # other people's posts that mention it
     "shortlists": _SAME,
+    "registry_ids": _SAME,  # the registry numbers a user linked to it
     "shortlist_events": _SAME,  # a shortlist's trail names it
     # A saved view that opens the account's profile names it in its address.
     "saved_views": "json_extract_string(t.params, '$.account') = k.platform || ':' || k.account_id",

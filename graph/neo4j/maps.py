@@ -89,6 +89,8 @@ NODE_MAPS = (
     _node_map("export_members", "ExportMember"),
     _node_map("area_activity", "AreaActivity"),
     _node_map("pv_queue", "SafetyItem"),
+    _node_map("transparency", "DeclaredPayment"),
+    _node_map("registry_ids", "RegistryId"),
 )
 REL_MAPS = (
     RelMap(

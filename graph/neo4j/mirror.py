@@ -397,6 +397,18 @@ class Neo4jMirror:
         with self._writing() as cache:
             return cache.review_pv_item(item_id, status, by, note)
 
+    def add_payments(self, records: Sequence[dict[str, Any]], source_file: str) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.add_payments(records, source_file)
+
+    def link_registry(self, links: Sequence[tuple[str, str, str, str]]) -> int:
+        with self._writing() as cache:
+            return cache.link_registry(links)
+
+    def coi(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.coi()
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self._writing() as cache:
             return cache.purge_posts(before)

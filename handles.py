@@ -103,8 +103,7 @@ def normalise_handle(value: str) -> str:
         raise ValueError(f"invalid handle {value!r}: it is empty")
     if len(text) > MAX_HANDLE_CHARS:
         raise ValueError(
-            f"invalid handle {value[:40]!r}...: {len(text)} characters "
-            f"(limit {MAX_HANDLE_CHARS})"
+            f"invalid handle {value[:40]!r}...: {len(text)} characters (limit {MAX_HANDLE_CHARS})"
         )
     for char in text:
         if not handle_char_allowed(char):

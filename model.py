@@ -296,7 +296,9 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ColumnType.TIME,
     ),
     **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
-    **dict.fromkeys(("inputs", "summary", "filters", "params", "facts", "criteria"), ColumnType.JSON),
+    **dict.fromkeys(
+        ("inputs", "summary", "filters", "params", "facts", "criteria"), ColumnType.JSON
+    ),
 }
 
 
@@ -447,6 +449,12 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("event_id",),
     ),
+    # The app's users: a role and a salted PBKDF2 hash of the password (views/access.py).
+    Table(
+        "app_users",
+        ("name", "role", "salt", "password_hash", "created_at"),
+        key=("name",),
+    ),
     # Saved views of the app: a page and its filters (the address's parameters), by name.
     Table("saved_views", ("name", "page", "params", "owner", "updated_at"), key=("name",)),
     Table(
@@ -566,6 +574,7 @@ TRANSFER_TABLES = (
     "pv_queue",
     "transparency",
     "registry_ids",
+    "app_users",
 )
 GRAPH_TABLES = (
     "edges",

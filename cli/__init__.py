@@ -13,7 +13,7 @@ import click
 
 from kolmap import __version__
 from kolmap.cli.app import app_command, demo, sample, ui
-from kolmap.cli.compliance import audit, erase, purge, subject, suppress
+from kolmap.cli.compliance import audit, erase, purge, subject, suppress, users
 from kolmap.cli.exports import export_command
 from kolmap.cli.ingest import ingest
 from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores_command
@@ -65,6 +65,7 @@ for command in (
     pv,
     transparency,
     coi,
+    users,
     ui,
     sample,
     demo,

@@ -174,7 +174,7 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
         with reported_errors(), open_store_for(where.text, read_only=True):
             pass
     value = where.text if where.is_neo4j or where.is_memory else str(where.path.resolve())
-    env = {**os.environ, "KOLMAP_STORE": value}
+    env = {**os.environ, "KOLMAP_STORE": value, "KOLMAP_APP_HOST": host}  # roles: access.py
     shown = "localhost" if host in {"0.0.0.0", "::", ""} else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
     click.echo(f"kolmap app on {url} (store {where}); Ctrl+C to stop")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from kolmap.export.tabular import to_json_text
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import StoreLocation
 from kolmap.model import AccountKey
+from kolmap.views.access import ROLES, hash_password
 from kolmap.views.erasure import erase_everywhere, subject_report
 
-__all__ = ["audit", "erase", "parse_days", "purge", "subject", "suppress"]
+__all__ = ["audit", "erase", "parse_days", "purge", "subject", "suppress", "users"]
 
 
 def _keys(accounts: tuple[str, ...]) -> list[AccountKey]:
@@ -167,3 +169,51 @@ def purge(store: str | None, older_than: str | None, yes: bool) -> None:
         + f"; store file {rewritten.get('bytes_before', 0):,} -> "
         f"{rewritten.get('bytes_after', 0):,} bytes"
     )
+
+
+@click.group()
+def users() -> None:
+    """The app's users and their roles (viewer, analyst, admin): once a store has users, the
+    app asks who you are, and only an admin may reveal private individuals' identities."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@store_option
+def add_user(name: str, role: str, password_stdin: bool, store: str | None) -> None:
+    """Add a user (or change one's role and password)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="password")
+    salt, digest = hash_password(password)
+    with reported_errors(), open_store_for(store) as target:
+        target.set_app_user(name.strip(), role, salt, digest)
+    click.echo(f"user {name.strip()}: {role}")
+
+
+@users.command("list")
+@store_option
+def list_users(store: str | None) -> None:
+    """The app's users with their roles."""
+    with reported_errors(), open_store_for(store, read_only=True) as source:
+        frame = source.app_users()
+    for row in frame.to_dict(orient="records"):
+        click.echo(f"{row['name']}  {row['role']}  since {row['created_at']}")
+    if frame.empty:
+        click.echo("no users: the app is admin on this machine, viewer on a network")
+
+
+@users.command("remove")
+@click.argument("name")
+@store_option
+def remove_user(name: str, store: str | None) -> None:
+    """Remove a user."""
+    with reported_errors(), open_store_for(store) as target:
+        if not target.remove_app_user(name):
+            raise click.ClickException(f"no user {name!r}")
+    click.echo(f"removed {name}")

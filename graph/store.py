@@ -433,6 +433,18 @@ class GraphStore(Protocol):
         """Declared payments per linked account and currency (see docs/compliance.md)."""
         ...
 
+    def app_users(self) -> pd.DataFrame:
+        """The app's users: ``name, role, salt, password_hash, created_at``."""
+        ...
+
+    def set_app_user(self, name: str, role: str, salt: str, password_hash: str) -> None:
+        """Add or replace an app user (audited, without the hash)."""
+        ...
+
+    def remove_app_user(self, name: str) -> bool:
+        """Remove an app user (audited); False when there is none by that name."""
+        ...
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         """Remove the posts written before ``before`` (with their mentions, hashtags and
         areas), first adding their counts per area, month and author role to

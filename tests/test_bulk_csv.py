@@ -363,9 +363,7 @@ def test_look_alike_handles_are_normalised_or_refused_alike(tmp_path: Path) -> N
     result = assert_same(tmp_path / "in", tmp_path / "out")
     reasons = " ".join(row[-2] + row[-1] for row in result["quarantine"])
     with DuckDBStore(str(tmp_path / "out" / "bulk-True.duckdb")) as store:
-        kept = dict(
-            store.db.rows("SELECT handle, handle_raw FROM accounts WHERE NOT is_stub")
-        )
+        kept = dict(store.db.rows("SELECT handle, handle_raw FROM accounts WHERE NOT is_stub"))
     for raw, (handle, extra) in LOOK_ALIKES.items():
         if handle is None:
             assert handle not in kept and extra in reasons, (raw, reasons)

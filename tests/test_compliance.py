@@ -196,7 +196,7 @@ def test_no_health_detail_is_kept_on_a_patients_account(tmp_path):
                 .astype(str)
                 .to_dict("records")
                 for t in ("accounts", "text_roles", "labels")
-            ]  # fmt: skip
+            ]
         ).lower()
         for detail in ("diagnosed", "sclerosis", "ocrevimab", "neurology"):
             assert detail not in held, detail

@@ -172,8 +172,9 @@ def test_an_ingest_holds_the_store_to_its_own_memory_limit(tmp_path: Path, sampl
         with pytest.raises(RuntimeError), store.ingest(run, memory_limit="300MB"):
             raise RuntimeError("a failed run")
         assert limit(store) == own
-        with pytest.raises(StoreError, match="'lots' is not a size"), store.ingest(
-            run, memory_limit="lots"
+        with (
+            pytest.raises(StoreError, match="'lots' is not a size"),
+            store.ingest(run, memory_limit="lots"),
         ):
             pass
         summary = ingest_paths(store, [sample_dir])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import shutil
 import threading
@@ -587,3 +588,43 @@ def test_the_app_keeps_answering_while_another_process_writes(app_store):
         holder.stdin.close()
         holder.wait(timeout=30)
     settle()
+
+
+def test_roles_gate_the_app_and_only_an_admin_reveals_identities(app_store):
+    """Review: the "show identities" switch was open to anyone who reached the app. A store
+    with users asks who you are; an analyst keeps pseudonyms whatever the switch says; an
+    admin may reveal them, and each reveal is in the audit trail."""
+    from kolmap.views.access import hash_password
+
+    with opened(app_store) as store:
+        for name, role in (("ana", "analyst"), ("ada", "admin")):
+            store.set_app_user(name, role, *hash_password(f"{name}-passphrase"))
+
+    def sign_in(name: str, password: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        assert [t.value for t in at.title] == ["Sign in"] and not at.metric
+        at.text_input(key="signin_name").set_value(name)
+        at.text_input(key="signin_password").set_value(password)
+        at.button[0].click().run()
+        return at
+
+    refused = sign_in("ana", "wrong")
+    assert [e.value for e in refused.error] == ["Unknown name or wrong password."]
+    analyst = sign_in("ana", "ana-passphrase")
+    assert analyst.metric and analyst.toggle(key="show_private").disabled
+    analyst.switch_page("app_pages/leaderboard.py").run()
+    analyst.selectbox(key="lb_area").set_value("oncology").run()
+    analyst.selectbox(key="lb_kind").set_value("influencer").run()
+    analyst.session_state["show_private"] = True  # forced: still not revealed
+    analyst.run()
+    assert analyst.dataframe[0].value["handle"].str.startswith("anon-").all()
+    admin = sign_in("ada", "ada-passphrase")
+    admin.switch_page("app_pages/leaderboard.py").run()
+    admin.selectbox(key="lb_area").set_value("oncology").run()
+    admin.selectbox(key="lb_kind").set_value("influencer").run()
+    admin.toggle(key="show_private").set_value(True).run()
+    assert not admin.dataframe[0].value["handle"].str.startswith("anon-").any()
+    with opened(app_store) as store:
+        reveal = store.audit_log("reveal-identities").iloc[0]
+    assert json.loads(reveal["facts"]) == {"user": "ada", "role": "admin"}

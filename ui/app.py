@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kolmap.ui import state, widgets
+from kolmap.ui import access, state, widgets
 
 # A local icon: a ":material/..." icon here would be fetched from a font CDN.
 st.set_page_config(
@@ -60,8 +60,12 @@ if page is HOME:
     # Keep any query parameters (st.query_params); Streamlit's own (embed) are the URL's.
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 state.refresh_version()  # once per run: cached results key on it; the CLI may have written
+access.gate()  # who this is, and what they may do (signs in when the store has users)
 widgets.sidebar(page, PAGES)
 state.show_notices()
+if page.url_path == "ingest" and not state.may_change():
+    st.info("A viewer reads the pages; analysts and admins ingest files and correct labels.")
+    st.stop()
 if state.store_busy():
     st.info(state.BUSY_NOTICE)
 page.run()

@@ -36,6 +36,8 @@ from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
+from kolmap.views.access import may_change as may_change_role
+from kolmap.views.access import may_reveal
 from kolmap.views.communities import describe_communities
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy
@@ -450,8 +452,14 @@ def date_bounds() -> tuple[date, date]:
 
 
 # -- privacy -------------------------------------------------------------------------------
+ROLE_KEY = "_app_role"  # this session's role (ui/access.py settles it before each page)
+
+
 def show_private() -> bool:
-    return bool(st.session_state.get("show_private", False))
+    """Whether identities are revealed: the sidebar's switch, and only for an admin."""
+    return bool(st.session_state.get("show_private", False)) and may_reveal(
+        st.session_state.get(ROLE_KEY)
+    )
 
 
 def privacy() -> Privacy:
@@ -536,7 +544,15 @@ def shortlist_names() -> list[str]:
     return list(dict.fromkeys([*extra[:1], *names, *extra[1:]]))
 
 
+def may_change() -> bool:
+    """Whether this session's role may change data (shortlists, labels, ingests)."""
+    return may_change_role(st.session_state.get(ROLE_KEY))
+
+
 def edit_shortlist(edit: ShortlistEdit) -> dict[str, int]:
+    if not may_change():
+        st.warning("A viewer reads the pages; analysts and admins edit shortlists.")
+        st.stop()
     with store() as s:
         return s.edit_shortlist(edit)
 

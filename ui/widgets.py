@@ -15,7 +15,7 @@ import streamlit as st
 
 from kolmap.export.downloads import Download
 from kolmap.graph import Scope
-from kolmap.ui import state
+from kolmap.ui import access, state
 
 __all__ = ["download_button", "saved_views", "scope_filters", "sidebar"]
 
@@ -121,7 +121,11 @@ def _to_address(**values: str | list[str] | None) -> None:
 
 
 def download_button(container: Any, label: str, download: Download, *, key: str) -> None:
-    """Offer ``download``; pressing the button downloads it and writes the export log."""
+    """Offer ``download``; pressing the button downloads it and writes the export log (a
+    viewer may read the pages but not take data away)."""
+    if not state.may_change():
+        container.caption(f"{label}: analysts and admins only")
+        return
     container.download_button(
         label,
         download.data,
@@ -166,11 +170,17 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
     with st.sidebar:
         st.caption("Store")
         st.code(state.location(), language=None)
+        access.sidebar_panel()
+        admin = access.may_reveal_here()
         st.toggle(
             "Show private individuals' identities",
             key="show_private",
+            disabled=not admin,
+            on_change=access.record_reveal,
             help="Patients and the public are pseudonymised by default, on screen and "
-            "in exports. Turn on only with a documented legal basis.",
+            "in exports. Turn on only with a documented legal basis; each time is recorded "
+            "in the audit trail."
+            + ("" if admin else " Only an admin may (`kolmap users add NAME --role admin`)."),
         )
         st.text_input(
             "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()

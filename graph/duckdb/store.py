@@ -266,6 +266,27 @@ class DuckDBStore:
     def coi(self) -> pd.DataFrame:
         return transparency.coi(self.db)
 
+    def app_users(self) -> pd.DataFrame:
+        return self.db.frame(
+            "SELECT name, role, salt, password_hash, created_at FROM app_users ORDER BY name"
+        )
+
+    def set_app_user(self, name: str, role: str, salt: str, password_hash: str) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM app_users WHERE name = ?", [name])
+            self.db.execute(
+                "INSERT INTO app_users VALUES (?, ?, ?, ?, now())",
+                [name, role, salt, password_hash],
+            )
+            audit.record(self.db, "user-set", {"name": name, "role": role})
+
+    def remove_app_user(self, name: str) -> bool:
+        with self.db.transaction():
+            removed = self.db.scalar("DELETE FROM app_users WHERE name = ?", [name])
+            if removed:
+                audit.record(self.db, "user-removed", {"name": name})
+        return bool(removed)
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self.db.transaction():
             counts = purge_posts(self.db, before)

@@ -91,6 +91,7 @@ NODE_MAPS = (
     _node_map("pv_queue", "SafetyItem"),
     _node_map("transparency", "DeclaredPayment"),
     _node_map("registry_ids", "RegistryId"),
+    _node_map("app_users", "AppUser"),
 )
 REL_MAPS = (
     RelMap(

@@ -409,6 +409,18 @@ class Neo4jMirror:
         self._sync()
         return self.cache.coi()
 
+    def app_users(self) -> pd.DataFrame:
+        self._sync()
+        return self.cache.app_users()
+
+    def set_app_user(self, name: str, role: str, salt: str, password_hash: str) -> None:
+        with self._writing() as cache:
+            cache.set_app_user(name, role, salt, password_hash)
+
+    def remove_app_user(self, name: str) -> bool:
+        with self._writing() as cache:
+            return cache.remove_app_user(name)
+
     def purge_posts(self, before: datetime) -> dict[str, int]:
         with self._writing() as cache:
             return cache.purge_posts(before)

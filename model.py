@@ -490,6 +490,7 @@ TABLES: tuple[Table, ...] = (
             "employer",
             "automation_risk",
             "automation_evidence",
+            "bio_withheld",
             *_PROVENANCE,
             *_RUNS,
         ),

@@ -176,12 +176,16 @@ def test_mirror_writes_then_sends_only_what_changed_under_a_claim(tmp_path):
         follows = [p["rows"] for q, p in driver.queries if "[r:FOLLOWS]" in q and "MERGE" in q]
         assert follows == [[{"platform": "x", "follower_id": "2", "followed_id": "1",
                              "props": follows[0][0]["props"]}]]  # fmt: skip
-        # an erase sends the deletion only
+        # an erase sends the deletion and its audit line only
         driver.queries.clear()
         mirror.erase([AccountKey("x", "2")])
         deleted = [p["rows"] for q, p in driver.queries if "DETACH DELETE n" in q and "rows" in p]
         assert {"platform": "x", "account_id": "2"} in deleted[0]
-        assert not [q for q, _p in driver.queries if q.startswith("UNWIND $rows AS row MERGE")]
+        merged = [q for q, _p in driver.queries if q.startswith("UNWIND $rows AS row MERGE")]
+        assert merged == [
+            "UNWIND $rows AS row MERGE (n:AuditEvent {event_id: row.event_id}) SET n = row "
+            "RETURN count(*)"
+        ]
 
 
 def test_gds_scores_scale_pagerank_and_always_drop_the_projections():

@@ -553,6 +553,27 @@ def test_failed_runs_are_recorded_with_their_error(any_store, folder, tmp_path):
     assert json.loads(event["facts"])["status"] == "failed" and "@" in event["actor"]
 
 
+def test_an_erasure_reaches_other_posts_exports_and_leaves_a_receipt(any_store, folder, tmp_path):
+    """T29 on every store: the erased account's handle leaves other people's posts, the
+    exports that showed it are listed, a receipt names it by a keyed hash only, and the
+    trail records the erasure (the Neo4j store also checkpoints the server)."""
+    from kolmap.views.erasure import erase_everywhere
+
+    ingest(any_store, folder)
+    any_store.record_export(
+        {"export_id": "e1", "at": datetime(2026, 1, 1, tzinfo=UTC), "format": "csv",
+         "path": "/tmp/top.csv", "filters": {}, "rows": 1, "sha256": "0" * 64,
+         "pseudonymised": False, "kolmap_version": "t", "members": [("x", "1")]}
+    )  # fmt: skip
+    receipt = erase_everywhere(any_store, tmp_path / "here.duckdb", [key("x", "1")])
+    assert [e["export_id"] for e in receipt["exports_to_recall"]] == ["e1"]
+    texts = any_store.sql("SELECT post_id, text FROM posts ORDER BY post_id")
+    assert "Merci @[erased] pour cette session !" in texts["text"].tolist()
+    assert not texts["text"].fillna("").str.lower().str.contains("drmartin").any()
+    assert receipt["subjects"] and "drmartin" not in json.dumps(receipt).lower()
+    assert any_store.audit_log()["action"].tolist()[:2] == ["receipt", "erase"]
+
+
 def test_export_log_round_trip(any_store):
     from datetime import UTC, datetime
 

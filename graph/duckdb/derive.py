@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.project import project
+from kolmap.graph.duckdb.suppressions import BIO_HASH
 from kolmap.graph.store import TEXT_ROLE_FIELDS, Projection, Scope
 
 __all__ = ["DERIVED_COLUMNS", "TEXT_ROLE_COLUMNS", "DuckDBDerivation"]
@@ -221,7 +222,8 @@ class DuckDBDerivation:
                              OR role_evidence IS DISTINCT FROM ?)"""
         self.db.execute(f"CREATE TEMP TABLE w_patients AS {patients}", [PATIENT_EVIDENCE])
         changed = self.db.scalar(
-            """UPDATE accounts a SET bio = NULL, bio_areas = []::VARCHAR[], role_evidence = ?
+            f"""UPDATE accounts a SET bio = NULL, bio_areas = []::VARCHAR[], role_evidence = ?,
+                      bio_withheld = COALESCE({BIO_HASH.format(b="a.bio")}, a.bio_withheld)
                FROM w_patients w WHERE a.platform = w.platform AND a.account_id = w.account_id""",
             [PATIENT_EVIDENCE],
         )

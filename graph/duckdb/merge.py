@@ -20,7 +20,7 @@ from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.derive import DuckDBDerivation
 from kolmap.graph.duckdb.schema import STAGE, STAGE_SCHEMAS, staging_table
 from kolmap.graph.duckdb.stage import LEARNED, Stage
-from kolmap.graph.duckdb.suppressions import HANDLE_HASH
+from kolmap.graph.duckdb.suppressions import BIO_HASH, HANDLE_HASH
 from kolmap.graph.store import Derive, RunInfo
 from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, RECORD_FIELDS
 
@@ -151,9 +151,11 @@ class Merge:
             if not referenced:
                 return own
             # A reference row only fills what the stored row lacks.
-            gap = {"handle_lc": "COALESCE(o.handle_lc, lower(n.handle))", "is_stub": "FALSE"}.get(
-                a, f"COALESCE(o.{a}, n.{a})"
-            )
+            gap = {
+                "handle_lc": "COALESCE(o.handle_lc, lower(n.handle))",
+                "is_stub": "FALSE",
+                "bio_withheld": "o.bio_withheld",  # kept by the store only, never staged
+            }.get(a, f"COALESCE(o.{a}, n.{a})")
             return f"CASE WHEN COALESCE(n.reference, FALSE) THEN {gap} ELSE {own} END"
 
         merged = ", ".join(f"{merge(a)} AS {a}" for a in attrs)
@@ -215,10 +217,16 @@ class Merge:
         # The bio's areas follow the bio: a row without a bio keeps the stored ones. Roles
         # are inferred after the merge, from the merged profiles (see ``derive``).
         keep_old = "(o.bio IS NOT NULL AND n.bio IS NULL AND NOT o.is_stub)"
+        # A patient's bio is withheld after derivation (``withhold_patient_details``): the
+        # same bio read again is no change (its keyed hash is all the store kept of it).
+        same_withheld = (
+            f"(o.bio_withheld IS NOT NULL AND {BIO_HASH.format(b='n.bio')} = o.bio_withheld)"
+        )
         classified = {
-            "bio_areas": "CASE WHEN "
-            + keep_old
-            + " THEN o.bio_areas ELSE COALESCE(n.bio_areas, o.bio_areas) END"
+            "bio_areas": f"CASE WHEN {keep_old} OR {same_withheld} THEN o.bio_areas "
+            "ELSE COALESCE(n.bio_areas, o.bio_areas) END",
+            "bio_withheld": f"CASE WHEN {same_withheld} THEN o.bio_withheld "
+            "WHEN n.bio IS NOT NULL THEN NULL ELSE o.bio_withheld END",
         }
         attrs = (
             "handle",
@@ -230,6 +238,7 @@ class Merge:
         )
         exprs = {
             **classified,
+            "bio": f"CASE WHEN {same_withheld} THEN o.bio ELSE COALESCE(n.bio, o.bio) END",
             "handle_lc": "lower(COALESCE(n.handle, o.handle))",
             # The raw form follows the handle it was normalised into.
             "handle_raw": "CASE WHEN n.handle IS NOT NULL THEN n.handle_raw ELSE o.handle_raw END",

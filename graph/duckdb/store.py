@@ -618,14 +618,16 @@ class DuckDBStore:
         """Row counts and an order-independent hash of every graph table.
 
         With ``provenance=False`` the ids of the runs that added or last changed each row
-        are left out, so two stores built by different runs from the same files compare
-        equal (a resumed ingest against one clean run).
+        are left out, and so are keyed hashes (a withheld bio's), so two stores built by
+        different runs from the same files, each with its own key, compare equal (a resumed
+        ingest against one clean run).
         """
         parts = []
         for table in GRAPH_TABLES:
             source = table
             if not provenance:
-                kept = [c for c in TABLE[table].columns if c not in ("run_id", "updated_run_id")]
+                left_out = ("run_id", "updated_run_id", "bio_withheld")
+                kept = [c for c in TABLE[table].columns if c not in left_out]
                 source = f"(SELECT {', '.join(kept)} FROM {table})"
             row = self.db.row(
                 f"SELECT count(*), COALESCE(sum(hash(t)::HUGEINT), 0) FROM {source} t"

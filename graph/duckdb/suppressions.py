@@ -29,6 +29,7 @@ from kolmap.graph.duckdb.connection import Connection
 from kolmap.model import SUPPRESSION_PREFIX, AccountKey
 
 __all__ = [
+    "BIO_HASH",
     "HANDLE_HASH",
     "HELD",
     "ID_HASH",
@@ -47,6 +48,8 @@ REDACTED_MENTION = "\\1@[erased]"
 _KEY = "getvariable('kolmap_key')"
 ID_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "' || {p} || ':' || {i})"
 HANDLE_HASH = "sha256(" + _KEY + " || '" + SUPPRESSION_PREFIX + "handle:' || {p} || ':' || {h})"
+# What a patient's account keeps of its withheld bio: a keyed hash, to know it again.
+BIO_HASH = "sha256(" + _KEY + " || 'kolmap-withheld-bio:' || {b})"
 
 
 def use_key(db: Connection, key: bytes) -> None:

@@ -19,6 +19,8 @@ __all__ = [
     "RejectedRowsError",
     "ScoringError",
     "StoreError",
+    "StoreLockedError",
+    "StoreVersionError",
 ]
 
 
@@ -50,6 +52,11 @@ class RejectedRowsError(InputError):
 
 class StoreError(KolmapError):
     """The store cannot be opened, read or written (locked, corrupt, unreachable)."""
+
+
+class StoreVersionError(StoreError):
+    """The store was written by a kolmap of another schema version: re-ingest (a cache of
+    a Neo4j graph is rebuilt from the graph instead)."""
 
 
 class StoreLockedError(StoreError):

@@ -268,3 +268,19 @@ def test_a_crashed_writer_of_this_user_here_is_recognised_at_once():
     assert not holder_is_gone(me)  # alive
     assert not holder_is_gone(f"someone@elsewhere:{dead}")  # another machine: wait the lease
     assert not holder_is_gone("")
+
+
+def test_a_copy_from_another_schema_version_is_rebuilt_not_refused(tmp_path):
+    """After an upgrade, every Neo4j command failed with "store schema version 2, this kolmap
+    reads 3; re-ingest into a new store": the copy on this machine is only a cache."""
+    import duckdb
+
+    server = FakeServer()
+    graph, _driver = fake_graph(server)
+    with Neo4jMirror(graph, cache_dir=tmp_path / "copy") as mirror:
+        path = mirror._cache_path
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    graph, _driver = fake_graph(server)
+    with Neo4jMirror(graph, cache_dir=tmp_path / "copy") as mirror:
+        assert mirror.stats()["accounts"] == 0

@@ -15,7 +15,7 @@ from kolmap.views.access import may_reveal, role_without_users, verify
 __all__ = ["gate", "may_reveal_here", "record_reveal", "sidebar_panel"]
 
 ROLE_KEY = state.ROLE_KEY
-_USER_KEY = "_app_user"
+USER_KEY = "_app_user"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -35,9 +35,9 @@ def gate() -> None:
     users = _users()
     if users.empty:
         st.session_state[ROLE_KEY] = role_without_users(os.environ.get("KOLMAP_APP_HOST", ""))
-        st.session_state.pop(_USER_KEY, None)
+        st.session_state.pop(USER_KEY, None)
         return
-    name = st.session_state.get(_USER_KEY)
+    name = st.session_state.get(USER_KEY)
     known = users[users["name"] == name] if name else users.iloc[0:0]
     if not known.empty:  # a role changed or removed since sign-in takes effect at once
         st.session_state[ROLE_KEY] = str(known.iloc[0]["role"])
@@ -52,7 +52,7 @@ def gate() -> None:
             found = users[users["name"] == who.strip()]
             row = found.iloc[0] if not found.empty else None
             if row is not None and verify(password, str(row["salt"]), str(row["password_hash"])):
-                st.session_state[_USER_KEY] = who.strip()
+                st.session_state[USER_KEY] = who.strip()
                 st.session_state[ROLE_KEY] = str(row["role"])
                 st.rerun()
             st.error("Unknown name or wrong password.")
@@ -62,10 +62,10 @@ def gate() -> None:
 def sidebar_panel() -> None:
     """Who is signed in, with what role, and a way out."""
     role = st.session_state.get(ROLE_KEY)
-    name = st.session_state.get(_USER_KEY)
+    name = st.session_state.get(USER_KEY)
     st.caption(f"Signed in as {name} ({role})" if name else f"Single-user store ({role})")
     if name and st.button("Sign out", key="sign_out"):
-        for key in (_USER_KEY, ROLE_KEY, "show_private"):
+        for key in (USER_KEY, ROLE_KEY, "show_private"):
             st.session_state.pop(key, None)
         st.rerun()
 
@@ -77,7 +77,7 @@ def may_reveal_here() -> bool:
 def record_reveal() -> None:
     """The identity switch was turned on: say who, in the audit trail."""
     if st.session_state.get("show_private"):
-        who = st.session_state.get(_USER_KEY) or state.owner()
+        who = st.session_state.get(USER_KEY) or state.owner()
         with state.store() as s:
             s.record_audit(
                 "reveal-identities", {"user": who, "role": st.session_state.get(ROLE_KEY)}

@@ -57,7 +57,24 @@ class DuckDBDerivation:
 
     def profiles_to_classify(self, version: str) -> pd.DataFrame:
         """Real accounts whose profile (or the classifier ``version``) changed since their
-        text roles were last inferred, with the ``profile_hash`` to store with the result."""
+        text roles were last inferred, with the ``profile_hash`` to store with the result.
+
+        An account whose bio was withheld (a patient) and whose text role is not known here
+        (a copy of a Neo4j graph rebuilt on another machine: text roles stay local) gets it
+        back from the account, instead of being classified again from a bio it no longer
+        has."""
+        self.db.execute(
+            f"""INSERT INTO text_roles (platform, account_id, profile_hash, role, confidence,
+                                        evidence, informative)
+                SELECT a.platform, a.account_id, {_HASH}, a.inferred_role, a.role_confidence,
+                       ?, TRUE
+                FROM accounts a
+                WHERE a.bio IS NULL AND a.bio_withheld IS NOT NULL AND NOT a.is_stub
+                  AND a.inferred_role IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM text_roles t
+                                  WHERE t.platform = a.platform AND t.account_id = a.account_id)""",
+            [version, PATIENT_EVIDENCE],
+        )
         return self.db.frame(
             f"""SELECT a.platform, a.account_id, a.handle, a.display_name, a.bio, a.followers,
                        a.following, a.verified, {_HASH} AS profile_hash
@@ -231,8 +248,7 @@ class DuckDBDerivation:
             f"""UPDATE text_roles t SET evidence = ?, profile_hash = {_HASH}
                 FROM accounts a, w_patients w
                 WHERE a.platform = w.platform AND a.account_id = w.account_id
-                  AND t.platform = w.platform AND t.account_id = w.account_id
-                  AND t.role = 'patient'""",
+                  AND t.platform = w.platform AND t.account_id = w.account_id""",
             [PATIENT_EVIDENCE, version],
         )
         self.db.execute("DROP TABLE w_patients")

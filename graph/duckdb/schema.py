@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from kolmap.errors import StoreError
+from kolmap.errors import StoreError, StoreVersionError
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.model import (
     RECORD_FIELDS,
@@ -192,7 +192,7 @@ def check_version(db: Connection, location: str) -> None:
         raise StoreError(f"{location}: not a kolmap store (no meta table)") from None
     if row is None or row[0] != SCHEMA_VERSION:
         found = row[0] if row else "none"
-        raise StoreError(
+        raise StoreVersionError(
             f"{location}: store schema version {found}, this kolmap reads "
             f"{SCHEMA_VERSION}; re-ingest into a new store"
         )

@@ -76,10 +76,14 @@ class DuckDBStore:
         self.location = str(path)
         self.memory_limit = memory_limit
         self.db = Connection(_connect(self.location, read_only, memory_limit, lock_wait), tracer)
-        if not read_only:
-            ensure_schema(self.db, self.location)
-        else:
-            check_version(self.db, self.location)
+        try:
+            if not read_only:
+                ensure_schema(self.db, self.location)
+            else:
+                check_version(self.db, self.location)
+        except BaseException:
+            self.db.close()  # a refused file is let go at once (it may be replaced next)
+            raise
         # The secret key of the suppression hashes (graph/keys.py); never stored in the file.
         self.key = key if key is not None else load_key(self.location)
         use_key(self.db, self.key)

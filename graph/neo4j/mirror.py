@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from kolmap.errors import StoreError
+from kolmap.errors import StoreError, StoreVersionError
 from kolmap.graph.duckdb import DuckDBStore, remove_database_files
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.stage import Stage
@@ -112,7 +112,7 @@ class Neo4jMirror:
             # The graph's key (graph/keys.py), not one beside this machine's copy: every
             # user of the graph must hash suppressions alike.
             self._key = key if key is not None else load_key(StoreLocation(uri))
-            self.cache = DuckDBStore(self._cache_path, memory_limit=memory_limit, key=self._key)
+            self.cache = self._open_cache()
             with contextlib.suppress(GraphBusyError):  # reads wait; a write completes the run
                 self._sync()
         except BaseException:
@@ -171,7 +171,16 @@ class Neo4jMirror:
     def _discard_cache(self) -> None:
         self.cache.close()
         remove_database_files(self._cache_path)
-        self.cache = DuckDBStore(self._cache_path, memory_limit=self._memory_limit, key=self._key)
+        self.cache = self._open_cache()
+
+    def _open_cache(self) -> DuckDBStore:
+        """This machine's copy; one written by a kolmap of another schema version is only a
+        cache: it is dropped, and rebuilt from Neo4j by the next sync."""
+        try:
+            return DuckDBStore(self._cache_path, memory_limit=self._memory_limit, key=self._key)
+        except StoreVersionError:
+            remove_database_files(self._cache_path)
+            return DuckDBStore(self._cache_path, memory_limit=self._memory_limit, key=self._key)
 
     @contextmanager
     def _writing(self) -> Iterator[DuckDBStore]:

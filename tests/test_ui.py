@@ -628,3 +628,45 @@ def test_roles_gate_the_app_and_only_an_admin_reveals_identities(app_store):
     with opened(app_store) as store:
         reveal = store.audit_log("reveal-identities").iloc[0]
     assert json.loads(reveal["facts"]) == {"user": "ada", "role": "admin"}
+
+
+def test_safety_page_reviews_the_queue_and_shows_payments_only_for_compliance(
+    app_store, tmp_path, monkeypatch
+):
+    """The pharmacovigilance queue is reviewed in the app (who and when are kept), and
+    declared payments show only when the project's purpose is compliance."""
+    from kolmap.views.pharmacovigilance import Product, load_vocabulary, scan
+
+    with opened(app_store) as store:
+        posts = store.sql("SELECT post_id, author_id FROM posts WHERE text IS NOT NULL LIMIT 1")
+        post_id = str(posts["post_id"].iloc[0])
+        store.db.execute(
+            "UPDATE posts SET text = 'after my 2nd dose of Ocrevimab I had a seizure' "
+            "WHERE post_id = ?",
+            [post_id],
+        )
+        found = scan(store, [Product("Ocrevimab", "", "", ())], load_vocabulary(), b"k")
+        assert found["queued"] == 1
+    at = open_page("safety")
+    assert (
+        at.dataframe[0].value["item_id"].tolist() == [f"x:{post_id}"]
+        or len(at.dataframe[0].value) == 1
+    )
+    at.text_input(key="pv_note").set_value("sent to the QPPV").run()
+    at.button(key="pv_forwarded").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with opened(app_store) as store:
+        item = store.pv_items().iloc[0]
+    assert item["status"] == "forwarded" and item["note"] == "sent to the QPPV"
+    assert any("for compliance and medical affairs only" in i.value for i in at.info)
+    config = tmp_path / "kolmap.toml"
+    config.write_text('[privacy]\npurpose = "compliance"\n', "utf-8")
+    monkeypatch.setenv("KOLMAP_CONFIG", str(config))
+    from kolmap.ui import state
+
+    state.settings.clear()  # the app reads its settings once per process
+    try:
+        at = open_page("safety")
+        assert any("None linked yet" in i.value for i in at.info)
+    finally:
+        state.settings.clear()

@@ -53,6 +53,12 @@ PAGES = [
     st.Page(
         "app_pages/ingest.py", title="Ingest", icon=":material/upload_file:", url_path="ingest"
     ),
+    st.Page(
+        "app_pages/safety.py",
+        title="Safety & compliance",
+        icon=":material/health_and_safety:",
+        url_path="safety",
+    ),
 ]
 
 page = st.navigation([HOME, *PAGES])

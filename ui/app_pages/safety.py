@@ -28,7 +28,9 @@ else:
     cols = st.columns(4)
     for col, status in zip(cols, ("new", "confirmed", "forwarded", "dismissed"), strict=True):
         col.metric(status.capitalize(), int(counts.get(status, 0)))
-    status = st.selectbox("Show", ["new", "all", "confirmed", "forwarded", "dismissed"], key="pv_show")
+    status = st.selectbox(
+        "Show", ["new", "all", "confirmed", "forwarded", "dismissed"], key="pv_show"
+    )
     shown = queue if status == "all" else queue[queue["status"] == status]
     st.dataframe(
         shown[["item_id", "detected_at", "posted_at", "assessment", "product", "reactions",

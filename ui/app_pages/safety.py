@@ -48,6 +48,7 @@ else:
                 with state.store() as s:
                     s.review_pv_item(str(item), outcome, who, note)
                 state.notify(f"{item}: {outcome} by {who}.")
+                st.session_state.pop("pv_note", None)  # the next item starts without a note
                 st.rerun()
 
 st.subheader("Declared payments")

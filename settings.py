@@ -134,6 +134,13 @@ class PrivacySettings:
         "Pseudonymisation key file (empty: `<store>.pseudonym.key` beside an embedded store, "
         "~/.config/kolmap/<digest>.pseudonym.key for a Neo4j store).",
     )
+    allow_identities: bool = _setting(
+        False,
+        "Whether private individuals (patients, the public) may be shown by name: "
+        "`--no-pseudonymise` on the command line and an admin's switch in the app. Set it "
+        "only with a documented legal basis (GDPR Art. 9 for patients); off, they are "
+        "pseudonyms everywhere.",
+    )
     purpose: str = _setting(
         "brand",
         "What this project's work is for: `compliance`, `medical_affairs`, `brand` or "
@@ -492,6 +499,9 @@ def _coerce(default: Any, value: Any, where: str) -> Any:
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
+        # From the environment (KOLMAP_SECTION_NAME), a bool arrives as text.
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+            return value.strip().lower() in ("true", "1")
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
     if isinstance(default, int) and not isinstance(default, bool):
         try:

@@ -48,9 +48,21 @@ def pseudonymise_option(func: F) -> F:
         "--pseudonymise/--no-pseudonymise",
         default=True,
         show_default=True,
+        callback=_reveal_allowed,
         help="Show private individuals (patients, the public, unidentified) only as stable "
-        "pseudonyms; --no-pseudonymise shows them by name (an export's log records it).",
+        "pseudonyms; --no-pseudonymise shows them by name (an export's log records it), "
+        "where the project allows it (privacy.allow_identities).",
     )(func)
+
+
+def _reveal_allowed(ctx: click.Context, _param: click.Parameter, pseudonymise: bool) -> bool:
+    if not pseudonymise and not settings_of(ctx.find_root()).privacy.allow_identities:
+        raise click.UsageError(
+            "--no-pseudonymise shows private individuals by name, and this project does not "
+            "allow it: set privacy.allow_identities = true in kolmap.toml once a documented "
+            "legal basis exists (docs/compliance.md)"
+        )
+    return pseudonymise
 
 
 def store_option(func: F) -> F:

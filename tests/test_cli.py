@@ -20,6 +20,8 @@ from .conftest import write
 def runner(monkeypatch, tmp_path) -> CliRunner:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KOLMAP_STORE", raising=False)
+    # These tests may show identities (--no-pseudonymise): the project allows it.
+    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
     monkeypatch.delenv("KOLMAP_CONFIG", raising=False)
     return CliRunner()
 

@@ -35,6 +35,8 @@ FOLLOWS = "platform,follower_id,followed_id\nx,2,1\nx,3,1\nx,1,2\n"
 def runner(monkeypatch, tmp_path) -> CliRunner:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KOLMAP_STORE", raising=False)
+    # These tests may show identities (--no-pseudonymise): the project allows it.
+    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
     monkeypatch.delenv("KOLMAP_PSEUDONYM_KEY", raising=False)
     return CliRunner()
 
@@ -322,3 +324,17 @@ def test_declared_payments_link_by_number_and_stay_out_of_brand_work(runner, dat
     with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
         kept = store.sql("SELECT * FROM transparency").astype(str).to_json()
         assert "Claire" not in kept and "JOLY" not in kept  # numbers only, no names
+
+
+def test_identities_are_shown_only_where_the_project_allows_it(runner, data, monkeypatch):
+    """Patient-level output shows pseudonyms unless a documented project setting allows
+    otherwise (privacy.allow_identities); --no-pseudonymise alone is refused."""
+    run(runner, "ingest", str(data), "--tolerance", "1", "--no-warm")
+    monkeypatch.delenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES")
+    out = run(runner, "accounts", "--role", "patient", "--no-pseudonymise", code=2)
+    assert "privacy.allow_identities" in out.output
+    listed = json.loads(run(runner, "accounts", "--role", "patient", "--format", "json").stdout)
+    assert listed and all(r["handle"].startswith("anon-") for r in listed)
+    Path("kolmap.toml").write_text("[privacy]\nallow_identities = true\n", "utf-8")
+    shown = run(runner, "accounts", "--role", "patient", "--no-pseudonymise", "--format", "json")
+    assert any(r["handle"] == "anna_bc" for r in json.loads(shown.stdout))

@@ -30,6 +30,12 @@ def app_store(sample_store_path: Path, tmp_path: Path, monkeypatch) -> Path:
     shutil.copy(sample_store_path, path)
     monkeypatch.setenv("KOLMAP_STORE", str(path))
     monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
+    # The tests that reveal identities need a project that allows it; the app reads its
+    # settings once per process.
+    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
+    from kolmap.ui import state
+
+    state.settings.clear()
     return path
 
 

@@ -71,7 +71,9 @@ def sidebar_panel() -> None:
 
 
 def may_reveal_here() -> bool:
-    return may_reveal(st.session_state.get(ROLE_KEY))
+    """An admin, in a project that allows identities (``privacy.allow_identities``)."""
+    allowed = state.settings().privacy.allow_identities
+    return allowed and may_reveal(st.session_state.get(ROLE_KEY))
 
 
 def record_reveal() -> None:

@@ -457,8 +457,10 @@ ROLE_KEY = "_app_role"  # this session's role (ui/access.py settles it before ea
 
 def show_private() -> bool:
     """Whether identities are revealed: the sidebar's switch, and only for an admin."""
-    return bool(st.session_state.get("show_private", False)) and may_reveal(
-        st.session_state.get(ROLE_KEY)
+    return (
+        bool(st.session_state.get("show_private", False))
+        and may_reveal(st.session_state.get(ROLE_KEY))
+        and settings().privacy.allow_identities
     )
 
 

@@ -180,7 +180,12 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
             help="Patients and the public are pseudonymised by default, on screen and "
             "in exports. Turn on only with a documented legal basis; each time is recorded "
             "in the audit trail."
-            + ("" if admin else " Only an admin may (`kolmap users add NAME --role admin`)."),
+            + (
+                ""
+                if admin
+                else " Only an admin may, in a project that allows it "
+                "(privacy.allow_identities; `kolmap users add NAME --role admin`)."
+            ),
         )
         st.text_input(
             "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()

@@ -324,6 +324,14 @@ def test_declared_payments_link_by_number_and_stay_out_of_brand_work(runner, dat
     with DuckDBStore(tmp_path / "kolmap.duckdb") as store:
         kept = store.sql("SELECT * FROM transparency").astype(str).to_json()
         assert "Claire" not in kept and "JOLY" not in kept  # numbers only, no names
+    removed = write(tmp_path, "OP_REMOVED_DELETED_PGYR2023_P01302025.csv",
+                    "Change_Type,Program_Year,Payment_Type,Record_ID\n"
+                    "DELETED,2023,General Payment,902\n")  # fmt: skip
+    gone = json.loads(run(runner, "transparency", "import", str(removed)).output)
+    assert gone[0]["deleted"] == 1
+    assert run(runner, "coi").output.splitlines()[0] == (
+        "x:1  USD 150.25 (1 payments, 2023: Exemplar Inc)"
+    )
 
 
 def test_identities_are_shown_only_where_the_project_allows_it(runner, data, monkeypatch):

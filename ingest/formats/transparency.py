@@ -9,7 +9,9 @@ registry number the user links to it (``kolmap transparency link``), never by na
 
 - **Open Payments** (CMS): ``OP_DTL_GNRL_PGYR<year>_*.csv``, comma-separated; PY2021+
   columns (``Covered_Recipient_NPI``, ``Covered_Recipient_Profile_ID``) and the older
-  ``Physician_Profile_ID`` ones; ``Change_Type`` ``DELETED`` rows remove a record.
+  ``Physician_Profile_ID`` ones; ``Change_Type`` ``DELETED`` rows remove a record, and so
+  does every row of the removed/deleted records file (``Record_ID`` with ``Change_Type``,
+  ``Payment_Type`` or ``Program_Year``, no amount).
 - **Transparence Santé** (legacy Etalab export): ``declaration_avantage_*.csv``,
   ``declaration_convention_*.csv``, ``declaration_remuneration_*.csv``, ``;``-separated,
   amounts in euros (``1 234,56`` or ``1234.56``), dates ``dd/mm/yyyy``; the registry is
@@ -76,6 +78,8 @@ def detect_source(header: list[str]) -> str | None:
     names = {h.strip() for h in header}
     if "Record_ID" in names and "Total_Amount_of_Payment_USDollars" in names:
         return "open_payments"
+    if "Record_ID" in names and names & {"Change_Type", "Payment_Type", "Program_Year"}:
+        return "open_payments_removed"
     if "benef_identifiant_valeur" in names and names & set(_TS_AMOUNT):
         return "transparence_sante"
     return None
@@ -140,6 +144,19 @@ def _open_payments(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _open_payments_removed(row: dict[str, str]) -> dict[str, Any]:
+    """A row of the removed/deleted records file (PY2016+): the payment leaves the store."""
+    record_id = (row.get("Record_ID") or "").strip()
+    if not record_id:
+        raise RowError("no Record_ID")
+    return {
+        "record_key": f"open_payments:{record_id}",
+        "source": "open_payments",
+        "record_id": record_id,
+        "deleted": True,
+    }
+
+
 def _transparence_sante(row: dict[str, str]) -> dict[str, Any]:
     line_id = (row.get("ligne_identifiant") or "").strip()
     if not line_id:
@@ -195,9 +212,14 @@ def read_transparency(path: Path) -> Iterator[Item]:
             raise InputError(
                 f"{name} line 1: neither an Open Payments general-payments file (Record_ID, "
                 "Total_Amount_of_Payment_USDollars) nor a Transparence Santé declaration "
-                "(benef_identifiant_valeur and an amount column)"
+                "(benef_identifiant_valeur and an amount column) nor an Open Payments "
+                "removed/deleted records file (Record_ID)"
             )
-        parse = _open_payments if source == "open_payments" else _transparence_sante
+        parse = {
+            "open_payments": _open_payments,
+            "open_payments_removed": _open_payments_removed,
+            "transparence_sante": _transparence_sante,
+        }[source]
         names = [h.strip() for h in header]
         for line, values in enumerate(rows, start=2):
             if not any(v.strip() for v in values):

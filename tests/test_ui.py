@@ -676,3 +676,24 @@ def test_safety_page_reviews_the_queue_and_shows_payments_only_for_compliance(
         assert any("None linked yet" in i.value for i in at.info)
     finally:
         state.settings.clear()
+
+
+def test_an_erasure_empties_the_apps_cached_results(app_store, monkeypatch):
+    """T29: the running app cached results (projections, rankings) holding an account erased
+    since; it read them no more (the store version changed) but kept them in memory."""
+    from kolmap.ui import state
+
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    settle()
+    drops: list[int] = []
+    real = state._drop_cached_results
+    monkeypatch.setattr(state, "_drop_cached_results", lambda: (drops.append(1), real()))
+    at.run()
+    assert drops == []  # nothing changed: the cached results stay
+    handle = str(at.dataframe[0].value["handle"].iloc[0])
+    with opened(app_store) as store:
+        key = store.accounts(search=handle, limit=1).iloc[0]
+        store.erase([AccountKey(str(key["platform"]), str(key["account_id"]))])
+    at.run()
+    assert drops == [1] and handle not in at.dataframe[0].value["handle"].tolist()

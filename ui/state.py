@@ -44,6 +44,7 @@ from kolmap.views.privacy import Privacy
 from kolmap.views.scope_cache import ScopeCache
 
 _LOCK = threading.Lock()
+_SEEN: dict[str, str] = {}  # the store version this process last read
 _VERSION_KEY = "_store_version"
 KIND_LABELS = {
     "kol": "KOL",
@@ -143,6 +144,11 @@ def refresh_version() -> str:
         if not store_busy():
             _keep_snapshot(s, value)
     st.session_state[_VERSION_KEY] = value
+    if _SEEN.setdefault("version", value) != value:
+        # Results cached for the old version are never read again; they may hold an
+        # account erased since (T29): they leave memory now, not when evicted.
+        _SEEN["version"] = value
+        _drop_cached_results()
     return value
 
 
@@ -412,6 +418,11 @@ def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
 
 def clear_caches() -> None:
     """After a write from the app: drop every cached result and read the new version."""
+    _drop_cached_results()
+    refresh_version()
+
+
+def _drop_cached_results() -> None:
     st.cache_data.clear()
     for cached in (
         _projection,
@@ -423,7 +434,6 @@ def clear_caches() -> None:
         _map_graph,
     ):
         cached.clear()
-    refresh_version()
 
 
 # -- filter values -------------------------------------------------------------------------

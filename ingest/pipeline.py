@@ -77,6 +77,8 @@ __all__ = [
     "discover_inputs",
     "ingest_paths",
     "parse_tolerance",
+    "remove_stale_workdirs",
+    "work_folder",
     "write_labels",
 ]
 
@@ -248,7 +250,7 @@ def ingest_paths(
     # Archives are extracted here for the run and removed afterwards, whatever happens; a
     # run killed outright (kill -9) cannot, so the next run removes what it left.
     remove_stale_workdirs()
-    workdir = tempfile.TemporaryDirectory(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-")
+    workdir = work_folder()
     try:
         files, skipped, shown = discover_inputs(
             paths, fmt, settings.ingest.column_maps or None, Path(workdir.name), names
@@ -352,6 +354,13 @@ def ingest_paths(
 
 
 _WORKDIR_PREFIX = "kolmap-ingest-"
+
+
+def work_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for one run's files (extracted archives, the app's uploads),
+    named after this process so that one left by a killed process is known as stale and
+    removed by the next run (:func:`remove_stale_workdirs`)."""
+    return tempfile.TemporaryDirectory(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-")
 
 
 def remove_stale_workdirs(folder: Path | None = None) -> list[Path]:

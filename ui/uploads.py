@@ -59,11 +59,9 @@ def ingest_uploads(
     errors and the quarantine file: ``accounts.csv``, or ``accounts.csv (upload 2)`` when
     several share that name.
     """
-    import tempfile
+    from kolmap.ingest.pipeline import ingest_paths, work_folder
 
-    from kolmap.ingest.pipeline import ingest_paths
-
-    with tempfile.TemporaryDirectory(prefix="kolmap-upload-") as tmp:
+    with work_folder() as tmp:
         paths: list[Path] = []
         names: dict[str, str] = {}
         counts = Counter(Path(name).name for name, _ in files)

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.ui import state
-from kolmap.views.access import may_reveal, role_without_users, verify
+from kolmap.views.access import role_without_users, verify
 
-__all__ = ["gate", "may_reveal_here", "record_reveal", "sidebar_panel"]
+__all__ = ["gate", "record_reveal", "sidebar_panel"]
 
 ROLE_KEY = state.ROLE_KEY
 USER_KEY = "_app_user"
@@ -68,12 +68,6 @@ def sidebar_panel() -> None:
         for key in (USER_KEY, ROLE_KEY, "show_private"):
             st.session_state.pop(key, None)
         st.rerun()
-
-
-def may_reveal_here() -> bool:
-    """An admin, in a project that allows identities (``privacy.allow_identities``)."""
-    allowed = state.settings().privacy.allow_identities
-    return allowed and may_reveal(st.session_state.get(ROLE_KEY))
 
 
 def record_reveal() -> None:

@@ -465,13 +465,16 @@ def date_bounds() -> tuple[date, date]:
 ROLE_KEY = "_app_role"  # this session's role (ui/access.py settles it before each page)
 
 
+def may_reveal_identities() -> bool:
+    """Whether this session may reveal identities: an admin, in a project that allows it
+    (``privacy.allow_identities``)."""
+    allowed = settings().privacy.allow_identities
+    return allowed and may_reveal(st.session_state.get(ROLE_KEY))
+
+
 def show_private() -> bool:
-    """Whether identities are revealed: the sidebar's switch, and only for an admin."""
-    return (
-        bool(st.session_state.get("show_private", False))
-        and may_reveal(st.session_state.get(ROLE_KEY))
-        and settings().privacy.allow_identities
-    )
+    """Whether identities are revealed: the sidebar's switch, where it may be turned on."""
+    return bool(st.session_state.get("show_private", False)) and may_reveal_identities()
 
 
 def privacy() -> Privacy:

@@ -171,7 +171,7 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
         st.caption("Store")
         st.code(state.location(), language=None)
         access.sidebar_panel()
-        admin = access.may_reveal_here()
+        admin = state.may_reveal_identities()
         st.toggle(
             "Show private individuals' identities",
             key="show_private",

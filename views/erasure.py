@@ -58,7 +58,7 @@ def erase_everywhere(
 ) -> dict[str, Any]:
     """Erase (or, with ``suppress``, opt out) ``keys`` everywhere (see the module doc);
     returns the receipt, also written to its file (``receipt["path"]``)."""
-    where = StoreLocation.resolve(os.fspath(location) if isinstance(location, Path) else location)
+    where = StoreLocation.resolve(location)
     secret = key if key is not None else load_key(where)
     found = store.accounts(list(keys))
     needles = {k.account_id for k in keys} | {
@@ -123,7 +123,7 @@ def subject_report(
     table (:data:`~kolmap.graph.duckdb.suppressions.HELD` lists them), the files they came
     from, the exports that showed it (by id or pseudonym), whether it is suppressed, and
     the quarantined rows that name it. The request itself is audited."""
-    where = StoreLocation.resolve(os.fspath(location) if isinstance(location, Path) else location)
+    where = StoreLocation.resolve(location)
     secret = secret if secret is not None else load_key(where)
     held = store.subject(key)
     records = {

@@ -162,7 +162,7 @@ class DuckDBStore:
     def _record_interrupted(self) -> None:
         """A staging file left by a killed run names that run: record it as interrupted
         before the file is discarded."""
-        path = None if self.location == ":memory:" else Path(self.location + ".stage")
+        path = self._stage_path()
         if path is None or not path.exists():
             return
         with contextlib.suppress(duckdb.Error, OSError):
@@ -204,8 +204,12 @@ class DuckDBStore:
             )
         self.db.execute(f"SET memory_limit = {_sql_string(size.strip())}")
 
+    def _stage_path(self) -> Path | None:
+        """The staging database beside the store file (None for a store in memory)."""
+        return None if self.location == ":memory:" else Path(self.location + ".stage")
+
     def _attach_stage(self) -> Path | None:
-        path = None if self.location == ":memory:" else Path(self.location + ".stage")
+        path = self._stage_path()
         if path is not None:
             remove_database_files(path)
         try:

@@ -45,25 +45,8 @@ from kolmap.ingest.formats.canonical import RowError
 from kolmap.ingest.formats.spec import Item, Parsed
 from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["LICENCES", "TRANSPARENCY_FIELDS", "detect_source", "read_transparency"]
+__all__ = ["LICENCES", "detect_source", "read_transparency"]
 
-TRANSPARENCY_FIELDS = (
-    "record_key",
-    "source",
-    "record_id",
-    "registry",
-    "registry_id",
-    "payer",
-    "amount_cents",
-    "currency",
-    "nature",
-    "paid_on",
-    "program_year",
-    "published_on",
-    "disputed",
-    "licence",
-    "deleted",
-)
 LICENCES = {
     "open_payments": "cms-open-payments (public domain)",
     "transparence_sante": "transparence-sante-reuse (transparency only; no marketing use)",

@@ -36,6 +36,7 @@ __all__ = [
     "PLATFORM_ALIASES",
     "POST_COLUMNS",
     "RECORD_FIELDS",
+    "SCIENCE_TABLES",
     "SUPPRESSION_PREFIX",
     "TABLE",
     "TABLES",
@@ -265,6 +266,11 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "post_count",
             "authors",
             "amount_cents",
+            "author_rank",
+            "author_count",
+            "works_count",
+            "cited_by_count",
+            "h_index",
         ),
         ColumnType.INT,
     ),
@@ -292,10 +298,16 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "status_at",
             "paid_on",
             "published_on",
+            "started_on",
+            "held_on",
+            "decided_at",
         ),
         ColumnType.TIME,
     ),
-    **dict.fromkeys(("bio_areas", "mentions", "hashtags", "areas"), ColumnType.TEXT_LIST),
+    **dict.fromkeys(
+        ("bio_areas", "mentions", "hashtags", "areas", "pub_types", "mesh", "conditions"),
+        ColumnType.TEXT_LIST,
+    ),
     **dict.fromkeys(
         ("inputs", "summary", "filters", "params", "facts", "criteria"), ColumnType.JSON
     ),
@@ -410,6 +422,120 @@ TABLES: tuple[Table, ...] = (
         "area_activity",
         ("area", "month", "role", "post_count", "authors", "likes", "reposts"),
         key=("area", "month", "role"),
+    ),
+    # The scientific record (docs/science.md): works and their authors, author profiles,
+    # registered trials and their overall officials, congress roles; each row with the file
+    # and line it came from.
+    Table(
+        "works",
+        (
+            "work_key",
+            "source",
+            "pmid",
+            "doi",
+            "openalex_id",
+            "title",
+            "journal",
+            "published_on",
+            "pub_types",
+            "mesh",
+            "areas",
+            *_PROVENANCE,
+        ),
+        key=("work_key",),
+        required=("work_key",),
+    ),
+    Table(
+        "authorships",
+        (
+            "work_key",
+            "author_rank",
+            "position",
+            "author_count",
+            "author_key",
+            "family_name",
+            "given_name",
+            "orcid",
+            "affiliation",
+            *_PROVENANCE,
+        ),
+        key=("work_key", "author_rank"),
+        required=("work_key", "author_rank", "author_key"),
+    ),
+    Table(
+        "author_profiles",
+        (
+            "author_key",
+            "family_name",
+            "given_name",
+            "orcid",
+            "affiliation",
+            "works_count",
+            "cited_by_count",
+            "h_index",
+            *_PROVENANCE,
+        ),
+        key=("author_key",),
+        required=("author_key",),
+    ),
+    Table(
+        "trials",
+        (
+            "trial_id",
+            "title",
+            "phase",
+            "status",
+            "sponsor",
+            "sponsor_class",
+            "conditions",
+            "areas",
+            "started_on",
+            *_PROVENANCE,
+        ),
+        key=("trial_id",),
+        required=("trial_id",),
+    ),
+    Table(
+        "trial_officials",
+        (
+            "trial_id",
+            "author_rank",
+            "official_key",
+            "family_name",
+            "given_name",
+            "official_role",
+            "affiliation",
+            *_PROVENANCE,
+        ),
+        key=("trial_id", "author_rank"),
+        required=("trial_id", "author_rank", "official_key"),
+    ),
+    Table(
+        "congress_roles",
+        (
+            "entry_key",
+            "congress",
+            "session",
+            "congress_role",
+            "speaker_key",
+            "family_name",
+            "given_name",
+            "affiliation",
+            "orcid",
+            "held_on",
+            "areas",
+            *_PROVENANCE,
+        ),
+        key=("entry_key",),
+        required=("entry_key", "speaker_key"),
+    ),
+    # A user's decisions on person links: two identities (``x:123``, ``author:orcid:…``) are
+    # the same person, or are not (a rejected or undone link). They win over inference.
+    Table(
+        "person_decisions",
+        ("identity_a", "identity_b", "decision", "actor", "decided_at", "note", "source"),
+        key=("identity_a", "identity_b"),
+        required=("identity_a", "identity_b", "decision"),
     ),
     # Saved shortlists: one row per account on a named list (a copy of what it was added
     # as, so the list reads the same after a re-ingest), and the trail of every change.
@@ -551,6 +677,16 @@ TABLES: tuple[Table, ...] = (
 )  # fmt: skip
 TABLE: dict[str, Table] = {t.name: t for t in TABLES}
 
+# The scientific record and the person decisions (docs/science.md).
+SCIENCE_TABLES = (
+    "works",
+    "authorships",
+    "author_profiles",
+    "trials",
+    "trial_officials",
+    "congress_roles",
+    "person_decisions",
+)
 # The tables whose rows are a store's contents (what moves between a DuckDB and a Neo4j
 # store), and those that make up the graph itself (what a store's fingerprint covers).
 TRANSFER_TABLES = (
@@ -576,6 +712,7 @@ TRANSFER_TABLES = (
     "transparency",
     "registry_ids",
     "app_users",
+    *SCIENCE_TABLES,
 )
 GRAPH_TABLES = (
     "edges",

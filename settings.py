@@ -31,6 +31,7 @@ __all__ = [
     "Neo4jSettings",
     "PrivacySettings",
     "RoleSettings",
+    "ScienceSettings",
     "ScoringSettings",
     "Settings",
     "StoreSettings",
@@ -353,6 +354,56 @@ class ScoringSettings:
 
 
 @dataclass(frozen=True)
+class ScienceSettings:
+    """Person linking and the scientific score (docs/science.md explains each)."""
+
+    merge_threshold: float = _setting(
+        0.9, "Person links at or above this confidence merge identities automatically."
+    )
+    review_threshold: float = _setting(
+        0.5, "Person links from this confidence up to the merge threshold wait for review."
+    )
+    link_weights: dict[str, float] = _setting(
+        {
+            "same_name": -1.0,
+            "initial_only": -2.0,
+            "orcid": 9.0,
+            "other_orcid": -9.0,
+            "same_town": 2.5,
+            "other_town": -2.5,
+            "same_specialty": 2.0,
+            "other_specialty": -3.0,
+            "shared_area": 1.0,
+            "no_shared_area": -1.0,
+            "same_url": 5.0,
+            "cites_handle": 4.0,
+            "same_handle": 2.5,
+        },
+        "Log-odds each piece of evidence adds to a person link (confidence = logistic of "
+        "the sum); a name match alone stays below review.",
+    )
+    weights: dict[str, float] = _setting(
+        {
+            "publications": 0.25,
+            "recency": 0.15,
+            "leadership": 0.15,
+            "coauthor_centrality": 0.15,
+            "trials": 0.15,
+            "congress": 0.15,
+        },
+        "Weights of the scientific score's components (each scaled 0..1 within the area).",
+    )
+    half_life_years: float = _setting(
+        3.0, "A publication's recency weight halves every this many years before the newest."
+    )
+    quadrant_threshold: float = _setting(
+        33.0,
+        "On the KOL × DOL × science quadrant, a person is high on an axis at or above this "
+        "score (0–100, the best of the area at 100; 33: a third of the best).",
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings, grouped by section."""
 
@@ -362,6 +413,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    science: ScienceSettings = field(default_factory=ScienceSettings)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "settings") -> Settings:
@@ -435,6 +487,12 @@ RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "scoring.influencer_weights": _AT_LEAST_0,
     "scoring.any_weights": _AT_LEAST_0,
     "scoring.organisation_weights": _AT_LEAST_0,
+    "science.merge_threshold": _UNIT,
+    "science.link_weights": (-20.0, 20.0, False, False),
+    "science.review_threshold": _UNIT,
+    "science.weights": _AT_LEAST_0,
+    "science.half_life_years": _POSITIVE,
+    "science.quadrant_threshold": (0.0, 100.0, False, False),
 }
 
 
@@ -515,9 +573,7 @@ def _coerce(default: Any, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: expected a number, got {value!r}") from None
         if not math.isfinite(number):
             raise ConfigError(f"{where}: expected a finite number, got {value!r}")
-        if number < 0:
-            raise ConfigError(f"{where}: expected a number >= 0, got {value!r}")
-        return number
+        return number  # its range is checked by the caller (every number declares one)
     return str(value)
 
 

@@ -20,6 +20,7 @@ from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores
 from kolmap.cli.rank import rank_command
 from kolmap.cli.roles import accounts, label
 from kolmap.cli.safety import pv
+from kolmap.cli.science import persons, quadrant, science
 from kolmap.cli.store_info import areas, config, exports, formats, runs, stats
 from kolmap.cli.support import reported_errors
 from kolmap.cli.transparency import coi, transparency
@@ -71,6 +72,9 @@ for command in (
     demo,
     accounts,
     label,
+    science,
+    persons,
+    quadrant,
 ):
     cli.add_command(command)
 

@@ -25,6 +25,7 @@ from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
+from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
 from kolmap.views.transparency import with_coi
 
@@ -55,6 +56,14 @@ __all__ = ["print_ranking", "rank_command"]
     type=click.Path(path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["account", "person"]),
+    default="account",
+    show_default=True,
+    help="Rank accounts, or persons (each person's best account; docs/science.md).",
+)
 @pseudonymise_option
 @store_option
 @click.pass_context
@@ -73,6 +82,7 @@ def rank_command(
     output: Path | None,
     pseudonymise: bool,
     store: str | None,
+    by: str = "account",
 ) -> None:
     """Rank KOLs, DOLs, influencers or organisations, with the components of each score.
 
@@ -80,6 +90,11 @@ def rank_command(
     their top lists overlap. Private individuals are shown as pseudonyms (their handles in
     the reasons too) unless --no-pseudonymise is given."""
     settings = settings_of(ctx)
+    if kind == "science":
+        with reported_errors(), open_store_for(store, read_only=True) as source:
+            ranked = science_ranking(source, area, settings).head(top)
+        _emit(ranked, fmt, output)
+        return
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     with reported_errors(), open_store_for(store, read_only=True) as source:
         projection = source.projection(scope)
@@ -111,6 +126,8 @@ def rank_command(
             table = with_coi(table, source.coi(), settings.privacy.purpose)
         privacy = Privacy.for_store(source.location, settings.privacy, reveal=not pseudonymise)
         table = privacy.ranking(table, projection)
+        if by == "person":
+            table = by_person(table, person_links(source, settings).members)
     if fmt == "table" and output is None:
         print_ranking(table, kind, scope, explain)
         if projection.edges.empty and len(projection.nodes):
@@ -120,6 +137,11 @@ def rank_command(
                 "ingest their posts or a network, or see their roles with `kolmap stats`."
             )
         return
+    _emit(table, fmt, output)
+
+
+def _emit(table: Any, fmt: str, output: Path | None) -> None:
+    """Write ``table`` as CSV, JSON or text to ``output`` (atomically) or standard output."""
     text = to_csv_text(table) if fmt == "csv" else to_json_text(table) + "\n"
     if fmt == "table":
         text = table.to_string(index=False) + "\n"

@@ -175,10 +175,10 @@ def scope_options(func: F) -> F:
         click.option(
             "--kind",
             "kind",
-            type=click.Choice([k.value for k in RankKind]),
+            type=click.Choice([*(k.value for k in RankKind), "science"]),
             default="kol",
             show_default=True,
-            help="What to rank.",
+            help="What to rank (science: persons by the scientific score, `kolmap rank`).",
         ),
         click.option(
             "--platform", "platforms", multiple=True, help="Only this platform (repeatable)."

@@ -433,6 +433,30 @@ class GraphStore(Protocol):
         """Declared payments per linked account and currency (see docs/compliance.md)."""
         ...
 
+    def add_science(
+        self, records: Mapping[str, Sequence[Mapping[str, Any]]], source_file: str
+    ) -> dict[str, int]:
+        """Write the scientific records of one file (works, authorships, author profiles,
+        trials, trial officials, congress roles) in one transaction, audited; counts rows
+        per kind (docs/science.md)."""
+        ...
+
+    def science_tables(self) -> dict[str, pd.DataFrame]:
+        """The scientific tables and the person decisions, by table name."""
+        ...
+
+    def decide_persons(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        decision: str,
+        *,
+        note: str = "",
+        source: str = "review",
+    ) -> int:
+        """Record that each pair of identities is the ``same`` person or ``different``
+        (an undone merge), audited; how many pairs."""
+        ...
+
     def app_users(self) -> pd.DataFrame:
         """The app's users: ``name, role, salt, password_hash, created_at``."""
         ...

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kolmap.errors import StoreError, StoreLockedError
-from kolmap.graph.duckdb import audit, safety, saved_views, shortlists, transparency
+from kolmap.graph.duckdb import audit, safety, saved_views, science, shortlists, transparency
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
@@ -273,6 +273,32 @@ class DuckDBStore:
 
     def coi(self) -> pd.DataFrame:
         return transparency.coi(self.db)
+
+    def add_science(
+        self, records: Mapping[str, Sequence[Mapping[str, Any]]], source_file: str
+    ) -> dict[str, int]:
+        with self.db.transaction():
+            counts = science.add_science(self.db, records, source_file)
+            audit.record(self.db, "science-import", {"file": source_file, **counts})
+        return counts
+
+    def science_tables(self) -> dict[str, pd.DataFrame]:
+        return science.science_tables(self.db)
+
+    def decide_persons(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        decision: str,
+        *,
+        note: str = "",
+        source: str = "review",
+    ) -> int:
+        with self.db.transaction():
+            count = science.decide_persons(self.db, pairs, decision, note=note, source=source)
+            audit.record(
+                self.db, "person-decision", {"decision": decision, "pairs": count, "source": source}
+            )
+        return count
 
     def app_users(self) -> pd.DataFrame:
         return self.db.frame(

@@ -92,6 +92,13 @@ NODE_MAPS = (
     _node_map("transparency", "DeclaredPayment"),
     _node_map("registry_ids", "RegistryId"),
     _node_map("app_users", "AppUser"),
+    _node_map("works", "Work"),
+    _node_map("authorships", "Authorship"),
+    _node_map("author_profiles", "AuthorProfile"),
+    _node_map("trials", "Trial"),
+    _node_map("trial_officials", "TrialOfficial"),
+    _node_map("congress_roles", "CongressRole"),
+    _node_map("person_decisions", "PersonDecision"),
 )
 REL_MAPS = (
     RelMap(

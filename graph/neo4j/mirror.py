@@ -418,6 +418,27 @@ class Neo4jMirror:
         self._sync()
         return self.cache.coi()
 
+    def add_science(
+        self, records: Mapping[str, Sequence[Mapping[str, Any]]], source_file: str
+    ) -> dict[str, int]:
+        with self._writing() as cache:
+            return cache.add_science(records, source_file)
+
+    def science_tables(self) -> dict[str, pd.DataFrame]:
+        self._sync()
+        return self.cache.science_tables()
+
+    def decide_persons(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        decision: str,
+        *,
+        note: str = "",
+        source: str = "review",
+    ) -> int:
+        with self._writing() as cache:
+            return cache.decide_persons(pairs, decision, note=note, source=source)
+
     def app_users(self) -> pd.DataFrame:
         self._sync()
         return self.cache.app_users()

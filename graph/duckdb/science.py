@@ -68,9 +68,12 @@ def add_science(
 
 
 def science_tables(db: Connection) -> dict[str, pd.DataFrame]:
-    """Every scientific table and the person decisions, whole (they are small beside the
-    social graph: a few thousand works per area)."""
-    return {name: db.frame(f"SELECT * FROM {name}") for name in SCIENCE_TABLES}
+    """Every scientific table and the person decisions, whole and in key order (they are
+    small beside the social graph: a few thousand works per area)."""
+    return {
+        name: db.frame(f"SELECT * FROM {name} ORDER BY {', '.join(TABLE[name].key)}")
+        for name in SCIENCE_TABLES
+    }
 
 
 def person_decisions(db: Connection) -> pd.DataFrame:

@@ -19,6 +19,7 @@ without an NCT number is rejected with its index.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,8 @@ __all__ = ["read_trials", "sniff_trials"]
 
 
 def sniff_trials(head: bytes) -> bool:
-    return b'"protocolSection"' in head or b'"nctId"' in head
+    starts_page = re.match(rb'\s*\{\s*"studies"\s*:', head) is not None
+    return starts_page or b'"protocolSection"' in head or b'"nctId"' in head
 
 
 def _date(text: str | None) -> datetime | None:

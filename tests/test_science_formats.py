@@ -12,7 +12,7 @@ import pytest
 from kolmap.errors import InputError, RejectedRowsError
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.persons import identities_frame, link_persons
-from kolmap.ingest.science import detect_science_format, read_science
+from kolmap.ingest.science import detect_science_format
 from kolmap.ingest.science.load import import_science
 from kolmap.ingest.science.names import person_name, place_of
 from kolmap.ingest.science.pubmed import parse_date

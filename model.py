@@ -130,6 +130,8 @@ class Relation(StrEnum):
     LABELS = "LABELS"  # Label -> Account (a user's correction of an account)
     SAME_PERSON = "SAME_PERSON"  # Label -> Person (accounts of one person)
     SCORED = "SCORED"  # Account -> TherapeuticArea (a published ranking)
+    AUTHORED = "AUTHORED"  # Author -> Work (from the authorships)
+    CO_AUTHOR = "CO_AUTHOR"  # Author -> Author (shared works, with count and years)
 
 
 @dataclass(frozen=True, order=True)

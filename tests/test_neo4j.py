@@ -436,3 +436,46 @@ def test_rejected_rows_of_a_neo4j_ingest_are_kept_on_this_machine(neo4j_uri, tmp
     kept = list((tmp_path / "data-home" / "kolmap").glob("*.quarantine/*.csv"))
     assert len(kept) == 1 and "no id" in kept[0].read_text("utf-8")
     assert not [p for p in tmp_path.rglob("*") if ":" in p.name]  # no "bolt:" folder
+
+
+def test_the_scientific_record_and_person_decisions_live_in_neo4j(neo4j_uri, tmp_path):
+    """Works, authorships, trials, congress roles and person decisions reach Neo4j (with
+    AUTHORED and CO_AUTHOR for browsing), and a copy rebuilt from Neo4j reads the same."""
+    from kolmap.ingest.science.load import import_science
+
+    science = Path(__file__).parent / "data" / "science"
+    names = (
+        "pubmed.xml",
+        "medline.nbib",
+        "openalex_snapshot.jsonl",
+        "studies.json",
+        "programme.csv",
+    )
+    files = [science / n for n in names]
+    with Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri)) as on_neo4j:
+        import_science(on_neo4j, files, quarantine_dir=tmp_path / "q", tolerance="100%")
+        pair = ("author:orcid:0000-0002-1825-0097", "trial:name:dubois|c|bordeaux")
+        on_neo4j.decide_persons([pair], "different", note="check")
+        before = on_neo4j.science_tables()
+        on_neo4j.reload()  # from what Neo4j holds, not from the local copy
+        after = on_neo4j.science_tables()
+    for name, frame in before.items():
+        assert len(after[name]) == len(frame) > 0, name
+        assert sorted(map(str, after[name].iloc[:, 0])) == sorted(map(str, frame.iloc[:, 0]))
+    with Neo4jGraph.from_uri(neo4j_uri) as g:
+        counts = g.count()
+        assert counts["Work"] == 4 and counts["Authorship"] == 8
+        authored = g.run(
+            "MATCH (a:Author {author_key: 'orcid:0000-0002-1825-0097'})-[r:AUTHORED]->(w:Work) "
+            "RETURN w.work_key AS w, r.position AS p ORDER BY w"
+        )
+        assert authored == [
+            {"w": "pmid:39000001", "p": "first"},
+            {"w": "pmid:39000003", "p": "first"},
+        ]
+        co = g.run(
+            "MATCH (:Author {author_key: 'name:okafor|n|leeds'})-[r:CO_AUTHOR]-"
+            "(:Author {author_key: 'orcid:0000-0002-1825-0097'}) "
+            "RETURN r.count AS n, r.first_year AS first, r.last_year AS last"
+        )
+        assert co == [{"n": 2, "first": 2025, "last": 2025}]

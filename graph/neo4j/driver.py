@@ -188,6 +188,10 @@ class Neo4jGraph:
             "CREATE CONSTRAINT kolmap_person_key IF NOT EXISTS "
             "FOR (n:Person) REQUIRE n.person_id IS UNIQUE"
         )
+        self.run(
+            "CREATE CONSTRAINT kolmap_author_key IF NOT EXISTS "
+            "FOR (n:Author) REQUIRE n.author_key IS UNIQUE"
+        )
         for statement in INDEXES:
             self.run(statement)
 
@@ -256,7 +260,8 @@ class Neo4jGraph:
 
     def write_derived(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
         """The browsing relationships (POSTED, REPLIES_TO, REPOSTS, QUOTES, LABELS,
-        SAME_PERSON) of the ``table`` rows just written, from their node properties."""
+        SAME_PERSON, AUTHORED, CO_AUTHOR) of the ``table`` rows just written, from their node
+        properties."""
         queries = DERIVED.get(table, ())
         for batch in self.batches(rows):
             for query in queries:
@@ -274,9 +279,10 @@ class Neo4jGraph:
         return sum(self.write_batch(query, batch) for batch in self.batches(keys))
 
     def remove_orphans(self) -> None:
-        """Hashtags no post uses and persons no label names any more."""
+        """Hashtags no post uses, persons no label names and authors with no authorship
+        any more."""
         self.run_batched(
-            "MATCH (n) WHERE (n:Hashtag OR n:Person) AND NOT (n)--() "
+            "MATCH (n) WHERE (n:Hashtag OR n:Person OR n:Author) AND NOT (n)--() "
             "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS RETURN count(*)"
         )
 

@@ -144,6 +144,29 @@ _POINTERS = (
 _THESE_POSTS = "UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id}) "
 _POSTED, _LABELS, _SAME = Relation.POSTED.value, Relation.LABELS.value, Relation.SAME_PERSON.value
 _POINTER_TYPES = "|".join(rel for rel, _prop, _index in _POINTERS)
+_AUTHORED = f"""UNWIND $rows AS row
+    MATCH (w:Work {{work_key: row.work_key}})
+    WITH DISTINCT w
+    OPTIONAL MATCH (w)<-[old:{Relation.AUTHORED.value}]-() DELETE old
+    WITH DISTINCT w
+    MATCH (s:Authorship {{work_key: w.work_key}})
+    MERGE (a:Author {{author_key: s.author_key}})
+    MERGE (a)-[r:{Relation.AUTHORED.value} {{author_rank: s.author_rank}}]->(w)
+    SET r.position = s.position RETURN count(*)"""
+_CO_AUTHOR = f"""UNWIND $rows AS row
+    MATCH (a:Author {{author_key: row.author_key}})
+    WITH DISTINCT a
+    OPTIONAL MATCH (a)-[old:{Relation.CO_AUTHOR.value}]-() DELETE old
+    WITH DISTINCT a
+    MATCH (a)-[:{Relation.AUTHORED.value}]->(w:Work)<-[:{Relation.AUTHORED.value}]-(b:Author)
+    WHERE b <> a
+    WITH a, b, count(DISTINCT w) AS n, min(w.published_on.year) AS first_year,
+         max(w.published_on.year) AS last_year
+    WITH CASE WHEN a.author_key < b.author_key THEN [a, b] ELSE [b, a] END AS ends, n,
+         first_year, last_year
+    WITH ends[0] AS x, ends[1] AS y, n, first_year, last_year
+    MERGE (x)-[r:{Relation.CO_AUTHOR.value}]->(y)
+    SET r.count = n, r.first_year = first_year, r.last_year = last_year RETURN count(*)"""
 # Relationships derived from node properties, for browsing; never read back. Each runs for
 # the rows of its table that were written, so an update keeps them current.
 DERIVED: dict[str, tuple[str, ...]] = {
@@ -186,6 +209,11 @@ DERIVED: dict[str, tuple[str, ...]] = {
            MERGE (p:Person {{person_id: l.person_id}})
            MERGE (l)-[:{_SAME}]->(p) RETURN count(*)""",
     ),
+    # Authors exist through their authorships: a work's AUTHORED relationships are rebuilt
+    # from its Authorship nodes whenever the work or one of them is written, and each
+    # author's CO_AUTHOR relationships (shared works, first and last year) after that.
+    "works": (_AUTHORED,),
+    "authorships": (_AUTHORED, _CO_AUTHOR),
 }
 # Lookups the derived relationships and the version check make.
 INDEXES = (
@@ -194,8 +222,9 @@ INDEXES = (
         for _rel, prop, index in _POINTERS
     ),
     "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX kolmap_authorship_work IF NOT EXISTS FOR (n:Authorship) ON (n.work_key)",
 )
-KOLMAP_LABELS = (*(m.label for m in NODE_MAPS), "Hashtag", "Person", "KolmapMeta")
+KOLMAP_LABELS = (*(m.label for m in NODE_MAPS), "Hashtag", "Person", "Author", "KolmapMeta")
 
 
 def check_name(name: str) -> str:

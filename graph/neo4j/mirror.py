@@ -41,7 +41,7 @@ from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.keys import load_key
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
-from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, rel_key
+from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS, rel_key
 from kolmap.graph.neo4j.transfer import from_neo4j
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit, StoreLocation
 from kolmap.model import AccountKey
@@ -255,7 +255,7 @@ class Neo4jMirror:
                     f"{self.location}: {len(rows) - done} {rel.table} rows found no end node "
                     "in Neo4j"
                 )
-        for table in ("accounts", "posts", "labels"):
+        for table in DERIVED:
             key = next(m.key for m in NODE_MAPS if m.table == table)
             upserts, _removed = cache.changes(table, key)
             graph.write_derived(table, cache.table_rows(table) if rederive else upserts)

@@ -12,7 +12,7 @@ from typing import Any
 
 from kolmap.errors import StoreError
 from kolmap.graph.neo4j.driver import Neo4jGraph
-from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS
+from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS
 from kolmap.graph.store import Replica
 from kolmap.model import TRANSFER_TABLES
 
@@ -46,7 +46,7 @@ def to_neo4j(store: Replica, graph: Neo4jGraph, *, replace: bool = False) -> dic
                 "end node in Neo4j; the store is inconsistent (run `kolmap stats`)"
             )
         written[rel_map.table] = done
-    for table in ("posts", "labels"):
+    for table in DERIVED:
         graph.write_derived(table, store.table_rows(table))
     return written
 

@@ -396,6 +396,16 @@ class ScienceSettings:
     half_life_years: float = _setting(
         3.0, "A publication's recency weight halves every this many years before the newest."
     )
+    pubmed_url: str = _setting(
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+        "NCBI E-utilities address `kolmap fetch-pubmed` uses (the API key comes only from "
+        "`NCBI_API_KEY`).",
+    )
+    openalex_url: str = _setting(
+        "https://api.openalex.org",
+        "OpenAlex API address `kolmap fetch-openalex` uses (an API key only from "
+        "`OPENALEX_API_KEY`).",
+    )
     quadrant_threshold: float = _setting(
         33.0,
         "On the KOL × DOL × science quadrant, a person is high on an axis at or above this "

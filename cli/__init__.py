@@ -20,7 +20,13 @@ from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores
 from kolmap.cli.rank import rank_command
 from kolmap.cli.roles import accounts, label
 from kolmap.cli.safety import pv
-from kolmap.cli.science import persons, quadrant, science
+from kolmap.cli.science import (
+    fetch_openalex_command,
+    fetch_pubmed_command,
+    persons,
+    quadrant,
+    science,
+)
 from kolmap.cli.store_info import areas, config, exports, formats, runs, stats
 from kolmap.cli.support import reported_errors
 from kolmap.cli.transparency import coi, transparency
@@ -75,6 +81,8 @@ for command in (
     science,
     persons,
     quadrant,
+    fetch_pubmed_command,
+    fetch_openalex_command,
 ):
     cli.add_command(command)
 

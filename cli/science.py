@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -17,10 +19,18 @@ from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import StoreLocation
 from kolmap.ingest.areas import load_taxonomy
 from kolmap.ingest.science import SCIENCE_FORMATS
+from kolmap.ingest.science.fetch import fetch_openalex, fetch_pubmed
 from kolmap.ingest.science.load import import_science
 from kolmap.views.persons import person_links, persons_table, quadrant_table
 
-__all__ = ["persons", "quadrant", "science", "show_table"]
+__all__ = [
+    "fetch_openalex_command",
+    "fetch_pubmed_command",
+    "persons",
+    "quadrant",
+    "science",
+    "show_table",
+]
 
 _FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table"
@@ -197,3 +207,89 @@ def quadrant(ctx: click.Context, area: str, fmt: str, store: str | None) -> None
         table = quadrant_table(source, area, settings)
     columns = ["group", "name", "science_score", "kol_score", "dol_score", "person_id"]
     show_table(table, fmt, columns)
+
+
+def _fetch_options(command: Any) -> Any:
+    for option in reversed(
+        (
+            click.argument("query"),
+            click.option(
+                "--out",
+                default="science-downloads",
+                show_default=True,
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Folder the downloaded files go to.",
+            ),
+            click.option("--max", "max_records", default=1000, show_default=True,
+                         type=click.IntRange(min=1), help="At most this many records."),
+            click.option("--email", default=None, help="Your e-mail, sent as the services ask."),
+            click.option("--import", "then_import", is_flag=True,
+                         help="Import the files into the store when downloaded."),
+            store_option,
+            click.pass_context,
+        )
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _after_fetch(
+    ctx: click.Context, result: dict[str, Any], then_import: bool, store: str | None
+) -> None:
+    click.echo(json.dumps(result, indent=2))
+    if then_import and result["files"]:
+        ctx.invoke(import_command, files=tuple(result["files"]), fmt=None, tolerance="0",
+                   store=store)  # fmt: skip
+
+
+@click.command("fetch-pubmed")
+@_fetch_options
+def fetch_pubmed_command(
+    ctx: click.Context,
+    query: str,
+    out: Path,
+    max_records: int,
+    email: str | None,
+    then_import: bool,
+    store: str | None,
+) -> None:
+    """Search PubMed live (NCBI E-utilities) and save the articles as PubMed XML files;
+    the only command besides fetch-openalex that uses the network. An API key is read from
+    NCBI_API_KEY (10 requests a second with one, 3 without)."""
+    settings = settings_of(ctx)
+    with reported_errors():
+        result = fetch_pubmed(
+            query,
+            out,
+            max_records=max_records,
+            api_key=os.environ.get("NCBI_API_KEY") or None,
+            email=email,
+            base_url=settings.science.pubmed_url,
+        )
+    _after_fetch(ctx, result, then_import, store)
+
+
+@click.command("fetch-openalex")
+@_fetch_options
+def fetch_openalex_command(
+    ctx: click.Context,
+    query: str,
+    out: Path,
+    max_records: int,
+    email: str | None,
+    then_import: bool,
+    store: str | None,
+) -> None:
+    """Search OpenAlex works live and save them as JSON Lines; an API key is read from
+    OPENALEX_API_KEY, --email joins the polite pool."""
+    settings = settings_of(ctx)
+    with reported_errors():
+        result = fetch_openalex(
+            query,
+            out,
+            max_records=max_records,
+            api_key=os.environ.get("OPENALEX_API_KEY") or None,
+            email=email,
+            base_url=settings.science.openalex_url,
+        )
+    _after_fetch(ctx, result, then_import, store)

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ WORKS = json.loads((Path(__file__).parent / "data" / "science" / "openalex_works
 
 
 class _Service(BaseHTTPRequestHandler):
-    calls: list[tuple[str, dict[str, list[str]]]] = []
+    calls: ClassVar[list[tuple[str, dict[str, list[str]]]]] = []
     busy_once = False
 
     def log_message(self, *args: object) -> None:  # quiet

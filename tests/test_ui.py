@@ -262,7 +262,7 @@ def test_a_rerun_recomputes_nothing_on_any_page(app_store, monkeypatch):
         monkeypatch.setattr(module, name, counting)
     at = open_page()
     settle()
-    for page in ("leaderboard", "network", "communities", "congress"):
+    for page in ("leaderboard", "network", "communities", "congress", "persons"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
         first = list(calls)

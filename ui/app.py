@@ -45,6 +45,12 @@ PAGES = [
         "app_pages/congress.py", title="Congress", icon=":material/event:", url_path="congress"
     ),
     st.Page(
+        "app_pages/persons.py",
+        title="Persons & science",
+        icon=":material/school:",
+        url_path="persons",
+    ),
+    st.Page(
         "app_pages/shortlist.py",
         title="Shortlist",
         icon=":material/checklist:",

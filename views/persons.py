@@ -30,10 +30,12 @@ from kolmap.settings import Settings
 
 __all__ = [
     "PERSON_ROLES",
+    "best_axes",
     "by_person",
     "digital_by_person",
     "identity_rows",
     "person_links",
+    "person_record",
     "persons_table",
     "quadrant_table",
     "science_ranking",
@@ -198,14 +200,19 @@ def digital_by_person(
     (``person_id, name, kol_score, dol_score``)."""
     projection = store.projection(Scope(area=area))
     components = compute_components(projection, settings.scoring)
-    table = rank(projection, "kol", settings.scoring, components=components)
+    return best_axes(rank(projection, "kol", settings.scoring, components=components), members)
+
+
+def best_axes(ranking: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """From a KOL ranking (which carries both axes for every peer), each person's best KOL
+    and DOL scores: ``person_id, name, kol_score, dol_score``."""
     columns = ["person_id", "name", "kol_score", "dol_score"]
-    if table.empty:
+    if ranking.empty:
         return pd.DataFrame(columns=columns)
     person_of = dict(zip(members["identity"], members["person_id"], strict=True))
     names = dict(zip(members["person_id"], members["label"], strict=True))
-    keys = table["platform"].astype(str) + ":" + table["account_id"].astype(str)
-    table = table.assign(person_id=keys.map(lambda k: person_of.get(k, "person:" + k)))
+    keys = ranking["platform"].astype(str) + ":" + ranking["account_id"].astype(str)
+    table = ranking.assign(person_id=keys.map(lambda k: person_of.get(k, "person:" + k)))
     best = (
         table.groupby("person_id")
         .agg(kol_score=("kol_score", "max"), dol_score=("dol_score", "max"))
@@ -244,3 +251,40 @@ def by_person(table: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     best["accounts"] = best["person_id"].map(accounts)
     best["rank"] = np.arange(1, len(best) + 1)
     return best.drop(columns="_key").reset_index(drop=True)
+
+
+def person_record(
+    tables: dict[str, pd.DataFrame], members: pd.DataFrame, identity: str
+) -> dict[str, pd.DataFrame]:
+    """The scientific record of the person ``identity`` belongs to: ``publications``
+    (title, journal, date, position, areas, PMID/DOI), ``trials`` (id, title, phase,
+    status, role, sponsor) and ``congress`` (congress, session, role, date), newest first;
+    plus ``identities`` (the person's identities and their kinds)."""
+    person = members.loc[members["identity"] == identity, "person_id"]
+    mine = members[members["person_id"] == person.iloc[0]] if len(person) else members.iloc[0:0]
+    ids = set(mine["identity"])
+
+    def keys(prefix: str) -> set[str]:
+        return {i.removeprefix(prefix) for i in ids if i.startswith(prefix)}
+
+    auth = tables["authorships"]
+    auth = auth[auth["author_key"].isin(keys(IDENTITY_KINDS["author"]))]
+    works = auth.merge(tables["works"], on="work_key", suffixes=("", "_work"))
+    publications = works.sort_values("published_on", ascending=False)[
+        ["published_on", "title", "journal", "position", "author_count", "areas", "pmid", "doi"]
+    ]
+    officials = tables["trial_officials"]
+    officials = officials[officials["official_key"].isin(keys(IDENTITY_KINDS["investigator"]))]
+    trials = officials.merge(tables["trials"], on="trial_id", suffixes=("", "_trial"))[
+        ["trial_id", "title", "phase", "status", "official_role", "sponsor", "started_on", "areas"]
+    ].sort_values("started_on", ascending=False)
+    roles = tables["congress_roles"]
+    roles = roles[roles["speaker_key"].isin(keys(IDENTITY_KINDS["speaker"]))][
+        ["congress", "session", "congress_role", "held_on", "areas"]
+    ].sort_values("held_on", ascending=False)
+    return {
+        "identities": mine[["identity", "kind", "label"]].reset_index(drop=True),
+        "publications": publications.reset_index(drop=True),
+        "trials": trials.reset_index(drop=True),
+        "congress": roles.reset_index(drop=True),
+    }

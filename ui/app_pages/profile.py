@@ -1,6 +1,7 @@
-"""Profile: an account (and the person behind it): role with evidence, where it stands in
-each area and kind, its place on the KOL × DOL plane, ego network, top interactions and posts
-over time, with a link to it on its platform."""
+"""Profile: an account (and the person behind it): role with evidence, the person's
+scientific record (publications, trials, congress roles), where it stands in each area and
+kind, its place on the KOL × DOL plane, ego network, top interactions and posts over time,
+with a link to it on its platform."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kolmap.export.html_map import render_html
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
-from kolmap.ui import state
+from kolmap.ui import science, state
 from kolmap.views.profiles import KINDS_BY_ROLE, platform_link, quadrant, standing
 
 st.title("Profile")
@@ -100,6 +101,30 @@ else:
             ]
         st.caption("Accounts of the same person")
         st.dataframe(state.protect_accounts(same), hide_index=True)
+
+if role in ("hcp", "researcher") and not hidden:
+    record = science.record_of(f"{platform}:{account_id}")
+    if len(record["identities"]) > 1 or not record["publications"].empty:
+        st.subheader("Scientific record")
+        others = record["identities"]
+        others = others[others["identity"] != f"{platform}:{account_id}"]
+        st.caption(
+            "Linked to this account as one person (docs/science.md; links and evidence in "
+            "Persons & science): "
+            + "; ".join(f"{r.kind} {r.identity}" for r in others.itertuples())
+        )
+        counts = st.columns(3)
+        counts[0].metric("Publications", len(record["publications"]))
+        counts[1].metric("Trials", len(record["trials"]))
+        counts[2].metric("Congress roles", len(record["congress"]))
+        for title, key in (
+            ("Publications", "publications"),
+            ("Trials", "trials"),
+            ("Congress roles", "congress"),
+        ):
+            if not record[key].empty:
+                st.caption(title)
+                st.dataframe(record[key], hide_index=True, key=f"profile_{key}")
 
 if st.button("Add to the shortlist", key="profile_add"):
     row = account.to_frame().T.assign(score=None)

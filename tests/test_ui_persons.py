@@ -1,0 +1,74 @@
+"""The Persons & science page and the profile's scientific record, under AppTest on a real
+store: the quadrant with its groups and downloads, the scientific ranking, the review queue
+(a decision recorded and applied), and the record beside the social one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from kolmap.ingest.science.load import import_science
+
+from . import test_ui
+from .test_ui import add_accounts, open_page, opened
+
+app_store = test_ui.app_store  # the app's store fixture: a copy of the sample
+
+SCIENCE = Path(__file__).parent / "data" / "science"
+
+
+def _with_science(app_store: Path, tmp_path: Path) -> None:
+    add_accounts(
+        app_store,
+        tmp_path,
+        "bio,location\n"
+        'x,9001,drcdubois,Pr Claire Dubois,Rhumatologue au CHU de Bordeaux,"Bordeaux, France"\n'
+        "x,9002,nokafor,Ngozi Okafor,Rheumatologist,Leeds\n",
+    )
+    with opened(app_store) as store:
+        files = [SCIENCE / n for n in ("pubmed.xml", "medline.nbib", "studies.json",
+                                        "programme.csv")]  # fmt: skip
+        import_science(store, files, quarantine_dir=tmp_path / "q", tolerance="100%")
+
+
+def test_persons_page_quadrant_ranking_and_review(app_store, tmp_path):
+    _with_science(app_store, tmp_path)
+    at = open_page("persons")
+    at.selectbox(key="persons_area").set_value("immunology").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) == {"Complete leaders", "Scientific leaders offline",
+                            "Digital-only voices", "Emerging"}  # fmt: skip
+    ranking = next(d.value for d in at.dataframe if "n_works" in d.value.columns)
+    assert ranking.iloc[0]["name"].startswith(("Claire", "Pr Claire"))
+    assert "publication" in ranking.iloc[0]["reasons"]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]
+    # The merged Bordeaux identities can be pulled apart, and the decision is kept.
+    links = at.selectbox(key="persons_link")
+    pick = next(o for o in links.options if "trial:name:dubois|c|bordeaux" in o and "orcid" in o)
+    links.set_value(pick).run()
+    at.text_input(key="persons_note").set_value("registry check").run()
+    at.button(key="persons_different").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with opened(app_store) as store:
+        decisions = store.science_tables()["person_decisions"]
+    assert decisions[["decision", "note"]].values.tolist() == [["different", "registry check"]]
+
+
+def test_profile_shows_the_scientific_record(app_store, tmp_path):
+    _with_science(app_store, tmp_path)
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value("drcdubois").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Scientific record" in [h.value for h in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Publications"], metrics["Trials"], metrics["Congress roles"]) == (
+        "2",
+        "1",
+        "1",
+    )
+    titles = next(d.value for d in at.dataframe if "journal" in d.value.columns)["title"]
+    assert titles.str.contains("rheumatoid arthritis", case=False).all()

@@ -1,0 +1,128 @@
+"""Persons & science: the KOL × DOL × science quadrant of an area, persons ranked by their
+scientific record, and the review queue of person links (accept or reject a link; undo a
+merge). docs/science.md explains the sources, the matching and the scores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from kolmap import __version__
+from kolmap.export.downloads import table_download
+from kolmap.export.exporter import COMPLIANCE_NOTE
+from kolmap.scoring.science import QUADRANT_GROUPS, SCIENCE_COMPONENTS
+from kolmap.ui import access, science, state, widgets
+
+st.title("Persons & science")
+if all(frame.empty for name, frame in science.tables().items() if name != "person_decisions"):
+    st.info(
+        "No scientific record yet: `kolmap science import` reads PubMed XML or .nbib, OpenAlex, "
+        "ClinicalTrials.gov v2 and congress programme files (docs/science.md)."
+    )
+area = st.selectbox("Area", state.area_options(), format_func=state.area_label, key="persons_area")
+threshold = state.settings().science.quadrant_threshold
+
+st.subheader("KOL × DOL × science")
+table = science.quadrant_of(area)
+if table.empty:
+    st.info("Nobody with a scientific record or a KOL/DOL score in this scope.")
+else:
+    groups = list(QUADRANT_GROUPS.values())
+    counts = table["group"].value_counts()
+    for col, group in zip(st.columns(4), groups, strict=True):
+        col.metric(group.capitalize(), int(counts.get(group, 0)))
+    st.vega_lite_chart(
+        table,
+        {
+            "mark": {"type": "circle", "opacity": 0.7, "size": 70},
+            "encoding": {
+                "x": {"field": "digital_score", "type": "quantitative",
+                      "title": "Digital standing (best of KOL and DOL, area best = 100)"},
+                "y": {"field": "science_score", "type": "quantitative",
+                      "title": "Scientific score (area best = 100)"},
+                "color": {"field": "group", "type": "nominal", "scale": {"domain": groups}},
+                "tooltip": [{"field": "name"}, {"field": "group"},
+                            {"field": "science_score"}, {"field": "digital_score"}],
+            },
+        },
+        key="persons_quadrant",
+    )  # fmt: skip
+    st.caption(
+        f"High on an axis from {threshold:g} (setting science.quadrant_threshold). "
+        "Digital standing: the better of the KOL and DOL scores of the person's best account."
+    )
+    chosen = st.multiselect("Groups", groups, key="persons_groups", placeholder="All groups")
+    shown = table[table["group"].isin(chosen)] if chosen else table
+    st.dataframe(shown, hide_index=True, key="persons_table")
+    about = {
+        "what": f"kolmap KOL × DOL × science quadrant, {area or 'all data'}",
+        "rows": len(shown),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "kolmap version": __version__,
+        "compliance": COMPLIANCE_NOTE,
+    }
+    for col, fmt in zip(st.columns(3), ("csv", "xlsx"), strict=False):
+        download = table_download(
+            shown,
+            fmt,
+            f"kolmap-quadrant-{area or 'all'}.{fmt}",
+            about=about,
+            filters={"area": area or "all", "groups": chosen, "rows": len(shown)},
+            pseudonymised=True,
+            sheet="quadrant",
+        )
+        widgets.download_button(col, f"Download {fmt.upper()}", download, key=f"persons_{fmt}")
+
+st.subheader("Scientific ranking")
+ranked = science.science_of(area)
+if ranked.empty:
+    st.info("No publication, trial or congress role in this area.")
+else:
+    st.dataframe(
+        ranked.head(50)[["rank", "name", "score", *SCIENCE_COMPONENTS, "n_works", "n_lead",
+                         "n_trials", "n_congress", "reasons"]],
+        hide_index=True,
+        column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                format="%.1f")},
+        key="persons_science",
+    )  # fmt: skip
+
+st.subheader("Person links to review")
+found = science.links()
+person_of = dict(zip(found.members["identity"], found.members["person_id"], strict=True))
+queue = found.links[
+    found.links["status"].isin(["review", "blocked"])
+    & (found.links["identity_a"].map(person_of) != found.links["identity_b"].map(person_of))
+]
+merged = found.links[found.links["status"].isin(["merged", "confirmed"])]
+if queue.empty:
+    st.info("Nothing waits for review.")
+else:
+    st.dataframe(queue, hide_index=True, key="persons_queue")
+if not state.may_change():
+    st.caption("Analysts and admins accept or reject links.")
+else:
+    options: dict[str, tuple[str, str]] = {
+        f"{r['identity_a']} ~ {r['identity_b']} ({r['status']}, {r['confidence']:.2f})": (
+            str(r["identity_a"]),
+            str(r["identity_b"]),
+        )
+        for r in pd.concat([queue, merged]).to_dict("records")
+    }
+    if options:
+        pick = st.selectbox("Link", list(options), key="persons_link")
+        note = st.text_input("Note", key="persons_note")
+        same, different = st.columns(2)
+        for button, decision, text in (
+            (same, "same", "Same person"),
+            (different, "different", "Different people (undo a merge)"),
+        ):
+            if button.button(text, key=f"persons_{decision}"):
+                with state.store() as s:
+                    s.decide_persons([options[pick]], decision, note=note)
+                state.notify(f"Recorded: {text.lower()} — {pick}")
+                st.rerun()
+who = st.session_state.get(access.USER_KEY) or state.owner()
+st.caption(f"Decisions are kept with who made them ({who}) and when; they win over inference.")

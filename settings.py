@@ -373,11 +373,12 @@ class ScienceSettings:
             "other_town": -2.5,
             "same_specialty": 2.0,
             "other_specialty": -3.0,
-            "shared_area": 1.0,
+            "shared_area": 0.8,
             "no_shared_area": -1.0,
             "same_url": 5.0,
             "cites_handle": 4.0,
             "same_handle": 2.5,
+            "same_platform": -2.0,
         },
         "Log-odds each piece of evidence adds to a person link (confidence = logistic of "
         "the sum); a name match alone stays below review.",

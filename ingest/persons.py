@@ -266,6 +266,9 @@ def _evidence(a: _Identity, b: _Identity, w: Mapping[str, float]) -> tuple[float
         else:
             total += w["no_shared_area"]
             why.append("no area in common")
+    if a.platform and a.platform == b.platform:
+        total += w["same_platform"]
+        why.append(f"two accounts on {a.platform}")
     if a.urls & b.urls:
         total += w["same_url"]
         why.append(f"same URL {sorted(a.urls & b.urls)[0]}")

@@ -76,6 +76,13 @@ def test_person_links_match_the_planted_persons(world: tuple[Path, dict]) -> Non
         f"precision {precision:.3f}, recall {recall:.3f}, namesake merges {namesake_merges}"
     )
     assert namesake_merges == 0
+    # the thin true link waits for review: found, not merged
+    for person in truth["thin"]:
+        ids = sorted(i for i, p in known.items() if p == person)
+        queued = links.links[
+            links.links["identity_a"].isin(ids) & links.links["identity_b"].isin(ids)
+        ]
+        assert set(queued["status"]) == {"review"}, queued
     assert precision >= 0.95
     assert recall >= 0.85
 

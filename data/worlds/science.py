@@ -19,6 +19,8 @@ Planted, in oncology:
 - **emerging**: 240 invented co-authors of the leaders' papers (a few authorships each,
   rarely first, never last), fifteen with a poster;
 - **digital-only voices**: the other oncology KOLs and DOLs, with no record;
+- **a thin link**: an ordinary oncologist's account with two papers, linked by name and specialty
+  only (no town, no twin): a true link that should wait for review, not merge;
 - **namesakes**: for three accounts and one offline leader, a person with the same name in
   another town and another specialty (cardiology), with works, trials or congress roles of
   their own; none may merge.
@@ -301,6 +303,33 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
             "id": f"P:namesake{i}",
         }
         namesakes.append(person)
+    # A true link with thin evidence: an oncologist's account with no town and no twin, and
+    # a few papers of theirs; name and specialty put it in the review queue, not a merge.
+    thin = []
+    with (adversarial / "truth.csv").open(encoding="utf-8") as fh:
+        base = [
+            f"{r['platform']}:{r['account_id']}"
+            for r in csv.DictReader(fh)
+            if r["group"] == "base_hcp" and "oncology" in r["areas"]
+        ]
+    candidates = []
+    for key in base:
+        words = accounts[key]["display_name"].replace("Dr ", "").split()
+        account = accounts[key]
+        if len(words) == 2 and "oncolog" in account["bio"].lower() and not account["location"]:
+            candidates.append((key, words[0], words[1]))
+    for key, given, family in candidates[:1]:
+        town = _TOWNS[7]
+        thin.append(
+            {
+                "given": given,
+                "family": family,
+                "town": town,
+                "aff": w.affiliation(_ONCO_DEPTS[0], town),
+                "id": f"P:{key}",
+            }
+        )
+        w.truth[key] = f"P:{key}"
     # Records.
     for person in [*leaders, *offline]:
         for j in range(w.rng.randint(7, 10)):
@@ -312,6 +341,13 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
         w.trial(person, "PHASE3", "Breast Cancer")
         w.congress(person, "chair", "ESMO 2026", "Breast cancer: new standards")
         w.congress(person, "speaker", "ESMO 2026", "Immunotherapy beyond progression")
+    for person in thin:
+        for j in range(2):
+            w.paper(
+                [*(w.author(c) for c in w.rng.sample(emerging, 2)), w.author(person)],
+                _ONCO_MESH,
+                2024 + j,
+            )
     for person in emerging[:15]:
         w.congress(person, "poster", "ESMO 2026", "Poster session: lung cancer")
     for i, person in enumerate(namesakes):
@@ -331,6 +367,7 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
                 f"P:{k}" for k in onco if f"P:{k}" not in {p["id"] for p in leaders}
             ],
         },
+        "thin": [p["id"] for p in thin],
         "emerging": sorted({p for p in w.truth.values() if p.startswith("P:emerging")}),
         "namesakes": [
             [p["id"], n["id"]] for p, n in zip([*leaders[:3], offline[0]], namesakes, strict=True)

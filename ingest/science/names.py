@@ -164,6 +164,8 @@ def person_name(text: str | None) -> tuple[str, str] | None:
     cut = len(words) - 1
     while cut > 1 and fold(words[cut - 1]) in _NAME_PARTICLES:
         cut -= 1
+    if len(words[-1]) < 2:
+        return None  # "Rowan P": an initial is no family name
     return fold(" ".join(words[:cut])), fold(" ".join(words[cut:]))
 
 

@@ -16,6 +16,8 @@ from kolmap.cli.support import (
     store_option,
 )
 from kolmap.export.exporter import FORMATS, export
+from kolmap.export.science import export_persons_table
+from kolmap.views.persons import person_links, science_ranking
 from kolmap.views.privacy import Privacy
 
 __all__ = ["export_command"]
@@ -66,6 +68,14 @@ __all__ = ["export_command"]
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
     "5,000 accounts.",
 )
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["account", "person"]),
+    default="account",
+    show_default=True,
+    help="Rankings: one row per account, or per person (docs/science.md).",
+)
 @pseudonymise_option
 @store_option
 @click.pass_context
@@ -86,6 +96,7 @@ def export_command(
     renderer: str,
     pseudonymise: bool,
     store: str | None,
+    by: str = "account",
 ) -> None:
     """Export a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML).
 
@@ -97,7 +108,27 @@ def export_command(
     scope = build_scope(area, platforms, since, until, hashtags, settings)
     if all_nodes and fmt in ("csv", "xlsx"):
         raise click.BadParameter("--all-nodes applies to map formats", param_hint="--all-nodes")
+    if by == "person" and fmt not in ("csv", "xlsx"):
+        raise click.BadParameter("--by person applies to rankings (csv, xlsx)", param_hint="--by")
+    if kind == "science":
+        if fmt not in ("csv", "xlsx"):
+            raise click.BadParameter("--kind science exports a ranking: csv or xlsx")
+        with reported_errors(), open_store_for(store) as target:
+            links = person_links(target, settings)
+            table = science_ranking(target, area, settings, links).head(top or 100)
+            digest, rows = export_persons_table(
+                target,
+                table,
+                links.members,
+                what=f"kolmap scientific ranking, {area or 'all areas'}",
+                fmt=fmt,
+                out=out,
+                filters={"kind": "science", "area": area, "top": top or 100},
+            )
+        click.echo(f"wrote {out}: {rows:,} persons; sha256 {digest[:16]}…")
+        return
     with reported_errors(), open_store_for(store) as target:
+        persons = person_links(target, settings).members if by == "person" else None
         result = export(
             target,
             scope,
@@ -111,6 +142,7 @@ def export_command(
             privacy=Privacy.for_store(target.location, settings.privacy, reveal=not pseudonymise),
             colour_by=colour_by,
             renderer=renderer,
+            persons=persons,
         )
     what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
     note = (

@@ -170,6 +170,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         "n_lay_endorsers",
         "relevance",
         "flags",
+        *(["accounts"] if "accounts" in table.columns else []),
     ]
     headers = {
         "n_peer_endorsers": "peer endorsers",

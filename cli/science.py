@@ -15,6 +15,7 @@ import pandas as pd
 
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.errors import InputError
+from kolmap.export.science import export_persons_table
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import StoreLocation
 from kolmap.ingest.areas import load_taxonomy
@@ -196,13 +197,35 @@ def unlink(identity_a: str, identity_b: str, store: str | None) -> None:
 @click.command()
 @click.option("--area", required=True, help="Therapeutic area id (see `kolmap areas`).")
 @_FORMAT
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a .csv or .xlsx file (logged as an export) instead of printing.",
+)
 @store_option
 @click.pass_context
-def quadrant(ctx: click.Context, area: str, fmt: str, store: str | None) -> None:
+def quadrant(ctx: click.Context, area: str, fmt: str, out: Path | None, store: str | None) -> None:
     """The KOL × DOL × science quadrant of an area: each person's scientific, KOL, DOL and
     digital scores (the area's best at 100) and group: complete leaders, scientific leaders
     offline, digital-only voices, emerging."""
     settings = settings_of(ctx)
+    if out is not None:
+        kind = "xlsx" if out.suffix.lower() == ".xlsx" else "csv"
+        with reported_errors(), open_store_for(store) as target:
+            table = quadrant_table(target, area, settings)
+            members = person_links(target, settings).members
+            digest, rows = export_persons_table(
+                target,
+                table,
+                members,
+                what=f"kolmap KOL × DOL × science quadrant, {area}",
+                fmt=kind,
+                out=out,
+                filters={"quadrant": area},
+            )
+        click.echo(f"wrote {out}: {rows:,} persons; sha256 {digest[:16]}…")
+        return
     with reported_errors(), open_store_for(store, read_only=True) as source:
         table = quadrant_table(source, area, settings)
     columns = ["group", "name", "science_score", "kol_score", "dol_score", "person_id"]

@@ -34,6 +34,7 @@ from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 from kolmap.views.maps import build_map
+from kolmap.views.persons import by_person
 from kolmap.views.privacy import Privacy, private_mask
 
 __all__ = [
@@ -98,8 +99,12 @@ def export(
     privacy: Privacy | None = None,
     log: bool = True,
     renderer: str = "auto",
+    persons: pd.DataFrame | None = None,
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
+
+    ``persons`` (``person_id, identity``, from :func:`kolmap.views.persons.person_links`)
+    makes a ranking one row per person: each person's best account, with their others.
 
     ``top`` limits the ranking rows (default 100) or the map's accounts (default 500, the most
     influential); ``all_nodes`` maps every account in scope. ``privacy`` (default: the store's
@@ -158,6 +163,7 @@ def export(
             size_by,
             log,
             renderer,
+            persons,
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -179,12 +185,15 @@ def _write(
     size_by: str,
     log: bool,
     renderer: str = "auto",
+    persons: pd.DataFrame | None = None,
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
         table = rank(projection, kind, settings, top=top or 100)
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
         table = privacy.ranking(table, projection)
+        if persons is not None:
+            table = by_person(table, persons)
         rows, edges = len(table), 0
         members = table_members(table)
         digest, removed = write_table(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
@@ -58,6 +59,26 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is not present")
     return REALDATA
+
+
+@pytest.fixture
+def runner(monkeypatch, tmp_path) -> CliRunner:
+    """A command-line runner in a fresh working folder, with no store, config or key from
+    the environment; the project allows showing identities (--no-pseudonymise)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("KOLMAP_STORE", "KOLMAP_CONFIG", "KOLMAP_PSEUDONYM_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
+    """Run ``kolmap args`` and check its exit code."""
+    from kolmap.cli import cli
+
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -9,27 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kolmap.cli import cli
-
-from .conftest import write
-
-
-@pytest.fixture
-def runner(monkeypatch, tmp_path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KOLMAP_STORE", raising=False)
-    # These tests may show identities (--no-pseudonymise): the project allows it.
-    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
-    monkeypatch.delenv("KOLMAP_CONFIG", raising=False)
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0):
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
+from .conftest import run, write
 
 
 def test_ingest_scores_all_data_for_the_app(runner, sample_dir):

@@ -9,12 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kolmap.cli import cli
 from kolmap.graph.duckdb import DuckDBStore
 
-from .conftest import write
+from .conftest import run, write
 
 ACCOUNTS = """platform,account_id,handle,display_name,bio,followers
 x,1,DrMartin,Dr Martin,Oncologue médical au CHU Vermeil,5000
@@ -29,22 +27,6 @@ x,13,3,2026-06-01T10:00:00Z,Thank you @DrMartin for the #ASCO26 talk,5
 x,14,3,2026-06-02T10:00:00Z,Second cycle of tamoxifen done,many
 """
 FOLLOWS = "platform,follower_id,followed_id\nx,2,1\nx,3,1\nx,1,2\n"
-
-
-@pytest.fixture
-def runner(monkeypatch, tmp_path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KOLMAP_STORE", raising=False)
-    # These tests may show identities (--no-pseudonymise): the project allows it.
-    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "true")
-    monkeypatch.delenv("KOLMAP_PSEUDONYM_KEY", raising=False)
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0):
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture

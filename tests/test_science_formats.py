@@ -243,3 +243,20 @@ def test_user_decisions_undo_a_merge_and_link_across_names(
     decisions = store.science_tables()["person_decisions"]
     assert set(decisions["decision"]) == {"same", "different"}
     assert json.loads(store.audit_log("person-decision")["facts"].iloc[0])["pairs"] == 1
+
+
+def test_a_store_from_before_the_science_tables_reads_as_empty_without_being_changed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.duckdb"
+    with DuckDBStore(path) as store:
+        for table in ("works", "authorships", "person_decisions"):
+            store.db.execute(f"DROP TABLE {table}")
+        store.db.execute("DELETE FROM meta WHERE key = 'schema_sql'")
+    before = path.read_bytes()
+    with DuckDBStore(path, read_only=True) as store:
+        tables = store.science_tables()
+        assert tables["works"].empty and next(iter(tables["works"].columns)) == "work_key"
+    assert path.read_bytes() == before
+    with DuckDBStore(path) as store:  # the next write declares them
+        assert store.science_tables()["person_decisions"].empty

@@ -29,6 +29,7 @@ from kolmap.scoring.science import quadrant, science_scores
 from kolmap.settings import Settings
 
 __all__ = [
+    "IDENTITY_KINDS",
     "PERSON_ROLES",
     "best_axes",
     "by_person",

@@ -307,13 +307,13 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
     # a few papers of theirs; name and specialty put it in the review queue, not a merge.
     thin = []
     with (adversarial / "truth.csv").open(encoding="utf-8") as fh:
-        base = [
+        ordinary = [
             f"{r['platform']}:{r['account_id']}"
             for r in csv.DictReader(fh)
             if r["group"] == "base_hcp" and "oncology" in r["areas"]
         ]
     candidates = []
-    for key in base:
+    for key in ordinary:
         words = accounts[key]["display_name"].replace("Dr ", "").split()
         account = accounts[key]
         if len(words) == 2 and "oncolog" in account["bio"].lower() and not account["location"]:

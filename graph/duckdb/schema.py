@@ -46,6 +46,7 @@ __all__ = [
     "ensure_schema",
     "links_sql",
     "staging_table",
+    "stand_in_for_missing_tables",
     "table_ddl",
     "transfer_table",
 ]
@@ -182,6 +183,19 @@ def ensure_schema(db: Connection, location: str) -> None:
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         db.execute("DELETE FROM meta WHERE key = 'schema_sql'")
         db.execute("INSERT INTO meta VALUES ('schema_sql', ?)", [_SCHEMA_SQL_HASH])
+
+
+def stand_in_for_missing_tables(db: Connection) -> None:
+    """In a store opened read-only that an older kolmap declared (same schema version, fewer
+    tables: additive changes are declared on the next write), create each missing table as
+    an empty temporary one, so that reading it finds nothing rather than failing. The file
+    is not touched."""
+    present = set(
+        db.frame("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")["table_name"]
+    )
+    for table in TABLES:
+        if table.name not in present:
+            db.execute(table_ddl(table).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def check_version(db: Connection, location: str) -> None:

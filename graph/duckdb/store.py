@@ -36,7 +36,12 @@ from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
 from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
 from kolmap.graph.duckdb.replica import DuckDBReplica
-from kolmap.graph.duckdb.schema import STAGE, check_version, ensure_schema
+from kolmap.graph.duckdb.schema import (
+    STAGE,
+    check_version,
+    ensure_schema,
+    stand_in_for_missing_tables,
+)
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.duckdb.stats import store_stats
 from kolmap.graph.duckdb.suppressions import (
@@ -81,6 +86,7 @@ class DuckDBStore:
                 ensure_schema(self.db, self.location)
             else:
                 check_version(self.db, self.location)
+                stand_in_for_missing_tables(self.db)
         except BaseException:
             self.db.close()  # a refused file is let go at once (it may be replaced next)
             raise

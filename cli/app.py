@@ -18,6 +18,7 @@ from kolmap.cli.ingest import print_summary, run_ingest
 from kolmap.cli.rank import print_ranking
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.graph.store import Scope, StoreLocation
+from kolmap.ingest.science.load import import_science
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import UPLOAD_LIMIT_MB
 
@@ -187,6 +188,15 @@ def sample_folder() -> Path:
     return Path(str(resources.files("kolmap.data.samples").joinpath("canonical")))
 
 
+def sample_science() -> Path:
+    """The sample's scientific record: PubMed, MEDLINE, ClinicalTrials.gov and programme
+    files, and the Bluesky accounts of some of its oncologists (``canonical/``)."""
+    return Path(str(resources.files("kolmap.data.samples").joinpath("science")))
+
+
+SCIENCE_FILES = ("pubmed.xml", "medline.nbib", "studies.json", "programme.csv")
+
+
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--seed", default=None, type=int, help="Default 42 (sample) or 7 (adversarial).")
@@ -228,13 +238,29 @@ def sample(out: Path, seed: int | None, scale: float, world: str) -> None:
 @click.option("--top", default=5, show_default=True)
 @click.pass_context
 def demo(ctx: click.Context, store: str, top: int) -> None:
-    """Ingest the bundled synthetic sample and print the top KOLs of each area."""
+    """Ingest the bundled synthetic sample (with its scientific record) and print the top
+    KOLs of each area."""
     settings = settings_of(ctx)
+    science = sample_science()
     with reported_errors():
         summary = run_ingest(
-            settings, [sample_folder()], store, None, None, None, show_progress=True
+            settings,
+            [sample_folder(), science / "canonical"],
+            store,
+            None,
+            None,
+            None,
+            show_progress=True,
         )
     print_summary(summary)
+    with reported_errors(), open_store_for(store) as target:
+        imported = import_science(
+            target,
+            [science / name for name in SCIENCE_FILES],
+            quarantine_dir=StoreLocation.resolve(store).quarantine_dir(),
+        )
+    works = sum(s["written"].get("works", 0) for s in imported)
+    click.echo(f"scientific record: {works} works, trials and congress roles (docs/science.md)")
     with reported_errors(), open_store_for(store, read_only=True) as source:
         for area in source.stats()["posts_by_area"]:
             scope = Scope(area=area)

@@ -260,3 +260,15 @@ def test_a_store_from_before_the_science_tables_reads_as_empty_without_being_cha
     assert path.read_bytes() == before
     with DuckDBStore(path) as store:  # the next write declares them
         assert store.science_tables()["person_decisions"].empty
+
+
+def test_the_samples_scientific_files_are_what_the_generator_makes(tmp_path: Path) -> None:
+    from kolmap.data.worlds.science import write_science_world
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    write_science_world(samples, tmp_path)
+    committed = samples / "science"
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name

@@ -28,14 +28,19 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def main() -> None:
     from kolmap.cli import app_command
+    from kolmap.cli.app import SCIENCE_FILES, sample_science
     from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
+    from kolmap.ingest.science.load import import_science
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "sample.duckdb"
+        science = sample_science()
         with DuckDBStore(store) as s:
-            ingest_paths(s, [REPO / "data" / "samples" / "canonical"], quarantine_dir=tmp)
+            canonical = [REPO / "data" / "samples" / "canonical", science / "canonical"]
+            ingest_paths(s, canonical, quarantine_dir=tmp)
+            import_science(s, [science / n for n in SCIENCE_FILES], quarantine_dir=tmp)
         env = {**os.environ, "KOLMAP_STORE": str(store)}
         server = subprocess.Popen(
             app_command(PORT, options=["--client.toolbarMode=minimal"]),
@@ -78,6 +83,12 @@ def main() -> None:
                     choose(page, "Therapeutic area", "Oncology")
                     page.wait_for_timeout(3000)
                     page.screenshot(path=str(OUT / f"{name}.png"))
+                page.get_by_role("link", name="Persons & science").click()
+                page.get_by_role("heading", name="Persons & science").wait_for(timeout=60_000)
+                page.wait_for_timeout(2000)
+                choose(page, "Area", "Oncology")
+                page.wait_for_timeout(4000)
+                page.screenshot(path=str(OUT / "persons.png"))
                 browser.close()
         finally:
             server.terminate()

@@ -258,8 +258,9 @@ def person_record(
     tables: dict[str, pd.DataFrame], members: pd.DataFrame, identity: str
 ) -> dict[str, pd.DataFrame]:
     """The scientific record of the person ``identity`` belongs to: ``publications``
-    (title, journal, date, position, areas, PMID/DOI), ``trials`` (id, title, phase,
-    status, role, sponsor) and ``congress`` (congress, session, role, date), newest first;
+    (title, journal, date, position, areas, a PubMed or DOI link), ``trials`` (id, title,
+    phase, status, role, sponsor, registry link) and ``congress`` (congress, session, role,
+    date), newest first;
     plus ``identities`` (the person's identities and their kinds)."""
     person = members.loc[members["identity"] == identity, "person_id"]
     mine = members[members["person_id"] == person.iloc[0]] if len(person) else members.iloc[0:0]
@@ -271,14 +272,23 @@ def person_record(
     auth = tables["authorships"]
     auth = auth[auth["author_key"].isin(keys(IDENTITY_KINDS["author"]))]
     works = auth.merge(tables["works"], on="work_key", suffixes=("", "_work"))
+    works = works.assign(
+        link=[
+            f"https://pubmed.ncbi.nlm.nih.gov/{p}/" if isinstance(p, str) and p
+            else (f"https://doi.org/{d}" if isinstance(d, str) and d else None)
+            for p, d in zip(works["pmid"], works["doi"], strict=True)
+        ]
+    )  # fmt: skip
     publications = works.sort_values("published_on", ascending=False)[
-        ["published_on", "title", "journal", "position", "author_count", "areas", "pmid", "doi"]
+        ["published_on", "title", "journal", "position", "author_count", "areas", "link"]
     ]
     officials = tables["trial_officials"]
     officials = officials[officials["official_key"].isin(keys(IDENTITY_KINDS["investigator"]))]
-    trials = officials.merge(tables["trials"], on="trial_id", suffixes=("", "_trial"))[
-        ["trial_id", "title", "phase", "status", "official_role", "sponsor", "started_on", "areas"]
-    ].sort_values("started_on", ascending=False)
+    trials = officials.merge(tables["trials"], on="trial_id", suffixes=("", "_trial"))
+    trials = trials.assign(link="https://clinicaltrials.gov/study/" + trials["trial_id"])[
+        ["trial_id", "title", "phase", "status", "official_role", "sponsor", "started_on", "areas",
+         "link"]
+    ].sort_values("started_on", ascending=False)  # fmt: skip
     roles = tables["congress_roles"]
     roles = roles[roles["speaker_key"].isin(keys(IDENTITY_KINDS["speaker"]))][
         ["congress", "session", "congress_role", "held_on", "areas"]

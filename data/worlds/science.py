@@ -25,9 +25,11 @@ Planted, in oncology:
   another town and another specialty (cardiology), with works, trials or congress roles of
   their own; none may merge.
 
-Everyone is invented; the same seed gives the same files.
+Everyone is invented; the same seed gives the same files. It also runs on the bundled sample
+(``data/samples``), whose scientific files ``kolmap demo`` imports (``data/samples/science``).
 
     python -m kolmap.data.worlds.science data/worlds/adversarial OUT
+    python -m kolmap.data.worlds.science data/samples data/samples/science
 """
 
 from __future__ import annotations
@@ -225,7 +227,7 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
     named = []
     for key in onco:
         words = [x for x in accounts[key]["display_name"].replace("Dr ", "").split() if x]
-        if len(words) == 2 and key not in known["multi_area_kols"]:
+        if len(words) == 2 and key not in known.get("multi_area_kols", {}):
             named.append((key, words[0], words[1]))
     leaders_social = named[:6]
     leaders: list[dict[str, Any]] = []
@@ -310,7 +312,7 @@ def write_science_world(adversarial: Path, out: Path, seed: int = 11) -> dict[st
         ordinary = [
             f"{r['platform']}:{r['account_id']}"
             for r in csv.DictReader(fh)
-            if r["group"] == "base_hcp" and "oncology" in r["areas"]
+            if r.get("group") == "base_hcp" and "oncology" in r.get("areas", "")
         ]
     candidates = []
     for key in ordinary:

@@ -36,16 +36,25 @@ else:
     st.vega_lite_chart(
         table,
         {
-            "mark": {"type": "circle", "opacity": 0.7, "size": 70},
-            "encoding": {
-                "x": {"field": "digital_score", "type": "quantitative",
-                      "title": "Digital standing (best of KOL and DOL, area best = 100)"},
-                "y": {"field": "science_score", "type": "quantitative",
-                      "title": "Scientific score (area best = 100)"},
-                "color": {"field": "group", "type": "nominal", "scale": {"domain": groups}},
-                "tooltip": [{"field": "name"}, {"field": "group"},
-                            {"field": "science_score"}, {"field": "digital_score"}],
-            },
+            "layer": [
+                {
+                    "mark": {"type": "circle", "opacity": 0.7, "size": 70},
+                    "encoding": {
+                        "x": {"field": "digital_score", "type": "quantitative",
+                              "title": "Digital standing (best of KOL and DOL, area best = 100)"},
+                        "y": {"field": "science_score", "type": "quantitative",
+                              "title": "Scientific score (area best = 100)"},
+                        "color": {"field": "group", "type": "nominal",
+                                  "scale": {"domain": groups}},
+                        "tooltip": [{"field": "name"}, {"field": "group"},
+                                    {"field": "science_score"}, {"field": "digital_score"}],
+                    },
+                },
+                {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888"},
+                 "encoding": {"x": {"datum": threshold}}},
+                {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888"},
+                 "encoding": {"y": {"datum": threshold}}},
+            ],
         },
         key="persons_quadrant",
     )  # fmt: skip

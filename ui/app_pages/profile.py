@@ -124,7 +124,18 @@ if role in ("hcp", "researcher") and not hidden:
         ):
             if not record[key].empty:
                 st.caption(title)
-                st.dataframe(record[key], hide_index=True, key=f"profile_{key}")
+                st.dataframe(
+                    record[key],
+                    hide_index=True,
+                    key=f"profile_{key}",
+                    column_config={
+                        **{
+                            c: st.column_config.DateColumn(format="YYYY-MM-DD")
+                            for c in ("published_on", "started_on", "held_on")
+                        },
+                        "link": st.column_config.LinkColumn("Link", display_text="open"),
+                    },
+                )
 
 if st.button("Add to the shortlist", key="profile_add"):
     row = account.to_frame().T.assign(score=None)

@@ -371,6 +371,7 @@ class ScienceSettings:
             "other_orcid": -9.0,
             "same_town": 2.5,
             "other_town": -2.5,
+            "same_institution": 1.5,
             "same_specialty": 2.0,
             "other_specialty": -3.0,
             "shared_area": 0.8,

@@ -66,7 +66,8 @@ _GENERIC_HOSTS = {
 }
 _HANDLE_RE = re.compile(r"@([\w.-]{3,60})")
 _DEPARTMENT_RE = re.compile(
-    r"\b(?:department|dept|service|division|unit|unite|clinic|pole|section)\s+(?:of|de|d'|du)?\s*"
+    r"\b(?:department|departement|dept|service|division|unit|unite|clinic|pole|section)\s+"
+    r"(?:of|de|d'|du)?\s*"
     r"((?:[a-z'-]+\s?){1,3})"
 )
 
@@ -119,6 +120,7 @@ class _Identity:
     family: str
     orcid: str | None
     towns: set[str]
+    institutions: set[str]
     specialty: str | None
     areas: set[str]
     urls: set[str]
@@ -162,6 +164,39 @@ def _specialty_area(text: str, specialty: str | None, taxonomy: Taxonomy) -> str
     return None
 
 
+_WORD = re.compile(r"[a-z][a-z'-]{4,}")
+_COMMON = {
+    "department", "hospital", "university", "universite", "institute", "institut", "center",
+    "centre", "clinic", "clinique", "medical", "medicine", "medecine", "research", "recherche",
+    "service", "division", "school", "faculty", "college", "health", "sante", "sciences",
+    "science", "national", "general", "regional", "hopital", "hospitalier", "universitaire",
+    "university's", "unite", "laboratory", "laboratoire", "foundation", "fondation", "group",
+    "france", "states", "united", "kingdom", "saint", "street", "avenue", "boulevard", "cedex",
+    "email", "electronic", "address", "program", "programme", "internal", "public",
+}  # fmt: skip
+
+
+def _institution_words(frame: pd.DataFrame, towns: set[str], taxonomy: Taxonomy) -> set[str]:
+    """Words that name an institution ("pontchaillou", "roussy"): the distinctive words of
+    the affiliations and locations (five letters or more, not a town, a generic word, or a
+    word of a therapeutic area), seen in at most 2% of them (three at least)."""
+    places = [fold(p) for p in frame["place"].dropna().astype(str) if p]
+    counts: dict[str, int] = {}
+    for place in places:
+        for word in set(_WORD.findall(place)):
+            counts[word] = counts.get(word, 0) + 1
+    limit = max(3, int(0.02 * len(places)))
+    return {
+        word
+        for word, n in counts.items()
+        if n <= limit
+        and word not in _COMMON
+        and word not in towns
+        and not taxonomy.tag_text(word)
+        and not taxonomy.specialty_of(word)
+    }
+
+
 def _prepare(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[_Identity]:
     texts = (
         frame["text"].fillna("").astype(str) + " | " + frame["place"].fillna("").astype(str)
@@ -178,6 +213,7 @@ def _prepare(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[_Identity]:
         if vocabulary
         else None
     )
+    institution_words = _institution_words(frame, vocabulary, taxonomy)
     out = []
     for raw, text in zip(frame.to_dict("records"), texts, strict=True):
         row = {k: (None if _missing(v) else v) for k, v in raw.items()}
@@ -186,6 +222,7 @@ def _prepare(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[_Identity]:
             continue
         folded = fold(text)
         towns = set(town_re.findall(folded)) if town_re else set()
+        institutions = set(_WORD.findall(folded)) & institution_words
         areas: Any = row["areas"]
         if areas is not None and hasattr(areas, "tolist"):
             areas = areas.tolist()
@@ -202,6 +239,7 @@ def _prepare(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[_Identity]:
                 family=name[1],
                 orcid=orcid,
                 towns=towns,
+                institutions=institutions,
                 specialty=_specialty_area(text, row.get("specialty"), taxonomy),
                 areas=area_set,
                 urls=_urls(url_text),
@@ -251,6 +289,9 @@ def _evidence(a: _Identity, b: _Identity, w: Mapping[str, float]) -> tuple[float
         else:
             total += w["other_town"]
             why.append(f"different towns ({min(a.towns)} / {min(b.towns)})")
+    if a.institutions & b.institutions:
+        total += w["same_institution"]
+        why.append(f"institution: {sorted(a.institutions & b.institutions)[0].title()}")
     if a.specialty and b.specialty:
         if a.specialty == b.specialty:
             total += w["same_specialty"]

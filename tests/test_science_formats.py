@@ -272,3 +272,24 @@ def test_the_samples_scientific_files_are_what_the_generator_makes(tmp_path: Pat
     assert made == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     for name in made:
         assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+
+
+def test_a_shared_institution_word_is_evidence_and_a_name_alone_is_not() -> None:
+    rows = [
+        {"identity": "x:1", "kind": "account", "name": "Yann Le Goff", "platform": "x",
+         "text": "Neurologue au CHU Pontchaillou. Avis personnels."},
+        {"identity": "author:name:le goff|y|rennes", "kind": "author", "name": "Yann Le Goff",
+         "place": "Département de neurologie, CHU Pontchaillou, Rennes, France."},
+        {"identity": "author:name:le goff|y|brest", "kind": "author", "name": "Yann Le Goff",
+         "place": "Service de pneumologie, CHU Cavale Blanche, Brest, France."},
+        *({"identity": f"author:other{i}", "kind": "author", "name": f"Ana Roy{i}x",
+           "place": f"Service de neurologie, Hôpital Nord, Ville{i}, France."} for i in range(40)),
+    ]  # fmt: skip
+    result = link_persons(identities_frame(rows))
+    links = result.links.set_index(["identity_a", "identity_b"])
+    found = links.loc[("author:name:le goff|y|rennes", "x:1")]
+    assert found["status"] == "merged"
+    assert "institution: Pontchaillou" in found["evidence"]
+    assert "specialty: neurology" in found["evidence"]
+    # the Brest namesake: another specialty; never a candidate
+    assert ("author:name:le goff|y|brest", "x:1") not in links.index

@@ -7,6 +7,9 @@ over inference) and ``interactions`` (the relations between accounts that posts 
 imported ones). The joins that turn posts into relations are written once,
 :func:`links_sql`, and shared by the view and the projection.
 
+``co_authors`` is the co-authorship graph: one row per pair of authors (in key order) with
+their shared works and first and last year.
+
 A store records the version of the schema it was declared with; an additive change (a new
 table, a replaced view) is declared again on open, an incompatible one bumps
 :data:`SCHEMA_VERSION`.
@@ -147,6 +150,14 @@ CREATE OR REPLACE VIEW interactions AS
     UNION ALL
     SELECT platform, src_id, dst_id, kind, count, first_at, last_at, []::VARCHAR[]
     FROM edges WHERE kind <> 'FOLLOWS';
+CREATE OR REPLACE VIEW co_authors AS
+    SELECT a.author_key AS author_a, b.author_key AS author_b,
+           count(DISTINCT a.work_key) AS count,
+           min(year(w.published_on)) AS first_year, max(year(w.published_on)) AS last_year
+    FROM authorships a
+    JOIN authorships b ON b.work_key = a.work_key AND a.author_key < b.author_key
+    LEFT JOIN works w ON w.work_key = a.work_key
+    GROUP BY ALL;
 """
 
 SCHEMA_SQL = "\n".join(table_ddl(t) for t in TABLES) + _VIEWS

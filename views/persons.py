@@ -272,13 +272,12 @@ def person_record(
     auth = tables["authorships"]
     auth = auth[auth["author_key"].isin(keys(IDENTITY_KINDS["author"]))]
     works = auth.merge(tables["works"], on="work_key", suffixes=("", "_work"))
-    works = works.assign(
-        link=[
-            f"https://pubmed.ncbi.nlm.nih.gov/{p}/" if isinstance(p, str) and p
-            else (f"https://doi.org/{d}" if isinstance(d, str) and d else None)
-            for p, d in zip(works["pmid"], works["doi"], strict=True)
-        ]
-    )  # fmt: skip
+    links = [
+        f"https://pubmed.ncbi.nlm.nih.gov/{p}/" if isinstance(p, str) and p
+        else (f"https://doi.org/{d}" if isinstance(d, str) and d else "")
+        for p, d in zip(works["pmid"], works["doi"], strict=True)
+    ]  # fmt: skip
+    works = works.assign(link=pd.Series(links, index=works.index, dtype=object))
     publications = works.sort_values("published_on", ascending=False)[
         ["published_on", "title", "journal", "position", "author_count", "areas", "link"]
     ]

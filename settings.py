@@ -93,6 +93,11 @@ class IngestSettings:
         "Path of an extra taxonomy TOML merged into the built-in one (new areas, keywords, "
         "hashtags).",
     )
+    congresses: str = _setting(
+        "",
+        "A congress registry file completing the built-in one (same layout as "
+        "ingest/rules/congresses.toml: hashtags, areas, editions; docs/congress.md).",
+    )
 
 
 @dataclass(frozen=True)

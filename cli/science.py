@@ -18,7 +18,7 @@ from kolmap.errors import InputError
 from kolmap.export.science import export_persons_table
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import StoreLocation
-from kolmap.ingest.areas import load_taxonomy
+from kolmap.ingest.areas import taxonomy_for
 from kolmap.ingest.science import SCIENCE_FORMATS
 from kolmap.ingest.science.fetch import fetch_openalex, fetch_pubmed
 from kolmap.ingest.science.load import import_science
@@ -82,7 +82,7 @@ def import_command(
             files,
             quarantine_dir=where.quarantine_dir(),
             tolerance=tolerance,
-            taxonomy=load_taxonomy(settings.ingest.taxonomy or None),
+            taxonomy=taxonomy_for(settings.ingest),
             fmt=fmt,
         )
     click.echo(json.dumps(summaries, indent=2))

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.export.tabular import to_json_text
-from kolmap.ingest.areas import load_taxonomy
+from kolmap.ingest.areas import taxonomy_for
 from kolmap.settings import iter_settings
 
 __all__ = ["areas", "config", "exports", "formats", "runs", "stats"]
@@ -65,7 +65,7 @@ def runs(store: str | None) -> None:
 def areas(ctx: click.Context) -> None:
     """List the therapeutic areas of the taxonomy (built-in plus your extension)."""
     with reported_errors():
-        taxonomy = load_taxonomy(settings_of(ctx).ingest.taxonomy or None)
+        taxonomy = taxonomy_for(settings_of(ctx).ingest)
     for area in taxonomy.areas.values():
         click.echo(
             f"{area.id:20} {area.name} / {area.name_fr}: {len(area.keywords)} keywords, "

@@ -15,7 +15,7 @@ from rich.console import Console
 from kolmap.errors import KolmapError
 from kolmap.graph import GraphStore, open_store
 from kolmap.graph.store import Scope
-from kolmap.ingest.areas import load_taxonomy
+from kolmap.ingest.areas import taxonomy_for
 from kolmap.ingest.text import fold
 from kolmap.model import normalise_platform
 from kolmap.scoring.rank import RankKind
@@ -148,7 +148,7 @@ def build_scope(
 ) -> Scope:
     """Validate the filters shared by ``rank`` and ``export`` into a :class:`Scope`."""
     if area is not None:
-        taxonomy = load_taxonomy(settings.ingest.taxonomy or None)
+        taxonomy = taxonomy_for(settings.ingest)
         if area not in taxonomy.areas:
             raise click.BadParameter(
                 f"unknown area {area!r}; known: {', '.join(taxonomy.ids)}", param_hint="--area"

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.errors import ConfigError
+from kolmap.ingest.congresses import load_registry
 from kolmap.ingest.rules.text import CONGRESS_YEAR, optional_ending
 from kolmap.ingest.text import fold
-from kolmap.settings import read_toml
+from kolmap.settings import IngestSettings, read_toml
 
-__all__ = ["REQUIRED_AREAS", "Area", "Taxonomy", "load_taxonomy"]
+__all__ = ["REQUIRED_AREAS", "Area", "Taxonomy", "load_taxonomy", "taxonomy_for"]
 
 REQUIRED_AREAS = (
     "oncology",
@@ -160,10 +161,16 @@ def _word_alternation(words: Mapping[str, Any]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])(" + body + ")" + optional_ending() + r"(?![\w])")
 
 
-def load_taxonomy(extra: str | Path | None = None) -> Taxonomy:
-    """The built-in taxonomy, merged with the TOML file ``extra`` when given."""
+def load_taxonomy(
+    extra: str | Path | None = None, congresses: str | Path | None = None
+) -> Taxonomy:
+    """The built-in taxonomy, merged with the TOML file ``extra`` when given; each area's
+    congresses come from the congress registry (completed by the file ``congresses``)."""
     builtin = resources.files("kolmap.ingest.rules").joinpath("taxonomy.toml").read_text("utf-8")
     areas = _parse(tomllib.loads(builtin), "built-in taxonomy")
+    for area_id, names in load_registry(congresses).names_by_area().items():
+        if area_id in areas:
+            areas[area_id].congresses.extend(names)
     if extra:
         for area in _parse(read_toml(extra, "taxonomy"), str(extra)).values():
             if area.id in areas:
@@ -173,6 +180,11 @@ def load_taxonomy(extra: str | Path | None = None) -> Taxonomy:
             else:
                 areas[area.id] = area
     return Taxonomy(areas.values())
+
+
+def taxonomy_for(settings: IngestSettings) -> Taxonomy:
+    """The taxonomy a project's settings name (``ingest.taxonomy``, ``ingest.congresses``)."""
+    return load_taxonomy(settings.taxonomy or None, settings.congresses or None)
 
 
 def _parse(data: Mapping[str, Any], source: str) -> dict[str, Area]:

@@ -48,7 +48,7 @@ from kolmap.graph.store import (
     process_alive,
     stamped_id,
 )
-from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError
 from kolmap.ingest.fast.lines import simple_lines
@@ -243,7 +243,7 @@ def ingest_paths(
     (the app names uploads as the user's files, not the temporary copies it reads).
     """
     settings = settings or Settings()
-    taxonomy = taxonomy or load_taxonomy(settings.ingest.taxonomy or None)
+    taxonomy = taxonomy or taxonomy_for(settings.ingest)
     encoding = encoding or settings.ingest.encoding
     tolerance = tolerance if tolerance is not None else settings.ingest.tolerance
     parse_tolerance(tolerance, 0)  # fail early on a malformed value
@@ -548,7 +548,7 @@ def write_labels(
         inputs=[source],
         kolmap_version=__version__,
     )
-    taxonomy = load_taxonomy(settings.ingest.taxonomy or None)
+    taxonomy = taxonomy_for(settings.ingest)
     derive = partial(derive_accounts, taxonomy=taxonomy, settings=settings)
     with store.ingest(run, derive) as writer:
         writer.add("labels", records)

@@ -31,7 +31,7 @@ from kolmap.errors import KolmapError, StoreLockedError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.graph.store import ShortlistEdit, Snapshots
-from kolmap.ingest.areas import Taxonomy, load_taxonomy
+from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
@@ -120,7 +120,7 @@ def settings() -> Settings:
 
 @st.cache_resource
 def taxonomy() -> Taxonomy:
-    return load_taxonomy(settings().ingest.taxonomy or None)
+    return taxonomy_for(settings().ingest)
 
 
 def version() -> str:

@@ -294,6 +294,19 @@ class ScoringSettings:
         "Tiers of a ranking: each holds this top share of the candidates of its area and kind "
         "(the narrowest wins); the rest are `local`.",
     )
+    tier_min_endorsers: dict[str, float] = _setting(
+        {"global": 25, "national": 10, "regional": 3},
+        "The least reach of each tier: a candidate with fewer endorsers in the scope falls to "
+        "the next tier whose reach it has (`local` needs none).",
+    )
+    rising_min_endorsers: int = _setting(
+        5, "Rising stars: the least endorsers an account needs in the later window."
+    )
+    rising_prior: float = _setting(
+        10.0,
+        "Rising stars: growth × n / (n + prior), n the endorsers in the later window; the "
+        "larger, the more evidence a rise needs.",
+    )
     congress_weights: dict[str, float] = _setting(
         {"pagerank": 0.5, "audience": 0.3, "engagement": 0.2},
         "Weights of the congress view's drivers: influence (PageRank), audience (square root "
@@ -493,6 +506,9 @@ RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "scoring.industry_source_weight": _UNIT,
     "scoring.topic_jump_share": _UNIT,
     "scoring.tier_shares": _UNIT,
+    "scoring.tier_min_endorsers": _AT_LEAST_0,
+    "scoring.rising_min_endorsers": _AT_LEAST_1,
+    "scoring.rising_prior": _AT_LEAST_0,
     "scoring.congress_weights": _AT_LEAST_0,
     "scoring.role_weights": _AT_LEAST_0,
     "scoring.stub_weight": _UNIT,

@@ -121,8 +121,7 @@ def export_command(
                 table,
                 links.members,
                 what=f"kolmap scientific ranking, {area or 'all areas'}",
-                fmt=fmt,
-                out=out,
+                out=out.with_suffix(f".{fmt}") if out.suffix.lower() != f".{fmt}" else out,
                 filters={"kind": "science", "area": area, "top": top or 100},
             )
         click.echo(f"wrote {out}: {rows:,} persons; sha256 {digest[:16]}…")

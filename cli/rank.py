@@ -10,6 +10,8 @@ from rich.table import Table
 
 from kolmap.cli.support import (
     build_scope,
+    compare_options,
+    compare_scope,
     console,
     err_console,
     escape,
@@ -25,6 +27,7 @@ from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
+from kolmap.scoring.timeline import compare_rankings
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
 from kolmap.views.transparency import with_coi
@@ -56,6 +59,7 @@ __all__ = ["print_ranking", "rank_command"]
     type=click.Path(path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@compare_options
 @click.option(
     "--by",
     "by",
@@ -83,6 +87,8 @@ def rank_command(
     pseudonymise: bool,
     store: str | None,
     by: str = "account",
+    compare_since: str | None = None,
+    compare_until: str | None = None,
 ) -> None:
     """Rank KOLs, DOLs, influencers or organisations, with the components of each score.
 
@@ -96,6 +102,7 @@ def rank_command(
         _emit(ranked, fmt, output)
         return
     scope = build_scope(area, platforms, since, until, hashtags, settings)
+    earlier = compare_scope(scope, compare_since, compare_until)
     with reported_errors(), open_store_for(store, read_only=True) as source:
         projection = source.projection(scope)
         components = compute_components(projection, settings.scoring)
@@ -121,6 +128,14 @@ def rank_command(
                 f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
                 f"(Jaccard {overlap['jaccard']:.2f})"
             )
+        if earlier is not None:
+            before = rank(
+                source.projection(earlier),
+                kind,
+                settings.scoring,
+                include_industry=include_industry,
+            )
+            table = compare_rankings(table, before)
         # Declared payments, for compliance and medical affairs only; never in the score.
         with reported_errors():
             table = with_coi(table, source.coi(), settings.privacy.purpose)
@@ -171,6 +186,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         "relevance",
         "flags",
         *(["accounts"] if "accounts" in table.columns else []),
+        *(["rank_change", "score_change"] if "rank_change" in table.columns else []),
     ]
     headers = {
         "n_peer_endorsers": "peer endorsers",
@@ -178,6 +194,8 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         "kol_score": "KOL",
         "dol_score": "DOL",
         "display_name": "name",
+        "rank_change": "Δ rank",
+        "score_change": "Δ score",
     }
     for col in cols:
         grid.add_column(headers.get(col, col), overflow="fold")

@@ -211,7 +211,6 @@ def quadrant(ctx: click.Context, area: str, fmt: str, out: Path | None, store: s
     offline, digital-only voices, emerging."""
     settings = settings_of(ctx)
     if out is not None:
-        kind = "xlsx" if out.suffix.lower() == ".xlsx" else "csv"
         with reported_errors(), open_store_for(store) as target:
             table = quadrant_table(target, area, settings)
             members = person_links(target, settings).members
@@ -220,7 +219,6 @@ def quadrant(ctx: click.Context, area: str, fmt: str, out: Path | None, store: s
                 table,
                 members,
                 what=f"kolmap KOL × DOL × science quadrant, {area}",
-                fmt=kind,
                 out=out,
                 filters={"quadrant": area},
             )

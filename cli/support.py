@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -24,6 +25,8 @@ from kolmap.settings import Settings
 __all__ = [
     "F",
     "build_scope",
+    "compare_options",
+    "compare_scope",
     "console",
     "database_option",
     "err_console",
@@ -162,6 +165,33 @@ def build_scope(
         raise click.BadParameter("--since must be before --until")
     tags = tuple(sorted({fold(h.lstrip("#")) for h in hashtags if h.strip("# ")}))
     return Scope(area=area, platforms=plats, since=start, until=end, hashtags=tags)
+
+
+def compare_options(func: F) -> F:
+    """``--compare-since`` and ``--compare-until``: the earlier window a ranking is compared
+    with (docs/congress.md)."""
+    for option in reversed(
+        (
+            click.option(
+                "--compare-since", default=None, help="Compare with the window from this date."
+            ),
+            click.option(
+                "--compare-until", default=None, help="Compare with the window before this date."
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def compare_scope(scope: Scope, since: str | None, until: str | None) -> Scope | None:
+    """``scope`` in the comparison window, or None without one."""
+    if since is None and until is None:
+        return None
+    start, end = parse_time(since, "--compare-since"), parse_time(until, "--compare-until")
+    if start and end and start >= end:
+        raise click.BadParameter("--compare-since must be before --compare-until")
+    return replace(scope, since=start, until=end)
 
 
 def scope_options(func: F) -> F:

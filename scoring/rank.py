@@ -17,7 +17,7 @@ Industry staff and paid partners leave the KOL, DOL and influencer lists unless
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -217,7 +217,12 @@ def rank(
         na_position="last",
         kind="mergesort",
     )
-    table["tier"] = tiers(len(table), settings.tier_shares)
+    table["tier"] = tiers(
+        len(table),
+        settings.tier_shares,
+        table["n_endorsers"].to_numpy(dtype=np.int64).tolist(),
+        settings.tier_min_endorsers,
+    )
     if top is not None:
         table = table.head(top)
     table["rank"] = np.arange(1, len(table) + 1)
@@ -225,21 +230,34 @@ def rank(
     return table[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
-def tiers(n: int, shares: Mapping[str, float]) -> list[str]:
+def tiers(
+    n: int,
+    shares: Mapping[str, float],
+    endorsers: Sequence[int] | None = None,
+    min_endorsers: Mapping[str, float] | None = None,
+) -> list[str]:
     """The tier of each of ``n`` ranked candidates, best first: a tier with share ``s``
     holds the first ``floor(s × n)`` ranks (the narrowest tier wins), ``local`` the rest; so
-    the #1 of a list shorter than 100 is not "global".
+    the #1 of a list shorter than 100 is not "global". With ``endorsers`` (each candidate's
+    count) and ``min_endorsers`` (a tier's least reach), a candidate short of a tier's reach
+    falls to the next tier whose reach it has.
 
     >>> tiers(200, {"global": 0.01, "national": 0.05, "regional": 0.2}).count("global")
     2
     >>> tiers(10, {"global": 0.01, "national": 0.05, "regional": 0.2})[:3]
     ['regional', 'regional', 'local']
+    >>> tiers(4, {"national": 0.5, "regional": 1.0}, [40, 3, 12, 1],
+    ...       {"national": 10, "regional": 2})
+    ['national', 'regional', 'regional', 'local']
     """
     result = ["local"] * n
-    for name, share in sorted(shares.items(), key=lambda item: -item[1]):
+    ordered = sorted(shares.items(), key=lambda item: -item[1])  # widest first
+    for name, share in ordered:
         count = int(share * n + 1e-9)
+        least = (min_endorsers or {}).get(name, 0)
         for i in range(min(count, n)):
-            result[i] = name
+            if endorsers is None or endorsers[i] >= least:
+                result[i] = name
     return result
 
 

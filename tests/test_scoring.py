@@ -334,17 +334,29 @@ def test_top_endorsers_match_a_plain_python_count():
 
 
 def test_tiers_hold_their_share_of_the_full_list_whatever_top_cuts(sample_store):
+    from dataclasses import replace
+
     from kolmap.scoring.rank import tiers
 
     projection = sample_store.projection(Scope(area="oncology"))
-    full = rank(projection, "any")
+    by_share = replace(ScoringSettings(), tier_min_endorsers={})
+    full = rank(projection, "any", by_share)
     n = len(full)
     assert n >= 100
     counts = full["tier"].value_counts()
     assert counts["global"] == n // 100 and counts.get("national", 0) == n * 5 // 100 - n // 100
     assert full["tier"].iloc[0] == "global" and full["tier"].iloc[-1] == "local"
-    assert rank(projection, "any", top=3)["tier"].tolist() == full["tier"].head(3).tolist()
+    top3 = rank(projection, "any", by_share, top=3)
+    assert top3["tier"].tolist() == full["tier"].head(3).tolist()
     assert tiers(3, {"global": 0.01, "regional": 0.5}) == ["regional", "local", "local"]
+    # With the default reach thresholds, every tier's members have its reach, and an account
+    # falls no further than the tier its reach allows.
+    reached = rank(projection, "any")
+    least = ScoringSettings().tier_min_endorsers
+    for tier, minimum in least.items():
+        members = reached[reached["tier"] == tier]
+        assert (members["n_endorsers"] >= minimum).all(), tier
+    assert (reached["tier"] != full["tier"]).sum() > 0  # some top accounts lack the reach
 
 
 def test_congress_weights_and_topic_jump_share_are_settings(sample_store):

@@ -1,0 +1,96 @@
+"""``kolmap rising``: the accounts whose standing grows fastest between two windows
+(docs/congress.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kolmap.cli.science import show_table
+from kolmap.cli.support import (
+    build_scope,
+    compare_options,
+    compare_scope,
+    open_store_for,
+    pseudonymise_option,
+    reported_errors,
+    settings_of,
+    store_option,
+)
+from kolmap.export.reports import export_report
+from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.timeline import rising_stars
+from kolmap.views.privacy import Privacy
+
+__all__ = ["rising"]
+
+
+@click.command()
+@click.option("--area", default=None, help="Therapeutic area id; default: all data.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in RankKind]),
+    default="kol",
+    show_default=True,
+    help="Which ranking's standing to follow.",
+)
+@click.option("--since", default=None, help="The later window starts on this date.")
+@click.option("--until", default=None, help="The later window ends before this date.")
+@compare_options
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a .csv or .xlsx file (logged as an export) instead of printing.",
+)
+@pseudonymise_option
+@store_option
+@click.pass_context
+def rising(
+    ctx: click.Context,
+    area: str | None,
+    kind: str,
+    since: str | None,
+    until: str | None,
+    compare_since: str | None,
+    compare_until: str | None,
+    top: int,
+    fmt: str,
+    out: Path | None,
+    pseudonymise: bool,
+    store: str | None,
+) -> None:
+    """Rising stars: accounts whose standing in an area grew fastest from the earlier window
+    (--compare-since/--compare-until) to the later one (--since/--until), with at least
+    scoring.rising_min_endorsers endorsers now and growth shrunk by the evidence behind it."""
+    settings = settings_of(ctx)
+    scope = build_scope(area, (), since, until, (), settings)
+    earlier = compare_scope(scope, compare_since, compare_until)
+    if earlier is None:
+        raise click.UsageError("give the earlier window: --compare-since and/or --compare-until")
+    with reported_errors(), open_store_for(store, read_only=out is None) as source:
+        later = source.projection(scope)
+        table = rising_stars(
+            rank(later, kind, settings.scoring),
+            rank(source.projection(earlier), kind, settings.scoring),
+            min_endorsers=settings.scoring.rising_min_endorsers,
+            prior=settings.scoring.rising_prior,
+            top=top,
+        )
+        privacy = Privacy.for_store(source.location, settings.privacy, reveal=not pseudonymise)
+        table = privacy.ranking(table, later)
+        if out is not None:
+            digest, rows = export_report(
+                source,
+                table,
+                what=f"kolmap rising {kind} stars, {scope.describe()} against {earlier.describe()}",
+                out=out,
+                filters={"rising": kind, "scope": scope.describe(), "earlier": earlier.describe()},
+                pseudonymised=privacy.protects,
+            )
+            click.echo(f"wrote {out}: {rows:,} rows; sha256 {digest[:16]}…")
+            return
+    show_table(table, fmt, ["rank", "handle", "display_name", "role", "rise", "reasons"])

@@ -1,0 +1,120 @@
+"""Rankings over time: a ranking compared with the same ranking in another window, and the
+rising stars between two windows (docs/congress.md).
+
+**Comparison.** Each account of the current ranking gets ``previous_rank``,
+``rank_change`` (previous rank minus current: positive climbs) and ``score_change``; an
+account absent from the earlier ranking is ``new``.
+
+**Rising stars.** Standing can jump on small numbers: an account endorsed twice in the first
+window and six times in the second has tripled, and means little. kolmap keeps candidates
+with at least ``rising_min_endorsers`` endorsers in the later window and shrinks each growth
+toward zero by the evidence behind it, as empirical-Bayes estimates do:
+``rise = (score_now − score_before) × n / (n + rising_prior)`` with ``n`` the endorsers in the
+later window (an account absent before counts as 0 before). With the default prior of 10, an
+account with 10 endorsers keeps half its growth, one with 90 keeps 90%.
+
+>>> now = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"], "rank": [1, 2],
+...                     "score": [80.0, 60.0], "n_endorsers": [40, 30]})
+>>> before = pd.DataFrame({"platform": ["x"], "account_id": ["2"], "rank": [1],
+...                        "score": [70.0], "n_endorsers": [20]})
+>>> columns = ["rank", "previous_rank", "rank_change", "movement"]
+>>> compare_rankings(now, before)[columns].values.tolist()
+[[1, nan, nan, 'new'], [2, 1.0, -1.0, 'down']]
+>>> rising_stars(now, before, min_endorsers=5, prior=10)["account_id"].tolist()
+['1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RISING_COLUMNS", "compare_rankings", "rising_stars"]
+
+RISING_COLUMNS = [
+    "rank",
+    "platform",
+    "account_id",
+    "handle",
+    "display_name",
+    "role",
+    "specialty",
+    "rise",
+    "score",
+    "previous_score",
+    "score_change",
+    "previous_rank",
+    "current_rank",
+    "n_endorsers",
+    "previous_endorsers",
+    "reasons",
+]
+
+
+def compare_rankings(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """``current`` with ``previous_rank``, ``previous_score``, ``rank_change``,
+    ``score_change`` and ``movement`` (``up``, ``down``, ``same``, ``new``) from the same
+    ranking in an earlier window (pass both whole: ranks are positions in the full lists)."""
+    keys = ["platform", "account_id"]
+    before = previous[[*keys, "rank", "score"]].rename(
+        columns={"rank": "previous_rank", "score": "previous_score"}
+    )
+    table = current.merge(before, on=keys, how="left")
+    table["rank_change"] = table["previous_rank"] - table["rank"]
+    table["score_change"] = np.round(table["score"] - table["previous_score"], 3)
+    table["movement"] = np.select(
+        [
+            table["previous_rank"].isna(),
+            table["rank_change"] > 0,
+            table["rank_change"] < 0,
+        ],
+        ["new", "up", "down"],
+        default="same",
+    )
+    return table
+
+
+def _reason(row: Mapping[Any, Any]) -> str:
+    if pd.notna(row["previous_rank"]):
+        moved = (
+            f"score {row['previous_score']:.1f} → {row['score']:.1f} (rank "
+            f"{int(row['previous_rank'])} → {int(row['current_rank'])})"
+        )
+    else:
+        moved = f"new: score {row['score']:.1f}, rank {int(row['current_rank'])}"
+    return f"{moved}; endorsers {row['previous_endorsers']} → {row['n_endorsers']}"
+
+
+def rising_stars(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    *,
+    min_endorsers: int,
+    prior: float,
+    top: int | None = 20,
+) -> pd.DataFrame:
+    """The accounts whose standing grew most from ``previous`` to ``current`` (two full
+    rankings of one kind and area), growth shrunk by the endorsers behind it; columns
+    :data:`RISING_COLUMNS`."""
+    table = compare_rankings(current, previous)
+    before_n = previous.set_index(["platform", "account_id"])["n_endorsers"]
+    index = pd.MultiIndex.from_frame(table[["platform", "account_id"]])
+    table["previous_endorsers"] = before_n.reindex(index).fillna(0).astype(int).to_numpy()
+    table = table[table["n_endorsers"] >= min_endorsers].copy()
+    growth = table["score"] - table["previous_score"].fillna(0.0)
+    n = table["n_endorsers"].astype(float)
+    table["rise"] = np.round(growth * n / (n + prior), 3)
+    table = table[table["rise"] > 0]
+    table["current_rank"] = table["rank"]
+    for column in ("handle", "display_name", "role", "specialty"):
+        if column not in table:
+            table[column] = None
+    table = table.sort_values(["rise", "account_id"], ascending=[False, True], kind="mergesort")
+    if top is not None:
+        table = table.head(top)
+    table["rank"] = np.arange(1, len(table) + 1)
+    table["reasons"] = [_reason(r) for r in table.to_dict("records")]
+    return table[RISING_COLUMNS].reset_index(drop=True)

@@ -30,7 +30,7 @@ from kolmap.cli.science import (
 from kolmap.cli.store_info import areas, config, exports, formats, runs, stats
 from kolmap.cli.support import reported_errors
 from kolmap.cli.transparency import coi, transparency
-from kolmap.cli.trends import rising
+from kolmap.cli.trends import rising, share_of_voice_command
 from kolmap.settings import load_settings
 
 __all__ = ["app_command", "cli", "main"]
@@ -85,6 +85,7 @@ for command in (
     fetch_pubmed_command,
     fetch_openalex_command,
     rising,
+    share_of_voice_command,
 ):
     cli.add_command(command)
 

@@ -1,5 +1,6 @@
-"""``kolmap rising``: the accounts whose standing grows fastest between two windows
-(docs/congress.md)."""
+"""``kolmap rising`` (the accounts whose standing grows fastest between two windows) and
+``kolmap share-of-voice`` (competing brands' share of an area's conversation); see
+docs/congress.md."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ from kolmap.cli.support import (
     store_option,
 )
 from kolmap.export.reports import export_report
+from kolmap.ingest.brands import BrandMatcher, read_brands
+from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.scoring.timeline import rising_stars
 from kolmap.views.privacy import Privacy
+from kolmap.views.share_of_voice import PERIODS, share_of_voice
 
-__all__ = ["rising"]
+__all__ = ["rising", "share_of_voice_command"]
 
 
 @click.command()
@@ -94,3 +98,85 @@ def rising(
             click.echo(f"wrote {out}: {rows:,} rows; sha256 {digest[:16]}…")
             return
     show_table(table, fmt, ["rank", "handle", "display_name", "role", "rise", "reasons"])
+
+
+@click.command("share-of-voice")
+@click.option(
+    "--brands",
+    "brands_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of brand,company,aliases (aliases separated by |).",
+)
+@click.option("--area", default=None, help="Therapeutic area id; default: every area.")
+@click.option("--since", default=None, help="Only posts from this date (ISO-8601).")
+@click.option("--until", default=None, help="Only posts before this date (ISO-8601).")
+@click.option(
+    "--period",
+    type=click.Choice(list(PERIODS)),
+    default="month",
+    show_default=True,
+    help="Shares per month, quarter, week, or over the whole window.",
+)
+@click.option("--drivers", "show_drivers", is_flag=True, help="Show who drives each brand.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a .csv or .xlsx file (logged as an export) instead of printing.",
+)
+@pseudonymise_option
+@store_option
+@click.pass_context
+def share_of_voice_command(
+    ctx: click.Context,
+    brands_file: Path,
+    area: str | None,
+    since: str | None,
+    until: str | None,
+    period: str,
+    show_drivers: bool,
+    fmt: str,
+    out: Path | None,
+    pseudonymise: bool,
+    store: str | None,
+) -> None:
+    """Share of voice of competing brands: mentions per brand, area and period, the share of
+    each, how much comes from HCPs, and (--drivers) the accounts that drive each brand."""
+    settings = settings_of(ctx)
+    scope = build_scope(area, (), since, until, (), settings)
+    with reported_errors():
+        matcher = BrandMatcher(read_brands(brands_file))
+        with open_store_for(store, read_only=out is None) as source:
+            posts = source.posts(scope)
+            authors = {
+                AccountKey(str(p), str(a))
+                for p, a in zip(posts["platform"], posts["author_id"], strict=True)
+            }
+            accounts = source.accounts(sorted(authors))
+            result = share_of_voice(posts, accounts, matcher, period=period, area=area)
+            privacy = Privacy.for_store(source.location, settings.privacy, reveal=not pseudonymise)
+            table = privacy.accounts(result.drivers) if show_drivers else result.shares
+            if out is not None:
+                digest, rows = export_report(
+                    source,
+                    table,
+                    what=f"kolmap share of voice ({'drivers' if show_drivers else 'shares'}), "
+                    f"{scope.describe()}, by {period}",
+                    out=out,
+                    filters={"share_of_voice": brands_file.name, "scope": scope.describe(),
+                             "period": period, "drivers": show_drivers},
+                    pseudonymised=privacy.protects,
+                )  # fmt: skip
+                click.echo(f"wrote {out}: {rows:,} rows; sha256 {digest[:16]}…")
+                return
+    if table.empty:
+        click.echo(f"No post names any of the {len(matcher.brands)} brands in {scope.describe()}.")
+        return
+    columns = (
+        ["area", "brand", "rank", "handle", "role", "mentions", "engagement"]
+        if show_drivers
+        else ["area", "period", "brand", "mentions", "share", "hcp_share", "engagement"]
+    )
+    show_table(table, fmt, columns)

@@ -14,6 +14,7 @@ import click
 from kolmap import __version__
 from kolmap.cli.app import app_command, demo, sample, ui
 from kolmap.cli.compliance import audit, erase, purge, subject, suppress, users
+from kolmap.cli.congress import congress
 from kolmap.cli.exports import export_command
 from kolmap.cli.ingest import ingest
 from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores_command
@@ -86,6 +87,7 @@ for command in (
     fetch_openalex_command,
     rising,
     share_of_voice_command,
+    congress,
 ):
     cli.add_command(command)
 

@@ -408,6 +408,12 @@ class GraphStore(Protocol):
         text, role, is_stub``."""
         ...
 
+    def reposts_of(self, platform: str, post_ids: Sequence[str]) -> pd.DataFrame:
+        """The reposts of these posts: ``platform, post_id, author_id, created_at,
+        repost_of_post_id`` (a congress's amplifiers: reposts carry no hashtag of their
+        own)."""
+        ...
+
     def add_pv_items(self, table: pd.DataFrame) -> int:
         """Queue safety items not queued yet (columns of ``pv_queue``); how many were added."""
         ...

@@ -2,8 +2,9 @@
 
 A congress is a set of hashtags and the event's dates. Each phase (the ``margin`` days before,
 the event itself, the ``margin`` days after) is its own scope; in each, every account is
-scored on the same footing (``drivers``), and the non-commercial view drops brands and media,
-as the congress-tweet literature recommends when separating scientific from commercial voices.
+scored on the same footing (``drivers``), and the non-commercial view drops brands, media,
+industry staff and accounts flagged as automated, as the congress-tweet literature
+recommends when separating scientific from commercial voices.
 
 >>> [p.name for p in congress_phases(__import__("datetime").date(2026, 5, 29),
 ...                                  __import__("datetime").date(2026, 6, 2))]
@@ -88,6 +89,10 @@ def drivers(
     keep = active & ~nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
     if non_commercial:
         keep &= ~nodes["role"].astype(str).isin(COMMERCIAL_ROLES).to_numpy()
+        if "affiliation" in nodes:
+            keep &= nodes["affiliation"].fillna("").astype(str).to_numpy() != "industry"
+        risk = comp["automation_risk"].fillna(0).to_numpy(dtype=np.float64)
+        keep &= risk < settings.automation_flag
     idx = np.flatnonzero(keep)
     if len(idx) == 0:
         return pd.DataFrame(columns=columns)

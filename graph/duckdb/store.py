@@ -256,6 +256,15 @@ class DuckDBStore:
     def posts_naming(self, terms: Sequence[str]) -> pd.DataFrame:
         return safety.posts_naming(self.db, terms)
 
+    def reposts_of(self, platform: str, post_ids: Sequence[str]) -> pd.DataFrame:
+        with self.db.registered("_ids", pa.table({"post_id": list(post_ids)})):
+            return self.db.frame(
+                """SELECT p.platform, p.post_id, p.author_id, p.created_at, p.repost_of_post_id
+                   FROM posts p SEMI JOIN _ids i ON i.post_id = p.repost_of_post_id
+                   WHERE p.platform = ? ORDER BY p.created_at, p.post_id""",
+                [platform],
+            )
+
     def add_pv_items(self, table: pd.DataFrame) -> int:
         with self.db.transaction():
             return safety.add_items(self.db, table)

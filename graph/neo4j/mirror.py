@@ -394,6 +394,10 @@ class Neo4jMirror:
         self._sync()
         return self.cache.posts_naming(terms)
 
+    def reposts_of(self, platform: str, post_ids: Sequence[str]) -> pd.DataFrame:
+        self._sync()
+        return self.cache.reposts_of(platform, post_ids)
+
     def add_pv_items(self, table: pd.DataFrame) -> int:
         with self._writing() as cache:
             return cache.add_pv_items(table)

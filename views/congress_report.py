@@ -1,0 +1,290 @@
+"""A congress's report: its hashtags and days, volume by day in before / during / after
+windows, who drove the conversation in each window, who wrote, amplified and was mentioned
+most during it, the HCP share, the kinds of relations and the communities of the congress
+(docs/congress.md).
+
+The congress comes from the registry (:mod:`kolmap.ingest.congresses`). Its hashtags are the
+bases and the year variants of the chosen edition found in the store (without ``--year``,
+the edition with the most posts). Its days are the registry's for that edition, else the four
+days when its hashtags peak. The **non-commercial view** (on by default) leaves brands,
+media, industry staff and accounts flagged as automated out of the drivers, authors,
+amplifiers and most mentioned (their mentions too), as congress-tweet studies separate
+scientific from commercial voices; they still count in the volume and the summary.
+Amplifiers are the accounts that repost the congress's posts during it and the margin after
+(a repost carries no hashtag of its own).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from kolmap.graph.store import GraphStore, Projection, Scope
+from kolmap.ingest.congresses import Congress
+from kolmap.model import AccountKey
+from kolmap.scoring.components import PEER_ROLES, compute_components
+from kolmap.scoring.congress import (
+    COMMERCIAL_ROLES,
+    Phase,
+    congress_phases,
+    daily_volume,
+    drivers,
+    peak_days,
+)
+from kolmap.scoring.explain import community_summary
+from kolmap.settings import ScoringSettings
+from kolmap.views.communities import describe_communities
+from kolmap.views.privacy import Privacy
+
+__all__ = ["REPORT_TABLES", "CongressReport", "congress_report", "edition_tags"]
+
+REPORT_TABLES = (
+    "summary",
+    "volume",
+    "drivers",
+    "authors",
+    "amplifiers",
+    "mentioned",
+    "relations",
+    "communities",
+)
+
+
+@dataclass(frozen=True)
+class CongressReport:
+    """What ``kolmap congress`` prints and exports; each table is a plain frame."""
+
+    congress: Congress
+    year: int | None
+    hashtags: tuple[str, ...]
+    first_day: date
+    last_day: date
+    days_from: str  # "registry" or "peak"
+    phases: list[Phase]
+    tables: dict[str, pd.DataFrame]
+
+    @property
+    def during(self) -> Scope:
+        return self.phases[1].scope(self.hashtags)
+
+
+def edition_tags(
+    store: GraphStore, congress: Congress, year: int | None
+) -> tuple[int | None, tuple[str, ...]]:
+    """The edition (``year``, or the busiest one found) and its hashtags as the store holds
+    them: the year variants of that edition and the bases without a year."""
+    tags = store.top_hashtags(Scope(), limit=20_000)
+    by_year: Counter[int] = Counter()
+    bases = []
+    years: dict[int, list[str]] = {}
+    for tag, posts in zip(tags["tag"], tags["posts"], strict=True):
+        found = congress.year_of(str(tag))
+        if found is True:
+            bases.append(str(tag))
+        elif isinstance(found, int):
+            by_year[found] += int(posts)
+            years.setdefault(found, []).append(str(tag))
+    if year is None and by_year:
+        year = by_year.most_common(1)[0][0]
+    chosen = years.get(year, []) if year is not None else []
+    return year, tuple(sorted({*chosen, *bases}))
+
+
+def _role_counts(posts: pd.DataFrame, roles: dict[tuple[str, str], str]) -> pd.Series:
+    keys = zip(posts["platform"], posts["author_id"], strict=True)
+    return pd.Series([roles.get((str(p), str(a)), "unknown") for p, a in keys], dtype=object)
+
+
+def _hidden(frame: pd.DataFrame, settings: ScoringSettings) -> set[tuple[str, str]]:
+    """The accounts of ``frame`` (with role, affiliation, automation_risk) the non-commercial
+    view leaves out: brands, media, industry staff and accounts flagged as automated."""
+    risk = frame["automation_risk"].fillna(0).to_numpy()
+    affiliation = frame["affiliation"].fillna("").astype(str).to_numpy()
+    role = frame["role"].astype(str).to_numpy()
+    keys = zip(frame["platform"].astype(str), frame["account_id"].astype(str), strict=True)
+    return {
+        key
+        for key, r, f, k in zip(keys, role, affiliation, risk, strict=True)
+        if r in COMMERCIAL_ROLES or f == "industry" or k >= settings.automation_flag
+    }
+
+
+def _account_info(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(platform, account_id) -> (role, handle) of the accounts of ``frame``."""
+    return {
+        (str(p), str(a)): (str(r), h if isinstance(h, str) else None)
+        for p, a, r, h in zip(
+            frame["platform"], frame["account_id"], frame["role"], frame["handle"], strict=True
+        )
+    }
+
+
+def _count(posts: pd.DataFrame, hidden: set[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """Posts per author, the hidden authors left out."""
+    keys = zip(posts["platform"].astype(str), posts["author_id"].astype(str), strict=True)
+    return Counter(k for k in keys if k not in hidden)
+
+
+def _top(
+    counter: Counter[tuple[str, str]],
+    info: dict[tuple[str, str], tuple[str, str | None]],
+    privacy: Privacy,
+    label: str,
+    top: int,
+) -> pd.DataFrame:
+    rows = []
+    for rank, ((platform, account), count) in enumerate(counter.most_common(top), start=1):
+        role, handle = info.get((platform, account), ("unknown", None))
+        rows.append(
+            {
+                "rank": rank,
+                "account": privacy.identity(platform, account, role, handle),
+                "role": role,
+                label: count,
+            }
+        )
+    return pd.DataFrame(rows, columns=["rank", "account", "role", label])
+
+
+def congress_report(
+    store: GraphStore,
+    congress: Congress,
+    settings: ScoringSettings,
+    privacy: Privacy,
+    *,
+    year: int | None = None,
+    margin: int = 14,
+    non_commercial: bool = True,
+    top: int = 10,
+) -> CongressReport:
+    """The report of one congress edition (see the module docstring)."""
+    year, hashtags = edition_tags(store, congress, year)
+    if not hashtags:
+        raise LookupError(
+            f"no post carries a hashtag of {congress.name} "
+            f"({', '.join('#' + b for b in congress.bases)}" + (f", {year}" if year else "") + ")"
+        )
+    tagged = store.posts(Scope(hashtags=hashtags))
+    edition = congress.edition(year) if year else None
+    if edition is not None and edition.start and edition.end:
+        first, last, days_from = edition.start, edition.end, "registry"
+    else:
+        peak = peak_days(tagged["created_at"])
+        if peak is None:
+            raise LookupError(f"the posts of {congress.name} carry no dates")
+        first, last, days_from = peak[0], peak[1], "peak"
+    phases = congress_phases(first, last, margin=margin)
+    tables: dict[str, pd.DataFrame] = {"volume": daily_volume(tagged["created_at"], phases)}
+    summary, driver_tables = [], []
+    during: Projection | None = None
+    during_posts = tagged.iloc[0:0]
+    for phase in phases:
+        projection = store.projection(phase.scope(hashtags))
+        components = compute_components(projection, settings)
+        nodes = projection.nodes
+        roles = dict(
+            zip(
+                zip(nodes["platform"].astype(str), nodes["account_id"].astype(str), strict=True),
+                nodes["role"].astype(str),
+                strict=True,
+            )
+        )
+        inside = tagged[
+            (pd.to_datetime(tagged["created_at"], utc=True) >= phase.since)
+            & (pd.to_datetime(tagged["created_at"], utc=True) < phase.until)
+        ]
+        author_roles = _role_counts(inside, roles)
+        peers = author_roles.isin(PEER_ROLES)
+        commercial = author_roles.isin(("brand", "media"))
+        summary.append(
+            {
+                "phase": phase.name,
+                "from": phase.since.date().isoformat(),
+                "to": (phase.until - timedelta(days=1)).date().isoformat(),
+                "posts": len(inside),
+                "authors": inside["author_id"].nunique(),
+                "hcp_share": round(100.0 * peers.mean(), 1) if len(inside) else 0.0,
+                "commercial_share": round(100.0 * commercial.mean(), 1) if len(inside) else 0.0,
+            }
+        )
+        table = drivers(
+            projection, settings, top=top, non_commercial=non_commercial, components=components
+        )
+        table = privacy.accounts(table).assign(phase=phase.name)
+        driver_tables.append(table)
+        if phase.name == "during":
+            during, during_posts = projection, inside
+            during_components = components
+    tables["summary"] = pd.DataFrame(summary)
+    tables["drivers"] = pd.concat(driver_tables, ignore_index=True)
+    assert during is not None
+    nodes = during.nodes
+    hidden = _hidden(nodes, settings) if non_commercial else set()
+    originals = during_posts[during_posts["repost_of_post_id"].isna()]
+    amplified = pd.concat(
+        [
+            store.reposts_of(str(platform), group["post_id"].astype(str).tolist())
+            for platform, group in originals.groupby("platform")
+        ]
+        or [pd.DataFrame(columns=["platform", "author_id", "created_at"])],
+        ignore_index=True,
+    )
+    amplified = amplified[
+        (pd.to_datetime(amplified["created_at"], utc=True) >= phases[1].since)
+        & (pd.to_datetime(amplified["created_at"], utc=True) < phases[2].until)
+    ]
+    info = _account_info(nodes)
+    keys = zip(amplified["platform"].astype(str), amplified["author_id"].astype(str), strict=True)
+    missing = sorted({AccountKey(p, a) for p, a in keys if (p, a) not in info})
+    if missing:
+        outside = store.accounts(missing)
+        info.update(_account_info(outside))
+        if non_commercial:
+            hidden |= _hidden(outside, settings)
+    reposters = _count(amplified, hidden)
+    tables["authors"] = _top(_count(originals, hidden), info, privacy, "posts", top)
+    tables["amplifiers"] = _top(reposters, info, privacy, "reposts", top)
+    edges = during.edges
+    mentions = edges[edges["kind"] == "MENTIONS"]
+    mentioned: Counter[tuple[str, str]] = Counter()
+    node_keys = list(
+        zip(nodes["platform"].astype(str), nodes["account_id"].astype(str), strict=True)
+    )
+    for src, dst, count in zip(mentions["src"], mentions["dst"], mentions["count"], strict=True):
+        if node_keys[src] not in hidden and node_keys[dst] not in hidden:
+            mentioned[node_keys[dst]] += int(count)
+    tables["mentioned"] = _top(mentioned, info, privacy, "mentions", top)
+    tables["relations"] = (
+        edges.groupby("kind")["count"]
+        .sum()
+        .rename("count")
+        .reset_index()
+        .sort_values("count", ascending=False)
+        .reset_index(drop=True)
+    )
+    summary_table = community_summary(during, during_components, during_posts)
+    summary_table = summary_table[summary_table["size"] >= 3]
+    described = describe_communities(
+        summary_table, nodes, during_components, automation_flag=settings.automation_flag
+    )
+    communities = summary_table.merge(described, on="community", how="left")
+    role_of = dict(
+        zip(zip(nodes["platform"], nodes["account_id"], strict=True), nodes["role"], strict=True)
+    )
+    tables["communities"] = pd.DataFrame(
+        {
+            "community": communities["community"],
+            "name": communities["name"],
+            "size": communities["size"],
+            "ring": communities["ring"],
+            "leaders": [
+                ", ".join(privacy.identity(p, a, role_of[(p, a)], h) for p, a, h in lead)
+                for lead in communities["leaders"]
+            ],
+            "top_hashtags": [" ".join(t) for t in communities["top_hashtags"]],
+        }
+    ).head(top)
+    return CongressReport(congress, year, hashtags, first, last, days_from, phases, tables)

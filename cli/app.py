@@ -197,6 +197,12 @@ def sample_science() -> Path:
 SCIENCE_FILES = ("pubmed.xml", "medline.nbib", "studies.json", "programme.csv")
 
 
+def sample_timeline() -> Path:
+    """The sample's timeline overlay: a rising newcomer and brand mentions with known shares
+    (``canonical/``), and the brand list (``brands.csv``); docs/congress.md."""
+    return Path(str(resources.files("kolmap.data.samples").joinpath("timeline")))
+
+
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--seed", default=None, type=int, help="Default 42 (sample) or 7 (adversarial).")
@@ -245,7 +251,7 @@ def demo(ctx: click.Context, store: str, top: int) -> None:
     with reported_errors():
         summary = run_ingest(
             settings,
-            [sample_folder(), science / "canonical"],
+            [sample_folder(), science / "canonical", sample_timeline() / "canonical"],
             store,
             None,
             None,
@@ -267,3 +273,8 @@ def demo(ctx: click.Context, store: str, top: int) -> None:
             table = rank(source.projection(scope), RankKind.KOL, settings.scoring, top=top)
             print_ranking(table, "kol", scope, explain=False)
     click.echo(f"Explore further: kolmap rank --store {store} --area oncology --kind dol --explain")
+    click.echo(
+        f"Over time: kolmap rising --store {store} --area oncology --since 2026-06-01 "
+        f"--compare-until 2026-06-01; kolmap congress ASCO --store {store}; kolmap "
+        f"share-of-voice --store {store} --brands {sample_timeline() / 'brands.csv'}"
+    )

@@ -8,6 +8,8 @@ import click
 
 from kolmap.cli.support import (
     build_scope,
+    compare_options,
+    compare_scope,
     open_store_for,
     pseudonymise_option,
     reported_errors,
@@ -68,6 +70,7 @@ __all__ = ["export_command"]
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
     "5,000 accounts.",
 )
+@compare_options
 @click.option(
     "--by",
     "by",
@@ -97,6 +100,8 @@ def export_command(
     pseudonymise: bool,
     store: str | None,
     by: str = "account",
+    compare_since: str | None = None,
+    compare_until: str | None = None,
 ) -> None:
     """Export a ranking (CSV, XLSX) or an area map (GEXF, GraphML, JSON, HTML).
 
@@ -142,6 +147,7 @@ def export_command(
             colour_by=colour_by,
             renderer=renderer,
             persons=persons,
+            earlier=compare_scope(scope, compare_since, compare_until),
         )
     what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
     note = (

@@ -32,6 +32,7 @@ from kolmap.export.network import check_graph_file, write_graph
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.timeline import compare_rankings
 from kolmap.settings import ScoringSettings
 from kolmap.views.maps import build_map
 from kolmap.views.persons import by_person
@@ -100,8 +101,12 @@ def export(
     log: bool = True,
     renderer: str = "auto",
     persons: pd.DataFrame | None = None,
+    earlier: Scope | None = None,
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
+
+    ``earlier`` (the same scope in an earlier window) adds ``previous_rank``,
+    ``rank_change``, ``score_change`` and ``movement`` to a ranking.
 
     ``persons`` (``person_id, identity``, from :func:`kolmap.views.persons.person_links`)
     makes a ranking one row per person: each person's best account, with their others.
@@ -164,6 +169,7 @@ def export(
             log,
             renderer,
             persons,
+            earlier,
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -186,10 +192,13 @@ def _write(
     log: bool,
     renderer: str = "auto",
     persons: pd.DataFrame | None = None,
+    earlier: Scope | None = None,
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
         table = rank(projection, kind, settings, top=top or 100)
+        if earlier is not None:
+            table = compare_rankings(table, rank(store.projection(earlier), kind, settings))
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
         table = privacy.ranking(table, projection)
         if persons is not None:

@@ -28,7 +28,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def main() -> None:
     from kolmap.cli import app_command
-    from kolmap.cli.app import SCIENCE_FILES, sample_science
+    from kolmap.cli.app import SCIENCE_FILES, sample_science, sample_timeline
     from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ingest.pipeline import ingest_paths
     from kolmap.ingest.science.load import import_science
@@ -38,7 +38,11 @@ def main() -> None:
         store = Path(tmp) / "sample.duckdb"
         science = sample_science()
         with DuckDBStore(store) as s:
-            canonical = [REPO / "data" / "samples" / "canonical", science / "canonical"]
+            canonical = [
+                REPO / "data" / "samples" / "canonical",
+                science / "canonical",
+                sample_timeline() / "canonical",
+            ]
             ingest_paths(s, canonical, quarantine_dir=tmp)
             import_science(s, [science / n for n in SCIENCE_FILES], quarantine_dir=tmp)
         env = {**os.environ, "KOLMAP_STORE": str(store)}

@@ -1,0 +1,110 @@
+"""``kolmap congress`` and the rising-stars comparison on the real SER 2018 and SER 2019
+conference files (../shared/realdata; read, never copied). The figures are printed with
+``-s``; no real handle is asserted or kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kolmap.graph.duckdb import DuckDBStore
+from kolmap.ingest.pipeline import ingest_paths
+
+from .conftest import run
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def ser_store(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = realdata / "epidemiology_conference_tweets_ser"
+    path = tmp_path_factory.mktemp("ser") / "ser.duckdb"
+    with DuckDBStore(path) as store:
+        ingest_paths(
+            store,
+            [folder / "ser2018_tweets.csv", folder / "ser2019_tweets.csv"],
+            quarantine_dir=path.parent / "q",
+            tolerance="5%",
+        )
+    return path
+
+
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_congress_report_on_a_real_society_meeting(runner, ser_store: Path, year: int) -> None:
+    summary = json.loads(
+        run(
+            runner,
+            "congress",
+            "SER",
+            "--year",
+            str(year),
+            "--table",
+            "summary",
+            "--format",
+            "json",
+            "--store",
+            str(ser_store),
+        ).stdout
+    )
+    phases = {r["phase"]: r for r in summary}
+    assert phases["during"]["posts"] > 1000
+    assert phases["during"]["posts"] / 4 > 5 * phases["before"]["posts"] / 14
+    assert 50 < phases["during"]["hcp_share"] <= 100
+    drivers = json.loads(
+        run(
+            runner,
+            "congress",
+            "SER",
+            "--year",
+            str(year),
+            "--table",
+            "drivers",
+            "--format",
+            "json",
+            "--store",
+            str(ser_store),
+        ).stdout
+    )
+    during = [d for d in drivers if d["phase"] == "during"]
+    assert len(during) == 10 and {d["role"] for d in during} <= {
+        "hcp",
+        "researcher",
+        "organisation",
+        "patient",
+        "public",
+        "unknown",
+    }
+    print(
+        f"\nSER {year}: "
+        + "; ".join(
+            f"{p}: {r['posts']} posts, {r['authors']} authors, HCP share {r['hcp_share']}%"
+            for p, r in phases.items()
+        )
+    )
+
+
+def test_rising_stars_between_two_meetings(runner, ser_store: Path) -> None:
+    out = run(
+        runner,
+        "rising",
+        "--since",
+        "2019-06-01",
+        "--until",
+        "2019-07-01",
+        "--compare-since",
+        "2018-06-01",
+        "--compare-until",
+        "2018-07-01",
+        "--format",
+        "json",
+        "--store",
+        str(ser_store),
+    )
+    stars = json.loads(out.stdout)
+    assert len(stars) == 20
+    assert all(s["n_endorsers"] >= 5 and s["rise"] > 0 for s in stars)
+    assert [s["rise"] for s in stars] == sorted((s["rise"] for s in stars), reverse=True)
+    new = sum(1 for s in stars if s["reasons"].startswith("new:"))
+    print(f"\nSER 2018 → 2019 rising stars: top rise {stars[0]['rise']}, {new} of 20 new in 2019")

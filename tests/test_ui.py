@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -186,6 +186,14 @@ def test_communities_page(app_store):
 
 def test_congress_page(app_store):
     at = open_page("congress")
+    # The registry's congresses found in the store come first; ASCO opens on its 2026 days.
+    options = set(at.selectbox(key="cg_congress").options)
+    assert {"ASCO Annual Meeting", "ESMO Congress", "ESC Congress"} <= options
+    at.selectbox(key="cg_congress").set_value("asco").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.date_input(key="cg_days").value == (date(2026, 5, 29), date(2026, 6, 2))
+    assert any("(registry dates)" in c.value for c in at.caption)
+    at.selectbox(key="cg_congress").set_value("Other hashtags").run()
     at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert [s.value for s in at.subheader] == [

@@ -32,6 +32,7 @@ from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
 from kolmap.graph.store import ShortlistEdit, Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
+from kolmap.ingest.congresses import Registry, load_registry
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
@@ -116,6 +117,12 @@ def settings() -> Settings:
     holds: it reads its copy of the last committed version instead (see :func:`store`)."""
     loaded = load_settings()
     return dataclasses.replace(loaded, store=dataclasses.replace(loaded.store, lock_wait=0.0))
+
+
+@st.cache_resource
+def congress_registry() -> Registry:
+    """The congress registry, completed by the project's file (``ingest.congresses``)."""
+    return load_registry(settings().ingest.congresses or None)
 
 
 @st.cache_resource

@@ -137,9 +137,9 @@ def write_timeline(sample: Path, out: Path, seed: int = 5) -> dict[str, Any]:
         writer.writeheader()
         writer.writerows(sorted(posts, key=lambda p: p["post_id"]))
     with (out / "brands.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["brand", "company", "aliases"])
-        writer.writerows((b, c, a) for b, c, a, _ar, _n, _h in BRANDS)
+        rows = csv.writer(fh)
+        rows.writerow(["brand", "company", "aliases"])
+        rows.writerows((b, c, a) for b, c, a, _ar, _n, _h in BRANDS)
     truth = {
         "newcomer": f"x:{NEWCOMER['account_id']}",
         "windows": {"earlier": ["2026-01-01", "2026-06-01"], "later": ["2026-06-01", "2026-11-01"]},

@@ -9,6 +9,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kolmap.graph.store import Scope
+from kolmap.ingest.congresses import Congress
 from kolmap.ingest.text import fold
 from kolmap.model import AccountKey
 from kolmap.scoring.congress import (
@@ -22,31 +23,73 @@ from kolmap.ui import state
 from kolmap.views.congresses import congress_candidates
 
 st.title("Congress")
+registry = state.congress_registry()
 tags = state.top_hashtags(Scope(), limit=500)
-congress_tags = congress_candidates(tags["tag"], state.taxonomy())  # busiest first
-cols = st.columns([3, 2])
-chosen = cols[0].multiselect(
-    "Congress hashtags",
-    tags["tag"].tolist(),
-    default=congress_tags[:2],
-    key="cg_tags",
-    format_func=lambda t: "#" + t,
+known: list[Congress] = []  # the registry's congresses this store has posts for, busiest first
+for tag in tags["tag"]:
+    found = registry.of_hashtag(str(tag))
+    if found and found[0].id not in [c.id for c in known]:
+        known.append(found[0])
+CUSTOM = "Other hashtags"
+picked = st.selectbox(
+    "Congress",
+    [c.id for c in known] + [CUSTOM],
+    format_func=lambda cid: cid if cid == CUSTOM else registry.congresses[cid].name,
+    key="cg_congress",
+    help="The congresses of the registry (docs/congress.md) found in this store, busiest "
+    "first; or pick hashtags yourself.",
 )
-typed = cols[1].text_input("Other hashtags (space separated)", key="cg_more")
-hashtags = tuple(sorted({*chosen, *(fold(t.lstrip("#")) for t in typed.split() if t.strip("#"))}))
+first, last = state.date_bounds()
+edition_days = None
+if picked != CUSTOM:
+    congress = registry.congresses[picked]
+    years = sorted(
+        {y for t in tags["tag"] if isinstance(y := congress.year_of(str(t)), int)}, reverse=True
+    )
+    year: int | None = st.selectbox("Edition", years, key="cg_year") if years else None
+    hashtags = tuple(
+        sorted(str(t) for t in tags["tag"] if congress.year_of(str(t)) in (year, True))
+    )
+    edition = congress.edition(year) if year else None
+    if edition and edition.start and edition.end:
+        edition_days = (edition.start, edition.end)
+        st.caption(
+            f"{congress.name} {year}: {edition.start:%d %B} – {edition.end:%d %B %Y}"
+            + (f", {edition.city}" if edition.city else "")
+            + " (registry dates)"
+        )
+else:
+    congress_tags = congress_candidates(tags["tag"], state.taxonomy())  # busiest first
+    cols = st.columns([3, 2])
+    chosen = cols[0].multiselect(
+        "Congress hashtags",
+        tags["tag"].tolist(),
+        default=congress_tags[:2],
+        key="cg_tags",
+        format_func=lambda t: "#" + t,
+    )
+    typed = cols[1].text_input("Other hashtags (space separated)", key="cg_more")
+    hashtags = tuple(
+        sorted({*chosen, *(fold(t.lstrip("#")) for t in typed.split() if t.strip("#"))})
+    )
 if not hashtags:
     st.info("Pick the congress's hashtags.")
     st.stop()
-first, last = state.date_bounds()
+if st.session_state.get("_cg_for") != hashtags:  # another congress opens on its own days
+    st.session_state.pop("cg_days", None)
+    st.session_state["_cg_for"] = hashtags
 tagged = state.posts(Scope(hashtags=hashtags))
-peak = peak_days(tagged["created_at"]) or (first, min(last, first + timedelta(days=3)))
+peak = (
+    edition_days or peak_days(tagged["created_at"]) or (first, min(last, first + timedelta(days=3)))
+)
 cols = st.columns([3, 2, 2])
 days = cols[0].date_input(
     "Congress days",
     value=peak,
-    help="At first, the four days when these hashtags peak.",
-    min_value=first,
-    max_value=last,
+    help="At first, the registry's dates of the edition, else the four days when these "
+    "hashtags peak.",
+    min_value=min(first, peak[0]),
+    max_value=max(last, peak[1]),
     key="cg_days",
 )
 margin = cols[1].slider("Days before and after", 3, 60, 14, key="cg_margin")
@@ -54,7 +97,7 @@ non_commercial = cols[2].toggle(
     "Non-commercial view",
     value=True,
     key="cg_nc",
-    help=f"Hide {' and '.join(COMMERCIAL_ROLES)} accounts.",
+    help=f"Hide {', '.join(COMMERCIAL_ROLES)}, industry staff and accounts flagged as automated.",
 )
 if not isinstance(days, tuple) or len(days) != 2:
     st.stop()

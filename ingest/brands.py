@@ -24,7 +24,7 @@ from pathlib import Path
 from kolmap.errors import InputError
 from kolmap.ingest.text import fold
 
-__all__ = ["Brand", "BrandMatcher", "read_brands"]
+__all__ = ["Brand", "BrandMatcher", "parse_brands", "read_brands"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ def read_brands(path: Path) -> list[Brand]:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read the brand list ({err})") from None
+    return parse_brands(text, str(path))
+
+
+def parse_brands(text: str, path: str) -> list[Brand]:
+    """The brands of a brand list's text (``path`` names it in errors)."""
+    text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     rows = csv.DictReader(
         text.splitlines(), delimiter=";" if first.count(";") > first.count(",") else ","

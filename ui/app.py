@@ -45,6 +45,9 @@ PAGES = [
         "app_pages/congress.py", title="Congress", icon=":material/event:", url_path="congress"
     ),
     st.Page(
+        "app_pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"
+    ),
+    st.Page(
         "app_pages/persons.py",
         title="Persons & science",
         icon=":material/school:",

@@ -1,0 +1,187 @@
+"""Trends: rising stars between two windows and the share of voice of competing brands, over
+time (docs/congress.md). Both download as CSV or XLSX, logged like every export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kolmap import __version__
+from kolmap.errors import InputError
+from kolmap.export.downloads import table_download
+from kolmap.export.exporter import COMPLIANCE_NOTE
+from kolmap.graph.store import Scope
+from kolmap.ingest.brands import BrandMatcher, parse_brands
+from kolmap.model import AccountKey
+from kolmap.scoring.timeline import rising_stars
+from kolmap.ui import state, widgets
+from kolmap.views.share_of_voice import share_of_voice
+
+st.title("Trends")
+
+
+def _window(days: object) -> tuple[datetime, datetime] | None:
+    if not isinstance(days, tuple) or len(days) != 2:
+        return None
+    start, end = days
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
+
+
+def _downloads(table: pd.DataFrame, name: str, what: str, filters: dict[str, object]) -> None:
+    about = {
+        "what": what,
+        "rows": len(table),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "kolmap version": __version__,
+        "compliance": COMPLIANCE_NOTE,
+    }
+    for col, fmt in zip(st.columns(3), ("csv", "xlsx"), strict=False):
+        download = table_download(
+            table,
+            fmt,
+            f"kolmap-{name}.{fmt}",
+            about=about,
+            filters=filters,
+            pseudonymised=not state.show_private(),
+            sheet=name,
+        )
+        widgets.download_button(col, f"Download {fmt.upper()}", download, key=f"tr_{name}_{fmt}")
+
+
+first, last = state.date_bounds()
+middle = first + (last - first) / 2
+st.subheader("Rising stars")
+cols = st.columns([2, 2, 3, 3])
+area = cols[0].selectbox("Area", state.area_options(), format_func=state.area_label, key="tr_area")
+kind = cols[1].selectbox(
+    "Kind", list(state.KIND_LABELS), format_func=state.KIND_LABELS.__getitem__, key="tr_kind"
+)
+earlier = _window(cols[2].date_input("Earlier window", value=(first, middle), key="tr_earlier"))
+later = _window(cols[3].date_input("Later window", value=(middle, last), key="tr_later"))
+if earlier and later:
+    before = Scope(area=area or None, since=earlier[0], until=earlier[1])
+    after = Scope(area=area or None, since=later[0], until=later[1])
+    scoring = state.settings().scoring
+    stars = rising_stars(
+        state.ranking(after, kind),
+        state.ranking(before, kind),
+        min_endorsers=scoring.rising_min_endorsers,
+        prior=scoring.rising_prior,
+        top=25,
+    )
+    shown = state.protect(stars, state.projection(after))
+    st.caption(
+        f"Growth of the {state.KIND_LABELS[kind]} score, shrunk by n / (n + "
+        f"{scoring.rising_prior:g}) with n the endorsers now; at least "
+        f"{scoring.rising_min_endorsers} endorsers (settings scoring.rising_*)."
+    )
+    if shown.empty:
+        st.info("No account's standing grew between these windows.")
+    else:
+        st.dataframe(
+            shown[
+                [
+                    "rank",
+                    "handle",
+                    "display_name",
+                    "role",
+                    "rise",
+                    "score",
+                    "previous_score",
+                    "n_endorsers",
+                    "reasons",
+                ]
+            ],
+            hide_index=True,
+            key="tr_stars",
+            column_config={
+                "rise": st.column_config.ProgressColumn(
+                    min_value=0, max_value=float(max(shown["rise"].max(), 1.0)), format="%.1f"
+                )
+            },
+        )
+        _downloads(
+            shown,
+            "rising",
+            f"kolmap rising {kind} stars, {after.describe()} against {before.describe()}",
+            {"rising": kind, "area": area},
+        )
+
+st.subheader("Share of voice")
+upload = st.file_uploader(
+    "Brand list (CSV: brand,company,aliases; aliases separated by |)",
+    type=["csv"],
+    key="tr_brands",
+)
+if upload is None:
+    st.info(
+        "Upload your brands and their competitors to compare their share of the "
+        "conversation (the demo's list: data/samples/timeline/brands.csv)."
+    )
+    st.stop()
+try:
+    matcher = BrandMatcher(parse_brands(upload.getvalue().decode("utf-8"), upload.name))
+except UnicodeDecodeError:
+    st.error(f"{upload.name}: not UTF-8 text; save the brand list as UTF-8 CSV.")
+    st.stop()
+except InputError as err:
+    st.error(str(err))
+    st.stop()
+cols = st.columns([2, 2])
+sov_area = cols[0].selectbox(
+    "Area", state.area_options(), format_func=state.area_label, key="tr_sov_area"
+)
+period = cols[1].selectbox("Per", ["month", "quarter", "week", "all"], key="tr_period")
+posts = state.posts(Scope(area=sov_area or None))
+with state.store() as s:
+    accounts = s.accounts(
+        sorted(
+            {
+                AccountKey(str(p), str(a))
+                for p, a in zip(posts["platform"], posts["author_id"], strict=True)
+            }
+        )
+    )
+result = share_of_voice(posts, accounts, matcher, period=period, area=sov_area or None)
+if result.shares.empty:
+    st.info(f"No post names any of the {len(matcher.brands)} brands here.")
+    st.stop()
+st.vega_lite_chart(
+    result.shares,
+    {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None},
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": "share of voice (%)",
+                "stack": "normalize",
+            },
+            "color": {"field": "brand", "type": "nominal"},
+            "column": {"field": "area", "type": "nominal", "title": None},
+            "tooltip": [
+                {"field": "brand"},
+                {"field": "period"},
+                {"field": "mentions"},
+                {"field": "share"},
+                {"field": "hcp_share"},
+            ],
+        },
+    },
+    key="tr_sov_chart",
+)
+st.dataframe(result.shares, hide_index=True, key="tr_sov_table")
+_downloads(
+    result.shares,
+    "share-of-voice",
+    f"kolmap share of voice by {period}",
+    {"share_of_voice": upload.name, "area": sov_area, "period": period},
+)
+st.caption("Who drives each brand's voice")
+st.dataframe(state.protect_accounts(result.drivers), hide_index=True, key="tr_sov_drivers")

@@ -708,3 +708,14 @@ def test_an_erasure_empties_the_apps_cached_results(app_store, monkeypatch):
         store.erase([AccountKey(str(key["platform"]), str(key["account_id"]))])
     at.run()
     assert drops == [1] and handle not in at.dataframe[0].value["handle"].tolist()
+
+
+def test_leaderboard_compares_with_an_earlier_window(app_store):
+    at = open_page("leaderboard")
+    at.toggle(key="lb_compare").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert {"rank_change", "score_change", "movement"} <= set(table.columns)
+    assert set(table["movement"]) <= {"up", "down", "same", "new"}
+    moved = table[table["movement"] != "new"]
+    assert len(moved) and (moved["rank_change"].abs() >= 0).all()

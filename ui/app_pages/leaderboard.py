@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +12,7 @@ from kolmap.export.downloads import export_download, ranking_download
 from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, TABULAR
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
+from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
 
 TIERS = ("global", "national", "regional", "local")
@@ -45,6 +49,26 @@ if chosen_tiers:
 if place:
     table = table[table["location"].fillna("").str.contains(place, case=False, regex=False)]
 table = table.head(int(top))
+first_day, last_day = state.date_bounds()
+compare = st.toggle(
+    "Compare with an earlier window",
+    key="lb_compare",
+    help="Adds each account's rank and score in the earlier window and how they moved "
+    "(new: not ranked then).",
+)
+if compare:
+    earlier_days = st.date_input(
+        "Earlier window",
+        value=(first_day, first_day + (last_day - first_day) / 2),
+        key="lb_compare_days",
+    )
+    if isinstance(earlier_days, tuple) and len(earlier_days) == 2:
+        earlier = replace(
+            scope,
+            since=datetime.combine(earlier_days[0], time.min, tzinfo=UTC),
+            until=datetime.combine(earlier_days[1] + timedelta(days=1), time.min, tzinfo=UTC),
+        )
+        table = compare_rankings(table, state.ranking(earlier, kind))
 proj = state.projection(scope)
 shown = state.protect(table, proj)
 
@@ -57,6 +81,7 @@ st.caption(
 )
 compact = ["rank", "handle", "display_name", "role", "specialty", "score", "tier"]
 compact += ["kol_score", "dol_score"] if kind in ("kol", "dol") else []
+compact += ["rank_change", "score_change", "movement"] if "movement" in table else []
 compact += ["flags", "reasons"]
 detailed = st.toggle("All columns", key="lb_all_columns", help="Every score component.")
 columns = [
@@ -81,6 +106,7 @@ columns = [
     "followers",
     "platform",
 ]
+columns += [c for c in ("previous_rank", "rank_change", "score_change", "movement") if c in table]
 st.dataframe(
     # A missing specialty is blank, not Streamlit's grey "None" on most rows.
     shown[columns if detailed else compact].assign(specialty=shown["specialty"].fillna("")),
@@ -94,6 +120,8 @@ st.dataframe(
         "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
         "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
         "reasons": st.column_config.TextColumn("why", width="large"),
+        "rank_change": st.column_config.NumberColumn("Δ rank", format="%+d"),
+        "score_change": st.column_config.NumberColumn("Δ score", format="%+.1f"),
     },
 )
 

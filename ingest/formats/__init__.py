@@ -25,8 +25,10 @@ from kolmap.ingest.formats import (
     linkedin,
     meta,
     networks,
+    reddit,
     x_api,
     x_archive,
+    youtube,
 )
 from kolmap.ingest.formats.spec import FormatSpec
 
@@ -41,6 +43,8 @@ BUILTIN: tuple[FormatSpec, ...] = (
     bluesky.FORMAT,
     meta.FORMAT,
     linkedin.FORMAT,
+    youtube.FORMAT,
+    reddit.FORMAT,
     networks.GRAPHML,
     networks.GML,
     labelled_bios.FORMAT,

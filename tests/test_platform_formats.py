@@ -1,0 +1,85 @@
+"""Reddit dumps and YouTube Data API v3 JSON (docs/formats.md): hand-written fixtures of the
+public formats, detected without --format, read into accounts, posts and reply relations,
+with a rejection per fault (deleted or missing author, unknown item kind, missing ids,
+truncated line) counted and quarantined like every other reader."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from kolmap.ingest.formats import detect_format
+
+from .conftest import ingest_files, relations, run
+
+DATA = Path(__file__).parent / "data" / "platforms"
+
+
+def _copies(tmp_path: Path, *names: str) -> list[Path]:
+    """The fixtures copied out of the repository (the quarantine goes beside them)."""
+    return [Path(shutil.copy(DATA / n, tmp_path / n)) for n in names]
+
+
+def _quarantined(summary) -> list[tuple[str, str, str]]:
+    """(file name, line, reason) of each rejected row."""
+    with open(summary.quarantine_path, encoding="utf-8", newline="") as fh:
+        return [(Path(r["file"]).name, r["line"], r["reason"]) for r in csv.DictReader(fh)]
+
+
+def test_each_file_is_detected_without_a_format() -> None:
+    names = {p.name: detect_format(p).name for p in sorted(DATA.iterdir())}
+    assert names == {
+        "RC_health_extract.ndjson": "reddit",
+        "RS_health_extract.ndjson": "reddit",
+        "youtube_channels_and_comments.jsonl": "youtube",
+        "youtube_videos.json": "youtube",
+    }
+
+
+def test_reddit_submissions_and_comments(store, tmp_path) -> None:
+    files = _copies(tmp_path, "RS_health_extract.ndjson", "RC_health_extract.ndjson")
+    summary = ingest_files(store, *files, tolerance="100%")
+    rejected = _quarantined(summary)
+    reasons = {(f, line): why for f, line, why in rejected}
+    assert summary.quarantined == len(rejected) == len(reasons) == 5
+    assert "deleted or missing author" in reasons[("RS_health_extract.ndjson", "2")]
+    assert "neither a submission" in reasons[("RS_health_extract.ndjson", "4")]
+    assert "not valid JSON" in reasons[("RS_health_extract.ndjson", "5")]  # truncated line
+    assert "comment without a parent_id" in reasons[("RC_health_extract.ndjson", "3")]
+    assert "deleted or missing author" in reasons[("RC_health_extract.ndjson", "4")]
+    posts = store.posts()
+    assert set(posts["post_id"]) == {"t3_s1", "t3_s3", "t1_c1", "t1_c2"}
+    s1 = posts.set_index("post_id").loc["t3_s1"]
+    assert s1["text"].startswith("CGM alarms at night") and s1["likes"] == 42
+    assert "diabetes" in list(s1["areas"]) and "diabetes" in list(s1["hashtags"])
+    # replies become relations once both ends are in the store, in any order
+    assert ("endo_kate", "t1d_mum", "REPLIES_TO") in relations(store)
+    assert ("t1d_mum", "endo_kate", "REPLIES_TO") in relations(store)
+    assert ("t1d_mum", "endo_kate", "MENTIONS") in relations(store)
+
+
+def test_youtube_channels_videos_and_comment_threads(store, tmp_path) -> None:
+    files = _copies(tmp_path, "youtube_videos.json", "youtube_channels_and_comments.jsonl")
+    summary = ingest_files(store, *files, tolerance="100%")
+    reasons = [why for _f, _line, why in _quarantined(summary)]
+    assert summary.quarantined == len(reasons) == 4
+    assert any("'youtube#playlist' is not read" in r for r in reasons)
+    assert any("video without channelId" in r for r in reasons)
+    assert any("without its author's channel id" in r for r in reasons)
+    assert any("JSON" in r for r in reasons)  # the truncated last line
+    accounts = store.accounts().set_index("account_id")
+    doc = accounts.loc["UCexampleasthmadoc0001"]
+    assert (doc["handle"], doc["followers"]) == ("drana_respira", 98000)
+    assert doc["role"] == "hcp"
+    video = store.posts().set_index("post_id").loc["vid00000001"]
+    assert video["likes"] == 4100 and "respiratory" in list(video["areas"])
+    assert {"asthma", "copd"} <= {t.lower() for t in video["hashtags"]}
+    found = relations(store)
+    assert ("UCpatientexample00000001", "UCexampleasthmadoc0001", "REPLIES_TO") in found
+    assert ("UCexampleasthmadoc0001", "UCpatientexample00000001", "REPLIES_TO") in found
+
+
+def test_formats_lists_the_new_readers(runner) -> None:
+    out = run(runner, "formats").output
+    assert "reddit" in out and "youtube" in out

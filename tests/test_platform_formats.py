@@ -34,6 +34,7 @@ def test_each_file_is_detected_without_a_format() -> None:
         "RS_health_extract.ndjson": "reddit",
         "youtube_channels_and_comments.jsonl": "youtube",
         "youtube_videos.json": "youtube",
+        "zeeschuimer-export.ndjson": "zeeschuimer",
     }
 
 
@@ -80,6 +81,36 @@ def test_youtube_channels_videos_and_comment_threads(store, tmp_path) -> None:
     assert ("UCexampleasthmadoc0001", "UCpatientexample00000001", "REPLIES_TO") in found
 
 
+def test_zeeschuimer_captures_of_several_platforms(store, tmp_path) -> None:
+    files = _copies(tmp_path, "zeeschuimer-export.ndjson")
+    summary = ingest_files(store, *files, tolerance="100%")
+    reasons = {line: why for _f, line, why in _quarantined(summary)}
+    assert reasons == {
+        "5": "an ad, not a post",
+        "9": reasons["9"],
+        "10": "line without its item (data)",
+        "11": "TikTok item without its author",
+        "12": reasons["12"],
+    }
+    assert "'linkedin.com' are not read yet" in reasons["9"]
+    assert "not valid JSON" in reasons["12"]  # the cut last line
+    posts = store.posts().set_index("post_id")
+    assert set(posts["platform"]) == {"tiktok", "instagram", "threads", "x"}
+    video = posts.loc["7370000000000000001"]
+    assert (video["likes"], video["reposts"], video["replies"]) == (5400, 310, 120)
+    assert "diabetes" in list(video["areas"])
+    accounts = store.accounts().set_index(["platform", "handle"])
+    nurse = accounts.loc[("tiktok", "nurse_jo_t1d")]
+    assert nurse["followers"] == 48200 and nurse["role"] == "hcp"
+    found = relations(store)
+    assert ("6600000000000000001", "6600000000000000002", "MENTIONS") in found
+    assert ("6600000000000000002", "6600000000000000001", "QUOTES") in found  # the duet
+    assert ("900002", "900001", "REPOSTS") in found
+    assert ("900001", "900002", "MENTIONS") in found
+    assert ("5500000000000000002", "5500000000000000001", "MENTIONS") in found
+    assert accounts.loc[("instagram", "heart.health.md")]["account_id"] == "5500000000000000001"
+
+
 def test_formats_lists_the_new_readers(runner) -> None:
     out = run(runner, "formats").output
-    assert "reddit" in out and "youtube" in out
+    assert "reddit" in out and "youtube" in out and "zeeschuimer" in out

@@ -29,6 +29,7 @@ from kolmap.ingest.formats import (
     x_api,
     x_archive,
     youtube,
+    zeeschuimer,
 )
 from kolmap.ingest.formats.spec import FormatSpec
 
@@ -45,6 +46,7 @@ BUILTIN: tuple[FormatSpec, ...] = (
     linkedin.FORMAT,
     youtube.FORMAT,
     reddit.FORMAT,
+    zeeschuimer.FORMAT,
     networks.GRAPHML,
     networks.GML,
     labelled_bios.FORMAT,

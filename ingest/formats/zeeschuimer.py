@@ -1,0 +1,268 @@
+"""Zeeschuimer NDJSON: what the Zeeschuimer browser extension captures while you browse (and
+4CAT exports as NDJSON): one line per item, ``{"item_id", "source_platform", "data", ...}``,
+``data`` being the item as the platform's own web app received it. The platform of each line
+is read from ``source_platform``, so one file may mix them.
+
+- **TikTok** (``tiktok.com``): a video is a post by its author (``author.uniqueId``, name,
+  ``signature`` as bio, ``authorStats.followerCount``): ``desc`` as text, ``createTime``,
+  ``stats`` (diggs as likes, shares as reposts, comments as replies), ``textExtra`` hashtags
+  and mentions (``userUniqueId``); a duet or stitch (``duetInfo.duetFromId``,
+  ``stitchInfo``) quotes the video it answers.
+- **Instagram** (``instagram.com``) and **Threads** (``threads.net``): posts in both shapes
+  Instagram serves, the "graph" one (``shortcode``, ``owner``, ``edge_media_to_caption``,
+  ``taken_at_timestamp``, ``edge_media_preview_like``) and the "item list" one (``code``,
+  ``user``, ``caption.text``, ``taken_at``, ``like_count``, ``comment_count``); ``@names`` and
+  ``#tags`` in captions; ads are rejected as such.
+- **X** (``twitter.com``, ``x.com``): GraphQL tweet results (``rest_id``, ``legacy``,
+  ``core.user_results``), with replies, quotes, retweets, mentions and hashtags.
+- An item of another platform (LinkedIn's captures are not read yet), a line without
+  ``data`` or without an author, and a line that is not JSON are rejected with their line.
+
+>>> import tempfile, pathlib, json
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "zeeschuimer-export-tiktok.ndjson"
+>>> item = {"id": "7300000000000000001", "desc": "Insulin pumps explained #diabetes",
+...         "createTime": 1717228800, "author": {"id": "66001", "uniqueId": "nurse_jo",
+...         "nickname": "Jo | diabetes nurse"}, "stats": {"diggCount": 120},
+...         "textExtra": [{"hashtagName": "diabetes"}]}
+>>> _ = p.write_text(json.dumps({"item_id": item["id"], "source_platform": "tiktok.com",
+...                               "data": item}) + "\\n")
+>>> parsed = next(read_zeeschuimer(p, ReadOptions()))
+>>> [(k, r.get("post_id") or r["account_id"]) for k, r in parsed.records]
+[('accounts', '66001'), ('posts', '7300000000000000001')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kolmap.ingest.formats.canonical import RowError
+from kolmap.ingest.formats.records import account, post
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.rows import Rejected
+from kolmap.ingest.text import extract_hashtags, extract_mentions
+
+__all__ = ["FORMAT", "read_zeeschuimer", "sniff_zeeschuimer"]
+
+Records = list[tuple[str, dict[str, Any]]]
+_X_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def sniff_zeeschuimer(path: Path, head: bytes) -> bool:
+    if b'"source_platform"' not in head:
+        return False
+    unit = peek_json(path, head)
+    return isinstance(unit, Mapping) and "source_platform" in unit and "data" in unit
+
+
+def _epoch(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC).isoformat()
+    except (TypeError, ValueError, OverflowError):
+        raise RowError(f"time {value!r} is not a Unix time") from None
+
+
+def _tiktok(item: Mapping[str, Any]) -> Records:
+    author = item.get("author")
+    if not isinstance(author, Mapping) or not (author.get("id") or author.get("uniqueId")):
+        raise RowError("TikTok item without its author")
+    author_id = str(author.get("id") or "@" + str(author["uniqueId"]))
+    stats, author_stats = item.get("stats") or {}, item.get("authorStats") or {}
+    extras = item.get("textExtra") or []
+    values = {
+        "platform": "tiktok",
+        "post_id": str(item.get("id") or ""),
+        "author_id": author_id,
+        "created_at": _epoch(item.get("createTime")),
+        "text": item.get("desc"),
+        "likes": stats.get("diggCount"),
+        "reposts": stats.get("shareCount"),
+        "replies": stats.get("commentCount"),
+    }
+    if not values["post_id"]:
+        raise RowError("TikTok item without an id")
+    answered = str((item.get("duetInfo") or {}).get("duetFromId") or "") or str(
+        (item.get("stitchInfo") or {}).get("stitchFromId") or ""
+    )
+    if answered and answered != "0":
+        values["quote_of_post_id"] = answered
+    main = post(values)
+    main["hashtags"] = [str(e["hashtagName"]) for e in extras if e.get("hashtagName")]
+    main["mentions"] = [str(e["userUniqueId"]) for e in extras if e.get("userUniqueId")]
+    profile = account(
+        "tiktok",
+        author_id,
+        author.get("uniqueId"),
+        display_name=author.get("nickname"),
+        bio=author.get("signature"),
+        followers=author_stats.get("followerCount"),
+        following=author_stats.get("followingCount"),
+        verified=author.get("verified"),
+    )
+    return [("accounts", profile), ("posts", main)]
+
+
+def _instagram(item: Mapping[str, Any], platform: str) -> Records:
+    if item.get("product_type") == "ad" or str(item.get("link") or "").startswith(
+        "https://www.facebook.com/ads/"
+    ):
+        raise RowError("an ad, not a post")
+    graph = "__typename" in item and item["__typename"] not in ("XDTMediaDict",)
+    user = item.get("owner") if graph else item.get("user")
+    user = user or item.get("user") or item.get("owner")
+    if not isinstance(user, Mapping) or not user.get("username"):
+        raise RowError(f"{platform} item without its author")
+    if graph:
+        edges = (item.get("edge_media_to_caption") or {}).get("edges") or []
+        text = edges[0]["node"]["text"] if edges else ""
+        code, when = item.get("shortcode"), item.get("taken_at_timestamp")
+        likes = (item.get("edge_media_preview_like") or {}).get("count")
+        replies = (item.get("edge_media_preview_comment") or {}).get("count")
+    else:
+        text = (item.get("caption") or {}).get("text") or ""
+        code, when = item.get("code"), item.get("taken_at")
+        likes, replies = item.get("like_count"), item.get("comment_count")
+        if replies is None:
+            replies = (item.get("text_post_app_info") or {}).get("direct_reply_count")
+    if not code:
+        raise RowError(f"{platform} item without a code")
+    author_id = str(user.get("pk") or user.get("id") or "@" + str(user["username"]))
+    main = post(
+        {
+            "platform": platform,
+            "post_id": str(code),
+            "author_id": author_id,
+            "created_at": _epoch(when),
+            "text": text,
+            "likes": likes,
+            "replies": replies,
+        }
+    )
+    main["hashtags"] = extract_hashtags(text)
+    main["mentions"] = extract_mentions(text)
+    profile = account(
+        platform,
+        author_id,
+        str(user["username"]),
+        display_name=user.get("full_name"),
+        verified=user.get("is_verified"),
+    )
+    return [("accounts", profile), ("posts", main)]
+
+
+def _x_user(result: Mapping[str, Any]) -> dict[str, Any]:
+    legacy = result.get("legacy") or {}
+    core = result.get("core") or {}  # newer responses move names here
+    handle = legacy.get("screen_name") or core.get("screen_name")
+    if not result.get("rest_id") or not handle:
+        raise RowError("tweet without its author")
+    return account(
+        "x",
+        str(result["rest_id"]),
+        handle,
+        display_name=legacy.get("name") or core.get("name"),
+        bio=legacy.get("description"),
+        followers=legacy.get("followers_count"),
+        following=legacy.get("friends_count"),
+        location=(legacy.get("location") or (result.get("location") or {}).get("location")),
+    )
+
+
+def _x(item: Mapping[str, Any]) -> Records:
+    tweet = item.get("tweet") if item.get("__typename") == "TweetWithVisibilityResults" else item
+    tweet = tweet or {}
+    legacy = tweet.get("legacy") or {}
+    user = ((tweet.get("core") or {}).get("user_results") or {}).get("result") or {}
+    author = _x_user(user)
+    if not tweet.get("rest_id"):
+        raise RowError("tweet without rest_id")
+    when = legacy.get("created_at")
+    values = {
+        "platform": "x",
+        "post_id": str(tweet["rest_id"]),
+        "author_id": author["account_id"],
+        "created_at": datetime.strptime(when, _X_TIME).isoformat() if when else None,
+        "text": legacy.get("full_text"),
+        "reply_to_post_id": legacy.get("in_reply_to_status_id_str"),
+        "quote_of_post_id": legacy.get("quoted_status_id_str"),
+        "likes": legacy.get("favorite_count"),
+        "reposts": legacy.get("retweet_count"),
+        "replies": legacy.get("reply_count"),
+        "lang": legacy.get("lang"),
+    }
+    records: Records = [("accounts", author)]
+    retweeted = (legacy.get("retweeted_status_result") or {}).get("result")
+    if retweeted:
+        records += _x(retweeted)
+        original = next(r for k, r in records[1:] if k == "posts")
+        original["reference"] = True
+        values["repost_of_post_id"] = original["post_id"]
+        values["text"] = None
+    entities = legacy.get("entities") or {}
+    for mention in entities.get("user_mentions") or []:
+        if mention.get("id_str") and mention.get("screen_name"):
+            records.append(
+                (
+                    "accounts",
+                    account("x", str(mention["id_str"]), mention["screen_name"], reference=True),
+                )
+            )
+    main = post(values)
+    main["hashtags"] = [str(h["text"]) for h in entities.get("hashtags") or [] if h.get("text")]
+    main["mentions"] = [
+        str(m["screen_name"]) for m in entities.get("user_mentions") or [] if m.get("screen_name")
+    ]
+    return [("accounts", author), ("posts", main), *records[1:]]
+
+
+_READERS = {
+    "tiktok.com": _tiktok,
+    "instagram.com": lambda item: _instagram(item, "instagram"),
+    "threads.net": lambda item: _instagram(item, "threads"),
+    "threads.com": lambda item: _instagram(item, "threads"),
+    "twitter.com": _x,
+    "x.com": _x,
+}
+
+
+def _records(line: Mapping[str, Any]) -> Records:
+    source = re.sub(r"^www\.", "", str(line.get("source_platform") or "").lower())
+    reader = _READERS.get(source)
+    if reader is None:
+        raise RowError(
+            f"items from {source or 'an unnamed platform'!r} are not read yet "
+            f"(read: {', '.join(sorted(_READERS))})"
+        )
+    data = line.get("data")
+    if not isinstance(data, Mapping):
+        raise RowError("line without its item (data)")
+    return reader(data)
+
+
+def read_zeeschuimer(path: Path, options: ReadOptions) -> Iterator[Item]:
+    name = str(path)
+    for unit in json_units(path):
+        if isinstance(unit, Rejected):
+            yield unit
+            continue
+        position, value = unit
+        try:
+            if not isinstance(value, Mapping):
+                raise RowError("not a JSON object")
+            yield Parsed(position, _records(value))
+        except (RowError, ValueError, KeyError, TypeError) as err:
+            yield Rejected(name, position, str(err), str(value)[:10_000])
+
+
+FORMAT = FormatSpec(
+    "zeeschuimer",
+    "Zeeschuimer / 4CAT NDJSON captures: TikTok, Instagram, Threads and X items",
+    sniff_zeeschuimer,
+    read_zeeschuimer,
+)

@@ -35,6 +35,7 @@ def test_each_file_is_detected_without_a_format() -> None:
         "youtube_channels_and_comments.jsonl": "youtube",
         "youtube_videos.json": "youtube",
         "zeeschuimer-export.ndjson": "zeeschuimer",
+        "jetstream-ms.jsonl": "jetstream",
     }
 
 
@@ -111,6 +112,29 @@ def test_zeeschuimer_captures_of_several_platforms(store, tmp_path) -> None:
     assert accounts.loc[("instagram", "heart.health.md")]["account_id"] == "5500000000000000001"
 
 
+def test_bluesky_jetstream_events(store, tmp_path) -> None:
+    files = _copies(tmp_path, "jetstream-ms.jsonl")
+    summary = ingest_files(store, *files, tolerance="100%")
+    reasons = {line: why for _f, line, why in _quarantined(summary)}
+    assert reasons["9"] == "app.bsky.feed.post commit without its record or rkey"
+    assert reasons["10"] == "unknown event kind 'labels'"
+    assert "not valid JSON" in reasons["11"]
+    assert summary.rows_read == 11 and summary.quarantined == 3  # likes and account events read
+    doctor = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
+    patient = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+    fan = "did:plc:cccccccccccccccccccccccc"
+    handles = store.accounts().set_index("account_id")["handle"]
+    assert handles[doctor] == "dr-neuro.example.social"
+    found = relations(store)
+    assert (patient, doctor, "REPLIES_TO") in found and (patient, doctor, "MENTIONS") in found
+    assert (fan, doctor, "REPOSTS") in found
+    follows = store.sql("SELECT follower_id, followed_id FROM follows")
+    assert list(zip(follows["follower_id"], follows["followed_id"], strict=True)) == [(fan, doctor)]
+    first = store.posts().set_index("post_id").loc[f"at://{doctor}/app.bsky.feed.post/3kpost0001"]
+    assert "neurology" in list(first["areas"]) and list(first["hashtags"]) == ["mssky"]
+
+
 def test_formats_lists_the_new_readers(runner) -> None:
     out = run(runner, "formats").output
-    assert "reddit" in out and "youtube" in out and "zeeschuimer" in out
+    for name in ("reddit", "youtube", "zeeschuimer", "jetstream"):
+        assert name in out

@@ -21,6 +21,7 @@ from kolmap.ingest.formats import (
     bluesky,
     canonical,
     flat,
+    jetstream,
     labelled_bios,
     linkedin,
     meta,
@@ -41,6 +42,7 @@ BUILTIN: tuple[FormatSpec, ...] = (
     canonical.FORMAT,
     x_archive.FORMAT,
     x_api.FORMAT,
+    jetstream.FORMAT,  # before bluesky: each event names a DID, as a profile does
     bluesky.FORMAT,
     meta.FORMAT,
     linkedin.FORMAT,

@@ -1,0 +1,196 @@
+"""Bluesky Jetstream JSON lines: the firehose as JSON, one event a line
+(``{"did", "time_us", "kind", "commit" | "identity" | "account"}``), as saved from a Jetstream
+subscription (``websocat wss://jetstream2.us-east.bsky.network/subscribe?… > events.jsonl``).
+
+- A **post** commit (``app.bsky.feed.post``, operation ``create``) becomes a post
+  ``at://<did>/app.bsky.feed.post/<rkey>`` by its DID: text, time, languages, the reply's
+  parent, a quoted post (record embed), mention facets (resolved by DID) and tags;
+- a **repost** (``app.bsky.feed.repost``) becomes a repost of its subject, a **follow**
+  (``app.bsky.graph.follow``) a follow of its subject DID;
+- an **identity** event gives the DID its handle;
+- likes, profile updates, deletions and account events carry nothing kolmap ranks on: they
+  are read as lines without records (counted as read, not rejected); a commit without its
+  record, an unknown event kind and a line that is not JSON are rejected with their line.
+
+Posts and accounts meet the Bluesky AppView reader's (same ``at://`` ids, accounts by DID).
+Repository exports (CAR files) need a CBOR decoder kolmap does not ship: convert them to JSON
+first (docs/formats.md).
+
+>>> import tempfile, pathlib, json
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "jetstream.jsonl"
+>>> _ = p.write_text(json.dumps({"did": "did:plc:aa", "time_us": 1717228800000000,
+...     "kind": "commit", "commit": {"operation": "create", "collection": "app.bsky.feed.post",
+...     "rkey": "3k1", "record": {"text": "Asthma day", "createdAt": "2024-06-01T08:00:00Z"}}})
+...     + "\\n")
+>>> [r.get("post_id") for k, r in next(read_jetstream(p, ReadOptions())).records if k == "posts"]
+['at://did:plc:aa/app.bsky.feed.post/3k1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from kolmap.ingest.formats.canonical import RowError, parse_follow
+from kolmap.ingest.formats.records import account, post
+from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
+from kolmap.ingest.io.jsonio import json_units, peek_json
+from kolmap.ingest.io.rows import Rejected
+
+__all__ = ["FORMAT", "read_jetstream", "sniff_jetstream"]
+
+Records = list[tuple[str, dict[str, Any]]]
+_IGNORED = {
+    "app.bsky.feed.like",
+    "app.bsky.actor.profile",
+    "app.bsky.graph.block",
+    "app.bsky.graph.listitem",
+    "app.bsky.feed.threadgate",
+    "app.bsky.feed.postgate",
+}
+
+
+def sniff_jetstream(path: Path, head: bytes) -> bool:
+    if b'"time_us"' not in head or b'"did"' not in head:
+        return False
+    unit = peek_json(path, head)
+    return isinstance(unit, Mapping) and "time_us" in unit and "kind" in unit
+
+
+def _did_of(uri: str) -> str:
+    return uri.split("/")[2] if uri.startswith("at://") else ""
+
+
+def _post(did: str, rkey: str, record: Mapping[str, Any]) -> Records:
+    uri = f"at://{did}/app.bsky.feed.post/{rkey}"
+    values: dict[str, Any] = {
+        "platform": "bluesky",
+        "post_id": uri,
+        "author_id": did,
+        "created_at": record.get("createdAt"),
+        "text": record.get("text"),
+        "lang": ",".join(record.get("langs") or []) or None,
+    }
+    records: Records = []
+    parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
+    if parent:
+        values["reply_to_post_id"] = parent
+        records.append(
+            (
+                "posts",
+                post(
+                    {"platform": "bluesky", "post_id": parent, "author_id": _did_of(parent)},
+                    reference=True,
+                ),
+            )
+        )
+    embed = record.get("embed") or {}
+    quoted = (embed.get("record") or {}).get("uri") or (
+        ((embed.get("record") or {}).get("record") or {}).get("uri")
+    )
+    if quoted and "app.bsky.feed.post" in quoted:
+        values["quote_of_post_id"] = quoted
+        records.append(
+            (
+                "posts",
+                post(
+                    {"platform": "bluesky", "post_id": quoted, "author_id": _did_of(quoted)},
+                    reference=True,
+                ),
+            )
+        )
+    main = post(values)
+    mentions = []
+    text_bytes = str(record.get("text") or "").encode("utf-8")
+    for facet in record.get("facets") or []:
+        span = facet.get("index") or {}
+        for feature in facet.get("features") or []:
+            if str(feature.get("$type", "")).endswith("#mention") and feature.get("did"):
+                shown = text_bytes[span.get("byteStart", 0) : span.get("byteEnd", 0)]
+                text = shown.decode("utf-8", "replace")
+                handle = text[1:] if text.startswith("@") and len(text) > 1 else None
+                records.append(
+                    ("accounts", account("bluesky", str(feature["did"]), handle, reference=True))
+                )
+                if handle:
+                    mentions.append(handle)
+    main["mentions"] = mentions
+    main["hashtags"] = [str(t) for t in record.get("tags") or []]
+    return [("accounts", account("bluesky", did, None, reference=True)), ("posts", main), *records]
+
+
+def _records(event: Mapping[str, Any]) -> Records | None:
+    did, kind = str(event.get("did") or ""), event.get("kind")
+    if not did.startswith("did:"):
+        raise RowError("event without a DID")
+    if kind == "identity":
+        handle = (event.get("identity") or {}).get("handle")
+        return [("accounts", account("bluesky", did, handle))] if handle else None
+    if kind == "account":
+        return None
+    if kind != "commit":
+        raise RowError(f"unknown event kind {kind!r}")
+    commit = event.get("commit") or {}
+    collection, operation = commit.get("collection"), commit.get("operation")
+    if operation != "create" or collection in _IGNORED:
+        return None
+    record = commit.get("record")
+    if not isinstance(record, Mapping) or not commit.get("rkey"):
+        raise RowError(f"{collection} commit without its record or rkey")
+    if collection == "app.bsky.feed.post":
+        return _post(did, str(commit["rkey"]), record)
+    if collection == "app.bsky.feed.repost":
+        subject = (record.get("subject") or {}).get("uri") or ""
+        if not subject:
+            raise RowError("repost without its subject")
+        original = post(
+            {"platform": "bluesky", "post_id": subject, "author_id": _did_of(subject)},
+            reference=True,
+        )
+        repost = post(
+            {
+                "platform": "bluesky",
+                "post_id": f"at://{did}/app.bsky.feed.repost/{commit['rkey']}",
+                "author_id": did,
+                "repost_of_post_id": subject,
+                "created_at": record.get("createdAt"),
+            }
+        )
+        return [
+            ("accounts", account("bluesky", did, None, reference=True)),
+            ("posts", original),
+            ("posts", repost),
+        ]
+    if collection == "app.bsky.graph.follow":
+        subject = str(record.get("subject") or "")
+        follow = parse_follow({"platform": "bluesky", "follower_id": did, "followed_id": subject})
+        return [
+            ("accounts", account("bluesky", did, None, reference=True)),
+            ("accounts", account("bluesky", subject, None, reference=True)),
+            ("follows", follow),
+        ]
+    return None
+
+
+def read_jetstream(path: Path, options: ReadOptions) -> Iterator[Item]:
+    name = str(path)
+    for unit in json_units(path):
+        if isinstance(unit, Rejected):
+            yield unit
+            continue
+        position, value = unit
+        try:
+            if not isinstance(value, Mapping):
+                raise RowError("not a JSON object")
+            yield Parsed(position, _records(value) or [])
+        except (RowError, ValueError) as err:
+            yield Rejected(name, position, str(err), str(value)[:10_000])
+
+
+FORMAT = FormatSpec(
+    "jetstream",
+    "Bluesky Jetstream JSON lines: posts, reposts, follows, identity events",
+    sniff_jetstream,
+    read_jetstream,
+)

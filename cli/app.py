@@ -251,7 +251,12 @@ def demo(ctx: click.Context, store: str, top: int) -> None:
     with reported_errors():
         summary = run_ingest(
             settings,
-            [sample_folder(), science / "canonical", sample_timeline() / "canonical"],
+            [
+                sample_folder(),
+                science / "canonical",
+                sample_timeline() / "canonical",
+                sample_folder().parent / "platforms",
+            ],
             store,
             None,
             None,

@@ -6,6 +6,7 @@ truncated line) counted and quarantined like every other reader."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,42 @@ def test_formats_lists_the_new_readers(runner) -> None:
     out = run(runner, "formats").output
     for name in ("reddit", "youtube", "zeeschuimer", "jetstream"):
         assert name in out
+
+
+def test_the_multi_platform_sample_ranks_per_platform(runner, tmp_path) -> None:
+    """The sample with its platforms overlay (TikTok and Instagram as a Zeeschuimer capture,
+    YouTube as API JSON): each platform's planted account tops its ranking of diabetes
+    when the platform filter is on, and the overlay is what its generator makes."""
+    from kolmap.data.worlds.platforms import write_platforms
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    write_platforms(tmp_path / "made")
+    for name in ("zeeschuimer-diabetes.ndjson", "youtube-diabetes.jsonl", "truth.json"):
+        made = (tmp_path / "made" / name).read_bytes()
+        assert made == (samples / "platforms" / name).read_bytes(), name
+    truth = json.loads((samples / "platforms" / "truth.json").read_text("utf-8"))
+    store = str(tmp_path / "s.duckdb")
+    run(runner, "ingest", str(samples / "canonical"), str(samples / "platforms"), "--store", store)
+    for platform, (kind, key) in truth["top"].items():
+        out = run(
+            runner,
+            "rank",
+            "--area",
+            truth["area"],
+            "--kind",
+            kind,
+            "--platform",
+            platform,
+            "--format",
+            "json",
+            "--no-pseudonymise",
+            "--store",
+            store,
+        )
+        rows = json.loads(out.stdout)
+        assert {r["platform"] for r in rows} == {platform}
+        assert f"{rows[0]['platform']}:{rows[0]['account_id']}" == key, platform
+    stats = json.loads(run(runner, "stats", "--json", "--store", store).stdout)
+    assert {"x", "bluesky", "linkedin", "tiktok", "instagram", "youtube"} <= set(
+        stats["by_platform"]
+    )

@@ -719,3 +719,20 @@ def test_leaderboard_compares_with_an_earlier_window(app_store):
     assert set(table["movement"]) <= {"up", "down", "same", "new"}
     moved = table[table["movement"] != "new"]
     assert len(moved) and (moved["rank_change"].abs() >= 0).all()
+
+
+def test_leaderboard_filters_by_platform_on_the_multi_platform_sample(app_store, tmp_path):
+    from kolmap.ingest.pipeline import ingest_paths
+
+    overlay = Path(__file__).resolve().parent.parent / "data" / "samples" / "platforms"
+    with opened(app_store) as store:
+        ingest_paths(store, [overlay], quarantine_dir=tmp_path / "q")
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("diabetes").run()
+    at.selectbox(key="lb_kind").set_value("dol").run()
+    at.multiselect(key="lb_platforms").set_value(["tiktok"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert table.iloc[0]["handle"] == "nurse_amel_diabete"
+    at.multiselect(key="lb_platforms").set_value(["youtube"]).run()
+    assert at.dataframe[0].value.iloc[0]["handle"] == "drmarc_endocrino"

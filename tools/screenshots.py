@@ -42,6 +42,7 @@ def main() -> None:
                 REPO / "data" / "samples" / "canonical",
                 science / "canonical",
                 sample_timeline() / "canonical",
+                REPO / "data" / "samples" / "platforms",
             ]
             ingest_paths(s, canonical, quarantine_dir=tmp)
             import_science(s, [science / n for n in SCIENCE_FILES], quarantine_dir=tmp)

@@ -9,7 +9,7 @@ its files. Flat exports follow, one format per column map (:func:`.flat.profile_
 ``--format NAME`` skips detection; ``kolmap formats`` lists them all.
 
 >>> [f.name for f in all_formats()][:4]
-['canonical', 'x-archive', 'x-api', 'bluesky']
+['canonical', 'x-archive', 'x-api', 'jetstream']
 """
 
 from __future__ import annotations

@@ -89,19 +89,27 @@ def test_zeeschuimer_captures_of_several_platforms(store, tmp_path) -> None:
     reasons = {line: why for _f, line, why in _quarantined(summary)}
     assert reasons == {
         "5": "an ad, not a post",
-        "9": reasons["9"],
         "10": "line without its item (data)",
         "11": "TikTok item without its author",
         "12": reasons["12"],
+        "13": reasons["13"],
     }
-    assert "'linkedin.com' are not read yet" in reasons["9"]
-    assert "not valid JSON" in reasons["12"]  # the cut last line
+    assert "'douyin.com' are not read yet" in reasons["12"]
+    assert "not valid JSON" in reasons["13"]  # the cut last line
     posts = store.posts().set_index("post_id")
-    assert set(posts["platform"]) == {"tiktok", "instagram", "threads", "x"}
+    assert set(posts["platform"]) == {"tiktok", "instagram", "threads", "x", "linkedin"}
+    update = posts.loc["7200000000000000001"]
+    # LinkedIn shows "2d": the collection time (2024-06-02 03:46 UTC) minus two days
+    assert str(update["created_at"])[:16] == "2024-05-31 03:46"
+    assert (update["likes"], update["reposts"], update["replies"]) == (312, 9, 28)
+    assert "oncology" in list(update["areas"])
     video = posts.loc["7370000000000000001"]
     assert (video["likes"], video["reposts"], video["replies"]) == (5400, 310, 120)
     assert "diabetes" in list(video["areas"])
     accounts = store.accounts().set_index(["platform", "handle"])
+    oncologist = accounts.loc[("linkedin", "amara-okonjo-onc")]
+    # keyed by the public profile id, as LinkedIn's Connections export keys the same member
+    assert oncologist["account_id"] == "amara-okonjo-onc" and oncologist["role"] == "hcp"
     nurse = accounts.loc[("tiktok", "nurse_jo_t1d")]
     assert nurse["followers"] == 48200 and nurse["role"] == "hcp"
     found = relations(store)

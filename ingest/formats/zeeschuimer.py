@@ -15,8 +15,12 @@ is read from ``source_platform``, so one file may mix them.
   ``#tags`` in captions; ads are rejected as such.
 - **X** (``twitter.com``, ``x.com``): GraphQL tweet results (``rest_id``, ``legacy``,
   ``core.user_results``), with replies, quotes, retweets, mentions and hashtags.
-- An item of another platform (LinkedIn's captures are not read yet), a line without
-  ``data`` or without an author, and a line that is not JSON are rejected with their line.
+- **LinkedIn** (``linkedin.com``, the feed's "Voyager V2" updates): a post by its author
+  (the profile or company path as id, name, headline as bio), its commentary's text and
+  hashtags, likes, shares and comments; LinkedIn shows no post time, only "18h • …", so the
+  time is the collection time minus that (a week, a month or a year: as precise as that).
+- An item of another platform, a line without ``data`` or without an author, and a line
+  that is not JSON are rejected with their line.
 
 >>> import tempfile, pathlib, json
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "zeeschuimer-export-tiktok.ndjson"
@@ -40,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.ingest.formats.canonical import RowError
+from kolmap.ingest.formats.linkedin import profile_id
 from kolmap.ingest.formats.records import account, post
 from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
 from kolmap.ingest.io.jsonio import json_units, peek_json
@@ -221,6 +226,78 @@ def _x(item: Mapping[str, Any]) -> Records:
     return [("accounts", author), ("posts", main), *records[1:]]
 
 
+_AGO_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w|mo|mnd|yr|j|min|sem|an)\b", re.IGNORECASE)
+_AGO_SECONDS = {
+    "s": 1,
+    "m": 60,
+    "min": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "sem": 604800,
+    "mo": 2629800,
+    "mnd": 2629800,
+    "yr": 31557600,
+    "j": 31557600,
+    "an": 31557600,
+}
+
+
+def _linkedin_time(item: Mapping[str, Any], collected_ms: Any) -> str | None:
+    """LinkedIn shows no post time, only "18h • …": the collection time minus that."""
+    ago = str(((item.get("actor") or {}).get("subDescription") or {}).get("text") or "")
+    match = _AGO_RE.match(ago.split("•")[0])
+    if collected_ms in (None, "") or match is None:
+        return None
+    seconds = int(match.group(1)) * _AGO_SECONDS[match.group(2).lower()]
+    return _epoch(float(collected_ms) / 1000 - seconds)
+
+
+def _linkedin(item: Mapping[str, Any], collected_ms: Any = None) -> Records:
+    actor = item.get("actor") or {}
+    target = str((actor.get("navigationContext") or {}).get("actionTarget") or "")
+    path = target.split("linkedin.com/").pop().split("?")[0].strip("/")
+    if not actor or not path:
+        raise RowError("LinkedIn item without its author")
+    meta_urn = str(
+        (item.get("updateMetadata") or {}).get("urn") or item.get("preDashEntityUrn") or ""
+    )
+    found = re.search(r"urn:li:activity:(\d+)", meta_urn)
+    if not found:
+        raise RowError("LinkedIn item without an activity urn")
+    text_node = (item.get("commentary") or {}).get("text") or {}
+    text = str(text_node.get("text") or "")
+    social = item.get("*socialDetail") or {}
+    counts = social.get("*totalSocialActivityCounts") or {}
+    handle = path.split("/")[-1]
+    # A member is keyed by the public profile id, as the Connections export keys them (one
+    # account whichever file names it); a company by "company/<name>".
+    author_id = profile_id(target) or path
+    main = post(
+        {
+            "platform": "linkedin",
+            "post_id": found.group(1),
+            "author_id": author_id,
+            "created_at": _linkedin_time(item, collected_ms),
+            "text": text,
+            "likes": counts.get("numLikes"),
+            "reposts": counts.get("numShares"),
+            "replies": counts.get("numComments"),
+        }
+    )
+    main["hashtags"] = extract_hashtags(text)
+    main["mentions"] = []
+    profile = account(
+        "linkedin",
+        author_id,
+        handle,
+        display_name=(actor.get("name") or {}).get("text"),
+        bio=(actor.get("description") or {}).get("text"),
+        url=target.split("?")[0],
+    )
+    return [("accounts", profile), ("posts", main)]
+
+
 _READERS = {
     "tiktok.com": _tiktok,
     "instagram.com": lambda item: _instagram(item, "instagram"),
@@ -228,6 +305,7 @@ _READERS = {
     "threads.com": lambda item: _instagram(item, "threads"),
     "twitter.com": _x,
     "x.com": _x,
+    "linkedin.com": _linkedin,
 }
 
 
@@ -242,6 +320,8 @@ def _records(line: Mapping[str, Any]) -> Records:
     data = line.get("data")
     if not isinstance(data, Mapping):
         raise RowError("line without its item (data)")
+    if reader is _linkedin:
+        return _linkedin(data, line.get("timestamp_collected"))
     return reader(data)
 
 

@@ -20,7 +20,7 @@ from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
 from kolmap.ingest.io.jsonio import json_units, peek_json
 from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["FORMAT", "read_bluesky", "shape_of", "sniff_bluesky"]
+__all__ = ["FORMAT", "read_bluesky", "record_post", "shape_of", "sniff_bluesky"]
 
 Records = list[tuple[str, dict[str, Any]]]
 _SHAPES = ("follows", "followers", "feed", "posts", "profiles")
@@ -80,17 +80,28 @@ def _post(view: Mapping[str, Any]) -> Records:
         "reposts": view.get("repostCount"),
         "replies": view.get("replyCount"),
     }
-    records: Records = [("accounts", _profile(author, reference=True))]
+    return [("accounts", _profile(author)), *record_post(values, author["did"], record)]
+
+
+def _did_of(uri: str) -> str:
+    return uri.split("/")[2] if uri.startswith("at://") else ""
+
+
+def record_post(values: dict[str, Any], author_did: str, record: Mapping[str, Any]) -> Records:
+    """The post of an ``app.bsky.feed.post`` record (``values``: its ids, time, text and
+    counts), first, then what it points at: the reply's parent and a quoted post (record
+    embed) as references, and the accounts its mention facets name. Shared by the AppView
+    and Jetstream readers, so both give the same posts and relations."""
+    records: Records = []
     parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
     if parent:
         values["reply_to_post_id"] = parent
-        parent_did = parent.split("/")[2] if parent.startswith("at://") else None
-        if parent_did:
+        if _did_of(parent):
             records.append(
                 (
                     "posts",
                     post(
-                        {"platform": "bluesky", "post_id": parent, "author_id": parent_did},
+                        {"platform": "bluesky", "post_id": parent, "author_id": _did_of(parent)},
                         reference=True,
                     ),
                 )
@@ -105,7 +116,7 @@ def _post(view: Mapping[str, Any]) -> Records:
             (
                 "posts",
                 post(
-                    {"platform": "bluesky", "post_id": quoted, "author_id": quoted.split("/")[2]},
+                    {"platform": "bluesky", "post_id": quoted, "author_id": _did_of(quoted)},
                     reference=True,
                 ),
             )
@@ -123,7 +134,7 @@ def _post(view: Mapping[str, Any]) -> Records:
             text = shown.decode("utf-8", "replace")
             # Trust the slice only if it is a mention; a wrong range must not invent a handle.
             handle = text[1:] if text.startswith("@") and len(text) > 1 else None
-            if feature["did"] != author["did"]:
+            if feature["did"] != author_did:
                 records.append(
                     ("accounts", account("bluesky", feature["did"], handle, reference=True))
                 )
@@ -132,7 +143,7 @@ def _post(view: Mapping[str, Any]) -> Records:
     main = post(values)
     main["mentions"] = mentions
     main["hashtags"] = [str(t) for t in record.get("tags") or []]
-    return [("accounts", _profile(author)), ("posts", main), *records[1:]]
+    return [("posts", main), *records]
 
 
 def _units(value: Any) -> Iterator[tuple[str, Any]]:

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from kolmap.ingest.formats.bluesky import record_post
 from kolmap.ingest.formats.canonical import RowError, parse_follow
 from kolmap.ingest.formats.records import account, post
 from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
@@ -63,61 +64,18 @@ def _did_of(uri: str) -> str:
 
 
 def _post(did: str, rkey: str, record: Mapping[str, Any]) -> Records:
-    uri = f"at://{did}/app.bsky.feed.post/{rkey}"
     values: dict[str, Any] = {
         "platform": "bluesky",
-        "post_id": uri,
+        "post_id": f"at://{did}/app.bsky.feed.post/{rkey}",
         "author_id": did,
         "created_at": record.get("createdAt"),
         "text": record.get("text"),
         "lang": ",".join(record.get("langs") or []) or None,
     }
-    records: Records = []
-    parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
-    if parent:
-        values["reply_to_post_id"] = parent
-        records.append(
-            (
-                "posts",
-                post(
-                    {"platform": "bluesky", "post_id": parent, "author_id": _did_of(parent)},
-                    reference=True,
-                ),
-            )
-        )
-    embed = record.get("embed") or {}
-    quoted = (embed.get("record") or {}).get("uri") or (
-        ((embed.get("record") or {}).get("record") or {}).get("uri")
-    )
-    if quoted and "app.bsky.feed.post" in quoted:
-        values["quote_of_post_id"] = quoted
-        records.append(
-            (
-                "posts",
-                post(
-                    {"platform": "bluesky", "post_id": quoted, "author_id": _did_of(quoted)},
-                    reference=True,
-                ),
-            )
-        )
-    main = post(values)
-    mentions = []
-    text_bytes = str(record.get("text") or "").encode("utf-8")
-    for facet in record.get("facets") or []:
-        span = facet.get("index") or {}
-        for feature in facet.get("features") or []:
-            if str(feature.get("$type", "")).endswith("#mention") and feature.get("did"):
-                shown = text_bytes[span.get("byteStart", 0) : span.get("byteEnd", 0)]
-                text = shown.decode("utf-8", "replace")
-                handle = text[1:] if text.startswith("@") and len(text) > 1 else None
-                records.append(
-                    ("accounts", account("bluesky", str(feature["did"]), handle, reference=True))
-                )
-                if handle:
-                    mentions.append(handle)
-    main["mentions"] = mentions
-    main["hashtags"] = [str(t) for t in record.get("tags") or []]
-    return [("accounts", account("bluesky", did, None, reference=True)), ("posts", main), *records]
+    return [
+        ("accounts", account("bluesky", did, None, reference=True)),
+        *record_post(values, did, record),
+    ]
 
 
 def _records(event: Mapping[str, Any]) -> Records | None:

@@ -13,12 +13,16 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from kolmap.ingest.formats.canonical import parse_account, parse_post
+from kolmap.ingest.formats.canonical import RowError, parse_account, parse_post
+from kolmap.ingest.formats.spec import Item, Parsed
+from kolmap.ingest.io.jsonio import json_units
+from kolmap.ingest.io.rows import Rejected
 
-__all__ = ["account", "post", "retweet_original_id"]
+__all__ = ["account", "json_object_items", "post", "retweet_original_id"]
 
 
 def account(
@@ -57,3 +61,25 @@ def retweet_original_id(author_id: str, text: str) -> str:
     """
     digest = hashlib.sha1(f"{author_id.lower()}|{text}".encode())
     return "rt:" + digest.hexdigest()[:20]
+
+
+def json_object_items(
+    path: Path,
+    records_of: Callable[[Mapping[str, Any]], list[tuple[str, dict[str, Any]]]],
+    errors: tuple[type[Exception], ...] = (RowError, ValueError),
+) -> Iterator[Item]:
+    """Each top-level JSON object of ``path`` (a line of JSON Lines) as the records
+    ``records_of`` makes of it; a unit that is not an object, or whose records raise one of
+    ``errors``, is rejected with its position, as is a line that is not JSON."""
+    name = str(path)
+    for unit in json_units(path):
+        if isinstance(unit, Rejected):
+            yield unit
+            continue
+        position, value = unit
+        try:
+            if not isinstance(value, Mapping):
+                raise RowError("not a JSON object")
+            yield Parsed(position, records_of(value))
+        except errors as err:
+            yield Rejected(name, position, str(err), str(value)[:10_000])

@@ -33,10 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from kolmap.ingest.formats.canonical import RowError
-from kolmap.ingest.formats.records import account, post
-from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
-from kolmap.ingest.io.jsonio import json_units, peek_json
-from kolmap.ingest.io.rows import Rejected
+from kolmap.ingest.formats.records import account, json_object_items, post
+from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
+from kolmap.ingest.io.jsonio import peek_json
 
 __all__ = ["FORMAT", "read_reddit", "sniff_reddit"]
 
@@ -105,18 +104,7 @@ def _records(item: Mapping[str, Any]) -> Records:
 
 
 def read_reddit(path: Path, options: ReadOptions) -> Iterator[Item]:
-    name = str(path)
-    for unit in json_units(path):
-        if isinstance(unit, Rejected):
-            yield unit
-            continue
-        position, value = unit
-        try:
-            if not isinstance(value, Mapping):
-                raise RowError("not a JSON object")
-            yield Parsed(position, _records(value))
-        except (RowError, ValueError) as err:
-            yield Rejected(name, position, str(err), str(value)[:10_000])
+    return json_object_items(path, _records)
 
 
 FORMAT = FormatSpec(

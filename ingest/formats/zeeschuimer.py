@@ -45,10 +45,9 @@ from typing import Any
 
 from kolmap.ingest.formats.canonical import RowError
 from kolmap.ingest.formats.linkedin import profile_id
-from kolmap.ingest.formats.records import account, post
-from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
-from kolmap.ingest.io.jsonio import json_units, peek_json
-from kolmap.ingest.io.rows import Rejected
+from kolmap.ingest.formats.records import account, json_object_items, post
+from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
+from kolmap.ingest.io.jsonio import peek_json
 from kolmap.ingest.text import extract_hashtags, extract_mentions
 
 __all__ = ["FORMAT", "read_zeeschuimer", "sniff_zeeschuimer"]
@@ -326,18 +325,7 @@ def _records(line: Mapping[str, Any]) -> Records:
 
 
 def read_zeeschuimer(path: Path, options: ReadOptions) -> Iterator[Item]:
-    name = str(path)
-    for unit in json_units(path):
-        if isinstance(unit, Rejected):
-            yield unit
-            continue
-        position, value = unit
-        try:
-            if not isinstance(value, Mapping):
-                raise RowError("not a JSON object")
-            yield Parsed(position, _records(value))
-        except (RowError, ValueError, KeyError, TypeError) as err:
-            yield Rejected(name, position, str(err), str(value)[:10_000])
+    return json_object_items(path, _records, (RowError, ValueError, KeyError, TypeError))
 
 
 FORMAT = FormatSpec(

@@ -27,6 +27,7 @@ from kolmap.model import TABLE, Interaction, Relation
 
 __all__ = [
     "DERIVED",
+    "FIRST_LOAD_DERIVED",
     "INDEXES",
     "KOLMAP_LABELS",
     "NODE_MAPS",
@@ -34,6 +35,7 @@ __all__ = [
     "NodeMap",
     "RelMap",
     "check_name",
+    "derived_columns",
     "node_pattern",
     "rel_key",
     "rel_pattern",
@@ -167,29 +169,53 @@ _CO_AUTHOR = f"""UNWIND $rows AS row
     WITH ends[0] AS x, ends[1] AS y, n, first_year, last_year
     MERGE (x)-[r:{Relation.CO_AUTHOR.value}]->(y)
     SET r.count = n, r.first_year = first_year, r.last_year = last_year RETURN count(*)"""
+
+
+def _posts_derived(*, first_load: bool) -> str:
+    """The browsing relationships of a batch of posts, in one query (each part a unit
+    subquery run for every post; seven queries per batch took twice as long, each finding
+    the batch's posts again): the posts' old pointers and POSTED go, then POSTED from the
+    author, what these posts point at, and the posts written earlier that point at these
+    ones. On a ``first_load`` (no post was in the graph before this run) nothing is there to
+    delete and every post pointed at is written in the same run, so the pointers from the
+    posts' own side are all there is to make: three times faster."""
+    old = (
+        f"""CALL (p) {{ MATCH (p)-[old:{_POINTER_TYPES}]->() DELETE old }}
+           CALL (p) {{ MATCH (p)<-[old:{_POSTED}]-() DELETE old }}
+           """
+        if not first_load
+        else ""
+    )
+    earlier = (
+        ""
+        if first_load
+        else "".join(
+            f"CALL (p) {{ MATCH (q:Post {{platform: p.platform, {prop}: p.post_id}}) "
+            f"MERGE (q)-[:{rel}]->(p) }}\n"
+            for rel, prop, _index in _POINTERS
+        )
+    )
+    return (
+        _THESE_POSTS
+        + old
+        + f"""CALL (p) {{
+             MATCH (a:Account {{platform: p.platform, account_id: p.author_id}})
+             MERGE (a)-[:{_POSTED}]->(p) }}
+           """
+        + "".join(
+            f"CALL (p) {{ MATCH (q:Post {{platform: p.platform, post_id: p.{prop}}}) "
+            f"MERGE (p)-[:{rel}]->(q) }}\n"
+            for rel, prop, _index in _POINTERS
+        )
+        + earlier
+        + "RETURN count(*)"
+    )
+
+
 # Relationships derived from node properties, for browsing; never read back. Each runs for
 # the rows of its table that were written, so an update keeps them current.
 DERIVED: dict[str, tuple[str, ...]] = {
-    "posts": (
-        _THESE_POSTS
-        + f"""OPTIONAL MATCH (p)-[old:{_POINTER_TYPES}]->() DELETE old
-           WITH DISTINCT p OPTIONAL MATCH (p)<-[old:{_POSTED}]-() DELETE old
-           WITH DISTINCT p
-           MATCH (a:Account {{platform: p.platform, account_id: p.author_id}})
-           MERGE (a)-[:{_POSTED}]->(p) RETURN count(*)""",
-        # what these posts point at
-        *(
-            _THESE_POSTS + f"MATCH (q:Post {{platform: p.platform, post_id: p.{prop}}}) "
-            f"MERGE (p)-[:{rel}]->(q) RETURN count(*)"
-            for rel, prop, _index in _POINTERS
-        ),
-        # posts written earlier that point at these ones
-        *(
-            _THESE_POSTS + f"MATCH (q:Post {{platform: p.platform, {prop}: p.post_id}}) "
-            f"MERGE (q)-[:{rel}]->(p) RETURN count(*)"
-            for rel, prop, _index in _POINTERS
-        ),
-    ),
+    "posts": (_posts_derived(first_load=False),),
     # (A post's author always exists when the post is written, as a stub at least, so POSTED
     # is made from the post's side only.)
     "accounts": (
@@ -224,7 +250,20 @@ INDEXES = (
     "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX kolmap_authorship_work IF NOT EXISTS FOR (n:Authorship) ON (n.work_key)",
 )
+# The same on a first load into a graph with no posts (see _posts_derived).
+FIRST_LOAD_DERIVED = {**DERIVED, "posts": (_posts_derived(first_load=True),)}
 KOLMAP_LABELS = (*(m.label for m in NODE_MAPS), "Hashtag", "Person", "Author", "KolmapMeta")
+
+
+def derived_columns(table: str) -> tuple[str, ...]:
+    """The columns of a ``table`` row that its :data:`DERIVED` queries read (``row.<name>``):
+    all that is sent to derive them, rather than the whole row again.
+
+    >>> derived_columns("posts")
+    ('platform', 'post_id')
+    """
+    found = re.findall(r"\brow\.(\w+)", " ".join(DERIVED.get(table, ())))
+    return tuple(dict.fromkeys(found))
 
 
 def check_name(name: str) -> str:

@@ -235,6 +235,7 @@ class Neo4jMirror:
         for the rows written now; with ``rederive``, for every row: a run that crashed left
         rows in Neo4j (unchanged for this run) whose relationships were never made."""
         cache, graph = self._copy, self.graph
+        first_load = not rederive and not graph.holds_posts()
         for rel in REL_MAPS:
             _upserts, removed = cache.changes(rel.table, rel_key(rel))
             graph.delete_relationships(rel, removed)
@@ -258,7 +259,9 @@ class Neo4jMirror:
         for table in DERIVED:
             key = next(m.key for m in NODE_MAPS if m.table == table)
             upserts, _removed = cache.changes(table, key)
-            graph.write_derived(table, cache.table_rows(table) if rederive else upserts)
+            graph.write_derived(
+                table, cache.table_rows(table) if rederive else upserts, first_load=first_load
+            )
         graph.remove_orphans()
         cache.drop_snapshot()
 

@@ -46,8 +46,8 @@ def to_neo4j(store: Replica, graph: Neo4jGraph, *, replace: bool = False) -> dic
                 "end node in Neo4j; the store is inconsistent (run `kolmap stats`)"
             )
         written[rel_map.table] = done
-    for table in DERIVED:
-        graph.write_derived(table, store.table_rows(table))
+    for table in DERIVED:  # the graph held no post before: a first load
+        graph.write_derived(table, store.table_rows(table), first_load=True)
     return written
 
 

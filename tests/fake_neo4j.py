@@ -9,7 +9,7 @@ same code against Neo4j itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,10 +28,16 @@ class FakeRecord:
             return list(self._row.values())[key]
         return self._row[key]
 
+    def values(self) -> list[Any]:
+        return list(self._row.values())
+
 
 class FakeResult:
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
+
+    def __iter__(self) -> Iterator[FakeRecord]:
+        return iter(FakeRecord(r) for r in self.rows)
 
     def single(self) -> FakeRecord | None:
         return FakeRecord(self.rows[0]) if self.rows else None
@@ -60,7 +66,7 @@ class RecordingDriver:
         rows = self._answer(query, dict(params or {}))
         return [FakeRecord(r) for r in rows], None, list(rows[0]) if rows else []
 
-    def session(self, database: str | None = None) -> FakeSession:
+    def session(self, database: str | None = None, fetch_size: int = 1000) -> FakeSession:
         return FakeSession(self)
 
     def verify_connectivity(self) -> None:

@@ -5,6 +5,7 @@ against real servers in test_neo4j.py and the store contract (marked ``neo4j``).
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,36 @@ def test_relationships_keep_end_keys_apart_from_their_properties():
         {"platform": "x", "src_id": "1", "dst_id": "2", "kind": "EMAILS",
          "props": {"kind": "EMAILS", "count": 3}}
     ]  # fmt: skip
+
+
+def test_date_times_travel_as_iso_text_and_become_date_times_on_the_server():
+    """The driver would build each Neo4j date-time in Python; kolmap sends ISO text and the
+    query turns it back (an aware value with datetime(), a naive one with localdatetime())."""
+    graph, driver = fake_graph()
+    posts = next(m for m in NODE_MAPS if m.table == "posts")
+    when = datetime(2024, 3, 5, 10, 11, 12, 123456, tzinfo=UTC)
+    rows = [{"platform": "x", "post_id": "1", "created_at": when, "text": "t"}]
+    graph.write_nodes(posts, rows)
+    query, params = driver.queries[0]
+    assert "SET n = row, n.created_at = datetime(row.created_at) RETURN" in query
+    assert params["rows"][0]["created_at"] == "2024-03-05T10:11:12.123456+00:00"
+    graph.write_nodes(posts, [{**rows[0], "created_at": when.replace(tzinfo=None)}])
+    assert "n.created_at = localdatetime(row.created_at)" in driver.queries[1][0]
+    row = {"platform": "x", "src_id": "1", "dst_id": "2", "kind": "EMAILS", "last_at": when}
+    graph.write_relationships(EDGES, [row])
+    assert "r.last_at = datetime(row.props.last_at)" in driver.queries[2][0]
+
+
+def test_browsing_relationships_get_only_the_keys_and_a_first_load_deletes_nothing():
+    graph, driver = fake_graph()
+    row = {"platform": "x", "post_id": "1", "author_id": "9", "text": "long text " * 50}
+    graph.write_derived("posts", [row])
+    graph.write_derived("posts", [row], first_load=True)
+    (again, params), (first, _p) = driver.queries
+    assert params["rows"] == [{"platform": "x", "post_id": "1"}]
+    assert "DELETE old" in again and "reply_to_post_id: p.post_id" in again
+    assert "DELETE" not in first and "reply_to_post_id: p.post_id" not in first
+    assert "MERGE (p)-[:REPLIES_TO]->(q)" in first and "MERGE (a)-[:POSTED]->(p)" in first
 
 
 def test_names_spliced_into_cypher_are_checked():
@@ -183,8 +214,8 @@ def test_mirror_writes_then_sends_only_what_changed_under_a_claim(tmp_path):
         assert {"platform": "x", "account_id": "2"} in deleted[0]
         merged = [q for q, _p in driver.queries if q.startswith("UNWIND $rows AS row MERGE")]
         assert merged == [
-            "UNWIND $rows AS row MERGE (n:AuditEvent {event_id: row.event_id}) SET n = row "
-            "RETURN count(*)"
+            "UNWIND $rows AS row MERGE (n:AuditEvent {event_id: row.event_id}) SET n = row, "
+            "n.event_at = datetime(row.event_at) RETURN count(*)"
         ]
 
 

@@ -330,7 +330,7 @@ def read_zeeschuimer(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 FORMAT = FormatSpec(
     "zeeschuimer",
-    "Zeeschuimer / 4CAT NDJSON captures: TikTok, Instagram, Threads and X items",
+    "Zeeschuimer / 4CAT NDJSON captures: TikTok, Instagram, Threads, X and LinkedIn items",
     sniff_zeeschuimer,
     read_zeeschuimer,
 )

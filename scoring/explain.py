@@ -196,12 +196,18 @@ def community_hashtags(uses: pd.DataFrame) -> dict[int, list[str]]:
 
 
 def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:
-    """Posts and engagement received per calendar month (months without posts included)."""
+    """Posts and engagement received per calendar month (months without posts included).
+
+    Reposts count as the account's activity but bring it no engagement: the likes and
+    reposts an export gives a repost are the original post's (as in ranking, where only
+    original posts earn engagement)."""
     if posts.empty or posts["created_at"].isna().all():
         return pd.DataFrame(columns=["month", "posts", "engagement"])
     frame = posts.dropna(subset=["created_at"]).copy()
     frame["month"] = frame["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
     frame["engagement"] = frame[["likes", "reposts", "replies"]].fillna(0).sum(axis=1)
+    if "repost_of_post_id" in frame:
+        frame.loc[frame["repost_of_post_id"].notna(), "engagement"] = 0
     grouped = frame.groupby("month").agg(posts=("month", "size"), engagement=("engagement", "sum"))
     full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
     grouped = grouped.reindex(full, fill_value=0)

@@ -108,3 +108,32 @@ def test_rising_stars_between_two_meetings(runner, ser_store: Path) -> None:
     assert [s["rise"] for s in stars] == sorted((s["rise"] for s in stars), reverse=True)
     new = sum(1 for s in stars if s["reasons"].startswith("new:"))
     print(f"\nSER 2018 → 2019 rising stars: top rise {stars[0]['rise']}, {new} of 20 new in 2019")
+
+
+def test_the_congress_page_opens_on_the_busiest_edition_and_its_days(
+    ser_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the real files, a few posts already name next year's meeting (#SER2020) and the
+    bare base (#SER) reads as no year: the page must offer the years only, open on the
+    busiest edition (2019, not the latest) with its registry days, and switching editions
+    must move the days (once the box kept the previous edition's)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KOLMAP_STORE", str(ser_store))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "ui" / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/congress.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="cg_congress").value == "ser"
+    (edition,) = [s for s in at.selectbox if s.key.startswith("cg_year")]
+    assert "True" not in [str(o) for o in edition.options] and {"2018", "2019"} <= {
+        str(o) for o in edition.options
+    }
+    assert edition.value == 2019
+    (days,) = at.date_input
+    assert [str(d) for d in days.value] == ["2019-06-18", "2019-06-21"]  # the registry's
+    edition.set_value(2018).run()
+    (days,) = at.date_input
+    assert str(days.value[0]).startswith("2018-06")

@@ -476,3 +476,25 @@ def test_community_summary_and_its_hashtags_in_sql_match_the_plain_count(sample_
         assert pickle.dumps(found) == pickle.dumps(expected)
     without = community_summary(proj, comp)
     assert pickle.dumps(without) == pickle.dumps(_reference_community_summary(proj, comp))
+
+
+def test_monthly_activity_counts_reposts_as_activity_without_their_engagement():
+    """A repost carries the original post's counts in most exports: it is the account's
+    activity, not engagement it earned (the profile chart once summed them)."""
+    from kolmap.scoring.explain import monthly_activity
+
+    posts = pd.DataFrame(
+        {
+            "created_at": pd.to_datetime(
+                ["2019-06-18T10:00Z", "2019-06-19T10:00Z", "2019-08-01T10:00Z"]
+            ),
+            "likes": [5, 900, 1],
+            "reposts": [2, 300, 0],
+            "replies": [1, None, 0],
+            "repost_of_post_id": [None, "77", None],
+        }
+    )
+    activity = monthly_activity(posts)
+    assert activity["month"].dt.strftime("%Y-%m").tolist() == ["2019-06", "2019-07", "2019-08"]
+    assert activity["posts"].tolist() == [2, 0, 1]
+    assert activity["engagement"].tolist() == [8, 0, 1]

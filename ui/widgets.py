@@ -1,4 +1,5 @@
-"""The app's shared widgets: the filter bar, the sidebar and the download button.
+"""The app's shared widgets: the filter bar, the sidebar, the download button and the
+activity chart.
 
 Pages build their controls from these so that every page filters the same way and every
 file a browser downloads is written to the export log (:func:`download_button` is the only
@@ -17,7 +18,7 @@ from kolmap.export.downloads import Download
 from kolmap.graph import Scope
 from kolmap.ui import access, state
 
-__all__ = ["download_button", "saved_views", "scope_filters", "sidebar"]
+__all__ = ["activity_chart", "download_button", "saved_views", "scope_filters", "sidebar"]
 
 
 def scope_filters(
@@ -134,6 +135,31 @@ def download_button(container: Any, label: str, download: Download, *, key: str)
         key=key,
         on_click=state.log_download,
         args=(download,),
+    )
+
+
+def activity_chart(container: Any, activity: Any, *, key: str) -> None:
+    """Posts and engagement per month (:func:`kolmap.scoring.explain.monthly_activity`) as
+    lines with a point on each month, so that one month of data still shows (a line of one
+    point draws nothing), months labelled with their year."""
+    long = activity.melt("month", ["posts", "engagement"], var_name="series")
+    container.vega_lite_chart(
+        long.assign(month=long["month"].dt.strftime("%Y-%m-%d")),
+        {
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {
+                    "field": "month",
+                    "type": "temporal",
+                    "timeUnit": "yearmonth",
+                    "title": None,
+                    "axis": {"format": "%b %Y"},
+                },
+                "y": {"field": "value", "type": "quantitative", "title": None},
+                "color": {"field": "series", "type": "nominal", "title": None},
+            },
+        },
+        key=key,
     )
 
 

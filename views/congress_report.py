@@ -39,7 +39,14 @@ from kolmap.settings import ScoringSettings
 from kolmap.views.communities import describe_communities
 from kolmap.views.privacy import Privacy
 
-__all__ = ["REPORT_TABLES", "CongressReport", "congress_report", "edition_tags"]
+__all__ = [
+    "REPORT_TABLES",
+    "CongressReport",
+    "Editions",
+    "congress_report",
+    "edition_tags",
+    "editions_in",
+]
 
 REPORT_TABLES = (
     "summary",
@@ -71,26 +78,59 @@ class CongressReport:
         return self.phases[1].scope(self.hashtags)
 
 
+@dataclass(frozen=True)
+class Editions:
+    """The editions of one congress a store's hashtags name: posts per edition year, each
+    edition's year variants (``ser2019``) and the bases without a year (``ser``), which
+    belong to every edition."""
+
+    posts: dict[int, int]
+    tags: dict[int, tuple[str, ...]]
+    bases: tuple[str, ...]
+
+    def busiest(self) -> int | None:
+        """The edition with the most posts (the latest of a tie), or None."""
+        return max(self.posts, key=lambda y: (self.posts[y], y)) if self.posts else None
+
+    def hashtags(self, year: int | None) -> tuple[str, ...]:
+        """The hashtags of the ``year`` edition: its variants and the bases."""
+        return tuple(sorted({*self.tags.get(year, ()), *self.bases})) if year else self.bases
+
+
+def editions_in(congress: Congress, tags: pd.DataFrame) -> Editions:
+    """The editions of ``congress`` among ``tags`` (``tag, posts``, as
+    :meth:`~kolmap.graph.store.GraphStore.top_hashtags` gives them).
+
+    >>> from kolmap.ingest.congresses import load_registry
+    >>> ser = load_registry().congresses["ser"]
+    >>> tags = pd.DataFrame({"tag": ["ser2019", "ser2020", "ser", "epi"], "posts": [900, 40, 3, 7]})
+    >>> found = editions_in(ser, tags)
+    >>> found.posts, found.busiest(), found.hashtags(2019)
+    ({2019: 900, 2020: 40}, 2019, ('ser', 'ser2019'))
+    """
+    posts: Counter[int] = Counter()
+    variants: dict[int, list[str]] = {}
+    bases = []
+    for tag, count in zip(tags["tag"], tags["posts"], strict=True):
+        found = congress.year_of(str(tag))
+        if found is True:
+            bases.append(str(tag))
+        elif isinstance(found, int) and not isinstance(found, bool):
+            posts[found] += int(count)
+            variants.setdefault(found, []).append(str(tag))
+    return Editions(
+        dict(posts), {y: tuple(sorted(t)) for y, t in variants.items()}, tuple(sorted(bases))
+    )
+
+
 def edition_tags(
     store: GraphStore, congress: Congress, year: int | None
 ) -> tuple[int | None, tuple[str, ...]]:
     """The edition (``year``, or the busiest one found) and its hashtags as the store holds
     them: the year variants of that edition and the bases without a year."""
-    tags = store.top_hashtags(Scope(), limit=20_000)
-    by_year: Counter[int] = Counter()
-    bases = []
-    years: dict[int, list[str]] = {}
-    for tag, posts in zip(tags["tag"], tags["posts"], strict=True):
-        found = congress.year_of(str(tag))
-        if found is True:
-            bases.append(str(tag))
-        elif isinstance(found, int):
-            by_year[found] += int(posts)
-            years.setdefault(found, []).append(str(tag))
-    if year is None and by_year:
-        year = by_year.most_common(1)[0][0]
-    chosen = years.get(year, []) if year is not None else []
-    return year, tuple(sorted({*chosen, *bases}))
+    found = editions_in(congress, store.top_hashtags(Scope(), limit=20_000))
+    year = found.busiest() if year is None else year
+    return year, found.hashtags(year)
 
 
 def _role_counts(posts: pd.DataFrame, roles: dict[tuple[str, str], str]) -> pd.Series:

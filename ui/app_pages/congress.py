@@ -20,6 +20,7 @@ from kolmap.scoring.congress import (
     peak_days,
 )
 from kolmap.ui import state
+from kolmap.views.congress_report import editions_in
 from kolmap.views.congresses import congress_candidates
 
 st.title("Congress")
@@ -43,13 +44,20 @@ first, last = state.date_bounds()
 edition_days = None
 if picked != CUSTOM:
     congress = registry.congresses[picked]
-    years = sorted(
-        {y for t in tags["tag"] if isinstance(y := congress.year_of(str(t)), int)}, reverse=True
+    found = editions_in(congress, tags)
+    years = sorted(found.posts, reverse=True)
+    year: int | None = (
+        st.selectbox(
+            "Edition",
+            years,
+            index=years.index(found.busiest()),
+            key=f"cg_year_{picked}",
+            help="The editions this store's hashtags name, the busiest chosen first.",
+        )
+        if years
+        else None
     )
-    year: int | None = st.selectbox("Edition", years, key="cg_year") if years else None
-    hashtags = tuple(
-        sorted(str(t) for t in tags["tag"] if congress.year_of(str(t)) in (year, True))
-    )
+    hashtags = found.hashtags(year)
     edition = congress.edition(year) if year else None
     if edition and edition.start and edition.end:
         edition_days = (edition.start, edition.end)
@@ -75,9 +83,6 @@ else:
 if not hashtags:
     st.info("Pick the congress's hashtags.")
     st.stop()
-if st.session_state.get("_cg_for") != hashtags:  # another congress opens on its own days
-    st.session_state.pop("cg_days", None)
-    st.session_state["_cg_for"] = hashtags
 tagged = state.posts(Scope(hashtags=hashtags))
 peak = (
     edition_days or peak_days(tagged["created_at"]) or (first, min(last, first + timedelta(days=3)))
@@ -90,7 +95,8 @@ days = cols[0].date_input(
     "hashtags peak.",
     min_value=min(first, peak[0]),
     max_value=max(last, peak[1]),
-    key="cg_days",
+    # One widget per choice of hashtags: a new edition or congress opens on its own days.
+    key="cg_days_" + " ".join(hashtags),
 )
 margin = cols[1].slider("Days before and after", 3, 60, 14, key="cg_margin")
 non_commercial = cols[2].toggle(

@@ -229,7 +229,7 @@ with right:
     if activity.empty:
         st.info("No dated posts in scope.")
     else:
-        st.line_chart(activity, x="month", y=["posts", "engagement"])
+        widgets.activity_chart(st, activity, key="lb_activity")
 if node is not None:
     st.caption("Who endorses them (strongest first)")
     endorsers = state.endorsers(scope, node)

@@ -12,7 +12,7 @@ from kolmap.export.html_map import render_html
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
-from kolmap.ui import science, state
+from kolmap.ui import science, state, widgets
 from kolmap.views.profiles import KINDS_BY_ROLE, platform_link, quadrant, standing
 
 st.title("Profile")
@@ -269,7 +269,7 @@ activity = monthly_activity(everything)
 if activity.empty:
     st.info("No dated posts.")
 else:
-    st.line_chart(activity, x="month", y=["posts", "engagement"])
+    widgets.activity_chart(st, activity, key="pf_activity")
 if not hidden and not everything.empty:
     st.caption("Latest posts")
     st.dataframe(

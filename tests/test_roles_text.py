@@ -107,6 +107,16 @@ def test_capital_post_nominals_count_and_states_do_not():
     assert "hcp" not in rule_hits("we do what we can", None).scores
 
 
+def test_legal_form_suffixes_count_in_the_display_name_not_in_a_split_handle():
+    """'SA', 'Inc', 'App' end a company's name, but split out of a handle they are initials
+    or word fragments: a demographer whose handle ends in SA is no brand (seen on real
+    conference files)."""
+    assert rule_hits("", "Medix SA", "medix").scores.get("brand") == 4
+    assert rule_hits("", "Glyco App", "glycoapp").scores.get("brand") == 4
+    for name, handle in (("Jo Smith", "JoSmithSA"), ("Happy Jane", "HappyJaneApp")):
+        assert "brand" not in rule_hits("", name, handle).scores, handle
+
+
 @pytest.mark.parametrize(
     ("bio", "employer"),
     [

@@ -58,7 +58,7 @@ _EMPTY_PHRASES = re.compile(
 @dataclass(frozen=True)
 class _Rule:
     role: str
-    where: str  # "bio", "name", "both", "raw" or "family"
+    where: str  # "bio", "name", "display", "both", "raw" or "family"
     weight: float
     pattern: re.Pattern[str]
 
@@ -163,7 +163,7 @@ def _matches(place: str, text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     rules = _rules()[0]
     if not _any_cue(place).search(text):
         return ()
-    label = "profile" if place == "raw" else place
+    label = {"raw": "profile", "display": "name"}.get(place, place)
     out = []
     for i, rule in enumerate(rules):
         if rule.where == "family" or place not in _PLACES[rule.where]:
@@ -191,7 +191,13 @@ def _any_cue(place: str) -> re.Pattern[str]:
 
 
 # Where each rule looks ("both": the bio and the name).
-_PLACES = {"bio": ("bio",), "name": ("name",), "both": ("bio", "name"), "raw": ("raw",)}
+_PLACES = {
+    "bio": ("bio",),
+    "name": ("name",),
+    "display": ("display",),
+    "both": ("bio", "name"),
+    "raw": ("raw",),
+}
 
 
 def rule_hits(
@@ -211,7 +217,8 @@ def rule_hits(
     hits = RuleHits(informative=informative(bio))
     family = [rule for rule in rules if rule.where == "family"]
     found_by_rule: dict[int, list[str]] = {}
-    for place, text in (("bio", bio_f), ("name", name_f), ("raw", raw)):
+    display_f = exclude.sub(" ", fold(display_name or ""))
+    for place, text in (("bio", bio_f), ("name", name_f), ("display", display_f), ("raw", raw)):
         for i, found in _matches(place, text):
             found_by_rule.setdefault(i, []).extend(found)
     for i in sorted(found_by_rule):

@@ -319,3 +319,40 @@ def test_colour_by_community_has_a_matching_legend(server, browser_page):
     after = frame.evaluate("window.kolmapMap.view.length")
     assert before - after == sum(n["group"] == biggest["key"] for n in nodes)
     assert events["dialogs"] == [] and events["errors"] == []
+
+
+@in_browser
+def test_open_profile_from_a_leaderboard_row(server, browser_page):
+    """A row clicked in the leaderboard becomes the account explained below it, and its
+    "Open profile" link opens that account's profile (once, a row only selected a cell)."""
+    page, events = browser_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Leaderboard").click()
+    page.get_by_text("Click a row to explain it below").wait_for(timeout=60_000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    assert box is not None
+    # The row markers are the grid's first column; rows are 35 px under a 35 px header.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 2 * 35 + 17)
+    # The account picker below the table now names row 3 (its value is an input's).
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Account")
+    picker.locator("input").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        r"""() => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+                 .some(i => /^3\. /.test(i.value || i.getAttribute('aria-label') || ''))""",
+        timeout=60_000,
+    )
+    value = picker.locator("input").first
+    text = value.input_value() or value.get_attribute("aria-label") or ""
+    handle = re.search(r"3\. (\S+)", text).group(1)
+    page.get_by_role("heading", name="Why this rank").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "ui-leaderboard-row.png"))
+    page.get_by_role("link", name="Open profile").click()
+    wait_for_profile(page, handle)
+    assert "account=x%3A" in page.url
+    page.screenshot(path=str(ARTIFACTS / "ui-leaderboard-open-profile.png"))
+    assert events["dialogs"] == [] and events["errors"] == []

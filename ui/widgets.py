@@ -18,7 +18,15 @@ from kolmap.export.downloads import Download
 from kolmap.graph import Scope
 from kolmap.ui import access, state
 
-__all__ = ["activity_chart", "download_button", "saved_views", "scope_filters", "sidebar"]
+__all__ = [
+    "activity_chart",
+    "download_button",
+    "profile_link",
+    "rows_to_profiles",
+    "saved_views",
+    "scope_filters",
+    "sidebar",
+]
 
 
 def scope_filters(
@@ -136,6 +144,39 @@ def download_button(container: Any, label: str, download: Download, *, key: str)
         on_click=state.log_download,
         args=(download,),
     )
+
+
+def profile_link(container: Any, platform: str, account_id: str) -> None:
+    """A link to the account's profile page (its address names the account, so it opens in a
+    new tab and can be shared, as the map's links do)."""
+    container.page_link(
+        "app_pages/profile.py",
+        label="Open profile",
+        icon=":material/person:",
+        query_params={"account": f"{platform}:{account_id}"},
+    )
+
+
+def rows_to_profiles(
+    container: Any, accounts: Any, shown: Any, *, key: str, **options: Any
+) -> None:
+    """``shown`` as a table whose rows can be clicked: the clicked row's profile link
+    follows it. ``accounts`` holds ``platform, account_id`` row for row with ``shown``
+    (which may hide them, or show pseudonyms)."""
+    event = container.dataframe(
+        shown,
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        **options,
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(accounts):
+        row = accounts.iloc[rows[0]]
+        profile_link(container, str(row["platform"]), str(row["account_id"]))
+    else:
+        container.caption("Click a row to open its profile.")
 
 
 def activity_chart(container: Any, activity: Any, *, key: str) -> None:

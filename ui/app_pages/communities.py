@@ -77,7 +77,7 @@ with right:
             ]
         ]
     )
-    st.dataframe(shown.head(100), hide_index=True, key="com_members")
+    widgets.rows_to_profiles(st, members.head(100), shown.head(100), key="com_members")
 if st.button("Add the 10 most influential members to the shortlist", key="com_add"):
     ranked = members.head(10).assign(score=members["pagerank"].head(10) * 100)
     state.add_to_shortlist(ranked, source=f"community {chosen}", area=scope.area, kind="community")

@@ -19,7 +19,7 @@ from kolmap.scoring.congress import (
     drivers,
     peak_days,
 )
-from kolmap.ui import state
+from kolmap.ui import state, widgets
 from kolmap.views.congress_report import editions_in
 from kolmap.views.congresses import congress_candidates
 
@@ -146,9 +146,10 @@ for column, phase in zip(columns, phases, strict=True):
         st.subheader(phase.name.capitalize())
         st.caption(f"{phase.since:%Y-%m-%d} to {phase.until - timedelta(days=1):%Y-%m-%d}")
         st.metric("Posts", f"{int(proj.nodes['posts_in_scope'].sum()):,}")
-        st.dataframe(
+        widgets.rows_to_profiles(
+            st,
+            table,
             state.protect_accounts(table)[["rank", "handle", "role", "score"]],
-            hide_index=True,
             key=f"cg_{phase.name}",
         )
         if (

@@ -107,11 +107,13 @@ columns = [
     "platform",
 ]
 columns += [c for c in ("previous_rank", "rank_change", "score_change", "movement") if c in table]
-st.dataframe(
+picked_row = st.dataframe(
     # A missing specialty is blank, not Streamlit's grey "None" on most rows.
     shown[columns if detailed else compact].assign(specialty=shown["specialty"].fillna("")),
     hide_index=True,
     key="lb_table",
+    on_select="rerun",
+    selection_mode="single-row",
     column_config={
         "score": st.column_config.ProgressColumn(
             "score", min_value=0, max_value=100, format="%.1f"
@@ -130,6 +132,15 @@ if shown.empty:
     st.stop()
 
 labels = {f"{r['rank']}. {r['handle']}": i for i, r in enumerate(shown.to_dict("records"))}
+# A row clicked in the table becomes the account explained below, with its profile link.
+selected = picked_row.selection.rows if picked_row is not None else []
+fresh = (
+    selected and selected[0] < len(labels) and st.session_state.get("_lb_selected") != selected[0]
+)
+if fresh:
+    st.session_state["_lb_selected"] = selected[0]
+    st.session_state["lb_explain"] = list(labels)[selected[0]]
+st.caption("Click a row to explain it below and open its profile.")
 pick_cols = st.columns([4, 1])
 picked = pick_cols[0].multiselect("Add to shortlist", list(labels), key="lb_pick")
 if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
@@ -212,6 +223,7 @@ metrics[3].metric(
     help=f"{int(row['posts_in_scope'])} of {total} posts in scope, with priors.",
 )
 st.text(row["reasons"])
+widgets.profile_link(st, str(raw["platform"]), str(raw["account_id"]))
 left, right = st.columns(2)
 with left:
     st.caption("Score components (share of the leader)")

@@ -108,8 +108,10 @@ columns = [
 ]
 columns += [c for c in ("previous_rank", "rank_change", "score_change", "movement") if c in table]
 picked_row = st.dataframe(
-    # A missing specialty is blank, not Streamlit's grey "None" on most rows.
-    shown[columns if detailed else compact].assign(specialty=shown["specialty"].fillna("")),
+    # A missing specialty or a withheld name is blank, not Streamlit's grey "None".
+    shown[columns if detailed else compact].assign(
+        specialty=shown["specialty"].fillna(""), display_name=shown["display_name"].fillna("")
+    ),
     hide_index=True,
     key="lb_table",
     on_select="rerun",
@@ -218,9 +220,11 @@ metrics[2].metric(
 )
 total = int(proj.nodes.iloc[node]["posts_total"]) if node is not None else 0
 metrics[3].metric(
-    "Topic share",
+    "Relevance",
     f"{row['relevance']:.0%}",
-    help=f"{int(row['posts_in_scope'])} of {total} posts in scope, with priors.",
+    help=f"{int(row['posts_in_scope'])} of {total} posts in scope. Relevance is the larger of "
+    "the topic share (with priors) and the volume of on-topic posts (docs/scoring.md), so a "
+    "prolific account can reach 100% with part of its posts elsewhere.",
 )
 st.text(row["reasons"])
 widgets.profile_link(st, str(raw["platform"]), str(raw["account_id"]))

@@ -171,6 +171,10 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Quadrant"] in ("KOL", "KOL and DOL")
     assert len(at.dataframe) >= 2  # who interacts with them / whom they interact with
+    latest = next(d.value for d in at.dataframe if {"kind", "text"} <= set(d.value.columns))
+    assert set(latest["kind"]) <= {"post", "reply", "quote", "repost"}
+    reposts = latest[latest["kind"] == "repost"]
+    assert reposts[["likes", "reposts", "replies"]].isna().all().all()  # the original's counts
 
 
 def test_communities_page(app_store):

@@ -271,10 +271,19 @@ if activity.empty:
 else:
     widgets.activity_chart(st, activity, key="pf_activity")
 if not hidden and not everything.empty:
-    st.caption("Latest posts")
+    st.caption("Latest posts (a repost shows no counts: an export gives it the original's)")
+    latest = everything.head(50).copy()
+    kind = pd.Series("post", index=latest.index)
+    for column, name in (
+        ("reply_to_post_id", "reply"),
+        ("quote_of_post_id", "quote"),
+        ("repost_of_post_id", "repost"),
+    ):
+        if column in latest:
+            kind = kind.mask(latest[column].notna(), name)
+    latest["kind"] = kind
+    latest.loc[kind == "repost", ["likes", "reposts", "replies"]] = None
     st.dataframe(
-        everything[["created_at", "text", "likes", "reposts", "replies", "hashtags", "areas"]].head(
-            50
-        ),
+        latest[["created_at", "kind", "text", "likes", "reposts", "replies", "hashtags", "areas"]],
         hide_index=True,
     )

@@ -7,6 +7,7 @@ KOLMAP_REQUIRE_NEO4J=1 (set by .ci/run), which turns a missing server into a fai
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -339,6 +340,63 @@ def test_two_users_share_one_graph_and_writes_do_not_cross(neo4j_uri, tmp_path, 
     finally:
         alice.close()
         bob.close()
+
+
+def test_two_writers_at_once_keep_every_key_unique(neo4j_uri, tmp_path):
+    """Two users ingest at the same moment (threads, each with its own copy and session
+    pool; node batches go through two sessions each): each run either lands whole or stops
+    with a clear "another kolmap is writing" or "changed while this command started"; run
+    again, both land, and Neo4j holds every account, post and follow once."""
+    import threading
+
+    folders = []
+    for n, start in enumerate((1000, 2000)):
+        folder = tmp_path / f"writer{n}"
+        write(folder, "accounts.csv", "platform,account_id,handle,bio\n" + "".join(
+            f"x,{start + i},doc{start + i},Oncologist\n" for i in range(400)))  # fmt: skip
+        # both writers also name the same 50 shared accounts and follow them
+        write(folder, "follows.csv", "platform,follower_id,followed_id\n" + "".join(
+            f"x,{start + i},{9000 + i % 50}\n" for i in range(400)))  # fmt: skip
+        write(folder, "posts.csv", "platform,post_id,author_id,text\n" + "".join(
+            f"x,{start}{i},{start + i},#ASCO26 cancer du sein\n" for i in range(400)))  # fmt: skip
+        folders.append(folder)
+    mirrors = [
+        Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / f"copy{n}")
+        for n in range(2)
+    ]
+    outcomes: list[object] = [None, None]
+
+    def run(n: int) -> None:
+        try:
+            ingest(mirrors[n], folders[n], quarantine_dir=tmp_path / f"q{n}")
+            outcomes[n] = "ok"
+        except StoreError as err:
+            outcomes[n] = err
+
+    try:
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+        assert "ok" in outcomes, outcomes
+        for n, outcome in enumerate(outcomes):
+            if outcome != "ok":
+                assert re.search(
+                    r"another kolmap is writing|changed while this command", str(outcome)
+                )
+                ingest(mirrors[n], folders[n], quarantine_dir=tmp_path / f"q{n}")
+    finally:
+        for m in mirrors:
+            m.close()
+    with Neo4jGraph.from_uri(neo4j_uri) as g:
+        for label, key in (("Account", "account_id"), ("Post", "post_id")):
+            rows = g.run(
+                f"MATCH (n:{label}) RETURN count(n) AS n, count(DISTINCT [n.platform, n.{key}]) AS d"
+            )
+            assert rows[0]["n"] == rows[0]["d"], label
+        counts = g.count()
+        assert counts["Account"] == 850 and counts["Post"] == 800 and counts["FOLLOWS"] == 800
 
 
 @pytest.mark.slow

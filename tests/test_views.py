@@ -155,3 +155,28 @@ def test_the_congress_page_proposes_a_real_conferences_own_hashtag(realdata, tmp
         ingest_paths(store, [source], quarantine_dir=tmp_path / "q")
         tags = store.top_hashtags(limit=500)["tag"]
     assert congress_candidates(tags, load_taxonomy())[:2] == ["ser2019", "sper2019"]
+
+
+def test_community_names_leave_out_the_hashtags_every_community_shares():
+    """On a congress file every community's top hashtag is the congress's: names built on
+    it were all alike. They use the hashtags that tell communities apart."""
+    from kolmap.views.communities import describe_communities
+
+    summary = pd.DataFrame(
+        {
+            "community": [0, 1, 2],
+            "top_hashtags": [
+                ["#ser2019", "#causalinference"],
+                ["#ser2019", "#epitwitter", "#healthequity"],
+                ["#ser2019", "#epitwitter", "#injuryprevention"],
+            ],
+        }
+    )
+    nodes = pd.DataFrame({"role": ["researcher"] * 6, "specialty": [None] * 6})
+    components = pd.DataFrame({"community": [0, 0, 1, 1, 2, 2], "automation_risk": [0.0] * 6})
+    names = describe_communities(summary, nodes, components, automation_flag=0.6)["name"]
+    assert names.tolist() == [
+        "researchers · #causalinference",
+        "researchers · #healthequity",  # #epitwitter: in two of the three, more than half
+        "researchers · #injuryprevention",
+    ]

@@ -2,10 +2,12 @@
 
 A community (Leiden, :mod:`kolmap.scoring.communities`) gets a name a person can read: its
 members' main role, their most common specialty when most share one, and its top hashtags
-("medical oncologist HCPs · #BCSM #ASCO26"). It is flagged as a possible coordinated ring when
-most of its members look automated (co-timed actions, shared templates, throwaway profiles:
-docs/roles.md), the signature of the rings of throwaway accounts in the adversarial world.
-Low trust alone is no sign: small honest groups (patients' circles) often have none.
+("medical oncologist HCPs · #BCSM #ASCO26"), leaving out those most communities share (on a
+congress file, the congress's own hashtag named every community alike). It is flagged as a
+possible coordinated ring when most of its members look automated (co-timed actions, shared
+templates, throwaway profiles: docs/roles.md), the signature of the rings of throwaway
+accounts in the adversarial world. Low trust alone is no sign: small honest groups
+(patients' circles) often have none.
 
 >>> community_name({"hcp": 12, "patient": 2}, {"medical oncologist": 8}, ["#BCSM", "#ASCO26"])
 'medical oncologist HCPs · #BCSM #ASCO26'
@@ -73,13 +75,17 @@ def describe_communities(
     roles = nodes["role"].astype(str).to_numpy()
     specialty = nodes["specialty"].fillna("").astype(str).str.strip().str.lower().to_numpy()
     risk = components["automation_risk"].fillna(0).to_numpy(dtype=np.float64)
+    # A hashtag among the top ones of most communities (a congress's own, on a congress
+    # file) tells none of them apart: names use the others when there are any.
+    seen = Counter(t for tags in summary["top_hashtags"] for t in set(tags))
+    common = {t for t, n in seen.items() if len(summary) >= 3 and n * 2 > len(summary)}
     rows = []
     for label, tags in zip(summary["community"], summary["top_hashtags"], strict=True):
         members = np.flatnonzero(community == label)
         named = community_name(
             Counter(roles[members].tolist()),
             Counter(s for s in specialty[members].tolist() if s),
-            list(tags),
+            [t for t in tags if t not in common] or list(tags),
         )
         rows.append(
             {

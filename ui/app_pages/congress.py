@@ -44,20 +44,20 @@ first, last = state.date_bounds()
 edition_days = None
 if picked != CUSTOM:
     congress = registry.congresses[picked]
-    found = editions_in(congress, tags)
-    years = sorted(found.posts, reverse=True)
+    editions = editions_in(congress, tags)
+    years = sorted(editions.posts, reverse=True)
     year: int | None = (
         st.selectbox(
             "Edition",
             years,
-            index=years.index(found.busiest()),
+            index=years.index(editions.busiest() or years[0]),
             key=f"cg_year_{picked}",
             help="The editions this store's hashtags name, the busiest chosen first.",
         )
         if years
         else None
     )
-    hashtags = found.hashtags(year)
+    hashtags = editions.hashtags(year)
     edition = congress.edition(year) if year else None
     if edition and edition.start and edition.end:
         edition_days = (edition.start, edition.end)

@@ -344,19 +344,17 @@ class Neo4jGraph:
         their columns, plus the relationship's properties (date-times as ISO strings)."""
         start_label, start_cols = m.start
         end_label, end_cols = m.end
-        returns = [f"s.{check_name(p)} AS {check_name(c)}" for p, c in start_cols.items()]
-        returns += [
-            f"e.{check_name(p)} AS {check_name(c)}"
-            for p, c in end_cols.items()
-            if c not in start_cols.values()
-        ]
+        ends = [("s", p, c) for p, c in start_cols.items()]
+        ends += [("e", p, c) for p, c in end_cols.items() if c not in start_cols.values()]
+        names = [c for _var, _p, c in ends]
+        returns = [f"{var}.{check_name(p)} AS {check_name(c)}" for var, p, c in ends]
         query = (
             f"MATCH (s:{check_name(start_label)})-[r:{check_name(m.type)}]->"
             f"(e:{check_name(end_label)}) RETURN r {{.*{_times_as_text('r', m.table)}}} AS props, "
             f"{', '.join(returns)}"
         )
-        for props, *ends in self._stream(query):
-            yield {**dict(zip(_returns_names(returns), ends, strict=True)), **props}
+        for props, *keys in self._stream(query):
+            yield {**dict(zip(names, keys, strict=True)), **props}
 
     def _stream(self, query: str) -> Iterator[list[Any]]:
         """The records of a read query as lists of values, streamed (no per-record dict
@@ -415,11 +413,6 @@ class Neo4jGraph:
                 batch = []
         if batch:
             yield batch
-
-
-def _returns_names(returns: Sequence[str]) -> list[str]:
-    """The names ``x AS name`` items of a RETURN give their values."""
-    return [item.rsplit(" AS ", 1)[1] for item in returns]
 
 
 def _times_as_text(var: str, table: str) -> str:

@@ -61,7 +61,7 @@ class Neo4jGraph:
         uri: str,
         database: str = "neo4j",
         batch_size: int = 5_000,
-        writers: int = 2,
+        writers: int = 1,
     ) -> None:
         self.driver = driver
         self.uri = uri
@@ -152,7 +152,8 @@ class Neo4jGraph:
     def _write_all(
         self, work: Iterable[tuple[str, list[dict[str, Any]]]], *, parallel: bool = True
     ) -> int:
-        """``(query, batch)`` pairs written by :attr:`writers` sessions at once; rows
+        """``(query, batch)`` pairs written by :attr:`writers` sessions at once (1 by
+        default: with 2, an ingest did not survive a quick server restart); rows
         written. The batches of one call touch different elements (one row per key), so
         their order does not matter; the server works on one batch while the next is
         encoded, and on two cores at once."""

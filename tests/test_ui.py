@@ -348,6 +348,34 @@ def test_uploads_are_validated_like_the_command_line(app_store, monkeypatch):
     assert not any("kolmap-upload-" in s or s.startswith("/") for s in uploaded)
 
 
+def test_an_ingest_from_the_page_scores_all_data_for_the_next_page(app_store, monkeypatch):
+    """As `kolmap ingest` does: the Ingest page ends by computing the all-data scope of the
+    new store version and keeping it on disk, so the page opened next reads it (the very
+    first load of an unscored store took 7-8 s at 100k accounts, docs/benchmarks.md)."""
+    from kolmap.graph import Scope, StoreLocation
+    from kolmap.settings import load_settings
+    from kolmap.ui import state
+    from kolmap.views.scope_cache import ScopeCache
+
+    # Without the background warm-up, which would compute it later anyway.
+    monkeypatch.setattr(state, "warm", lambda: None)
+    at = open_page("ingest")
+    upload = b"platform,account_id,handle,bio\nx,779000,scored_next,Oncologist\n"
+    at.file_uploader(key="ing_files").set_value(("accounts.csv", upload, "text/csv")).run()
+    at.button(key="ing_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["ing_last"]["merge"]["accounts"]["added"] == 1
+    with opened(app_store) as store:
+        version = store.version()
+    disk = ScopeCache(StoreLocation.resolve(str(app_store)).cache_dir(), load_settings().scoring)
+
+    def computed_again() -> None:
+        raise AssertionError("the all-data scope was not kept by the ingest")
+
+    # Kept for the store version the upload made (read back, not computed again).
+    assert not disk.components(version, Scope(), computed_again).empty
+
+
 def test_leaderboard_exports_every_format_like_the_cli(app_store):
     at = open_page("leaderboard")
     at.selectbox(key="lb_area").set_value("cardiology").run()

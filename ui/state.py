@@ -265,6 +265,17 @@ def warm() -> None:
     _warm(version(), location())
 
 
+def score_all_data() -> bool:
+    """Compute the all-data scope of the store as it is now and keep it on disk, as
+    ``kolmap ingest`` does at its end: after an ingest from the app, the first page opened
+    reads it instead of computing it. False for a store in memory (nothing to keep)."""
+    disk = _scope_cache(location())
+    if disk is None:
+        return False
+    disk.fill(version(), Scope(), _load_projection)
+    return True
+
+
 def projection(scope: Scope) -> Projection:
     return _projection(version(), _scope_key(scope))
 

@@ -65,6 +65,9 @@ if st.button("Ingest", key="ing_go", disabled=not uploads, type="primary"):
             platform=platform.strip(),
             owner=owner.strip().lstrip("@"),
         )
+        # As `kolmap ingest` does: score all data now, so that the next page opens fast.
+        with st.spinner("Scoring all data, so that every page opens fast…"):
+            state.score_all_data()
     except KolmapError as err:
         st.error(str(err))
         quarantined = getattr(err, "quarantine_path", None)

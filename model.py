@@ -211,6 +211,7 @@ ACCOUNT_COLUMNS = (
     "url",
     "verified",
     "created_at",
+    "avatar_url",
 )
 FOLLOW_COLUMNS = ("platform", "follower_id", "followed_id")
 POST_COLUMNS = (

@@ -467,6 +467,47 @@ def test_reopening_writes_nothing_completes_older_stores_and_checks_the_version(
             DuckDBStore(path, read_only=read_only)
 
 
+def test_a_store_from_before_a_column_was_added_reads_it_as_empty_and_gains_it(tmp_path, folder):
+    """An added column (``avatar_url``) needs no new schema version: a store an older
+    kolmap wrote reads it as NULL when opened read-only (the file untouched) and gains it,
+    in place and with its rows kept, at the next write."""
+    import hashlib
+
+    import duckdb
+
+    path = tmp_path / "older.duckdb"
+    with DuckDBStore(path) as store:
+        ingest(store, folder)
+        expected = len(store.accounts())
+    con = duckdb.connect(str(path))
+    con.execute("DROP VIEW IF EXISTS accounts_view")
+    views = [r[0] for r in con.execute(
+        "SELECT sql FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
+    ).fetchall()]  # fmt: skip
+    names = [r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
+    ).fetchall()]  # fmt: skip
+    for name in names:
+        con.execute(f"DROP VIEW {name}")
+    con.execute("ALTER TABLE accounts DROP COLUMN avatar_url")
+    for sql in views:
+        con.execute(sql)
+    con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_sql'")
+    con.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with DuckDBStore(path, read_only=True) as store:
+        accounts = store.accounts()
+        assert len(accounts) == expected and accounts["avatar_url"].isna().all()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    with DuckDBStore(path) as store:
+        assert len(store.accounts()) == expected
+        store.db.execute("UPDATE accounts SET avatar_url = 'https://img.example/a.png'")
+    con = duckdb.connect(str(path), read_only=True)
+    columns = [r[0] for r in con.execute("DESCRIBE accounts").fetchall()]
+    con.close()
+    assert columns[-1] == "avatar_url" and columns.count("avatar_url") == 1
+
+
 def test_store_location_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KOLMAP_STORE", str(tmp_path / "env.duckdb"))
     with open_store() as s:

@@ -65,6 +65,7 @@ IDENTIFYING = (
     "text",
     "person_id",
     "url",
+    "avatar_url",
     "role_evidence",
     "employer",
 )

@@ -1,5 +1,5 @@
 """What a profile shows beyond the account's own fields: where it stands in each area and
-kind, its place on the KOL × DOL plane, and a safe link to it on its platform.
+kind, its place on the KOL × DOL plane, a safe link to it on its platform and its picture.
 
 >>> platform_link("x", "dr_a", None)
 'https://x.com/dr_a'
@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-__all__ = ["KINDS_BY_ROLE", "platform_link", "quadrant", "standing"]
+__all__ = ["KINDS_BY_ROLE", "picture_url", "platform_link", "quadrant", "standing"]
 
 # The rankings an account of each role can appear in.
 KINDS_BY_ROLE = {
@@ -38,6 +38,29 @@ _PROFILE_URLS = {
     "tiktok": "https://www.tiktok.com/@{}",
     "youtube": "https://www.youtube.com/@{}",
 }
+
+
+# Longest picture address shown (platform CDN addresses are a few hundred characters).
+_MAX_PICTURE_URL = 2048
+
+
+def picture_url(value: Any) -> str | None:
+    """The account's picture (``avatar_url``, as its export gave it) when it is safe to hand
+    to the browser: an ``http(s)`` address with a host, no spaces or quotes, of reasonable
+    length; None otherwise (a ``javascript:`` or ``data:`` URL, a relative path, text).
+
+    >>> picture_url("https://pbs.twimg.com/profile_images/1/a_normal.jpg")
+    'https://pbs.twimg.com/profile_images/1/a_normal.jpg'
+    >>> picture_url("javascript:alert(1)"), picture_url('https://x" onerror="1'), picture_url(None)
+    (None, None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > _MAX_PICTURE_URL or any(c in text for c in " \"'<>\\`"):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def platform_link(platform: str, handle: Any, url: Any) -> str | None:

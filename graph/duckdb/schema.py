@@ -48,6 +48,7 @@ __all__ = [
     "check_version",
     "ensure_schema",
     "links_sql",
+    "missing_columns",
     "staging_table",
     "stand_in_for_missing_tables",
     "table_ddl",
@@ -160,7 +161,8 @@ CREATE OR REPLACE VIEW co_authors AS
     GROUP BY ALL;
 """
 
-SCHEMA_SQL = "\n".join(table_ddl(t) for t in TABLES) + _VIEWS
+_TABLES_SQL = "\n".join(table_ddl(t) for t in TABLES)
+SCHEMA_SQL = _TABLES_SQL + _VIEWS
 _SCHEMA_SQL_HASH = hashlib.sha256(SCHEMA_SQL.encode("utf-8")).hexdigest()
 
 
@@ -189,7 +191,10 @@ def ensure_schema(db: Connection, location: str) -> None:
         if db.scalar(declared, [_SCHEMA_SQL_HASH]):
             return
     with db.transaction():
-        db.execute(SCHEMA_SQL)
+        db.execute(_TABLES_SQL)
+        for table, column in missing_columns(db):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type(column)}")
+        db.execute(_VIEWS)
         if not exists:
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         db.execute("DELETE FROM meta WHERE key = 'schema_sql'")
@@ -198,15 +203,50 @@ def ensure_schema(db: Connection, location: str) -> None:
 
 def stand_in_for_missing_tables(db: Connection) -> None:
     """In a store opened read-only that an older kolmap declared (same schema version, fewer
-    tables: additive changes are declared on the next write), create each missing table as
-    an empty temporary one, so that reading it finds nothing rather than failing. The file
-    is not touched."""
+    tables or columns: additive changes are declared on the next write), create each missing
+    table as an empty temporary one, and each table missing columns as a temporary view
+    with them (NULL), so that reading finds nothing rather than failing. The file is not
+    touched."""
     present = set(
         db.frame("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")["table_name"]
     )
     for table in TABLES:
         if table.name not in present:
             db.execute(table_ddl(table).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    # Columns declared since: a temporary view of the same name, which the store's own
+    # table (named with its catalog, so the view does not read itself) lends its columns.
+    missing: dict[str, list[str]] = {}
+    for table_name, column in missing_columns(db):
+        missing.setdefault(table_name, []).append(column)
+    if missing:
+        catalog = str((db.row("SELECT current_database()") or [""])[0]).replace('"', '""')
+        for table_name, columns in missing.items():
+            extra = ", ".join(f"NULL::{sql_type(c)} AS {c}" for c in columns)
+            source = f'"{catalog}".main.{table_name}'
+            db.execute(f"CREATE TEMP VIEW {table_name} AS SELECT *, {extra} FROM {source}")
+
+
+def missing_columns(db: Connection) -> list[tuple[str, str]]:
+    """``(table, column)`` for each column this kolmap declares that the store's existing
+    tables lack: a store an older kolmap declared, before a column was added. Added columns
+    are nullable and come from declarations only (never from data), so
+    :func:`ensure_schema` adds them in place, the rows reading NULL, without a new schema
+    version; a store opened read-only gets stand-ins instead
+    (:func:`stand_in_for_missing_tables`)."""
+    present = db.frame(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main'"
+    )
+    have: dict[str, set[str]] = {}
+    for table, column in zip(present["table_name"], present["column_name"], strict=True):
+        have.setdefault(str(table), set()).add(str(column))
+    return [
+        (table.name, column)
+        for table in TABLES
+        if table.name in have
+        for column in table.columns
+        if column not in have[table.name]
+    ]
 
 
 def check_version(db: Connection, location: str) -> None:

@@ -107,7 +107,7 @@ def accounts(query: Query, areas: AreaSQL) -> None:
     for column in ("display_name", "bio"):
         query.out[column] = query.get(column)
     _counts(query, ("followers", "following"))
-    for column in ("location", "lang", "url"):
+    for column in ("location", "lang", "url", "avatar_url"):
         query.out[column] = query.get(column)
     verified = f"lower({query.get('verified')})"
     known = query.param(sorted(BOOL_TRUE | BOOL_FALSE))

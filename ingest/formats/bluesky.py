@@ -61,6 +61,7 @@ def _profile(p: Mapping[str, Any], *, reference: bool = False) -> dict[str, Any]
         bio=p.get("description"),
         followers=p.get("followersCount"),
         following=p.get("followsCount"),
+        avatar_url=p.get("avatar"),
     )
 
 

@@ -238,6 +238,7 @@ def parse_account(values: Mapping[str, str], *, handle_ids: bool = False) -> dic
         "url": _text(values, "url"),
         "verified": _bool(values, "verified"),
         "created_at": _time(values, "created_at"),
+        "avatar_url": _text(values, "avatar_url"),
     }
 
 

@@ -113,6 +113,7 @@ _FIELDS = frozenset(
         "following",
         "location",
         "profile_url",
+        "avatar_url",
         "verified",
         "account_created_at",
         "reply_to_post_id",

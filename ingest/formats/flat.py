@@ -309,6 +309,7 @@ def row_records(
                 following=f.get("following", ""),
                 location=f.get("location", ""),
                 url=f.get("profile_url", ""),
+                avatar_url=f.get("avatar_url", ""),
                 verified=f.get("verified", ""),
                 created_at=flexible_time(f.get("account_created_at")) or "",
             ),

@@ -157,6 +157,7 @@ def _v2_user(user: Mapping[str, Any], *, reference: bool) -> dict[str, Any]:
         following=metrics.get("following_count"),
         location=user.get("location"),
         url=user.get("url"),
+        avatar_url=user.get("profile_image_url"),
         verified=user.get("verified"),
         created_at=flexible_time(user.get("created_at")),
     )
@@ -272,6 +273,7 @@ def v1_tweet(tweet: Mapping[str, Any], *, reference: bool) -> Records:
                 following=user.get("friends_count"),
                 location=user.get("location"),
                 url=user.get("url"),
+                avatar_url=user.get("profile_image_url_https") or user.get("profile_image_url"),
                 verified=user.get("verified"),
                 created_at=flexible_time(user.get("created_at")),
             ),

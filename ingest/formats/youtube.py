@@ -35,6 +35,16 @@ __all__ = ["FORMAT", "read_youtube", "records_of", "sniff_youtube"]
 Records = list[tuple[str, dict[str, Any]]]
 
 
+def _thumbnail(snippet: Mapping[str, Any]) -> str | None:
+    """The channel's picture: its smallest thumbnail (``default``, 88 px), else any."""
+    thumbnails = snippet.get("thumbnails") or {}
+    for size in ("default", "medium", "high"):
+        url = (thumbnails.get(size) or {}).get("url")
+        if url:
+            return str(url)
+    return None
+
+
 def sniff_youtube(path: Path, head: bytes) -> bool:
     return b'"youtube#' in head[:8192]
 
@@ -56,6 +66,7 @@ def _channel(item: Mapping[str, Any]) -> Records:
                 followers=stats.get("subscriberCount"),
                 created_at=snippet.get("publishedAt"),
                 url=f"https://www.youtube.com/{where}",
+                avatar_url=_thumbnail(snippet),
             ),
         )
     ]

@@ -108,6 +108,7 @@ def _tiktok(item: Mapping[str, Any]) -> Records:
         followers=author_stats.get("followerCount"),
         following=author_stats.get("followingCount"),
         verified=author.get("verified"),
+        avatar_url=author.get("avatarThumb") or author.get("avatarMedium"),
     )
     return [("accounts", profile), ("posts", main)]
 
@@ -156,6 +157,7 @@ def _instagram(item: Mapping[str, Any], platform: str) -> Records:
         str(user["username"]),
         display_name=user.get("full_name"),
         verified=user.get("is_verified"),
+        avatar_url=user.get("profile_pic_url"),
     )
     return [("accounts", profile), ("posts", main)]
 
@@ -175,6 +177,9 @@ def _x_user(result: Mapping[str, Any]) -> dict[str, Any]:
         followers=legacy.get("followers_count"),
         following=legacy.get("friends_count"),
         location=(legacy.get("location") or (result.get("location") or {}).get("location")),
+        avatar_url=(
+            legacy.get("profile_image_url_https") or (result.get("avatar") or {}).get("image_url")
+        ),
     )
 
 

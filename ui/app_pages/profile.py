@@ -13,7 +13,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import science, state, widgets
-from kolmap.views.profiles import KINDS_BY_ROLE, platform_link, quadrant, standing
+from kolmap.views.profiles import KINDS_BY_ROLE, picture_url, platform_link, quadrant, standing
 
 st.title("Profile")
 wanted = st.query_params.get("account")
@@ -48,7 +48,16 @@ platform, account_id, role = (
 )
 hidden = state.is_hidden(role, bool(account["is_stub"]))
 
-st.header(state.md(state.identity(platform, account_id, role, account["handle"])))
+title = state.md(state.identity(platform, account_id, role, account["handle"]))
+# The picture the export named, for accounts shown by name only (a private individual's
+# face identifies them as surely as their name).
+picture = None if hidden else picture_url(account.get("avatar_url"))
+if picture:
+    head = st.columns([1, 9], vertical_alignment="center")
+    head[0].image(picture, width=72)
+    head[1].header(title)
+else:
+    st.header(title)
 link = None if hidden else platform_link(platform, account["handle"], account.get("url"))
 if link:
     st.link_button(f"Open on {platform}", link)

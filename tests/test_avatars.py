@@ -48,12 +48,18 @@ def test_each_export_with_a_picture_gives_it_to_its_account(store, tmp_path):
         "linkedin,li-6,no_picture,Nurse,\n"
     )
     write(tmp_path / "in", "accounts.csv", canonical)
+    v1 = {"id_str": "500", "full_text": "Heart failure update", "user": {
+        "id_str": "7", "screen_name": "cardio_a", "description": "Cardiologist",
+        "profile_image_url": "http://pbs.twimg.example/7_normal.jpg",
+        "profile_image_url_https": "https://pbs.twimg.example/7_normal.jpg"}}  # fmt: skip
+    write(tmp_path / "in", "stream.jsonl", json.dumps(v1) + "\n")
     for name in ("zeeschuimer-export.ndjson", "youtube_channels_and_comments.jsonl"):
         shutil.copy(DATA / name, tmp_path / "in" / name)
     ingest_files(store, tmp_path / "in")  # (the fixtures' faulty rows are quarantined)
     pictures = _pictures(store)
     assert pictures == {
         "x:1": "https://pbs.twimg.example/1_normal.jpg",  # X API v2
+        "x:7": "https://pbs.twimg.example/7_normal.jpg",  # X API v1.1: the https one
         "bluesky:did:plc:p1": "https://cdn.bsky.example/img/avatar/p1@jpeg",
         "x:77": "http://pbs.twimg.example/77_normal.png",  # rtweet CSV
         "linkedin:li-5": "https://media.licdn.example/ana.jpg",  # canonical CSV

@@ -342,6 +342,50 @@ def test_two_users_share_one_graph_and_writes_do_not_cross(neo4j_uri, tmp_path, 
         bob.close()
 
 
+def test_a_second_user_ranks_from_kept_projections_without_copying_the_graph(
+    neo4j_uri, sample_dir, tmp_path
+):
+    """The first user's projections are kept in the graph for its version: a second user's
+    first ranking reads them (no copy of the graph built) and equals the first user's; a
+    write (an erasure) removes them, so nothing erased is ever served from them."""
+    from kolmap.graph.neo4j.shared import LABEL
+
+    alice = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "alice")
+    bob = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "bob")
+    try:
+        ingest(alice, sample_dir, quarantine_dir=tmp_path / "q")
+        scopes = (Scope(), Scope(area="oncology"))
+        theirs = {scope: alice.projection(scope) for scope in scopes}
+        payments = alice.coi()
+        for scope in scopes:
+            ours = bob.projection(scope)
+            assert ours.nodes.equals(theirs[scope].nodes) and ours.edges.equals(theirs[scope].edges)
+            for kind in RankKind:
+                assert rank(ours, kind).equals(rank(theirs[scope], kind)), (scope, kind)
+        assert bob.coi().equals(payments)
+        assert bob._copy.meta_value("neo4j_version") is None  # bob never copied the graph
+        # A scope nobody computed yet: bob builds his copy, and keeps it for the others.
+        fresh = bob.projection(Scope(area="cardiology"))
+        assert bob._copy.meta_value("neo4j_version") is not None
+        assert alice.projection(Scope(area="cardiology")).nodes.equals(fresh.nodes)
+        # An erasure is a write: what was kept for the old version goes with it.
+        top = rank(theirs[Scope()], "kol").iloc[0]
+        erased = AccountKey(str(top["platform"]), str(top["account_id"]))
+        alice.erase([erased])
+        with Neo4jGraph.from_uri(neo4j_uri) as g:
+            versions = [r["v"] for r in g.run(f"MATCH (r:{LABEL}) RETURN DISTINCT r.version AS v")]
+            assert versions in ([], [Lease(g).version()])
+        carol = Neo4jMirror(Neo4jGraph.from_uri(neo4j_uri), cache_dir=tmp_path / "carol")
+        try:
+            nodes = carol.projection(Scope()).nodes
+            assert erased.account_id not in set(nodes["account_id"])
+        finally:
+            carol.close()
+    finally:
+        alice.close()
+        bob.close()
+
+
 def test_two_writers_at_once_keep_every_key_unique(neo4j_uri, tmp_path):
     """Two users ingest at the same moment (threads, each with its own copy and session
     pool; node batches go through two sessions each): each run either lands whole or stops

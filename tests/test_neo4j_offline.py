@@ -189,6 +189,8 @@ def test_mirror_writes_then_sends_only_what_changed_under_a_claim(tmp_path):
     write(folder, "accounts.csv", "platform,account_id,handle,bio\nx,1,ana,Oncologist\n")
     write(folder, "follows.csv", "platform,follower_id,followed_id\nx,2,1\n")
     with Neo4jMirror(graph, cache_dir=tmp_path / "copy") as mirror:
+        assert server.version is None  # opening reads nothing: the first read syncs the copy
+        mirror.areas()
         first_version = server.version
         assert first_version and first_version.startswith("v-")  # an empty graph gets stamped
         driver.queries.clear()

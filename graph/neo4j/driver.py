@@ -251,6 +251,7 @@ class Neo4jGraph:
         """No kolmap data here (the version stamp alone does not count)."""
         counts = self.count()
         counts.pop("KolmapMeta", None)
+        counts.pop("KolmapShared", None)
         return not any(counts.values())
 
     def clear(self) -> int:

@@ -249,10 +249,20 @@ INDEXES = (
     ),
     "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX kolmap_authorship_work IF NOT EXISTS FOR (n:Authorship) ON (n.work_key)",
+    # Results kept for other users (graph/neo4j/shared.py): one node per part.
+    "CREATE CONSTRAINT kolmap_shared_key IF NOT EXISTS "
+    "FOR (n:KolmapShared) REQUIRE (n.key, n.frame, n.part) IS UNIQUE",
 )
 # The same on a first load into a graph with no posts (see _posts_derived).
 FIRST_LOAD_DERIVED = {**DERIVED, "posts": (_posts_derived(first_load=True),)}
-KOLMAP_LABELS = (*(m.label for m in NODE_MAPS), "Hashtag", "Person", "Author", "KolmapMeta")
+KOLMAP_LABELS = (
+    *(m.label for m in NODE_MAPS),
+    "Hashtag",
+    "Person",
+    "Author",
+    "KolmapMeta",
+    "KolmapShared",
+)
 
 
 def derived_columns(table: str) -> tuple[str, ...]:

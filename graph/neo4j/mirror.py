@@ -6,7 +6,10 @@ the very code the embedded store runs: same inputs, same rankings, whichever sto
 the name: :class:`Neo4jMirror` is a DuckDB store mirrored to Neo4j, and says so.
 
 - Reading: the copy is checked against the graph's version stamp (one small query); when
-  another user has written since, the copy is rebuilt from Neo4j.
+  another user has written since, the copy is rebuilt from Neo4j, at the first read that
+  needs it. Ranking needs only a scope's projection: when the copy is not current, a
+  projection another user computed from the same version is read from the graph instead
+  (:mod:`kolmap.graph.neo4j.shared`), and one computed here is kept there for the others.
 - Writing (ingest, erase, suppress, the export log): the writer claims the version (so two
   writers cannot build on the same one), runs the operation on the copy, then sends Neo4j
   only what changed: deleted elements, then new or changed nodes and relationships, in
@@ -22,11 +25,12 @@ one DuckDB file per server and database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +46,13 @@ from kolmap.graph.keys import load_key
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS, rel_key
+from kolmap.graph.neo4j.shared import (
+    drop_other_versions,
+    is_kept,
+    read_frames,
+    shared_key,
+    write_frames,
+)
 from kolmap.graph.neo4j.transfer import from_neo4j
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit, StoreLocation
 from kolmap.model import AccountKey
@@ -113,8 +124,7 @@ class Neo4jMirror:
             # user of the graph must hash suppressions alike.
             self._key = key if key is not None else load_key(StoreLocation(uri))
             self.cache = self._open_cache()
-            with contextlib.suppress(GraphBusyError):  # reads wait; a write completes the run
-                self._sync()
+            # The copy is brought up to date by the first read that needs it (see _sync).
         except BaseException:
             self.graph.close()
             raise
@@ -225,6 +235,9 @@ class Neo4jMirror:
         finished = _token("v")
         self.lease.claim(claim, finished)
         self._copy.set_meta_value(_VERSION_KEY, finished)
+        # Results kept for other users hold the data of their version (an erased account
+        # too): only the new version's may stay.
+        drop_other_versions(self.graph, finished)
 
     @property
     def _copy(self) -> DuckDBReplica:
@@ -324,9 +337,46 @@ class Neo4jMirror:
             return cache.delete_view(name)
 
     # -- reading --------------------------------------------------------------------------
-    def projection(self, scope: Scope) -> Projection:
+    def _current(self) -> str | None:
+        """The graph's version when it is complete and this copy is not at it (then results
+        kept in the graph for that version are worth reading); else None."""
+        version = self.lease.version()
+        if version is None or version.startswith("writing-"):
+            return None
+        return None if self._copy.meta_value(_VERSION_KEY) == version else version
+
+    def _shared(
+        self, what: str, scope: Scope | None, compute: Callable[[], dict[str, pd.DataFrame]]
+    ) -> dict[str, pd.DataFrame]:
+        """``compute()`` on the copy, or its result read from the graph when another user
+        kept it for the graph's version and this copy would have to be rebuilt first; a
+        result computed here is kept there for the others (see module doc)."""
+        fields = dataclasses.asdict(scope) if scope is not None else None
+        behind = self._current()
+        if behind is not None:
+            found = read_frames(self.graph, shared_key(behind, what, fields))
+            if found is not None:
+                return found
         self._sync()
-        return self.cache.projection(scope)
+        frames = compute()
+        version = self._copy.meta_value(_VERSION_KEY)
+        if version is not None and not version.startswith("writing-"):
+            key = shared_key(version, what, fields)
+            if not is_kept(self.graph, key):
+                with contextlib.suppress(StoreError):  # another user kept it first
+                    write_frames(self.graph, key, version, frames)
+        return frames
+
+    def projection(self, scope: Scope) -> Projection:
+        """The scope's projection (see :meth:`_shared`): a second user's first ranking reads
+        it from the graph instead of copying the whole graph."""
+
+        def compute() -> dict[str, pd.DataFrame]:
+            found = self.cache.projection(scope)
+            return {"nodes": found.nodes, "edges": found.edges}
+
+        frames = self._shared("projection", scope, compute)
+        return Projection(scope, frames["nodes"], frames["edges"])
 
     def posts(
         self,
@@ -384,9 +434,11 @@ class Neo4jMirror:
         return self.cache.subject(key)
 
     def suppressed_names(self, names: Sequence[str]) -> set[str]:
+        self._sync()
         return self.cache.suppressed_names(names)
 
     def subject_hashes(self, keys: Sequence[AccountKey]) -> list[str]:
+        self._sync()
         return self.cache.subject_hashes(keys)
 
     def record_audit(self, action: str, facts: Mapping[str, Any]) -> None:
@@ -422,8 +474,8 @@ class Neo4jMirror:
             return cache.link_registry(links)
 
     def coi(self) -> pd.DataFrame:
-        self._sync()
-        return self.cache.coi()
+        """Declared payments per account (read with rankings, so kept like projections)."""
+        return self._shared("coi", None, lambda: {"coi": self.cache.coi()})["coi"]
 
     def add_science(
         self, records: Mapping[str, Sequence[Mapping[str, Any]]], source_file: str

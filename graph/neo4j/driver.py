@@ -139,6 +139,17 @@ class Neo4jGraph:
             raise self._error(err) from err
         return [r.data() for r in records]
 
+    def run_values(self, query: str, **params: Any) -> list[list[Any]]:
+        """One auto-commit query; its records as value lists, as the driver gives them
+        (``run``'s dicts walk every element of a value: every byte of a byte array)."""
+        try:
+            records, _summary, _keys = self.driver.execute_query(
+                query, params, database_=self.database
+            )
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+            raise self._error(err) from err
+        return [list(r.values()) for r in records]
+
     def run_batched(self, query: str, **params: Any) -> int:
         """A ``CALL {...} IN TRANSACTIONS`` query: it commits its own batches, so it runs in
         an implicit (auto-commit) transaction; returns its first value."""

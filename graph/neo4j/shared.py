@@ -63,19 +63,18 @@ def is_kept(graph: Neo4jGraph, key: str) -> bool:
 
 def read_frames(graph: Neo4jGraph, key: str) -> dict[str, pd.DataFrame] | None:
     """The frames kept under ``key``, or None when there are none (or not all parts)."""
-    rows = graph.run(
+    rows = graph.run_values(
         f"MATCH (r:{LABEL} {{key: $key}}) "
-        "RETURN r.frame AS frame, r.part AS part, r.parts AS parts, r.data AS data "
-        "ORDER BY frame, part",
+        "RETURN r.frame AS frame, r.parts AS parts, r.data AS data ORDER BY frame, r.part",
         key=key,
     )
     if not rows:
         return None
     chunks: dict[str, list[bytes]] = {}
     expected: dict[str, int] = {}
-    for row in rows:
-        chunks.setdefault(row["frame"], []).append(bytes(row["data"]))
-        expected[row["frame"]] = int(row["parts"])
+    for frame, parts, data in rows:
+        chunks.setdefault(str(frame), []).append(bytes(data))
+        expected[str(frame)] = int(parts)
     if any(len(chunks[name]) != expected[name] for name in chunks):
         return None
     return {name: pd.read_parquet(io.BytesIO(b"".join(parts))) for name, parts in chunks.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -139,7 +140,9 @@ def _profile_images(key: str, monkeypatch) -> list[str]:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.header, "the profile did not open"
-    return [image.proto.imgs[0].url for image in at.get("image")]
+    # The picture is drawn over the initials (st.html): the address is in its style.
+    bodies = [element.proto.body for element in at.get("html")]
+    return [url for body in bodies for url in re.findall(r"url\(&#x27;([^&]+)&#x27;\)", body)]
 
 
 def test_the_profile_shows_the_picture_of_an_account_shown_by_name(pictured_store, monkeypatch):

@@ -11,13 +11,15 @@ True
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-__all__ = ["KINDS_BY_ROLE", "picture_url", "platform_link", "quadrant", "standing"]
+__all__ = ["KINDS_BY_ROLE", "picture_html", "picture_url", "platform_link", "quadrant", "standing"]
 
 # The rankings an account of each role can appear in.
 KINDS_BY_ROLE = {
@@ -61,6 +63,35 @@ def picture_url(value: Any) -> str | None:
         return None
     parts = urlsplit(text)
     return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+_INITIAL = re.compile(r"\w", re.UNICODE)
+
+
+def picture_html(url: str, name: Any, size: int = 72) -> str:
+    """A round picture of ``size`` pixels from ``url`` (a :func:`picture_url`), drawn over
+    the initials of ``name``: when the address no longer answers (old exports, a network
+    that blocks the platform), the initials show instead of a broken image. Both are
+    escaped; the address can hold no quote, so it cannot leave its ``url('...')``.
+
+    >>> picture_html("https://img.example/a.jpg", "Ana <b>Vel</b>")[:5], "&lt;" in picture_html(
+    ...     "https://img.example/a.jpg", "<script>")
+    ('<div ', False)
+    """
+    words = str(name or "").split()
+    initials = "".join(m.group(0) for w in words[:2] if (m := _INITIAL.search(w))).upper()
+    box = (
+        f"width:{size}px;height:{size}px;border-radius:50%;position:relative;overflow:hidden;"
+        "background:#e6e9ef;color:#556;display:flex;align-items:center;"
+        f"justify-content:center;font:600 {size // 3}px sans-serif"
+    )
+    layer = (
+        f"position:absolute;inset:0;background:url('{url}') center/cover no-repeat"
+    )
+    return (
+        f'<div style="{html.escape(box)}">{html.escape(initials)}'
+        f'<div role="img" aria-label="picture" style="{html.escape(layer)}"></div></div>'
+    )
 
 
 def platform_link(platform: str, handle: Any, url: Any) -> str | None:

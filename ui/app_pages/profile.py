@@ -13,7 +13,14 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import science, state, widgets
-from kolmap.views.profiles import KINDS_BY_ROLE, picture_url, platform_link, quadrant, standing
+from kolmap.views.profiles import (
+    KINDS_BY_ROLE,
+    picture_html,
+    picture_url,
+    platform_link,
+    quadrant,
+    standing,
+)
 
 st.title("Profile")
 wanted = st.query_params.get("account")
@@ -54,7 +61,8 @@ title = state.md(state.identity(platform, account_id, role, account["handle"]))
 picture = None if hidden else picture_url(account.get("avatar_url"))
 if picture:
     head = st.columns([1, 9], vertical_alignment="center")
-    head[0].image(picture, width=72)
+    with head[0]:
+        st.html(picture_html(picture, account.get("display_name") or account["handle"]))
     head[1].header(title)
 else:
     st.header(title)

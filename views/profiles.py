@@ -85,9 +85,7 @@ def picture_html(url: str, name: Any, size: int = 72) -> str:
         "background:#e6e9ef;color:#556;display:flex;align-items:center;"
         f"justify-content:center;font:600 {size // 3}px sans-serif"
     )
-    layer = (
-        f"position:absolute;inset:0;background:url('{url}') center/cover no-repeat"
-    )
+    layer = f"position:absolute;inset:0;background:url('{url}') center/cover no-repeat"
     return (
         f'<div style="{html.escape(box)}">{html.escape(initials)}'
         f'<div role="img" aria-label="picture" style="{html.escape(layer)}"></div></div>'

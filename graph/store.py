@@ -53,6 +53,7 @@ __all__ = [
     "is_neo4j_uri",
     "process_alive",
     "resolve_store_location",
+    "source_digest",
     "stamped_id",
 ]
 
@@ -677,3 +678,22 @@ class StoreLocation:
 
     def __str__(self) -> str:
         return self.text
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def source_digest(*parts: str) -> str:
+    """A digest of kolmap's own code in ``parts`` (package folders, read recursively, or
+    files): results computed by other code are never read back by this one.
+
+    >>> len(source_digest("graph", "model.py"))
+    16
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        path = _PACKAGE / part
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(source.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]

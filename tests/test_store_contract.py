@@ -480,17 +480,14 @@ def test_a_store_from_before_a_column_was_added_reads_it_as_empty_and_gains_it(t
         ingest(store, folder)
         expected = len(store.accounts())
     con = duckdb.connect(str(path))
-    con.execute("DROP VIEW IF EXISTS accounts_view")
-    views = [r[0] for r in con.execute(
-        "SELECT sql FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
-    ).fetchall()]  # fmt: skip
-    names = [r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
-    ).fetchall()]  # fmt: skip
-    for name in names:
+    views = con.execute(
+        "SELECT view_name, sql FROM duckdb_views() "
+        "WHERE NOT internal AND database_name = current_database()"
+    ).fetchall()
+    for name, _sql in views:
         con.execute(f"DROP VIEW {name}")
     con.execute("ALTER TABLE accounts DROP COLUMN avatar_url")
-    for sql in views:
+    for _name, sql in views:
         con.execute(sql)
     con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_sql'")
     con.close()

@@ -16,7 +16,7 @@ background thread when the app starts. One lock per key makes a page that asks f
 being warmed wait for it rather than compute it twice.
 
 >>> import tempfile
->>> from kolmap.graph.store import Projection, Scope
+>>> from kolmap.graph.store import Projection, Scope, source_digest
 >>> nodes = pd.DataFrame({"platform": ["x"], "account_id": ["1"]})
 >>> edges = pd.DataFrame({"src": [0], "dst": [0]})
 >>> cache = ScopeCache(Path(tempfile.mkdtemp()), ScoringSettings())
@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kolmap.graph.store import Projection, Scope
+from kolmap.graph.store import Projection, Scope, source_digest
 from kolmap.scoring.components import compute_components
 from kolmap.settings import ScoringSettings
 
@@ -55,7 +55,6 @@ __all__ = ["KEEP", "ScopeCache", "code_digest"]
 # Scopes kept on disk (the least recently read is removed first): about 16 MB each at 100k
 # accounts (projection nodes 3 MB, edges 7.5 MB, components 6 MB), so about 400 MB at most.
 KEEP = 24
-_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @cache
@@ -66,12 +65,7 @@ def code_digest() -> str:
     >>> len(code_digest())
     16
     """
-    digest = hashlib.sha256()
-    for folder in ("scoring", "graph"):
-        for path in sorted((_PACKAGE / folder).rglob("*.py")):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest("scoring", "graph")
 
 
 class ScopeCache:

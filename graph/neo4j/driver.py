@@ -129,26 +129,24 @@ class Neo4jGraph:
             return StoreError(f"{self.uri}: Neo4j error {code}: {err.message}")
         return err
 
-    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """One auto-commit query; its records as dicts."""
+    def _records(self, query: str, params: dict[str, Any]) -> list[neo4j.Record]:
+        """One auto-commit query's records; driver errors become :class:`StoreError`."""
         try:
             records, _summary, _keys = self.driver.execute_query(
                 query, params, database_=self.database
             )
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
             raise self._error(err) from err
-        return [r.data() for r in records]
+        return list(records)
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One auto-commit query; its records as dicts."""
+        return [r.data() for r in self._records(query, params)]
 
     def run_values(self, query: str, **params: Any) -> list[list[Any]]:
         """One auto-commit query; its records as value lists, as the driver gives them
         (``run``'s dicts walk every element of a value: every byte of a byte array)."""
-        try:
-            records, _summary, _keys = self.driver.execute_query(
-                query, params, database_=self.database
-            )
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
-            raise self._error(err) from err
-        return [list(r.values()) for r in records]
+        return [list(r.values()) for r in self._records(query, params)]
 
     def run_batched(self, query: str, **params: Any) -> int:
         """A ``CALL {...} IN TRANSACTIONS`` query: it commits its own batches, so it runs in

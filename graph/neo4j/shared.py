@@ -20,34 +20,28 @@ same version reads it back (a few megabytes) instead of copying the graph
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.store import source_digest
 
 __all__ = ["LABEL", "drop_other_versions", "is_kept", "read_frames", "shared_key", "write_frames"]
 
 LABEL = "KolmapShared"
 _PART_BYTES = 4 << 20
-_PACKAGE = Path(__file__).resolve().parents[2]
 
 
 @cache
 def _code_digest() -> str:
     """A digest of the code behind projections (``graph/``, ``model.py``): results computed
     by other code are never read back."""
-    digest = hashlib.sha256()
-    for path in [*sorted((_PACKAGE / "graph").rglob("*.py")), _PACKAGE / "model.py"]:
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest("graph", "model.py")
 
 
 def shared_key(version: str, what: str, scope: Mapping[str, Any] | None) -> str:

@@ -71,6 +71,15 @@ def test_renders_large_map_with_readable_labels(page):
     ARTIFACTS.mkdir(exist_ok=True)
     assert visible(page) == (N, M)
     assert page.evaluate("() => window.kolmapMap.kind") == "webgl"
+    # Points and hairlines, not instanced discs and bands: software WebGL draws instances
+    # one at a time (docs/benchmarks.md, "Maps").
+    assert page.evaluate("() => window.kolmapMap.visible.drawing") == "points and lines"
+    programs = (
+        "() => { const r = window.kolmapMap.renderer; return ["
+        " r.getNodeDisplayData(r.getGraph().nodes()[0]).type,"
+        " r.edgePrograms.line instanceof Sigma.rendering.EdgeLineProgram]; }"
+    )
+    assert page.evaluate(programs) == ["point", True]
     page.screenshot(path=str(ARTIFACTS / "webgl-5k.png"))
     # Labels: only the largest nodes at first (sigma draws the ones above this size).
     drawn = page.evaluate(

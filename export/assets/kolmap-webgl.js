@@ -49,6 +49,13 @@
   data.weights.forEach(function (w) { if (w > wmax) wmax = w; });
   var wlog = Math.log1p(Math.max(wmax, 1e-9));
   var MOVE_EDGES = 30000;  // above this many relations, edges are hidden during a pan
+  // Above this size, nodes are drawn as points and relations as hairlines. sigma's default
+  // programs draw each node and relation as an instance of a small triangle mesh; software
+  // WebGL (SwiftShader, any machine without a GPU) pays about 45 us per instance, so a frame
+  // of 44,000 nodes took 2 s and one with 200,000 relations 7 s. Points and lines are one
+  // and two vertices with no instancing: 0.12 s and 0.85 s (docs/benchmarks.md, "Maps").
+  var FAST_DRAW = N > 2000 || E > 10000;
+  state.drawing = FAST_DRAW ? "points and lines" : "discs and bands";
   var LABELLED = 60;  // about this many of the largest nodes carry a label before zooming in
   var bySize = data.size.slice().sort(function (a, b) { return b - a; });
   var labelThreshold = N ? Math.max(6, px(bySize[Math.min(N, LABELLED) - 1]) - 0.01) : 6;
@@ -101,12 +108,17 @@
 
   var renderer = null;
   try {
-    renderer = new Sigma(graph, container, {
+    var programs = FAST_DRAW ? {
+      defaultNodeType: "point",
+      nodeProgramClasses: { point: Sigma.rendering.NodePointProgram },
+      edgeProgramClasses: { line: Sigma.rendering.EdgeLineProgram }
+    } : {};
+    renderer = new Sigma(graph, container, Object.assign({
       defaultEdgeType: "line",
       renderEdgeLabels: false,
       enableEdgeEvents: false,
       // While panning or zooming a large map, draw the nodes only: without a GPU (software
-      // WebGL) every frame of 200,000 edges takes a second or more.
+      // WebGL) a frame of 200,000 hairlines still takes most of a second.
       hideEdgesOnMove: E > MOVE_EDGES,
       labelRenderedSizeThreshold: labelThreshold,
       labelDensity: 0.6,
@@ -127,7 +139,7 @@
       edgeReducer: function (key, d) {
         return edgeHidden[d.i] ? Object.assign({}, d, { hidden: true }) : d;
       }
-    });
+    }, programs));
   } catch (err) {
     state.error = String(err && err.message || err);
     var note = document.createElement("p");

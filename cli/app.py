@@ -14,13 +14,14 @@ from pathlib import Path
 
 import click
 
-from kolmap.cli.ingest import print_summary, run_ingest
+from kolmap.cli.ingest import print_summary, run_ingest, warm_app
 from kolmap.cli.rank import print_ranking
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
+from kolmap.errors import KolmapError
 from kolmap.graph.store import Scope, StoreLocation
 from kolmap.ingest.science.load import import_science
 from kolmap.scoring.rank import RankKind, rank
-from kolmap.settings import UPLOAD_LIMIT_MB
+from kolmap.settings import UPLOAD_LIMIT_MB, Settings
 
 __all__ = ["app_command", "can_open_browser", "demo", "sample", "sample_folder", "serve", "ui"]
 
@@ -158,7 +159,18 @@ def serve(
     help="Address to listen on; keep localhost unless a reverse proxy fronts it.",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
-def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    show_default=True,
+    help="Before serving, score all data if this version of the store was never scored "
+    "(a store ingested with --no-warm or by an older kolmap), so that no page's first "
+    "load waits for it.",
+)
+@click.pass_context
+def ui(
+    ctx: click.Context, store: str | None, port: int, host: str, no_browser: bool, warm: bool
+) -> None:
     """Open the kolmap app (Streamlit) on the store."""
     from importlib.util import find_spec
 
@@ -174,6 +186,8 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
     if where.is_neo4j:  # fail here, readably, rather than in the app: server, password, copy
         with reported_errors(), open_store_for(where.text, read_only=True):
             pass
+    if warm and not where.is_neo4j:
+        _warm_before_serving(settings_of(ctx), where.text)
     value = where.text if where.is_neo4j or where.is_memory else str(where.path.resolve())
     env = {**os.environ, "KOLMAP_STORE": value, "KOLMAP_APP_HOST": host}  # roles: access.py
     shown = "localhost" if host in {"0.0.0.0", "::", ""} else host
@@ -181,6 +195,22 @@ def ui(store: str | None, port: int, host: str, no_browser: bool) -> None:
     click.echo(f"kolmap app on {url} (store {where}); Ctrl+C to stop")
     open_url = None if no_browser or not can_open_browser() else url
     raise SystemExit(serve(app_command(port, host), env, open_url))
+
+
+def _warm_before_serving(settings: Settings, store: str) -> None:
+    """Score all data for the app unless it is kept for the store's version already; a
+    failure is reported and the app starts anyway (the page that needs it shows the error)."""
+
+    def announce() -> None:
+        click.echo("scoring all data for the app (this version of the store was never scored) ...")
+
+    try:
+        seconds = warm_app(settings, store, before=announce, read_only=True)
+    except KolmapError as exc:
+        click.echo(f"warning: could not score all data before opening the app: {exc}", err=True)
+        return
+    if seconds is not None:
+        click.echo(f"scored all data in {seconds:.1f} s")
 
 
 def sample_folder() -> Path:

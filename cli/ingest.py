@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -124,15 +125,28 @@ def _unread(columns: list[str], shown: int = 5) -> str:
     return f"ignored columns ({len(columns)}): {', '.join(columns[:shown])}, … (all in --json)"
 
 
-def warm_app(settings: Settings, store: str | None) -> float | None:
+def warm_app(
+    settings: Settings,
+    store: str | None,
+    *,
+    before: Callable[[], None] | None = None,
+    read_only: bool = False,
+) -> float | None:
     """Compute the all-data scope the app opens first and keep it beside the store
-    (:mod:`kolmap.views.scope_cache`); the seconds it took, or None for a store in memory."""
+    (:mod:`kolmap.views.scope_cache`); the seconds it took, or None when there was nothing
+    to do: a store in memory or on a Neo4j server (no folder beside it), or the scope kept
+    already for the store's current version. ``before`` is called just before computing."""
     folder = StoreLocation.resolve(store).cache_dir()
     if folder is None:
         return None
-    started = time.perf_counter()
-    with open_store_for(store) as target:
-        ScopeCache(folder, settings.scoring).fill(target.version(), Scope(), target.projection)
+    with open_store_for(store, read_only=read_only) as target:
+        cache, version = ScopeCache(folder, settings.scoring), target.version()
+        if cache.kept(version, Scope()):
+            return None
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        cache.fill(version, Scope(), target.projection)
     return time.perf_counter() - started
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,10 @@ from pathlib import Path
 import pytest
 
 from kolmap.graph.duckdb import DuckDBStore
+from kolmap.graph.store import Scope
 from kolmap.ingest.pipeline import ingest_paths
+from kolmap.settings import Settings
+from kolmap.views.scope_cache import ScopeCache
 
 from .browser import ARTIFACTS, CHROMIUM, free_port, wait_healthy
 from .browser import browser_page as open_browser
@@ -156,6 +160,42 @@ def test_no_browser_opens_nothing(start_app):
     time.sleep(1)
     assert not app.opened.exists()
     assert "Email" not in app.output()
+
+
+def test_a_store_nobody_scored_is_scored_before_the_app_serves(small_store, tmp_path):
+    """A store ingested with --no-warm (or by an older kolmap) made the first page wait 7-8 s
+    at 100k accounts for the all-data scope; `kolmap ui` now computes it before serving."""
+    scored = tmp_path / "scored.duckdb"
+    shutil.copy(small_store, scored)
+    with DuckDBStore(scored, read_only=True) as store:
+        version = store.version()
+    cache = ScopeCache(scored.with_name("scored.cache"), Settings().scoring)
+    assert not cache.kept(version, Scope())
+    runs = []
+    for name in ("first", "again"):
+        (tmp_path / name).mkdir()
+        app = App(scored, tmp_path / name, "--no-browser")
+        try:
+            app.wait_healthy()
+            runs.append(app.output())
+        finally:
+            app.stop()
+    assert "scoring all data for the app" in runs[0] and "scored all data in" in runs[0], runs[0]
+    assert cache.kept(version, Scope())
+    assert "scoring all data" not in runs[1], runs[1]  # kept: nothing to do
+
+    unscored = tmp_path / "unscored.duckdb"
+    shutil.copy(small_store, unscored)
+    (tmp_path / "off").mkdir()
+    app = App(unscored, tmp_path / "off", "--no-browser", "--no-warm")
+    try:
+        app.wait_healthy()
+        assert "scoring all data" not in app.output()
+    finally:
+        app.stop()
+    assert not ScopeCache(unscored.with_name("unscored.cache"), Settings().scoring).kept(
+        version, Scope()
+    )
 
 
 @pytest.mark.parametrize(

@@ -145,6 +145,15 @@ class ScopeCache:
         thread.start()
         return thread
 
+    def kept(self, version: str, scope: Scope) -> bool:
+        """Whether the projection and components of ``scope`` at ``version`` are on disk."""
+        folder = self.folder
+        return all(
+            (folder / self._key(version, scope, what) / f"{name}.parquet").exists()
+            for what, name in (("projection", "nodes"), ("projection", "edges"),
+                               ("components", "components"))
+        )  # fmt: skip
+
     def fill(self, version: str, scope: Scope, load: Callable[[Scope], Projection]) -> None:
         """Compute and keep ``scope`` now, unless it is on disk already (what the warm-up
         does for each scope, and ``kolmap ingest`` for all data)."""

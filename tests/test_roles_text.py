@@ -117,6 +117,16 @@ def test_legal_form_suffixes_count_in_the_display_name_not_in_a_split_handle():
         assert "brand" not in rule_hits("", name, handle).scores, handle
 
 
+def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
+    """Split before each capital, an RNA database's handle read "RN Acentral" and a cancer
+    centre's "MD Anderson": a nurse and a physician (seen on a real conference file). A
+    credential closing a handle still counts."""
+    for handle in ("RNAfoldLab", "EteRNAplay", "MDAcademyNews", "RDAtlas"):
+        assert "hcp" not in rule_hits("", "", handle).scores, handle
+    for handle in ("JaneRoeRN", "DrAnaVel_MD", "SamLeeMD"):
+        assert rule_hits("", "", handle).best() == "hcp", handle
+
+
 @pytest.mark.parametrize(
     ("bio", "employer"),
     [

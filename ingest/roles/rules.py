@@ -46,7 +46,10 @@ CUES = Path(__file__).with_name("cues.toml")
 TIE_ORDER = ("hcp", "researcher", "media", "patient", "organisation", "brand")
 ROLES = (*TIE_ORDER, "public", "unknown")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+# Where a handle splits into words: before a capital that follows a small letter, and before
+# digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
+# "MD Anderson": read so, the credential rules found a nurse and a physician in them).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 _BIO_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})")
 # Bios that say nothing about who writes them, whatever their length.
 _EMPTY_PHRASES = re.compile(

@@ -201,7 +201,7 @@ class IngestWriter(Protocol):
         seq: Sequence[int] | None = None,
     ) -> None:
         """Stage a batch of records of ``kind`` (a key of
-        :data:`~kolmap.model.RECORD_FIELDS`); ``seq`` gives their positions when a reader
+        :data:`~kolmap.tables.RECORD_FIELDS`); ``seq`` gives their positions when a reader
         stages rows out of order (later wins)."""
         ...
 
@@ -538,7 +538,7 @@ class Snapshots(Protocol):
 
 
 class Replica(Protocol):
-    """A store's tables as rows (:data:`~kolmap.model.TRANSFER_TABLES`), to copy a store
+    """A store's tables as rows (:data:`~kolmap.tables.TRANSFER_TABLES`), to copy a store
     into another one (:mod:`kolmap.graph.neo4j.transfer`)."""
 
     def table_rows(self, table: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,8 @@ from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, check_name
 from kolmap.graph.neo4j.mirror import Neo4jMirror
 from kolmap.graph.neo4j.transfer import to_neo4j
 from kolmap.ingest.pipeline import ingest_paths
-from kolmap.model import TABLE, AccountKey
+from kolmap.model import AccountKey
+from kolmap.tables import TABLE
 
 from .conftest import write
 from .fake_neo4j import RecordingDriver, count_rows

@@ -22,7 +22,8 @@ from kolmap.graph.duckdb.schema import STAGE, STAGE_SCHEMAS, staging_table
 from kolmap.graph.duckdb.stage import LEARNED, Stage
 from kolmap.graph.duckdb.suppressions import BIO_HASH, HANDLE_HASH
 from kolmap.graph.store import Derive, RunInfo
-from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS, RECORD_FIELDS
+from kolmap.model import ACCOUNT_COLUMNS, POST_COLUMNS
+from kolmap.tables import RECORD_FIELDS
 
 __all__ = ["Merge", "merge_run"]
 

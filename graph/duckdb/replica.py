@@ -23,7 +23,7 @@ import pyarrow as pa
 from kolmap.errors import StoreError
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.schema import transfer_table
-from kolmap.model import TABLE, TRANSFER_TABLES
+from kolmap.tables import TABLE, TRANSFER_TABLES
 
 __all__ = ["DuckDBReplica"]
 
@@ -38,12 +38,12 @@ class DuckDBReplica:
         self.location = location
 
     def table_rows(self, table: str, batch_size: int = _BATCH) -> Iterator[dict[str, Any]]:
-        """Every row of one of :data:`~kolmap.model.TRANSFER_TABLES`, as dicts, streamed in
+        """Every row of one of :data:`~kolmap.tables.TRANSFER_TABLES`, as dicts, streamed in
         batches."""
         return self.db.stream(f"SELECT * FROM {transfer_table(table)}", batch_size)
 
     def row_count(self, table: str) -> int:
-        """Rows in one of :data:`~kolmap.model.TRANSFER_TABLES`."""
+        """Rows in one of :data:`~kolmap.tables.TRANSFER_TABLES`."""
         return self.db.scalar(f"SELECT count(*) FROM {transfer_table(table)}")
 
     def is_empty(self) -> bool:

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from kolmap.graph.duckdb import audit
 from kolmap.graph.duckdb.connection import Connection
-from kolmap.model import TABLE
+from kolmap.tables import TABLE
 
 __all__ = ["PV_STATUSES", "add_items", "items", "posts_naming", "review"]
 

@@ -1,7 +1,7 @@
 """The DuckDB store's tables and views, generated from the model's one declaration.
 
-Tables come from :data:`kolmap.model.TABLES` (columns, types, required columns); the staging
-tables of an ingest run and their Arrow schemas from :data:`kolmap.model.RECORD_FIELDS`. Two
+Tables come from :data:`kolmap.tables.TABLES` (columns, types, required columns); the staging
+tables of an ingest run and their Arrow schemas from :data:`kolmap.tables.RECORD_FIELDS`. Two
 views sit on top: ``account_view`` (an account with its effective role: a user label wins
 over inference) and ``interactions`` (the relations between accounts that posts imply, plus
 imported ones). The joins that turn posts into relations are written once,
@@ -14,7 +14,7 @@ A store records the version of the schema it was declared with; an additive chan
 table, a replaced view) is declared again on open, an incompatible one bumps
 :data:`SCHEMA_VERSION`.
 
->>> from kolmap.model import TABLE
+>>> from kolmap.tables import TABLE
 >>> print(table_ddl(TABLE["areas"]))
 CREATE TABLE IF NOT EXISTS areas (area_id VARCHAR, name VARCHAR);
 >>> STAGE_SCHEMAS["follows"].names
@@ -31,14 +31,7 @@ import pyarrow as pa
 
 from kolmap.errors import StoreError, StoreVersionError
 from kolmap.graph.duckdb.connection import Connection
-from kolmap.model import (
-    RECORD_FIELDS,
-    TABLES,
-    TRANSFER_TABLES,
-    ColumnType,
-    Table,
-    column_type,
-)
+from kolmap.tables import RECORD_FIELDS, TABLES, TRANSFER_TABLES, ColumnType, Table, column_type
 
 __all__ = [
     "SCHEMA_SQL",
@@ -272,7 +265,7 @@ def staging_table(kind: str) -> str:
 
 
 def transfer_table(table: str) -> str:
-    """``table`` if it is one of :data:`~kolmap.model.TRANSFER_TABLES` (it is spliced into
+    """``table`` if it is one of :data:`~kolmap.tables.TRANSFER_TABLES` (it is spliced into
     SQL)."""
     if table not in TRANSFER_TABLES:
         raise ValueError(f"not a table kolmap moves between stores: {table!r}")

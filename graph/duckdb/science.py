@@ -25,7 +25,7 @@ import pyarrow as pa
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.schema import arrow_schema
 from kolmap.graph.store import current_actor
-from kolmap.model import SCIENCE_TABLES, TABLE
+from kolmap.tables import SCIENCE_TABLES, TABLE
 
 __all__ = ["add_science", "decide_persons", "person_decisions", "science_tables"]
 

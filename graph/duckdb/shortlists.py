@@ -25,7 +25,8 @@ import pandas as pd
 
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.store import ShortlistEdit, stamped_id
-from kolmap.model import TABLE, AccountKey
+from kolmap.model import AccountKey
+from kolmap.tables import TABLE
 
 __all__ = ["edit_shortlist", "shortlist", "shortlist_events", "shortlists"]
 

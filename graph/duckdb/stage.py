@@ -24,7 +24,7 @@ from kolmap.graph.duckdb.suppressions import (
     handle_pattern,
 )
 from kolmap.graph.store import RunInfo
-from kolmap.model import RECORD_FIELDS
+from kolmap.tables import RECORD_FIELDS
 
 __all__ = ["Stage"]
 
@@ -81,7 +81,7 @@ class Stage:
         records: Sequence[Mapping[str, Any]],
         seq: Sequence[int] | None = None,
     ) -> None:
-        """Stage one batch; keys outside :data:`~kolmap.model.RECORD_FIELDS` are a
+        """Stage one batch; keys outside :data:`~kolmap.tables.RECORD_FIELDS` are a
         programming error. Rows are staged in order unless ``seq`` gives their positions
         (from :meth:`reserve`)."""
         staging_table(kind)
@@ -97,7 +97,7 @@ class Stage:
 
     def add_table(self, kind: str, table: pa.Table) -> None:
         """Stage an Arrow table of ``kind`` records with a ``seq`` column of positions from
-        :meth:`reserve` (the columns of :data:`~kolmap.model.RECORD_FIELDS`, any order)."""
+        :meth:`reserve` (the columns of :data:`~kolmap.tables.RECORD_FIELDS`, any order)."""
         staged = staging_table(kind)
         names = list(RECORD_FIELDS[kind])
         if set(table.column_names) != {*names, "seq"}:

@@ -57,7 +57,8 @@ from kolmap.graph.duckdb.suppressions import (
 )
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
-from kolmap.model import GRAPH_TABLES, PLATFORM_ALIASES, TABLE, AccountKey
+from kolmap.model import PLATFORM_ALIASES, AccountKey
+from kolmap.tables import GRAPH_TABLES, TABLE
 
 __all__ = ["DuckDBStore", "remove_database_files"]
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from kolmap.graph.duckdb import audit
 from kolmap.graph.duckdb.connection import Connection
 from kolmap.graph.duckdb.schema import arrow_schema
-from kolmap.model import TABLE
+from kolmap.tables import TABLE
 
 __all__ = ["add_payments", "coi", "link_registry"]
 

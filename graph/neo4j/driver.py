@@ -42,8 +42,8 @@ from kolmap.graph.neo4j.maps import (
     rel_pattern,
 )
 from kolmap.graph.store import is_neo4j_uri
-from kolmap.model import TABLE, ColumnType, column_type
 from kolmap.settings import load_settings
+from kolmap.tables import TABLE, ColumnType, column_type
 
 __all__ = ["PASSWORD_ENV", "Neo4jGraph"]
 

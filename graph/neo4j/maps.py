@@ -2,7 +2,7 @@
 
 - nodes (:data:`NODE_MAPS`): ``Account``, ``Post``, ``Label``, ``TherapeuticArea``,
   ``Suppression``, ``IngestRun``, ``Export``, keyed by their table's key in
-  :data:`kolmap.model.TABLES`; plus ``Hashtag`` and ``Person``, which exist through
+  :data:`kolmap.tables.TABLES`; plus ``Hashtag`` and ``Person``, which exist through
   relationships;
 - relationships (:data:`REL_MAPS`): ``FOLLOWS``, ``INTERACTS`` (imported relations, with their
   ``kind``), ``MENTIONS`` (post to account), ``TAGGED`` (post to hashtag), ``ABOUT`` (post to
@@ -23,7 +23,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kolmap.model import TABLE, Interaction, Relation
+from kolmap.model import Interaction, Relation
+from kolmap.tables import TABLE
 
 __all__ = [
     "DERIVED",

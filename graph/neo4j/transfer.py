@@ -14,7 +14,7 @@ from kolmap.errors import StoreError
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS
 from kolmap.graph.store import Replica
-from kolmap.model import TRANSFER_TABLES
+from kolmap.tables import TRANSFER_TABLES
 
 __all__ = ["from_neo4j", "to_neo4j"]
 

@@ -32,7 +32,7 @@ from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.formats.canonical import parse_values
 from kolmap.ingest.io.rows import Rejected
-from kolmap.model import RECORD_FIELDS
+from kolmap.tables import RECORD_FIELDS
 
 __all__ = ["ParsedRows", "RowParser"]
 
@@ -53,7 +53,7 @@ def _start_worker(taxonomy: Taxonomy) -> None:
 @dataclass
 class ParsedRows:
     """Rows parsed and enriched: the records as an Arrow table (the columns of
-    :data:`~kolmap.model.RECORD_FIELDS` but provenance) with their line numbers, and
+    :data:`~kolmap.tables.RECORD_FIELDS` but provenance) with their line numbers, and
     the rejected rows. Columnar, because unpickling per-row objects from a worker costs more
     than parsing them."""
 

@@ -156,9 +156,15 @@ def test_hostile_names_stay_text_and_exact_match_first(page):
     assert page.locator("#matches button").first.inner_text().startswith(SCRIPT)
     # The tooltip: zoom close on the hostile node (its neighbours overlap it at the first
     # zoom) and hover it where sigma drew it.
+    # The search's Enter animates the camera to the match: a zoom set while that animation
+    # runs is overwritten by its next frame (this failed on a busy machine), so wait for it.
+    deadline = time.monotonic() + 10
+    while page.evaluate("() => window.kolmapMap.renderer.getCamera().isAnimated()"):
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(50)
     point = page.evaluate(
         "() => { const r = window.kolmapMap.renderer, d = r.getNodeDisplayData('0');"
-        " r.getCamera().setState({x: d.x, y: d.y, ratio: 0.002});"
+        " r.getCamera().setState({x: d.x, y: d.y, ratio: 0.002}); r.render();"
         " return r.graphToViewport(r.getGraph().getNodeAttributes('0')); }"
     )
     box = page.locator("#map").bounding_box()

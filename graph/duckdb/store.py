@@ -5,7 +5,8 @@ stages its batches beside the store (:mod:`.stage`) and merges them in set-based
 one transaction (:mod:`.merge`), so a failed run leaves the file exactly as it was and
 re-ingesting the same records changes nothing. Projections are built in :mod:`.project`;
 erasure and suppression live in :mod:`.suppressions`; :mod:`.replica` copies the tables row by
-row. Every statement goes through one :class:`~.connection.Connection`.
+row; the other reads are in :mod:`.reads`, and opening the file (its errors, its lock) in
+:mod:`.opening`. Every statement goes through one :class:`~.connection.Connection`.
 
 >>> store = DuckDBStore(":memory:")
 >>> store.stats()["accounts"]
@@ -17,9 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,11 +29,20 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kolmap.errors import StoreError, StoreLockedError
-from kolmap.graph.duckdb import audit, safety, saved_views, science, shortlists, transparency
+from kolmap.errors import StoreError
+from kolmap.graph.duckdb import (
+    audit,
+    reads,
+    safety,
+    saved_views,
+    science,
+    shortlists,
+    transparency,
+)
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
-from kolmap.graph.duckdb.project import SCOPED_POSTS_TEMP, project, scope_posts
+from kolmap.graph.duckdb.opening import MEMORY_SIZE, connect, remove_database_files, sql_string
+from kolmap.graph.duckdb.project import project
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.schema import (
     STAGE,
@@ -81,7 +89,7 @@ class DuckDBStore:
     ) -> None:
         self.location = str(path)
         self.memory_limit = memory_limit
-        self.db = Connection(_connect(self.location, read_only, memory_limit, lock_wait), tracer)
+        self.db = Connection(connect(self.location, read_only, memory_limit, lock_wait), tracer)
         try:
             if not read_only:
                 ensure_schema(self.db, self.location)
@@ -173,7 +181,7 @@ class DuckDBStore:
         if path is None or not path.exists():
             return
         with contextlib.suppress(duckdb.Error, OSError):
-            self.db.execute(f"ATTACH {_sql_string(str(path))} AS kolmap_left (READ_ONLY)")
+            self.db.execute(f"ATTACH {sql_string(str(path))} AS kolmap_left (READ_ONLY)")
             try:
                 found = self.db.row(
                     "SELECT run_id, started_at, kolmap_version, inputs "
@@ -205,11 +213,11 @@ class DuckDBStore:
         if not size:
             self.db.execute("RESET memory_limit")
             return
-        if not _SIZE.fullmatch(size.strip()):
+        if not MEMORY_SIZE.fullmatch(size.strip()):
             raise StoreError(
                 f"memory limit {size!r} is not a size (say 512MB or 2GB; see docs/settings.md)"
             )
-        self.db.execute(f"SET memory_limit = {_sql_string(size.strip())}")
+        self.db.execute(f"SET memory_limit = {sql_string(size.strip())}")
 
     def _stage_path(self) -> Path | None:
         """The staging database beside the store file (None for a store in memory)."""
@@ -220,7 +228,7 @@ class DuckDBStore:
         if path is not None:
             remove_database_files(path)
         try:
-            self.db.execute(f"ATTACH {_sql_string(str(path or ':memory:'))} AS {STAGE}")
+            self.db.execute(f"ATTACH {sql_string(str(path or ':memory:'))} AS {STAGE}")
         except duckdb.Error as err:
             raise StoreError(
                 f"{self.location}: cannot create the staging database {path}: {first_line(err)}"
@@ -357,7 +365,7 @@ class DuckDBStore:
         before = path.stat().st_size
         name = str(self.db.row("SELECT current_database()")[0])  # type: ignore[index]
         try:
-            self.db.execute(f"ATTACH {_sql_string(str(fresh))} AS kolmap_compact")
+            self.db.execute(f"ATTACH {sql_string(str(fresh))} AS kolmap_compact")
             try:
                 self.db.execute(f'COPY FROM DATABASE "{name}" TO kolmap_compact')
             finally:
@@ -370,7 +378,7 @@ class DuckDBStore:
         self.db.raw.close()
         os.replace(fresh, path)
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
-        self.db.raw = _connect(self.location, False, self.memory_limit)
+        self.db.raw = connect(self.location, False, self.memory_limit)
         use_key(self.db, self.key)
         return {"bytes_before": before, "bytes_after": path.stat().st_size}
 
@@ -514,83 +522,18 @@ class DuckDBStore:
         authors: Sequence[AccountKey] | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Posts in ``scope`` (by ``authors`` if given), newest first, with their hashtags
-        and areas as lists."""
-        sql = """SELECT p.platform, p.post_id, p.author_id, p.created_at, p.text, p.lang,
-                   p.likes, p.reposts, p.replies, p.reply_to_post_id, p.repost_of_post_id,
-                   p.quote_of_post_id,
-                   COALESCE((SELECT list(h.tag ORDER BY h.tag) FROM post_hashtags h
-                             WHERE h.platform = p.platform AND h.post_id = p.post_id),
-                            []) AS hashtags,
-                   COALESCE((SELECT list(a.area ORDER BY a.area) FROM post_areas a
-                             WHERE a.platform = p.platform AND a.post_id = p.post_id),
-                            []) AS areas
-            FROM x_scoped s JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id"""
-        params: list[Any] = []
-        if authors is not None:
-            sql += """ SEMI JOIN _authors k ON k.platform = p.platform
-                                          AND k.account_id = p.author_id"""
-        sql += " WHERE NOT s.placeholder"  # a post known only from another is not listed
-        sql += " ORDER BY p.created_at DESC NULLS LAST, p.platform, p.post_id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        with (
-            self.db.scratch(*SCOPED_POSTS_TEMP),
-            self.db.registered("_authors", keys_table(authors or [])),
-        ):
-            scope_posts(self.db, scope or Scope())
-            return self.db.frame(sql, params)
+        """Posts in ``scope`` (by ``authors`` if given), newest first (:func:`.reads.posts`)."""
+        return reads.posts(self.db, scope, authors=authors, limit=limit)
 
     def top_hashtags(self, scope: Scope | None = None, *, limit: int = 50) -> pd.DataFrame:
-        """The most used hashtags in ``scope``: ``tag, posts, authors``."""
-        with self.db.scratch(*SCOPED_POSTS_TEMP):
-            scope_posts(self.db, scope or Scope())
-            return self.db.frame(
-                """SELECT h.tag, count(*) AS posts, count(DISTINCT s.author_id) AS authors
-                   FROM x_scoped s JOIN post_hashtags h
-                     ON h.platform = s.platform AND h.post_id = s.post_id
-                   GROUP BY h.tag ORDER BY posts DESC, h.tag LIMIT ?""",
-                [int(limit)],
-            )
+        """The most used hashtags in ``scope`` (:func:`.reads.top_hashtags`)."""
+        return reads.top_hashtags(self.db, scope, limit=limit)
 
     def top_hashtags_by_group(
         self, scope: Scope | None, groups: pd.DataFrame, *, limit: int = 8
     ) -> pd.DataFrame:
-        """The ``limit`` most used hashtags of each group of authors in ``scope``: ``groups``
-        maps ``platform, account_id`` to an integer ``group``; the answer has ``group, tag,
-        uses`` rows, each group's most used first.
-
-        Ties are broken as counting the tags of :meth:`posts` in its order would (a
-        ``Counter``'s ``most_common``): the tag met first, newest post first, then by tag;
-        so this is the same answer as counting every post's hashtags in Python, without
-        reading the posts (an app's community summary)."""
-        members = pa.table(
-            {
-                "platform": groups["platform"].astype(str).tolist(),
-                "account_id": groups["account_id"].astype(str).tolist(),
-                "grp": groups["group"].to_numpy(dtype="int64"),
-            }
-        )
-        with self.db.scratch(*SCOPED_POSTS_TEMP), self.db.registered("_groups", members):
-            scope_posts(self.db, scope or Scope())
-            return self.db.frame(
-                """WITH ordered AS (
-                       SELECT platform, post_id, author_id, row_number() OVER (
-                           ORDER BY created_at DESC NULLS LAST, platform, post_id) AS ord
-                       FROM x_scoped),
-                   uses AS (
-                       SELECT g.grp, h.tag, count(*) AS uses, min(o.ord) AS first
-                       FROM ordered o
-                       JOIN _groups g ON g.platform = o.platform AND g.account_id = o.author_id
-                       JOIN post_hashtags h ON h.platform = o.platform AND h.post_id = o.post_id
-                       GROUP BY g.grp, h.tag)
-                   SELECT grp AS "group", tag, uses FROM uses
-                   QUALIFY row_number() OVER (
-                       PARTITION BY grp ORDER BY uses DESC, first, tag) <= ?
-                   ORDER BY grp, uses DESC, first, tag""",
-                [int(limit)],
-            )
+        """Each group's most used hashtags in ``scope`` (:func:`.reads.top_hashtags_by_group`)."""
+        return reads.top_hashtags_by_group(self.db, scope, groups, limit=limit)
 
     def accounts(
         self,
@@ -600,45 +543,12 @@ class DuckDBStore:
         person_id: str | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Account attributes with the effective role (label wins over inference)."""
-        sql = "SELECT * EXCLUDE (handle_lc) FROM account_view a"
-        params: list[Any] = []
-        where = []
-        if keys is not None:
-            sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
-        if search:
-            where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
-            pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
-            params += [pattern, pattern]
-        if person_id is not None:
-            where.append("a.person_id = ?")
-            params.append(person_id)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.platform, a.account_id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        with self.db.registered("_keys", keys_table(keys or [])):
-            return self.db.frame(sql, params)
+        """Account attributes with the effective role (:func:`.reads.accounts`)."""
+        return reads.accounts(self.db, keys, search=search, person_id=person_id, limit=limit)
 
     def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
-        """The areas each account speaks in (``platform, account_id, areas``): its bio's
-        areas and those of at least ``min_posts`` of its original posts."""
-        return self.db.frame(
-            """WITH posted AS (
-                   SELECT p.platform, p.author_id AS account_id, a.area
-                   FROM posts p JOIN post_areas a
-                     ON a.platform = p.platform AND a.post_id = p.post_id
-                   WHERE p.repost_of_post_id IS NULL GROUP BY ALL HAVING count(*) >= ?),
-               bio AS (
-                   SELECT platform, account_id, unnest(bio_areas) AS area FROM accounts
-                   WHERE bio_areas IS NOT NULL)
-               SELECT platform, account_id, list_sort(list_distinct(list(area))) AS areas
-               FROM (SELECT * FROM posted UNION SELECT * FROM bio)
-               GROUP BY ALL ORDER BY platform, account_id""",
-            [int(min_posts)],
-        )
+        """The areas each account speaks in (:func:`.reads.account_areas`)."""
+        return reads.account_areas(self.db, min_posts)
 
     def areas(self) -> dict[str, str]:
         return dict(self.db.rows("SELECT area_id, name FROM areas ORDER BY area_id"))
@@ -702,84 +612,3 @@ class DuckDBStore:
         """Run a read query on the store's tables (for tests and power users; not part of
         :class:`~kolmap.graph.store.GraphStore`); values only as parameters."""
         return self.db.frame(query, list(params))
-
-
-# What a file that is not a DuckDB database starts with, for the error that names it.
-_OTHER_FILES = {
-    b"SQLite format 3\x00": "a SQLite database",
-    b"PK\x03\x04": "a ZIP archive or an Office file",
-    b"PAR1": "a Parquet file",
-}
-
-
-def _refuse_foreign_file(location: str) -> None:
-    """A file that exists must be a DuckDB database (its magic bytes ``DUCK`` at offset 8):
-    DuckDB itself would try to download an extension to read a SQLite file named
-    ``.duckdb``, or fail on a CSV with a cryptic message."""
-    path = Path(location)
-    if location == ":memory:" or not path.is_file() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head[8:12] == b"DUCK":
-        return
-    what = next((name for magic, name in _OTHER_FILES.items() if head.startswith(magic)), None)
-    raise StoreError(
-        f"{location}: {what or 'not a DuckDB database'}, not a kolmap store; "
-        "choose another file for the store"
-    )
-
-
-# A size DuckDB's memory_limit accepts: 512MB, 2GB, 1.5GiB.
-_SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)", re.IGNORECASE)
-
-
-def _connect(
-    location: str, read_only: bool, memory_limit: str, lock_wait: float = 0.0
-) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file with a readable error for what goes wrong most; while another
-    process holds the file, try again for up to ``lock_wait`` seconds."""
-    deadline = time.monotonic() + lock_wait
-    while True:
-        try:
-            return _connect_once(location, read_only, memory_limit)
-        except StoreLockedError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.2)
-
-
-def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | bool | int | float | list[str]] = (
-        {"memory_limit": memory_limit} if memory_limit else {}
-    )
-    try:
-        if read_only and location != ":memory:" and not Path(location).exists():
-            raise StoreError(f"{location}: no store here yet; run `kolmap ingest` first")
-        _refuse_foreign_file(location)
-        return duckdb.connect(location, read_only=read_only, config=config)
-    except duckdb.IOException as err:
-        message = f"{location}: cannot open the store: {first_line(err)}"
-        if "could not set lock" in str(err).lower():
-            raise StoreLockedError(message) from err
-        raise StoreError(message) from err
-    except (duckdb.ParserException, duckdb.InvalidInputException) as err:
-        if not config:
-            raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err
-        raise StoreError(
-            f"store.memory_limit {memory_limit!r} is not a size DuckDB accepts (say 2GB or "
-            f"512MB): {first_line(err)}"
-        ) from err
-    except duckdb.Error as err:
-        raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err
-
-
-def _sql_string(text: str) -> str:
-    """A SQL string literal, for the one statement that cannot take a parameter (ATTACH)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def remove_database_files(path: Path) -> None:
-    """Delete a DuckDB database file and its write-ahead log, if they exist."""
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)

@@ -29,7 +29,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from kolmap.graph import open_store
-    from kolmap.graph.store import GraphStore, Scope, StoreLocation
+    from kolmap.graph.location import StoreLocation
+    from kolmap.graph.store import GraphStore, Scope
     from kolmap.ingest.pipeline import ingest_paths
     from kolmap.scoring.rank import RankKind, rank
     from kolmap.settings import Settings, load_settings

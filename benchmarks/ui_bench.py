@@ -94,7 +94,8 @@ def measure_pages(store_path: Path, pages: tuple[str, ...]) -> dict[str, Any]:
 
     import kolmap
     from kolmap.graph.duckdb import DuckDBStore
-    from kolmap.graph.store import Scope, StoreLocation
+    from kolmap.graph.location import StoreLocation
+    from kolmap.graph.store import Scope
     from kolmap.scoring.rank import rank
 
     app = Path(kolmap.__file__).resolve().parent / "ui" / "app.py"  # the kolmap imported

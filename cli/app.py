@@ -18,7 +18,8 @@ from kolmap.cli.ingest import print_summary, run_ingest, warm_app
 from kolmap.cli.rank import print_ranking
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.errors import KolmapError
-from kolmap.graph.store import Scope, StoreLocation
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import Scope
 from kolmap.ingest.science.load import import_science
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import UPLOAD_LIMIT_MB, Settings

@@ -13,7 +13,7 @@ from kolmap.cli.support import open_store_for, reported_errors, settings_of, sto
 from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_json_text
 from kolmap.graph.keys import load_key
-from kolmap.graph.store import StoreLocation
+from kolmap.graph.location import StoreLocation
 from kolmap.model import AccountKey
 from kolmap.views.access import ROLES, hash_password
 from kolmap.views.erasure import erase_everywhere, subject_report

@@ -16,7 +16,7 @@ from kolmap.cli.support import (
     settings_of,
     store_option,
 )
-from kolmap.graph.store import StoreLocation
+from kolmap.graph.location import StoreLocation
 
 if TYPE_CHECKING:
     from kolmap.export.neo4j_scores import PublishedScores

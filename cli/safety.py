@@ -9,7 +9,8 @@ import click
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.keys import load_key
-from kolmap.graph.store import StoreLocation, current_actor
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import current_actor
 from kolmap.views.pharmacovigilance import load_products, load_vocabulary, scan
 
 __all__ = ["pv"]

@@ -17,7 +17,7 @@ from kolmap.cli.support import open_store_for, reported_errors, settings_of, sto
 from kolmap.errors import InputError
 from kolmap.export.science import export_persons_table
 from kolmap.export.tabular import to_csv_text, to_json_text
-from kolmap.graph.store import StoreLocation
+from kolmap.graph.location import StoreLocation
 from kolmap.ingest.areas import taxonomy_for
 from kolmap.ingest.science import SCIENCE_FORMATS
 from kolmap.ingest.science.fetch import fetch_openalex, fetch_pubmed

@@ -12,7 +12,7 @@ import click
 from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
 from kolmap.errors import InputError
 from kolmap.export.tabular import to_csv_text, to_json_text
-from kolmap.graph.store import StoreLocation
+from kolmap.graph.location import StoreLocation
 from kolmap.ingest.payments import import_payments
 from kolmap.model import normalise_platform
 from kolmap.views.transparency import check_purpose, coi_lines

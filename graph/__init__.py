@@ -13,14 +13,8 @@ from __future__ import annotations
 
 import os
 
-from kolmap.graph.store import (
-    GraphStore,
-    IngestWriter,
-    Projection,
-    RunInfo,
-    Scope,
-    StoreLocation,
-)
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import GraphStore, IngestWriter, Projection, RunInfo, Scope
 from kolmap.settings import Settings, load_settings
 
 __all__ = [

@@ -19,7 +19,7 @@ import os
 import secrets
 from pathlib import Path
 
-from kolmap.graph.store import StoreLocation
+from kolmap.graph.location import StoreLocation
 from kolmap.settings import PrivacySettings
 
 __all__ = ["KEY_ENV", "load_key"]

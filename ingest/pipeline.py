@@ -40,14 +40,8 @@ import pyarrow as pa
 
 from kolmap import __version__
 from kolmap.errors import InputError, KolmapError, RejectedRowsError
-from kolmap.graph.store import (
-    GraphStore,
-    IngestWriter,
-    RunInfo,
-    StoreLocation,
-    process_alive,
-    stamped_id,
-)
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import GraphStore, IngestWriter, RunInfo, process_alive, stamped_id
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.enrich import enrich
 from kolmap.ingest.fast.bulk_csv import BulkReader, BulkReadError

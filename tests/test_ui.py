@@ -18,7 +18,8 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 from kolmap.graph.duckdb import DuckDBStore
-from kolmap.graph.store import Scope, StoreLocation
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")

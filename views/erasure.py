@@ -39,7 +39,8 @@ from typing import Any
 
 from kolmap import __version__
 from kolmap.graph.keys import load_key
-from kolmap.graph.store import GraphStore, StoreLocation, current_actor, stamped_id
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import GraphStore, current_actor, stamped_id
 from kolmap.ingest.pipeline import remove_stale_workdirs
 from kolmap.ingest.quarantine import blank_rows, names_in
 from kolmap.model import AccountKey

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from kolmap.graph.keys import load_key
-from kolmap.graph.store import Projection, StoreLocation
+from kolmap.graph.location import StoreLocation
+from kolmap.graph.store import Projection
 from kolmap.settings import PrivacySettings
 
 __all__ = [

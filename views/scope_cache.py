@@ -16,7 +16,7 @@ background thread when the app starts. One lock per key makes a page that asks f
 being warmed wait for it rather than compute it twice.
 
 >>> import tempfile
->>> from kolmap.graph.store import Projection, Scope, source_digest
+>>> from kolmap.graph.store import Projection, Scope
 >>> nodes = pd.DataFrame({"platform": ["x"], "account_id": ["1"]})
 >>> edges = pd.DataFrame({"src": [0], "dst": [0]})
 >>> cache = ScopeCache(Path(tempfile.mkdtemp()), ScoringSettings())
@@ -46,7 +46,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kolmap.graph.store import Projection, Scope, source_digest
+from kolmap.graph.location import source_digest
+from kolmap.graph.store import Projection, Scope
 from kolmap.scoring.components import compute_components
 from kolmap.settings import ScoringSettings
 
@@ -59,13 +60,13 @@ KEEP = 24
 
 @cache
 def code_digest() -> str:
-    """A digest of the code behind projections and components (``scoring/``, ``graph/``):
-    results computed by other code are never read back.
+    """A digest of the code behind projections and components (``scoring/``, ``graph/``, the
+    record and table declarations): results computed by other code are never read back.
 
     >>> len(code_digest())
     16
     """
-    return source_digest("scoring", "graph")
+    return source_digest("scoring", "graph", "model.py", "tables.py")
 
 
 class ScopeCache:

@@ -27,6 +27,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from kolmap.errors import StoreError
+from kolmap.graph.location import is_neo4j_uri
 from kolmap.graph.neo4j.maps import (
     DERIVED,
     FIRST_LOAD_DERIVED,
@@ -41,7 +42,6 @@ from kolmap.graph.neo4j.maps import (
     node_pattern,
     rel_pattern,
 )
-from kolmap.graph.store import is_neo4j_uri
 from kolmap.settings import load_settings
 from kolmap.tables import TABLE, ColumnType, column_type
 

@@ -43,6 +43,7 @@ from kolmap.graph.duckdb import DuckDBStore, remove_database_files
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.keys import load_key
+from kolmap.graph.location import StoreLocation
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS, rel_key
@@ -54,7 +55,7 @@ from kolmap.graph.neo4j.shared import (
     write_frames,
 )
 from kolmap.graph.neo4j.transfer import from_neo4j
-from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit, StoreLocation
+from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
 from kolmap.model import AccountKey
 from kolmap.settings import Settings
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from kolmap.graph.location import source_digest
 from kolmap.graph.neo4j.driver import Neo4jGraph
-from kolmap.graph.store import source_digest
 
 __all__ = ["LABEL", "drop_other_versions", "is_kept", "read_frames", "shared_key", "write_frames"]
 
@@ -39,9 +39,9 @@ _PART_BYTES = 4 << 20
 
 @cache
 def _code_digest() -> str:
-    """A digest of the code behind projections (``graph/``, ``model.py``): results computed
-    by other code are never read back."""
-    return source_digest("graph", "model.py")
+    """A digest of the code behind projections (``graph/``, ``model.py``, ``tables.py``):
+    results computed by other code are never read back."""
+    return source_digest("graph", "model.py", "tables.py")
 
 
 def shared_key(version: str, what: str, scope: Mapping[str, Any] | None) -> str:

@@ -1,7 +1,7 @@
 """The WebGL map page (sigma.js) in a real browser: Debian's Chromium, software WebGL.
 
 A generated map of 5,000 accounts and 20,000 relations (tests/test_map_scale.py's
-``synthetic_map``) whose first accounts carry script-injection names. The page must draw with no
+``synthetic_map``; one of 50,000 and 200,000 too) whose first accounts carry script-injection names. The page must draw with no
 console error, keep the hostile names as text (match list, details panel, tooltip), filter by
 legend entry and relation type (the page exposes its visible counts on ``window.kolmapMap``) and
 list an exact match first. Screenshots go to ``artifacts/``.
@@ -10,9 +10,11 @@ list an exact match first. Screenshots go to ``artifacts/``.
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 
 import pytest
+from PIL import Image
 
 from kolmap.export.html_map import render_html
 
@@ -230,3 +232,40 @@ def test_the_app_draws_an_area_map_of_thousands_of_accounts_with_webgl(tmp_path)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(ARTIFACTS / "ui-network-webgl.png"))
         assert events["dialogs"] == [] and events["errors"] == [], events
+
+
+def test_a_map_of_50000_accounts_renders_and_pans_without_errors(tmp_path):
+    """The issue's size: 50,000 accounts and 200,000 relations drawn in headless Chromium
+    (software WebGL) with no console error, as points and hairlines, and still drawn after a
+    pan. How fast is measured in benchmarks/map_bench.py, not here."""
+    n, m = 50_000, 200_000
+    path = tmp_path / "map50k.html"
+    path.write_text(render_html(synthetic_map(n, m), title="50k", renderer="webgl"))
+    with open_browser(BROWSER_ARGS, (1400, 900)) as (page, events):
+        page.goto(path.as_uri(), timeout=180_000)
+        deadline = time.monotonic() + 180
+        while not page.evaluate(
+            "() => !!(window.kolmapMap && (window.kolmapMap.visible.firstRenderMs !== null"
+            " || window.kolmapMap.visible.error))"
+        ):
+            assert time.monotonic() < deadline, events
+            time.sleep(0.1)
+        state = page.evaluate("() => window.kolmapMap.visible")
+        assert state["error"] is None and (state["nodes"], state["edges"]) == (n, m)
+        assert state["drawing"] == "points and lines"
+        page.mouse.move(500, 450)
+        page.mouse.down()
+        for i in range(10):
+            page.mouse.move(500 + 20 * (i + 1), 450 + 5 * (i + 1))
+        page.mouse.up()
+        page.wait_for_timeout(1500)
+        assert page.evaluate("() => window.kolmapMap.renderer.getCamera().getState().x") != 0.5
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "webgl-50k.png"))
+        # Drawn: a good share of the map's area is not background.
+        box = page.locator("#map").bounding_box()
+        shot = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("L")
+        inked = sum(count for level, count in enumerate(shot.histogram()) if level < 200)
+        assert inked > 0.02 * shot.width * shot.height, inked
+        assert events["errors"] == [], events
+        assert events["dialogs"] == []

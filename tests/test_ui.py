@@ -462,6 +462,37 @@ def test_filters_live_in_the_address(app_store):
     assert "kind" not in at.query_params  # the default is left out of the address
 
 
+def test_a_link_or_back_changes_the_filters_and_a_return_keeps_them(app_store):
+    """A saved view clicked on the page it names, or the browser's Back, changes the address
+    of a page already open: its filters follow (they kept the widgets' values and wrote them
+    back over the address). Leaving for another page and coming back from the sidebar (no
+    filters in the address) keeps them (they reset to all data)."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("cardiology").run()
+    # A saved view's link (or Back) opens the same page with other filters in the address.
+    at.query_params.clear()
+    at.query_params.update({"area": "oncology", "kind": "dol"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="lb_area").value == "oncology"
+    assert at.selectbox(key="lb_kind").value == "dol"
+    # One with no filters is all data again.
+    at.query_params.clear()
+    at.run()
+    assert at.selectbox(key="lb_area").value == ""
+    assert at.selectbox(key="lb_kind").value == "kol"
+    # Away and back from the sidebar, the address empty: the filters the page was left with.
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    at.selectbox(key="lb_kind").set_value("dol").run()
+    at.switch_page("app_pages/overview.py").run()
+    at.query_params.clear()
+    at.switch_page("app_pages/leaderboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="lb_area").value == "oncology"
+    assert at.selectbox(key="lb_kind").value == "dol"
+    assert at.query_params["area"] in ("oncology", ["oncology"])
+
+
 def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app_store):
     at = open_page("leaderboard")
     at.selectbox(key="lb_area").set_value("oncology").run()

@@ -35,12 +35,13 @@ def scope_filters(
     """The filter bar shared by pages: area, kind, platforms, time window.
 
     The filters live in the address too (``?area=oncology&kind=dol&platform=x&since=…``):
-    a link, a bookmark or a reload opens the page filtered the same way.
+    a link, a saved view, a bookmark, a reload or the browser's Back opens the page filtered
+    the same way, and leaving the page and coming back keeps them.
     """
     areas = state.area_options()
     platforms_known = list(state.stats()["by_platform"])
     first, last = state.date_bounds()
-    _from_address(prefix, areas, platforms_known, first, last, with_kind)
+    _from_address(prefix, areas, platforms_known, first, last, with_kind, default_area)
     cols = st.columns([2, 2, 2, 3])
     area_key = f"{prefix}_area"
     area = cols[0].selectbox(
@@ -75,6 +76,7 @@ def scope_filters(
         if window[1] < last:
             until = datetime.combine(window[1] + timedelta(days=1), time.min, tzinfo=UTC)
     _to_address(
+        prefix,
         area=area or None,
         kind=kind if with_kind and kind != "kol" else None,
         platform=sorted(platforms) or None,
@@ -90,6 +92,15 @@ def _initial(key: str, index: int) -> dict[str, Any]:
     return {} if key in st.session_state else {"index": index}
 
 
+# The filters a page keeps in its address.
+_FILTERS = ("area", "kind", "platform", "since", "until")
+
+
+def _address() -> dict[str, list[str]]:
+    """The filters the address names now, each as a list of values."""
+    return {name: st.query_params.get_all(name) for name in _FILTERS if name in st.query_params}
+
+
 def _from_address(
     prefix: str,
     areas: list[str],
@@ -97,36 +108,56 @@ def _from_address(
     first: date,
     last: date,
     with_kind: bool,
+    default_area: str = "",
 ) -> None:
-    """On a page's first run in this session, take the filters the address names."""
-    if st.session_state.get(f"{prefix}_from_address"):
+    """Set the filter widgets from the address when it did not come from this page itself: a
+    link, a saved view, a bookmark, a reload or the browser's Back put filters there. Coming
+    back to the page with no filters in the address (from the sidebar) gives it the filters
+    it had when it was left."""
+    address = _address()
+    entered = f"{prefix}_area" not in st.session_state  # first run here, or back from a page
+    if address == st.session_state.get(f"{prefix}_written") and not entered:
+        return  # the address this page wrote: the widgets hold the same
+    if not address and entered:
+        for key, value in st.session_state.get(f"{prefix}_last", {}).items():
+            st.session_state[key] = value
         return
-    st.session_state[f"{prefix}_from_address"] = True
-    query = st.query_params
-    if query.get("area") in areas:
-        st.session_state[f"{prefix}_area"] = query["area"]
-    if with_kind and query.get("kind") in state.KIND_LABELS:
-        st.session_state[f"{prefix}_kind"] = query["kind"]
-    chosen = [p for p in query.get_all("platform") if p in platforms]
-    if chosen:
-        st.session_state[f"{prefix}_platforms"] = chosen
+    area = next(iter(address.get("area", [])), None)
+    st.session_state[f"{prefix}_area"] = (
+        area if area in areas else (default_area if default_area in areas else areas[0])
+    )
+    if with_kind:
+        kind = next(iter(address.get("kind", [])), None)
+        st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"
+    st.session_state[f"{prefix}_platforms"] = [
+        p for p in address.get("platform", []) if p in platforms
+    ]
+    window = (first, last)
     try:
-        since = date.fromisoformat(query.get("since") or first.isoformat())
-        until = date.fromisoformat(query.get("until") or last.isoformat())
+        since = date.fromisoformat(next(iter(address.get("since", [])), first.isoformat()))
+        until = date.fromisoformat(next(iter(address.get("until", [])), last.isoformat()))
     except ValueError:
-        return
-    if (since, until) != (first, last) and first <= since <= until <= last:
-        st.session_state[f"{prefix}_window"] = (since, until)
+        since, until = first, last
+    if first <= since <= until <= last:
+        window = (since, until)
+    st.session_state[f"{prefix}_window"] = window
 
 
-def _to_address(**values: str | list[str] | None) -> None:
-    """Write the filters into the address, leaving defaults out."""
+def _to_address(prefix: str, **values: str | list[str] | None) -> None:
+    """Write the filters into the address, leaving defaults out, and remember what was
+    written (and the widgets' values, for a return to the page)."""
     for name, value in values.items():
         if value:
             if st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
                 st.query_params[name] = value
         elif name in st.query_params:
             del st.query_params[name]
+    st.session_state[f"{prefix}_written"] = _address()
+    st.session_state[f"{prefix}_last"] = {
+        key: st.session_state[key]
+        for key in (f"{prefix}_{w}" for w in ("area", "kind", "platforms", "window"))
+        if key in st.session_state
+    }
 
 
 def download_button(container: Any, label: str, download: Download, *, key: str) -> None:

@@ -25,7 +25,9 @@ and its staff). Columns produced:
   influencer and ``any`` lists); ``endorsers`` / ``n_endorsers``: role-weighted, all sources.
 - ``engagement``: ``ln(1 + mean(likes + 2 reposts + replies))`` over in-scope original
   posts, shrunk for accounts with few posts. ``reach``: ``ln(1 + followers)``.
-- ``community``: Leiden community in scope.
+- ``community``: Leiden community in scope; ``ring_share``: the share of its community's
+  members flagged for automation (0 in communities under :data:`RING_MIN_SIZE`): from
+  :data:`RING_SHARE` on, a possible ring, whose target is flagged with its members.
 - ``top_endorser_1`` .. ``_3``: positions of the (up to) three accounts whose endorsements
   weigh most, -1 for none; a ranking's reasons name them.
 """
@@ -45,16 +47,39 @@ from kolmap.settings import ScoringSettings
 __all__ = [
     "LAY_ROLES",
     "PEER_ROLES",
+    "RING_MIN_SIZE",
+    "RING_SHARE",
     "components_of",
     "compute_components",
     "edge_weights",
     "jump_weights",
+    "ring_shares",
     "top_endorsers",
     "weighted_edges",
 ]
 
 PEER_ROLES = ("hcp", "researcher")
 LAY_ROLES = ("patient", "public", "unknown")
+# A community of at least RING_MIN_SIZE members of which at least RING_SHARE look automated
+# is a possible ring (the Communities page and the rankings' flags say so).
+RING_SHARE = 0.5
+RING_MIN_SIZE = 5
+
+
+def ring_shares(community: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    """For each node, the share of its community's members that are ``flagged`` (0 in a
+    community of fewer than :data:`RING_MIN_SIZE`).
+
+    >>> ring_shares(np.array([0, 0, 0, 0, 0, 1]), np.array([1, 1, 1, 0, 0, 1], bool)).tolist()
+    [0.6, 0.6, 0.6, 0.6, 0.6, 0.0]
+    """
+    if len(community) == 0:
+        return np.zeros(0)
+    labels, index = np.unique(community, return_inverse=True)
+    size = np.bincount(index, minlength=len(labels))
+    share = np.bincount(index, weights=flagged.astype(np.float64), minlength=len(labels)) / size
+    result: np.ndarray = np.where(size >= RING_MIN_SIZE, share, 0.0)[index]
+    return result
 
 
 def source_weights(
@@ -309,6 +334,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["engagement"] = np.log1p(mean) * shrink
     out["reach"] = np.log1p(nodes["followers"].fillna(0).to_numpy(dtype=np.float64))
     out["community"] = community
+    out["ring_share"] = np.round(ring_shares(community, ~risk_ok), 4)
     for i, column in enumerate(top_endorsers(n, src, dst, w).T, start=1):
         out[f"top_endorser_{i}"] = column
     return out

@@ -25,7 +25,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.components import PEER_ROLES, components_of
+from kolmap.scoring.components import PEER_ROLES, RING_SHARE, components_of
 from kolmap.settings import ScoringSettings
 
 __all__ = ["COMPONENTS", "OUTPUT_COLUMNS", "RankKind", "axis_overlap", "rank", "tiers"]
@@ -206,6 +206,7 @@ def rank(
     for name in ("n_peer_endorsers", "n_lay_endorsers", "n_endorsers"):
         table[name] = cand[name].to_numpy(dtype=np.int64)
     table["peer_share"] = np.round(cand["peer_share"].to_numpy(), 4)
+    table["ring_share"] = _column(cand, "ring_share").fillna(0).to_numpy()
     for column in ("affiliation", "employer", "role_confidence", "role_source"):
         table[column] = _column(nodes, column).iloc[idx].to_numpy()
     table["flags"] = _flags(table, settings)
@@ -313,15 +314,16 @@ def _scale(values: np.ndarray, *, sqrt: bool) -> np.ndarray:
 
 def _flags(table: pd.DataFrame, settings: ScoringSettings) -> list[str]:
     """What a reader should know before trusting a rank: industry ties, automation risk,
-    low trust, a role read from behaviour."""
+    low trust, a community that looks like a ring, a role read from behaviour."""
     out = []
-    for affiliation, employer, risk, trust, source, confidence in zip(
+    for affiliation, employer, risk, trust, source, confidence, ring in zip(
         table["affiliation"].tolist(),
         table["employer"].tolist(),
         table["automation_risk"].tolist(),
         table["trust"].tolist(),
         table["role_source"].tolist(),
         table["role_confidence"].tolist(),
+        table["ring_share"].tolist(),
         strict=True,
     ):
         flags = []
@@ -331,6 +333,8 @@ def _flags(table: pd.DataFrame, settings: ScoringSettings) -> list[str]:
             flags.append(f"automation risk {risk:.2f}")
         elif trust < _LOW_TRUST:
             flags.append(f"low trust {trust:.2f}")
+        if ring >= RING_SHARE:
+            flags.append(f"possible ring ({ring:.0%} of its community look automated)")
         if source == "behaviour":
             flags.append(f"role from behaviour ({float(confidence):.2f})")
         out.append("; ".join(flags))

@@ -85,6 +85,10 @@ def test_traps(sample_store, known_answers):
     scores = dict(zip(dol_keys, dol["score"], strict=True))
     planted_dol = known_answers["dol"]["oncology"]
     assert scores[traps["pushed"]] < 0.5 * min(scores[k] for k in planted_dol)
+    # ... and is flagged as what it is, while no planted leader is.
+    flags = dict(zip(dol_keys, dol["flags"], strict=True))
+    assert "possible ring" in flags[traps["pushed"]]
+    assert not any("possible ring" in flags[k] for k in planted)
     # ... and a star of another area is not an oncology KOL.
     assert traps["other_area_star"] not in kol[:20]
     card = keys(rank(sample_store.projection(Scope(area="cardiology")), "kol", top=5))

@@ -178,6 +178,18 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     assert reposts[["likes", "reposts", "replies"]].isna().all().all()  # the original's counts
 
 
+def test_a_ring_target_s_profile_shows_the_flag_of_its_rankings(app_store, known_answers):
+    """The sample's HCP pushed by 250 throwaway accounts: its profile said nothing of it."""
+    with opened(app_store) as store:
+        pushed = store.accounts([AccountKey.parse(known_answers["traps"]["pushed"])]).iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(pushed["handle"]).run()
+    at.toggle(key="profile_standing_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    ranks = next(d.value for d in at.dataframe if "of" in d.value.columns)
+    assert ranks["flags"].str.contains("possible ring").any(), ranks
+
+
 def test_communities_page(app_store):
     at = open_page("communities")
     at.selectbox(key="com_area").set_value("oncology").run()

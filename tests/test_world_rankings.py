@@ -98,6 +98,25 @@ def test_precision_and_no_intruders_on_the_adversarial_world(world: Path) -> Non
     _check(_rankings(world), "world")
 
 
+def test_ring_targets_are_flagged_in_rankings_and_planted_leaders_are_not(world: Path) -> None:
+    """A ring's target is ranked on what else it earned, but its rankings say it sits in a
+    community that looks like a ring; the planted leaders, half of whose endorsers are ring
+    members for some (rings endorse real leaders to look genuine), carry no such flag."""
+    rankings = _rankings(world)
+    for ring in ("ring_a", "ring_b"):
+        area, target = KNOWN[ring]["area"], KNOWN[ring]["target"]
+        listed = [t for t in rankings[area].values() if target in _keys(t)]
+        assert listed, (ring, "the target is in no list of its area")
+        for table in listed:
+            flags = dict(zip(_keys(table), table["flags"], strict=True))
+            assert "possible ring" in flags[target], (ring, flags[target])
+    for area, tables in rankings.items():
+        for kind, table in tables.items():
+            flags = dict(zip(_keys(table), table["flags"], strict=True))
+            planted = set(KNOWN[kind][area]) & set(flags)
+            assert not [k for k in planted if "possible ring" in flags[k]], (area, kind)
+
+
 def test_rings_are_flagged_and_honest_accounts_are_not(world: Path) -> None:
     truth = pd.read_csv(WORLD / "truth.csv", dtype=str).fillna("")
     with DuckDBStore(world, read_only=True) as store:

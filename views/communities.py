@@ -23,7 +23,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["RING_MIN_SIZE", "RING_SHARE", "community_name", "describe_communities"]
+from kolmap.scoring.components import RING_MIN_SIZE, RING_SHARE
+
+__all__ = ["community_name", "describe_communities"]
 
 _PLURAL = {
     "hcp": "HCPs",
@@ -35,10 +37,6 @@ _PLURAL = {
     "media": "media",
     "unknown": "unidentified accounts",
 }
-# A community of at least RING_MIN_SIZE members of which at least RING_SHARE look automated
-# is flagged as a possible ring.
-RING_SHARE = 0.5
-RING_MIN_SIZE = 5
 
 
 def community_name(

@@ -107,7 +107,7 @@ def standing(
     rankings: Mapping[tuple[str, str], pd.DataFrame], platform: str, account_id: str
 ) -> pd.DataFrame:
     """One row per (area, kind) ranking the account is in: its rank, out of how many, its
-    score and both axes (KOL: peers; DOL: lay reach), best rank first.
+    score, both axes (KOL: peers; DOL: lay reach) and the ranking's flags, best rank first.
 
     >>> table = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"],
     ...                       "rank": [1, 2], "score": [90.0, 50.0]})
@@ -129,10 +129,11 @@ def standing(
                 "score": float(first["score"]),
                 "kol_score": _number(first.get("kol_score")),
                 "dol_score": _number(first.get("dol_score")),
+                "flags": str(first.get("flags") or ""),
             }
         )
     frame = pd.DataFrame(
-        rows, columns=["area", "kind", "rank", "of", "score", "kol_score", "dol_score"]
+        rows, columns=["area", "kind", "rank", "of", "score", "kol_score", "dol_score", "flags"]
     )
     return frame.sort_values(["rank", "area", "kind"], kind="stable").reset_index(drop=True)
 

@@ -505,6 +505,27 @@ def test_a_link_or_back_changes_the_filters_and_a_return_keeps_them(app_store):
     assert at.query_params["area"] in ("oncology", ["oncology"])
 
 
+def test_trends_windows_do_not_overlap_and_live_in_the_address(app_store):
+    """Both windows include their last day: the later one started on the earlier one's last
+    day, so that day counted in both. Trends' filters were not in the address at all."""
+    at = open_page("trends")
+    earlier, later = at.date_input(key="tr_earlier").value, at.date_input(key="tr_later").value
+    assert later[0] > earlier[1]
+    at.selectbox(key="tr_area").set_value("oncology").run()
+    at.selectbox(key="tr_kind").set_value("dol").run()
+    assert at.query_params["area"] in ("oncology", ["oncology"])
+    assert at.query_params["kind"] in ("dol", ["dol"])
+    span = f"{earlier[0].isoformat()}..{earlier[0].isoformat()}"
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params.update({"area": "oncology", "kind": "dol", "earlier": span})
+    again.run()
+    again.switch_page("app_pages/trends.py").run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.selectbox(key="tr_area").value == "oncology"
+    assert again.selectbox(key="tr_kind").value == "dol"
+    assert again.date_input(key="tr_earlier").value == (earlier[0], earlier[0])
+
+
 def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app_store):
     at = open_page("leaderboard")
     at.selectbox(key="lb_area").set_value("oncology").run()

@@ -8,7 +8,7 @@ place the app calls Streamlit's own; a test checks that pages never do).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -20,12 +20,16 @@ from kolmap.ui import access, state
 
 __all__ = [
     "activity_chart",
+    "date_span",
     "download_button",
+    "first_value",
+    "from_address",
     "profile_link",
     "rows_to_profiles",
     "saved_views",
     "scope_filters",
     "sidebar",
+    "to_address",
 ]
 
 
@@ -75,8 +79,9 @@ def scope_filters(
             since = datetime.combine(window[0], time.min, tzinfo=UTC)
         if window[1] < last:
             until = datetime.combine(window[1] + timedelta(days=1), time.min, tzinfo=UTC)
-    _to_address(
+    to_address(
         prefix,
+        _WIDGETS,
         area=area or None,
         kind=kind if with_kind and kind != "kol" else None,
         platform=sorted(platforms) or None,
@@ -94,11 +99,64 @@ def _initial(key: str, index: int) -> dict[str, Any]:
 
 # The filters a page keeps in its address.
 _FILTERS = ("area", "kind", "platform", "since", "until")
+_WIDGETS = ("area", "kind", "platforms", "window")
 
 
-def _address() -> dict[str, list[str]]:
-    """The filters the address names now, each as a list of values."""
-    return {name: st.query_params.get_all(name) for name in _FILTERS if name in st.query_params}
+def from_address(
+    prefix: str, params: Sequence[str], apply: Callable[[dict[str, list[str]]], None]
+) -> None:
+    """Call ``apply`` with the page's ``params`` in the address (each a list of values)
+    unless the address is the one this page wrote itself: a link, a saved view, a bookmark,
+    a reload or the browser's Back put it there. ``apply`` sets the page's widgets (keys
+    ``{prefix}_…``; ``{prefix}_area`` must be one) through ``st.session_state``, before they
+    are drawn. Coming back to the page with none of ``params`` in the address (from the
+    sidebar) gives it the values it had when it was left (kept by :func:`to_address`)."""
+    address = {name: st.query_params.get_all(name) for name in params if name in st.query_params}
+    entered = f"{prefix}_area" not in st.session_state  # first run here, or back from a page
+    if address == st.session_state.get(f"{prefix}_written") and not entered:
+        return  # the address this page wrote: the widgets hold the same
+    if not address and entered:
+        for key, value in st.session_state.get(f"{prefix}_last", {}).items():
+            st.session_state[key] = value
+        return
+    apply(address)
+
+
+def to_address(prefix: str, widgets: Sequence[str], **values: str | list[str] | None) -> None:
+    """Write ``values`` into the address (an empty one, a default, is left out), and keep
+    what was written and the ``{prefix}_…`` values of ``widgets`` for :func:`from_address`."""
+    for name, value in values.items():
+        if value:
+            if st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
+                st.query_params[name] = value
+        elif name in st.query_params:
+            del st.query_params[name]
+    st.session_state[f"{prefix}_written"] = {
+        name: st.query_params.get_all(name) for name in values if name in st.query_params
+    }
+    st.session_state[f"{prefix}_last"] = {
+        key: st.session_state[key]
+        for key in (f"{prefix}_{w}" for w in widgets)
+        if key in st.session_state
+    }
+
+
+def first_value(address: dict[str, list[str]], name: str) -> str | None:
+    """The first value of ``name`` in an address read by :func:`from_address`."""
+    return next(iter(address.get(name, [])), None)
+
+
+def date_span(text: str | None, first: date, last: date) -> tuple[date, date] | None:
+    """``YYYY-MM-DD..YYYY-MM-DD`` as two dates within ``first``..``last``, else None.
+
+    >>> date_span("2026-01-02..2026-01-05", date(2026, 1, 1), date(2026, 2, 1))
+    (datetime.date(2026, 1, 2), datetime.date(2026, 1, 5))
+    """
+    try:
+        since, until = (date.fromisoformat(part) for part in (text or "").split(".."))
+    except ValueError:
+        return None
+    return (since, until) if first <= since <= until <= last else None
 
 
 def _from_address(
@@ -110,54 +168,27 @@ def _from_address(
     with_kind: bool,
     default_area: str = "",
 ) -> None:
-    """Set the filter widgets from the address when it did not come from this page itself: a
-    link, a saved view, a bookmark, a reload or the browser's Back put filters there. Coming
-    back to the page with no filters in the address (from the sidebar) gives it the filters
-    it had when it was left."""
-    address = _address()
-    entered = f"{prefix}_area" not in st.session_state  # first run here, or back from a page
-    if address == st.session_state.get(f"{prefix}_written") and not entered:
-        return  # the address this page wrote: the widgets hold the same
-    if not address and entered:
-        for key, value in st.session_state.get(f"{prefix}_last", {}).items():
-            st.session_state[key] = value
-        return
-    area = next(iter(address.get("area", [])), None)
-    st.session_state[f"{prefix}_area"] = (
-        area if area in areas else (default_area if default_area in areas else areas[0])
-    )
-    if with_kind:
-        kind = next(iter(address.get("kind", [])), None)
-        st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"
-    st.session_state[f"{prefix}_platforms"] = [
-        p for p in address.get("platform", []) if p in platforms
-    ]
-    window = (first, last)
-    try:
-        since = date.fromisoformat(next(iter(address.get("since", [])), first.isoformat()))
-        until = date.fromisoformat(next(iter(address.get("until", [])), last.isoformat()))
-    except ValueError:
-        since, until = first, last
-    if first <= since <= until <= last:
-        window = (since, until)
-    st.session_state[f"{prefix}_window"] = window
+    """The scope filters from the address (:func:`from_address`)."""
 
+    def apply(address: dict[str, list[str]]) -> None:
+        area = first_value(address, "area")
+        st.session_state[f"{prefix}_area"] = (
+            area if area in areas else (default_area if default_area in areas else areas[0])
+        )
+        if with_kind:
+            kind = first_value(address, "kind")
+            st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"
+        st.session_state[f"{prefix}_platforms"] = [
+            p for p in address.get("platform", []) if p in platforms
+        ]
+        since = first_value(address, "since") or first.isoformat()
+        until = first_value(address, "until") or last.isoformat()
+        st.session_state[f"{prefix}_window"] = date_span(f"{since}..{until}", first, last) or (
+            first,
+            last,
+        )
 
-def _to_address(prefix: str, **values: str | list[str] | None) -> None:
-    """Write the filters into the address, leaving defaults out, and remember what was
-    written (and the widgets' values, for a return to the page)."""
-    for name, value in values.items():
-        if value:
-            if st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
-                st.query_params[name] = value
-        elif name in st.query_params:
-            del st.query_params[name]
-    st.session_state[f"{prefix}_written"] = _address()
-    st.session_state[f"{prefix}_last"] = {
-        key: st.session_state[key]
-        for key in (f"{prefix}_{w}" for w in ("area", "kind", "platforms", "window"))
-        if key in st.session_state
-    }
+    from_address(prefix, _FILTERS, apply)
 
 
 def download_button(container: Any, label: str, download: Download, *, key: str) -> None:

@@ -4,6 +4,7 @@ time (docs/congress.md). Both download as CSV or XLSX, logged like every export.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -55,14 +56,55 @@ def _downloads(table: pd.DataFrame, name: str, what: str, filters: dict[str, obj
 
 first, last = state.date_bounds()
 middle = first + (last - first) / 2
+# Two windows that do not share a day (both include their last day).
+defaults = {"earlier": (first, middle), "later": (min(middle + timedelta(days=1), last), last)}
+areas = state.area_options()
+
+
+def _from(address: dict[str, list[str]]) -> None:
+    """Rising stars' filters from the address (``?area=…&kind=dol&earlier=…..…``)."""
+    area_named = widgets.first_value(address, "area")
+    st.session_state["tr_area"] = area_named if area_named in areas else areas[0]
+    kind_named = widgets.first_value(address, "kind")
+    st.session_state["tr_kind"] = kind_named if kind_named in state.KIND_LABELS else "kol"
+    for name, default in defaults.items():
+        span = widgets.first_value(address, name)
+        st.session_state[f"tr_{name}"] = widgets.date_span(span, first, last) or default
+
+
+widgets.from_address("tr", ("area", "kind", "earlier", "later"), _from)
 st.subheader("Rising stars")
 cols = st.columns([2, 2, 3, 3])
-area = cols[0].selectbox("Area", state.area_options(), format_func=state.area_label, key="tr_area")
+area = cols[0].selectbox("Area", areas, format_func=state.area_label, key="tr_area")
 kind = cols[1].selectbox(
     "Kind", list(state.KIND_LABELS), format_func=state.KIND_LABELS.__getitem__, key="tr_kind"
 )
-earlier = _window(cols[2].date_input("Earlier window", value=(first, middle), key="tr_earlier"))
-later = _window(cols[3].date_input("Later window", value=(middle, last), key="tr_later"))
+chosen: dict[str, Any] = {}
+for col, name in ((cols[2], "earlier"), (cols[3], "later")):
+    given: dict[str, Any] = {} if f"tr_{name}" in st.session_state else {"value": defaults[name]}
+    chosen[name] = col.date_input(
+        f"{name.capitalize()} window", min_value=first, max_value=last, key=f"tr_{name}", **given
+    )
+
+
+def _span(name: str) -> str | None:
+    """A window in the address, unless it is the default."""
+    days = chosen[name]
+    if not isinstance(days, tuple) or len(days) != 2 or days == defaults[name]:
+        return None
+    return f"{days[0].isoformat()}..{days[1].isoformat()}"
+
+
+widgets.to_address(
+    "tr",
+    ("area", "kind", "earlier", "later"),
+    area=area or None,
+    kind=kind if kind != "kol" else None,
+    earlier=_span("earlier"),
+    later=_span("later"),
+)
+earlier = _window(chosen["earlier"])
+later = _window(chosen["later"])
 if earlier and later:
     before = Scope(area=area or None, since=earlier[0], until=earlier[1])
     after = Scope(area=area or None, since=later[0], until=later[1])

@@ -82,6 +82,11 @@ def test_overview_shows_what_is_in_the_store(app_store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Accounts"] == "2,641" and metrics["Posts"] == "23,079"
     assert any("0 quarantined" in s.value for s in at.success)
+    # Times read as times: "2026-01-05 00:28 UTC", not "2026-01-05 00:28:11+00".
+    shown = [c.value for c in at.caption] + [s.value for s in at.success]
+    shown += at.dataframe[-1].value["finished"].astype(str).tolist()
+    assert not [text for text in shown if "+00" in text], shown
+    assert any(text.startswith("Posts from ") and " UTC to " in text for text in shown)
 
 
 def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):

@@ -22,6 +22,7 @@ from kolmap.scoring.congress import (
 from kolmap.ui import state, widgets
 from kolmap.views.congress_report import editions_in
 from kolmap.views.congresses import congress_candidates
+from kolmap.views.display import utc_times
 
 st.title("Congress")
 registry = state.congress_registry()
@@ -188,9 +189,11 @@ else:
     if non_commercial:
         public = public[~public["role"].isin(COMMERCIAL_ROLES)]
     st.dataframe(
-        public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)[
-            ["created_at", "handle", "role", "text", "likes", "reposts", "replies"]
-        ],
+        utc_times(
+            public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)[
+                ["created_at", "handle", "role", "text", "likes", "reposts", "replies"]
+            ]
+        ),
         hide_index=True,
         key="cg_top_posts",
     )

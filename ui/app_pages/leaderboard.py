@@ -14,6 +14,7 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
+from kolmap.views.display import scope_words
 
 TIERS = ("global", "national", "regional", "local")
 
@@ -74,7 +75,7 @@ shown = state.protect(table, proj)
 
 weights = RankKind(kind).weights(state.settings().scoring)
 st.caption(
-    f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope.describe()}; "
+    f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope_words(scope)}; "
     f"showing {len(shown):,}. Score = 100 × relevance^"
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.ui import state
+from kolmap.views.display import moment
 
 st.title("Overview")
 data = state.stats()
@@ -29,7 +30,7 @@ cols[4].metric(
     help="Known only from a mention or an id; completed when their profile arrives.",
 )
 span = (
-    f"Posts from {data['first_post']} to {data['last_post']}"
+    f"Posts from {moment(data['first_post'])} to {moment(data['last_post'])}"
     if data["first_post"] and data["last_post"]
     else "No dated posts"
 )
@@ -68,7 +69,7 @@ if last:
     summary = last["summary"]
     q = summary.get("quarantined", 0)
     message = (
-        f"Last run {last['run_id']} at {last['finished_at']}: "
+        f"Last run {last['run_id']} at {moment(last['finished_at'])}: "
         f"{summary.get('rows_read', 0):,} rows read, {q:,} quarantined."
     )
     (st.warning if q else st.success)(message)
@@ -81,7 +82,7 @@ for run in runs.to_dict(orient="records"):
     rows.append(
         {
             "run": run["run_id"],
-            "finished": run["finished_at"],
+            "finished": moment(run["finished_at"]),
             "rows read": summary.get("rows_read", 0),
             "quarantined": summary.get("quarantined", 0),
             "accounts added": merge.get("accounts", {}).get("added", 0),

@@ -13,6 +13,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import science, state, widgets
+from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
     KINDS_BY_ROLE,
     picture_html,
@@ -301,6 +302,10 @@ if not hidden and not everything.empty:
     latest["kind"] = kind
     latest.loc[kind == "repost", ["likes", "reposts", "replies"]] = None
     st.dataframe(
-        latest[["created_at", "kind", "text", "likes", "reposts", "replies", "hashtags", "areas"]],
+        utc_times(
+            latest[
+                ["created_at", "kind", "text", "likes", "reposts", "replies", "hashtags", "areas"]
+            ]
+        ),
         hide_index=True,
     )

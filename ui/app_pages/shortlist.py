@@ -15,6 +15,7 @@ from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, table_members, w
 from kolmap.graph.store import SHORTLIST_STATUSES, ShortlistEdit
 from kolmap.model import AccountKey
 from kolmap.ui import state, widgets
+from kolmap.views.display import details, utc_times
 
 COLUMNS = [
     "platform",
@@ -102,7 +103,9 @@ with st.expander("Activity"):
     ]
     shown_trail = state.protect_accounts(trail)
     st.dataframe(
-        shown_trail[["event_at", "owner", "action", "account_id", "detail"]],
+        utc_times(shown_trail[["event_at", "owner", "action", "account_id", "detail"]]).assign(
+            detail=lambda t: t["detail"].map(details)
+        ),
         hide_index=True,
         key="sl_trail",
     )

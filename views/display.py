@@ -1,0 +1,80 @@
+"""Values as the app shows them: instants without a UTC offset's digits, filters in words,
+an event's details as text. Plain functions over plain values; exports keep the raw values.
+
+>>> from datetime import UTC, datetime
+>>> moment(datetime(2026, 1, 5, 0, 28, 11, 490004, tzinfo=UTC))
+'2026-01-05 00:28 UTC'
+>>> moment("2026-12-02 08:09:01.490004+00")
+'2026-12-02 08:09 UTC'
+>>> details('{"from": "leaderboard", "note": "ASCO"}')
+'from: leaderboard; note: ASCO'
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+
+from kolmap.graph.store import Scope
+
+__all__ = ["details", "moment", "scope_words", "utc_times"]
+
+
+def moment(value: Any) -> str:
+    """An instant as ``YYYY-MM-DD HH:MM UTC`` ("—" when there is none)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def utc_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its time-zone-aware columns as naive UTC times (a table then shows
+    ``2026-01-05 00:28:11``, still sorted as times, instead of ``…+00:00``).
+
+    >>> t = pd.DataFrame({"at": pd.to_datetime(["2026-01-05 00:28:11+00:00"])})
+    >>> str(utc_times(t)["at"].iloc[0])
+    '2026-01-05 00:28:11'
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    return out
+
+
+def scope_words(scope: Scope) -> str:
+    """A scope in words, its time window by the days it includes.
+
+    >>> from datetime import UTC, datetime
+    >>> scope_words(Scope(area="oncology", platforms=("x",),
+    ...     since=datetime(2026, 3, 1, tzinfo=UTC), until=datetime(2026, 10, 1, tzinfo=UTC)))
+    'oncology · x · 2026-03-01 to 2026-09-30'
+    """
+    parts = [scope.area or "all areas"]
+    if scope.hashtags:
+        parts.append(" ".join("#" + h for h in scope.hashtags))
+    if scope.platforms:
+        parts.append(", ".join(scope.platforms))
+    if scope.since or scope.until:
+        start = scope.since.date().isoformat() if scope.since else "the start"
+        end = (scope.until - timedelta(microseconds=1)).date().isoformat() if scope.until else "now"
+        parts.append(f"{start} to {end}")
+    return " · ".join(parts) if (scope.area or len(parts) > 1) else "all data"
+
+
+def details(value: Any) -> str:
+    """An event's details (a JSON object) as ``key: value`` pairs; other text as it is."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if isinstance(parsed, dict):
+        return "; ".join(f"{key}: {item}" for key, item in parsed.items())
+    return str(value)

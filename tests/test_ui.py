@@ -195,6 +195,17 @@ def test_a_ring_target_s_profile_shows_the_flag_of_its_rankings(app_store, known
     assert ranks["flags"].str.contains("possible ring").any(), ranks
 
 
+def test_a_profile_link_to_an_unknown_account_says_so(app_store):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["account"] = "x:999999999"
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No account x:999999999 in this store" in w.value for w in at.warning)
+    at.text_input(key="profile_search").set_value("zznobodyzz").run()
+    assert any("zznobodyzz" in w.value for w in at.warning)
+
+
 def test_communities_page(app_store):
     at = open_page("communities")
     at.selectbox(key="com_area").set_value("oncology").run()

@@ -36,9 +36,14 @@ with state.store() as s:
             candidates = s.accounts([AccountKey.parse(wanted)])
         except ValueError:
             st.error("The link names no valid account.")
+            wanted = None
     elif search:
         candidates = s.accounts(search=search, limit=50)
 if candidates.empty:
+    if search:
+        st.warning(state.md(f"No account's handle or name contains “{search}”."))
+    elif wanted:
+        st.warning(state.md(f"No account {wanted} in this store (erased, or another store's)."))
     st.info("Search for an account, or open one from the leaderboard or the map.")
     st.stop()
 candidates = candidates[~candidates["is_stub"]] if len(candidates) > 1 else candidates

@@ -251,12 +251,23 @@ def _projection(version_key: str, scope_key: str) -> Projection:
 
 @st.cache_resource(show_spinner=False)
 def _warm(version_key: str, store_location: str) -> bool:
-    """Once per store version: compute all data, then each area, in the background."""
+    """Once per store version: compute all data, then each area, in the background (with
+    no Streamlit call in that thread: it has no page to report to)."""
     disk = _scope_cache(store_location)
     if disk is not None:
         busy = [area for area in stats()["posts_by_area"] if area in taxonomy().areas]
         scopes = [Scope(), *(Scope(area=area) for area in busy)]
-        disk.warm(version_key, scopes, _load_projection)
+        opened_with = settings()
+
+        def load(scope: Scope) -> Projection:
+            with _LOCK:
+                handle = open_store(store_location, settings=opened_with)
+                try:
+                    return handle.projection(scope)
+                finally:
+                    handle.close()
+
+        disk.warm(version_key, scopes, load)
     return True
 
 

@@ -263,7 +263,11 @@ _TEMPLATE = """<!DOCTYPE html>
   var view = new vis.DataView(nodes, {{ filter: function (n) {{ return !hidden[n.group]; }} }});
   var network = new vis.Network(document.getElementById("map"), {{ nodes: view, edges: edges }}, {{
     physics: false, interaction: {{ hover: true, tooltipDelay: 120 }},
-    nodes: {{ font: {{ size: 12 }} }}, edges: {{ smooth: false, scaling: {{ min: 1, max: 6 }} }}
+    // Labels on a light box (where they overlap, the one drawn last stays readable), and the
+    // selected or hovered account's label larger, drawn over its neighbours'.
+    nodes: {{ font: {{ size: 12, background: "rgba(255,255,255,0.8)" }},
+             chosen: {{ label: function (v) {{ v.size = 16; }} }} }},
+    edges: {{ smooth: false, scaling: {{ min: 1, max: 6 }} }}
   }});
   network.fit({{ animation: false }});
 

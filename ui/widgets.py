@@ -120,14 +120,19 @@ def from_address(
             st.session_state[key] = value
         return
     apply(address)
+    # A link to the page on screen (a saved view) changes the address on the server only:
+    # to_address writes it back even where it seems unchanged, so the browser shows it.
+    st.session_state[f"{prefix}_applied"] = True
 
 
 def to_address(prefix: str, widgets: Sequence[str], **values: str | list[str] | None) -> None:
     """Write ``values`` into the address (an empty one, a default, is left out), and keep
     what was written and the ``{prefix}_…`` values of ``widgets`` for :func:`from_address`."""
+    force = st.session_state.pop(f"{prefix}_applied", False)
     for name, value in values.items():
         if value:
-            if st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
+            listed = value if isinstance(value, list) else [value]
+            if force or st.query_params.get_all(name) != listed:
                 st.query_params[name] = value
         elif name in st.query_params:
             del st.query_params[name]

@@ -296,9 +296,9 @@ def test_a_filtered_link_opens_the_page_filtered(served, browser_page):
     page, errors = browser_page
     page.goto(f"{served}/leaderboard?area=oncology&kind=dol")
     page.get_by_role("heading", name="Leaderboard").wait_for(timeout=60_000)
-    page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
+    page.get_by_text("DOL candidate(s) in oncology").wait_for(timeout=60_000)
     page.reload()
-    page.get_by_text("DOL candidate(s) in area=oncology").wait_for(timeout=60_000)
+    page.get_by_text("DOL candidate(s) in oncology").wait_for(timeout=60_000)
     assert "area=oncology" in page.url and "kind=dol" in page.url
     assert errors == []
 

@@ -20,6 +20,7 @@ from kolmap.ui import access, state
 
 __all__ = [
     "activity_chart",
+    "choose_area_and_kind",
     "date_span",
     "download_button",
     "first_value",
@@ -146,6 +147,26 @@ def to_address(prefix: str, widgets: Sequence[str], **values: str | list[str] | 
     }
 
 
+def choose_area_and_kind(
+    prefix: str,
+    address: dict[str, list[str]],
+    areas: list[str],
+    *,
+    default_area: str = "",
+    with_kind: bool = True,
+) -> None:
+    """Set ``{prefix}_area`` and ``{prefix}_kind`` from an address read by
+    :func:`from_address`; a value the page does not offer gives the default (``default_area``
+    if offered, else the first area; KOL)."""
+    area = first_value(address, "area")
+    st.session_state[f"{prefix}_area"] = (
+        area if area in areas else (default_area if default_area in areas else areas[0])
+    )
+    if with_kind:
+        kind = first_value(address, "kind")
+        st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"
+
+
 def first_value(address: dict[str, list[str]], name: str) -> str | None:
     """The first value of ``name`` in an address read by :func:`from_address`."""
     return next(iter(address.get(name, [])), None)
@@ -176,13 +197,7 @@ def _from_address(
     """The scope filters from the address (:func:`from_address`)."""
 
     def apply(address: dict[str, list[str]]) -> None:
-        area = first_value(address, "area")
-        st.session_state[f"{prefix}_area"] = (
-            area if area in areas else (default_area if default_area in areas else areas[0])
-        )
-        if with_kind:
-            kind = first_value(address, "kind")
-            st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"
+        choose_area_and_kind(prefix, address, areas, default_area=default_area, with_kind=with_kind)
         st.session_state[f"{prefix}_platforms"] = [
             p for p in address.get("platform", []) if p in platforms
         ]

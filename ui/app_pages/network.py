@@ -8,6 +8,7 @@ import streamlit as st
 from kolmap.export.downloads import map_download
 from kolmap.export.html_map import WEBGL_THRESHOLD, render_html
 from kolmap.ui import state, widgets
+from kolmap.views.display import scope_words
 
 st.title("Network map")
 scope, kind = widgets.scope_filters("map")
@@ -43,9 +44,9 @@ result = state.map_graph(scope, kind, int(top), colour_by, size_by)
 graph = result.graph
 st.caption(
     f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
-    f"of {len(state.projection(scope).nodes):,} accounts in {scope.describe()}."
+    f"of {len(state.projection(scope).nodes):,} accounts in {scope_words(scope)}."
 )
-title = f"{state.KIND_LABELS[kind]} map — {scope.describe()}"
+title = f"{state.KIND_LABELS[kind]} map — {scope_words(scope)}"
 page = render_html(graph, title=title, profile_link="profile?account=")
 st.iframe(page, height=720)
 proj = state.projection(scope)

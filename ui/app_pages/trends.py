@@ -63,10 +63,7 @@ areas = state.area_options()
 
 def _from(address: dict[str, list[str]]) -> None:
     """Rising stars' filters from the address (``?area=…&kind=dol&earlier=…..…``)."""
-    area_named = widgets.first_value(address, "area")
-    st.session_state["tr_area"] = area_named if area_named in areas else areas[0]
-    kind_named = widgets.first_value(address, "kind")
-    st.session_state["tr_kind"] = kind_named if kind_named in state.KIND_LABELS else "kol"
+    widgets.choose_area_and_kind("tr", address, areas)
     for name, default in defaults.items():
         span = widgets.first_value(address, name)
         st.session_state[f"tr_{name}"] = widgets.date_span(span, first, last) or default

@@ -61,6 +61,7 @@ neo4j-stop:
 # The same graph ingested and ranked on both stores (needs `make neo4j`).
 bench-neo4j: install
 	$(BIN)/python benchmarks/neo4j_bench.py
+	$(BIN)/python benchmarks/neo4j_bulk_bench.py
 	$(BIN)/python benchmarks/gds_estimate.py
 
 sample: install

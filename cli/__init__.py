@@ -17,7 +17,12 @@ from kolmap.cli.compliance import audit, erase, purge, subject, suppress, users
 from kolmap.cli.congress import congress
 from kolmap.cli.exports import export_command
 from kolmap.cli.ingest import ingest
-from kolmap.cli.neo4j_commands import export_neo4j, import_neo4j, publish_scores_command
+from kolmap.cli.neo4j_commands import (
+    export_neo4j,
+    export_neo4j_bulk,
+    import_neo4j,
+    publish_scores_command,
+)
 from kolmap.cli.rank import rank_command
 from kolmap.cli.roles import accounts, label
 from kolmap.cli.safety import pv
@@ -63,6 +68,7 @@ for command in (
     config,
     erase,
     export_neo4j,
+    export_neo4j_bulk,
     publish_scores_command,
     import_neo4j,
     export_command,

@@ -4,6 +4,9 @@ one of these commands runs."""
 
 from __future__ import annotations
 
+import shlex
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -21,7 +24,7 @@ from kolmap.graph.location import StoreLocation
 if TYPE_CHECKING:
     from kolmap.export.neo4j_scores import PublishedScores
 
-__all__ = ["export_neo4j", "import_neo4j", "publish_scores_command"]
+__all__ = ["export_neo4j", "export_neo4j_bulk", "import_neo4j", "publish_scores_command"]
 
 
 def echo_published(published: PublishedScores, indent: str = "") -> None:
@@ -77,6 +80,71 @@ def export_neo4j(
         if scores:
             published = publish_scores(source, graph, settings.scoring, use_gds=use_gds)
             echo_published(published, indent="  ")
+
+
+@click.command("export-neo4j-bulk")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@store_option
+@click.option(
+    "--neo4j-home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also run the importer into this Neo4j home (the server's machine).",
+)
+@click.option(
+    "--database",
+    default="neo4j",
+    show_default=True,
+    help="The new database to import into; the importer refuses one that holds data.",
+)
+@click.option(
+    "--neo4j-admin",
+    "admin",
+    help="The neo4j-admin command to run (default: NEO4J_HOME/bin/neo4j-admin).",
+)
+def export_neo4j_bulk(
+    folder: Path, store: str | None, neo4j_home: Path | None, database: str, admin: str | None
+) -> None:
+    """Write the store as neo4j-admin import files into the new FOLDER, for a first load into
+    a new Neo4j database (docs/neo4j.md, "A first load of a large graph"); with --neo4j-home,
+    also run `neo4j-admin database import full` there. Much faster than export-neo4j; the
+    database must not hold data, and the live database is never written."""
+    from kolmap.graph.duckdb.replica import DuckDBReplica
+    from kolmap.graph.neo4j.bulk import run_import, write_import_files
+
+    with reported_errors(), open_store_for(store, read_only=True) as source:
+        replica = source.replica
+        if not isinstance(replica, DuckDBReplica) or isinstance(source, _mirror_type()):
+            raise click.ClickException(
+                f"{source.location}: not an embedded store; its graph is in Neo4j already"
+            )
+        started = time.perf_counter()
+        files = write_import_files(replica.db, folder)
+        click.echo(
+            f"wrote {files.node_count:,} nodes and {files.relationship_count:,} "
+            f"relationships into {folder} ({time.perf_counter() - started:.1f} s)"
+        )
+        if neo4j_home is None and admin is None:
+            command = shlex.join(["neo4j-admin", *files.arguments(database)])
+            click.echo(f"import them on the Neo4j server's machine with:\n  {command}")
+            return
+        run_import(
+            files,
+            database,
+            admin=shlex.split(admin) if admin else None,
+            neo4j_home=neo4j_home,
+        )
+        seconds = time.perf_counter() - started
+        click.echo(
+            f"imported {files.elements:,} elements into database {database!r} in "
+            f"{seconds:.1f} s ({files.elements / seconds:,.0f} elements/s); start the "
+            "server on it (docs/neo4j.md), then every kolmap command can use it"
+        )
+
+
+def _mirror_type() -> type:
+    from kolmap.graph.neo4j.mirror import Neo4jMirror
+
+    return Neo4jMirror
 
 
 @click.command("publish-scores")

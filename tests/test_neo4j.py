@@ -502,7 +502,9 @@ def test_every_command_takes_a_neo4j_uri(neo4j_uri, sample_dir, tmp_path, monkey
     run("ingest", str(sample_dir), "--store", neo4j_uri)
     ranked = run("rank", "--store", neo4j_uri, "--area", "oncology", "--format", "csv")
     assert ranked.count("\n") > 5
-    assert "accounts" in run("stats", "--store", neo4j_uri)
+    stats = run("stats", "--store", neo4j_uri)
+    assert "accounts" in stats
+    assert stats.startswith(f"store: {neo4j_uri} (database neo4j)")  # not the local copy
     run("export", "--store", neo4j_uri, "--area", "oncology", "--format", "csv", "--out", "k.csv")
     assert "k.csv" in run("exports", "--store", neo4j_uri)
     assert "SCORED relationships in 12 areas" in run("publish-scores", "--store", neo4j_uri)

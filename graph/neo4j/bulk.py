@@ -153,6 +153,7 @@ def _properties(columns: Sequence[str], alias: str = "") -> str:
 def write_import_files(db: Connection, folder: Path) -> ImportFiles:
     """Write the store behind ``db`` as ``neo4j-admin`` CSV files into the new folder
     ``folder`` (see module doc)."""
+    folder = folder.resolve()  # the importer may run elsewhere: absolute paths
     if folder.exists() and any(folder.iterdir()):
         raise StoreError(f"{folder}: not empty; give a new folder for the import files")
     folder.mkdir(parents=True, exist_ok=True)

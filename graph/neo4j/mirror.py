@@ -427,8 +427,15 @@ class Neo4jMirror:
         return self.cache.export_log()
 
     def stats(self) -> dict[str, Any]:
+        """The copy's counts (it holds the graph's current version), located at the graph:
+        ``location`` is the URI and database, ``local_copy`` the copy's file."""
         self._sync()
-        return self.cache.stats()
+        found = self.cache.stats()
+        return {
+            **found,
+            "location": f"{self.location} (database {self.graph.database})",
+            "local_copy": found["location"],
+        }
 
     def subject(self, key: AccountKey) -> dict[str, pd.DataFrame]:
         self._sync()

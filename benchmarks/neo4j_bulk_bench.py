@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,8 +34,10 @@ sys.path.insert(0, str(HERE))
 
 from run import machine  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
 from scale import (  # type: ignore[import-not-found]  # noqa: E402  (a sibling script)
+    AREA,
     GENERATE_STEP,
     INGEST_STEP,
+    RANK_SCOPE,
     SIZES,
     child,
 )
@@ -41,67 +45,92 @@ from scale import (  # type: ignore[import-not-found]  # noqa: E402  (a sibling 
 TARGET_ELEMENTS_PER_S = 50_000
 HEADING = "## Neo4j first load: the offline importer against Cypher"
 
-STEP = r"""
-import json, socket, subprocess, sys, time
+STEP = (
+    r"""
+import json, sys, time
 from pathlib import Path
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.neo4j.bulk import run_import, write_import_files
 from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.mirror import Neo4jMirror
 from kolmap.graph.neo4j.transfer import to_neo4j
-
-what, store_path, work, uri, password, repo = sys.argv[1:7]
+from kolmap.graph.store import Scope
+from kolmap.settings import ScoringSettings
+"""
+    + RANK_SCOPE
+    + r"""
+what, store_path, work, uri, password, repo, area = sys.argv[1:8]
+work, repo = Path(work), Path(repo)
+out = {}
 
 def census(g):
     # every label and relationship type with its count (the browsing ones too)
     found = {row["k"]: row["n"] for row in g.run(
-        "MATCH (n) UNWIND labels(n) AS k RETURN k, count(*) AS n")}
+        "MATCH (n) WHERE NOT n:KolmapMeta UNWIND labels(n) AS k RETURN k, count(*) AS n")}
     found.update({row["k"]: row["n"] for row in g.run(
         "MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n")})
     return found
 
-work, repo = Path(work), Path(repo)
-out = {}
-with DuckDBStore(store_path, read_only=True) as store:
-    if what == "bulk":
+def graph():
+    return Neo4jGraph.from_uri(uri, user="neo4j", password=password)
+
+if what == "bulk":
+    with DuckDBStore(store_path, read_only=True) as store:
         t = time.perf_counter()
         files = write_import_files(store.replica.db, work / "import-files")
         out["files_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    run_import(files, "neo4j", admin=[str(repo / "neo4j-server" / "neo4j-admin")],
+               neo4j_home=work / "home")
+    out["import_s"] = time.perf_counter() - t
+    out["elements"] = files.elements
+elif what == "schema":  # what kolmap does when it first opens the imported graph
+    with graph() as g:
         t = time.perf_counter()
-        run_import(files, "neo4j", admin=[str(repo / "neo4j-server" / "neo4j-admin")],
-                   neo4j_home=work / "home")
-        out["import_s"] = time.perf_counter() - t
-        out["elements"] = files.elements
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        g.ensure_schema()
+        out["schema_s"] = time.perf_counter() - t
+        out["counts"] = census(g)
+elif what == "scoped":  # a second user's first ranking of an area nobody ranked yet
+    t = time.perf_counter()
+    with Neo4jMirror(graph(), cache_dir=work / "copy-scoped") as store:
+        _p, _c, projected, ranked = rank_scope(store, Scope(area=area), ScoringSettings())
+        out["scoped_rank_s"] = time.perf_counter() - t
+        out["scoped_projection_s"] = projected
+        out["scoped_copied_posts"] = store._copy.row_count("posts")
+elif what == "cold":  # a command that needs the whole graph: the copy rebuilt
+    t = time.perf_counter()
+    with Neo4jMirror(graph(), cache_dir=work / "copy-cold") as store:
+        store.stats()
+        out["cold_s"] = time.perf_counter() - t
+else:  # the baseline: the same store sent through Cypher into an emptied database
+    with DuckDBStore(store_path, read_only=True) as store, graph() as g:
+        g.clear()
         t = time.perf_counter()
-        server = subprocess.Popen(
-            ["java", "-Xmx2g", "-cp", str(repo / ".cache/neo4j/lib/*"), "kolmap.Launcher",
-             "--persistent", str(work / "home"), str(port), "bench-password-1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while not (work / "home" / "ready").is_file():
-                time.sleep(0.1)
-            out["start_s"] = time.perf_counter() - t
-            with Neo4jGraph.from_uri(f"bolt://127.0.0.1:{port}", user="neo4j",
-                                     password="bench-password-1") as g:
-                t = time.perf_counter()
-                g.ensure_schema()
-                out["schema_s"] = time.perf_counter() - t
-                out["counts"] = census(g)
-        finally:
-            server.terminate()
-            server.wait()
-    else:
-        with Neo4jGraph.from_uri(uri, user="neo4j", password=password) as g:
-            g.clear()
-            t = time.perf_counter()
-            to_neo4j(store.replica, g)
-            out["send_s"] = time.perf_counter() - t
-            out["counts"] = census(g)
-            g.clear()
+        to_neo4j(store.replica, g)
+        out["send_s"] = time.perf_counter() - t
+        out["counts"] = census(g)
+        g.clear()
 print(json.dumps(out))
 """
+)
+
+
+def _serve(home: Path, password: str) -> tuple[subprocess.Popen[bytes], str, float]:
+    """A persistent server on the imported home: the process, its URI and its start time."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        ["java", "-Xmx2g", "-cp", str(REPO / ".cache" / "neo4j" / "lib" / "*"),
+         "kolmap.Launcher", "--persistent", str(home), str(port), password],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    while not (home / "ready").is_file():
+        if server.poll() is not None:
+            raise RuntimeError(f"the server on {home} stopped")
+        time.sleep(0.1)
+    return server, f"bolt://127.0.0.1:{port}", time.perf_counter() - started
 
 
 def measure(label: str, tmp: Path) -> dict[str, Any]:
@@ -112,12 +141,21 @@ def measure(label: str, tmp: Path) -> dict[str, Any]:
     store = str(work / "bench.duckdb")
     ingested, _ = child(INGEST_STEP, made["folder"], store)
     row: dict[str, Any] = {"size": label, "duckdb_ingest_s": ingested["ingest_s"]}
-    for what in ("bulk", "send"):
-        out, peak = child(
-            STEP, what, store, str(work), "bolt://127.0.0.1:17687", password, str(REPO)
-        )
+
+    def step(what: str, uri: str, secret: str) -> None:
+        out, peak = child(STEP, what, store, str(work), uri, secret, str(REPO), AREA)
         row[what] = {**out, "peak_mb": peak}
-    row["same_counts"] = row["bulk"]["counts"] == row["send"]["counts"]
+
+    step("bulk", "", "")
+    server, uri, row["bulk"]["start_s"] = _serve(work / "home", "bench-password-1")
+    try:
+        for what in ("schema", "scoped", "cold"):
+            step(what, uri, "bench-password-1")
+    finally:
+        server.terminate()
+        server.wait()
+    step("send", "bolt://127.0.0.1:17687", password)
+    row["same_counts"] = row["schema"]["counts"] == row["send"]["counts"]
     return row
 
 
@@ -151,14 +189,15 @@ def write_section(rows: list[dict[str, Any]], out: Path) -> None:
     ]
     verdicts = []
     for r in rows:
-        bulk, send = r["bulk"], r["send"]
+        bulk, schema, send = r["bulk"], r["schema"], r["send"]
         bulk_s = bulk["files_s"] + bulk["import_s"]
-        rate = sum(bulk["counts"].values()) / bulk_s
+        elements = sum(schema["counts"].values())
+        rate = elements / bulk_s
         send_rate = sum(send["counts"].values()) / send["send_s"]  # the same elements
         lines.append(
-            f"| {r['size']} | {r['duckdb_ingest_s']:.1f} | {sum(bulk['counts'].values()):,} "
+            f"| {r['size']} | {r['duckdb_ingest_s']:.1f} | {elements:,} "
             f"| {bulk['files_s']:.1f} | {bulk['import_s']:.1f} | {rate:,.0f} "
-            f"| {bulk['start_s']:.1f} | {bulk['schema_s']:.1f} | {send['send_s']:.1f} "
+            f"| {bulk['start_s']:.1f} | {schema['schema_s']:.1f} | {send['send_s']:.1f} "
             f"| {send_rate:,.0f} | {send['send_s'] / bulk_s:.1f}× faster "
             f"| {'yes' if r['same_counts'] else '**no**'} "
             f"| {bulk['peak_mb']:,.0f} / {send['peak_mb']:,.0f} |"
@@ -168,6 +207,25 @@ def write_section(rows: list[dict[str, Any]], out: Path) -> None:
             f"- {r['size']}: a first load by the importer at {rate:,.0f} elements/s against "
             f"{TARGET_ELEMENTS_PER_S:,}: {met} (files and import {bulk_s:.0f} s; through "
             f"Cypher {send['send_s']:.0f} s)"
+        )
+    lines += [
+        "",
+        f"On the imported graph, a second user (no copy) ranks the {AREA} area that nobody "
+        "ranked yet (its projection read from the rows Neo4j holds for the area, "
+        "graph/neo4j/scoped.py, then components and the five rankings), against a command "
+        "that needs the whole graph (the copy rebuilt from Neo4j, the cold start):",
+        "",
+        "| size | second user's first area ranking s | of which projection s | posts copied "
+        "| peak MB | cold start (whole copy) s | peak MB | faster |",
+        "|" + "---|" * 8,
+    ]
+    for r in rows:
+        scoped, cold = r["scoped"], r["cold"]
+        lines.append(
+            f"| {r['size']} | {scoped['scoped_rank_s']:.1f} | {scoped['scoped_projection_s']:.1f} "
+            f"| {scoped['scoped_copied_posts']:,} | {scoped['peak_mb']:,.0f} "
+            f"| {cold['cold_s']:.1f} | {cold['peak_mb']:,.0f} "
+            f"| {cold['cold_s'] / scoped['scoped_rank_s']:.1f}× |"
         )
     lines += [
         "",

@@ -20,6 +20,7 @@ from kolmap.errors import StoreError
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.neo4j.bulk import run_import, write_import_files
 from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.lease import Lease
 from kolmap.graph.neo4j.transfer import from_neo4j, to_neo4j
 from kolmap.ingest.science.load import import_science
 from kolmap.model import AccountKey
@@ -99,6 +100,7 @@ def test_a_bulk_import_holds_what_sending_through_cypher_makes(bulk_store, impor
     server, elements = imported
     with Neo4jGraph.from_uri(server.uri, user="neo4j", password=server.password) as graph:
         graph.ensure_schema()  # what kolmap does when it first opens the graph
+        assert (Lease(graph).version() or "").startswith("v-")  # a complete version
         bulk = _counts(graph)
         with DuckDBStore(tmp_path / "back.duckdb") as back:
             from_neo4j(graph, back.replica)
@@ -119,7 +121,8 @@ def test_a_bulk_import_holds_what_sending_through_cypher_makes(bulk_store, impor
     assert bulk == sent
     assert all(bulk[k] > 0 for k in ("Account", "Post", "Work", "Author", "Suppression"))
     assert [k for k in (*BROWSING, "AUTHORED", "CO_AUTHOR", "INTERACTS") if not bulk[k]] == []
-    assert sum(bulk.values()) == elements["nodes"] + elements["relationships"]
+    # every element the files held, the version stamp included
+    assert sum(bulk.values()) + 1 == elements["nodes"] + elements["relationships"]
 
 
 def test_the_importer_never_writes_into_a_database_that_holds_data(bulk_store, imported, tmp_path):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +181,13 @@ def write_import_files(db: Connection, folder: Path) -> ImportFiles:
         f"SELECT DISTINCT {_node_id('Author', ['author_key'], 's.')} AS {_id('Author')}, "
         's.author_key AS "author_key:string" FROM authorships s '
         "JOIN works w ON w.work_key = s.work_key",
+    )
+    # The graph's version stamp (graph/neo4j/lease.py): the imported graph is a complete
+    # version, so its users can read a scope's rows from it without copying it first.
+    out.node_set(
+        "KolmapMeta",
+        f"SELECT 'KolmapMeta' AS {_id('KolmapMeta')}, 'graph' AS \"key:string\", "
+        f"'v-{uuid.uuid4().hex}' AS \"version:string\"",
     )
     for rel in REL_MAPS:
         out.relationship_set(rel.type, _relationship_select(rel))

@@ -344,7 +344,7 @@ class Neo4jGraph:
         (what the store's typed columns read back exactly)."""
         order = ", ".join(f"n.{check_name(k)}" for k in m.key)
         query = (
-            f"MATCH (n:{check_name(m.label)}) RETURN n {{.*{_times_as_text('n', m.table)}}} "
+            f"MATCH (n:{check_name(m.label)}) RETURN n {{.*{times_as_text('n', m.table)}}} "
             f"AS row ORDER BY {order}"
         )
         for (row,) in self._stream(query):
@@ -361,21 +361,27 @@ class Neo4jGraph:
         returns = [f"{var}.{check_name(p)} AS {check_name(c)}" for var, p, c in ends]
         query = (
             f"MATCH (s:{check_name(start_label)})-[r:{check_name(m.type)}]->"
-            f"(e:{check_name(end_label)}) RETURN r {{.*{_times_as_text('r', m.table)}}} AS props, "
+            f"(e:{check_name(end_label)}) RETURN r {{.*{times_as_text('r', m.table)}}} AS props, "
             f"{', '.join(returns)}"
         )
         for props, *keys in self._stream(query):
             yield {**dict(zip(names, keys, strict=True)), **props}
 
-    def _stream(self, query: str) -> Iterator[list[Any]]:
+    def _stream(self, query: str, **params: Any) -> Iterator[list[Any]]:
         """The records of a read query as lists of values, streamed (no per-record dict
         conversion: a cold copy of 100,000 accounts spent half its time there)."""
         try:
             with self.driver.session(database=self.database, fetch_size=10_000) as session:
-                for record in session.run(query):
+                for record in session.run(query, params):
                     yield record.values()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
             raise self._error(err) from err
+
+    def read_rows(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """The first value of each record of a read query that returns one map per record
+        (``RETURN n {.*} AS row``), streamed."""
+        for row, *_rest in self._stream(query, **params):
+            yield row
 
     def write_scores(self, rows: Sequence[Mapping[str, Any]]) -> int:
         """``SCORED`` relationships from accounts to areas: one per (account, area, kind),
@@ -426,12 +432,12 @@ class Neo4jGraph:
             yield batch
 
 
-def _times_as_text(var: str, table: str) -> str:
+def times_as_text(var: str, table: str) -> str:
     """Map projection items reading the table's date and time columns as ISO text:
     Python's driver builds each Neo4j date-time in Python, which cost a third of reading a
     graph back; DuckDB's typed columns read the text exactly.
 
-    >>> _times_as_text("n", "areas")
+    >>> times_as_text("n", "areas")
     ''
     """
     times = [c for c in TABLE[table].columns if column_type(c) is ColumnType.TIME]

@@ -47,6 +47,7 @@ from kolmap.graph.location import StoreLocation
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS, rel_key
+from kolmap.graph.neo4j.scoped import remote_coi, scoped_projection
 from kolmap.graph.neo4j.shared import (
     drop_other_versions,
     is_kept,
@@ -347,17 +348,30 @@ class Neo4jMirror:
         return None if self._copy.meta_value(_VERSION_KEY) == version else version
 
     def _shared(
-        self, what: str, scope: Scope | None, compute: Callable[[], dict[str, pd.DataFrame]]
+        self,
+        what: str,
+        scope: Scope | None,
+        compute: Callable[[], dict[str, pd.DataFrame]],
+        remote: Callable[[], dict[str, pd.DataFrame]] | None = None,
     ) -> dict[str, pd.DataFrame]:
         """``compute()`` on the copy, or its result read from the graph when another user
-        kept it for the graph's version and this copy would have to be rebuilt first; a
+        kept it for the graph's version and this copy would have to be rebuilt first, or
+        else ``remote()`` (the result from the rows the graph holds for it) when it can; a
         result computed here is kept there for the others (see module doc)."""
         fields = dataclasses.asdict(scope) if scope is not None else None
         behind = self._current()
         if behind is not None:
-            found = read_frames(self.graph, shared_key(behind, what, fields))
+            key = shared_key(behind, what, fields)
+            found = read_frames(self.graph, key)
             if found is not None:
                 return found
+            if remote is not None:
+                frames = remote()
+                if self.lease.version() == behind:  # no writer changed the graph meanwhile
+                    if not is_kept(self.graph, key):
+                        with contextlib.suppress(StoreError):  # another user kept it first
+                            write_frames(self.graph, key, behind, frames)
+                    return frames
         self._sync()
         frames = compute()
         version = self._copy.meta_value(_VERSION_KEY)
@@ -370,13 +384,20 @@ class Neo4jMirror:
 
     def projection(self, scope: Scope) -> Projection:
         """The scope's projection (see :meth:`_shared`): a second user's first ranking reads
-        it from the graph instead of copying the whole graph."""
+        it from the graph instead of copying the whole graph: as another user kept it, or,
+        for an area or hashtags nobody ranked at this version, from the rows the graph holds
+        for that scope (:mod:`.scoped`)."""
 
         def compute() -> dict[str, pd.DataFrame]:
             found = self.cache.projection(scope)
             return {"nodes": found.nodes, "edges": found.edges}
 
-        frames = self._shared("projection", scope, compute)
+        def remote() -> dict[str, pd.DataFrame]:
+            found = scoped_projection(self.graph, scope)
+            return {"nodes": found.nodes, "edges": found.edges}
+
+        topical = scope.is_topical
+        frames = self._shared("projection", scope, compute, remote if topical else None)
         return Projection(scope, frames["nodes"], frames["edges"])
 
     def posts(
@@ -483,7 +504,12 @@ class Neo4jMirror:
 
     def coi(self) -> pd.DataFrame:
         """Declared payments per account (read with rankings, so kept like projections)."""
-        return self._shared("coi", None, lambda: {"coi": self.cache.coi()})["coi"]
+        return self._shared(
+            "coi",
+            None,
+            lambda: {"coi": self.cache.coi()},
+            lambda: {"coi": remote_coi(self.graph)},
+        )["coi"]
 
     def add_science(
         self, records: Mapping[str, Sequence[Mapping[str, Any]]], source_file: str

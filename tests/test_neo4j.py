@@ -364,10 +364,14 @@ def test_a_second_user_ranks_from_kept_projections_without_copying_the_graph(
                 assert rank(ours, kind).equals(rank(theirs[scope], kind)), (scope, kind)
         assert bob.coi().equals(payments)
         assert bob._copy.meta_value("neo4j_version") is None  # bob never copied the graph
-        # A scope nobody computed yet: bob builds his copy, and keeps it for the others.
+        # An area nobody computed yet: read from the rows Neo4j holds for it, still no copy.
         fresh = bob.projection(Scope(area="cardiology"))
-        assert bob._copy.meta_value("neo4j_version") is not None
+        assert bob._copy.meta_value("neo4j_version") is None
         assert alice.projection(Scope(area="cardiology")).nodes.equals(fresh.nodes)
+        # A scope that is neither an area nor hashtags, nobody computed yet: bob builds his
+        # copy (it reads the whole graph), and keeps the result for the others.
+        bob.projection(Scope(platforms=("x",)))
+        assert bob._copy.meta_value("neo4j_version") is not None
         # An erasure is a write: what was kept for the old version goes with it.
         top = rank(theirs[Scope()], "kol").iloc[0]
         erased = AccountKey(str(top["platform"]), str(top["account_id"]))

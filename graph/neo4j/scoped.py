@@ -2,9 +2,9 @@
 
 A user whose local copy is behind the graph, ranking an area (or hashtags) nobody ranked at
 this version, used to rebuild the whole copy first (minutes and gigabytes on a large graph).
-(:func:`remote_coi` does the same for the declared payments rankings show.)
 :func:`scoped_projection` instead asks the server for the rows the scope's projection reads,
-found from the scope's own posts through the graph's indexes and relationships:
+found from the scope's own posts through the graph's indexes and relationships
+(:func:`remote_coi` does the same for the declared payments rankings show):
 
 1. the scope's posts: those about the area (``ABOUT``) and carrying one of the hashtags
    (``TAGGED``), and the posts that reply to, repost or quote one of them, in the time window
@@ -17,7 +17,7 @@ found from the scope's own posts through the graph's indexes and relationships:
 loads them into an in-memory DuckDB store and runs the very projection the embedded store
 runs (:func:`kolmap.graph.duckdb.project.project`). Every row that projection reads for the
 scope is among them, and extra rows change nothing in it, so the result is the same frames
-(tests/test_neo4j.py compares them with the full copy's, scope by scope).
+(tests/test_neo4j_scoped.py compares them with the whole store's, scope by scope).
 """
 
 from __future__ import annotations

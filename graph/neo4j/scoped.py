@@ -23,6 +23,7 @@ scope is among them, and extra rows change nothing in it, so the result is the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -99,9 +100,11 @@ def _nodes(graph: Neo4jGraph, label: str, table: str, keys: Iterable[tuple[str, 
     return list(graph.read_rows(query, keys=[list(k) for k in keys]))
 
 
-def scoped_rows(graph: Neo4jGraph, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+def scoped_rows(graph: Neo4jGraph, scope: Scope) -> dict[str, Iterable[dict[str, Any]]]:
     """The rows of each table the projection of the topical ``scope`` reads (see module
-    doc), deduplicated by key."""
+    doc), one per key. The posts, follows and marks (the bulk of them) are streamed: read
+    from Neo4j as the store loads them, in table order (the marks are those of the posts
+    loaded before them), never all held at once."""
     if not scope.is_topical:
         raise ValueError("only a topical scope (an area or hashtags) is read by its posts")
     window = {
@@ -112,51 +115,48 @@ def scoped_rows(graph: Neo4jGraph, scope: Scope) -> dict[str, list[dict[str, Any
     marks = {"area": scope.area, "tags": list(scope.hashtags)}
     scoped = list(graph.read_rows(_scoped_posts_query(scope), **window, **marks))
     pointed = {(p["platform"], p[c]) for p in scoped for c in _POINTERS if p.get(c)}
-    targets = _nodes(graph, "Post", "posts", pointed)
+    first = _unique("posts", [*scoped, *_nodes(graph, "Post", "posts", pointed)])
     mentions = list(_rel_rows(graph, _REL["post_mentions"], _keys(scoped, "post_id")))
-    involved = {(p["platform"], p["author_id"]) for p in [*scoped, *targets]}
+    involved = {(p["platform"], p["author_id"]) for p in first}
     involved |= {(r["platform"], r["account_id"]) for r in mentions}
     if scope.area:
-        query = (
-            "MATCH (n:Account) WHERE $area IN n.bio_areas "
-            f"RETURN n {{.*{times_as_text('n', 'accounts')}}} AS row"
-        )
-        involved |= {(a["platform"], a["account_id"]) for a in graph.read_rows(query, **marks)}
+        named = "MATCH (n:Account) WHERE $area IN n.bio_areas RETURN n.platform, n.account_id"
+        involved |= {(platform, account) for platform, account in graph.run_values(named, **marks)}
     accounts = _nodes(graph, "Account", "accounts", involved)
     keys = {(a["platform"], a["account_id"]) for a in accounts}
-    follows = [
-        f
-        for f in _rel_rows(graph, _REL["follows"], keys)
-        if (f["platform"], f["followed_id"]) in keys
-    ]
-    own_posts = graph.read_rows(
-        "UNWIND $keys AS k MATCH (:Account {platform: k[0], account_id: k[1]})-[:POSTED]->"
-        f"(p:Post) WHERE {_WINDOW} RETURN {_POST_ROW}",
-        keys=[list(k) for k in keys],
-        **window,
-    )
-    posts = _unique("posts", [*scoped, *targets, *own_posts])
-    marked_ids = _keys(posts, "post_id") | {
-        (p["platform"], p[c]) for p in posts for c in _POINTERS if p.get(c)
-    }
-    areas = hashtags = []
-    if scope.area:
-        areas = list(
-            _rel_rows(graph, _REL["post_areas"], marked_ids, "WHERE e.area_id = $area", **marks)
+    read: set[tuple[str, str]] = set()  # the posts loaded, and the posts they point at
+
+    def posts() -> Iterator[dict[str, Any]]:
+        own = graph.read_rows(
+            "UNWIND $keys AS k MATCH (:Account {platform: k[0], account_id: k[1]})-[:POSTED]->"
+            f"(p:Post) WHERE {_WINDOW} RETURN {_POST_ROW}",
+            keys=[list(k) for k in keys],
+            **window,
         )
-    if scope.hashtags:
-        hashtags = list(
-            _rel_rows(graph, _REL["post_hashtags"], marked_ids, "WHERE e.tag IN $tags", **marks)
-        )
-    tables = {
+        seen = _keys(first, "post_id")
+        for post in chain(first, (p for p in own if (p["platform"], p["post_id"]) not in seen)):
+            read.add((post["platform"], post["post_id"]))
+            read.update((post["platform"], post[c]) for c in _POINTERS if post.get(c))
+            yield post
+
+    def follows() -> Iterator[dict[str, Any]]:
+        for row in _rel_rows(graph, _REL["follows"], keys):
+            if (row["platform"], row["followed_id"]) in keys:
+                yield row
+
+    def marked(table: str, where: str) -> Iterator[dict[str, Any]]:
+        yield from _rel_rows(graph, _REL[table], read, where, **marks)
+
+    tables: dict[str, Iterable[dict[str, Any]]] = {
         "accounts": accounts,
         "labels": _nodes(graph, "Label", "labels", keys),
-        "posts": posts,
-        "follows": _unique("follows", follows),
+        "posts": posts(),
+        "follows": follows(),
         "post_mentions": _unique("post_mentions", mentions),
-        "post_areas": _unique("post_areas", areas),
-        "post_hashtags": _unique("post_hashtags", hashtags),
+        "post_areas": marked("post_areas", "WHERE e.area_id = $area") if scope.area else [],
+        "post_hashtags": marked("post_hashtags", "WHERE e.tag IN $tags") if scope.hashtags else [],
     }
+    # In table order: the marks come after the posts whose ids they need.
     return {t: tables[t] for t in TRANSFER_TABLES if t in tables}
 
 

@@ -108,17 +108,17 @@ def export_neo4j_bulk(
     a new Neo4j database (docs/neo4j.md, "A first load of a large graph"); with --neo4j-home,
     also run `neo4j-admin database import full` there. Much faster than export-neo4j; the
     database must not hold data, and the live database is never written."""
-    from kolmap.graph.duckdb.replica import DuckDBReplica
+    from kolmap.graph.duckdb import DuckDBStore
     from kolmap.graph.neo4j.bulk import run_import, write_import_files
 
     with reported_errors(), open_store_for(store, read_only=True) as source:
-        replica = source.replica
-        if not isinstance(replica, DuckDBReplica) or isinstance(source, _mirror_type()):
+        # Asked before reading anything: a Neo4j store's rows would mean copying its graph.
+        if not isinstance(source, DuckDBStore):
             raise click.ClickException(
                 f"{source.location}: not an embedded store; its graph is in Neo4j already"
             )
         started = time.perf_counter()
-        files = write_import_files(replica.db, folder)
+        files = write_import_files(source.replica.db, folder)
         click.echo(
             f"wrote {files.node_count:,} nodes and {files.relationship_count:,} "
             f"relationships into {folder} ({time.perf_counter() - started:.1f} s)"
@@ -139,12 +139,6 @@ def export_neo4j_bulk(
             f"{seconds:.1f} s ({files.elements / seconds:,.0f} elements/s); start the "
             "server on it (docs/neo4j.md), then every kolmap command can use it"
         )
-
-
-def _mirror_type() -> type:
-    from kolmap.graph.neo4j.mirror import Neo4jMirror
-
-    return Neo4jMirror
 
 
 @click.command("publish-scores")

@@ -155,29 +155,23 @@ def test_cli_writes_the_files_and_runs_the_importer(runner, bulk_store, tmp_path
     assert "neo4j-admin database import full" in only_files.output
     assert (tmp_path / "f1" / "nodes-Account.csv").is_file()
     home = tmp_path / "home"
-    done = run(
-        runner,
-        "export-neo4j-bulk",
-        str(tmp_path / "f2"),
-        "--store",
-        str(store),
-        "--neo4j-home",
-        str(home),
-        "--neo4j-admin",
-        ADMIN[0],
-    )
+
+    def import_into_home(files: str, code: int = 0):
+        return run(
+            runner,
+            "export-neo4j-bulk",
+            str(tmp_path / files),
+            "--store",
+            str(store),
+            "--neo4j-home",
+            str(home),
+            "--neo4j-admin",
+            ADMIN[0],
+            code=code,
+        )
+
+    done = import_into_home("f2")
     assert "imported" in done.output and "elements/s" in done.output
     assert (home / "data" / "databases" / "neo4j").is_dir()
-    refused = run(
-        runner,
-        "export-neo4j-bulk",
-        str(tmp_path / "f3"),
-        "--store",
-        str(store),
-        "--neo4j-home",
-        str(home),
-        "--neo4j-admin",
-        ADMIN[0],
-        code=1,
-    )
+    refused = import_into_home("f3", code=1)
     assert "nothing imported" in refused.output

@@ -90,7 +90,8 @@ def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.D
 
 
 def sql_string(text: str) -> str:
-    """A SQL string literal, for the one statement that cannot take a parameter (ATTACH)."""
+    """A SQL string literal, for the statements that cannot take a parameter (ATTACH, and
+    the file of a ``COPY … TO``)."""
     return "'" + text.replace("'", "''") + "'"
 
 

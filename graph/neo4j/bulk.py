@@ -28,15 +28,16 @@ from pathlib import Path
 
 from kolmap.errors import StoreError
 from kolmap.graph.duckdb.connection import Connection
-from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, RelMap, check_name
-from kolmap.model import Interaction, Relation
+from kolmap.graph.duckdb.opening import sql_string
+from kolmap.graph.neo4j.maps import NODE_MAPS, POINTERS, REL_MAPS, RelMap, check_name
+from kolmap.model import Relation
 from kolmap.tables import TABLE, ColumnType, column_type
 
 __all__ = ["ImportFiles", "run_import", "write_import_files"]
 
 # Separates the parts of a composite node id and the items of a list value: a control
-# character no text in a store holds (the importer takes one character for each).
-_SEP = "\x1f"
+# character (U+001F) no text in a store holds; in SQL, and as the importer is told it.
+_SEP_SQL = "chr(31)"
 _ARRAY_DELIMITER = "U+001F"
 _TYPES = {
     ColumnType.TEXT: "string",
@@ -94,7 +95,7 @@ def _value(column: str, alias: str = "") -> str:
     if kind is ColumnType.TIME:
         return f"strftime({source} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')"
     if kind is ColumnType.TEXT_LIST:
-        return f"array_to_string({source}, chr(31))"
+        return f"array_to_string({source}, {_SEP_SQL})"
     if kind is ColumnType.JSON:
         return f"CAST({source} AS VARCHAR)"
     return source
@@ -102,7 +103,7 @@ def _value(column: str, alias: str = "") -> str:
 
 def _node_id(label: str, columns: Sequence[str], alias: str = "") -> str:
     parts = ", ".join(f"CAST({alias}{c} AS VARCHAR)" for c in columns)
-    return f"concat_ws(chr(31), '{check_name(label)}', {parts})"
+    return f"concat_ws({_SEP_SQL}, '{check_name(label)}', {parts})"
 
 
 class _Writer:
@@ -117,7 +118,7 @@ class _Writer:
     def _copy(self, name: str, select: str) -> tuple[Path, int]:
         path = self.folder / f"{name}.csv"
         count = self.db.scalar(
-            f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER true, QUOTE '\"', "
+            f"COPY ({select}) TO {sql_string(str(path))} (FORMAT csv, HEADER true, QUOTE '\"', "
             "ESCAPE '\"', NULLSTR '', FORCE_QUOTE *)"
         )
         return path, count
@@ -239,11 +240,7 @@ def _derived_selects() -> list[tuple[str, str]]:
             "ON a.platform = p.platform AND a.account_id = p.author_id",
         )
     ]
-    for kind, column in (
-        (Interaction.REPLIES_TO.value, "reply_to_post_id"),
-        (Interaction.REPOSTS.value, "repost_of_post_id"),
-        (Interaction.QUOTES.value, "quote_of_post_id"),
-    ):
+    for kind, column, _index in POINTERS:
         target = _node_id("Post", ["platform", "post_id"], "q.")
         selects.append(
             (

@@ -40,6 +40,7 @@ from kolmap.graph.neo4j.maps import (
     check_name,
     derived_columns,
     node_pattern,
+    rel_end_columns,
     rel_pattern,
 )
 from kolmap.settings import load_settings
@@ -353,10 +354,8 @@ class Neo4jGraph:
     def read_relationships(self, m: RelMap) -> Iterator[dict[str, Any]]:
         """Every ``m.type`` relationship as a row of its table: end-node keys mapped back to
         their columns, plus the relationship's properties (date-times as ISO strings)."""
-        start_label, start_cols = m.start
-        end_label, end_cols = m.end
-        ends = [("s", p, c) for p, c in start_cols.items()]
-        ends += [("e", p, c) for p, c in end_cols.items() if c not in start_cols.values()]
+        start_label, end_label = m.start[0], m.end[0]
+        ends = rel_end_columns(m)
         names = [c for _var, _p, c in ends]
         returns = [f"{var}.{check_name(p)} AS {check_name(c)}" for var, p, c in ends]
         query = (

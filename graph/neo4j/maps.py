@@ -32,12 +32,14 @@ __all__ = [
     "INDEXES",
     "KOLMAP_LABELS",
     "NODE_MAPS",
+    "POINTERS",
     "REL_MAPS",
     "NodeMap",
     "RelMap",
     "check_name",
     "derived_columns",
     "node_pattern",
+    "rel_end_columns",
     "rel_key",
     "rel_pattern",
 ]
@@ -139,14 +141,14 @@ REL_MAPS = (
 )
 # Post properties that point at another post, with the relationship each becomes (and the
 # name of the index that finds the posts pointing at one).
-_POINTERS = (
+POINTERS = (
     (Interaction.REPLIES_TO.value, "reply_to_post_id", "reply"),
     (Interaction.REPOSTS.value, "repost_of_post_id", "repost"),
     (Interaction.QUOTES.value, "quote_of_post_id", "quote"),
 )
 _THESE_POSTS = "UNWIND $rows AS row MATCH (p:Post {platform: row.platform, post_id: row.post_id}) "
 _POSTED, _LABELS, _SAME = Relation.POSTED.value, Relation.LABELS.value, Relation.SAME_PERSON.value
-_POINTER_TYPES = "|".join(rel for rel, _prop, _index in _POINTERS)
+_POINTER_TYPES = "|".join(rel for rel, _prop, _index in POINTERS)
 _AUTHORED = f"""UNWIND $rows AS row
     MATCH (w:Work {{work_key: row.work_key}})
     WITH DISTINCT w
@@ -193,7 +195,7 @@ def _posts_derived(*, first_load: bool) -> str:
         else "".join(
             f"CALL (p) {{ MATCH (q:Post {{platform: p.platform, {prop}: p.post_id}}) "
             f"MERGE (q)-[:{rel}]->(p) }}\n"
-            for rel, prop, _index in _POINTERS
+            for rel, prop, _index in POINTERS
         )
     )
     return (
@@ -206,7 +208,7 @@ def _posts_derived(*, first_load: bool) -> str:
         + "".join(
             f"CALL (p) {{ MATCH (q:Post {{platform: p.platform, post_id: p.{prop}}}) "
             f"MERGE (p)-[:{rel}]->(q) }}\n"
-            for rel, prop, _index in _POINTERS
+            for rel, prop, _index in POINTERS
         )
         + earlier
         + "RETURN count(*)"
@@ -246,7 +248,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
 INDEXES = (
     *(
         f"CREATE INDEX kolmap_post_{index} IF NOT EXISTS FOR (n:Post) ON (n.platform, n.{prop})"
-        for _rel, prop, index in _POINTERS
+        for _rel, prop, index in POINTERS
     ),
     "CREATE CONSTRAINT kolmap_meta_key IF NOT EXISTS FOR (n:KolmapMeta) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX kolmap_authorship_work IF NOT EXISTS FOR (n:Authorship) ON (n.work_key)",
@@ -309,6 +311,18 @@ def rel_pattern(m: RelMap) -> tuple[str, str, str]:
         f"[r:{check_name(m.type)}{key}]",
         f"(e:{check_name(end_label)} {row_map(end_cols)})",
     )
+
+
+def rel_end_columns(m: RelMap) -> list[tuple[str, str, str]]:
+    """``(end, node property, row column)`` for the columns of a ``m.table`` row that its
+    end nodes hold (``end`` is ``s`` or ``e``; a column both ends share, the platform, once).
+
+    >>> [(end, column) for end, _prop, column in rel_end_columns(REL_MAPS[0])]
+    [('s', 'platform'), ('s', 'follower_id'), ('e', 'followed_id')]
+    """
+    (_start, start_cols), (_end, end_cols) = m.start, m.end
+    ends = [("s", p, c) for p, c in start_cols.items()]
+    return ends + [("e", p, c) for p, c in end_cols.items() if c not in start_cols.values()]
 
 
 def rel_key(m: RelMap) -> list[str]:

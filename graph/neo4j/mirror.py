@@ -368,19 +368,20 @@ class Neo4jMirror:
             if remote is not None:
                 frames = remote()
                 if self.lease.version() == behind:  # no writer changed the graph meanwhile
-                    if not is_kept(self.graph, key):
-                        with contextlib.suppress(StoreError):  # another user kept it first
-                            write_frames(self.graph, key, behind, frames)
+                    self._keep(key, behind, frames)
                     return frames
         self._sync()
         frames = compute()
         version = self._copy.meta_value(_VERSION_KEY)
         if version is not None and not version.startswith("writing-"):
-            key = shared_key(version, what, fields)
-            if not is_kept(self.graph, key):
-                with contextlib.suppress(StoreError):  # another user kept it first
-                    write_frames(self.graph, key, version, frames)
+            self._keep(shared_key(version, what, fields), version, frames)
         return frames
+
+    def _keep(self, key: str, version: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Keep ``frames`` in the graph under ``key`` for the other users of ``version``."""
+        if not is_kept(self.graph, key):
+            with contextlib.suppress(StoreError):  # another user kept it first
+                write_frames(self.graph, key, version, frames)
 
     def projection(self, scope: Scope) -> Projection:
         """The scope's projection (see :meth:`_shared`): a second user's first ranking reads

@@ -22,7 +22,8 @@ scope is among them, and extra rows change nothing in it, so the result is the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
@@ -30,13 +31,20 @@ import pandas as pd
 
 from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.neo4j.driver import Neo4jGraph, times_as_text
-from kolmap.graph.neo4j.maps import NODE_MAPS, REL_MAPS, RelMap, check_name
+from kolmap.graph.neo4j.maps import (
+    NODE_MAPS,
+    POINTERS,
+    REL_MAPS,
+    RelMap,
+    check_name,
+    rel_end_columns,
+)
 from kolmap.graph.store import Projection, Scope
 from kolmap.tables import TABLE, TRANSFER_TABLES
 
 __all__ = ["remote_coi", "scoped_projection", "scoped_rows"]
 
-_POINTERS = ("reply_to_post_id", "repost_of_post_id", "quote_of_post_id")
+_POINTERS = tuple(column for _kind, column, _index in POINTERS)
 _REL = {m.table: m for m in REL_MAPS}
 # The post filters of the scope (platforms, time window) on the post bound to `p`.
 _WINDOW = (
@@ -76,12 +84,11 @@ def _rel_rows(
     **params: Any,
 ) -> Iterator[dict[str, Any]]:
     """Rows of ``m.table`` whose start node has one of the ``starts`` keys (platform, id)."""
-    (start_label, start_cols), (end_label, end_cols) = m.start, m.end
-    props = list(start_cols)
-    match = ", ".join(f"{check_name(p)}: k[{i}]" for i, p in enumerate(props))
-    ends = [("s", p, c) for p, c in start_cols.items()]
-    ends += [("e", p, c) for p, c in end_cols.items() if c not in start_cols.values()]
-    mapped = "".join(f", {check_name(c)}: {var}.{check_name(p)}" for var, p, c in ends)
+    (start_label, start_cols), end_label = m.start, m.end[0]
+    match = ", ".join(f"{check_name(p)}: k[{i}]" for i, p in enumerate(start_cols))
+    mapped = "".join(
+        f", {check_name(c)}: {var}.{check_name(p)}" for var, p, c in rel_end_columns(m)
+    )
     query = (
         f"UNWIND $keys AS k MATCH (s:{check_name(start_label)} {{{match}}})"
         f"-[r:{check_name(m.type)}]->(e:{check_name(end_label)}) {end_where} "
@@ -103,8 +110,8 @@ def _nodes(graph: Neo4jGraph, label: str, table: str, keys: Iterable[tuple[str, 
 def scoped_rows(graph: Neo4jGraph, scope: Scope) -> dict[str, Iterable[dict[str, Any]]]:
     """The rows of each table the projection of the topical ``scope`` reads (see module
     doc), one per key. The posts, follows and marks (the bulk of them) are streamed: read
-    from Neo4j as the store loads them, in table order (the marks are those of the posts
-    loaded before them), never all held at once."""
+    from Neo4j as the store loads them, in table order (:data:`~kolmap.tables.TRANSFER_TABLES`:
+    the marks are those of the posts loaded before them), never all held at once."""
     if not scope.is_topical:
         raise ValueError("only a topical scope (an area or hashtags) is read by its posts")
     window = {
@@ -156,24 +163,30 @@ def scoped_rows(graph: Neo4jGraph, scope: Scope) -> dict[str, Iterable[dict[str,
         "post_areas": marked("post_areas", "WHERE e.area_id = $area") if scope.area else [],
         "post_hashtags": marked("post_hashtags", "WHERE e.tag IN $tags") if scope.hashtags else [],
     }
-    # In table order: the marks come after the posts whose ids they need.
-    return {t: tables[t] for t in TRANSFER_TABLES if t in tables}
+    return tables
 
 
 def scoped_projection(graph: Neo4jGraph, scope: Scope) -> Projection:
     """The topical ``scope``'s projection from the rows Neo4j holds for it (module doc)."""
-    with DuckDBStore(":memory:") as store:
-        store.replica.load_rows(scoped_rows(graph, scope))
+    with _holding(scoped_rows(graph, scope)) as store:
         return store.projection(scope)
 
 
 def remote_coi(graph: Neo4jGraph) -> pd.DataFrame:
     """Declared payments per account (what rankings show beside each account) from the two
     small tables they are read from (registry ids and payments), not from a copy."""
-    tables = {m.table: list(graph.read_nodes(m)) for m in NODE_MAPS if m.table in _COI_TABLES}
+    tables = {m.table: graph.read_nodes(m) for m in NODE_MAPS if m.table in _COI_TABLES}
+    with _holding(tables) as store:
+        return store.coi()
+
+
+@contextmanager
+def _holding(tables: Mapping[str, Iterable[dict[str, Any]]]) -> Iterator[DuckDBStore]:
+    """An in-memory store loaded with ``tables``, in table order (so streamed marks come
+    after the posts whose ids they need)."""
     with DuckDBStore(":memory:") as store:
         store.replica.load_rows({t: tables[t] for t in TRANSFER_TABLES if t in tables})
-        return store.coi()
+        yield store
 
 
 _COI_TABLES = ("registry_ids", "transparency")

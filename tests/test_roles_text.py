@@ -166,7 +166,9 @@ def test_no_text_means_unknown_and_evidence_is_recorded():
     found = classify("Cardiologue interventionnel", "Dr X", taxonomy=TAX)
     assert "cardiologue" in found.evidence
     assert found.specialty_area == "cardiology"
-    assert found.confidence >= 0.85
+    # Sure enough to seed trust (scoring.trust_seed_confidence): the rules' calibrated
+    # accuracy on the training bios in this band (0.84 since the hard bios were added).
+    assert found.confidence >= 0.8
 
 
 def test_rules_decide_clear_cases_and_the_model_the_rest():
@@ -191,7 +193,7 @@ def test_the_model_is_deterministic_and_calibrated_on_its_training_set():
     mean_confidence = float(probs.max(axis=1).mean())
     print(f"held-out accuracy {accuracy:.3f}, mean confidence {mean_confidence:.3f}")
     assert accuracy >= 0.7
-    assert abs(mean_confidence - accuracy) <= 0.15
+    assert abs(mean_confidence - accuracy) <= 0.05
 
 
 def test_accuracy_on_the_labelled_synthetic_sample():

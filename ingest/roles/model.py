@@ -4,9 +4,11 @@ The training set is fictitious (several hundred realistic FR and EN bios written
 each with its role; no real person's text). The model is a multinomial logistic regression
 over word n-grams and character n-grams of the folded bio, words of the name and handle,
 the rule scores of :mod:`kolmap.ingest.roles.rules` and the profile counts, with probabilities
-calibrated by cross-validation (Platt scaling), so that a confidence of 0.8 is right about
-80% of the time on bios like the training ones. It is trained deterministically on first use
-on a machine (about six seconds) and kept in the user's cache folder; never fetched.
+calibrated by cross-validated temperature scaling (one temperature for the softmax of all
+roles, so the ranking of roles is unchanged and a confidence of 0.8 is right about 80% of the
+time on bios like the training ones; per-role Platt scaling left it 15 points under-confident).
+It is trained deterministically on first use on a machine and kept in the user's cache
+folder; never fetched.
 
 >>> model = role_model()
 >>> frame = profile_frame([{"bio": "Consultant cardiologist, views my own", "display_name":
@@ -55,7 +57,7 @@ __all__ = [
 
 TRAINING = Path(__file__).with_name("training_bios.csv")
 # Bump when the features or the classifier change (the cached model is then retrained).
-MODEL_REVISION = "1"
+MODEL_REVISION = "2"
 _TOKEN = r"(?u)(?<![\w#@])[#@]?\w[\w/'.+-]*\w|(?<![\w#@])\w"
 
 
@@ -192,7 +194,9 @@ class RoleModel:
         if not bios:
             return []
         base = self.classifier.calibrated_classifiers_[0].estimator
-        classes = list(base.classes_)
+        # The base estimator may have been fitted on the labels encoded as 0..k-1 (temperature
+        # scaling does so), in the calibrated classifier's (sorted) class order.
+        classes = list(self.classifier.classes_)
         vectors = self.words.transform([fold(b or "") for b in bios]).tocsr()
         width = vectors.shape[1]
         vocab = self._vocabulary()
@@ -245,7 +249,7 @@ def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
         names=TfidfVectorizer(token_pattern=_TOKEN, sublinear_tf=True, lowercase=False),
         classifier=CalibratedClassifierCV(
             LogisticRegression(C=4.0, tol=1e-3, max_iter=5000, class_weight="balanced"),
-            method="sigmoid",
+            method="temperature",
             cv=5,
             ensemble=False,
         ),

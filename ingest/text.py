@@ -31,6 +31,8 @@ _MENTION_RE = re.compile(mention_pattern())
 _HANDLE_RE = re.compile(MENTION_HANDLE)
 _HASHTAG_RE = re.compile(hashtag_pattern())
 _LIGATURES = str.maketrans(dict(LIGATURES))
+# Any ligature: folding translates only the texts that hold one (translating is slow).
+_LIGATURE_RE = re.compile("|".join(re.escape(source) for source, _ in LIGATURES))
 
 
 def code_point_ranges(chars: Iterable[str]) -> list[tuple[int, int]]:
@@ -48,8 +50,8 @@ def code_point_ranges(chars: Iterable[str]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in ranges]
 
 
-def _combining_class() -> re.Pattern[str]:
-    marks = (chr(c) for c in range(0x20000) if unicodedata.combining(chr(c)))
+def _combining_class(low: int, high: int) -> re.Pattern[str]:
+    marks = (chr(c) for c in range(low, high) if unicodedata.combining(chr(c)))
     parts = (
         re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
         for a, b in code_point_ranges(marks)
@@ -57,9 +59,14 @@ def _combining_class() -> re.Pattern[str]:
     return re.compile("[" + "".join(parts) + "]")
 
 
-# Every combining mark (accents and the like) below U+20000, where all of them live, as one
-# character class: removing them with one regex pass is what made folding fast.
-_COMBINING_RE = _combining_class()
+# Every combining mark (accents and the like) below U+20000, where all of them live, as
+# character classes: removing them with a regex pass is what made folding fast. Those of the
+# Basic Multilingual Plane make one class (a table lookup per character); those above it
+# another, looked for only in the rare texts with a character there (a class that holds both
+# tries each range above it in turn, for every character of every text).
+_COMBINING_RE = _combining_class(0, 0x10000)
+_ASTRAL_COMBINING_RE = _combining_class(0x10000, 0x20000)
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 def longest_first(phrases: Iterable[str]) -> list[str]:
@@ -99,5 +106,8 @@ def fold(text: str) -> str:
         return text.lower()
     # Ligatures are expanded last: decomposition can reveal one (Ǽ is Æ and an accent) and
     # lower-casing can make one (ẞ is ß), and folding twice must give what folding once gave.
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _COMBINING_RE.sub("", decomposed).lower().translate(_LIGATURES)
+    stripped = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    if _ASTRAL_RE.search(stripped):
+        stripped = _ASTRAL_COMBINING_RE.sub("", stripped)
+    lowered = stripped.lower()
+    return lowered.translate(_LIGATURES) if _LIGATURE_RE.search(lowered) else lowered

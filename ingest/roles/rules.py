@@ -50,6 +50,10 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
+# A run of word characters: the tokens the phrase rules' first words are looked up among.
+_TOKEN = re.compile(r"\w+")
+# The words of a bio that may be hashtags (written without their '#').
+_HASHTAG_WORD = re.compile(r"[\w-]+")
 _BIO_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})")
 # Bios that say nothing about who writes them, whatever their length.
 _EMPTY_PHRASES = re.compile(
@@ -59,11 +63,37 @@ _EMPTY_PHRASES = re.compile(
 
 
 @dataclass(frozen=True)
+class _CueWords:
+    r"""The ``\w+`` tokens a text holds wherever one of some phrases matches (see
+    :func:`_cue_words`)."""
+
+    first: frozenset[str]  # the first word of a match
+    alone: frozenset[str]  # the first words that are a whole phrase
+    others: dict[str, tuple[frozenset[str], ...]]  # first word -> other words of a phrase
+
+    def complete(self, tokens: set[str]) -> bool:
+        """Whether ``tokens`` hold all the words of one of the phrases (a cheaper first
+        check, ``first.isdisjoint(tokens)``, rules out most texts)."""
+        if not self.alone.isdisjoint(tokens):
+            return True
+        for word in self.first.intersection(tokens):
+            for rest in self.others.get(word, ()):
+                if rest <= tokens:
+                    return True
+        return False
+
+    def may_match(self, tokens: set[str]) -> bool:
+        """False when none of the phrases can occur in a text of these tokens."""
+        return not self.first.isdisjoint(tokens) and self.complete(tokens)
+
+
+@dataclass(frozen=True)
 class _Rule:
     role: str
     where: str  # "bio", "name", "display", "both", "raw" or "family"
     weight: float
     pattern: re.Pattern[str]
+    words: _CueWords | None = None  # a rule of phrases: the words a text needs to match it
 
 
 @dataclass
@@ -89,30 +119,106 @@ class RuleHits:
         return "public" if self.informative else "unknown"
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """``cues.toml`` compiled once."""
+
+    rules: tuple[_Rule, ...]
+    by_place: dict[str, tuple[tuple[int, _Rule], ...]]  # (index, rule) of each place's rules
+    family: tuple[_Rule, ...]
+    research_word: re.Pattern[str]  # the first researcher rule: a specialty that is research
+    exclude: re.Pattern[str]  # the excluded phrases, and the audience an account serves
+    exclude_words: _CueWords | None  # the words a text needs for an excluded phrase
+    exclude_audience: re.Pattern[str]  # ``exclude`` where no excluded phrase can occur
+    exclude_raw: re.Pattern[str]
+    employers: re.Pattern[str]
+    person_voice: re.Pattern[str]
+    institution_voice: re.Pattern[str]
+
+
+def _cue_words(phrases: list[str], plural: bool) -> _CueWords | None:
+    r"""The ``\w+`` tokens a text holds where one of ``phrases`` matches as a whole word
+    (with a plural ending when ``plural``).
+
+    A match starts after no word character and ends before none, and the phrase's other
+    characters are matched as written, so each run of word characters in the phrase is a
+    token of the text; only the last run may carry the plural ending (its variants are
+    first words when it is the only run, and it is left out of the other words). ``None``
+    when a phrase holds no word character (no token to look for).
+
+    >>> sorted(_cue_words(["heme/onc", "#ad"], plural=True).alone)
+    ['ad', 'ades', 'ads', 'adx', 'heme']
+    >>> _cue_words(["i have", "i've had"], plural=False).others["i"] == ({"have"}, {"ve", "had"})
+    True
+    >>> _cue_words(["lost my", "lost"], plural=False).others  # "lost" alone is enough
+    {}
+    """
+    alone: set[str] = set()
+    others: dict[str, list[frozenset[str]]] = {}
+    for phrase in phrases:
+        runs = _TOKEN.findall(phrase)
+        if not runs:
+            return None
+        first, *rest = runs
+        if plural and phrase.endswith(runs[-1]):
+            # The last run may be followed by the plural ending.
+            if not rest:
+                alone.update(first + end for end in ("s", "x", "es"))
+            else:
+                rest.pop()
+        if rest:
+            others.setdefault(first, []).append(frozenset(rest))
+        else:
+            alone.add(first)
+    return _CueWords(
+        frozenset(alone | set(others)),
+        frozenset(alone),
+        {word: tuple(rests) for word, rests in others.items() if word not in alone},
+    )
+
+
 @cache
-def _rules() -> tuple[tuple[_Rule, ...], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _rules() -> _Cues:
     data = tomllib.loads(CUES.read_text("utf-8"))
     exclude_raw = re.compile("|".join(f"(?:{p})" for p in data["exclude_raw"]))
     rules = []
     for spec in data["rule"]:
+        role, where, weight = spec["role"], spec["where"], float(spec["weight"])
         if "pattern" in spec:
-            body = spec["pattern"]
-        else:
-            ending = r"(?:s|x|es)?" if spec.get("plural") else ""
-            words = sorted({fold(p) for p in spec["phrases"]}, key=len, reverse=True)
-            body = r"(?<![\w])(" + "|".join(re.escape(w) for w in words) + ")" + ending
-            body += r"(?![\w])"
-        rules.append(_Rule(spec["role"], spec["where"], float(spec["weight"]), re.compile(body)))
+            rules.append(_Rule(role, where, weight, re.compile(spec["pattern"])))
+            continue
+        ending = r"(?:s|x|es)?" if spec.get("plural") else ""
+        words = sorted({fold(p) for p in spec["phrases"]}, key=len, reverse=True)
+        body = r"(?<![\w])(" + "|".join(re.escape(w) for w in words) + ")" + ending
+        body += r"(?![\w])"
+        cue_words = _cue_words(words, bool(spec.get("plural")))
+        rules.append(_Rule(role, where, weight, re.compile(body), cue_words))
     excluded = sorted({fold(p) for p in data["exclude"]}, key=len, reverse=True)
+    audience = "|".join(f"(?:{p})" for p in data["exclude_audience"])
     exclude = re.compile(
-        r"(?<![\w])(?:"
-        + "|".join(re.escape(p) for p in excluded)
-        + r")|"
-        + "|".join(f"(?:{p})" for p in data["exclude_audience"])
+        r"(?<![\w])(?:" + "|".join(re.escape(p) for p in excluded) + r")|" + audience
     )
     names = sorted({fold(n) for n in data["employers"]["names"]}, key=len, reverse=True)
     employers = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
-    return tuple(rules), exclude, exclude_raw, employers
+    by_place = {
+        place: tuple(
+            (i, r) for i, r in enumerate(rules) if r.where != "family" and place in _PLACES[r.where]
+        )
+        for place in ("bio", "name", "display", "raw")
+    }
+    return _Cues(
+        rules=tuple(rules),
+        by_place=by_place,
+        family=tuple(r for r in rules if r.where == "family"),
+        research_word=next(r.pattern for r in rules if r.role == "researcher"),
+        exclude=exclude,
+        exclude_words=_cue_words(excluded, plural=False),
+        exclude_audience=re.compile(audience),
+        exclude_raw=exclude_raw,
+        employers=employers,
+        person_voice=re.compile(data["person_voice"]),
+        institution_voice=re.compile(data["institution_voice"]),
+    )
 
 
 def paid_partnership_tags() -> tuple[str, ...]:
@@ -160,37 +266,46 @@ def informative(bio: str | None) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def _matches(place: str, text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """``(rule index, sorted evidence)`` of the rules of ``place`` (``bio``, ``name`` or
-    ``raw``) that match ``text``. Cached: bios and names repeat across accounts."""
-    rules = _rules()[0]
-    if not _any_cue(place).search(text):
-        return ()
+def _matches(place: str, text: str) -> tuple[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """``text`` with its look-alikes blanked out (``exclude``; ``exclude_raw`` in the ``raw``
+    place), and the ``(rule index, sorted evidence)`` of the rules of ``place`` (``bio``,
+    ``name``, ``display`` or ``raw``) that match it. Cached: bios and names repeat across
+    accounts.
+
+    A rule of phrases runs only when the text holds the words of one of its phrases: most
+    texts lack most rules' words, and set operations on the text's words say so."""
+    cues = _rules()
+    tokens: set[str] | None = None
+    if place == "raw":
+        text = cues.exclude_raw.sub(" ", text)
+    else:
+        tokens = set(_TOKEN.findall(text))
+        if cues.exclude_words is None or cues.exclude_words.may_match(tokens):
+            blanked = cues.exclude.sub(" ", text)
+        else:
+            # No excluded phrase occurs: the audience part of ``exclude`` alone does the same.
+            blanked = cues.exclude_audience.sub(" ", text)
+        if blanked != text:
+            text, tokens = blanked, None
     label = {"raw": "profile", "display": "name"}.get(place, place)
     out = []
-    for i, rule in enumerate(rules):
-        if rule.where == "family" or place not in _PLACES[rule.where]:
-            continue
-        found = [_matched(m) for m in rule.pattern.finditer(text)]
+    for i, rule in cues.by_place[place]:
+        words = rule.words
+        if words is None:
+            # A pattern: one search says whether it matches at all (most often not).
+            if rule.pattern.search(text) is None:
+                continue
+            found = [_matched(m) for m in rule.pattern.finditer(text)]
+        else:
+            if tokens is None:
+                tokens = set(_TOKEN.findall(text))
+            if words.first.isdisjoint(tokens) or not words.complete(tokens):
+                continue
+            # Phrases: the only group is the phrase matched, never empty.
+            found = [phrase.strip() for phrase in rule.pattern.findall(text)]
         if found:
             out.append((i, tuple(sorted({f"{label}:{f}" for f in found}))))
-    return tuple(out)
-
-
-@cache
-def _voices() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A person's voice, and an institution's (``person_voice``, ``institution_voice``)."""
-    data = tomllib.loads(CUES.read_text("utf-8"))
-    return re.compile(data["person_voice"]), re.compile(data["institution_voice"])
-
-
-@cache
-def _any_cue(place: str) -> re.Pattern[str]:
-    """One pattern matching wherever any rule of ``place`` could: most names and many bios
-    hold no cue at all, and one search says so."""
-    rules = _rules()[0]
-    bodies = [r.pattern.pattern for r in rules if r.where != "family" and place in _PLACES[r.where]]
-    return re.compile("|".join(f"(?:{b})" for b in bodies))
+    return text, tuple(out)
 
 
 # Where each rule looks ("both": the bio and the name).
@@ -210,48 +325,50 @@ def rule_hits(
     taxonomy: Taxonomy | None = None,
 ) -> RuleHits:
     """Apply every rule of ``cues.toml`` to one profile (see the module docstring)."""
-    rules, exclude, exclude_raw, employers = _rules()
-    research_word = next(r.pattern for r in rules if r.role == "researcher")
-    bio_f = exclude.sub(" ", fold(bio or ""))
-    name_f = exclude.sub(" ", name_text(display_name, handle))
-    raw = exclude_raw.sub(
-        " ", " | ".join([bio or "", display_name or "", _CAMEL.sub(" ", handle or "")])
-    )
+    cues = _rules()
     hits = RuleHits(informative=informative(bio))
-    family = [rule for rule in rules if rule.where == "family"]
     found_by_rule: dict[int, list[str]] = {}
-    display_f = exclude.sub(" ", fold(display_name or ""))
-    for place, text in (("bio", bio_f), ("name", name_f), ("display", display_f), ("raw", raw)):
-        for i, found in _matches(place, text):
+    bio_f = ""
+    for place, text in (
+        ("bio", fold(bio or "")),
+        ("name", name_text(display_name, handle)),
+        ("display", fold(display_name or "")),
+        ("raw", " | ".join([bio or "", display_name or "", _CAMEL.sub(" ", handle or "")])),
+    ):
+        text, matches = _matches(place, text)
+        if place == "bio":
+            bio_f = text
+        for i, found in matches:
             found_by_rule.setdefault(i, []).extend(found)
     for i in sorted(found_by_rule):
-        rule, matched = rules[i], sorted(set(found_by_rule[i]))
+        rule, matched = cues.rules[i], sorted(set(found_by_rule[i]))
         if rule.role == "industry":
             (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(matched)
             continue
         hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
         hits.evidence.setdefault(rule.role, []).extend(matched)
-    voices = _voices()
-    if voices[0].search(bio_f) and not voices[1].search(bio_f):
-        for role in ("organisation", "brand"):
-            if role in hits.scores:
-                hits.scores[role] = min(hits.scores[role], 2.0)
+    institutional = [role for role in ("organisation", "brand") if role in hits.scores]
+    if institutional and _person_voice(cues, bio_f):
+        for role in institutional:
+            hits.scores[role] = min(hits.scores[role], 2.0)
     if taxonomy is not None:
         hits.specialty = taxonomy.specialty_of(bio or "")
-        research = hits.specialty is not None and research_word.fullmatch(hits.specialty[1])
+        research = hits.specialty is not None and cues.research_word.fullmatch(hits.specialty[1])
         if hits.specialty is not None and "hcp" not in hits.scores and not research:
             hits.scores["hcp"] = 5.0
             hits.evidence["hcp"] = [f"bio:{hits.specialty[1]}"]
         strong = max(hits.scores.values(), default=0.0) >= 4.0
-        words = re.findall(r"[\w-]+", bio_f)
-        if not strong and bio_f and (taxonomy.tag_text(bio_f) or taxonomy.tag_hashtags(words)):
-            for rule in family:
-                words = sorted({f"bio:{m.group(1)}" for m in rule.pattern.finditer(bio_f)})
-                if words:
-                    hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
-                    hits.evidence.setdefault(rule.role, []).extend(words)
+        if not strong and bio_f:
+            # Family words first: the bio rarely holds one, and then naming an area (the
+            # slower question) does not matter.
+            family = [(rule, _family_words(rule, bio_f)) for rule in cues.family]
+            if any(words for _, words in family) and _names_an_area(bio_f, taxonomy):
+                for rule, words in family:
+                    if words:
+                        hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
+                        hits.evidence.setdefault(rule.role, []).extend(words)
     if hits.industry or hits.industry_weak:
-        named = employers.search(bio_f)
+        named = cues.employers.search(bio_f)
         handle_match = _BIO_HANDLE.search(bio or "")
         if named is not None:
             hits.employer = named.group(1)
@@ -259,3 +376,28 @@ def rule_hits(
         elif handle_match is not None:
             hits.employer = "@" + handle_match.group(1)
     return hits
+
+
+def _person_voice(cues: _Cues, bio_f: str) -> bool:
+    """Whether the folded bio speaks as a person and not as an institution too."""
+    return bool(cues.person_voice.search(bio_f)) and not cues.institution_voice.search(bio_f)
+
+
+def _family_words(rule: _Rule, bio_f: str) -> list[str]:
+    """The evidence of a ``family`` rule in the folded bio, sorted."""
+    return sorted({f"bio:{m.group(1)}" for m in rule.pattern.finditer(bio_f)})
+
+
+def _names_an_area(bio_f: str, taxonomy: Taxonomy) -> bool:
+    """Whether the folded bio names a therapeutic area: a keyword, or a word that is a disease
+    or congress hashtag (what ``tag_text`` of the bio or ``tag_hashtags`` of its words find)."""
+    if taxonomy.tag_text(bio_f):
+        return True
+    return any(_is_area_hashtag(taxonomy, word) for word in set(_HASHTAG_WORD.findall(bio_f)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_area_hashtag(taxonomy: Taxonomy, word: str) -> bool:
+    """Whether ``word`` is a disease or congress hashtag of ``taxonomy``. Cached: the words of
+    bios repeat far more than the bios do."""
+    return bool(taxonomy.tag_hashtags([word]))

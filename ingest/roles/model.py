@@ -7,8 +7,8 @@ the rule scores of :mod:`kolmap.ingest.roles.rules` and the profile counts, with
 calibrated by cross-validated temperature scaling (one temperature for the softmax of all
 roles, so the ranking of roles is unchanged and a confidence of 0.8 is right about 80% of the
 time on bios like the training ones; per-role Platt scaling left it 15 points under-confident).
-It is trained deterministically on first use on a machine and kept in the user's cache
-folder; never fetched.
+It is trained deterministically on first use on a machine (about 20 seconds on two cores) and
+kept in the user's cache folder; never fetched.
 
 >>> model = role_model()
 >>> frame = profile_frame([{"bio": "Consultant cardiologist, views my own", "display_name":

@@ -90,12 +90,8 @@ def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.D
 
 
 def sql_string(text: str) -> str:
-    """A SQL string literal, for the statements that cannot take a parameter (ATTACH, the
-    file of a ``COPY … TO``, and the rule values compiled into the fast ingest's SQL).
-
-    >>> sql_string("it's")
-    "'it''s'"
-    """
+    """A SQL string literal, for the statements that cannot take a parameter (ATTACH, and
+    the file of a ``COPY … TO``)."""
     return "'" + text.replace("'", "''") + "'"
 
 

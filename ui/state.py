@@ -609,10 +609,10 @@ def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind:
         {
             "platform": row["platform"],
             "account_id": row["account_id"],
-            "handle": row.get("handle"),
-            "display_name": row.get("display_name"),
-            "role": row.get("role"),
-            "specialty": row.get("specialty"),
+            "handle": _text(row.get("handle")),
+            "display_name": _text(row.get("display_name")),
+            "role": _text(row.get("role")),
+            "specialty": _text(row.get("specialty")),
             "area": area or "all",
             "kind": kind,
             "score": None if pd.isna(row.get("score")) else float(row["score"]),
@@ -627,6 +627,11 @@ def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind:
         + (f" ({skipped} already on it)" if skipped else "")
     )
     st.rerun()
+
+
+def _text(value: Any) -> str | None:
+    """A text cell as saved: None when missing (a ranking's NaN would be saved as "nan")."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def notify(message: str) -> None:

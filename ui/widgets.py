@@ -17,6 +17,7 @@ import streamlit as st
 from kolmap.export.downloads import Download
 from kolmap.graph import Scope
 from kolmap.ui import access, state
+from kolmap.views.display import blank_text
 
 __all__ = [
     "activity_chart",
@@ -246,7 +247,7 @@ def rows_to_profiles(
     follows it. ``accounts`` holds ``platform, account_id`` row for row with ``shown``
     (which may hide them, or show pseudonyms)."""
     event = container.dataframe(
-        shown,
+        blank_text(shown),
         hide_index=True,
         key=key,
         on_select="rerun",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kolmap.graph.store import Scope
 
-__all__ = ["details", "moment", "scope_words", "utc_times"]
+__all__ = ["blank_text", "details", "moment", "scope_words", "utc_times"]
 
 
 def moment(value: Any) -> str:
@@ -44,6 +44,21 @@ def utc_times(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    return out
+
+
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the missing cells of its text columns empty: a table then shows a
+    blank for a missing specialty or a withheld name, not Streamlit's grey "None". Number
+    columns keep their missing values (an unknown count is not zero).
+
+    >>> blank_text(pd.DataFrame({"name": ["Ana", None], "n": [1.0, None]})).to_dict("list")
+    {'name': ['Ana', ''], 'n': [1.0, nan]}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
 
 

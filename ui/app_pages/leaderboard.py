@@ -14,7 +14,7 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
-from kolmap.views.display import scope_words
+from kolmap.views.display import blank_text, scope_words
 
 TIERS = ("global", "national", "regional", "local")
 
@@ -110,9 +110,7 @@ columns = [
 columns += [c for c in ("previous_rank", "rank_change", "score_change", "movement") if c in table]
 picked_row = st.dataframe(
     # A missing specialty or a withheld name is blank, not Streamlit's grey "None".
-    shown[columns if detailed else compact].assign(
-        specialty=shown["specialty"].fillna(""), display_name=shown["display_name"].fillna("")
-    ),
+    blank_text(shown[columns if detailed else compact]),
     hide_index=True,
     key="lb_table",
     on_select="rerun",
@@ -250,4 +248,4 @@ with right:
 if node is not None:
     st.caption("Who endorses them (strongest first)")
     endorsers = state.endorsers(scope, node)
-    st.dataframe(endorsers.head(25), hide_index=True, key="lb_endorsers")
+    st.dataframe(blank_text(endorsers.head(25)), hide_index=True, key="lb_endorsers")

@@ -13,7 +13,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import science, state, widgets
-from kolmap.views.display import utc_times
+from kolmap.views.display import blank_text, utc_times
 from kolmap.views.profiles import (
     KINDS_BY_ROLE,
     picture_html,
@@ -164,7 +164,9 @@ if st.button("Add to the shortlist", key="profile_add"):
     row = account.to_frame().T.assign(score=None)
     state.add_to_shortlist(row, source="profile", area=None, kind="profile")
 
-areas = list(account["bio_areas"]) if account["bio_areas"] is not None else []
+# A stub (known only from mentions) has no bio, so no list of areas: a missing value.
+bio_areas = account["bio_areas"]
+areas = [] if bio_areas is None or pd.api.types.is_scalar(bio_areas) else list(bio_areas)
 everything = state.posts(Scope(), [(platform, account_id)])
 area_counts = pd.Series([a for row in everything["areas"] for a in row]).value_counts()
 st.subheader("Therapeutic areas")
@@ -279,7 +281,7 @@ else:
     incoming, outgoing = st.columns(2)
     with incoming:
         st.caption("Who interacts with them")
-        st.dataframe(state.endorsers(scope, node).head(20), hide_index=True)
+        st.dataframe(blank_text(state.endorsers(scope, node).head(20)), hide_index=True)
     with outgoing:
         st.caption("Whom they interact with")
         st.dataframe(

@@ -624,3 +624,22 @@ def test_rtweet_keeps_the_quoted_and_retweeted_originals_counts_and_lists_unread
     assert str(quoted.iloc[0]["created_at"]).startswith("2026-05-20 08:00:00")
     ghost = store.projection(Scope()).nodes.set_index("account_id").loc["5"]
     assert (ghost["original_posts_in_scope"], ghost["likes"]) == (1, 77)  # a known post now
+
+
+def test_people_are_counted_with_the_researchers(tmp_path: Path) -> None:
+    """The Overview's "people" count used to leave researchers out (it predates the role)."""
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "platform,account_id,handle,display_name,bio\n"
+        "x,1,epi_ana,Ana Vel,Epidemiologist | PhD in biostatistics\n"
+        "x,2,cardio_bo,Dr Bo Lin,Consultant cardiologist\n"
+        "x,3,gen_hosp,General Hospital,Official account of General Hospital\n",
+        encoding="utf-8",
+    )
+    with DuckDBStore(tmp_path / "people.duckdb") as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+        assert store.stats()["persons"] == 2

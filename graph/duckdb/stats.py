@@ -26,7 +26,7 @@ _COUNTS = {
     "hashtags": "SELECT count(DISTINCT tag) FROM post_hashtags",
     "persons": """SELECT count(DISTINCT COALESCE(person_id, platform || ':' || account_id))
                   FROM account_view
-                  WHERE NOT is_stub AND role IN ('hcp', 'patient', 'public')""",
+                  WHERE NOT is_stub AND role IN ('hcp', 'researcher', 'patient', 'public')""",
 }
 # One breakdown per key: SQL giving (name, count) rows.
 _BREAKDOWNS = {

@@ -626,20 +626,13 @@ def test_rtweet_keeps_the_quoted_and_retweeted_originals_counts_and_lists_unread
     assert (ghost["original_posts_in_scope"], ghost["likes"]) == (1, 77)  # a known post now
 
 
-def test_people_are_counted_with_the_researchers(tmp_path: Path) -> None:
+def test_people_are_counted_with_the_researchers(store, tmp_path):
     """The Overview's "people" count used to leave researchers out (it predates the role)."""
-    from kolmap.graph.duckdb import DuckDBStore
-    from kolmap.ingest.pipeline import ingest_paths
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "accounts.csv").write_text(
+    accounts = (
         "platform,account_id,handle,display_name,bio\n"
         "x,1,epi_ana,Ana Vel,Epidemiologist | PhD in biostatistics\n"
         "x,2,cardio_bo,Dr Bo Lin,Consultant cardiologist\n"
-        "x,3,gen_hosp,General Hospital,Official account of General Hospital\n",
-        encoding="utf-8",
+        "x,3,gen_hosp,General Hospital,Official account of General Hospital\n"
     )
-    with DuckDBStore(tmp_path / "people.duckdb") as store:
-        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
-        assert store.stats()["persons"] == 2
+    ingest_files(store, write(tmp_path / "in", "accounts.csv", accounts))
+    assert store.stats()["persons"] == 2

@@ -40,6 +40,7 @@ from kolmap.settings import Settings, load_settings
 from kolmap.views.access import may_change as may_change_role
 from kolmap.views.access import may_reveal
 from kolmap.views.communities import describe_communities
+from kolmap.views.display import missing
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy
 from kolmap.views.scope_cache import ScopeCache
@@ -631,7 +632,7 @@ def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind:
 
 def _text(value: Any) -> str | None:
     """A text cell as saved: None when missing (a ranking's NaN would be saved as "nan")."""
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return None if missing(value) else str(value)
 
 
 def notify(message: str) -> None:

@@ -20,12 +20,21 @@ import pandas as pd
 
 from kolmap.graph.store import Scope
 
-__all__ = ["blank_text", "details", "moment", "scope_words", "utc_times"]
+__all__ = ["blank_text", "details", "missing", "moment", "scope_words", "utc_times"]
+
+
+def missing(value: Any) -> bool:
+    """Whether a cell holds nothing: None, NaN, NaT or pandas' NA (a text is never missing).
+
+    >>> missing(None), missing(float("nan")), missing(pd.NA), missing(""), missing(0)
+    (True, True, True, False, False)
+    """
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def moment(value: Any) -> str:
     """An instant as ``YYYY-MM-DD HH:MM UTC`` ("—" when there is none)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if missing(value):
         return "—"
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
@@ -84,7 +93,7 @@ def scope_words(scope: Scope) -> str:
 
 def details(value: Any) -> str:
     """An event's details (a JSON object) as ``key: value`` pairs; other text as it is."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if missing(value):
         return ""
     try:
         parsed = json.loads(value) if isinstance(value, str) else value

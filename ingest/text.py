@@ -24,7 +24,14 @@ from kolmap.ingest.rules.text import (
     mention_pattern,
 )
 
-__all__ = ["code_point_ranges", "extract_hashtags", "extract_mentions", "fold", "longest_first"]
+__all__ = [
+    "code_point_ranges",
+    "extract_hashtags",
+    "extract_mentions",
+    "fold",
+    "longest_first",
+    "unescape_tweet_text",
+]
 
 # The rules themselves live in kolmap.ingest.rules.text, shared with the fast route.
 _MENTION_RE = re.compile(mention_pattern())
@@ -33,6 +40,25 @@ _HASHTAG_RE = re.compile(hashtag_pattern())
 _LIGATURES = str.maketrans(dict(LIGATURES))
 # Any ligature: folding translates only the texts that hold one (translating is slow).
 _LIGATURE_RE = re.compile("|".join(re.escape(source) for source, _ in LIGATURES))
+
+
+# Twitter's APIs (v1.1 and v2), its archives and the tools built on them (rtweet, Topsy,
+# twarc, Zeeschuimer) give tweet text with exactly these three characters HTML-escaped.
+_TWEET_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+_TWEET_ENTITY_RE = re.compile("|".join(_TWEET_ENTITIES))
+
+
+def unescape_tweet_text(text: str | None) -> str | None:
+    """Tweet text as written: Twitter escapes ``&``, ``<`` and ``>`` in the text it serves
+    (not in bios or names), which would otherwise show as ``&amp;`` on every page and export.
+    One pass, so an escaped entity (``&amp;lt;``) comes back as the text its author typed.
+
+    >>> unescape_tweet_text("Screen &amp; treat: HbA1c &lt;7% &gt; 50% &amp;lt;")
+    'Screen & treat: HbA1c <7% > 50% &lt;'
+    """
+    if not text or "&" not in text:
+        return text
+    return _TWEET_ENTITY_RE.sub(lambda m: _TWEET_ENTITIES[m.group(0)], text)
 
 
 def code_point_ranges(chars: Iterable[str]) -> list[tuple[int, int]]:

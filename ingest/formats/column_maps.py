@@ -37,6 +37,8 @@ class Profile:
     columns: Mapping[str, tuple[str, ...]]
     platform: str | None = None
     fields: frozenset[str] = field(default_factory=frozenset)
+    # The layout's post texts are HTML-escaped as Twitter serves them (``&amp;``, ``&lt;``).
+    escaped_text: bool = False
 
     def present(self, header: set[str]) -> dict[str, str]:
         """Field -> the first of its columns that the header has."""
@@ -90,6 +92,7 @@ def _parse_profiles(data: Mapping[str, Any], source: str) -> dict[str, Profile]:
             columns={k: tuple(normalise_column(c) for c in v) for k, v in columns.items()},
             platform=spec.get("platform"),
             fields=frozenset(columns),
+            escaped_text=bool(spec.get("escaped_text", False)),
         )
     return out
 

@@ -39,6 +39,7 @@ from kolmap.ingest.formats.column_maps import (
 from kolmap.ingest.formats.records import account, post, retweet_original_id
 from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
 from kolmap.ingest.io.rows import Header, Rejected, Row, open_lines, parse_rows
+from kolmap.ingest.text import unescape_tweet_text
 
 __all__ = [
     "flexible_time",
@@ -54,6 +55,8 @@ _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 _MISSING = {"", "na", "n/a", "nan", "none", "null", "nat"}
 _RT = re.compile(r"^RT @([A-Za-z0-9_.-]+):?\s*(.*)$", re.DOTALL)
 _STATUS = re.compile(r"/status(?:es)?/(\d+)")
+# The fields a layout with ``escaped_text`` gives HTML-escaped.
+_POST_TEXTS = frozenset({"text", "repost_text", "quoted_text"})
 _EXCEL_EXACT = 2**53
 
 
@@ -288,6 +291,9 @@ def row_records(
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     """The records one flat row gives, and the repairs made (see the module docstring)."""
     f = {k: _clean(v) for k, v in fields.items()}
+    if profile.escaped_text:
+        for name in _POST_TEXTS.intersection(f):
+            f[name] = unescape_tweet_text(f[name]) or ""
     repairs: list[str] = []
     platform = platform_from(f.get("platform")) or profile.platform or options.platform
     if not platform:

@@ -25,6 +25,7 @@ from kolmap.ingest.formats.records import account, post, retweet_original_id
 from kolmap.ingest.formats.spec import FormatSpec, Item, Parsed, ReadOptions
 from kolmap.ingest.io.jsonio import json_units, object_items, peek_json, top_level
 from kolmap.ingest.io.rows import Rejected
+from kolmap.ingest.text import unescape_tweet_text
 
 __all__ = ["FORMAT", "kind_of", "read_x_api", "sniff_x_api", "v1_tweet"]
 
@@ -186,7 +187,7 @@ def _v2_tweet(
         "post_id": tweet["id"],
         "author_id": author,
         "created_at": tweet.get("created_at"),
-        "text": tweet.get("text"),
+        "text": unescape_tweet_text(tweet.get("text")),
         "lang": tweet.get("lang"),
         "likes": metrics.get("like_count"),
         "reposts": metrics.get("retweet_count"),
@@ -219,7 +220,7 @@ def _v2_tweet(
                 )
             )
         elif ref_type == "retweeted":
-            found = _RT.match(str(tweet.get("text") or ""))
+            found = _RT.match(str(values["text"] or ""))
             if found:
                 records.append(
                     (
@@ -280,7 +281,9 @@ def v1_tweet(tweet: Mapping[str, Any], *, reference: bool) -> Records:
         )
     ]
     extended = tweet.get("extended_tweet") or {}
-    text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text")
+    text = unescape_tweet_text(
+        extended.get("full_text") or tweet.get("full_text") or tweet.get("text")
+    )
     values: dict[str, Any] = {
         "platform": "x",
         "post_id": tweet_id,

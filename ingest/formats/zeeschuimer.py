@@ -48,7 +48,7 @@ from kolmap.ingest.formats.linkedin import profile_id
 from kolmap.ingest.formats.records import account, json_object_items, post
 from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
 from kolmap.ingest.io.jsonio import peek_json
-from kolmap.ingest.text import extract_hashtags, extract_mentions
+from kolmap.ingest.text import extract_hashtags, extract_mentions, unescape_tweet_text
 
 __all__ = ["FORMAT", "read_zeeschuimer", "sniff_zeeschuimer"]
 
@@ -197,7 +197,7 @@ def _x(item: Mapping[str, Any]) -> Records:
         "post_id": str(tweet["rest_id"]),
         "author_id": author["account_id"],
         "created_at": datetime.strptime(when, _X_TIME).isoformat() if when else None,
-        "text": legacy.get("full_text"),
+        "text": unescape_tweet_text(legacy.get("full_text")),
         "reply_to_post_id": legacy.get("in_reply_to_status_id_str"),
         "quote_of_post_id": legacy.get("quoted_status_id_str"),
         "likes": legacy.get("favorite_count"),

@@ -64,6 +64,20 @@ TAX = load_taxonomy()
             "",
             "organisation",
         ),
+        # A bio that opens with the institution's own name, then says what it does.
+        (
+            "The Example Gastroenterological Association is dedicated to advancing the "
+            "science and practice of gastroenterology",
+            "",
+            "organisation",
+        ),
+        (
+            "Lowmoor Cancer Society: information and support for people with cancer",
+            "",
+            "organisation",
+        ),
+        # ... but a member of one is a person.
+        ("Member, Lowmoor Heart Association. Cardiologist.", "", "hcp"),
         # A company naming the people who use its products is not one of them.
         (
             "Zorvex develops & produces traps used by scientists and nurses worldwide",
@@ -95,6 +109,7 @@ def test_fr_and_en_cues(bio, name, role):
         "Nurse shark enthusiast, diver",
         "Lover of life, we do it all every day",
         "Baltimore, MD",
+        "Naturopath, not an MD. Detox teas and supplements",
     ],
 )
 def test_look_alikes_are_not_hcps(bio):

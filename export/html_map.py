@@ -9,9 +9,10 @@ thousands of nodes.
 
 The legend follows the colouring :func:`~kolmap.views.maps.build_map` chose (read back from the
 node colours): one entry per role, or per community (the largest ones in their own colours,
-the rest as "other communities"), each with its number of accounts; unticking an entry hides
-its nodes. The search box lists the matching accounts, an exact name first and then the
-largest nodes, and says so when none matches.
+the rest, and those too small for the Communities page, as "other / small communities"), each
+with its number of accounts; unticking an entry hides its nodes. The search box lists the
+matching accounts, an exact name first and then the largest nodes, and says so when none
+matches.
 
 In the app the page runs in Streamlit's sandboxed ``srcdoc`` iframe, which may not navigate the
 app's window. "Open profile" therefore moves the app the way its back and forward buttons do
@@ -57,12 +58,20 @@ def _role_colour(role: str) -> str:
     return ROLE_COLOURS.get(role, ROLE_COLOURS["unknown"])
 
 
+def _listed(graph: nx.DiGraph) -> int | None:
+    """How many communities have a colour and an entry of their own beside the palette's
+    limit (:func:`~kolmap.views.maps.listed_communities`, kept by ``build_map``)."""
+    listed = graph.graph.get("listed_communities")
+    return int(listed) if listed is not None else None
+
+
 def _colour_mode(graph: nx.DiGraph) -> str:
     """``community`` when every node wears its community's colour, else ``role``."""
     nodes = list(graph.nodes(data=True))
+    listed = _listed(graph)
     by_community = nodes and all(
         isinstance(a.get("community"), int)
-        and a.get("colour") == community_colour(a["community"])
+        and a.get("colour") == community_colour(a["community"], listed)
         and a.get("colour") != _role_colour(str(a.get("role", "unknown")))
         for _n, a in nodes
     )
@@ -74,25 +83,28 @@ def legend(graph: nx.DiGraph) -> tuple[str, dict[str, str], list[dict[str, Any]]
 
     An entry has the group ``key``, its ``colour``, a ``label`` and the ``count`` of accounts on
     the map: roles in :data:`ROLE_COLOURS` order, or communities by number (their size rank in
-    the scope), the ones past the palette merged into one "other communities" entry.
+    the scope), the ones past the palette and those too small for the Communities page (the
+    graph's ``listed_communities``) merged into one "other / small communities" entry.
 
-    >>> g = nx.DiGraph()
-    >>> g.add_node("a", role="hcp", community=0, colour=community_colour(0))
-    >>> g.add_node("b", role="hcp", community=40, colour=community_colour(40))
+    >>> g = nx.DiGraph(listed_communities=30)
+    >>> g.add_node("a", role="hcp", community=0, colour=community_colour(0, 30))
+    >>> g.add_node("b", role="hcp", community=40, colour=community_colour(40, 30))
     >>> mode, groups, entries = legend(g)
     >>> mode, groups
     ('community', {'a': '0', 'b': 'other'})
     >>> [e["label"] for e in entries]
-    ['community 0 · 1 account', 'other communities (1) · 1 account']
+    ['community 0 · 1 account', 'other / small communities (1) · 1 account']
     """
     mode = _colour_mode(graph)
+    listed = _listed(graph)
+    own = len(COMMUNITY_COLOURS) if listed is None else min(listed, len(COMMUNITY_COLOURS))
     groups: dict[str, str] = {}
     colours: dict[str, str] = {}
     for node_id, attrs in graph.nodes(data=True):
         if mode == "community":
             community = int(attrs["community"])
-            key = str(community) if community < len(COMMUNITY_COLOURS) else _OTHER
-            colours[key] = community_colour(community)
+            key = str(community) if 0 <= community < own else _OTHER
+            colours[key] = community_colour(community, listed)
         else:
             key = str(attrs.get("role", "unknown"))
             colours[key] = _role_colour(key)
@@ -102,14 +114,10 @@ def legend(graph: nx.DiGraph) -> tuple[str, dict[str, str], list[dict[str, Any]]
         order = sorted((k for k in counts if k != _OTHER), key=int)
         order += [_OTHER] if _OTHER in counts else []
         others = len(
-            {
-                a["community"]
-                for _n, a in graph.nodes(data=True)
-                if a["community"] >= len(COMMUNITY_COLOURS)
-            }
+            {a["community"] for n, a in graph.nodes(data=True) if groups[str(n)] == _OTHER}
         )
         names = {k: f"community {k}" for k in order}
-        names[_OTHER] = f"other communities ({others})"
+        names[_OTHER] = f"other / small communities ({others})"
     else:
         order = [r for r in ROLE_COLOURS if r in counts]
         order += sorted(r for r in counts if r not in ROLE_COLOURS)

@@ -155,7 +155,7 @@ def test_legend_follows_the_colouring():
     assert mode == "community"
     assert [e["key"] for e in entries] == ["0", "1", "other"]
     assert [e["count"] for e in entries] == [2, 1, 2]
-    assert entries[-1]["label"] == "other communities (2) · 2 accounts"
+    assert entries[-1]["label"] == "other / small communities (2) · 2 accounts"
     for node, role in zip(graph.nodes, ["hcp", "hcp", "patient", "media", "hcp"], strict=True):
         graph.nodes[node].update(role=role, colour=ROLE_COLOURS[role])
     mode, groups, entries = legend(graph)
@@ -301,9 +301,9 @@ def test_colour_by_community_has_a_matching_legend(server, browser_page):
     by_key = {e["key"]: e for e in entries}
     assert {e["colour"] for e in entries} == {n["colour"] for n in nodes}
     for node in nodes:
-        assert (
-            by_key[node["group"]]["colour"] == node["colour"] == community_colour(node["community"])
-        )
+        # Communities too small for the Communities page share the grey of the others.
+        own = OTHER_COMMUNITIES if node["group"] == "other" else community_colour(node["community"])
+        assert by_key[node["group"]]["colour"] == node["colour"] == own
     numbered = [e for e in entries if e["key"] != "other"]
     assert len(numbered) >= 10  # the sample has more communities than the old palette
     assert len({e["colour"] for e in numbered}) == len(numbered)

@@ -880,3 +880,38 @@ def test_leaderboard_filters_by_platform_on_the_multi_platform_sample(app_store,
     assert table.iloc[0]["handle"] == "nurse_amel_diabete"
     at.multiselect(key="lb_platforms").set_value(["youtube"]).run()
     assert at.dataframe[0].value.iloc[0]["handle"] == "drmarc_endocrino"
+
+
+def _map_data(at) -> dict:
+    """The data (nodes, edges, legend) of the map on the Network map page."""
+    (frame,) = at.get("iframe")
+    found = re.search(
+        r'<script type="application/json"[^>]*>(.*?)</script>', frame.proto.srcdoc, re.S
+    )
+    assert found
+    return json.loads(found.group(1))
+
+
+def test_the_map_legend_names_only_the_communities_the_communities_page_lists(app_store):
+    """The map's community legend gave communities of one or two accounts their own colour
+    and entry ("community 19 · 1 account"), where the Communities page lists only those of
+    three or more: a number on the map had no row there. They share the grey entry now."""
+    from kolmap.views.maps import OTHER_COMMUNITIES
+
+    at = open_page("communities")
+    at.selectbox(key="com_area").set_value("oncology").run()
+    listed = {str(c) for c in at.dataframe[0].value["community"]}
+    at = open_page("network")
+    at.selectbox(key="map_area").set_value("oncology").run()
+    at.radio(key="map_colour").set_value("community").run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = _map_data(at)
+    entries = {e["key"]: e for e in data["legend"]["entries"]}
+    assert set(entries) - {"other"} <= listed, sorted(set(entries) - listed, key=str)
+    assert "small" in entries["other"]["label"]
+    on_map = {str(n["details"]["community"]) for n in data["nodes"]}
+    assert on_map - listed  # the scope has small communities on the map
+    for node in data["nodes"]:
+        if str(node["details"]["community"]) not in listed:
+            assert node["group"] == "other" and node["color"] == OTHER_COMMUNITIES, node
+    assert sum(e["count"] for e in entries.values()) == len(data["nodes"])

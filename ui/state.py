@@ -39,7 +39,7 @@ from kolmap.scoring.rank import rank
 from kolmap.settings import Settings, load_settings
 from kolmap.views.access import may_change as may_change_role
 from kolmap.views.access import may_reveal
-from kolmap.views.communities import describe_communities
+from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
 from kolmap.views.display import missing
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy
@@ -340,7 +340,7 @@ def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _community_table(version_key: str, scope_key: str, reveal: bool) -> pd.DataFrame:
     summary = _communities(version_key, scope_key, True)
-    summary = summary[summary["size"] >= 3]
+    summary = summary[summary["size"] >= COMMUNITY_MIN_SIZE]
     nodes = _projection(version_key, scope_key).nodes
     described = describe_communities(
         summary,

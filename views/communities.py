@@ -25,7 +25,12 @@ import pandas as pd
 
 from kolmap.scoring.components import RING_MIN_SIZE, RING_SHARE
 
-__all__ = ["community_name", "describe_communities"]
+__all__ = ["COMMUNITY_MIN_SIZE", "community_name", "describe_communities"]
+
+# The communities worth a name: those of at least this many accounts in the scope. The
+# Communities page lists only these, and so do a congress's communities and the map's
+# legend; smaller ones (an account or two Leiden left on their own) are not shown as such.
+COMMUNITY_MIN_SIZE = 3
 
 _PLURAL = {
     "hcp": "HCPs",

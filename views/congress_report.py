@@ -36,7 +36,7 @@ from kolmap.scoring.congress import (
 )
 from kolmap.scoring.explain import community_summary
 from kolmap.settings import ScoringSettings
-from kolmap.views.communities import describe_communities
+from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
 from kolmap.views.privacy import Privacy
 
 __all__ = [
@@ -306,7 +306,7 @@ def congress_report(
         .reset_index(drop=True)
     )
     summary_table = community_summary(during, during_components, during_posts)
-    summary_table = summary_table[summary_table["size"] >= 3]
+    summary_table = summary_table[summary_table["size"] >= COMMUNITY_MIN_SIZE]
     described = describe_communities(
         summary_table, nodes, during_components, automation_flag=settings.automation_flag
     )

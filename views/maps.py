@@ -29,6 +29,7 @@ from kolmap.scoring.components import components_of, weighted_edges
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.scoring.seeding import igraph_seeded
 from kolmap.settings import ScoringSettings
+from kolmap.views.communities import COMMUNITY_MIN_SIZE
 from kolmap.views.privacy import Privacy, private_mask
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "build_map",
     "clean_xml_text",
     "community_colour",
+    "listed_communities",
     "xml_illegal_count",
 ]
 
@@ -56,7 +58,9 @@ ROLE_COLOURS = {
 # largest ones get these 21 distinct colours (Sasha Trubetskoy's "20 distinct colours" without
 # beige, grey, white and black, plus three of Kenneth Kelly's; any two are at least 25 apart in
 # CIELAB) and every smaller community shares OTHER_COMMUNITIES, a grey none of them uses (nor
-# the role colours). A repeating palette would paint unrelated communities alike.
+# the role colours). A repeating palette would paint unrelated communities alike. So do the
+# communities too small for the Communities page (under COMMUNITY_MIN_SIZE accounts in the
+# scope): a colour and a number of their own would name a community the page does not list.
 COMMUNITY_COLOURS = (
     "#e6194b",
     "#3cb44b",
@@ -137,6 +141,7 @@ def build_map(
     order = np.argsort(-comp["pagerank"].to_numpy(), kind="stable")
     keep = np.sort(order if top is None else order[:top])
     position = {int(old): new for new, old in enumerate(keep)}
+    listed = listed_communities(comp["community"])
     frame = weighted_edges(projection, settings, comp)
     frame = frame[frame["src"].isin(position) & frame["dst"].isin(position)]
     xy = _layout(
@@ -154,7 +159,12 @@ def build_map(
     pagerank = comp["pagerank"].to_numpy()
     peak = float(pagerank[keep].max()) if len(keep) else 1.0
     area = projection.scope.area or "all"
-    graph = nx.DiGraph(area=area, kind=kind.value, scope=projection.scope.describe())
+    graph = nx.DiGraph(
+        area=area,
+        kind=kind.value,
+        scope=projection.scope.describe(),
+        listed_communities=listed,
+    )
     ids: dict[int, str] = {}
     removed = 0
     for new, old in enumerate(keep):
@@ -170,7 +180,7 @@ def build_map(
             score=round(score, 3),
             influence=round(influence, 3),
             community=community,
-            colour=_colour(str(row["role"]), community, colour_by),
+            colour=_colour(str(row["role"]), community, colour_by, listed),
             size=round(5 + 45 * (influence if size_by == "influence" else score) / 100, 2),
             x=round(float(xy[new, 0]), 2),
             y=round(float(xy[new, 1]), 2),
@@ -207,23 +217,36 @@ def _identity(row: pd.Series, privacy: Privacy | None) -> dict[str, Any]:
     return attrs
 
 
-def community_colour(community: int) -> str:
-    """The colour of ``community``: its own for the largest ones, a shared grey after them.
+def listed_communities(community: pd.Series | np.ndarray) -> int:
+    """How many communities of a scope (each account's community number) have at least
+    :data:`~kolmap.views.communities.COMMUNITY_MIN_SIZE` accounts: the ones the Communities
+    page lists, numbered 0 to this count minus one (communities are numbered by decreasing
+    size, :mod:`kolmap.scoring.communities`).
+
+    >>> listed_communities(np.array([0, 0, 0, 1, 1, 1, 2, 3]))
+    2
+    """
+    sizes = pd.Series(np.asarray(community)).value_counts()
+    return int((sizes >= COMMUNITY_MIN_SIZE).sum())
+
+
+def community_colour(community: int, listed: int | None = None) -> str:
+    """The colour of ``community``: its own for the largest ones, a shared grey after them
+    and, given ``listed`` (:func:`listed_communities`), for those too small to be listed.
 
     >>> community_colour(0), community_colour(len(COMMUNITY_COLOURS)) == OTHER_COMMUNITIES
     ('#e6194b', True)
+    >>> community_colour(5, listed=5) == OTHER_COMMUNITIES
+    True
     """
-    return (
-        COMMUNITY_COLOURS[community]
-        if 0 <= community < len(COMMUNITY_COLOURS)
-        else (OTHER_COMMUNITIES)
-    )
+    own = len(COMMUNITY_COLOURS) if listed is None else min(listed, len(COMMUNITY_COLOURS))
+    return COMMUNITY_COLOURS[community] if 0 <= community < own else OTHER_COMMUNITIES
 
 
-def _colour(role: str, community: int, colour_by: str) -> str:
+def _colour(role: str, community: int, colour_by: str, listed: int | None = None) -> str:
     if colour_by == "role":
         return ROLE_COLOURS.get(role, ROLE_COLOURS["unknown"])
-    return community_colour(community)
+    return community_colour(community, listed)
 
 
 def _add_edges(graph: nx.DiGraph, frame: pd.DataFrame, ids: dict[int, str]) -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.ui import state, widgets
+from kolmap.views.communities import COMMUNITY_MIN_SIZE
 from kolmap.views.display import scope_words
 
 st.title("Communities")
@@ -18,7 +19,7 @@ if proj.nodes.empty:
 comp = state.components(scope)
 overview = state.community_table(scope)
 st.caption(
-    f"{len(overview)} communities of three or more accounts (Leiden, seed "
+    f"{len(overview)} communities of {COMMUNITY_MIN_SIZE} or more accounts (Leiden, seed "
     f"{state.settings().scoring.seed}) in {scope_words(scope)}."
 )
 rings = overview[overview["ring"].astype(bool)]

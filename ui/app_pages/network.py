@@ -8,6 +8,7 @@ import streamlit as st
 from kolmap.export.downloads import map_download
 from kolmap.export.html_map import WEBGL_THRESHOLD, render_html
 from kolmap.ui import state, widgets
+from kolmap.views.communities import COMMUNITY_MIN_SIZE
 from kolmap.views.display import scope_words
 
 st.title("Network map")
@@ -57,7 +58,7 @@ if len(proj.nodes) > graph.number_of_nodes():
         "Communities page lists every member."
     )
     st.dataframe(
-        summary[summary["size"] >= 3][
+        summary[summary["size"] >= COMMUNITY_MIN_SIZE][
             ["community", "size", "roles", "peer_share", "influence"]
         ].head(15),
         hide_index=True,

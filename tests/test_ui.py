@@ -882,6 +882,12 @@ def test_leaderboard_filters_by_platform_on_the_multi_platform_sample(app_store,
     assert at.dataframe[0].value.iloc[0]["handle"] == "drmarc_endocrino"
 
 
+def missing_shown_as(table) -> str:
+    """What the data grid draws in a missing cell of ``table``: its placeholder, else
+    Streamlit's grey "None"."""
+    return table.proto.placeholder if table.proto.HasField("placeholder") else "None"
+
+
 def _map_data(at) -> dict:
     """The data (nodes, edges, legend) of the map on the Network map page."""
     (frame,) = at.get("iframe")
@@ -915,3 +921,39 @@ def test_the_map_legend_names_only_the_communities_the_communities_page_lists(ap
         if str(node["details"]["community"]) not in listed:
             assert node["group"] == "other" and node["color"] == OTHER_COMMUNITIES, node
     assert sum(e["count"] for e in entries.values()) == len(data["nodes"])
+
+
+def test_unknown_reply_counts_are_blank_on_congress_and_profile(app_store, tmp_path, known_answers):
+    """An export without reply counts (rtweet's CSV has no reply_count) leaves the replies
+    missing, and the data grid drew them as a grey "None"; they are blank now, and still
+    missing rather than 0 (unknown is not zero), the counts still numbers."""
+    from .conftest import ingest_files, write
+
+    with opened(app_store) as store:
+        kol = store.accounts([AccountKey.parse(known_answers["kol"]["oncology"][0])]).iloc[0]
+        ingest_files(
+            store,
+            write(
+                tmp_path / "rtweet_like",
+                "posts.csv",
+                "platform,post_id,author_id,created_at,text,likes,reposts\n"
+                f"x,990001,{kol['account_id']},2026-05-30T12:00:00Z,"
+                "Practice-changing data today #ASCO26,90000,9000\n",
+            ),
+        )
+    at = open_page("congress")
+    at.selectbox(key="cg_congress").set_value("asco").run()
+    assert not at.exception, [e.value for e in at.exception]
+    top = next(d for d in at.dataframe if "replies" in d.value.columns)
+    ours = top.value[top.value["text"].str.startswith("Practice-changing data today")]
+    assert len(ours) == 1 and ours["replies"].isna().all()  # unknown, not 0
+    assert ours["likes"].iloc[0] == 90000 and top.value["likes"].dtype.kind in "iuf"
+    assert missing_shown_as(top) == ""
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(kol["handle"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    latest = next(d for d in at.dataframe if {"kind", "text"} <= set(d.value.columns))
+    ours = latest.value[latest.value["text"].str.startswith("Practice-changing data today")]
+    assert len(ours) == 1 and ours["replies"].isna().all()
+    assert latest.value["likes"].dtype.kind in "iuf"
+    assert missing_shown_as(latest) == ""

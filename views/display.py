@@ -59,7 +59,9 @@ def utc_times(frame: pd.DataFrame) -> pd.DataFrame:
 def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the missing cells of its text columns empty: a table then shows a
     blank for a missing specialty or a withheld name, not Streamlit's grey "None". Number
-    columns keep their missing values (an unknown count is not zero).
+    columns keep their missing values (an unknown count is not zero, and a number column
+    stays sortable): a table with unknown counts is drawn with ``placeholder=""``, which
+    shows every missing cell blank.
 
     >>> blank_text(pd.DataFrame({"name": ["Ana", None], "n": [1.0, None]})).to_dict("list")
     {'name': ['Ana', ''], 'n': [1.0, nan]}

@@ -196,4 +196,7 @@ else:
         ),
         hide_index=True,
         key="cg_top_posts",
+        # An export without a count (rtweet's CSV has no reply_count) leaves it missing:
+        # blank, not Streamlit's grey "None", nor 0 (unknown is not zero); still numbers.
+        placeholder="",
     )

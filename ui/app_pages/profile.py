@@ -315,4 +315,7 @@ if not hidden and not everything.empty:
             ]
         ),
         hide_index=True,
+        # A count the export did not carry (or a repost's) is blank: not Streamlit's grey
+        # "None", nor 0 (unknown is not zero); the columns stay numbers, sortable.
+        placeholder="",
     )

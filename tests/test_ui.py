@@ -957,3 +957,22 @@ def test_unknown_reply_counts_are_blank_on_congress_and_profile(app_store, tmp_p
     assert len(ours) == 1 and ours["replies"].isna().all()
     assert latest.value["likes"].dtype.kind in "iuf"
     assert missing_shown_as(latest) == ""
+
+
+def test_rising_stars_show_new_entrants_as_new_with_a_blank_previous_score(app_store):
+    """An account not ranked in the earlier window has no previous score: the table drew a
+    grey "None" there and only the reasons said it was new."""
+    at = open_page("trends")
+    at.selectbox(key="tr_area").set_value("oncology").run()
+    start = at.date_input(key="tr_earlier").value[0]
+    # A short earlier window: accounts ranked in the later one were not ranked yet.
+    at.date_input(key="tr_earlier").set_value((start, start + timedelta(days=14))).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (stars,) = [d for d in at.dataframe if "previous_score" in d.value.columns]
+    table = stars.value
+    new = table["reasons"].str.startswith("new:")
+    assert new.any() and table.loc[new, "previous_score"].isna().all()
+    assert missing_shown_as(stars) == ""
+    assert (table.loc[new, "movement"] == "new").all()
+    assert not (table.loc[~new, "movement"] == "new").any()
+    assert table["previous_score"].dtype.kind == "f"  # still sorts as a number

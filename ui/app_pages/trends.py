@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -122,13 +123,20 @@ if earlier and later:
     if shown.empty:
         st.info("No account's standing grew between these windows.")
     else:
+        # An account not ranked in the earlier window has no previous score: its movement
+        # says "new" (as the Leaderboard's comparison does) and the score is left blank.
+        moved = shown["previous_rank"] - shown["current_rank"]
+        movement = np.select(
+            [shown["previous_rank"].isna(), moved > 0, moved < 0], ["new", "up", "down"], "same"
+        )
         st.dataframe(
-            shown[
+            shown.assign(movement=movement)[
                 [
                     "rank",
                     "handle",
                     "display_name",
                     "role",
+                    "movement",
                     "rise",
                     "score",
                     "previous_score",
@@ -138,6 +146,7 @@ if earlier and later:
             ],
             hide_index=True,
             key="tr_stars",
+            placeholder="",
             column_config={
                 "rise": st.column_config.ProgressColumn(
                     min_value=0, max_value=float(max(shown["rise"].max(), 1.0)), format="%.1f"

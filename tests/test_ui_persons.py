@@ -72,3 +72,20 @@ def test_profile_shows_the_scientific_record(app_store, tmp_path):
     )
     titles = next(d.value for d in at.dataframe if "journal" in d.value.columns)["title"]
     assert titles.str.contains("rheumatoid arthritis", case=False).all()
+
+
+def test_persons_page_keeps_its_area_in_the_address(app_store):
+    """Every page with an area read it from the address (?area=…) but this one, so a link
+    or a reload opened it on all data."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(test_ui.APP, default_timeout=120)
+    at.query_params["area"] = "oncology"
+    at.run()
+    at.switch_page("app_pages/persons.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="persons_area").value == "oncology"
+    at.selectbox(key="persons_area").set_value("cardiology").run()
+    assert at.query_params["area"] in ("cardiology", ["cardiology"])
+    at.selectbox(key="persons_area").set_value("").run()
+    assert "area" not in at.query_params  # all data, the default, is left out

@@ -21,7 +21,16 @@ if all(frame.empty for name, frame in science.tables().items() if name != "perso
         "No scientific record yet: `kolmap science import` reads PubMed XML or .nbib, OpenAlex, "
         "ClinicalTrials.gov v2 and congress programme files (docs/science.md)."
     )
-area = st.selectbox("Area", state.area_options(), format_func=state.area_label, key="persons_area")
+areas = state.area_options()
+# The area lives in the address (?area=oncology) as on the other pages: a link, a saved view
+# or a reload opens the same area.
+widgets.from_address(
+    "persons",
+    ("area",),
+    lambda address: widgets.choose_area_and_kind("persons", address, areas, with_kind=False),
+)
+area = st.selectbox("Area", areas, format_func=state.area_label, key="persons_area")
+widgets.to_address("persons", ("area",), area=area or None)
 threshold = state.settings().science.quadrant_threshold
 
 st.subheader("KOL × DOL × science")

@@ -639,12 +639,13 @@ def test_the_fast_route_copies_no_text_rule() -> None:
     """The SQL is compiled from kolmap.ingest.rules: no ligature, pattern or limit of the
     rules is written again under fast/ (so the two routes cannot drift apart)."""
     from kolmap.ingest import fast
-    from kolmap.ingest.fast.sql import literal, sql_fold
+    from kolmap.ingest.fast.sql import sql_fold
     from kolmap.ingest.rules.text import HASHTAG_MAX_CHARS, LIGATURES, MENTION_HANDLE
+    from kolmap.sqltext import sql_string
 
     source = "\n".join(p.read_text("utf-8") for p in Path(fast.__file__).parent.glob("*.py"))
     for old, _new in LIGATURES:
         assert old not in source
-        assert literal(old) in sql_fold("t")
+        assert sql_string(old) in sql_fold("t")
     assert MENTION_HANDLE not in source and "{0,98}" not in source
     assert str(HASHTAG_MAX_CHARS) not in source and "19|20" not in source

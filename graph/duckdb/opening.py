@@ -1,9 +1,5 @@
 """Opening a DuckDB file as a store: errors that say what the file is and what went wrong,
-waiting while another process holds it, and removing a database's files.
-
->>> sql_string("it's")
-"'it''s'"
-"""
+waiting while another process holds it, and removing a database's files."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ import duckdb
 from kolmap.errors import StoreError, StoreLockedError
 from kolmap.graph.duckdb.connection import first_line
 
-__all__ = ["MEMORY_SIZE", "connect", "remove_database_files", "sql_string"]
+__all__ = ["MEMORY_SIZE", "connect", "remove_database_files"]
 
 
 # What a file that is not a DuckDB database starts with, for the error that names it.
@@ -87,12 +83,6 @@ def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.D
         ) from err
     except duckdb.Error as err:
         raise StoreError(f"{location}: not a usable DuckDB store: {first_line(err)}") from err
-
-
-def sql_string(text: str) -> str:
-    """A SQL string literal, for the statements that cannot take a parameter (ATTACH, and
-    the file of a ``COPY … TO``)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def remove_database_files(path: Path) -> None:

@@ -41,7 +41,7 @@ from kolmap.graph.duckdb import (
 )
 from kolmap.graph.duckdb.connection import Connection, Tracer, first_line
 from kolmap.graph.duckdb.merge import merge_run
-from kolmap.graph.duckdb.opening import MEMORY_SIZE, connect, remove_database_files, sql_string
+from kolmap.graph.duckdb.opening import MEMORY_SIZE, connect, remove_database_files
 from kolmap.graph.duckdb.project import project
 from kolmap.graph.duckdb.replica import DuckDBReplica
 from kolmap.graph.duckdb.schema import (
@@ -66,6 +66,7 @@ from kolmap.graph.duckdb.suppressions import (
 from kolmap.graph.keys import load_key
 from kolmap.graph.store import Derive, Projection, RunInfo, Scope, ShortlistEdit
 from kolmap.model import PLATFORM_ALIASES, AccountKey
+from kolmap.sqltext import sql_string
 from kolmap.tables import GRAPH_TABLES, TABLE
 
 __all__ = ["DuckDBStore", "remove_database_files"]

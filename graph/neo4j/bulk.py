@@ -28,9 +28,9 @@ from pathlib import Path
 
 from kolmap.errors import StoreError
 from kolmap.graph.duckdb.connection import Connection
-from kolmap.graph.duckdb.opening import sql_string
 from kolmap.graph.neo4j.maps import NODE_MAPS, POINTERS, REL_MAPS, RelMap, check_name
 from kolmap.model import Relation
+from kolmap.sqltext import sql_string
 from kolmap.tables import TABLE, ColumnType, column_type
 
 __all__ = ["ImportFiles", "run_import", "write_import_files"]

@@ -10,8 +10,6 @@ precede it, and captured; and ``\\w`` is ASCII, so Python's ``\\w`` is written :
 
 >>> sql_fold("t")[:60]
 'lower(strip_accents(replace(replace(replace(replace(replace('
->>> literal("it's")
-"'it''s'"
 """
 
 from __future__ import annotations
@@ -26,12 +24,12 @@ from kolmap.ingest.rules.text import (
     MENTION_NOT_AFTER,
 )
 from kolmap.ingest.text import code_point_ranges
+from kolmap.sqltext import sql_string
 
 __all__ = [
     "WORD",
     "char_class",
     "folded_hashtags",
-    "literal",
     "mentions",
     "raw_hashtags",
     "re2_escape",
@@ -39,11 +37,6 @@ __all__ = [
 ]
 
 WORD = r"\p{L}\p{N}_"  # Python's \w on the safe characters (checked in safe_characters)
-
-
-def literal(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def char_class(chars: Sequence[str]) -> str:
@@ -71,7 +64,7 @@ def sql_fold(expr: str) -> str:
     strip accents, lower-case, then expand the ligatures of
     :data:`~kolmap.ingest.rules.text.LIGATURES` (none of which is changed by the first two)."""
     for old, new in LIGATURES:
-        expr = f"replace({expr}, {literal(old)}, {literal(new)})"
+        expr = f"replace({expr}, {sql_string(old)}, {sql_string(new)})"
     return f"lower(strip_accents({expr}))"
 
 
@@ -80,8 +73,8 @@ def mentions(text: str) -> str:
     :func:`~kolmap.ingest.text.extract_mentions` finds them before keeping each once)."""
     pattern = f"(?:^|[^{WORD}{MENTION_NOT_AFTER}])@({MENTION_HANDLE}[{WORD}]*)"
     return (
-        f"list_filter(regexp_extract_all({text}, {literal(pattern)}, 1), "
-        f"lambda h: regexp_full_match(h, {literal(MENTION_HANDLE)}))"
+        f"list_filter(regexp_extract_all({text}, {sql_string(pattern)}, 1), "
+        f"lambda h: regexp_full_match(h, {sql_string(MENTION_HANDLE)}))"
     )
 
 
@@ -89,7 +82,7 @@ def raw_hashtags(text: str) -> str:
     """SQL for the hashtags of ``text`` as :func:`~kolmap.ingest.text.extract_hashtags` finds
     them, each run of word characters whole (see :func:`folded_hashtags`)."""
     pattern = f"(?:^|[^{WORD}{HASHTAG_NOT_AFTER}])#([{WORD}]+)"
-    return f"regexp_extract_all({text}, {literal(pattern)}, 1)"
+    return f"regexp_extract_all({text}, {sql_string(pattern)}, 1)"
 
 
 def folded_hashtags(raw: str) -> str:

@@ -132,6 +132,14 @@ def test_legal_form_suffixes_count_in_the_display_name_not_in_a_split_handle():
         assert "brand" not in rule_hits("", name, handle).scores, handle
 
 
+def test_a_market_researcher_is_not_a_health_researcher():
+    """On a 2014 hashtag file a "qualitative market researcher" who blogs about her coeliac
+    disease was a researcher, ranked among the gastroenterology KOLs."""
+    found = rule_hits("Qualitative market researcher, brand planner, food blogger", "")
+    assert "researcher" not in found.scores
+    assert rule_hits("Cancer researcher at a university", "").best() == "researcher"
+
+
 def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
     """Split before each capital, an RNA database's handle read "RN Acentral" and a cancer
     centre's "MD Anderson": a nurse and a physician (seen on a real conference file). A
@@ -150,6 +158,8 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
         ("Délégué médical chez Servier", "servier"),
         ("Oncology nurse, working at Roche", "roche"),
         ("Cardiologist. #ad partner of a device maker", None),
+        # A TV doctor who is a brand ambassador is a paid partner (seen on a 2014 file).
+        ("GP off the telly and brand ambassador for Orrin Feet", None),
     ],
 )
 def test_industry_affiliation_and_employer(bio, employer):

@@ -110,6 +110,7 @@ def test_fr_and_en_cues(bio, name, role):
         "Lover of life, we do it all every day",
         "Baltimore, MD",
         "Naturopath, not an MD. Detox teas and supplements",
+        "Science wonk. Plant pathologist. Recovering academic.",
     ],
 )
 def test_look_alikes_are_not_hcps(bio):

@@ -53,6 +53,8 @@ TAX = load_taxonomy()
             "researcher",
         ),
         ("PhD student in biostatistics", "", "researcher"),
+        # "Post-Doc" is a research position, not a physician's "doc" (a 2019 conference file).
+        ("Post-Doc in Entomology | ticks, flies, mosquitoes", "", "researcher"),
         ("Occupational cancer epidemiologist. Opinions my own", "", "researcher"),
         ("Statistical geneticist and professor", "", "researcher"),
         # Organisations that look like HCPs or the public to naive rules.

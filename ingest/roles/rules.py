@@ -126,7 +126,7 @@ class _Cues:
     rules: tuple[_Rule, ...]
     by_place: dict[str, tuple[tuple[int, _Rule], ...]]  # (index, rule) of each place's rules
     family: tuple[_Rule, ...]
-    research_word: re.Pattern[str]  # the first researcher rule: a specialty that is research
+    research_word: re.Pattern[str]  # the first researcher bio rule: a specialty that is research
     exclude: re.Pattern[str]  # the excluded phrases, and the audience an account serves
     exclude_words: _CueWords | None  # the words a text needs for an excluded phrase
     exclude_audience: re.Pattern[str]  # ``exclude`` where no excluded phrase can occur
@@ -210,7 +210,7 @@ def _rules() -> _Cues:
         rules=tuple(rules),
         by_place=by_place,
         family=tuple(r for r in rules if r.where == "family"),
-        research_word=next(r.pattern for r in rules if r.role == "researcher"),
+        research_word=next(r.pattern for r in rules if r.role == "researcher" and r.where == "bio"),
         exclude=exclude,
         exclude_words=_cue_words(excluded, plural=False),
         exclude_audience=re.compile(audience),

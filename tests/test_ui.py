@@ -976,3 +976,28 @@ def test_rising_stars_show_new_entrants_as_new_with_a_blank_previous_score(app_s
     assert (table.loc[new, "movement"] == "new").all()
     assert not (table.loc[~new, "movement"] == "new").any()
     assert table["previous_score"].dtype.kind == "f"  # still sorts as a number
+
+
+def test_leaderboard_comparison_shows_new_accounts_as_new_with_blank_changes(app_store):
+    """An account not ranked in the earlier window has no previous rank, so no Δ rank or
+    Δ score: the comparison drew grey "None" in those cells. They are blank now, the
+    movement says new, and the columns stay numbers that sort."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    at.toggle(key="lb_compare").set_value(True).run()
+    start = at.date_input(key="lb_compare_days").value[0]
+    # A short earlier window: accounts ranked in the whole one were not ranked yet.
+    at.date_input(key="lb_compare_days").set_value((start, start + timedelta(days=14))).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for detailed in (False, True):  # the compact table and, with All columns, previous_rank
+        at.toggle(key="lb_all_columns").set_value(detailed).run()
+        assert not at.exception, [e.value for e in at.exception]
+        ranking = at.dataframe[0]
+        table = ranking.value
+        new = table["movement"] == "new"
+        assert new.any() and (~new).any(), table["movement"].value_counts()
+        changes = ["rank_change", "score_change"] + (["previous_rank"] if detailed else [])
+        assert table.loc[new, changes].isna().all().all()
+        assert table.loc[~new, "rank_change"].notna().all()
+        assert all(table[c].dtype.kind in "iuf" for c in changes)  # still sort as numbers
+        assert missing_shown_as(ranking) == ""

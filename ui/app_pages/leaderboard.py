@@ -115,6 +115,9 @@ picked_row = st.dataframe(
     key="lb_table",
     on_select="rerun",
     selection_mode="single-row",
+    # With the comparison, an account new in this window has no previous rank, Δ rank or
+    # Δ score (its movement says new): blank, not Streamlit's grey "None"; still numbers.
+    placeholder="",
     column_config={
         "score": st.column_config.ProgressColumn(
             "score", min_value=0, max_value=100, format="%.1f"

@@ -28,6 +28,7 @@ from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
 from kolmap.scoring.timeline import compare_rankings
+from kolmap.views.coverage import coverage_note, role_coverage
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
 from kolmap.views.transparency import with_coi
@@ -128,6 +129,10 @@ def rank_command(
                 f"KOL and DOL top {top}: {overlap['shared']} account(s) in both "
                 f"(Jaccard {overlap['jaccard']:.2f})"
             )
+        if kind in ("kol", "dol"):
+            note = coverage_note(role_coverage(projection.nodes))
+            if note:
+                err_console.print(f"[yellow]{escape(note)}[/yellow]")
         if earlier is not None:
             before = rank(
                 source.projection(earlier),

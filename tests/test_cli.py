@@ -378,9 +378,26 @@ def test_rank_reports_how_much_the_kol_and_dol_lists_overlap(runner, sample_stor
     out = run(runner, "rank", "--area", "oncology", "--kind", "dol", "--top", "10", "--format",
               "csv")  # fmt: skip
     assert re.search(r"KOL and DOL top 10: \d+ account\(s\) in both \(Jaccard", out.output)
+    assert "have no role" not in out.output  # the sample's roles are read
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert all(r["kol_score"] and r["dol_score"] for r in rows)
     assert [float(r["score"]) for r in rows] == [float(r["dol_score"]) for r in rows]
+
+
+def test_rank_says_when_most_accounts_have_no_role(runner, tmp_path):
+    """An export without bios (the older rtweet layout) leaves most accounts unknown: the
+    KOL and DOL lists then rank only the few whose handle says MD, and the command says so."""
+    lines = ["screen_name,user_id,created_at,status_id,text"]
+    names = ["AnaVelMD", "BenOkMD"] + [f"user{i}" for i in range(8)]
+    for i, name in enumerate(names):
+        for j, other in enumerate(names[:3]):
+            if other != name:
+                lines.append(f"{name},{i},2017-07-2{j}T10:00:00Z,{i * 10 + j},Great talk @{other}")
+    write(tmp_path, "tweets.csv", "\n".join(lines) + "\n")
+    run(runner, "ingest", "tweets.csv", "--no-warm")
+    out = run(runner, "rank", "--kind", "kol", "--format", "csv")
+    assert "8 of 10 accounts (80%) have no role" in " ".join(out.output.split())
+    assert {r["handle"] for r in csv.DictReader(io.StringIO(out.stdout))} == {"AnaVelMD", "BenOkMD"}
 
 
 def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_store_path):

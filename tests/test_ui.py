@@ -1001,3 +1001,22 @@ def test_leaderboard_comparison_shows_new_accounts_as_new_with_blank_changes(app
         assert table.loc[~new, "rank_change"].notna().all()
         assert all(table[c].dtype.kind in "iuf" for c in changes)  # still sort as numbers
         assert missing_shown_as(ranking) == ""
+
+
+def test_profile_interactions_both_ways_show_withheld_names_blank(app_store, known_answers):
+    """ "Who interacts with them" blanked a withheld name (a private individual's) but its
+    twin "Whom they interact with" did not: a patient the DOL replies to showed a grey
+    "None" as its name. Both tables are drawn the same way now."""
+    with opened(app_store) as store:
+        dol = store.accounts([AccountKey.parse(known_answers["dol"]["oncology"][0])]).iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(dol["handle"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    incoming, outgoing = [d.value for d in at.dataframe if "relations" in d.value.columns]
+    for table in (incoming, outgoing):
+        private = table["role"].isin(["patient", "caregiver", "public"])
+        assert private.any(), table["role"].value_counts()  # names withheld in both
+        assert (table.loc[private, "display_name"] == "").all(), table["display_name"]
+        assert table["handle"].str.startswith("anon-")[private].all()
+        assert not table.select_dtypes(exclude="number").isna().any().any()
+        assert table["weight"].dtype.kind == "f" and table["count"].dtype.kind in "iuf"

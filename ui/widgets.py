@@ -1,5 +1,5 @@
-"""The app's shared widgets: the filter bar, the sidebar, the download button and the
-activity chart.
+"""The app's shared widgets: the filter bar, the sidebar, the download button, the
+interactions tables and the activity chart.
 
 Pages build their controls from these so that every page filters the same way and every
 file a browser downloads is written to the export log (:func:`download_button` is the only
@@ -26,6 +26,7 @@ __all__ = [
     "download_button",
     "first_value",
     "from_address",
+    "interactions",
     "profile_link",
     "rows_to_profiles",
     "saved_views",
@@ -260,6 +261,23 @@ def rows_to_profiles(
         profile_link(container, str(row["platform"]), str(row["account_id"]))
     else:
         container.caption("Click a row to open its profile.")
+
+
+def interactions(
+    container: Any,
+    scope: Scope,
+    node: int,
+    *,
+    incoming: bool = True,
+    rows: int = 20,
+    **options: Any,
+) -> None:
+    """Who interacts with the account at ``node`` (or, with ``incoming=False``, whom it
+    interacts with), the ``rows`` strongest, as a table (:func:`state.endorsers`). A withheld
+    name (a private individual's) or one the export lacked is blank, not Streamlit's grey
+    "None": every such table is drawn here, the Profile's two and the Leaderboard's."""
+    frame = state.endorsers(scope, node, incoming=incoming).head(rows)
+    container.dataframe(blank_text(frame), hide_index=True, **options)
 
 
 def activity_chart(container: Any, activity: Any, *, key: str) -> None:

@@ -250,5 +250,4 @@ with right:
         widgets.activity_chart(st, activity, key="lb_activity")
 if node is not None:
     st.caption("Who endorses them (strongest first)")
-    endorsers = state.endorsers(scope, node)
-    st.dataframe(blank_text(endorsers.head(25)), hide_index=True, key="lb_endorsers")
+    widgets.interactions(st, scope, node, rows=25, key="lb_endorsers")

@@ -13,7 +13,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.ui import science, state, widgets
-from kolmap.views.display import blank_text, utc_times
+from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
     KINDS_BY_ROLE,
     picture_html,
@@ -279,15 +279,10 @@ else:
         render_html(result.graph, title="Ego network", profile_link="profile?account="), height=480
     )
     incoming, outgoing = st.columns(2)
-    with incoming:
-        st.caption("Who interacts with them")
-        st.dataframe(blank_text(state.endorsers(scope, node).head(20)), hide_index=True)
-    with outgoing:
-        st.caption("Whom they interact with")
-        st.dataframe(
-            state.endorsers(scope, node, incoming=False).head(20),
-            hide_index=True,
-        )
+    incoming.caption("Who interacts with them")
+    widgets.interactions(incoming, scope, node)
+    outgoing.caption("Whom they interact with")
+    widgets.interactions(outgoing, scope, node, incoming=False)
 
 st.subheader("Posts over time")
 activity = monthly_activity(everything)

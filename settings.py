@@ -197,6 +197,12 @@ class RoleSettings:
     coaction_min_shared: int = _setting(
         3, "Different targets two accounts must co-act on to count as partners."
     )
+    coaction_min_similarity: float = _setting(
+        0.1,
+        "Share of their activity two co-acting accounts must have in step to count as "
+        "partners: co-timed targets / sqrt(targets of each), the cosine of what they act on. "
+        "Live-tweeters at one talk share a few of their many targets; a ring acts in step.",
+    )
     coaction_max_events: int = _setting(
         2000, "Targets with more actions than this (viral posts) are left out of co-actions."
     )
@@ -482,6 +488,7 @@ RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "roles.automation_weights": _AT_LEAST_0,
     "roles.coaction_window_seconds": _AT_LEAST_1,
     "roles.coaction_min_shared": _AT_LEAST_1,
+    "roles.coaction_min_similarity": _UNIT,
     "roles.coaction_max_events": _AT_LEAST_1,
     "roles.template_min_chars": _AT_LEAST_1,
     "roles.template_min_shared": _AT_LEAST_1,

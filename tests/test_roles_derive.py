@@ -115,6 +115,16 @@ def _world() -> World:
                 f"Must read from @target, {('now', 'today', 'again', 'here', 'always')[k]}! #cardiology",
                 T0 + timedelta(days=20 + k, minutes=5, seconds=i),
             )
+    # Live-tweeters at a congress: each posts about sixty things over two weeks, and during
+    # four talks all of them mention the speaker within the same minute. A crowd, not a ring.
+    crowd = [w.account(f"live{i}", "Cardiologist. Live from #ESCCongress") for i in range(6)]
+    speakers = [w.account(f"speaker{k}", "Cardiologist, heart failure trials") for k in range(4)]
+    for i, a in enumerate(crowd):
+        for j in range(60):
+            w.post(a, f"Reading @topic_{i}_{j} on heart failure", T0 + timedelta(hours=5 * j + i))
+        for k, speaker in enumerate(speakers):
+            at = T0 + timedelta(days=40 + k, seconds=5 * i)
+            w.post(a, f"Now on stage: @{speaker} on heart failure", at)
     # Industry: a brand, an MSL, a paid partner, an employee named by the brand's handle.
     w.account(
         "veralis",
@@ -169,6 +179,16 @@ def test_a_coordinated_ring_is_flagged_with_its_evidence(derived) -> None:
         assert signal in evidence, evidence
     honest = view.loc[[f"card{i}" for i in range(8)] + ["quiet_doc", "target"]]
     assert (honest["automation_risk"] < 0.3).all(), honest["automation_risk"]
+
+
+def test_a_crowd_live_tweeting_the_same_talks_is_not_a_ring(derived) -> None:
+    """Four co-timed mentions among some sixty targets each: the crowd at a talk. Counted
+    as co-action partners, each of them had five and a risk of 0.85 (the live-tweeters of
+    real 2017 conference files were flagged so)."""
+    view = _view(derived[0])
+    crowd = view.loc[[f"live{i}" for i in range(6)]]
+    assert (crowd["automation_risk"] < 0.3).all(), crowd["automation_evidence"]
+    assert not crowd["automation_evidence"].fillna("").str.contains("co-acted").any()
 
 
 def test_industry_ties_from_text_partnerships_and_a_named_brand(derived) -> None:

@@ -7,7 +7,9 @@ shapes):
 
 - ``coaction``: partners with which the account acted on the same target (reposted, replied
   to, quoted the same post, or mentioned the same account) within the same minute, on at
-  least ``coaction_min_shared`` different targets; 5 such partners read 1.
+  least ``coaction_min_shared`` different targets that are at least
+  ``coaction_min_similarity`` of what the two do (a crowd live-tweeting one talk is not a
+  ring); 5 such partners read 1.
 - ``template``: accounts with which it posted at least ``template_min_shared`` identical
   texts (mentions, links and punctuation aside; greetings and memes that hundreds post left
   out); 5 such partners read 1. Copy-paste campaigns share many texts with the same accounts.

@@ -139,6 +139,7 @@ def _signals(
         settings.coaction_window_seconds,
         settings.coaction_max_events,
         settings.coaction_min_shared,
+        settings.coaction_min_similarity,
     )
     signals.coaction_partners = _partners(keys, pairs, settings.coaction_min_shared, n)
     texts = ctx.shared_texts(

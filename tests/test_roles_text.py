@@ -163,6 +163,7 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
         ("Cardiologist. #ad partner of a device maker", None),
         # A TV doctor who is a brand ambassador is a paid partner (seen on a 2014 file).
         ("GP off the telly and brand ambassador for Orrin Feet", None),
+        ("Pharmacist working in the pharmaceutical industry, ski lover", None),
     ],
 )
 def test_industry_affiliation_and_employer(bio, employer):

@@ -135,6 +135,15 @@ def test_legal_form_suffixes_count_in_the_display_name_not_in_a_split_handle():
         assert "brand" not in rule_hits("", name, handle).scores, handle
 
 
+def test_the_researchers_a_show_brings_together_are_its_audience():
+    """A talk show that "brings together researchers and patients" is not a researcher (a
+    2014 #CancerChat file ranked one among the oncology KOLs)."""
+    found = rule_hits(
+        "An internet radio talk show that brings together researchers and patients", ""
+    )
+    assert "researcher" not in found.scores and "patient" not in found.scores
+
+
 def test_a_market_researcher_is_not_a_health_researcher():
     """On a 2014 hashtag file a "qualitative market researcher" who blogs about her coeliac
     disease was a researcher, ranked among the gastroenterology KOLs."""

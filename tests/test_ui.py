@@ -1020,3 +1020,81 @@ def test_profile_interactions_both_ways_show_withheld_names_blank(app_store, kno
         assert table["handle"].str.startswith("anon-")[private].all()
         assert not table.select_dtypes(exclude="number").isna().any().any()
         assert table["weight"].dtype.kind == "f" and table["count"].dtype.kind in "iuf"
+
+
+def test_community_members_show_withheld_follower_counts_blank(app_store):
+    """A private individual's follower count is withheld (and exports often lack it): the
+    clickable member tables drew it as a grey "None"; blank now, the column still numbers."""
+    at = open_page("communities")
+    at.selectbox(key="com_area").set_value("oncology").run()
+    assert not at.exception, [e.value for e in at.exception]
+    members = next(d for d in at.dataframe if "followers" in d.value.columns)
+    assert members.value["followers"].isna().any()
+    assert members.value["followers"].dtype.kind in "iuf"
+    assert missing_shown_as(members) == ""
+
+
+def test_an_influencers_standing_leaves_the_kol_and_dol_scores_blank(app_store, known_answers):
+    """An influencer is ranked without KOL and DOL scores: the Profile's Standing table
+    drew them as a grey "None"."""
+    with opened(app_store) as store:
+        key = AccountKey.parse(known_answers["influencer"]["oncology"][0])
+        influencer = store.accounts([key]).iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(influencer["handle"]).run()
+    at.toggle(key="profile_standing_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    standing = next(d for d in at.dataframe if "of" in d.value.columns)
+    influencer_rows = standing.value[standing.value["kind"] == "influencer"]
+    assert len(influencer_rows) and influencer_rows["kol_score"].isna().all()
+    assert standing.value["score"].dtype.kind == "f"
+    assert missing_shown_as(standing) == ""
+
+
+def test_the_shortlist_shows_a_missing_name_specialty_or_score_blank(app_store, known_answers):
+    """An account added from its profile has no score (nor, often, a specialty; a private
+    individual's name is withheld): the shortlist's editor drew such cells as a grey "None"."""
+    with opened(app_store) as store:
+        dol = store.accounts([AccountKey.parse(known_answers["dol"]["oncology"][0])]).iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(dol["handle"]).run()
+    at.button(key="profile_add").click().run()
+    at = open_page("shortlist")
+    assert not at.exception, [e.value for e in at.exception]
+    editor = next(d for d in at.dataframe if "note" in d.value.columns)
+    table = editor.value
+    assert table["score"].isna().any() and table["score"].dtype.kind == "f"
+    assert missing_shown_as(editor) == ""
+
+
+def test_a_safety_item_not_reviewed_yet_shows_no_reviewer_blank(app_store):
+    """A new pharmacovigilance item has no reviewer, review time or note yet: the queue drew
+    them as a grey "None"."""
+    from kolmap.views.pharmacovigilance import Product, load_vocabulary, scan
+
+    with opened(app_store) as store:
+        posts = store.sql("SELECT post_id FROM posts WHERE text IS NOT NULL LIMIT 1")
+        store.db.execute(
+            "UPDATE posts SET text = 'after my 2nd dose of Ocrevimab I had a seizure' "
+            "WHERE post_id = ?",
+            [str(posts["post_id"].iloc[0])],
+        )
+        assert scan(store, [Product("Ocrevimab", "", "", ())], load_vocabulary(), b"k")["queued"]
+    at = open_page("safety")
+    queue = next(d for d in at.dataframe if "status_by" in d.value.columns)
+    assert queue.value[["status_by", "status_at", "note"]].isna().all().all()
+    assert missing_shown_as(queue) == ""
+
+
+def test_the_ingest_summary_leaves_counts_a_kind_does_not_have_blank(app_store):
+    """The merge summary has a row per kind (accounts, posts, follows, labels) and not every
+    kind has every count (only accounts complete stubs): those cells were a grey "None"."""
+    at = open_page("ingest")
+    upload = b"platform,account_id,handle,bio\nx,779001,blank_counts,Oncologist\n"
+    at.file_uploader(key="ing_files").set_value(("accounts.csv", upload, "text/csv")).run()
+    at.button(key="ing_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    merge = next(d for d in at.dataframe if "kind" in d.value.columns)
+    assert merge.value.drop(columns="kind").isna().any().any()
+    assert merge.value["added"].dtype.kind in "iuf"
+    assert missing_shown_as(merge) == ""

@@ -246,13 +246,16 @@ def rows_to_profiles(
 ) -> None:
     """``shown`` as a table whose rows can be clicked: the clicked row's profile link
     follows it. ``accounts`` holds ``platform, account_id`` row for row with ``shown``
-    (which may hide them, or show pseudonyms)."""
+    (which may hide them, or show pseudonyms). A missing text (a withheld name, no
+    specialty) or number (a withheld or unknown follower count) is blank, not Streamlit's
+    grey "None"; number columns stay numbers."""
     event = container.dataframe(
         blank_text(shown),
         hide_index=True,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
+        placeholder="",
         **options,
     )
     rows = event.selection.rows if event is not None else []

@@ -108,6 +108,8 @@ if last:
         ),
         hide_index=True,
         key="ing_merge_table",
+        # Not every kind has every count (only accounts complete stubs): blank, not "None".
+        placeholder="",
     )
     if last["quarantine_path"]:
         quarantined = pd.read_csv(last["quarantine_path"], dtype=str)

@@ -205,6 +205,8 @@ if (
             ranks,
             hide_index=True,
             key="profile_standing",
+            # An influencer or organisation ranking has no KOL or DOL score: blank.
+            placeholder="",
             column_config={
                 "score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f"),
                 "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),

@@ -36,6 +36,8 @@ else:
         shown[["item_id", "detected_at", "posted_at", "assessment", "product", "reactions",
                "reporter", "status", "status_by", "status_at", "note", "text", "permalink"]],
         hide_index=True,
+        # An item not reviewed yet has no reviewer, review time or note: blank, not "None".
+        placeholder="",
         column_config={"permalink": st.column_config.LinkColumn("Post")},
     )  # fmt: skip
     if not shown.empty:

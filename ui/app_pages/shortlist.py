@@ -67,6 +67,9 @@ edited = st.data_editor(
     export,
     hide_index=True,
     key="sl_editor",
+    # No score (added from a profile), no specialty, a withheld name, no note yet: blank,
+    # not Streamlit's grey "None"; the score stays a number.
+    placeholder="",
     disabled=[c for c in COLUMNS if c not in EDITABLE],
     column_config={
         "note": st.column_config.TextColumn("note", width="large"),

@@ -201,6 +201,9 @@ def test_a_brand_is_not_industry_staff():
 def test_no_text_means_unknown_and_evidence_is_recorded():
     assert classify(None, None).role == "unknown"
     assert not informative("Views my own 🌸")
+    # A disclaimer alone says nothing: the model read this one as a brand (a 2018 file).
+    assert not informative("Speaking for myself only.")
+    assert classify("Speaking for myself only.", "Orrin Pell", handle="orrinpell").role == "unknown"
     found = classify("Cardiologue interventionnel", "Dr X", taxonomy=TAX)
     assert "cardiologue" in found.evidence
     assert found.specialty_area == "cardiology"

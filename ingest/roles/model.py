@@ -38,7 +38,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
-from kolmap.ingest.roles.rules import CUES, TIE_ORDER, RuleHits, name_text, rule_hits
+from kolmap.ingest.roles.rules import (
+    CUES,
+    RULES_SOURCE,
+    TIE_ORDER,
+    RuleHits,
+    name_text,
+    rule_hits,
+)
 from kolmap.ingest.text import fold
 
 # A rule score from which the rules decide alone (a clear self-description).
@@ -289,6 +296,7 @@ def role_model() -> RoleModel:
     digest = hashlib.sha256(
         TRAINING.read_bytes()
         + CUES.read_bytes()
+        + RULES_SOURCE.read_bytes()
         + Path(__file__).read_bytes()
         + MODEL_REVISION.encode()
     )

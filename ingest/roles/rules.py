@@ -32,6 +32,7 @@ from kolmap.ingest.text import fold
 
 __all__ = [
     "ROLES",
+    "RULES_SOURCE",
     "TIE_ORDER",
     "RuleHits",
     "cue_phrases",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 CUES = Path(__file__).with_name("cues.toml")
+# This module: with the cues, what a profile's rule hits depend on (cached results and the
+# role model are keyed by both, so a change to either recomputes them).
+RULES_SOURCE = Path(__file__)
 # The roles the text can name, in the order that breaks ties between equal scores: a
 # person's self-description before the institution it works at, a company last.
 TIE_ORDER = ("hcp", "researcher", "media", "patient", "organisation", "brand")
@@ -58,7 +62,8 @@ _BIO_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})")
 # Bios that say nothing about who writes them, whatever their length.
 _EMPTY_PHRASES = re.compile(
     r"\b(views (are )?(my )?own|opinions (are )?(my )?own|avis perso\w*|rt\s*(!=|≠|is not|"
-    r"n'est pas)\s*\w+|tweets (are )?(my )?own|he/him|she/her|they/them|il/lui|elle/la)\b"
+    r"n'est pas)\s*\w+|tweets (are )?(my )?own|speaking for myself( only)?|"
+    r"he/him|she/her|they/them|il/lui|elle/la)\b"
 )
 
 

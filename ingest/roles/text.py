@@ -28,6 +28,7 @@ import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -42,15 +43,20 @@ from kolmap.ingest.roles.model import (
     role_model,
     rule_decision,
 )
-from kolmap.ingest.roles.rules import CUES, RuleHits
+from kolmap.ingest.roles.rules import CUES, RULES_SOURCE, RuleHits
 from kolmap.model import INDUSTRY
 
 __all__ = ["TEXT_VERSION", "TextRole", "classify", "infer_text_roles"]
 
-# Stored text roles are recomputed when the rules, the training set or this revision change.
+# Stored text roles are recomputed when the rules (their cues or their code), the training
+# set, this module or the model's revision change.
 _REVISION = "1"
 TEXT_VERSION = hashlib.sha256(
-    (_REVISION + MODEL_REVISION).encode() + CUES.read_bytes() + TRAINING.read_bytes()
+    (_REVISION + MODEL_REVISION).encode()
+    + CUES.read_bytes()
+    + RULES_SOURCE.read_bytes()
+    + Path(__file__).read_bytes()
+    + TRAINING.read_bytes()
 ).hexdigest()[:16]
 # Below this probability the model names no role (public or unknown instead): chosen on the
 # dev half of the hand-labelled real bios once the model's probabilities were calibrated by

@@ -618,6 +618,43 @@ def test_overview_of_a_store_without_dated_posts(tmp_path, monkeypatch):
     assert "None" not in captions and "No dated posts" in captions
 
 
+def test_the_leaderboard_warns_when_most_accounts_have_no_role(tmp_path, monkeypatch):
+    """An export without bios leaves most accounts unknown: the KOL list then holds only the
+    few whose handle says MD, and the page says so (the sample's does not, below)."""
+    from kolmap.ingest.pipeline import ingest_paths
+
+    from .conftest import write
+
+    lines = ["platform,post_id,author_id,created_at,text"]
+    names = ["AnaVelMD", "BenOkMD"] + [f"user{i}" for i in range(8)]
+    for i, name in enumerate(names):
+        for j, other in enumerate(names[:3]):
+            if other != name:
+                lines.append(
+                    f"x,{i * 10 + j},{name},2026-03-0{j + 1}T10:00:00Z,Great talk @{other}"
+                )
+    folder = tmp_path / "in"
+    write(folder, "posts.csv", "\n".join(lines) + "\n")
+    write(
+        folder,
+        "accounts.csv",
+        "platform,account_id,handle\n" + "".join(f"x,{n},{n}\n" for n in names),
+    )
+    path = tmp_path / "nobios.duckdb"
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+    monkeypatch.setenv("KOLMAP_STORE", str(path))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "k")
+    at = open_page("leaderboard")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "8 of 10 accounts (80%) have no role" in warnings, warnings
+
+
+def test_the_sample_leaderboard_does_not_warn_about_roles(app_store):
+    at = open_page("leaderboard")
+    assert not any("have no role" in w.value for w in at.warning)
+
+
 def test_a_restarted_app_reads_its_scopes_from_disk(app_store, monkeypatch):
     """The all-data scope and each area are computed once per store version (in the
     background at the first visit) and kept beside the store: a restarted app (every

@@ -14,6 +14,7 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
+from kolmap.views.coverage import coverage_note, role_coverage
 from kolmap.views.display import blank_text, scope_words
 
 TIERS = ("global", "national", "regional", "local")
@@ -80,6 +81,8 @@ st.caption(
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
 )
+if kind in ("kol", "dol") and (note := coverage_note(role_coverage(proj.nodes))):
+    st.warning(note)
 compact = ["rank", "handle", "display_name", "role", "specialty", "score", "tier"]
 compact += ["kol_score", "dol_score"] if kind in ("kol", "dol") else []
 compact += ["rank_change", "score_change", "movement"] if "movement" in table else []

@@ -78,6 +78,8 @@ TAX = load_taxonomy()
             "",
             "organisation",
         ),
+        # A company by its own name (a 2014 #Celiac file read this one as the public).
+        ("Lowmoor Frozen Dessert Company", "", "brand"),
         # ... but a member of one is a person.
         ("Member, Lowmoor Heart Association. Cardiologist.", "", "hcp"),
         # A company naming the people who use its products is not one of them.

@@ -175,6 +175,9 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
         # A TV doctor who is a brand ambassador is a paid partner (seen on a 2014 file).
         ("GP off the telly and brand ambassador for Orrin Feet", None),
         ("Pharmacist working in the pharmaceutical industry, ski lover", None),
+        # A company not on the list, named by its trade.
+        ("Pharmacist at Orrin Pharma", "orrin pharma"),
+        ("Nurse working at Orrin Biosciences in Basel", "orrin biosciences"),
     ],
 )
 def test_industry_affiliation_and_employer(bio, employer):

@@ -137,6 +137,7 @@ class _Cues:
     exclude_audience: re.Pattern[str]  # ``exclude`` where no excluded phrase can occur
     exclude_raw: re.Pattern[str]
     employers: re.Pattern[str]
+    company: re.Pattern[str]  # a company named by its trade, in the raw bio
     person_voice: re.Pattern[str]
     institution_voice: re.Pattern[str]
 
@@ -221,6 +222,7 @@ def _rules() -> _Cues:
         exclude_audience=re.compile(audience),
         exclude_raw=exclude_raw,
         employers=employers,
+        company=re.compile(data["employers"]["company_pattern"]),
         person_voice=re.compile(data["person_voice"]),
         institution_voice=re.compile(data["institution_voice"]),
     )
@@ -374,10 +376,14 @@ def rule_hits(
                         hits.evidence.setdefault(rule.role, []).extend(words)
     if hits.industry or hits.industry_weak:
         named = cues.employers.search(bio_f)
+        company = None if named is not None else cues.company.search(bio or "")
         handle_match = _BIO_HANDLE.search(bio or "")
         if named is not None:
             hits.employer = named.group(1)
             hits.industry_weak.append(f"bio:{named.group(1)}")
+        elif company is not None:
+            hits.employer = fold(company.group(1))
+            hits.industry_weak.append(f"bio:{hits.employer}")
         elif handle_match is not None:
             hits.employer = "@" + handle_match.group(1)
     return hits

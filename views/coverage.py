@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kolmap.scoring.components import PEER_ROLES
+
 __all__ = ["UNREAD_SHARE", "RoleCoverage", "coverage_note", "role_coverage"]
 
 # From this share of accounts without a role, a ranking says so.
 UNREAD_SHARE = 0.5
-_PEERS = ("hcp", "researcher")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def role_coverage(nodes: pd.DataFrame) -> RoleCoverage:
         accounts=int(known.sum()),
         unknown=int(unknown.sum()),
         unknown_without_bio=int((unknown & no_bio).sum()),
-        peers=int(roles.isin(_PEERS).sum()),
+        peers=int(roles.isin(PEER_ROLES).sum()),
     )
 
 

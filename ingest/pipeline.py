@@ -57,6 +57,7 @@ from kolmap.ingest.formats.canonical import (
     ignored_columns,
     parse_label,
 )
+from kolmap.ingest.formats.networks import sidecar_kind
 from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
 from kolmap.ingest.io.archives import extract_safely
 from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
@@ -202,7 +203,28 @@ def discover_inputs(
             chosen.append((path, spec))
     unique = list(dict.fromkeys(chosen))
     unique.sort(key=lambda item: (_order(item), name_of(item[0])))
-    return unique, skipped, {path: name_of(path) for path, _ in unique}
+    return unique, _sidecars_read(skipped, unique, name_of), {p: name_of(p) for p, _ in unique}
+
+
+def _sidecars_read(
+    skipped: list[tuple[str, str]],
+    chosen: list[tuple[Path, FormatSpec]],
+    name_of: Callable[[Path], str],
+) -> list[tuple[str, str]]:
+    """The skipped files, each that an edge list of its folder reads as its node names or
+    roles said so (a user seeing "not a format kolmap recognises" beside node_names.csv
+    would think the names were lost)."""
+    lists = {
+        name_of(path.parent): name_of(path) for path, spec in chosen if spec.name == "edge-list"
+    }
+    out = []
+    for shown, reason in skipped:
+        kind = sidecar_kind(Path(shown))
+        edge_list = lists.get(str(Path(shown).parent))
+        if kind is not None and edge_list is not None:
+            reason = f"not read alone: {edge_list} reads it as its {kind}"
+        out.append((shown, reason))
+    return out
 
 
 def _order(item: tuple[Path, FormatSpec]) -> int:

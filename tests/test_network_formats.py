@@ -3,6 +3,8 @@ relations without posts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kolmap.graph.duckdb import DuckDBStore
@@ -98,6 +100,24 @@ def test_edge_list_with_header_and_node_names(store, tmp_path):
     assert report.repaired == {"self-relation-ignored": 1}
     edges = store.sql("SELECT src_id, dst_id, kind FROM edges ORDER BY 1")
     assert edges.values.tolist() == [["@alice", "@bob", "REPOSTS"], ["@carol", "@bob", "REPOSTS"]]
+
+
+def test_a_folder_says_its_node_names_file_was_read_with_the_edge_list(store, tmp_path):
+    """Given the folder, node_names.csv was listed as "not a format kolmap recognises",
+    although the edge list had read it (a real retweet-network dataset)."""
+    write(tmp_path / "e", "node_names.csv", "node_id,name\n1,alice\n2,bob\n")
+    write(tmp_path / "e", "metadata_ward.dat", "1 MED\n2 NUR\n")
+    write(tmp_path / "e", "retweets.txt", "1 2\n2 1\n")
+    write(tmp_path / "e", "README.md", "About this dataset\n")
+    summary = ingest_files(store, tmp_path / "e", platform="x")
+    reasons = {Path(path).name: reason for path, reason in summary.skipped}
+    edges = str(tmp_path / "e" / "retweets.txt")
+    assert reasons == {
+        "node_names.csv": f"not read alone: {edges} reads it as its node names",
+        "metadata_ward.dat": f"not read alone: {edges} reads it as its node roles",
+        "README.md": "not a format kolmap recognises",
+    }
+    assert set(store.accounts()["handle"]) == {"alice", "bob"}
 
 
 def test_canonical_edges_csv(store, tmp_path):

@@ -214,21 +214,36 @@ def sniff_edge_list(path: Path, head: bytes) -> bool:
     return len(lines) >= 2 and all(_NUMBERS.match(line) for line in lines[:-1])
 
 
+def sidecar_kind(path: Path) -> str | None:
+    """What an edge list's sibling file gives it: ``"node names"`` (a ``*node*name*`` file),
+    ``"node roles"`` (a ``*metadata*`` file), or None.
+
+    >>> sidecar_kind(Path("node_names.csv")), sidecar_kind(Path("posts.csv"))
+    ('node names', None)
+    """
+    lowered = path.name.lower()
+    if "name" in lowered and "node" in lowered:
+        return "node names"
+    if "metadata" in lowered:
+        return "node roles"
+    return None
+
+
 @lru_cache(maxsize=16)
 def _sidecars(folder: Path, stem: str) -> tuple[dict[str, str], dict[str, str]]:
     """(node names, node roles) from sibling files of an edge list."""
     names: dict[str, str] = {}
     roles: dict[str, str] = {}
     for sibling in sorted(folder.iterdir()):
-        lowered = sibling.name.lower()
+        kind = sidecar_kind(sibling)
         if sibling.stem == stem or not sibling.is_file():
             continue
-        if "name" in lowered and "node" in lowered:
+        if kind == "node names":
             for line in sibling.read_text("utf-8", errors="replace").splitlines()[1:]:
                 node, _, label = line.partition(",")
                 if node.strip() and label.strip():
                     names[node.strip()] = label.strip()
-        elif "metadata" in lowered:
+        elif kind == "node roles":
             for line in sibling.read_text("utf-8", errors="replace").splitlines():
                 parts = line.split()
                 if len(parts) >= 2 and parts[-1].upper() in _ROLES:

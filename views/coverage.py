@@ -76,5 +76,6 @@ def coverage_note(coverage: RoleCoverage) -> str | None:
         f"{coverage.unknown:,} of {coverage.accounts:,} accounts "
         f"({coverage.unknown_share:.0%}) have no role{why}: KOL and DOL lists rank only the "
         f"{coverage.peers:,} accounts read as HCPs or researchers. Ingest their profiles (an "
-        "account list) or label accounts (`kolmap label`) to rank the others."
+        "account list) or label accounts (`kolmap label`) to rank the others, or rank every "
+        "account whatever its role with the `any` kind."
     )

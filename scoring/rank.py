@@ -193,7 +193,16 @@ def rank(
         axes[name] = value
     table = nodes.iloc[idx].copy()
     cand = comp.iloc[idx]
-    combined, scaled = _combine(cand, weights)
+    # A KOL or DOL list is scaled among all peers, as the axes are, so that its score is the
+    # axis printed beside it: a DOL list holds HCPs only, and scaled among them its scores
+    # differed from the DOL axis wherever a researcher led a component (SER 2019: 55.2
+    # against 25.0 for the same HCP).
+    group = peers if kind in (RankKind.KOL, RankKind.DOL) else idx
+    combined, scaled = _combine(comp.iloc[group], weights)
+    if group is not idx:
+        at = np.searchsorted(group, idx)  # both ascending; the candidates are peers
+        combined = combined[at]
+        scaled = {name: values[at] for name, values in scaled.items()}
     for name in COMPONENTS:
         table[name] = np.round(scaled[name], 4)
     table["score"] = np.round(100.0 * gate[idx] * combined, 3)

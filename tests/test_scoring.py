@@ -498,3 +498,27 @@ def test_monthly_activity_counts_reposts_as_activity_without_their_engagement():
     assert activity["month"].dt.strftime("%Y-%m").tolist() == ["2019-06", "2019-07", "2019-08"]
     assert activity["posts"].tolist() == [2, 0, 1]
     assert activity["engagement"].tolist() == [8, 0, 1]
+
+
+def test_a_dol_list_scores_each_hcp_by_the_dol_axis_printed_beside_it():
+    """A DOL list holds HCPs only, while both axes are scaled among all peers (HCPs and
+    researchers). Scaled among its own candidates, the list's score differed from the DOL
+    axis wherever a researcher led a component: on SER 2019 an HCP scored 55.2 on the DOL
+    list with a DOL axis of 25.0."""
+    nodes = [
+        {"account_id": "1", "handle": "hcp_a", "role": "hcp"},
+        {"account_id": "2", "handle": "hcp_b", "role": "hcp"},
+        {"account_id": "3", "handle": "star_researcher", "role": "researcher"},
+    ] + [{"account_id": str(10 + i), "handle": f"fan{i}", "role": "patient"} for i in range(12)]
+    edges = [(3 + i, 2, "MENTIONS", 1) for i in range(12)]  # the researcher's wide lay audience
+    edges += [(3 + i, 0, "MENTIONS", 1) for i in range(4)]
+    edges += [(3 + i, 1, "REPOSTS", 1) for i in range(2)]
+    edges += [(0, 1, "MENTIONS", 1), (1, 0, "MENTIONS", 1)]
+    projection = _projection(nodes, edges)
+    dol = rank(projection, "dol")
+    assert set(dol["role"]) == {"hcp"}
+    assert dol["score"].tolist() == dol["dol_score"].tolist()
+    kol = rank(projection, "kol")
+    assert kol["score"].tolist() == kol["kol_score"].tolist()
+    # Scaled among the peers, an HCP does not reach 100 when a researcher leads.
+    assert dol["score"].max() < 100

@@ -42,6 +42,20 @@ _PROFILE_URLS = {
 }
 
 
+# The hosts of the platforms' own pages (an export's account URL elsewhere is a website).
+_PLATFORM_DOMAINS = (
+    "x.com",
+    "twitter.com",
+    "bsky.app",
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+    "linkedin.com",
+    "threads.net",
+    "reddit.com",
+)
+
+
 # Longest picture address shown (platform CDN addresses are a few hundred characters).
 _MAX_PICTURE_URL = 2048
 
@@ -93,14 +107,28 @@ def picture_html(url: str, name: Any, size: int = 72) -> str:
 
 
 def platform_link(platform: str, handle: Any, url: Any) -> str | None:
-    """The account's page: the export's own ``http(s)`` URL, else the platform's profile
-    address for the handle; None when neither is known (never another URL scheme)."""
-    if isinstance(url, str) and urlsplit(url.strip()).scheme in ("http", "https"):
-        return url.strip()
+    """The account's page on its platform: the export's own address when it is on a
+    platform (over https), else the platform's profile address for the handle, else the
+    export's ``http(s)`` address; None when nothing is known (never another URL scheme).
+
+    An export's account ``url`` is not always the account's page: rtweet and X's API give
+    the website the profile links to (``https://t.co/…``), so "Open on x" opened that.
+
+    >>> platform_link("x", "dr_a", "https://t.co/abc"), platform_link("x", "dr_a", "http://twitter.com/dr_a")
+    ('https://x.com/dr_a', 'https://twitter.com/dr_a')
+    >>> platform_link("linkedin", "ana", "https://www.linkedin.com/in/ana")
+    'https://www.linkedin.com/in/ana'
+    """
+    address = url.strip() if isinstance(url, str) else ""
+    parts = urlsplit(address)
+    web = parts.scheme in ("http", "https") and bool(parts.netloc)
+    host = parts.netloc.lower().split(":")[0]
+    if web and any(host == d or host.endswith("." + d) for d in _PLATFORM_DOMAINS):
+        return parts._replace(scheme="https").geturl()
     template = _PROFILE_URLS.get(platform, "")
     if template and isinstance(handle, str) and handle:
         return template.format(quote(handle, safe=""))
-    return None
+    return address if web else None
 
 
 def standing(

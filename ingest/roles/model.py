@@ -254,8 +254,10 @@ def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=False
         ),
         names=TfidfVectorizer(token_pattern=_TOKEN, sublinear_tf=True, lowercase=False),
+        # C chosen on the dev half of the real bios (macro-F1 0.754, 0.758, 0.753, 0.754,
+        # 0.749 at C = 1, 2, 4, 8, 16, on 2026-12-02).
         classifier=CalibratedClassifierCV(
-            LogisticRegression(C=4.0, tol=1e-3, max_iter=5000, class_weight="balanced"),
+            LogisticRegression(C=2.0, tol=1e-3, max_iter=5000, class_weight="balanced"),
             method="temperature",
             cv=5,
             ensemble=False,

@@ -180,3 +180,28 @@ def test_community_names_leave_out_the_hashtags_every_community_shares():
         "researchers · #healthequity",  # #epitwitter: in two of the three, more than half
         "researchers · #injuryprevention",
     ]
+
+
+def test_a_person_without_a_display_name_is_named_by_handle_not_nan(sample_store, tmp_path):
+    """Accounts known only by handle (2014 Topsy-era files) have no display name: the
+    person's name is ``@handle on x``, never ``nan (@handle on x)``, in the persons table and
+    the quadrant."""
+    from kolmap.ingest.pipeline import ingest_paths
+    from kolmap.views.persons import person_links, persons_table, quadrant_table
+
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "platform,account_id,handle,display_name,bio\n"
+        "x,9101,drnoname,,Rheumatologist at a university hospital\n"
+        "x,9102,drnamed,Ana Named,Rheumatologist at a university hospital\n"
+    )
+    ingest_paths(sample_store, [folder], quarantine_dir=tmp_path / "q")
+    table = persons_table(person_links(sample_store))
+    names = dict(zip(table["person_id"], table["name"], strict=True))
+    assert names["person:x:9101"] == "@drnoname on x"
+    assert names["person:x:9102"] == "Ana Named (@drnamed on x)"
+    quadrant = quadrant_table(sample_store, None)
+    for shown in (table["name"], quadrant["name"]):
+        bad = shown[shown.isna() | shown.astype(str).str.contains(r"\b(?:nan|None)\b")]
+        assert bad.empty, bad.tolist()

@@ -31,6 +31,7 @@ from kolmap.settings import Settings
 __all__ = [
     "IDENTITY_KINDS",
     "PERSON_ROLES",
+    "account_label",
     "best_axes",
     "by_person",
     "digital_by_person",
@@ -48,6 +49,27 @@ PERSON_ROLES = ("hcp", "researcher")
 def _first(values: pd.Series) -> Any:
     found = values.dropna()
     return found.iloc[0] if len(found) else None
+
+
+def _text(value: Any) -> str:
+    """A stored text cell as text: a missing one (``None``, NaN) is empty, never "nan"."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def account_label(platform: Any, account_id: Any, handle: Any, display_name: Any) -> str:
+    """How a person known by an account is named: ``Name (@handle on x)``, or ``@handle on x``
+    when the account has no display name (accounts known only by handle have none).
+
+    >>> account_label("x", "1", "dr_a", float("nan"))
+    '@dr_a on x'
+    >>> account_label("x", "1", None, "Ana Roy")
+    'Ana Roy (@1 on x)'
+    """
+    where = f"@{_text(handle) or _text(account_id)} on {platform}"
+    name = _text(display_name)
+    return f"{name} ({where})" if name else where
 
 
 def _listed(value: Any) -> list[str]:
@@ -77,7 +99,7 @@ def identity_rows(store: GraphStore) -> list[dict[str, Any]]:
                 {
                     "identity": identity,
                     "kind": "account",
-                    "name": a.get("display_name"),
+                    "name": _text(a.get("display_name")) or None,
                     "text": a.get("bio"),
                     "place": a.get("location"),
                     "platform": a["platform"],
@@ -86,8 +108,9 @@ def identity_rows(store: GraphStore) -> list[dict[str, Any]]:
                     "specialty": a.get("specialty"),
                     "areas": area_of.get(identity, []),
                     "person_id": a.get("person_id"),
-                    "label": f"{a.get('display_name') or ''} (@{a.get('handle') or a['account_id']}"
-                    f" on {a['platform']})",
+                    "label": account_label(
+                        a["platform"], a["account_id"], a.get("handle"), a.get("display_name")
+                    ),
                 }
             )
     tables = store.science_tables()
@@ -219,7 +242,18 @@ def best_axes(ranking: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         .agg(kol_score=("kol_score", "max"), dol_score=("dol_score", "max"))
         .reset_index()
     )
-    fallback = dict(zip(table["person_id"], table["display_name"], strict=False))
+    handles = table["handle"] if "handle" in table else pd.Series(None, index=table.index)
+    fallback = {
+        p: account_label(platform, account, handle, name)
+        for p, platform, account, handle, name in zip(
+            table["person_id"],
+            table["platform"],
+            table["account_id"],
+            handles,
+            table["display_name"],
+            strict=True,
+        )
+    }
     best["name"] = best["person_id"].map(lambda p: names.get(p) or fallback.get(p))
     return best[columns]
 

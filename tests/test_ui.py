@@ -267,6 +267,52 @@ def test_congress_page(app_store):
     assert any("setting scoring.congress_weights" in c.value for c in at.caption)
 
 
+def test_congress_editions_are_those_with_posts_of_their_own(app_store, tmp_path):
+    """Posts at a congress name other editions ("see you at #ASCO27"; a look back at
+    #ASCO2009): the Edition picker offered 2027 and 2009, and picking one analysed the 2026
+    posts on their 2026 peak days, without a word. Only editions with posts dated in their
+    own time are offered; the others are named as not offered; the report refuses them."""
+    from kolmap.ingest.congresses import load_registry
+    from kolmap.settings import Settings
+    from kolmap.views.congress_report import congress_report
+    from kolmap.views.privacy import Privacy
+
+    from .conftest import ingest_files, write
+
+    with opened(app_store) as store:
+        author = str(store.posts(Scope(hashtags=("asco26",)), limit=1)["author_id"].iloc[0])
+        rows = "".join(
+            f"x,99100{i},{author},2026-05-3{i % 2}T1{i}:00:00Z,See you next year {tag}\n"
+            for i, tag in enumerate(["#ASCO27"] * 6 + ["#ASCO2009"] * 3)
+        )
+        ingest_files(
+            store,
+            write(
+                tmp_path / "later",
+                "posts.csv",
+                "platform,post_id,author_id,created_at,text\n" + rows,
+            ),
+        )
+    at = open_page("congress")
+    at.selectbox(key="cg_congress").set_value("asco").run()
+    assert not at.exception, [e.value for e in at.exception]
+    years = at.selectbox(key="cg_year_asco").options
+    assert "2026" in years and "2027" not in years and "2009" not in years, years
+    assert any(
+        "Not offered: 2009 (3 posts name it), 2027 (6 posts name it)" in c.value for c in at.caption
+    ), [c.value for c in at.caption]
+    assert _congress_days(at).value == (date(2026, 5, 29), date(2026, 6, 2))
+    asco = load_registry().congresses["asco"]
+    settings = Settings().scoring
+    with opened(app_store) as store:
+        privacy = Privacy.for_store(str(app_store), Settings().privacy, reveal=False)
+        assert congress_report(store, asco, settings, privacy, year=2026).first_day == date(
+            2026, 5, 29
+        )
+        with pytest.raises(LookupError, match="no post of ASCO Annual Meeting 2027"):
+            congress_report(store, asco, settings, privacy, year=2027)
+
+
 def test_a_rerun_opens_the_store_once_and_sees_what_another_process_ingested(
     app_store, tmp_path, monkeypatch
 ):

@@ -5,11 +5,15 @@ most during it, the HCP share, the kinds of relations and the communities of the
 
 The congress comes from the registry (:mod:`kolmap.ingest.congresses`). Its hashtags are the
 bases and the year variants of the chosen edition found in the store (without ``--year``,
-the edition with the most posts). Its days are the registry's for that edition, else the four
-days when its hashtags peak. The **non-commercial view** (on by default) leaves brands,
-media, industry staff and accounts flagged as automated out of the drivers, authors,
-amplifiers and most mentioned (their mentions too), as congress-tweet studies separate
-scientific from commercial voices; they still count in the volume and the summary.
+the edition with the most posts). An edition's posts are those with its hashtags dated in its
+time (:func:`edition_window`: its year, widened around the registry's dates): a ``#SER2020``
+posted at SER 2019 ("see you at #SER2020") names the 2020 edition but is no post of it, and an
+edition without posts of its own is not analysed (on another year's dates). Its days are the
+registry's for that edition, else the four days when its posts peak. The **non-commercial
+view** (on by default) leaves brands, media, industry staff and accounts flagged as automated
+out of the drivers, authors, amplifiers and most mentioned (their mentions too), as
+congress-tweet studies separate scientific from commercial voices; they still count in the
+volume and the summary.
 Amplifiers are the accounts that repost the congress's posts during it and the margin after
 (a repost carries no hashtag of its own).
 """
@@ -17,8 +21,9 @@ Amplifiers are the accounts that repost the congress's posts during it and the m
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 
@@ -44,9 +49,16 @@ __all__ = [
     "CongressReport",
     "Editions",
     "congress_report",
+    "dated_editions",
+    "edition_scope",
     "edition_tags",
+    "edition_window",
     "editions_in",
 ]
+
+# How many days before a congress's first day and after its last a post still belongs to the
+# edition (its build-up and follow-up), when they reach beyond the edition's year.
+EDITION_MARGIN = 60
 
 REPORT_TABLES = (
     "summary",
@@ -87,6 +99,9 @@ class Editions:
     posts: dict[int, int]
     tags: dict[int, tuple[str, ...]]
     bases: tuple[str, ...]
+    # Editions the hashtags name whose posts are all dated outside the edition's time
+    # (:func:`dated_editions`), with the posts naming them.
+    elsewhen: dict[int, int] = field(default_factory=dict)
 
     def busiest(self) -> int | None:
         """The edition with the most posts (the latest of a tie), or None."""
@@ -123,14 +138,81 @@ def editions_in(congress: Congress, tags: pd.DataFrame) -> Editions:
     )
 
 
+def edition_window(congress: Congress, year: int) -> tuple[datetime, datetime]:
+    """When a post of the ``year`` edition is dated (UTC, the end excluded): that year,
+    widened to :data:`EDITION_MARGIN` days around the registry's dates when it has them (a
+    January congress's build-up in December).
+
+    >>> from kolmap.ingest.congresses import load_registry
+    >>> ser = load_registry().congresses["ser"]
+    >>> [d.date().isoformat() for d in edition_window(ser, 2019)]
+    ['2019-01-01', '2020-01-01']
+    >>> [d.date().isoformat() for d in edition_window(ser, 2009)]
+    ['2009-01-01', '2010-01-01']
+    """
+    since = datetime(year, 1, 1, tzinfo=UTC)
+    until = datetime(year + 1, 1, 1, tzinfo=UTC)
+    edition = congress.edition(year)
+    if edition.start and edition.end:
+        start = edition.start - timedelta(days=EDITION_MARGIN)
+        end = edition.end + timedelta(days=EDITION_MARGIN + 1)
+        since = min(since, datetime.combine(start, time.min, tzinfo=UTC))
+        until = max(until, datetime.combine(end, time.min, tzinfo=UTC))
+    return since, until
+
+
+def edition_scope(congress: Congress, editions: Editions, year: int | None) -> Scope:
+    """The posts of the ``year`` edition: its hashtags in its time (:func:`edition_window`);
+    without a year, the bases at any time."""
+    if year is None:
+        return Scope(hashtags=editions.bases)
+    since, until = edition_window(congress, year)
+    return Scope(hashtags=editions.hashtags(year), since=since, until=until)
+
+
+def dated_editions(
+    congress: Congress, editions: Editions, posts: Callable[[Scope], pd.DataFrame]
+) -> Editions:
+    """``editions`` counted by the posts dated in each edition's time (``posts`` gives the
+    posts of a scope): an edition only other years' posts name (``#SER2020`` posted in June
+    2019) moves to ``elsewhen``, so no one analyses it on another year's dates."""
+    dated: dict[int, int] = {}
+    elsewhen: dict[int, int] = {}
+    for year, named in editions.posts.items():
+        count = len(posts(edition_scope(congress, editions, year)))
+        if count:
+            dated[year] = count
+        else:
+            elsewhen[year] = named
+    return Editions(
+        dated, {y: t for y, t in editions.tags.items() if y in dated}, editions.bases, elsewhen
+    )
+
+
 def edition_tags(
     store: GraphStore, congress: Congress, year: int | None
-) -> tuple[int | None, tuple[str, ...]]:
-    """The edition (``year``, or the busiest one found) and its hashtags as the store holds
-    them: the year variants of that edition and the bases without a year."""
-    found = editions_in(congress, store.top_hashtags(Scope(), limit=20_000))
-    year = found.busiest() if year is None else year
-    return year, found.hashtags(year)
+) -> tuple[int | None, Editions]:
+    """The edition (``year``, or the busiest one with posts of its own) and the editions the
+    store holds posts of (:func:`dated_editions`); a :class:`LookupError` for a ``year``
+    without posts of that edition."""
+    named = editions_in(congress, store.top_hashtags(Scope(), limit=20_000))
+    found = dated_editions(congress, named, lambda scope: store.posts(scope))
+    if year is None:
+        return found.busiest(), found
+    if year not in found.posts:
+        held = ", ".join(str(y) for y in sorted(found.posts)) or "none"
+        since, until = edition_window(congress, year)
+        raise LookupError(
+            f"no post of {congress.name} {year} in this store (none with its hashtags dated "
+            f"{since:%Y-%m-%d} to {until - timedelta(days=1):%Y-%m-%d}"
+            + (
+                f"; {named.posts[year]:,} posts of other years name it"
+                if year in named.posts
+                else ""
+            )
+            + f"); editions with posts: {held}"
+        )
+    return year, found
 
 
 def _role_counts(posts: pd.DataFrame, roles: dict[tuple[str, str], str]) -> pd.Series:
@@ -201,22 +283,32 @@ def congress_report(
     top: int = 10,
 ) -> CongressReport:
     """The report of one congress edition (see the module docstring)."""
-    year, hashtags = edition_tags(store, congress, year)
+    year, editions = edition_tags(store, congress, year)
+    hashtags = editions.hashtags(year)
     if not hashtags:
         raise LookupError(
             f"no post carries a hashtag of {congress.name} "
-            f"({', '.join('#' + b for b in congress.bases)}" + (f", {year}" if year else "") + ")"
+            f"({', '.join('#' + b for b in congress.bases)}"
+            + (f", {year}" if year else "")
+            + ")"
+            + (
+                "; the editions "
+                + ", ".join(str(y) for y in sorted(editions.elsewhen))
+                + " are named only by posts of other years"
+                if editions.elsewhen
+                else ""
+            )
         )
-    tagged = store.posts(Scope(hashtags=hashtags))
     edition = congress.edition(year) if year else None
     if edition is not None and edition.start and edition.end:
         first, last, days_from = edition.start, edition.end, "registry"
     else:
-        peak = peak_days(tagged["created_at"])
+        peak = peak_days(store.posts(edition_scope(congress, editions, year))["created_at"])
         if peak is None:
             raise LookupError(f"the posts of {congress.name} carry no dates")
         first, last, days_from = peak[0], peak[1], "peak"
     phases = congress_phases(first, last, margin=margin)
+    tagged = store.posts(Scope(hashtags=hashtags, since=phases[0].since, until=phases[-1].until))
     tables: dict[str, pd.DataFrame] = {"volume": daily_volume(tagged["created_at"], phases)}
     summary, driver_tables = [], []
     during: Projection | None = None

@@ -20,7 +20,7 @@ from kolmap.scoring.congress import (
     peak_days,
 )
 from kolmap.ui import state, widgets
-from kolmap.views.congress_report import editions_in
+from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
 from kolmap.views.congresses import congress_candidates
 from kolmap.views.display import utc_times
 
@@ -45,7 +45,9 @@ first, last = state.date_bounds()
 edition_days = None
 if picked != CUSTOM:
     congress = registry.congresses[picked]
-    editions = editions_in(congress, tags)
+    # Only the editions with posts of their own: a #SER2020 posted at SER 2019 names the 2020
+    # edition, but analysing it would read June 2019's posts on June 2019's days.
+    editions = dated_editions(congress, editions_in(congress, tags), state.posts)
     years = sorted(editions.posts, reverse=True)
     year: int | None = (
         st.selectbox(
@@ -53,12 +55,33 @@ if picked != CUSTOM:
             years,
             index=years.index(editions.busiest() or years[0]),
             key=f"cg_year_{picked}",
-            help="The editions this store's hashtags name, the busiest chosen first.",
+            help="The editions this store holds posts of (their hashtags dated in the "
+            "edition's year or around its registry dates), the busiest chosen first.",
         )
         if years
         else None
     )
+    if editions.elsewhen:
+        st.caption(
+            "Not offered: "
+            + ", ".join(f"{y} ({n:,} posts name it)" for y, n in sorted(editions.elsewhen.items()))
+            + ": the store holds no post of "
+            + ("that edition" if len(editions.elsewhen) == 1 else "those editions")
+            + ", only posts of other years that name it."
+        )
     hashtags = editions.hashtags(year)
+    if not hashtags:
+        st.warning(
+            f"No post of any edition of {congress.name} in this store"
+            + (
+                ": the posts naming its editions are dated in other years"
+                if editions.elsewhen
+                else ""
+            )
+            + ". Pick another congress, or Other hashtags."
+        )
+        st.stop()
+    edition_posts = state.posts(edition_scope(congress, editions, year))
     edition = congress.edition(year) if year else None
     if edition and edition.start and edition.end:
         edition_days = (edition.start, edition.end)
@@ -81,12 +104,14 @@ else:
     hashtags = tuple(
         sorted({*chosen, *(fold(t.lstrip("#")) for t in typed.split() if t.strip("#"))})
     )
-if not hashtags:
-    st.info("Pick the congress's hashtags.")
-    st.stop()
-tagged = state.posts(Scope(hashtags=hashtags))
+    if not hashtags:
+        st.info("Pick the congress's hashtags.")
+        st.stop()
+    edition_posts = state.posts(Scope(hashtags=hashtags))
 peak = (
-    edition_days or peak_days(tagged["created_at"]) or (first, min(last, first + timedelta(days=3)))
+    edition_days
+    or peak_days(edition_posts["created_at"])
+    or (first, min(last, first + timedelta(days=3)))
 )
 cols = st.columns([3, 2, 2])
 days = cols[0].date_input(
@@ -109,6 +134,7 @@ non_commercial = cols[2].toggle(
 if not isinstance(days, tuple) or len(days) != 2:
     st.stop()
 phases = congress_phases(days[0], days[1], margin=margin)
+tagged = state.posts(Scope(hashtags=hashtags, since=phases[0].since, until=phases[-1].until))
 weights = state.settings().scoring.congress_weights
 st.caption(
     f"Hashtags {' '.join('#' + h for h in hashtags)}; score = 100 × ("

@@ -229,8 +229,8 @@ _TEMPLATE = """<!DOCTYPE html>
                      white-space: nowrap; }}
   #matches button:hover, #matches button.current {{ background: #eef3fb; }}
   #search-status {{ margin: 2px 0 6px; }}
-  .legend label {{ display: block; white-space: nowrap; overflow: hidden;
-                   text-overflow: ellipsis; }}
+  .legend label {{ display: block; padding-left: 16px; text-indent: -16px;
+                   overflow-wrap: anywhere; }}
   .swatch {{ display: inline-block; width: 10px; height: 10px; border-radius: 5px;
              margin-right: 6px; }}
   dl {{ margin: 8px 0; }} dt {{ font-weight: 600; }}

@@ -311,6 +311,13 @@ def test_colour_by_community_has_a_matching_legend(server, browser_page):
         count = sum(n["group"] == entry["key"] for n in nodes)
         assert entry["text"].startswith(f"community {entry['key']} · {count} account")
     assert not any(role in e["text"] for e in entries for role in ("hcp", "patient"))
+    # Every entry is read whole: "other / small communities (11) · 15 accounts" was cut to
+    # "… · 15…" in the 300-pixel panel.
+    cut = frame.evaluate(
+        "() => Array.from(document.querySelectorAll('#legend label'))"
+        "  .filter(l => l.scrollWidth > l.clientWidth).map(l => l.textContent)"
+    )
+    assert cut == []
     page.screenshot(path=str(ARTIFACTS / "ui-map-community.png"))
 
     biggest = max(numbered, key=lambda e: sum(n["group"] == e["key"] for n in nodes))

@@ -39,9 +39,13 @@ import pandas as pd
 from kolmap.settings import ScienceSettings
 
 __all__ = [
+    "KOL_DOL_GROUPS",
     "QUADRANT_GROUPS",
     "SCIENCE_COLUMNS",
     "SCIENCE_COMPONENTS",
+    "best_at_100",
+    "is_high",
+    "kol_dol_group",
     "quadrant",
     "science_scores",
 ]
@@ -225,6 +229,43 @@ def _reasons(row: Mapping[Any, Any], area: str | None) -> str:
     return "; ".join(parts)
 
 
+def best_at_100(score: float, best: float) -> float:
+    """``score`` on the quadrant's scale, where the area's ``best`` is 100 (0 when nobody
+    scores).
+
+    >>> best_at_100(8.5, 94.9)
+    8.96
+    """
+    return round(100.0 * score / best, 2) if best > 0 else 0.0
+
+
+def is_high(score: float, threshold: float) -> bool:
+    """The quadrant rule, declared once for the Persons & science page and the Profile: a
+    score on the area-best = 100 scale (:func:`best_at_100`) is high at or above
+    ``threshold`` (``science.quadrant_threshold``, 33 by default). Not the median: on a
+    conference's tweets the median KOL score is near 0, so nearly everyone was "high"."""
+    return bool(score >= threshold)
+
+
+KOL_DOL_GROUPS = {
+    (True, True): "KOL and DOL",
+    (True, False): "KOL",
+    (False, True): "DOL",
+    (False, False): "emerging",
+}
+
+
+def kol_dol_group(kol: float, dol: float, threshold: float) -> str:
+    """Where a candidate sits on the KOL × DOL plane of its area (both scores on the
+    area-best = 100 scale), by :func:`is_high`: a peer leader (``KOL``), a digital voice with
+    lay reach (``DOL``), both, or ``emerging``.
+
+    >>> kol_dol_group(8.96, 48.9, 33)
+    'DOL'
+    """
+    return KOL_DOL_GROUPS[(is_high(kol, threshold), is_high(dol, threshold))]
+
+
 QUADRANT_GROUPS = {
     (True, True): "complete leaders",
     (True, False): "scientific leaders offline",
@@ -240,9 +281,9 @@ def quadrant(
 ) -> pd.DataFrame:
     """Each person on the KOL × DOL × science map of an area: ``person_id, name,
     science_score, kol_score, dol_score, digital_score, group``; each axis rescaled so the
-    area's best is 100, digital standing being the better of the KOL and DOL axes; a person
-    is high on an axis at or above ``threshold``. ``digital``: ``person_id, name, kol_score,
-    dol_score`` (a person's best account)."""
+    area's best is 100 (:func:`best_at_100`), digital standing being the better of the KOL
+    and DOL axes; a person is high on an axis by :func:`is_high` (at or above ``threshold``).
+    ``digital``: ``person_id, name, kol_score, dol_score`` (a person's best account)."""
     sci = science[["person_id", "name", "score"]].rename(columns={"score": "science_score"})
     dig = digital[["person_id", "name", "kol_score", "dol_score"]]
     table = sci.merge(dig, on="person_id", how="outer", suffixes=("", "_d"))
@@ -253,7 +294,7 @@ def quadrant(
         table[column] = np.round(100.0 * values / top, 2) if top > 0 else 0.0
     table["digital_score"] = table[["kol_score", "dol_score"]].max(axis=1)
     table["group"] = [
-        QUADRANT_GROUPS[(s >= threshold, d >= threshold)]
+        QUADRANT_GROUPS[(is_high(s, threshold), is_high(d, threshold))]
         for s, d in zip(table["science_score"], table["digital_score"], strict=True)
     ]
     order = table["science_score"] + table["digital_score"]

@@ -89,3 +89,26 @@ def test_persons_page_keeps_its_area_in_the_address(app_store):
     assert at.query_params["area"] in ("cardiology", ["cardiology"])
     at.selectbox(key="persons_area").set_value("").run()
     assert "area" not in at.query_params  # all data, the default, is left out
+
+
+def test_profile_and_persons_place_an_account_by_the_same_quadrant_rule(app_store):
+    """The sample's pr_céline_lur (synthetic) in oncology: KOL 27.2 and DOL 85.8 on the
+    Leaderboard, i.e. 28 and 87 with the area's best at 100. Profile called it "KOL and DOL"
+    (both above the area's medians, 10.6 and 15.4) while Persons & science, high from 33, did
+    not count it high on KOL; both now use scoring.science.is_high."""
+    from kolmap.scoring.science import is_high
+    from kolmap.views.persons import quadrant_table
+
+    with opened(app_store) as store:
+        persons = quadrant_table(store, "oncology")
+    mine = persons[persons["name"].str.contains("@pr_céline_lur on x", regex=False)]
+    assert len(mine) == 1
+    kol_100, dol_100 = float(mine["kol_score"].iloc[0]), float(mine["dol_score"].iloc[0])
+    assert not is_high(kol_100, 33) and is_high(dol_100, 33)
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value("pr_céline_lur").run()
+    at.selectbox(key="profile_area").set_value("oncology").run()
+    assert not at.exception, [e.value for e in at.exception]
+    quadrant = next(m for m in at.metric if m.label == "Quadrant")
+    assert quadrant.value == "DOL"
+    assert f"KOL {kol_100:.1f} and DOL {dol_100:.1f}" in quadrant.help

@@ -5,8 +5,8 @@ kind, its place on the KOL × DOL plane, a safe link to it on its platform and i
 'https://x.com/dr_a'
 >>> platform_link("linkedin", "ana", "javascript:alert(1)") is None  # never a script link
 True
->>> quadrant(80.0, 20.0, kol_median=40.0, dol_median=30.0)
-'KOL'
+>>> quadrant(8.5, 46.4, kol_best=94.9, dol_best=94.9, threshold=33)  # not "KOL and DOL"
+('DOL', 8.96, 48.89)
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
+
+from kolmap.scoring.science import best_at_100, kol_dol_group
 
 __all__ = ["KINDS_BY_ROLE", "picture_html", "picture_url", "platform_link", "quadrant", "standing"]
 
@@ -166,17 +168,15 @@ def standing(
     return frame.sort_values(["rank", "area", "kind"], kind="stable").reset_index(drop=True)
 
 
-def quadrant(kol: float, dol: float, *, kol_median: float, dol_median: float) -> str:
-    """Where a candidate sits on the KOL × DOL plane, against the medians of its area: a
-    peer leader (``KOL``), a digital voice with lay reach (``DOL``), both, or ``emerging``."""
-    high_kol, high_dol = kol >= kol_median, dol >= dol_median
-    if high_kol and high_dol:
-        return "KOL and DOL"
-    if high_kol:
-        return "KOL"
-    if high_dol:
-        return "DOL"
-    return "emerging"
+def quadrant(
+    kol: float, dol: float, *, kol_best: float, dol_best: float, threshold: float
+) -> tuple[str, float, float]:
+    """Where a candidate sits on the KOL × DOL plane of its area, by the rule of the Persons
+    & science quadrant (:func:`kolmap.scoring.science.is_high`): its scores rescaled so the
+    area's best (``kol_best``, ``dol_best``) is 100, each high at or above ``threshold``. The
+    group (``KOL``, ``DOL``, ``KOL and DOL`` or ``emerging``) and the two rescaled scores."""
+    kol_100, dol_100 = best_at_100(kol, kol_best), best_at_100(dol, dol_best)
+    return kol_dol_group(kol_100, dol_100, threshold), kol_100, dol_100
 
 
 def _number(value: Any) -> float | None:

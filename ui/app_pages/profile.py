@@ -233,11 +233,13 @@ else:
             kol, dol = float(mine["kol_score"].iloc[0]), mine["dol_score"].iloc[0]
             dol = float(dol) if pd.notna(dol) else 0.0
             plane = table[["kol_score", "dol_score"]].fillna(0.0)
-            where = quadrant(
+            threshold = state.settings().science.quadrant_threshold
+            where, kol_100, dol_100 = quadrant(
                 kol,
                 dol,
-                kol_median=float(plane["kol_score"].median()),
-                dol_median=float(plane["dol_score"].median()),
+                kol_best=float(plane["kol_score"].max()),
+                dol_best=float(plane["dol_score"].max()),
+                threshold=threshold,
             )
             axes = st.columns(4)
             axes[0].metric("KOL score (peers)", f"{kol:.1f}")
@@ -246,8 +248,10 @@ else:
             axes[3].metric(
                 "Quadrant",
                 where,
-                help="KOL: peer standing above the median of the candidates here; DOL: lay "
-                "reach above the median; both; or emerging.",
+                help=f"The Persons & science rule: a score is high from {threshold:g} "
+                "(science.quadrant_threshold) with the area's best at 100; here KOL "
+                f"{kol_100:.1f} and DOL {dol_100:.1f} on that scale. KOL: high peer standing; "
+                "DOL: high lay reach; both; or emerging.",
             )
             plane = plane.assign(who="other candidates")
             plane.loc[mine.index, "who"] = "this account"

@@ -165,6 +165,24 @@ def test_network_map_page(app_store):
     assert "100 accounts and" in captions
 
 
+def test_the_network_map_counts_stubs_apart_as_the_overview_does(app_store, tmp_path):
+    """The Overview's Accounts leave out the stubs; the map said "of 3,969 accounts" for a
+    store whose Overview says 3,332 (637 stubs), with nothing to say why."""
+    from .conftest import ingest_files, write
+
+    with opened(app_store) as store:
+        ingest_files(
+            store,
+            write(tmp_path / "m", "posts.csv", "platform,post_id,author_id,text\n"
+                  "x,880001,onc_kol_1,Thanks @someone_new_here and @another_new_one\n"),
+        )  # fmt: skip
+        stubs = store.stats()["stub_accounts"]
+    assert stubs >= 2
+    at = open_page("network")
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{stubs:,} known only from a mention or an id" in captions, captions
+
+
 def test_profile_page_search_and_ego_network(app_store, known_answers):
     with opened(app_store) as store:
         kol = store.accounts([AccountKey.parse(known_answers["kol"]["neurology"][0])]).iloc[0]

@@ -9,7 +9,7 @@ from kolmap.export.downloads import map_download
 from kolmap.export.html_map import WEBGL_THRESHOLD, render_html
 from kolmap.ui import state, widgets
 from kolmap.views.communities import COMMUNITY_MIN_SIZE
-from kolmap.views.display import scope_words
+from kolmap.views.display import accounts_words, scope_words
 
 st.title("Network map")
 scope, kind = widgets.scope_filters("map")
@@ -45,7 +45,7 @@ result = state.map_graph(scope, kind, int(top), colour_by, size_by)
 graph = result.graph
 st.caption(
     f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
-    f"of {len(state.projection(scope).nodes):,} accounts in {scope_words(scope)}."
+    f"of {accounts_words(state.projection(scope).nodes)} in {scope_words(scope)}."
 )
 title = f"{state.KIND_LABELS[kind]} map — {scope_words(scope)}"
 page = render_html(graph, title=title, profile_link="profile?account=")
@@ -54,7 +54,7 @@ proj = state.projection(scope)
 if len(proj.nodes) > graph.number_of_nodes():
     summary = state.communities(scope)
     st.caption(
-        f"Summary of the whole scope ({len(proj.nodes):,} accounts) by community; the "
+        f"Summary of the whole scope ({accounts_words(proj.nodes)}) by community; the "
         "Communities page lists every member."
     )
     st.dataframe(

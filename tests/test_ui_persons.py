@@ -112,3 +112,18 @@ def test_profile_and_persons_place_an_account_by_the_same_quadrant_rule(app_stor
     quadrant = next(m for m in at.metric if m.label == "Quadrant")
     assert quadrant.value == "DOL"
     assert f"KOL {kol_100:.1f} and DOL {dol_100:.1f}" in quadrant.help
+
+
+def test_the_persons_quadrant_table_says_its_scores_are_rescaled(app_store):
+    """Persons & science rescales the KOL and DOL scores so the area's best is 100, under the
+    Leaderboard's column names: the same person read 94.9 there and 100 here."""
+    import json
+
+    at = open_page("persons")
+    at.selectbox(key="persons_area").set_value("oncology").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d for d in at.dataframe if "digital_score" in d.value.columns)
+    assert table.value["kol_score"].max() == 100.0
+    labels = {name: c.get("label") for name, c in json.loads(table.proto.columns).items()}
+    for column, axis in (("kol_score", "KOL"), ("dol_score", "DOL"), ("science_score", "Science")):
+        assert labels.get(column) == f"{axis} (area best = 100)", labels

@@ -73,7 +73,25 @@ else:
     )
     chosen = st.multiselect("Groups", groups, key="persons_groups", placeholder="All groups")
     shown = table[table["group"].isin(chosen)] if chosen else table
-    st.dataframe(shown, hide_index=True, key="persons_table")
+    # The scores here are rescaled (the area's best at 100), the Leaderboard's are not: the
+    # same person shows 94.9 there and 100 here, so the labels say which scale this is.
+    rescaled = "(area best = 100)"
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="persons_table",
+        column_config={
+            "science_score": st.column_config.NumberColumn(f"Science {rescaled}", format="%.1f"),
+            "kol_score": st.column_config.NumberColumn(f"KOL {rescaled}", format="%.1f"),
+            "dol_score": st.column_config.NumberColumn(f"DOL {rescaled}", format="%.1f"),
+            "digital_score": st.column_config.NumberColumn(f"Digital {rescaled}", format="%.1f"),
+        },
+    )
+    st.caption(
+        "KOL and DOL here are the Leaderboard's scores of the person's best account, rescaled "
+        "so the area's best is 100 (the Leaderboard's best may read 94.9 where this reads 100); "
+        "the downloads keep the column names kol_score, dol_score."
+    )
     about = {
         "what": f"kolmap KOL × DOL × science quadrant, {area or 'all data'}",
         "rows": len(shown),

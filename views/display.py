@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kolmap.graph.store import Scope
+from kolmap.settings import ScoringSettings
 
 __all__ = [
     "accounts_words",
@@ -27,6 +28,7 @@ __all__ = [
     "missing",
     "moment",
     "scope_words",
+    "tier_help",
     "utc_times",
 ]
 
@@ -56,6 +58,28 @@ def accounts_words(nodes: pd.DataFrame) -> str:
         return total
     known = len(nodes) - stubs
     return f"{total} ({known:,} with a profile, {stubs:,} known only from a mention or an id)"
+
+
+def tier_help(settings: ScoringSettings) -> str:
+    """What the tiers mean, from the settings that make them: a share of the list and a
+    least reach (the help said only the shares, so a #1 shown "national" and a #8 "national"
+    after a #5 "regional" looked wrong; the #5 had too few endorsers).
+
+    >>> tier_help(ScoringSettings())[:74]
+    'global: top 1% of this list with 25+ endorsers, national: top 5% with 10+,'
+    """
+    least = settings.tier_min_endorsers
+    parts = []
+    for i, (name, share) in enumerate(sorted(settings.tier_shares.items(), key=lambda x: x[1])):
+        need = int(least.get(name, 0))
+        part = f"{name}: top {share:.0%}" + (" of this list" if i == 0 else "")
+        if need:
+            part += f" with {need}+" + (" endorsers" if i == 0 else "")
+        parts.append(part)
+    return (
+        ", ".join(parts) + ", local: the rest (an account short of a tier's endorsers falls to "
+        "the next; settings scoring.tier_shares, scoring.tier_min_endorsers)."
+    )
 
 
 def moment(value: Any) -> str:

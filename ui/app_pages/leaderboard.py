@@ -15,7 +15,7 @@ from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
 from kolmap.views.coverage import coverage_note, role_coverage
-from kolmap.views.display import blank_text, scope_words
+from kolmap.views.display import blank_text, scope_words, tier_help
 
 TIERS = ("global", "national", "regional", "local")
 
@@ -35,8 +35,7 @@ chosen_tiers = extra[2].multiselect(
     tier_names,
     key="lb_tier",
     placeholder="All tiers",
-    help="global: top 1% of this list, national: top 5%, regional: top 20%, local: the rest "
-    "(setting scoring.tier_shares).",
+    help=tier_help(state.settings().scoring),
 )
 place = extra[3].text_input("Location contains", key="lb_location")
 top = extra[4].number_input("Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top")

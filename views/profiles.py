@@ -21,7 +21,15 @@ import pandas as pd
 
 from kolmap.scoring.science import best_at_100, kol_dol_group
 
-__all__ = ["KINDS_BY_ROLE", "picture_html", "picture_url", "platform_link", "quadrant", "standing"]
+__all__ = [
+    "KINDS_BY_ROLE",
+    "picture_html",
+    "picture_url",
+    "platform_link",
+    "quadrant",
+    "role_evidence_line",
+    "standing",
+]
 
 # The rankings an account of each role can appear in.
 KINDS_BY_ROLE = {
@@ -177,6 +185,47 @@ def quadrant(
     group (``KOL``, ``DOL``, ``KOL and DOL`` or ``emerging``) and the two rescaled scores."""
     kol_100, dol_100 = best_at_100(kol, kol_best), best_at_100(dol, dol_best)
     return kol_dol_group(kol_100, dol_100, threshold), kol_100, dol_100
+
+
+# The last item of a role's evidence: what decided it and with what confidence
+# (kolmap.ingest.roles.text writes "rules 0.85" or "model:public 0.53").
+_DECIDED_BY = re.compile(r"^(rules|model)(?::\S+)? (\d+(?:\.\d+)?)$")
+
+
+def role_evidence_line(specialty: Any, evidence: Any, confidence: Any) -> str:
+    """The profile's "specialty and evidence" line: the specialty when there is one, the
+    evidence for the role, and its confidence said once (the evidence's own closing
+    ``rules 0.85`` becomes "by the rules, confidence 0.85").
+
+    >>> role_evidence_line(None, "bio:assistant professor; bio:epidemiology; rules 0.85", 0.85)
+    'evidence: bio:assistant professor; bio:epidemiology · by the rules, confidence 0.85'
+    >>> role_evidence_line("rheumatologist", "model:hcp 0.71", 0.71)
+    'rheumatologist · by the model, confidence 0.71'
+    >>> role_evidence_line(float("nan"), None, None)
+    'no evidence recorded'
+    """
+    items = [i.strip() for i in str(evidence).split(";")] if _text(evidence) else []
+    items = [i for i in items if i]
+    known = confidence is not None and not pd.isna(confidence)
+    said = f"{float(confidence):.2f}" if known else None
+    method = None
+    decided = _DECIDED_BY.match(items[-1]) if items else None
+    if decided and (said is None or f"{float(decided.group(2)):.2f}" == said):
+        items.pop()
+        method = "the rules" if decided.group(1) == "rules" else "the model"
+        said = said or f"{float(decided.group(2)):.2f}"
+    parts = [_text(specialty)] if _text(specialty) else []
+    if items:
+        parts.append("evidence: " + "; ".join(items))
+    if said is not None:
+        parts.append(f"by {method}, confidence {said}" if method else f"confidence {said}")
+    return " · ".join(parts) or "no evidence recorded"
+
+
+def _text(value: Any) -> str:
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    )
 
 
 def _number(value: Any) -> float | None:

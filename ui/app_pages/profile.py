@@ -20,6 +20,7 @@ from kolmap.views.profiles import (
     picture_url,
     platform_link,
     quadrant,
+    role_evidence_line,
     standing,
 )
 
@@ -112,11 +113,7 @@ else:
     st.caption("Bio")
     st.text(account["bio"] or "—")
     st.caption("Specialty and evidence for the role")
-    confidence_text = f"{float(confidence):.2f}" if pd.notna(confidence) else "n/a"
-    st.text(
-        f"{account['specialty'] or '—'} · evidence: {account['role_evidence'] or '—'} "
-        f"({confidence_text} confidence)"
-    )
+    st.text(role_evidence_line(account["specialty"], account["role_evidence"], confidence))
     if account["person_id"]:
         with state.store() as s:
             same = s.accounts(person_id=str(account["person_id"]))[

@@ -561,6 +561,28 @@ def test_filters_live_in_the_address(app_store):
     assert "kind" not in at.query_params  # the default is left out of the address
 
 
+def test_an_unknown_area_in_the_address_is_said(app_store):
+    """``?area=epidemiology`` (no such area) showed all data and dropped the parameter
+    without a word; every page that reads the area from its address says so now."""
+    for page, key in (("leaderboard", "lb_area"), ("trends", "tr_area")):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params.update({"area": "epidemiology"})
+        at.run()
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key=key).value == ""
+        (warning,) = [w.value for w in at.warning if "epidemiology" in w.value]
+        assert warning.startswith("No area 'epidemiology' in the taxonomy; showing All data.")
+        assert "oncology" in warning and "cardiology" in warning
+    # A known area says nothing.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"area": "oncology"})
+    at.run()
+    at.switch_page("app_pages/leaderboard.py").run()
+    assert at.selectbox(key="lb_area").value == "oncology"
+    assert not [w for w in at.warning if "No area" in w.value]
+
+
 def test_a_link_or_back_changes_the_filters_and_a_return_keeps_them(app_store):
     """A saved view clicked on the page it names, or the browser's Back, changes the address
     of a page already open: its filters follow (they kept the widgets' values and wrote them

@@ -159,11 +159,16 @@ def choose_area_and_kind(
 ) -> None:
     """Set ``{prefix}_area`` and ``{prefix}_kind`` from an address read by
     :func:`from_address`; a value the page does not offer gives the default (``default_area``
-    if offered, else the first area; KOL)."""
+    if offered, else the first area; KOL). An unknown area is said, with the areas there
+    are (a mistyped link showed all data without a word)."""
     area = first_value(address, "area")
-    st.session_state[f"{prefix}_area"] = (
-        area if area in areas else (default_area if default_area in areas else areas[0])
-    )
+    fallback = default_area if default_area in areas else areas[0]
+    if area and area not in areas:
+        st.warning(
+            f"No area '{area}' in the taxonomy; showing {state.area_label(fallback)}. "
+            f"Areas: {', '.join(a for a in areas if a)}."
+        )
+    st.session_state[f"{prefix}_area"] = area if area in areas else fallback
     if with_kind:
         kind = first_value(address, "kind")
         st.session_state[f"{prefix}_kind"] = kind if kind in state.KIND_LABELS else "kol"

@@ -635,6 +635,43 @@ def test_trends_windows_do_not_overlap_and_live_in_the_address(app_store):
     assert again.date_input(key="tr_earlier").value == (earlier[0], earlier[0])
 
 
+def test_default_earlier_window_parts_at_the_median_post(app_store, tmp_path):
+    """The default earlier window was the calendar's first half: on a store whose posts
+    crowd near its end (a congress), the earlier window held almost none and every account
+    read "new". Trends' windows and the Leaderboard's comparison now part at the median post:
+    the earlier window ends on its day, the later one starts the day after."""
+    from .conftest import ingest_files, write
+
+    with opened(app_store) as store:
+        posts = store.posts(Scope())
+    stamps = posts["created_at"].dropna()
+    first, last = stamps.min().date(), stamps.max().date()
+    busy = last - timedelta(days=10)  # a congress near the end of the data
+    author = str(posts["author_id"].iloc[0])
+    rows = "".join(
+        f"x,98{i:06d},{author},{busy.isoformat()}T12:00:00Z,At the congress today\n"
+        for i in range(len(stamps) + 10)
+    )
+    with opened(app_store) as store:
+        ingest_files(
+            store,
+            write(
+                tmp_path / "busy",
+                "posts.csv",
+                "platform,post_id,author_id,created_at,text\n" + rows,
+            ),
+        )
+    assert busy > first + (last - first) / 2 + timedelta(days=1)  # not the calendar's half
+    at = open_page("trends")
+    assert at.date_input(key="tr_earlier").value == (first, busy)
+    assert at.date_input(key="tr_later").value == (busy + timedelta(days=1), last)
+    assert "earlier" not in at.query_params  # the default stays out of the address
+    at.switch_page("app_pages/leaderboard.py").run()
+    at.toggle(key="lb_compare").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.date_input(key="lb_compare_days").value == (first, busy)
+
+
 def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app_store):
     at = open_page("leaderboard")
     at.selectbox(key="lb_area").set_value("oncology").run()

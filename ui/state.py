@@ -482,6 +482,20 @@ def area_label(area: str) -> str:
     return f"{spec.name if spec else area} ({count:,} posts)"
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _median_day(version_key: str, scope_key: str) -> date | None:
+    with store() as s:
+        created = s.posts(_scope_from_key(scope_key))["created_at"]
+    stamps = pd.to_datetime(created, utc=True).dropna().sort_values()
+    return None if stamps.empty else stamps.iloc[(len(stamps) - 1) // 2].date()
+
+
+def median_day(scope: Scope) -> date | None:
+    """The day of the median post of ``scope`` (half its dated posts on it or before), or
+    None without dated posts: where the default earlier and later windows part."""
+    return _median_day(version(), _scope_key(scope))
+
+
 def date_bounds() -> tuple[date, date]:
     data = stats()
     first, last = data["first_post"], data["last_post"]

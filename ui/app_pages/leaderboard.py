@@ -60,7 +60,9 @@ compare = st.toggle(
 if compare:
     earlier_days = st.date_input(
         "Earlier window",
-        value=(first_day, first_day + (last_day - first_day) / 2),
+        value=widgets.split_windows(first_day, last_day, state.median_day(scope))[0],
+        help="At first, up to the day of the median post of these filters (half the posts "
+        "then or before), so the comparison has posts on both sides.",
         key="lb_compare_days",
     )
     if isinstance(earlier_days, tuple) and len(earlier_days) == 2:

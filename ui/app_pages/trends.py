@@ -56,9 +56,9 @@ def _downloads(table: pd.DataFrame, name: str, what: str, filters: dict[str, obj
 
 
 first, last = state.date_bounds()
-middle = first + (last - first) / 2
-# Two windows that do not share a day (both include their last day).
-defaults = {"earlier": (first, middle), "later": (min(middle + timedelta(days=1), last), last)}
+# Two windows that do not share a day, parted at the median post (about half the posts in each).
+earlier_default, later_default = widgets.split_windows(first, last, state.median_day(Scope()))
+defaults = {"earlier": earlier_default, "later": later_default}
 areas = state.area_options()
 
 

@@ -1042,6 +1042,24 @@ def test_leaderboard_filters_by_platform_on_the_multi_platform_sample(app_store,
     assert at.dataframe[0].value.iloc[0]["handle"] == "drmarc_endocrino"
 
 
+def test_scores_show_one_decimal_on_trends_and_congress_as_on_the_leaderboard(app_store):
+    """Congress and Trends printed scores as 98.642 beside the Leaderboard's 94.9."""
+    at = open_page("trends")
+    at.selectbox(key="tr_area").set_value("oncology").run()
+    start = at.date_input(key="tr_earlier").value[0]
+    at.date_input(key="tr_earlier").set_value((start, start + timedelta(days=14))).run()
+    (stars,) = [d for d in at.dataframe if "previous_score" in d.value.columns]
+    columns = json.loads(stars.proto.columns)
+    for name in ("score", "previous_score"):
+        assert columns[name]["type_config"]["format"] == "%.1f", columns
+    at = open_page("congress")
+    at.selectbox(key="cg_congress").set_value("asco").run()
+    ranked = [d for d in at.dataframe if {"rank", "score"} <= set(d.value.columns)]
+    assert ranked
+    for table in ranked:
+        assert json.loads(table.proto.columns)["score"]["type_config"]["format"] == "%.1f"
+
+
 def missing_shown_as(table) -> str:
     """What the data grid draws in a missing cell of ``table``: its placeholder, else
     Streamlit's grey "None"."""

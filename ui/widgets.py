@@ -268,6 +268,20 @@ def profile_link(container: Any, platform: str, account_id: str) -> None:
     )
 
 
+# Scores shown with one decimal on every page, as the Leaderboard shows them (Congress and
+# Trends printed 98.642 beside its 94.9).
+SCORE_COLUMNS = ("score", "previous_score", "kol_score", "dol_score")
+
+
+def score_formats(frame: Any) -> dict[str, Any]:
+    """Column settings that show ``frame``'s score columns with one decimal."""
+    return {
+        name: st.column_config.NumberColumn(format="%.1f")
+        for name in SCORE_COLUMNS
+        if name in frame
+    }
+
+
 def rows_to_profiles(
     container: Any, accounts: Any, shown: Any, *, key: str, **options: Any
 ) -> None:
@@ -276,6 +290,7 @@ def rows_to_profiles(
     (which may hide them, or show pseudonyms). A missing text (a withheld name, no
     specialty) or number (a withheld or unknown follower count) is blank, not Streamlit's
     grey "None"; number columns stay numbers."""
+    options["column_config"] = {**score_formats(shown), **options.get("column_config", {})}
     event = container.dataframe(
         blank_text(shown),
         hide_index=True,

@@ -148,9 +148,10 @@ if earlier and later:
             key="tr_stars",
             placeholder="",
             column_config={
+                **widgets.score_formats(shown),
                 "rise": st.column_config.ProgressColumn(
                     min_value=0, max_value=float(max(shown["rise"].max(), 1.0)), format="%.1f"
-                )
+                ),
             },
         )
         _downloads(

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_HANDLE_CHARS",
     "PLATFORM_ALIASES",
     "POST_COLUMNS",
+    "RETWEET_ORIGINAL_PREFIX",
     "SUPPRESSION_PREFIX",
     "AccountKey",
     "Interaction",
@@ -92,6 +93,11 @@ _ROLE_SYNONYMS = {
     "pharma": "brand",
 }
 
+
+# The id prefix of a retweeted original known only from ``RT @user: text`` (a hash of the
+# author and text follows): the readers make such ids, the merge folds one into the author's
+# own post of that text once the store holds it.
+RETWEET_ORIGINAL_PREFIX = "rt:"
 
 INDUSTRY = "industry"
 AFFILIATIONS = (INDUSTRY, "none")

@@ -290,12 +290,38 @@ def test_topsy_retweets_from_text_lists_and_us_dates(store, tmp_path):
         "SELECT DISTINCT repost_of_post_id FROM posts WHERE repost_of_post_id IS NOT NULL"
     )
     assert len(originals) == 1  # two retweets of one text share one original
+    # ... the author's own post, which the file holds: no stand-in beside it.
+    assert originals["repost_of_post_id"].tolist() == ["9001"]
+    assert store.sql("SELECT count(*) AS n FROM posts WHERE post_id LIKE 'rt:%'")["n"][0] == 0
+    assert report.rows_accepted == 3 and summary.merge["posts"]["retweet_originals_folded"] == 1
     created = store.sql("SELECT created_at::VARCHAR AS t FROM posts WHERE post_id = '9001'")
     assert created["t"].iloc[0].startswith("2014-06-01")
     mentioned = store.sql("SELECT account_id FROM post_mentions WHERE post_id = '9001'")
     assert mentioned["account_id"].tolist() == ["@gi_doc"]
     qfile = Path(summary.quarantine_path)
     assert "no author" in qfile.read_text("utf-8")
+
+
+def test_a_retweets_stand_in_folds_into_the_original_when_it_arrives_later(store, tmp_path):
+    """Retweets known only by their "RT @user: text" get a stand-in original; when a later
+    file brings the author's own post of that text, the stand-in folds into it (it was
+    counted as a second post of the author's and shown undated on its profile: 422 of 6,774
+    posts on the 2014 #Celiac file). Reading the files again changes nothing."""
+    lines = TOPSY.splitlines()
+    retweets = "\n".join([lines[0], *lines[2:]]) + "\n"  # 9002, 9003 and 9004
+    original = "\n".join(lines[:2]) + "\n"  # 9001, the retweeted post
+    ingest_files(store, write(tmp_path / "a", "Tweets_Celiac_full.csv", retweets))
+    stand_ins = store.sql("SELECT post_id FROM posts WHERE post_id LIKE 'rt:%'")
+    assert len(stand_ins) == 1
+    summary = ingest_files(store, write(tmp_path / "b", "Tweets_Celiac_more.csv", original))
+    assert summary.merge["posts"]["retweet_originals_folded"] == 1
+    assert store.sql("SELECT count(*) AS n FROM posts WHERE post_id LIKE 'rt:%'")["n"][0] == 0
+    reposts = store.sql("SELECT DISTINCT repost_of_post_id AS o FROM posts WHERE o IS NOT NULL")
+    assert reposts["o"].tolist() == ["9001"]
+    before = store.fingerprint()
+    again = ingest_files(store, tmp_path / "a" / "Tweets_Celiac_full.csv", tmp_path / "b")
+    assert store.fingerprint() == before
+    assert (again.merge["posts"]["added"], again.merge["posts"]["updated"]) == (0, 0)
 
 
 def test_brandwatch_style_csv_with_platform_values_and_ids_from_urls(store, tmp_path):

@@ -21,6 +21,7 @@ from kolmap.ingest.formats.canonical import RowError, parse_account, parse_post
 from kolmap.ingest.formats.spec import Item, Parsed
 from kolmap.ingest.io.jsonio import json_units
 from kolmap.ingest.io.rows import Rejected
+from kolmap.model import RETWEET_ORIGINAL_PREFIX
 
 __all__ = ["account", "json_object_items", "post", "retweet_original_id"]
 
@@ -60,7 +61,7 @@ def retweet_original_id(author_id: str, text: str) -> str:
     True
     """
     digest = hashlib.sha1(f"{author_id.lower()}|{text}".encode())
-    return "rt:" + digest.hexdigest()[:20]
+    return RETWEET_ORIGINAL_PREFIX + digest.hexdigest()[:20]
 
 
 def json_object_items(

@@ -324,6 +324,25 @@ def test_a_retweets_stand_in_folds_into_the_original_when_it_arrives_later(store
     assert (again.merge["posts"]["added"], again.merge["posts"]["updated"]) == (0, 0)
 
 
+def test_a_retweet_cut_at_the_old_length_limit_folds_into_the_post_it_begins(store, tmp_path):
+    """Old retweets were cut to fit 140 characters ("RT @user: " ate ten), ending in "…":
+    their stand-in matches the author's post that its text begins (479 more of the #Celiac
+    file's stand-ins)."""
+    text = "Gluten-free labelling rules explained for families and clinicians #celiac"
+    rows = [
+        TOPSY_HEADER,
+        f'celiac,9101,False,"{text}",900,,2,Dietitian,,en,06/01/14,,gi_lead',
+        f'celiac,9102,False,"RT @gi_lead: {text[:52]}…",50,,0,Mum of two,,en,06/02/14,,mum1',
+        'celiac,9103,False,"RT @gi_lead: Gluten…",50,,0,Mum of two,,en,06/02/14,,mum2',
+    ]
+    summary = ingest_files(store, write(tmp_path, "Tweets_Celiac_full.csv", "\n".join(rows) + "\n"))
+    assert summary.merge["posts"]["retweet_originals_folded"] == 1
+    reposts = store.sql("SELECT post_id, repost_of_post_id AS o FROM posts WHERE o IS NOT NULL")
+    found = dict(zip(reposts["post_id"], reposts["o"], strict=True))
+    assert found["9102"] == "9101"
+    assert found["9103"].startswith("rt:")  # six characters say too little to match
+
+
 def test_brandwatch_style_csv_with_platform_values_and_ids_from_urls(store, tmp_path):
     rows = [
         [

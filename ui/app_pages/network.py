@@ -54,7 +54,7 @@ proj = state.projection(scope)
 if len(proj.nodes) > graph.number_of_nodes():
     summary = state.communities(scope)
     st.caption(
-        f"Summary of the whole scope ({accounts_words(proj.nodes)}) by community; the "
+        f"Summary of the whole scope by community, {accounts_words(proj.nodes)}; the "
         "Communities page lists every member."
     )
     st.dataframe(

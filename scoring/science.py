@@ -229,14 +229,16 @@ def _reasons(row: Mapping[Any, Any], area: str | None) -> str:
     return "; ".join(parts)
 
 
-def best_at_100(score: float, best: float) -> float:
-    """``score`` on the quadrant's scale, where the area's ``best`` is 100 (0 when nobody
-    scores).
+def best_at_100(scores: Any, best: float) -> np.ndarray:
+    """``scores`` (one or many) on the quadrant's scale, where the area's ``best`` is 100, to
+    two decimals (0 when nobody scores): the rescaling of the Persons & science quadrant and
+    of the Profile's.
 
-    >>> best_at_100(8.5, 94.9)
-    8.96
+    >>> best_at_100([8.5, 94.9], 94.9).tolist(), float(best_at_100(8.5, 0.0))
+    ([8.96, 100.0], 0.0)
     """
-    return round(100.0 * score / best, 2) if best > 0 else 0.0
+    values = np.asarray(scores, dtype=np.float64)
+    return np.round(100.0 * values / best, 2) if best > 0 else np.zeros_like(values)
 
 
 def is_high(score: float, threshold: float) -> bool:
@@ -290,8 +292,7 @@ def quadrant(
     table["name"] = table["name"].fillna(table.pop("name_d"))
     for column in ("science_score", "kol_score", "dol_score"):
         values = table[column].astype(float).fillna(0.0)
-        top = values.max() if len(values) else 0.0
-        table[column] = np.round(100.0 * values / top, 2) if top > 0 else 0.0
+        table[column] = best_at_100(values, values.max() if len(values) else 0.0)
     table["digital_score"] = table[["kol_score", "dol_score"]].max(axis=1)
     table["group"] = [
         QUADRANT_GROUPS[(is_high(s, threshold), is_high(d, threshold))]

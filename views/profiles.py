@@ -183,7 +183,7 @@ def quadrant(
     & science quadrant (:func:`kolmap.scoring.science.is_high`): its scores rescaled so the
     area's best (``kol_best``, ``dol_best``) is 100, each high at or above ``threshold``. The
     group (``KOL``, ``DOL``, ``KOL and DOL`` or ``emerging``) and the two rescaled scores."""
-    kol_100, dol_100 = best_at_100(kol, kol_best), best_at_100(dol, dol_best)
+    kol_100, dol_100 = float(best_at_100(kol, kol_best)), float(best_at_100(dol, dol_best))
     return kol_dol_group(kol_100, dol_100, threshold), kol_100, dol_100
 
 

@@ -370,12 +370,13 @@ class Merge:
         )
         folded = db.scalar("SELECT count(*) FROM rt_map")
         if folded:
+            # Only the rows of ``table`` can point at its stand-ins: a stored post that points
+            # at a stand-in points at a stored one, which the pass over ``posts`` folds.
             for column in ("repost_of_post_id", "reply_to_post_id", "quote_of_post_id"):
-                for target in dict.fromkeys((table, "posts")):
-                    db.execute(
-                        f"""UPDATE {target} AS t SET {column} = m.real_id FROM rt_map m
-                            WHERE t.platform = m.platform AND t.{column} = m.stand_in""",
-                    )
+                db.execute(
+                    f"""UPDATE {table} AS t SET {column} = m.real_id FROM rt_map m
+                        WHERE t.platform = m.platform AND t.{column} = m.stand_in""",
+                )
             if table == "posts":
                 for sub in ("post_mentions", "post_hashtags", "post_areas"):
                     db.execute(

@@ -70,3 +70,25 @@ def test_an_export_without_bios_says_its_lists_rank_only_the_few_it_could_read(
     text = " ".join(out.output.split())
     print("\n" + text[: text.find("the `any` kind.") + 15])
     assert "have no role" in text and "because the export carries no bio" in text
+
+
+def test_an_epidemiology_congress_is_not_an_infectious_disease_one(
+    realdata: Path, tmp_path: Path
+) -> None:
+    """#EpiTwitter and "epidemiology" were infectious-disease words: 27% of the SER 2018/2019
+    posts were tagged infectious disease and causal-inference methodologists led its KOL
+    list. A discipline across areas tags no area; the posts about infections still do."""
+    folder = "epidemiology_conference_tweets_ser"
+    path = _store(
+        realdata, tmp_path, f"{folder}/ser2018_tweets.csv", f"{folder}/ser2019_tweets.csv"
+    )
+    with DuckDBStore(path, read_only=True) as store:
+        posts = int(store.sql("SELECT count(*) AS n FROM posts")["n"].iloc[0])
+        infectious = int(
+            store.sql("SELECT count(*) AS n FROM post_areas WHERE area = 'infectious-disease'")[
+                "n"
+            ].iloc[0]
+        )
+    print(f"\n{infectious} of {posts} SER posts tagged infectious disease")
+    assert posts > 6000
+    assert 20 <= infectious <= 0.03 * posts

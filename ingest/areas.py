@@ -15,17 +15,19 @@ of the same layout (lists are appended; new areas are added).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kolmap.errors import ConfigError
 from kolmap.ingest.congresses import load_registry
-from kolmap.ingest.rules.text import CONGRESS_YEAR, optional_ending
+from kolmap.ingest.rules.text import CONGRESS_YEAR, disease_hashtag_pattern, optional_ending
 from kolmap.ingest.text import fold
 from kolmap.settings import IngestSettings, read_toml
 
@@ -45,7 +47,7 @@ REQUIRED_AREAS = (
     "dermatology",
     "gastroenterology",
 )
-_LIST_KEYS = ("keywords", "hashtags", "congresses", "specialties")
+_LIST_KEYS = ("keywords", "hashtags", "hashtag_heads", "congresses", "specialties")
 _AREA_ID_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
 
@@ -58,6 +60,7 @@ class Area:
     name_fr: str = ""
     keywords: list[str] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
+    hashtag_heads: list[str] = field(default_factory=list)
     congresses: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
 
@@ -68,18 +71,26 @@ class Taxonomy:
     def __init__(self, areas: Iterable[Area]) -> None:
         self.areas: dict[str, Area] = {a.id: a for a in areas}
         self._keyword_areas: dict[str, set[str]] = {}
-        self._hashtag_areas: dict[str, set[str]] = {}
+        self._stem_areas: dict[str, set[str]] = {}
+        heads: set[str] = set()
         self._specialties: dict[str, str] = {}
         congress_parts: list[tuple[str, str]] = []
         for area in self.areas.values():
             for word in area.keywords:
                 self._keyword_areas.setdefault(fold(word).strip(), set()).add(area.id)
-            for tag in area.hashtags:
-                self._hashtag_areas.setdefault(fold(tag).lstrip("#"), set()).add(area.id)
+            # A disease hashtag names an area by one of its hashtags or keywords as one word.
+            for stem in [*area.hashtags, *area.keywords, *area.hashtag_heads]:
+                one = one_word(stem)
+                if one:
+                    self._stem_areas.setdefault(one, set()).add(area.id)
+            heads.update(filter(None, map(one_word, area.hashtag_heads)))
             for name in area.congresses:
                 congress_parts.append((fold(name).lstrip("#"), area.id))
             for spec in area.specialties:
                 self._specialties[fold(spec).strip()] = area.id
+        self.hashtag_heads = frozenset(heads)
+        pattern = disease_hashtag_pattern(self._stem_areas, heads, re.escape)
+        self._hashtag_re = re.compile(pattern) if pattern else None
         self._keyword_re = _word_alternation(self._keyword_areas)
         self._specialty_re = _word_alternation(self._specialties)
         self._congress_areas: dict[str, set[str]] = {}
@@ -91,6 +102,20 @@ class Taxonomy:
             if names
             else None
         )
+
+    @property
+    def digest(self) -> str:
+        """A short hash of everything the taxonomy matches: text roles read specialties and
+        areas from it, so stored ones are recomputed when a user's taxonomy file changes.
+
+        >>> load_taxonomy().digest == load_taxonomy().digest
+        True
+        """
+        parts = sorted(
+            (a.id, key, tuple(sorted(getattr(a, key)))) for a in self.areas.values()
+            for key in _LIST_KEYS
+        )  # fmt: skip
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
     @property
     def ids(self) -> list[str]:
@@ -108,11 +133,15 @@ class Taxonomy:
         return found
 
     def tag_hashtags(self, tags: Iterable[str]) -> dict[str, str]:
-        """Areas pointed to by disease or congress hashtags, each with the first matching tag."""
+        """Areas pointed to by disease or congress hashtags, each with the first matching tag.
+
+        >>> sorted(load_taxonomy().tag_hashtags(["PancreaticCancer", "CeliacAwareness"]))
+        ['gastroenterology', 'oncology']
+        """
         found: dict[str, str] = {}
         for tag in tags:
             key = fold(tag).lstrip("#")
-            areas = set(self._hashtag_areas.get(key, ()))
+            areas = set(self._stem_areas.get(self.hashtag_stem(key), ()))
             if self._congress_re is not None:
                 m = self._congress_re.match(key)
                 if m:
@@ -125,9 +154,18 @@ class Taxonomy:
         """Folded keyword -> the areas it points to (what :meth:`tag_text` matches)."""
         return self._keyword_areas
 
-    def hashtag_areas(self) -> Mapping[str, set[str]]:
-        """Folded disease hashtag (no ``#``) -> its areas (used by :meth:`tag_hashtags`)."""
-        return self._hashtag_areas
+    def hashtag_stem(self, folded: str) -> str:
+        """The one-word stem a folded hashtag (no ``#``) names, or '' (see
+        :func:`~kolmap.ingest.rules.text.disease_hashtag_pattern`).
+
+        >>> load_taxonomy().hashtag_stem("worldcancerday")
+        'cancer'
+        """
+        return _stem(self._hashtag_re, folded) if self._hashtag_re is not None else ""
+
+    def hashtag_stem_areas(self) -> Mapping[str, set[str]]:
+        """One-word stem -> its areas (what :meth:`hashtag_stem` finds points to these)."""
+        return self._stem_areas
 
     def congress_areas(self) -> Mapping[str, set[str]]:
         """Folded congress name (no year) -> its areas (used by :meth:`tag_hashtags`)."""
@@ -150,6 +188,23 @@ class Taxonomy:
             return None
         word = match.group(1)
         return self._specialties[word], word
+
+
+def one_word(phrase: str) -> str:
+    """A taxonomy word as a hashtag writes it: folded, without spaces, hyphens, apostrophes
+    or ``#`` ('' when something else is left, which no hashtag can hold).
+
+    >>> one_word("Crohn's disease"), one_word("#T1D"), one_word("e. coli")
+    ('crohnsdisease', 't1d', '')
+    """
+    word = re.sub(r"[\s'-]+", "", fold(phrase).lstrip("#"))
+    return word if re.fullmatch(r"\w+", word) else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(pattern: re.Pattern[str], folded: str) -> str:
+    match = pattern.match(folded)
+    return "".join(filter(None, match.groups())) if match else ""
 
 
 def _word_alternation(words: Mapping[str, Any]) -> re.Pattern[str] | None:

@@ -116,6 +116,10 @@ TRICKY_TEXTS = [
     "trailing thin space\u2009",
     "sclérose en plaques et SEP, maladie de Crohn's disease",
     "covid-19 COVID-19s sars-cov-2 glp-1 car-t",
+    # Disease hashtags: a stem with a campaign word or a qualifier, and the look-alikes.
+    "#WorldCancerDay #PancreaticCancer #DeleteBloodCancer #CeliacAwareness #cancer_survivors",
+    "#docs #doclife #EnvironmentalHealth #backstroke #HIVs #hiv #FoodAllergies #T1Diabetes",
+    "#Brustkrebs #journeemondialediabete #StopTB #stop_lupus #MultipleMyelomaAwareness",
     # A handle run on by a letter of another script is nobody's mention, nor is one over 100.
     "@DRMARTİN thanks @DrMartin @drmartinéz @" + "h" * 120 + " @ok_1.",
 ]

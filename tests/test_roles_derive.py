@@ -239,6 +239,23 @@ def test_reingest_changes_nothing_and_classifies_nothing_again(derived, tmp_path
     assert summary.merge["derived"]["accounts_changed"] == 0
 
 
+def test_a_changed_taxonomy_classifies_every_profile_again(derived, tmp_path: Path) -> None:
+    """Text roles read the taxonomy (specialties, the areas a bio names): stored ones made
+    with another taxonomy are recomputed."""
+    from kolmap.ingest.areas import load_taxonomy
+
+    path, folder = derived
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(path.read_bytes())
+    extra = tmp_path / "areas.toml"
+    extra.write_text('[areas.oncology]\nspecialties = ["tumour whisperer"]\n', "utf-8")
+    with DuckDBStore(copy) as store:
+        summary = ingest_paths(
+            store, [folder], quarantine_dir=tmp_path / "q", taxonomy=load_taxonomy(extra)
+        )
+    assert summary.merge["derived"]["text_classified"] == len(_world().accounts)
+
+
 def test_erasing_an_account_removes_its_text_roles(derived, tmp_path: Path) -> None:
     from kolmap.model import AccountKey
 

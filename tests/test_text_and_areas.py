@@ -89,6 +89,43 @@ def test_disease_and_congress_hashtags(tag, area):
     assert area in tax.tag_hashtags([tag])
 
 
+@pytest.mark.parametrize(
+    ("tag", "areas"),
+    [
+        ("WorldCancerDay", {"oncology"}),
+        ("PancreaticCancer", {"oncology"}),
+        ("cancer_survivors", {"oncology"}),
+        ("DeleteBloodCancer", {"hematology"}),  # the longest stem after a qualifier
+        ("MultipleMyelomaAwareness", {"hematology"}),
+        ("CeliacAwareness", {"gastroenterology"}),
+        ("CrohnsDisease", {"gastroenterology"}),
+        ("FoodAllergies", {"immunology"}),
+        ("T1Diabetes", {"diabetes"}),
+        ("StopTB", {"infectious-disease"}),
+        ("hncsm", {"oncology"}),
+        ("ALS", {"neurology"}),
+        # Look-alikes: short abbreviations take no affix, a head needs its whole word.
+        ("docs", set()),
+        ("doclife", set()),
+        ("HIVs", set()),
+        ("EnvironmentalHealth", set()),
+        ("backstroke", set()),
+        ("cancerous", set()),
+    ],
+)
+def test_disease_hashtags_with_campaign_words_and_qualifiers(tag, areas):
+    assert set(load_taxonomy().tag_hashtags([tag])) == areas
+
+
+def test_text_keywords_leave_out_words_other_languages_use():
+    """German "als", a first name, a surname, roofs: hashtags only."""
+    tax = load_taxonomy()
+    assert tax.tag_text("Mehr als Gerd Hashimoto über shingles") == {}
+    assert set(tax.tag_hashtags(["ALS", "GERD", "Hashimoto", "Shingles"])) == {
+        "neurology", "gastroenterology", "diabetes", "dermatology", "infectious-disease"
+    }  # fmt: skip
+
+
 def test_congress_detection():
     tax = load_taxonomy()
     assert tax.is_congress_hashtag("ASCO2026")

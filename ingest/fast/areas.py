@@ -21,7 +21,12 @@ from kolmap.ingest.areas import Taxonomy
 from kolmap.ingest.fast.characters import SafeCharacters, starts_and_ends_a_word
 from kolmap.ingest.fast.query import Query
 from kolmap.ingest.fast.sql import char_class, re2_escape
-from kolmap.ingest.rules.text import CONGRESS_YEAR, KEYWORD_ENDINGS, optional_ending
+from kolmap.ingest.rules.text import (
+    CONGRESS_YEAR,
+    KEYWORD_ENDINGS,
+    disease_hashtag_pattern,
+    optional_ending,
+)
 from kolmap.ingest.text import longest_first
 
 __all__ = ["AreaSQL", "longest_phrase_of"]
@@ -86,9 +91,21 @@ class AreaSQL:
         pattern = "^(" + "|".join(re2_escape(n) for n in names) + f")({CONGRESS_YEAR})?$"
         return f"list_transform({hashtags}, lambda t: regexp_extract(t, {query.param(pattern)}, 1))"
 
-    def areas(self, query: Query, words: str, hashtags: str, congress_names: str) -> str:
-        """SQL for the sorted area ids of a text: its keywords, disease hashtags and
-        congress hashtags (as ``tag_text`` and ``tag_hashtags``)."""
+    def hashtag_stems(self, query: Query, hashtags: str) -> str:
+        """SQL for the one-word stem (or '') each of ``hashtags`` names, as
+        :meth:`~kolmap.ingest.areas.Taxonomy.hashtag_stem` (the same pattern, in RE2)."""
+        tax = self.taxonomy
+        pattern = disease_hashtag_pattern(tax.hashtag_stem_areas(), tax.hashtag_heads, re2_escape)
+        if pattern is None:
+            return "[]::VARCHAR[]"
+        p = query.param(pattern)
+        groups = " || ".join(f"regexp_extract(t, {p}, {g})" for g in (1, 2, 3))
+        return f"list_transform({hashtags}, lambda t: {groups})"
+
+    def areas(self, query: Query, words: str, stems: str, congress_names: str) -> str:
+        """SQL for the sorted area ids of a text: its keywords, disease hashtags (their
+        stems, from :meth:`hashtag_stems`) and congress hashtags (as ``tag_text`` and
+        ``tag_hashtags``)."""
         tax = self.taxonomy
         keyword_of = longest_phrase_of(tax.keyword_areas(), ("", *KEYWORD_ENDINGS))
         keywords = {match: tax.keyword_areas()[k] for match, k in keyword_of.items()}
@@ -96,7 +113,7 @@ class AreaSQL:
             _lookup(query, listed, mapping)
             for listed, mapping in (
                 (words, keywords),
-                (hashtags, tax.hashtag_areas()),
+                (stems, tax.hashtag_stem_areas()),
                 (congress_names, tax.congress_areas()),
             )
             if mapping

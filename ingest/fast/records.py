@@ -76,16 +76,17 @@ def _post_tags(query: Query, areas: AreaSQL) -> None:
         "b_mentions_u",
         "list_filter(b_mentions, lambda x, i: list_position(b_mentions_lc, lower(x)) = i)",
     )
-    # Stage 4: congress names of the hashtags.
+    # Stage 4: congress names and disease stems of the hashtags.
     query.then()
     query.let("b_congress", areas.congress_names(query, "b_hashtags"))
+    query.let("b_stems", areas.hashtag_stems(query, "b_hashtags"))
     # A repost's text repeats the original's; its mentions are the original author's.
     query.out["mentions"] = (
         f"CASE WHEN {query.out['repost_of_post_id']} IS NOT NULL THEN []::VARCHAR[] "
         "ELSE b_mentions_u END"
     )
     query.out["hashtags"] = "b_hashtags"
-    query.out["areas"] = areas.areas(query, "b_words", "b_hashtags", "b_congress")
+    query.out["areas"] = areas.areas(query, "b_words", "b_stems", "b_congress")
 
 
 def accounts(query: Query, areas: AreaSQL) -> None:
@@ -139,9 +140,10 @@ def _bio_areas(query: Query, areas: AreaSQL) -> None:
         cls = query.param(f"[{char_class(query.safe.folded_word)}]")
         query.checks.append(f"NOT regexp_matches(a_bio_f, {cls})")
     query.let("a_congress", areas.congress_names(query, "a_tags_f"))
+    query.let("a_stems", areas.hashtag_stems(query, "a_tags_f"))
     query.then()
     spec_area = areas.specialty_area(query, "a_spec")
-    found = areas.areas(query, "a_words", "a_tags_f", "a_congress")
+    found = areas.areas(query, "a_words", "a_stems", "a_congress")
     # Nothing is derived for an account with neither bio nor name.
     none = f"{bio} IS NULL AND {query.get('display_name')} IS NULL"
     query.out["bio_areas"] = (

@@ -38,7 +38,9 @@ def derive_accounts(ctx: Derivation, taxonomy: Taxonomy, settings: Settings) -> 
     """Run the derivation step on ``ctx`` (see module doc); returns counts for the run."""
     flag = settings.scoring.automation_flag
     roles_settings = settings.roles
-    work = ctx.profiles_to_classify(TEXT_VERSION)
+    # Text roles read the taxonomy (specialties, areas a bio names): a changed one reclassifies.
+    version = f"{TEXT_VERSION}-{taxonomy.digest}"
+    work = ctx.profiles_to_classify(version)
     if not work.empty:
         ctx.save_text_roles(text_role_table(work, taxonomy))
     nodes = ctx.accounts()
@@ -93,7 +95,7 @@ def derive_accounts(ctx: Derivation, taxonomy: Taxonomy, settings: Settings) -> 
         }
     )
     changed = ctx.write_derived(table)
-    withheld = ctx.withhold_patient_details(TEXT_VERSION)
+    withheld = ctx.withhold_patient_details(version)
     return {
         "patients_withheld": withheld,
         "text_classified": len(work),

@@ -16,14 +16,19 @@ character class.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 __all__ = [
     "CONGRESS_YEAR",
     "HASHTAG_MAX_CHARS",
     "HASHTAG_NOT_AFTER",
+    "HASHTAG_PREFIXES",
+    "HASHTAG_SUFFIXES",
     "KEYWORD_ENDINGS",
     "LIGATURES",
     "MENTION_HANDLE",
     "MENTION_NOT_AFTER",
+    "disease_hashtag_pattern",
     "hashtag_pattern",
     "mention_pattern",
     "optional_ending",
@@ -58,6 +63,24 @@ KEYWORD_ENDINGS = ("s", "x")
 # A congress hashtag is the congress name with an optional year: #ASCO, #ASCO26, #ASCO2026.
 CONGRESS_YEAR = r"(?:19|20)?\d\d"
 
+# A disease hashtag is a taxonomy hashtag or keyword written as one word (#BreastCancer for
+# "breast cancer"), with an optional plural ending, and around it at most one of the words
+# campaigns and communities put before (#WorldCancerDay, #StopTB) or after it
+# (#CeliacAwareness, #CancerSurvivors, #LupusChat, #bcsm: "social media"). An area's
+# ``hashtag_heads`` (#PancreaticCancer, #Type1Diabetes) may follow any qualifier.
+HASHTAG_PREFIXES = (
+    "world", "national", "global", "stop", "end", "fight", "beat", "cure", "kick", "defeat",
+    "team", "beyond", "living", "life", "my", "our", "no", "anti", "know", "talk", "ask",
+    "journee", "mois", "contre", "vaincre",
+)  # fmt: skip
+HASHTAG_SUFFIXES = (
+    "awareness", "aware", "month", "day", "days", "week", "chat", "sm", "hour", "survivor",
+    "survivors", "warrior", "warriors", "research", "support", "care", "free", "talk", "talks",
+    "news", "prevention", "treatment", "cure", "facts", "community", "patient", "patients",
+    "mom", "mum", "moms", "mums", "dad", "kids", "life", "family", "sucks", "stinks", "uk",
+    "us", "fr", "tips", "info", "mondiale", "journee", "mois",
+)  # fmt: skip
+
 
 def mention_pattern() -> str:
     """The Python regular expression of a mention candidate; group 1 is the handle with the
@@ -77,6 +100,48 @@ def mention_pattern() -> str:
 def hashtag_pattern() -> str:
     """The Python regular expression of a hashtag; group 1 is the tag without ``#``."""
     return rf"(?<![\w{HASHTAG_NOT_AFTER}])#(\w{{1,{HASHTAG_MAX_CHARS}}})"
+
+
+# Shorter one-word forms (#HIV, #T1D, #SEP) are abbreviations that other words also take
+# ("#docs", "#sept"): they match only as they are.
+HASHTAG_AFFIX_MIN_CHARS = 4
+
+
+def disease_hashtag_pattern(
+    stems: Iterable[str], heads: Iterable[str], escape: Callable[[str], str]
+) -> str | None:
+    """One anchored pattern for a folded hashtag (no ``#``) naming a disease: its groups 1,
+    2 or 3 hold the one-word stem or head it names (see HASHTAG_PREFIXES), the longest
+    where several could. ``escape`` is the
+    dialect's escaping (Python's or RE2's); both read the pattern alike.
+
+    >>> import re
+    >>> stems = ["cancer", "bloodcancer", "hiv"]
+    >>> p = re.compile(disease_hashtag_pattern(stems, ["cancer"], re.escape))
+    >>> [m and "".join(filter(None, m.groups())) for m in map(p.match, ["worldcancerday",
+    ...     "pancreaticcancer", "cancersurvivors", "endbloodcancer", "hiv", "hivs", "can"])]
+    ['cancer', 'cancer', 'cancer', 'bloodcancer', 'hiv', None, None]
+    """
+    stems, heads = sorted(set(stems)), sorted(set(heads))
+    if not stems and not heads:
+        return None
+    # After a qualifier, the longest stem that ends with a head: #DeleteBloodCancer names
+    # "bloodcancer" (hematology), not only "cancer".
+    heads += [s for s in stems if s not in heads and s.endswith(tuple(heads))]
+
+    def alternation(words: Iterable[str]) -> str:
+        # Longest first: the first alternative that matches is the longest stem.
+        return "|".join(escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "$^"
+
+    ending, prefix = optional_ending(), alternation(HASHTAG_PREFIXES)
+    suffix = "(?:_?(?:" + alternation(HASHTAG_SUFFIXES) + "))?"
+    long = [s for s in stems if len(s) >= HASHTAG_AFFIX_MIN_CHARS]
+    short = [s for s in stems if len(s) < HASHTAG_AFFIX_MIN_CHARS]
+    return (
+        f"^(?:(?:(?:{prefix})_?)?({alternation(long)}){ending}{suffix}"
+        f"|({alternation(short)})"
+        f"|.+?({alternation(heads)}){ending}{suffix})$"
+    )
 
 
 def optional_ending() -> str:

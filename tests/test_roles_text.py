@@ -164,6 +164,17 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
         assert rule_hits("", "", handle).best() == "hcp", handle
 
 
+def test_md_inside_a_name_is_no_degree():
+    """On a real 2014 blood-cancer file a health-news site whose name and handle are one word
+    ending in "MD", and a cancer centre whose display name opens with "MD", were physicians
+    and KOLs of hematology. A degree follows a person's name."""
+    news = "Our medical team tweets the most timely health news and information."
+    assert "hcp" not in rule_hits(news, "HealthMD", "HealthMD").scores
+    assert "hcp" not in rule_hits("Quality patient care", "MD Harlow Leukemia", "lkmd").scores
+    assert rule_hits("Oncologist", "Tom Vale", "tomvaleMD").best() == "hcp"
+    assert rule_hits("", "Tom Vale, MD", "tv").best() == "hcp"
+
+
 @pytest.mark.parametrize(
     ("bio", "employer"),
     [

@@ -53,6 +53,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # Where a handle splits into words: before a capital that follows a small letter, and before
 # digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
+_NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 # A run of word characters: the tokens the phrase rules' first words are looked up among.
 _TOKEN = re.compile(r"\w+")
@@ -251,8 +252,27 @@ def name_text(display_name: str | None, handle: str | None) -> str:
     >>> name_text("Ana", "DrAnaVel_MD")
     'ana dr ana vel md'
     """
-    split = _CAMEL.sub(" ", (handle or "").replace("_", " ").replace(".", " "))
-    return fold(" ".join(filter(None, [display_name, split])))
+    split = handle_words((handle or "").replace("_", " ").replace(".", " "), display_name)
+    return fold(" ".join(filter(None, [_display(display_name), split])))
+
+
+def _display(display_name: str | None) -> str:
+    """The display name as the name rules read it: "MD" opening it is part of a name ("MD
+    Anderson", a cancer centre; "Md." for Mohammad), not a degree, which follows the name."""
+    return _NAME_OPENING_MD.sub("", display_name or "")
+
+
+def handle_words(handle: str, display_name: str | None) -> str:
+    """A handle split where its case changes (``tomleblancMD`` -> ``tomleblanc MD``), unless
+    the display name writes it as one word: then it is a name (``WebMD``, whose "MD" is no
+    degree).
+
+    >>> handle_words("tomleblancMD", "Thomas LeBlanc"), handle_words("WebMD", "WebMD")
+    ('tomleblanc MD', 'WebMD')
+    """
+    if handle and re.search(rf"(?<!\w){re.escape(handle)}(?!\w)", display_name or "", re.I):
+        return handle
+    return _CAMEL.sub(" ", handle)
 
 
 def _matched(match: re.Match[str]) -> str:
@@ -274,18 +294,16 @@ def informative(bio: str | None) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _matches(place: str, text: str) -> tuple[str, tuple[tuple[int, tuple[str, ...]], ...]]:
-    """``text`` with its look-alikes blanked out (``exclude``; ``exclude_raw`` in the ``raw``
-    place), and the ``(rule index, sorted evidence)`` of the rules of ``place`` (``bio``,
-    ``name``, ``display`` or ``raw``) that match it. Cached: bios and names repeat across
-    accounts.
+    """``text`` with its look-alikes blanked out (``exclude``; the ``raw`` place's bio
+    part comes without its ``exclude_raw`` look-alikes, see :func:`_raw_bio`), and the
+    ``(rule index, sorted evidence)`` of the rules of ``place`` (``bio``, ``name``,
+    ``display`` or ``raw``) that match it. Cached: bios and names repeat across accounts.
 
     A rule of phrases runs only when the text holds the words of one of its phrases: most
     texts lack most rules' words, and set operations on the text's words say so."""
     cues = _rules()
     tokens: set[str] | None = None
-    if place == "raw":
-        text = cues.exclude_raw.sub(" ", text)
-    else:
+    if place != "raw":  # the raw text's look-alikes are taken out of its bio part already
         tokens = set(_TOKEN.findall(text))
         if cues.exclude_words is None or cues.exclude_words.may_match(tokens):
             blanked = cues.exclude.sub(" ", text)
@@ -315,6 +333,13 @@ def _matches(place: str, text: str) -> tuple[str, tuple[tuple[int, tuple[str, ..
     return text, tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
+def _raw_bio(bio: str) -> str:
+    """The bio as the raw rules read it: its case-sensitive look-alikes (``exclude_raw``: a
+    US state after a city, a credential denied) blanked out."""
+    return _rules().exclude_raw.sub(" ", bio)
+
+
 # Where each rule looks ("both": the bio and the name).
 _PLACES = {
     "bio": ("bio",),
@@ -340,7 +365,17 @@ def rule_hits(
         ("bio", fold(bio or "")),
         ("name", name_text(display_name, handle)),
         ("display", fold(display_name or "")),
-        ("raw", " | ".join([bio or "", display_name or "", _CAMEL.sub(" ", handle or "")])),
+        # Look-alikes in the bio only: "Jane Roe, MD" as a display name is no US state.
+        (
+            "raw",
+            " | ".join(
+                [
+                    _raw_bio(bio or ""),
+                    _display(display_name),
+                    handle_words(handle or "", display_name),
+                ]
+            ),
+        ),
     ):
         text, matches = _matches(place, text)
         if place == "bio":

@@ -164,6 +164,16 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
         assert rule_hits("", "", handle).best() == "hcp", handle
 
 
+def test_abbreviations_that_only_look_like_grades():
+    """"PH" is the French hospital grade (praticien hospitalier), but "GH/PH/ID" lists topics
+    (global health, public health, infectious disease): an epidemiology student was the #1
+    DOL of the real 2014 #Cholera file. "MD/PhD" is two degrees, not Maryland."""
+    assert "hcp" not in rule_hits("PhD student. Tweets RE: GH/PH/ID, WaSH", "", "x").scores
+    assert rule_hits("PH en cardiologie, CHU de Lille", "", "x").best() == "hcp"
+    assert "hcp" in rule_hits("Jane Roe, MD/PhD", "", "x").scores
+    assert "hcp" not in rule_hits("Living in Baltimore, MD/DC", "", "x").scores
+
+
 def test_md_inside_a_name_is_no_degree():
     """On a real 2014 blood-cancer file a health-news site whose name and handle are one word
     ending in "MD", and a cancer centre whose display name opens with "MD", were physicians

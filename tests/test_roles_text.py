@@ -171,7 +171,13 @@ def test_abbreviations_that_only_look_like_grades():
     assert "hcp" not in rule_hits("PhD student. Tweets RE: GH/PH/ID, WaSH", "", "x").scores
     assert rule_hits("PH en cardiologie, CHU de Lille", "", "x").best() == "hcp"
     assert "hcp" in rule_hits("Jane Roe, MD/PhD", "", "x").scores
+    assert "hcp" in rule_hits("Jane Roe, MD, MPH", "", "x").scores
+    assert "hcp" in rule_hits("Jane Roe MD, VA hospital", "", "x").scores
     assert "hcp" not in rule_hits("Living in Baltimore, MD/DC", "", "x").scores
+    assert "hcp" not in rule_hits("Baltimore, MD, USA", "", "x").scores
+    # Maryland among its neighbours: a coeliac group "in DC, MD, and NOVA" was an HCP.
+    for bio in ("Helping those living gluten-free in DC, MD, and NOVA", "Serving MD/DC/VA"):
+        assert "hcp" not in rule_hits(bio, "", "x").scores, bio
 
 
 def test_md_inside_a_name_is_no_degree():

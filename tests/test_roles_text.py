@@ -165,7 +165,7 @@ def test_credentials_are_not_read_inside_a_run_of_capitals_in_a_handle():
 
 
 def test_abbreviations_that_only_look_like_grades():
-    """"PH" is the French hospital grade (praticien hospitalier), but "GH/PH/ID" lists topics
+    """ "PH" is the French hospital grade (praticien hospitalier), but "GH/PH/ID" lists topics
     (global health, public health, infectious disease): an epidemiology student was the #1
     DOL of the real 2014 #Cholera file. "MD/PhD" is two degrees, not Maryland."""
     assert "hcp" not in rule_hits("PhD student. Tweets RE: GH/PH/ID, WaSH", "", "x").scores
@@ -178,6 +178,18 @@ def test_abbreviations_that_only_look_like_grades():
     # Maryland among its neighbours: a coeliac group "in DC, MD, and NOVA" was an HCP.
     for bio in ("Helping those living gluten-free in DC, MD, and NOVA", "Serving MD/DC/VA"):
         assert "hcp" not in rule_hits(bio, "", "x").scores, bio
+
+
+def test_a_position_held_before_loses_a_tie_with_what_the_account_is_now():
+    """ "A former college professor living with Crohn's" was a researcher and a gastroenterology
+    KOL of the real 2014 #Celiac file; a retired physician is still an HCP, and a former
+    pharma executive is no industry staff."""
+    crohns = "A former college professor living with Crohn's and coeliac disease, raising awareness"
+    assert rule_hits(crohns, "", "x", TAX).best() == "patient"
+    assert rule_hits("Retired physician, grandfather", "", "x").best() == "hcp"
+    assert rule_hits("Professor, former dean of medicine", "", "x").scores.get("researcher", 0) >= 4
+    former = rule_hits("Former medical science liaison, now a patient advocate", "", "x")
+    assert not former.industry and not former.industry_weak
 
 
 def test_md_inside_a_name_is_no_degree():

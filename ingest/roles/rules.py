@@ -53,6 +53,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # Where a handle splits into words: before a capital that follows a small letter, and before
 # digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
+# A cue held in the past counts this much less (see :func:`_in_the_past`).
+PAST_DISCOUNT = 0.5
+_PAST_TITLE = re.compile(
+    r"(?<![\w])(?:former|formerly|retired|ex|ancien|ancienne|retraite|retraitee)[\s-]+"
+    r"(?:(?!(?:and|with|who|now|living|turned|but|et|avec)(?![\w]))[^\s|,.;:•·&/()!?]+\s*){1,6}"
+)
 _NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 # A run of word characters: the tokens the phrase rules' first words are looked up among.
@@ -384,10 +390,15 @@ def rule_hits(
             found_by_rule.setdefault(i, []).extend(found)
     for i in sorted(found_by_rule):
         rule, matched = cues.rules[i], sorted(set(found_by_rule[i]))
+        past = all(_in_the_past(bio_f, m) for m in matched)
         if rule.role == "industry":
-            (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(matched)
+            if not past:  # a former pharma executive works there no more
+                (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(matched)
             continue
-        hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), rule.weight)
+        # A past position still says who the account is (a retired physician is an HCP), but
+        # what it is now wins a tie: "former professor living with Crohn's" is a patient.
+        weight = rule.weight - PAST_DISCOUNT if past else rule.weight
+        hits.scores[rule.role] = max(hits.scores.get(rule.role, 0.0), weight)
         hits.evidence.setdefault(rule.role, []).extend(matched)
     institutional = [role for role in ("organisation", "brand") if role in hits.scores]
     if institutional and _person_voice(cues, bio_f):
@@ -422,6 +433,30 @@ def rule_hits(
         elif handle_match is not None:
             hits.employer = "@" + handle_match.group(1)
     return hits
+
+
+def _in_the_past(bio_f: str, evidence: str) -> bool:
+    """Whether a bio cue (``bio:<phrase>``) names a position held before: every time it
+    occurs, it is inside a title that "former", "retired" or "ex-" (FR "ancien", "retraité")
+    opens, which runs to the next punctuation or to a word that starts something else
+    ("and", "with", "now", "living"...).
+
+    >>> _in_the_past("a former college professor living with crohn's", "bio:professor")
+    True
+    >>> _in_the_past("a former college professor living with crohn's", "bio:living with")
+    False
+    >>> _in_the_past("professor, former dean", "bio:professor")
+    False
+    """
+    if not evidence.startswith("bio:"):
+        return False
+    spans = [m.span() for m in _PAST_TITLE.finditer(bio_f)]
+    if not spans:
+        return False
+    found = [
+        m.span() for m in re.finditer(r"(?<![\w])" + re.escape(evidence[4:]) + r"(?![\w])", bio_f)
+    ]
+    return bool(found) and all(any(a <= s and e <= b for a, b in spans) for s, e in found)
 
 
 def _person_voice(cues: _Cues, bio_f: str) -> bool:

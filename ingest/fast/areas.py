@@ -23,6 +23,7 @@ from kolmap.ingest.fast.query import Query
 from kolmap.ingest.fast.sql import char_class, re2_escape
 from kolmap.ingest.rules.text import (
     CONGRESS_YEAR,
+    HASHTAG_AFFIX_MIN_CHARS,
     KEYWORD_ENDINGS,
     disease_hashtag_pattern,
     optional_ending,
@@ -92,15 +93,28 @@ class AreaSQL:
         return f"list_transform({hashtags}, lambda t: regexp_extract(t, {query.param(pattern)}, 1))"
 
     def hashtag_stems(self, query: Query, hashtags: str) -> str:
-        """SQL for the one-word stem (or '') each of ``hashtags`` names, as
-        :meth:`~kolmap.ingest.areas.Taxonomy.hashtag_stem` (the same pattern, in RE2)."""
+        """SQL for the one-word stems that ``hashtags`` name, as
+        :meth:`~kolmap.ingest.areas.Taxonomy.hashtag_stem`: the short stems, which match
+        only as they are, by lookup; the others by the same pattern in RE2, run over the
+        hashtags joined with spaces (see ``spaced`` in
+        :func:`~kolmap.ingest.rules.text.disease_hashtag_pattern`) and only for posts that
+        have hashtags."""
         tax = self.taxonomy
-        pattern = disease_hashtag_pattern(tax.hashtag_stem_areas(), tax.hashtag_heads, re2_escape)
+        stems = tax.hashtag_stem_areas()
+        pattern = disease_hashtag_pattern(
+            stems, tax.hashtag_heads, re2_escape, spaced=True, short=False
+        )
         if pattern is None:
             return "[]::VARCHAR[]"
         p = query.param(pattern)
-        groups = " || ".join(f"regexp_extract(t, {p}, {g})" for g in (1, 2, 3))
-        return f"list_transform({hashtags}, lambda t: {groups})"
+        short = query.param(sorted(s for s in stems if len(s) < HASHTAG_AFFIX_MIN_CHARS))
+        joined = f"(' ' || array_to_string({hashtags}, '  ') || ' ')"
+        found = ", ".join(f"regexp_extract_all({joined}, {p}, {g})" for g in (1, 2))
+        return (
+            f"CASE WHEN len({hashtags}) = 0 THEN []::VARCHAR[] ELSE list_concat("
+            f"list_filter({hashtags}, lambda t: list_contains({short}::VARCHAR[], t)), "
+            f"list_filter(list_concat({found}), lambda s: s <> '')) END"
+        )
 
     def areas(self, query: Query, words: str, stems: str, congress_names: str) -> str:
         """SQL for the sorted area ids of a text: its keywords, disease hashtags (their
@@ -135,9 +149,11 @@ def longest_phrase_of(phrases: Iterable[str], endings: Sequence[str]) -> dict[st
 
 
 def _lookup(query: Query, listed: str, mapping: Mapping[str, set[str]]) -> str:
-    """SQL for the areas that the strings of list ``listed`` point to in ``mapping``."""
+    """SQL for the areas that the strings of list ``listed`` point to in ``mapping``. The
+    lookup scans the mapping's keys, so the empty strings (a hashtag that names nothing) are
+    left out first."""
     areas = query.lookup("w", {k: sorted(v) for k, v in mapping.items()}, "VARCHAR[]")
     return (
-        f"flatten(list_filter(list_transform({listed}, lambda w: {areas}), "
-        "lambda a: a IS NOT NULL))"
+        f"flatten(list_filter(list_transform(list_filter({listed}, lambda w: w <> ''), "
+        f"lambda w: {areas}), lambda a: a IS NOT NULL))"
     )

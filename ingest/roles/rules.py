@@ -55,10 +55,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
 # A cue held in the past counts this much less (see :func:`_in_the_past`).
 PAST_DISCOUNT = 0.5
+_PAST_WORD = re.compile(r"former|retired|\bex|ancien|retraite")
 _PAST_TITLE = re.compile(
     r"(?<![\w])(?:former|formerly|retired|ex|ancien|ancienne|retraite|retraitee)[\s-]+"
     r"(?:(?!(?:and|with|who|now|living|turned|but|et|avec)(?![\w]))[^\s|,.;:•·&/()!?]+\s*){1,6}"
 )
+_NON_WORD = re.compile(r"[^\w]+")
 _NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 # A run of word characters: the tokens the phrase rules' first words are looked up among.
@@ -276,7 +278,7 @@ def handle_words(handle: str, display_name: str | None) -> str:
     >>> handle_words("tomleblancMD", "Thomas LeBlanc"), handle_words("WebMD", "WebMD")
     ('tomleblanc MD', 'WebMD')
     """
-    if handle and re.search(rf"(?<!\w){re.escape(handle)}(?!\w)", display_name or "", re.I):
+    if handle and handle.casefold() in _NON_WORD.split((display_name or "").casefold()):
         return handle
     return _CAMEL.sub(" ", handle)
 
@@ -388,9 +390,10 @@ def rule_hits(
             bio_f = text
         for i, found in matches:
             found_by_rule.setdefault(i, []).extend(found)
+    titles = past_titles(bio_f) if _PAST_WORD.search(bio_f) else []
     for i in sorted(found_by_rule):
         rule, matched = cues.rules[i], sorted(set(found_by_rule[i]))
-        past = all(_in_the_past(bio_f, m) for m in matched)
+        past = bool(titles) and all(_in_the_past(bio_f, m, titles) for m in matched)
         if rule.role == "industry":
             if not past:  # a former pharma executive works there no more
                 (hits.industry if rule.weight >= 4 else hits.industry_weak).extend(matched)
@@ -435,28 +438,35 @@ def rule_hits(
     return hits
 
 
-def _in_the_past(bio_f: str, evidence: str) -> bool:
+def _in_the_past(bio_f: str, evidence: str, titles: list[tuple[int, int]]) -> bool:
     """Whether a bio cue (``bio:<phrase>``) names a position held before: every time it
-    occurs, it is inside a title that "former", "retired" or "ex-" (FR "ancien", "retraité")
-    opens, which runs to the next punctuation or to a word that starts something else
-    ("and", "with", "now", "living"...).
+    occurs, it is inside one of the ``titles`` of :func:`past_titles`.
 
-    >>> _in_the_past("a former college professor living with crohn's", "bio:professor")
+    >>> bio = "a former college professor living with crohn's"
+    >>> _in_the_past(bio, "bio:professor", past_titles(bio))
     True
-    >>> _in_the_past("a former college professor living with crohn's", "bio:living with")
+    >>> _in_the_past(bio, "bio:living with", past_titles(bio))
     False
-    >>> _in_the_past("professor, former dean", "bio:professor")
+    >>> bio = "professor, former dean"
+    >>> _in_the_past(bio, "bio:professor", past_titles(bio))
     False
     """
-    if not evidence.startswith("bio:"):
+    if not titles or not evidence.startswith("bio:"):
         return False
-    spans = [m.span() for m in _PAST_TITLE.finditer(bio_f)]
-    if not spans:
-        return False
-    found = [
-        m.span() for m in re.finditer(r"(?<![\w])" + re.escape(evidence[4:]) + r"(?![\w])", bio_f)
-    ]
-    return bool(found) and all(any(a <= s and e <= b for a, b in spans) for s, e in found)
+    found = [m.span() for m in _phrase_pattern(evidence[4:]).finditer(bio_f)]
+    return bool(found) and all(any(a <= s and e <= b for a, b in titles) for s, e in found)
+
+
+def past_titles(bio_f: str) -> list[tuple[int, int]]:
+    """Spans of the folded bio that name a position held before: a title that "former",
+    "retired" or "ex-" (FR "ancien", "retraité") opens, up to the next punctuation or a word
+    that starts something else ("and", "with", "now", "living"...)."""
+    return [m.span() for m in _PAST_TITLE.finditer(bio_f)]
+
+
+@lru_cache(maxsize=1 << 12)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
 
 
 def _person_voice(cues: _Cues, bio_f: str) -> bool:

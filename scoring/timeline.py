@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RISING_COLUMNS", "compare_rankings", "rising_stars"]
+__all__ = ["RISING_COLUMNS", "compare_rankings", "movement", "rising_stars"]
 
 RISING_COLUMNS = [
     "rank",
@@ -65,16 +65,22 @@ def compare_rankings(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
     table = current.merge(before, on=keys, how="left")
     table["rank_change"] = table["previous_rank"] - table["rank"]
     table["score_change"] = np.round(table["score"] - table["previous_score"], 3)
-    table["movement"] = np.select(
-        [
-            table["previous_rank"].isna(),
-            table["rank_change"] > 0,
-            table["rank_change"] < 0,
-        ],
-        ["new", "up", "down"],
-        default="same",
-    )
+    table["movement"] = movement(table["previous_rank"], table["rank"])
     return table
+
+
+def movement(previous_rank: pd.Series, rank: pd.Series) -> np.ndarray:
+    """``new`` (not ranked before), ``up``, ``down`` or ``same`` for each account, from its
+    rank in an earlier window and its rank now (1 is best).
+
+    >>> movement(pd.Series([None, 5, 2, 3]), pd.Series([1, 2, 4, 3])).tolist()
+    ['new', 'up', 'down', 'same']
+    """
+    change = previous_rank - rank
+    result: np.ndarray = np.select(
+        [previous_rank.isna(), change > 0, change < 0], ["new", "up", "down"], default="same"
+    )
+    return result
 
 
 def _reason(row: Mapping[Any, Any]) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +16,7 @@ from kolmap.export.exporter import COMPLIANCE_NOTE
 from kolmap.graph.store import Scope
 from kolmap.ingest.brands import BrandMatcher, parse_brands
 from kolmap.model import AccountKey
-from kolmap.scoring.timeline import rising_stars
+from kolmap.scoring.timeline import movement, rising_stars
 from kolmap.ui import state, widgets
 from kolmap.views.share_of_voice import share_of_voice
 
@@ -125,12 +124,8 @@ if earlier and later:
     else:
         # An account not ranked in the earlier window has no previous score: its movement
         # says "new" (as the Leaderboard's comparison does) and the score is left blank.
-        moved = shown["previous_rank"] - shown["current_rank"]
-        movement = np.select(
-            [shown["previous_rank"].isna(), moved > 0, moved < 0], ["new", "up", "down"], "same"
-        )
         st.dataframe(
-            shown.assign(movement=movement)[
+            shown.assign(movement=movement(shown["previous_rank"], shown["current_rank"]))[
                 [
                     "rank",
                     "handle",

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["aggregate_edges", "edge_pairs", "pagerank"]
+__all__ = ["aggregate_edges", "earned_pagerank", "edge_pairs", "pagerank"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -104,3 +104,45 @@ def _prpack(
             implementation="prpack",
         )
     return list(values)
+
+
+def earned_pagerank(
+    n: int,
+    src: IntArray,
+    dst: IntArray,
+    weight: FloatArray,
+    *,
+    reset: FloatArray,
+    damping: float = 0.85,
+) -> FloatArray:
+    """The part of each node's personalised PageRank that reaches it through its incoming
+    edges: PageRank less what the random jump alone gives it. The jump (and the mass of
+    nodes without outgoing edges, which jumps too) lands on each node in proportion to its
+    ``reset``, ``((1 - d) + d x dangling mass) x reset / sum(reset)``; a node nobody
+    endorses earns 0, however much jump it is given.
+
+    Standing among peers is what peers give: an HCP no peer endorses was a mid-list KOL of
+    small areas on the jump alone (a real 2014 #Celiac file: 33.6 with no peer endorser).
+
+    >>> pr = earned_pagerank(3, np.array([0, 1]), np.array([2, 2]), np.ones(2),
+    ...                      reset=np.ones(3))
+    >>> [round(float(x), 3) for x in pr]
+    [0.0, 0.0, 0.362]
+    """
+    full = pagerank(n, src, dst, weight, reset=reset, damping=damping)
+    total = float(np.sum(reset))
+    if n == 0 or total <= 0:
+        return full
+    s, _d, w = aggregate_edges(src, dst, weight)
+    out = np.bincount(s[w > 0], minlength=n) if len(s) else np.zeros(n)
+    dangling = float(full[out == 0].sum())
+    floor = ((1.0 - damping) + damping * dangling) * np.asarray(reset, dtype=np.float64) / total
+    earned = full - floor
+    # What is left of the floor by rounding is no standing (scaled by the leader's, noise of
+    # 1e-17 would rank a graph without edges at random).
+    result: FloatArray = np.where(earned > _ROUNDING * float(full.max()), earned, 0.0)
+    return result
+
+
+# PRPACK's solutions agree with exact ones to about 1e-10 of the largest value.
+_ROUNDING = 1e-9

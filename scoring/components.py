@@ -39,7 +39,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import Projection
-from kolmap.scoring.centrality import FloatArray, IntArray, pagerank
+from kolmap.scoring.centrality import FloatArray, IntArray, earned_pagerank, pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.trust import independence, prior, seeds, trusted_share
 from kolmap.settings import ScoringSettings
@@ -285,7 +285,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
     peer = np.isin(roles, PEER_ROLES) & ~stub
     from_peer = peer[src] if len(src) else np.zeros(0, dtype=bool)
-    out["peer_pagerank"] = pagerank(
+    out["peer_pagerank"] = earned_pagerank(
         n, src[from_peer], dst[from_peer], w[from_peer],
         reset=np.where(peer, reset, 0.0), damping=settings.damping,
     )  # fmt: skip
@@ -293,10 +293,12 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
     aw = source_weights(nodes, settings, by_role=False) * trust
     a_w = kinds * aw[src] * fair if len(src) else np.zeros(0)
     a_reset = jump_weights(aw, rel, settings.topic_jump_share)
-    out["audience_pagerank"] = pagerank(n, src, dst, a_w, reset=a_reset, damping=settings.damping)
+    out["audience_pagerank"] = earned_pagerank(
+        n, src, dst, a_w, reset=a_reset, damping=settings.damping
+    )
     lay = np.isin(roles, LAY_ROLES) & ~stub
     from_lay = lay[src] if len(src) else np.zeros(0, dtype=bool)
-    out["lay_pagerank"] = pagerank(
+    out["lay_pagerank"] = earned_pagerank(
         n, src[from_lay], dst[from_lay], a_w[from_lay], reset=a_reset, damping=settings.damping
     )
 

@@ -522,3 +522,22 @@ def test_a_dol_list_scores_each_hcp_by_the_dol_axis_printed_beside_it():
     assert kol["score"].tolist() == kol["kol_score"].tolist()
     # Scaled among the peers, an HCP does not reach 100 when a researcher leads.
     assert dol["score"].max() < 100
+
+
+def test_an_hcp_no_peer_endorses_has_no_standing_among_peers():
+    """The random jump alone gave an unendorsed HCP a third of the leader's peer PageRank in
+    a small area (a real 2014 #Celiac file: #6 of the KOL list with no peer endorser). The
+    axis PageRanks count what arrives through edges only."""
+    nodes = [
+        {"account_id": "a", "handle": "star", "role": "hcp"},
+        {"account_id": "b", "handle": "peer", "role": "hcp"},
+        {"account_id": "c", "handle": "alone", "role": "hcp", "likes": 500},
+        {"account_id": "d", "handle": "fan", "role": "patient"},
+    ]
+    edges = [(1, 0, "MENTIONS", 3), (0, 1, "REPOSTS", 1), (3, 2, "REPOSTS", 2)]
+    comp = compute_components(_projection(nodes, edges), ScoringSettings())
+    assert comp.loc[2, "peer_pagerank"] == 0.0
+    assert comp.loc[0, "peer_pagerank"] > 0 and comp.loc[1, "peer_pagerank"] > 0
+    assert comp.loc[2, "lay_pagerank"] > 0  # the patient's repost is lay reach
+    kol = rank(_projection(nodes, edges), "kol").set_index("handle")
+    assert kol.loc["alone", "score"] < 0.25 * kol.loc["peer", "score"]

@@ -28,3 +28,57 @@ def test_the_specialty_and_evidence_line_reads_cleanly(app_store, tmp_path):
     assert "—" not in line and "rules 0." not in line, line
     confidence = line.rsplit("confidence ", 1)[1]
     assert line.count(confidence) == 1 and line.endswith(f"by the rules, confidence {confidence}")
+
+
+def _private_account(app_store):
+    """A private individual of the sample (a patient), with the pseudonym the app shows."""
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.ui import state
+
+    with DuckDBStore(app_store, read_only=True) as store:
+        every = store.accounts()
+    row = every[(every["role"] == "patient") & ~every["is_stub"]].iloc[0]
+    name = state.privacy().pseudonym(str(row["platform"]), str(row["account_id"]))
+    return row, name
+
+
+def test_a_private_individual_is_found_by_pseudonym_never_by_hidden_handle(app_store):
+    """Searching a patient's real handle showed the pseudonym it hides behind (a real store,
+    December 2026); a link names them by pseudonym, and it opens their profile."""
+    from streamlit.testing.v1 import AppTest
+
+    at = open_page("profile")
+    row, name = _private_account(app_store)
+    at.text_input(key="profile_search").set_value(str(row["handle"])).run()
+    assert not at.exception, [e.value for e in at.exception]
+    picks = [b for b in at.selectbox if b.key == "profile_pick"]
+    assert not picks or not any(str(o).startswith(name) for o in picks[0].options)
+    at.text_input(key="profile_search").set_value(name).run()
+    assert at.selectbox(key="profile_pick").value.startswith(name)
+    linked = AppTest.from_file(test_ui.APP, default_timeout=120)
+    linked.query_params["account"] = f"{row['platform']}:{name}"
+    linked.run()
+    linked.switch_page("app_pages/profile.py").run()
+    assert not linked.exception, [e.value for e in linked.exception]
+    assert linked.selectbox(key="profile_pick").value.startswith(name)
+    assert str(row["handle"]) not in " ".join(h.value for h in linked.header)
+
+
+def test_a_profile_link_opens_in_the_area_it_names(app_store):
+    """A Leaderboard in an area linked to a profile on all data: other scores than the
+    ones clicked."""
+    from streamlit.testing.v1 import AppTest
+
+    from kolmap.graph.duckdb import DuckDBStore
+
+    with DuckDBStore(app_store, read_only=True) as store:
+        every = store.accounts()
+    hcp = every[(every["role"] == "hcp") & ~every["is_stub"]].iloc[0]
+    at = AppTest.from_file(test_ui.APP, default_timeout=120)
+    at.query_params.update(
+        {"account": f"{hcp['platform']}:{hcp['account_id']}", "area": "oncology"}
+    )
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="profile_area").value == "oncology"

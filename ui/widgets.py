@@ -257,14 +257,28 @@ def download_button(container: Any, label: str, download: Download, *, key: str)
     )
 
 
-def profile_link(container: Any, platform: str, account_id: str) -> None:
+def profile_link(
+    container: Any,
+    platform: str,
+    account_id: str,
+    *,
+    role: Any = None,
+    is_stub: Any = False,
+    area: str | None = None,
+) -> None:
     """A link to the account's profile page (its address names the account, so it opens in a
-    new tab and can be shared, as the map's links do)."""
+    new tab and can be shared, as the map's links do), in ``area`` when given. A private
+    individual shown as a pseudonym is named by the pseudonym there too: an address is
+    seen in the browser's history and wherever it is pasted, and its handle would undo the
+    pseudonym."""
+    stub = is_stub is True or str(is_stub) == "True"  # a missing value is no stub
+    hidden = role is not None and state.is_hidden(role, stub)
+    shown = state.privacy().pseudonym(platform, account_id) if hidden else account_id
+    params = {"account": f"{platform}:{shown}"}
+    if area:
+        params["area"] = area
     container.page_link(
-        "app_pages/profile.py",
-        label="Open profile",
-        icon=":material/person:",
-        query_params={"account": f"{platform}:{account_id}"},
+        "app_pages/profile.py", label="Open profile", icon=":material/person:", query_params=params
     )
 
 
@@ -283,7 +297,13 @@ def score_formats(frame: Any) -> dict[str, Any]:
 
 
 def rows_to_profiles(
-    container: Any, accounts: Any, shown: Any, *, key: str, **options: Any
+    container: Any,
+    accounts: Any,
+    shown: Any,
+    *,
+    key: str,
+    area: str | None = None,
+    **options: Any,
 ) -> None:
     """``shown`` as a table whose rows can be clicked: the clicked row's profile link
     follows it. ``accounts`` holds ``platform, account_id`` row for row with ``shown``
@@ -303,7 +323,14 @@ def rows_to_profiles(
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(accounts):
         row = accounts.iloc[rows[0]]
-        profile_link(container, str(row["platform"]), str(row["account_id"]))
+        profile_link(
+            container,
+            str(row["platform"]),
+            str(row["account_id"]),
+            role=row.get("role", "unknown"),
+            is_stub=row.get("is_stub", False),
+            area=area,
+        )
     else:
         container.caption("Click a row to open its profile.")
 

@@ -205,6 +205,27 @@ class Privacy:
             raise ValueError("identities are revealed: there is no pseudonym key")
         return pseudonym(self.key, platform, account_id)
 
+    def find(self, accounts: pd.DataFrame, name: str) -> pd.DataFrame:
+        """The rows of ``accounts`` (platform, account_id, role, is_stub) shown as the
+        pseudonym ``name``: how a link that names a private individual by pseudonym finds
+        them again (empty when identities are revealed, or for no such account)."""
+        if self.key is None or accounts.empty:
+            return accounts.iloc[0:0]
+        hidden = accounts[self.hidden(accounts["role"], accounts.get("is_stub"))]
+        names = [
+            pseudonym(self.key, str(p), str(a))
+            for p, a in zip(hidden["platform"], hidden["account_id"], strict=True)
+        ]
+        return hidden[[n == name for n in names]]
+
+    def visible(self, accounts: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``accounts`` shown under their own name: a search over names and
+        handles must not match a private individual's hidden ones, or it would tell which
+        pseudonym is whose."""
+        if self.key is None or accounts.empty:
+            return accounts
+        return accounts[~self.hidden(accounts["role"], accounts.get("is_stub"))]
+
     def identity(self, platform: str, account_id: str, role: Any, handle: Any) -> str:
         """How an account is named: its pseudonym, ``@handle``, or its id."""
         if self.is_private(role):

@@ -79,7 +79,9 @@ with right:
             ]
         ]
     )
-    widgets.rows_to_profiles(st, members.head(100), shown.head(100), key="com_members")
+    widgets.rows_to_profiles(
+        st, members.head(100), shown.head(100), key="com_members", area=scope.area
+    )
 if st.button("Add the 10 most influential members to the shortlist", key="com_add"):
     ranked = members.head(10).assign(score=members["pagerank"].head(10) * 100)
     state.add_to_shortlist(ranked, source=f"community {chosen}", area=scope.area, kind="community")

@@ -233,7 +233,9 @@ metrics[3].metric(
     "prolific account can reach 100% with part of its posts elsewhere.",
 )
 st.text(row["reasons"])
-widgets.profile_link(st, str(raw["platform"]), str(raw["account_id"]))
+widgets.profile_link(
+    st, str(raw["platform"]), str(raw["account_id"]), role=raw["role"], area=scope.area
+)
 left, right = st.columns(2)
 with left:
     st.caption("Score components (share of the leader)")

@@ -5,6 +5,8 @@ with a link to it on its platform."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -28,21 +30,43 @@ st.title("Profile")
 wanted = st.query_params.get("account")
 if wanted and wanted != st.session_state.get("_profile_link"):
     st.session_state["profile_search"] = ""  # a followed link (map, ego network) wins
+    # The link's area (a Leaderboard's), so the profile shows the scores it was opened from.
+    linked_area = st.query_params.get("area", "")
+    if linked_area in state.area_options():
+        st.session_state["profile_area"] = linked_area
 st.session_state["_profile_link"] = wanted
 search = st.text_input("Find an account (handle or name)", key="profile_search")
 candidates = pd.DataFrame()
+guard = state.privacy()
+
+
+def _by_pseudonym(store: Any, platform: str | None, name: str) -> pd.DataFrame:
+    """The private individual shown as ``name`` (a link or a search names them so)."""
+    every = store.accounts()
+    return guard.find(every if platform is None else every[every["platform"] == platform], name)
+
+
 with state.store() as s:
     if wanted and not search:
         try:
-            candidates = s.accounts([AccountKey.parse(wanted)])
+            linked = AccountKey.parse(wanted)
         except ValueError:
             st.error("The link names no valid account.")
             wanted = None
+        else:
+            if linked.account_id.startswith("anon-") and guard.protects:
+                candidates = _by_pseudonym(s, linked.platform, linked.account_id)
+            else:
+                candidates = s.accounts([linked])
     elif search:
-        candidates = s.accounts(search=search, limit=50)
+        if search.strip().startswith("anon-") and guard.protects:
+            candidates = _by_pseudonym(s, None, search.strip())
+        else:
+            candidates = guard.visible(s.accounts(search=search, limit=50))
 if candidates.empty:
     if search:
-        st.warning(state.md(f"No account's handle or name contains “{search}”."))
+        hint = " (private individuals by their pseudonym, anon-…)" if guard.protects else ""
+        st.warning(state.md(f"No account's handle or name contains “{search}”{hint}."))
     elif wanted:
         st.warning(state.md(f"No account {wanted} in this store (erased, or another store's)."))
     st.info("Search for an account, or open one from the leaderboard or the map.")

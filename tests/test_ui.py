@@ -239,7 +239,10 @@ def test_communities_page(app_store):
     at.button(key="com_add").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with opened(app_store) as store:
-        assert len(store.shortlist("Shortlist")) == 10
+        listed = store.shortlist("Shortlist")
+    assert len(listed) == 10
+    # On the 0-100 scale of the other pages' scores (it was PageRank x 100: 0.1 to 0.7).
+    assert listed["score"].between(0, 100).all() and listed["score"].max() > 1
 
 
 def _congress_days(at):

@@ -83,5 +83,8 @@ with right:
         st, members.head(100), shown.head(100), key="com_members", area=scope.area
     )
 if st.button("Add the 10 most influential members to the shortlist", key="com_add"):
-    ranked = members.head(10).assign(score=members["pagerank"].head(10) * 100)
+    # On the 0-100 scale of every other score: PageRank as a share of the scope's leader
+    # (it was PageRank x 100, 0.1 to 0.7 beside the Leaderboard's 40 to 90 on a shortlist).
+    leader = float(comp["pagerank"].max()) or 1.0
+    ranked = members.head(10).assign(score=100.0 * members["pagerank"].head(10) / leader)
     state.add_to_shortlist(ranked, source=f"community {chosen}", area=scope.area, kind="community")

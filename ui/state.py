@@ -19,7 +19,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -555,10 +555,22 @@ def is_hidden(role: Any, is_stub: bool) -> bool:
     return privacy().is_private(role, is_stub)
 
 
-def log_download(download: Download) -> None:
-    """Record a browser download in the store's export log (the download button's callback)."""
-    with store() as s:
-        download.log(s)
+def deferred_download(download: Download) -> Callable[[], bytes]:
+    """``download``'s contents for a download button, made when the browser asks for them:
+    the export log is written first, then the file is served, so no file leaves unlogged.
+    (A callback on the click ran on the page's next run, which a user who clicked and went
+    to another page at once cut short: the file was saved and the log had no line.) The
+    callable runs on a thread of its own, without the page's session: it opens the store
+    this session uses, with its settings, and if the log cannot be written nothing is served.
+    """
+    where, config = location(), settings()
+
+    def contents() -> bytes:
+        with _LOCK, open_store(where, settings=config) as s:
+            download.log(s)
+        return download.data
+
+    return contents
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -241,19 +241,19 @@ def _from_address(
 
 
 def download_button(container: Any, label: str, download: Download, *, key: str) -> None:
-    """Offer ``download``; pressing the button downloads it and writes the export log (a
-    viewer may read the pages but not take data away)."""
+    """Offer ``download``; pressing the button writes the export log, then downloads it
+    (see :func:`~kolmap.ui.state.deferred_download`; a viewer may read the pages but not
+    take data away)."""
     if not state.may_change():
         container.caption(f"{label}: analysts and admins only")
         return
     container.download_button(
         label,
-        download.data,
+        state.deferred_download(download),
         file_name=download.file_name,
         mime=download.mime,
         key=key,
-        on_click=state.log_download,
-        args=(download,),
+        on_click="ignore",
     )
 
 

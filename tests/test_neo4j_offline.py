@@ -124,6 +124,33 @@ def test_driver_errors_become_one_line_store_errors_naming_the_server():
         graph.write_nodes(ACCOUNTS, [{"platform": "x", "account_id": "1"}])
 
 
+def test_a_batched_query_is_tried_again_while_the_server_restarts(monkeypatch):
+    """The driver retries managed transactions only: an ingest whose last step (a batched
+    delete of orphans) met a quick server restart failed (CI, December 2026)."""
+    import kolmap.graph.neo4j.driver as driver_module
+
+    monkeypatch.setattr(driver_module.time, "sleep", lambda _s: None)
+    failures = iter([neo4j_errors.ServiceUnavailable("defunct connection")])
+
+    def restarting(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return [{"n": 7}]
+
+    graph, driver = fake_graph(restarting)
+    assert graph.run_batched("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS RETURN 1") == 7
+    assert len(driver.queries) == 2
+
+    def down(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        raise neo4j_errors.ServiceUnavailable("connection refused")
+
+    monkeypatch.setattr(driver_module, "BATCHED_RETRY_SECONDS", 0.0)
+    graph, _driver = fake_graph(down)
+    with pytest.raises(StoreError, match="cannot reach a Neo4j server there"):
+        graph.remove_orphans()
+
+
 def test_from_uri_refuses_other_locations_and_a_missing_password(monkeypatch):
     with pytest.raises(StoreError, match="not a Neo4j URI"):
         Neo4jGraph.from_uri("kolmap.duckdb")

@@ -18,6 +18,7 @@ the repository).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
@@ -50,6 +51,9 @@ __all__ = ["PASSWORD_ENV", "Neo4jGraph"]
 
 PASSWORD_ENV = "KOLMAP_NEO4J_PASSWORD"
 T = TypeVar("T")
+# How long a batched (auto-commit) query is tried again while the server cannot be reached:
+# the driver's own default for the managed transactions it retries.
+BATCHED_RETRY_SECONDS = 30.0
 
 
 class Neo4jGraph:
@@ -151,12 +155,26 @@ class Neo4jGraph:
 
     def run_batched(self, query: str, **params: Any) -> int:
         """A ``CALL {...} IN TRANSACTIONS`` query: it commits its own batches, so it runs in
-        an implicit (auto-commit) transaction; returns its first value."""
-        try:
-            with self.driver.session(database=self.database) as session:
-                record = session.run(query, params).single()
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
-            raise self._error(err) from err
+        an implicit (auto-commit) transaction; returns its first value.
+
+        The driver retries managed transactions only, so this one is retried here, as the
+        driver would, while the server is unreachable for up to :data:`BATCHED_RETRY_SECONDS`
+        (an ingest died at its last step, removing orphans, when the server restarted then).
+        kolmap's batched queries delete what matches, so running one again finishes the
+        batches the first run did not commit; the count is then the second run's."""
+        deadline, pause = time.monotonic() + BATCHED_RETRY_SECONDS, 0.5
+        while True:
+            try:
+                with self.driver.session(database=self.database) as session:
+                    record = session.run(query, params).single()
+                break
+            except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as err:
+                if time.monotonic() + pause > deadline:
+                    raise self._error(err) from err
+                time.sleep(pause)
+                pause = min(2 * pause, 8.0)
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+                raise self._error(err) from err
         return int(record[0]) if record is not None and record[0] is not None else 0
 
     def _write_all(

@@ -133,9 +133,10 @@ def earned_pagerank(
     total = float(np.sum(reset))
     if n == 0 or total <= 0:
         return full
-    s, _d, w = aggregate_edges(src, dst, weight)
-    out = np.bincount(s[w > 0], minlength=n) if len(s) else np.zeros(n)
-    dangling = float(full[out == 0].sum())
+    # A node without an outgoing edge of positive weight (weights are never negative) is
+    # dangling, as in pagerank(): its out-weight in one pass, without aggregating pairs again.
+    out = np.bincount(src, weights=weight, minlength=n) if len(src) else np.zeros(n)
+    dangling = float(full[out <= 0].sum())
     floor = ((1.0 - damping) + damping * dangling) * np.asarray(reset, dtype=np.float64) / total
     earned = full - floor
     # What is left of the floor by rounding is no standing (scaled by the leader's, noise of

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kolmap.export.downloads import Download
@@ -271,7 +272,7 @@ def profile_link(
     individual shown as a pseudonym is named by the pseudonym there too: an address is
     seen in the browser's history and wherever it is pasted, and its handle would undo the
     pseudonym."""
-    stub = is_stub is True or str(is_stub) == "True"  # a missing value is no stub
+    stub = bool(pd.notna(is_stub) and is_stub)  # a missing value is no stub
     hidden = role is not None and state.is_hidden(role, stub)
     shown = state.privacy().pseudonym(platform, account_id) if hidden else account_id
     params = {"account": f"{platform}:{shown}"}

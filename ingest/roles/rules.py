@@ -50,9 +50,6 @@ RULES_SOURCE = Path(__file__)
 TIE_ORDER = ("hcp", "researcher", "media", "patient", "organisation", "brand")
 ROLES = (*TIE_ORDER, "public", "unknown")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-# Where a handle splits into words: before a capital that follows a small letter, and before
-# digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
-# "MD Anderson": read so, the credential rules found a nurse and a physician in them).
 # A cue held in the past counts this much less (see :func:`_in_the_past`).
 PAST_DISCOUNT = 0.5
 _PAST_WORD = re.compile(r"former|retired|\bex|ancien|retraite")
@@ -62,6 +59,9 @@ _PAST_TITLE = re.compile(
 )
 _NON_WORD = re.compile(r"[^\w]+")
 _NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
+# Where a handle splits into words: before a capital that follows a small letter, and before
+# digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
+# "MD Anderson": read so, the credential rules found a nurse and a physician in them).
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 # A run of word characters: the tokens the phrase rules' first words are looked up among.
 _TOKEN = re.compile(r"\w+")

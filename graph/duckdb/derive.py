@@ -261,10 +261,13 @@ class DuckDBDerivation:
             [PATIENT_EVIDENCE],
         )
         self.db.execute(
-            f"""UPDATE text_roles t SET evidence = ?, profile_hash = {_HASH}
-                FROM accounts a, w_patients w
-                WHERE a.platform = w.platform AND a.account_id = w.account_id
-                  AND t.platform = w.platform AND t.account_id = w.account_id""",
+            # The withheld profiles' hashes first, then one join with text_roles: a three-way
+            # join in the UPDATE let DuckDB hash every account (0.8 s against 0.04 s at 1M).
+            f"""UPDATE text_roles t SET evidence = ?, profile_hash = h.hash
+                FROM (SELECT a.platform, a.account_id, {_HASH} AS hash FROM accounts a
+                      SEMI JOIN w_patients w
+                        ON a.platform = w.platform AND a.account_id = w.account_id) h
+                WHERE t.platform = h.platform AND t.account_id = h.account_id""",
             [PATIENT_EVIDENCE, version],
         )
         self.db.execute("DROP TABLE w_patients")

@@ -97,6 +97,15 @@ TAX = load_taxonomy()
         ("Reumatóloga. Hospital de Valdemora", "", "hcp"),
         ("Médico de familia y docente", "", "hcp"),
         ("Infermiera di area critica", "", "hcp"),
+        # Consultants named by their department, allied clinicians, scientists by any
+        # "-ologist", and a professional association (unlabelled real bios, 2026-12-03).
+        ("Academic ICU consultant. Research: sepsis", "", "hcp"),
+        ("Mother, NHS Palliative care Consultant. Views my own", "", "hcp"),
+        ("Respiratory Therapist, photographer, gamer", "", "hcp"),
+        ("Coronavirologist @Zorvan. #Antivirals", "", "researcher"),
+        ("Archaeologist", "", "researcher"),
+        ("Medical anthropologist studying health and inequality", "", "researcher"),
+        ("Zorvan Nurses is the professional association representing RNs", "", "organisation"),
     ],
 )
 def test_fr_and_en_cues(bio, name, role):
@@ -115,10 +124,28 @@ def test_fr_and_en_cues(bio, name, role):
         "Baltimore, MD",
         "Naturopath, not an MD. Detox teas and supplements",
         "Science wonk. Plant pathologist. Recovering academic.",
+        "Creative consultant for brands and events",
     ],
 )
 def test_look_alikes_are_not_hcps(bio):
     assert classify(bio, "", taxonomy=TAX).role != "hcp"
+
+
+@pytest.mark.parametrize(
+    "bio",
+    ["Creative Technologist for hire", "TV meteorologist", "Certified cosmetologist",
+     "Neurologist at Zorvan General"],
+)  # fmt: skip
+def test_other_trades_ologists_are_no_researchers(bio):
+    """The "-ologist" rule names scientists, not a technologist, a weather presenter, a
+    beautician, nor a clinician (the HCP rules name those)."""
+    assert "researcher" not in rule_hits(bio, None).scores
+
+
+def test_ph_split_from_a_handle_is_public_health_not_a_grade():
+    """A handle "TuftsPH" (a school of public health) was an HCP from the French grade "PH"."""
+    assert "hcp" not in rule_hits("Preparing students for careers", "Zorvan SPH", "ZorvanPH").scores
+    assert rule_hits("Cardiologue, PH au CHU", "Lina Roux").best() == "hcp"
 
 
 def test_capital_post_nominals_count_and_states_do_not():
@@ -321,3 +348,16 @@ def test_accuracy_on_the_labelled_synthetic_sample():
     assert per_role["patient"] >= 0.9, per_role
     assert per_role["organisation"] >= 0.95, per_role
     assert per_role["media"] >= 0.95, per_role
+
+
+def test_a_title_in_the_name_alone_is_no_clinician():
+    """With no rule speaking, the model made HCPs of "Dr" names beside bios that say nothing
+    clinical (most of its HCPs among unlabelled real bios: PhDs, politicians, a college
+    president). It now needs ``MODEL_DECIDES_HCP``; below it the account is public, and
+    behaviour can still make it an HCP. A clinician who says so stays one."""
+    from kolmap.ingest.roles.text import MODEL_DECIDES, MODEL_DECIDES_HCP
+
+    assert MODEL_DECIDES_HCP > MODEL_DECIDES
+    found = classify("President of Zorvan College. First-gen. She/her", "Dr. Ana Roe", taxonomy=TAX)
+    assert found.role == "public", found
+    assert classify("Emergency physician. Coffee.", "Dr. Ana Roe", taxonomy=TAX).role == "hcp"

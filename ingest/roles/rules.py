@@ -63,6 +63,7 @@ _NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
 # digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
+_HANDLE_PH = re.compile(r"\bPH\b")
 # A run of word characters: the tokens the phrase rules' first words are looked up among.
 _TOKEN = re.compile(r"\w+")
 # The words of a bio that may be hashtags (written without their '#').
@@ -277,10 +278,14 @@ def handle_words(handle: str, display_name: str | None) -> str:
 
     >>> handle_words("tomleblancMD", "Thomas LeBlanc"), handle_words("WebMD", "WebMD")
     ('tomleblanc MD', 'WebMD')
+    >>> handle_words("TuftsPH", "Tufts Public Health")
+    'Tufts '
+
     """
     if handle and handle.casefold() in _NON_WORD.split((display_name or "").casefold()):
         return handle
-    return _CAMEL.sub(" ", handle)
+    # "PH" split from a handle is public health ("TuftsPH"), not the French grade.
+    return _HANDLE_PH.sub("", _CAMEL.sub(" ", handle))
 
 
 def _matched(match: re.Match[str]) -> str:

@@ -106,6 +106,15 @@ TAX = load_taxonomy()
         ("Archaeologist", "", "researcher"),
         ("Medical anthropologist studying health and inequality", "", "researcher"),
         ("Zorvan Nurses is the professional association representing RNs", "", "organisation"),
+        # A business saying what it is (unlabelled real bios read as public).
+        ("An entirely gluten-free restaurant in Kensington Market", "", "brand"),
+        (
+            "Zorvan India, a joint venture of Zorvan Oy, is a turnkey consulting company",
+            "",
+            "brand",
+        ),
+        ("Tech company founder, mom of two, runner", "", "public"),
+        ("A media company making technology a force for good", "", "media"),
     ],
 )
 def test_fr_and_en_cues(bio, name, role):
@@ -361,3 +370,13 @@ def test_a_title_in_the_name_alone_is_no_clinician():
     found = classify("President of Zorvan College. First-gen. She/her", "Dr. Ana Roe", taxonomy=TAX)
     assert found.role == "public", found
     assert classify("Emergency physician. Coffee.", "Dr. Ana Roe", taxonomy=TAX).role == "hcp"
+
+
+def test_the_model_names_no_patient_without_a_condition():
+    """The model read "since", "therapy" or "with" as a patient's words ("Gymrat since July,
+    fitness is my therapy": a patient at 0.68). A patient is one through a condition: with no
+    rule speaking, the bio must name an area; a condition named keeps the model's patient."""
+    assert classify("Gymrat since July, fitness is my therapy", "", taxonomy=TAX).role == "public"
+    assert classify("Everything is nothing, with a twist", "", taxonomy=TAX).role != "patient"
+    found = classify("Type 1 diabetic since 2009, gym and coffee", "", taxonomy=TAX)
+    assert found.role == "patient", found

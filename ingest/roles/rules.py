@@ -38,6 +38,7 @@ __all__ = [
     "cue_phrases",
     "informative",
     "name_text",
+    "names_an_area",
     "rule_hits",
 ]
 
@@ -482,6 +483,18 @@ def _person_voice(cues: _Cues, bio_f: str) -> bool:
 def _family_words(rule: _Rule, bio_f: str) -> list[str]:
     """The evidence of a ``family`` rule in the folded bio, sorted."""
     return sorted({f"bio:{m.group(1)}" for m in rule.pattern.finditer(bio_f)})
+
+
+def names_an_area(bio: str | None, taxonomy: Taxonomy) -> bool:
+    """Whether a bio names a therapeutic area (a condition, a specialty's field, a disease
+    hashtag): what makes a family or a patient word about health.
+
+    >>> from kolmap.ingest.areas import load_taxonomy
+    >>> tax = load_taxonomy()
+    >>> names_an_area("Mom of 3, T1D warrior", tax), names_an_area("Mom of 3", tax)
+    (True, False)
+    """
+    return _names_an_area(fold(bio or ""), taxonomy)
 
 
 def _names_an_area(bio_f: str, taxonomy: Taxonomy) -> bool:

@@ -43,7 +43,7 @@ from kolmap.ingest.roles.model import (
     role_model,
     rule_decision,
 )
-from kolmap.ingest.roles.rules import CUES, RULES_SOURCE, RuleHits
+from kolmap.ingest.roles.rules import CUES, RULES_SOURCE, RuleHits, names_an_area
 from kolmap.model import INDUSTRY
 
 __all__ = ["TEXT_VERSION", "TextRole", "classify", "infer_text_roles"]
@@ -151,7 +151,11 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
             role = model.classes[best]
             confidence = round(float(by_model[i][best]), 4)
             needed = MODEL_DECIDES_HCP if role == "hcp" else MODEL_DECIDES
-            if confidence < needed and role not in ("public", "unknown"):
+            unsure = confidence < needed
+            if role == "patient" and not unsure:
+                # A patient is one through a condition: the bio must name an area.
+                unsure = not names_an_area(str(frame["bio"].iat[i] or ""), taxonomy)
+            if unsure and role not in ("public", "unknown"):
                 # An unsure model names no role: the bio says nothing the rules know.
                 role = "public" if found.informative else "unknown"
                 p = by_model[i][model.classes.index(role)] if role in model.classes else 0.0

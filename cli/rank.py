@@ -150,6 +150,13 @@ def rank_command(
             table = by_person(table, person_links(source, settings).members)
     if fmt == "table" and output is None:
         print_ranking(table, kind, scope, explain)
+        hidden = int((table["identity"] == "pseudonym").sum()) if "identity" in table else 0
+        if hidden:
+            err_console.print(
+                f"{hidden} of these {len(table)} accounts are private individuals (patients, "
+                "the public, or accounts whose role is unknown), shown as pseudonyms; "
+                "--no-pseudonymise shows them by name, where the project allows it."
+            )
         if projection.edges.empty and len(projection.nodes):
             err_console.print(
                 f"This scope has {len(projection.nodes):,} accounts but no relations between "

@@ -121,10 +121,18 @@ def _print_accounts(table: Any) -> None:
     from rich.table import Table
 
     grid = Table(title=f"{len(table):,} account(s)", title_justify="left")
-    shown = ["platform", "handle", "role", "role_confidence", "role_source", "specialty",
-             "affiliation", "employer", "automation_risk", "areas", "role_evidence"]  # fmt: skip
+    # "account" is what `kolmap label` takes (PLATFORM:ID); the name shows accounts that have
+    # no handle (a network file's nodes are named, not handled).
+    table = table.assign(
+        account=table["platform"].astype(str) + ":" + table["account_id"].astype(str)
+    )
+    shown = ["account", "handle", "display_name", "role", "role_confidence", "role_source",
+             "specialty", "affiliation", "employer", "automation_risk", "areas",
+             "role_evidence"]  # fmt: skip
     for column in shown:
-        grid.add_column(column.replace("_", " "), overflow="fold")
+        title = "name" if column == "display_name" else column.replace("_", " ")
+        # Ids and handles whole: they are copied into `kolmap label` and searches.
+        grid.add_column(title, overflow="fold", no_wrap=column in ("account", "handle"))
     for row in table[shown].itertuples(index=False):
         grid.add_row(*[escape("" if v is None or v != v else str(v)) for v in row])
     console().print(grid)

@@ -312,6 +312,12 @@ def test_accounts_lists_roles_with_evidence_and_hides_private_people(runner, sam
     assert flagged and all(p["automation_risk"] >= 0.5 for p in flagged)
     table = run(runner, "accounts", "--role", "organisation", "--limit", "5").stdout
     assert "5 account(s)" in table
+    # The table names each account as `kolmap label` takes it, and its display name.
+    first = json.loads(
+        run(runner, "accounts", "--role", "organisation", "--limit", "1", "--format", "json").stdout
+    )[0]
+    assert f"{first['platform']}:{first['account_id']}" in table
+    assert str(first["display_name"]).split()[0] in table
 
 
 def test_label_corrects_a_role_and_an_industry_tie(runner, sample_store_path, tmp_path):
@@ -414,8 +420,13 @@ def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_
         assert masked["identity"] == "pseudonym" and masked["handle"].startswith("anon-")
         assert masked["display_name"] == "" and row["handle"] not in masked["reasons"]
     assert "identity" not in shown[0]
-    table = run(runner, *args[:-2]).stdout
-    assert not any(row["handle"] in table for row in private)
+    table = run(runner, *args[:-2])
+    assert not any(row["handle"] in table.stdout for row in private)
+    # The table says why names are missing (a user met ten "anon-" rows and no word of why).
+    note = " ".join(table.output.split())
+    assert f"{len(private)} of these {len(hidden)} accounts are private individuals" in note
+    assert "--no-pseudonymise" in note
+    assert "pseudonyms" not in " ".join(run(runner, *args[:-2], "--no-pseudonymise").output.split())
 
 
 def test_export_all_nodes_maps_every_account_in_scope(runner, sample_store_path):

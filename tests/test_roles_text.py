@@ -228,6 +228,14 @@ def test_a_position_held_before_loses_a_tie_with_what_the_account_is_now():
     assert not former.industry and not former.industry_weak
 
 
+def test_a_bare_acronym_as_a_name_is_no_credential():
+    """On the real AHCA retweet network (node names only) accounts named "MD", "PH", "NP"
+    and "DMD" were the only HCPs, the KOL candidates of a network about a health bill."""
+    for name in ("MD", "PH", "NP", "DMD"):
+        assert rule_hits(None, name).scores == {}, name
+    assert rule_hits(None, "Jane Roe, MD").best() == "hcp"
+
+
 def test_md_inside_a_name_is_no_degree():
     """On a real 2014 blood-cancer file a health-news site whose name and handle are one word
     ending in "MD", and a cancer centre whose display name opens with "MD", were physicians

@@ -60,6 +60,7 @@ _PAST_TITLE = re.compile(
 )
 _NON_WORD = re.compile(r"[^\w]+")
 _NAME_OPENING_MD = re.compile(r"^\s*M[Dd]\.?\s+(?=[A-Z])")
+_BARE_ACRONYM = re.compile(r"\s*[A-Z][A-Z.]{0,5}\s*")
 # Where a handle splits into words: before a capital that follows a small letter, and before
 # digits. Not inside a run of capitals ("RNAcentral" is not "RN Acentral", nor "MDAnderson"
 # "MD Anderson": read so, the credential rules found a nurse and a physician in them).
@@ -268,7 +269,15 @@ def name_text(display_name: str | None, handle: str | None) -> str:
 
 def _display(display_name: str | None) -> str:
     """The display name as the name rules read it: "MD" opening it is part of a name ("MD
-    Anderson", a cancer centre; "Md." for Mohammad), not a degree, which follows the name."""
+    Anderson", a cancer centre; "Md." for Mohammad), not a degree, which follows the name;
+    and a name that is one short run of capitals ("MD", "PH", "NP": a network file's node
+    named after a state, a country, a party) is an acronym, no credential without a name.
+
+    >>> _display("MD Anderson Leukemia"), _display("PH"), _display("Jane Roe, MD")
+    ('Anderson Leukemia', '', 'Jane Roe, MD')
+    """
+    if _BARE_ACRONYM.fullmatch(display_name or ""):
+        return ""
     return _NAME_OPENING_MD.sub("", display_name or "")
 
 

@@ -25,6 +25,7 @@ from kolmap.cli.support import (
 from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
+from kolmap.model import Role
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
 from kolmap.scoring.timeline import compare_rankings
@@ -47,6 +48,14 @@ __all__ = ["print_ranking", "rank_command"]
     show_default=True,
 )
 @click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Keep only accounts of this role (repeatable): e.g. the organisation list without "
+    "its brands and media. Ranks stay those of the whole list.",
+)
 @click.option(
     "--include-industry",
     is_flag=True,
@@ -83,6 +92,7 @@ def rank_command(
     until: str | None,
     hashtags: tuple[str, ...],
     explain: bool,
+    roles: tuple[str, ...],
     include_industry: bool | None,
     output: Path | None,
     pseudonymise: bool,
@@ -111,10 +121,12 @@ def rank_command(
             projection,
             kind,
             settings.scoring,
-            top=top,
+            top=None if roles else top,
             components=components,
             include_industry=include_industry,
         )
+        if roles:
+            table = table[table["role"].isin(roles)].head(top).reset_index(drop=True)
         if kind in ("kol", "dol") and not table.empty:
             other = rank(
                 projection,

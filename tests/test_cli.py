@@ -429,6 +429,19 @@ def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_
     assert "pseudonyms" not in " ".join(run(runner, *args[:-2], "--no-pseudonymise").output.split())
 
 
+def test_rank_keeps_one_role_of_a_list_with_its_ranks(runner, sample_store_path):
+    """`--role` narrows the organisation list (institutions, brands, media) to one kind;
+    each row keeps its rank in the whole list and `--top` counts the rows kept."""
+    _sample_store(runner, sample_store_path)
+    args = ["rank", "--kind", "organisation", "--format", "csv", "--top"]
+    whole = list(csv.DictReader(io.StringIO(run(runner, *args, "500").stdout)))
+    assert {"organisation", "media"} <= {r["role"] for r in whole}
+    kept = list(csv.DictReader(io.StringIO(run(runner, *args, "3", "--role", "media").stdout)))
+    media = [r for r in whole if r["role"] == "media"][:3]
+    assert [(r["rank"], r["handle"]) for r in kept] == [(r["rank"], r["handle"]) for r in media]
+    run(runner, "rank", "--role", "doctor", code=2)
+
+
 def test_export_all_nodes_maps_every_account_in_scope(runner, sample_store_path):
     """`--all-nodes` used to reach the map as top=0 and wrote an empty graph."""
     _sample_store(runner, sample_store_path)

@@ -689,6 +689,24 @@ def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app
     specialty = next(s for s in table["specialty"] if isinstance(s, str) and s)
     at.multiselect(key="lb_specialty").set_value([specialty]).run()
     assert set(at.dataframe[0].value["specialty"]) == {specialty}
+    assert set(at.multiselect(key="lb_role").options) == {"hcp", "researcher"}  # KOL roles
+    at.selectbox(key="lb_kind").set_value("dol").run()
+    assert "lb_role" not in [m.key for m in at.multiselect]  # a DOL list has one role
+
+
+def test_the_organisation_list_can_keep_institutions_only(app_store):
+    """The organisation list ranks institutions, brands and media together (a browser check
+    on a real store found media atop gastroenterology's); a role filter keeps one kind, each
+    row keeping its rank in the whole list."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_kind").set_value("organisation").run()
+    whole = at.dataframe[0].value
+    assert {"organisation", "media"} <= set(whole["role"])
+    at.multiselect(key="lb_role").set_value(["organisation"]).run()
+    kept = at.dataframe[0].value
+    assert set(kept["role"]) == {"organisation"}
+    ranks = whole.set_index("handle")["rank"]
+    assert all(ranks[h] == r for h, r in zip(kept["handle"], kept["rank"]) if h in ranks)
 
 
 def test_the_cached_community_summary_is_the_plain_one(app_store):

@@ -21,8 +21,11 @@ TIERS = ("global", "national", "regional", "local")
 
 st.title("Leaderboard")
 scope, kind = widgets.scope_filters("lb")
-extra = st.columns([2, 2, 2, 2, 1])
 full = state.ranking(scope, kind)
+# The organisation list ranks institutions, brands and media together; a user looking for
+# societies or hospitals keeps only those (ranks stay those of the whole list).
+kind_roles = [r for r in RankKind(kind).roles if r in set(full["role"])]
+extra = st.columns([2, 2, 2, 2, 2, 1] if len(kind_roles) > 1 else [2, 2, 2, 2, 1])
 languages = sorted(x for x in full["lang"].dropna().unique() if x)
 langs = extra[0].multiselect("Language", languages, key="lb_lang", placeholder="All languages")
 specialties = sorted(x for x in full["specialty"].dropna().unique() if x)
@@ -38,9 +41,18 @@ chosen_tiers = extra[2].multiselect(
     help=tier_help(state.settings().scoring),
 )
 place = extra[3].text_input("Location contains", key="lb_location")
-top = extra[4].number_input("Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top")
+chosen_roles: list[str] = []
+if len(kind_roles) > 1:
+    chosen_roles = extra[4].multiselect(
+        "Role", kind_roles, key="lb_role", placeholder="All roles of this list"
+    )
+top = extra[-1].number_input(
+    "Show top", min_value=5, max_value=1000, value=50, step=5, key="lb_top"
+)
 
 table = full
+if chosen_roles:
+    table = table[table["role"].isin(chosen_roles)]
 if langs:
     table = table[table["lang"].isin(langs)]
 if chosen_specialties:

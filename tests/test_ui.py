@@ -706,7 +706,9 @@ def test_the_organisation_list_can_keep_institutions_only(app_store):
     kept = at.dataframe[0].value
     assert set(kept["role"]) == {"organisation"}
     ranks = whole.set_index("handle")["rank"]
-    assert all(ranks[h] == r for h, r in zip(kept["handle"], kept["rank"]) if h in ranks)
+    assert len(kept) and all(
+        ranks[h] == r for h, r in zip(kept["handle"], kept["rank"], strict=True)
+    )
 
 
 def test_the_cached_community_summary_is_the_plain_one(app_store):

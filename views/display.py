@@ -13,6 +13,7 @@ an event's details as text. Plain functions over plain values; exports keep the 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "missing",
     "moment",
     "scope_words",
+    "score_parts",
     "tier_help",
     "utc_times",
 ]
@@ -154,3 +156,23 @@ def details(value: Any) -> str:
     if isinstance(parsed, dict):
         return "; ".join(f"{key}: {item}" for key, item in parsed.items())
     return str(value)
+
+
+def score_parts(row: pd.Series | Mapping[str, Any], weights: Mapping[str, float]) -> pd.DataFrame:
+    """The components a list's score weighs, for one ranked row: ``component`` (named with
+    its weight) and ``value`` (its share of the list's leader on that component, 0..1).
+    Components the list does not weigh are left out: a chart of all ten showed, for a DOL,
+    peer standing that counts nothing in its score.
+
+    >>> parts = score_parts({"lay_audience": 0.8, "reach": 0.5, "pagerank": 0.9},
+    ...                     {"lay_audience": 0.35, "reach": 0.15, "pagerank": 0.0})
+    >>> parts["component"].tolist(), parts["value"].tolist()
+    (['lay_audience ×0.35', 'reach ×0.15'], [0.8, 0.5])
+    """
+    kept = [name for name, weight in weights.items() if weight > 0 and name in row]
+    return pd.DataFrame(
+        {
+            "component": [f"{name} ×{weights[name]:g}" for name in kept],
+            "value": [float(row[name]) for name in kept],
+        }
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from kolmap.export.downloads import export_download, ranking_download
@@ -15,7 +14,7 @@ from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import state, widgets
 from kolmap.views.coverage import coverage_note, role_coverage
-from kolmap.views.display import blank_text, scope_words, tier_help
+from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
 
 TIERS = ("global", "national", "regional", "local")
 
@@ -250,13 +249,10 @@ widgets.profile_link(
 )
 left, right = st.columns(2)
 with left:
-    st.caption("Score components (share of the leader)")
-    st.bar_chart(
-        pd.DataFrame({"component": list(COMPONENTS), "value": [float(row[c]) for c in COMPONENTS]}),
-        x="component",
-        y="value",
-        horizontal=True,
+    st.caption(
+        "What the score weighs: each component as a share of the list's leader, with its weight"
     )
+    st.bar_chart(score_parts(row, weights), x="component", y="value", horizontal=True)
 with right:
     st.caption("Trend: posts in scope and engagement per month")
     activity = monthly_activity(

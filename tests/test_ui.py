@@ -686,6 +686,10 @@ def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app
     assert table["tier"].iloc[0] in ("global", "national", "regional")
     at.toggle(key="lb_all_columns").set_value(True).run()
     assert {"pagerank", "peer_endorsers", "trust"} <= set(at.dataframe[0].value.columns)
+    # Trust and components are shares: two decimals each ("1" beside "0.6889" before).
+    formats = json.loads(at.dataframe[0].proto.columns)
+    for name in ("trust", "pagerank", "peer_endorsers"):
+        assert formats[name]["type_config"]["format"] == "%.2f", name
     specialty = next(s for s in table["specialty"] if isinstance(s, str) and s)
     at.multiselect(key="lb_specialty").set_value([specialty]).run()
     assert set(at.dataframe[0].value["specialty"]) == {specialty}

@@ -138,6 +138,9 @@ picked_row = st.dataframe(
             "score", min_value=0, max_value=100, format="%.1f"
         ),
         "relevance": st.column_config.NumberColumn(format="%.2f"),
+        # Shares (0..1) with two decimals each: "1" beside "0.6889" read as two scales.
+        "trust": st.column_config.NumberColumn(format="%.2f"),
+        **{c: st.column_config.NumberColumn(format="%.2f") for c in COMPONENTS},
         "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
         "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
         "reasons": st.column_config.TextColumn("why", width="large"),

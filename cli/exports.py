@@ -19,6 +19,7 @@ from kolmap.cli.support import (
 )
 from kolmap.export.exporter import FORMATS, export
 from kolmap.export.science import export_persons_table
+from kolmap.model import Role
 from kolmap.views.persons import person_links, science_ranking
 from kolmap.views.privacy import Privacy
 
@@ -70,6 +71,14 @@ __all__ = ["export_command"]
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
     "5,000 accounts.",
 )
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Rankings: keep only accounts of this role (repeatable); ranks stay those of the "
+    "whole list.",
+)
 @compare_options
 @click.option(
     "--by",
@@ -99,6 +108,7 @@ def export_command(
     renderer: str,
     pseudonymise: bool,
     store: str | None,
+    roles: tuple[str, ...] = (),
     by: str = "account",
     compare_since: str | None = None,
     compare_until: str | None = None,
@@ -148,6 +158,7 @@ def export_command(
             renderer=renderer,
             persons=persons,
             earlier=compare_scope(scope, compare_since, compare_until),
+            roles=roles,
         )
     what = "rows" if fmt in ("csv", "xlsx") else f"accounts and {result.edges:,} relations"
     note = (

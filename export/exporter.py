@@ -102,8 +102,13 @@ def export(
     renderer: str = "auto",
     persons: pd.DataFrame | None = None,
     earlier: Scope | None = None,
+    roles: Sequence[str] = (),
 ) -> ExportResult:
     """Write one export file and log it; see the module docstring.
+
+    ``roles`` keeps only the ranking's rows of those roles (each keeping its rank in the
+    whole list; ``top`` counts the rows kept): the organisation list without its brands and
+    media, say. Rankings only.
 
     ``earlier`` (the same scope in an earlier window) adds ``previous_rank``,
     ``rank_change``, ``score_change`` and ``movement`` to a ranking.
@@ -133,6 +138,8 @@ def export(
         privacy = Privacy.for_store(store.location, reveal=not pseudonymise)
     if renderer not in RENDERERS:
         raise KolmapError(f"renderer must be one of {', '.join(RENDERERS)}, got {renderer!r}")
+    if roles and fmt not in TABULAR:
+        raise KolmapError("keeping some roles applies to rankings (csv, xlsx), not to maps")
     projection = store.projection(scope)
     if fmt == "html":
         accounts = len(projection.nodes) if all_nodes else min(top or 500, len(projection.nodes))
@@ -170,6 +177,7 @@ def export(
             renderer,
             persons,
             earlier,
+            tuple(roles),
         )
     except OSError as err:
         raise KolmapError(f"{target}: cannot write the export: {err.strerror or err}") from err
@@ -193,10 +201,13 @@ def _write(
     renderer: str = "auto",
     persons: pd.DataFrame | None = None,
     earlier: Scope | None = None,
+    roles: tuple[str, ...] = (),
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
     if fmt in TABULAR:
-        table = rank(projection, kind, settings, top=top or 100)
+        table = rank(projection, kind, settings, top=None if roles else top or 100)
+        if roles:
+            table = table[table["role"].isin(roles)].head(top or 100).reset_index(drop=True)
         if earlier is not None:
             table = compare_rankings(table, rank(store.projection(earlier), kind, settings))
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
@@ -243,6 +254,7 @@ def _write(
         "scope": scope.describe(),
         "top": top,
         "colour_by": colour_by if fmt not in TABULAR else None,
+        **({"roles": list(roles)} if roles else {}),
     }
     export_id = (
         log_export(

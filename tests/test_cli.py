@@ -440,6 +440,14 @@ def test_rank_keeps_one_role_of_a_list_with_its_ranks(runner, sample_store_path)
     media = [r for r in whole if r["role"] == "media"][:3]
     assert [(r["rank"], r["handle"]) for r in kept] == [(r["rank"], r["handle"]) for r in media]
     run(runner, "rank", "--role", "doctor", code=2)
+    run(runner, "export", "--kind", "organisation", "--role", "media", "--top", "3",
+        "--format", "csv", "--out", "m.csv")  # fmt: skip
+    exported = list(csv.DictReader(io.StringIO(Path("m.csv").read_text("utf-8-sig"))))
+    assert [(r["rank"], r["handle"]) for r in exported] == [(r["rank"], r["handle"]) for r in kept]
+    log = json.loads(run(runner, "exports", "--json").stdout)
+    assert json.loads(log[0]["filters"])["roles"] == ["media"]
+    out = run(runner, "export", "--role", "media", "--format", "gexf", "--out", "m.gexf", code=1)
+    assert "applies to rankings" in out.output
 
 
 def test_export_all_nodes_maps_every_account_in_scope(runner, sample_store_path):

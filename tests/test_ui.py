@@ -1006,7 +1006,7 @@ def test_safety_page_reviews_the_queue_and_shows_payments_only_for_compliance(
     with opened(app_store) as store:
         item = store.pv_items().iloc[0]
     assert item["status"] == "forwarded" and item["note"] == "sent to the QPPV"
-    assert any("for compliance and medical affairs only" in i.value for i in at.info)
+    assert any("shown to compliance and medical-affairs projects only" in i.value for i in at.info)
     config = tmp_path / "kolmap.toml"
     config.write_text('[privacy]\npurpose = "compliance"\n', "utf-8")
     monkeypatch.setenv("KOLMAP_CONFIG", str(config))

@@ -182,7 +182,12 @@ for column, phase in zip(columns, phases, strict=True):
         if (
             phase.name == "during"
             and not table.empty
-            and st.button("Add the top 10 to the shortlist", key="cg_add")
+            and st.button(
+                "Add this list's top 10 to the shortlist",
+                key="cg_add",
+                help="The ten accounts that drove the conversation during the congress, as "
+                "listed here, go to the shortlist (the Shortlist page).",
+            )
         ):
             state.add_to_shortlist(table.head(10), source="congress", area=None, kind="congress")
 

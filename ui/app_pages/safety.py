@@ -57,8 +57,9 @@ st.subheader("Declared payments")
 purpose = state.settings().privacy.purpose
 if purpose not in COI_PURPOSES:
     st.info(
-        f"This project's purpose is {purpose!r}: declared payments (Open Payments, Transparence "
-        "Santé) are for compliance and medical affairs only (`privacy.purpose`)."
+        f"Declared payments (Open Payments, Transparence Santé) are shown to compliance and "
+        f"medical-affairs projects only; this project is set up for {purpose} work "
+        "(`privacy.purpose` in kolmap.toml)."
     )
 else:
     with state.store() as s:

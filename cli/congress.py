@@ -26,7 +26,16 @@ from kolmap.views.privacy import Privacy
 __all__ = ["congress"]
 
 _SHOWN = {
-    "summary": ["phase", "from", "to", "posts", "authors", "hcp_share", "commercial_share"],
+    "summary": [
+        "phase",
+        "from",
+        "to",
+        "posts",
+        "authors",
+        "hcp_share",
+        "peer_share",
+        "commercial_share",
+    ],
     "drivers": ["phase", "rank", "handle", "role", "score", "posts_in_scope", "n_endorsers"],
     "authors": ["rank", "account", "role", "posts"],
     "amplifiers": ["rank", "account", "role", "reposts"],

@@ -51,7 +51,9 @@ def test_congress_report_on_a_real_society_meeting(runner, ser_store: Path, year
     phases = {r["phase"]: r for r in summary}
     assert phases["during"]["posts"] > 1000
     assert phases["during"]["posts"] / 4 > 5 * phases["before"]["posts"] / 14
-    assert 50 < phases["during"]["hcp_share"] <= 100
+    # An epidemiology congress: mostly researchers, some clinicians.
+    assert 50 < phases["during"]["peer_share"] <= 100
+    assert 0 < phases["during"]["hcp_share"] < phases["during"]["peer_share"]
     drivers = json.loads(
         run(
             runner,
@@ -79,7 +81,8 @@ def test_congress_report_on_a_real_society_meeting(runner, ser_store: Path, year
     print(
         f"\nSER {year}: "
         + "; ".join(
-            f"{p}: {r['posts']} posts, {r['authors']} authors, HCP share {r['hcp_share']}%"
+            f"{p}: {r['posts']} posts, {r['authors']} authors, HCPs {r['hcp_share']}%, "
+            f"HCPs and researchers {r['peer_share']}%"
             for p, r in phases.items()
         )
     )

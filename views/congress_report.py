@@ -329,6 +329,7 @@ def congress_report(
             & (pd.to_datetime(tagged["created_at"], utc=True) < phase.until)
         ]
         author_roles = _role_counts(inside, roles)
+        hcps = author_roles == "hcp"
         peers = author_roles.isin(PEER_ROLES)
         commercial = author_roles.isin(("brand", "media"))
         summary.append(
@@ -338,7 +339,10 @@ def congress_report(
                 "to": (phase.until - timedelta(days=1)).date().isoformat(),
                 "posts": len(inside),
                 "authors": inside["author_id"].nunique(),
-                "hcp_share": round(100.0 * peers.mean(), 1) if len(inside) else 0.0,
+                # HCPs alone, then with researchers: at an epidemiology congress "HCP share
+                # 80%" of mostly researchers' posts read as a clinicians' meeting.
+                "hcp_share": round(100.0 * hcps.mean(), 1) if len(inside) else 0.0,
+                "peer_share": round(100.0 * peers.mean(), 1) if len(inside) else 0.0,
                 "commercial_share": round(100.0 * commercial.mean(), 1) if len(inside) else 0.0,
             }
         )

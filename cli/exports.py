@@ -13,13 +13,13 @@ from kolmap.cli.support import (
     open_store_for,
     pseudonymise_option,
     reported_errors,
+    roles_option,
     scope_options,
     settings_of,
     store_option,
 )
 from kolmap.export.exporter import FORMATS, export
 from kolmap.export.science import export_persons_table
-from kolmap.model import Role
 from kolmap.views.persons import person_links, science_ranking
 from kolmap.views.privacy import Privacy
 
@@ -71,14 +71,7 @@ __all__ = ["export_command"]
     help="HTML maps: vis-network (small maps) or WebGL (sigma.js); auto picks WebGL above "
     "5,000 accounts.",
 )
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    type=click.Choice([r.value for r in Role]),
-    help="Rankings: keep only accounts of this role (repeatable); ranks stay those of the "
-    "whole list.",
-)
+@roles_option
 @compare_options
 @click.option(
     "--by",

@@ -18,6 +18,7 @@ from kolmap.cli.support import (
     open_store_for,
     pseudonymise_option,
     reported_errors,
+    roles_option,
     scope_options,
     settings_of,
     store_option,
@@ -25,7 +26,6 @@ from kolmap.cli.support import (
 from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
-from kolmap.model import Role
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, rank
 from kolmap.scoring.timeline import compare_rankings
@@ -48,14 +48,7 @@ __all__ = ["print_ranking", "rank_command"]
     show_default=True,
 )
 @click.option("--explain", is_flag=True, help="Show the reasons column in the table.")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    type=click.Choice([r.value for r in Role]),
-    help="Keep only accounts of this role (repeatable): e.g. the organisation list without "
-    "its brands and media. Ranks stay those of the whole list.",
-)
+@roles_option
 @click.option(
     "--include-industry",
     is_flag=True,

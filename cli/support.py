@@ -18,7 +18,7 @@ from kolmap.graph import GraphStore, open_store
 from kolmap.graph.store import Scope
 from kolmap.ingest.areas import taxonomy_for
 from kolmap.ingest.text import fold
-from kolmap.model import normalise_platform
+from kolmap.model import Role, normalise_platform
 from kolmap.scoring.rank import RankKind
 from kolmap.settings import Settings
 
@@ -66,6 +66,19 @@ def _reveal_allowed(ctx: click.Context, _param: click.Parameter, pseudonymise: b
             "legal basis exists (docs/compliance.md)"
         )
     return pseudonymise
+
+
+def roles_option(func: F) -> F:
+    """``--role R`` (repeatable) for the commands that write rankings: keep one role of a list
+    (the organisation list ranks institutions, brands and media together)."""
+    return click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        type=click.Choice([r.value for r in Role]),
+        help="Keep only accounts of this role (repeatable; rankings only): e.g. the "
+        "organisation list without its brands and media. Ranks stay those of the whole list.",
+    )(func)
 
 
 def store_option(func: F) -> F:

@@ -231,6 +231,35 @@ def test_a_profile_link_to_an_unknown_account_says_so(app_store):
     assert any("zznobodyzz" in w.value for w in at.warning)
 
 
+def test_a_profile_link_naming_a_private_individual_by_handle_opens_nothing(
+    app_store, known_answers
+):
+    """A browser check on a real store opened `/profile?account=x:@<handle>` of a member of
+    the public and got their pseudonymised profile: anyone guessing handles could map them to
+    pseudonyms. Such an address now opens nothing, as the search finds nothing; the
+    pseudonym opens the profile."""
+    from kolmap.ui import state
+
+    with opened(app_store) as store:
+        key = AccountKey.parse(known_answers["influencer"]["oncology"][0])
+        person = store.accounts([key]).iloc[0]
+    platform, handle = str(person["platform"]), str(person["handle"])
+    for wanted in (f"{platform}:@{handle}", f"{platform}:{person['account_id']}"):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["account"] = wanted
+        at.run()
+        at.switch_page("app_pages/profile.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("No account" in w.value for w in at.warning), wanted
+        assert "profile_pick" not in [b.key for b in at.selectbox], wanted
+    name = state.privacy().pseudonym(platform, str(person["account_id"]))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["account"] = f"{platform}:{name}"
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert name in at.selectbox(key="profile_pick").value
+
+
 def test_communities_page(app_store):
     at = open_page("communities")
     at.selectbox(key="com_area").set_value("oncology").run()

@@ -57,7 +57,9 @@ with state.store() as s:
             if linked.account_id.startswith("anon-") and guard.protects:
                 candidates = _by_pseudonym(s, linked.platform, linked.account_id)
             else:
-                candidates = s.accounts([linked])
+                # A private individual is opened by pseudonym only: an address naming their
+                # real id or handle would tell which pseudonym is whose (as a search would).
+                candidates = guard.visible(s.accounts([linked]))
     elif search:
         if search.strip().startswith("anon-") and guard.protects:
             candidates = _by_pseudonym(s, None, search.strip())
@@ -68,7 +70,10 @@ if candidates.empty:
         hint = " (private individuals by their pseudonym, anon-…)" if guard.protects else ""
         st.warning(state.md(f"No account's handle or name contains “{search}”{hint}."))
     elif wanted:
-        st.warning(state.md(f"No account {wanted} in this store (erased, or another store's)."))
+        hint = "; private individuals by their pseudonym, anon-…" if guard.protects else ""
+        st.warning(
+            state.md(f"No account {wanted} in this store (erased, or another store's{hint}).")
+        )
     st.info("Search for an account, or open one from the leaderboard or the map.")
     st.stop()
 candidates = candidates[~candidates["is_stub"]] if len(candidates) > 1 else candidates

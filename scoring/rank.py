@@ -52,6 +52,19 @@ class RankKind(StrEnum):
     def roles(self) -> tuple[str, ...]:
         return _ROLES[self]
 
+    @classmethod
+    def listing(cls, role: str) -> RankKind | None:
+        """The list an account of ``role`` is ranked in first (KOLs for HCPs and
+        researchers, influencers, organisations), None for an unidentified account.
+
+        >>> RankKind.listing("researcher"), RankKind.listing("media"), RankKind.listing("unknown")
+        (<RankKind.KOL: 'kol'>, <RankKind.ORGANISATION: 'organisation'>, None)
+        """
+        for kind in (cls.KOL, cls.INFLUENCER, cls.ORGANISATION):
+            if role in _ROLES[kind]:
+                return kind
+        return None
+
     @property
     def excludes_industry(self) -> bool:
         """Whether industry staff leave this list by default."""

@@ -1292,10 +1292,16 @@ def test_an_influencers_standing_leaves_the_kol_and_dol_scores_blank(app_store, 
 def test_the_shortlist_shows_a_missing_name_specialty_or_score_blank(app_store, known_answers):
     """An account added from its profile has no score (nor, often, a specialty; a private
     individual's name is withheld): the shortlist's editor drew such cells as a grey "None"."""
+    from kolmap.ui import state
+
     with opened(app_store) as store:
-        dol = store.accounts([AccountKey.parse(known_answers["dol"]["oncology"][0])]).iloc[0]
+        unknown = store.sql(
+            "SELECT platform, account_id FROM account_view WHERE role = 'unknown' "
+            "AND NOT is_stub ORDER BY platform, account_id LIMIT 1"
+        ).iloc[0]
     at = open_page("profile")
-    at.text_input(key="profile_search").set_value(dol["handle"]).run()
+    name = state.privacy().pseudonym(str(unknown["platform"]), str(unknown["account_id"]))
+    at.text_input(key="profile_search").set_value(name).run()  # in no list: no score
     at.button(key="profile_add").click().run()
     at = open_page("shortlist")
     assert not at.exception, [e.value for e in at.exception]
@@ -1303,6 +1309,32 @@ def test_the_shortlist_shows_a_missing_name_specialty_or_score_blank(app_store, 
     table = editor.value
     assert table["score"].isna().any() and table["score"].dtype.kind == "f"
     assert missing_shown_as(editor) == ""
+
+
+def test_adding_from_a_profile_keeps_the_area_list_and_score_it_was_opened_with(
+    app_store, known_answers
+):
+    """A browser check opened a KOL from the gastroenterology Leaderboard and added her from
+    her profile: the shortlist said area "all", kind "profile", no score; added from the
+    Leaderboard it said gastroenterology, kol, 58.3."""
+    from kolmap.ui import state
+
+    with opened(app_store) as store:
+        kol = store.accounts([AccountKey.parse(known_answers["kol"]["oncology"][0])]).iloc[0]
+    ranked = state.ranking(Scope(area="oncology"), "kol")
+    mine = ranked[ranked["account_id"] == kol["account_id"]].iloc[0]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        {"account": f"{kol['platform']}:{kol['account_id']}", "area": "oncology"}
+    )
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    at.button(key="profile_add").click().run()
+    with opened(app_store) as store:
+        items = store.sql("SELECT * FROM shortlists")
+    item = items[items["account_id"] == kol["account_id"]].iloc[0]
+    assert (item["area"], item["kind"]) == ("oncology", "kol")
+    assert float(item["score"]) == float(mine["score"])
 
 
 def test_a_safety_item_not_reviewed_yet_shows_no_reviewer_blank(app_store):

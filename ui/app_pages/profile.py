@@ -14,6 +14,7 @@ from kolmap.export.html_map import render_html
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
+from kolmap.scoring.rank import RankKind
 from kolmap.ui import science, state, widgets
 from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
@@ -187,8 +188,16 @@ if role in ("hcp", "researcher") and not hidden:
                 )
 
 if st.button("Add to the shortlist", key="profile_add"):
-    row = account.to_frame().T.assign(score=None)
-    state.add_to_shortlist(row, source="profile", area=None, kind="profile")
+    # With the area the profile shows (a Leaderboard link's) and the account's place in its
+    # list there: added from here it was "all", kind "profile", no score.
+    shown_area = st.session_state.get("profile_area") or None
+    row, listed_as = account.to_frame().T.assign(score=None), "profile"
+    if (listing := RankKind.listing(role)) is not None:
+        ranked = state.ranking(Scope(area=shown_area), listing.value)
+        mine = ranked[(ranked["platform"] == platform) & (ranked["account_id"] == account_id)]
+        if not mine.empty:
+            row, listed_as = mine, listing.value
+    state.add_to_shortlist(row, source="profile", area=shown_area, kind=listed_as)
 
 # A stub (known only from mentions) has no bio, so no list of areas: a missing value.
 bio_areas = account["bio_areas"]

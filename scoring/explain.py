@@ -23,6 +23,7 @@ from kolmap.scoring.components import PEER_ROLES, weighted_edges
 from kolmap.settings import ScoringSettings
 
 __all__ = [
+    "MENTIONED_ONLY",
     "community_hashtags",
     "community_summary",
     "ego_projection",
@@ -30,6 +31,9 @@ __all__ = [
     "monthly_activity",
     "node_position",
 ]
+
+# What a community's roles call its members known only from mentions (stubs, no profile).
+MENTIONED_ONLY = "mentioned only"
 
 
 def node_position(projection: Projection, platform: str, account_id: str) -> int | None:
@@ -106,7 +110,10 @@ def community_summary(
     platform = nodes["platform"].to_numpy(dtype=object)
     account = nodes["account_id"].to_numpy(dtype=object)
     handle = nodes["handle"].to_numpy(dtype=object)
-    role = nodes["role"].to_numpy(dtype=object)
+    # Accounts known only from mentions have no profile, so no role: counted as such, not
+    # as "unknown" (a community of 371 "unknown" held 100 unidentified profiles).
+    stub = nodes["is_stub"].fillna(False).to_numpy(dtype=bool)
+    role = np.where(stub, MENTIONED_ONLY, nodes["role"].to_numpy(dtype=object))
     peer = nodes["role"].isin(PEER_ROLES).to_numpy(dtype=bool)
     if hashtags is None:
         hashtags = _counted_hashtags(platform, account, community, posts, hashtags_shown)

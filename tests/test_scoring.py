@@ -398,8 +398,12 @@ def _reference_community_summary(projection, components, posts=None):
     from collections import Counter
 
     from kolmap.scoring.components import PEER_ROLES
+    from kolmap.scoring.explain import MENTIONED_ONLY
 
     table = projection.nodes[["platform", "account_id", "handle", "role"]].copy()
+    table["peer"] = table["role"].isin(PEER_ROLES)
+    # Accounts known only from mentions are counted apart from the roles of profiles.
+    table["role"] = table["role"].where(~projection.nodes["is_stub"].astype(bool), MENTIONED_ONLY)
     table["community"] = components["community"].to_numpy()
     table["pagerank"] = components["pagerank"].to_numpy()
     tags: dict[int, Counter[str]] = {}
@@ -427,7 +431,7 @@ def _reference_community_summary(projection, components, posts=None):
                 "community": community,
                 "size": len(group),
                 "roles": ", ".join(f"{r} {n}" for r, n in roles.items()),
-                "peer_share": round(float(group["role"].isin(PEER_ROLES).mean()), 3),
+                "peer_share": round(float(group["peer"].mean()), 3),
                 "leaders": [
                     (str(p), str(a), str(h) if isinstance(h, str) else str(a))
                     for p, a, h in zip(
@@ -476,6 +480,8 @@ def test_community_summary_and_its_hashtags_in_sql_match_the_plain_count(sample_
         assert pickle.dumps(found) == pickle.dumps(expected)
     without = community_summary(proj, comp)
     assert pickle.dumps(without) == pickle.dumps(_reference_community_summary(proj, comp))
+    if proj.nodes["is_stub"].any():  # counted apart, not as "unknown" (browser check)
+        assert from_sql["roles"].str.contains("mentioned only").any()
 
 
 def test_monthly_activity_counts_reposts_as_activity_without_their_engagement():

@@ -265,6 +265,9 @@ def test_communities_page(app_store):
     at.selectbox(key="com_area").set_value("oncology").run()
     summary = at.dataframe[0].value
     assert len(summary) >= 2 and summary["size"].iloc[0] >= summary["size"].iloc[-1]
+    # Roles add up to the size, accounts known only from mentions apart from "unknown".
+    for roles, size in zip(summary["roles"], summary["size"], strict=True):
+        assert sum(int(part.rsplit(" ", 1)[1]) for part in roles.split(", ")) == size
     at.button(key="com_add").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with opened(app_store) as store:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kolmap.scoring.explain import MENTIONED_ONLY
 from kolmap.ui import state, widgets
 from kolmap.views.communities import COMMUNITY_MIN_SIZE
 from kolmap.views.display import scope_words
@@ -54,17 +55,19 @@ chosen = st.selectbox(
 members = proj.nodes.assign(
     community=comp["community"].to_numpy(), pagerank=comp["pagerank"].to_numpy()
 )
-members = members[(members["community"] == chosen) & ~members["is_stub"].astype(bool)]
-members = members.sort_values("pagerank", ascending=False)
-roles = members["role"].value_counts()
+members = members[members["community"] == chosen]
+stubs = members["is_stub"].fillna(False).astype(bool)
+# The table's roles: profiles by role, accounts known only from mentions apart.
+roles = members["role"].where(~stubs, MENTIONED_ONLY).value_counts()
+members = members[~stubs].sort_values("pagerank", ascending=False)
 left, right = st.columns([1, 2])
 with left:
-    st.caption("Roles")
+    st.caption("Roles (accounts known only from mentions have no profile, so no role)")
     st.bar_chart(
         pd.DataFrame({"role": roles.index, "accounts": roles.to_numpy()}), x="role", y="accounts"
     )
 with right:
-    st.caption("Members, most influential first")
+    st.caption("Members with a profile, most influential first")
     shown = state.protect_accounts(
         members[
             [

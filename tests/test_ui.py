@@ -1292,6 +1292,32 @@ def test_an_influencers_standing_leaves_the_kol_and_dol_scores_blank(app_store, 
     assert missing_shown_as(standing) == ""
 
 
+def test_the_shortlist_trail_names_removed_accounts_and_removing_many_asks_first(app_store):
+    """A browser check removed a named researcher: the Activity trail showed an anon-
+    pseudonym for both the add and the removal (accounts off the list had no known role), and
+    one keypress in the multiselect ("Select all", Enter) emptied a 25-account list."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_area").set_value("oncology").run()
+    picks = at.multiselect(key="lb_pick").options[:5]
+    at.multiselect(key="lb_pick").set_value(picks).run()
+    at.button(key="lb_add").click().run()
+    handles = [p.split(". ", 1)[1] for p in picks]
+    at = open_page("shortlist")
+    listed = at.dataframe[0].value
+    assert listed["score"].is_monotonic_decreasing  # a batch is listed best first
+    at.multiselect(key="sl_remove").set_value(handles[:4]).run()
+    assert at.button(key="sl_remove_btn").disabled  # four: asks to be sure first
+    at.checkbox(key="sl_remove_sure").check().run()
+    at.button(key="sl_remove_btn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe[0].value) == 1
+    at.multiselect(key="sl_remove").set_value(handles[4:]).run()
+    assert not at.button(key="sl_remove_btn").disabled  # one: no question
+    trail = next(d.value for d in at.dataframe if "action" in d.value.columns)
+    removed = trail[trail["action"] == "removed"]
+    assert set(removed["account"]) == set(handles[:4])  # KOLs, public: named, not anon-
+
+
 def test_the_shortlist_shows_a_missing_name_specialty_or_score_blank(app_store, known_answers):
     """An account added from its profile has no score (nor, often, a specialty; a private
     individual's name is withheld): the shortlist's editor drew such cells as a grey "None"."""

@@ -92,7 +92,8 @@ def shortlists(db: Connection) -> pd.DataFrame:
 def shortlist(db: Connection, name: str) -> pd.DataFrame:
     return db.frame(
         f"SELECT {', '.join(_ENTRY)} FROM shortlists WHERE shortlist = ? "
-        "ORDER BY added_at, platform, account_id",
+        # One click adds a ranked batch at one time: best first within it (it was by id).
+        "ORDER BY added_at, score DESC NULLS LAST, platform, account_id",
         [name],
     )
 

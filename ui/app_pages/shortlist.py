@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
@@ -92,21 +93,46 @@ if notes or statuses:
     st.rerun()
 labels = dict(zip([str(h) for h in export["handle"]], keys, strict=False))
 remove = st.multiselect("Remove", list(labels), key="sl_remove")
-if st.button("Remove selected", key="sl_remove_btn", disabled=not remove):
+# Emptying a list takes one keypress in the multiselect ("Select all", then Enter) and has no
+# undo: removing more than a few asks to be sure.
+sure = len(remove) <= 3 or st.checkbox(
+    f"Yes, remove these {len(remove)} accounts from “{chosen}”", key="sl_remove_sure"
+)
+if st.button("Remove selected", key="sl_remove_btn", disabled=not remove or not sure):
     state.edit_shortlist(ShortlistEdit(chosen, state.owner(), remove=[labels[r] for r in remove]))
     st.rerun()
 with st.expander("Activity"):
     with state.store() as s:
         trail = s.shortlist_events(chosen)
-    # Accounts no longer on the list have no known role: shown as private individuals.
-    roles = dict(zip(keys, raw["role"], strict=True))
-    trail["role"] = [
-        roles.get(AccountKey(str(p), str(a)), "unknown")
+        # Accounts taken off the list are looked up in the store for their role and handle:
+        # all were shown as private individuals, so an audit trail could not say who a
+        # removed researcher was (browser check). Erased accounts stay unknown: private.
+        gone = {
+            AccountKey(str(p), str(a))
+            for p, a in zip(trail["platform"], trail["account_id"], strict=True)
+        } - set(keys)
+        found = s.accounts(sorted(gone, key=str)) if gone else pd.DataFrame()
+    known = pd.concat(
+        [
+            raw[["platform", "account_id", "role", "handle"]],
+            found.reindex(columns=["platform", "account_id", "role", "handle"]),
+        ]
+    )
+    by_key = {
+        AccountKey(str(r["platform"]), str(r["account_id"])): r for r in known.to_dict("records")
+    }
+    looked_up = [
+        by_key.get(AccountKey(str(p), str(a)), {})
         for p, a in zip(trail["platform"], trail["account_id"], strict=True)
     ]
+    trail["role"] = [r.get("role") or "unknown" for r in looked_up]
+    trail["handle"] = [r.get("handle") for r in looked_up]
     shown_trail = state.protect_accounts(trail)
+    shown_trail["account"] = shown_trail["handle"].where(
+        shown_trail["handle"].notna() & (shown_trail["handle"] != ""), shown_trail["account_id"]
+    )
     st.dataframe(
-        utc_times(shown_trail[["event_at", "owner", "action", "account_id", "detail"]]).assign(
+        utc_times(shown_trail[["event_at", "owner", "action", "account", "detail"]]).assign(
             detail=lambda t: t["detail"].map(details)
         ),
         hide_index=True,

@@ -670,6 +670,27 @@ def test_trends_windows_do_not_overlap_and_live_in_the_address(app_store):
     assert again.date_input(key="tr_earlier").value == (earlier[0], earlier[0])
 
 
+def test_trends_default_windows_part_at_the_chosen_areas_median(app_store):
+    """Rising stars parted its windows at the median post of all data whatever the area (a
+    browser check: the Leaderboard's comparison parted gastroenterology elsewhere). Windows
+    left at their defaults now follow the area; a window the user chose stays."""
+    from kolmap.ui import state, widgets
+
+    at = open_page("trends")
+    first, last = state.date_bounds()
+    medians = {a: state.median_day(Scope(area=a or None)) for a in ("", "diabetes", "oncology")}
+    area = next(a for a in ("diabetes", "oncology") if medians[a] != medians[""])
+    at.selectbox(key="tr_area").set_value(area).run()
+    earlier, later = widgets.split_windows(first, last, medians[area])
+    assert at.date_input(key="tr_earlier").value == earlier
+    assert at.date_input(key="tr_later").value == later
+    mine = (first, first + timedelta(days=20))
+    at.date_input(key="tr_earlier").set_value(mine).run()
+    at.selectbox(key="tr_area").set_value("").run()
+    assert at.date_input(key="tr_earlier").value == mine  # chosen: kept
+    assert at.date_input(key="tr_later").value == widgets.split_windows(first, last, medians[""])[1]
+
+
 def test_default_earlier_window_parts_at_the_median_post(app_store, tmp_path):
     """The default earlier window was the calendar's first half: on a store whose posts
     crowd near its end (a congress), the earlier window held almost none and every account

@@ -55,16 +55,21 @@ def _downloads(table: pd.DataFrame, name: str, what: str, filters: dict[str, obj
 
 
 first, last = state.date_bounds()
-# Two windows that do not share a day, parted at the median post (about half the posts in each).
-earlier_default, later_default = widgets.split_windows(first, last, state.median_day(Scope()))
-defaults = {"earlier": earlier_default, "later": later_default}
 areas = state.area_options()
+
+
+def _defaults(area: str) -> dict[str, Any]:
+    """Two windows that do not share a day, parted at the median post of the area (about
+    half its posts in each), as the Leaderboard's comparison parts them: parted at the median
+    of all data, an area's windows could hold most of its posts on one side."""
+    earlier, later = widgets.split_windows(first, last, state.median_day(Scope(area=area or None)))
+    return {"earlier": earlier, "later": later}
 
 
 def _from(address: dict[str, list[str]]) -> None:
     """Rising stars' filters from the address (``?area=…&kind=dol&earlier=…..…``)."""
     widgets.choose_area_and_kind("tr", address, areas)
-    for name, default in defaults.items():
+    for name, default in _defaults(st.session_state.get("tr_area", "")).items():
         span = widgets.first_value(address, name)
         st.session_state[f"tr_{name}"] = widgets.date_span(span, first, last) or default
 
@@ -76,6 +81,14 @@ area = cols[0].selectbox("Area", areas, format_func=state.area_label, key="tr_ar
 kind = cols[1].selectbox(
     "Kind", list(state.KIND_LABELS), format_func=state.KIND_LABELS.__getitem__, key="tr_kind"
 )
+defaults = _defaults(area)
+# Windows left at the previous area's defaults follow the area chosen; chosen ones stay.
+before_defaults = st.session_state.get("_tr_defaults")
+if before_defaults is not None and before_defaults != defaults:
+    for name, default in defaults.items():
+        if st.session_state.get(f"tr_{name}") == before_defaults[name]:
+            st.session_state[f"tr_{name}"] = default
+st.session_state["_tr_defaults"] = defaults
 chosen: dict[str, Any] = {}
 for col, name in ((cols[2], "earlier"), (cols[3], "later")):
     given: dict[str, Any] = {} if f"tr_{name}" in st.session_state else {"value": defaults[name]}

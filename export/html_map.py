@@ -329,7 +329,7 @@ _TEMPLATE = """<!DOCTYPE html>
     details.replaceChildren();
     var n = nodes.get(id);
     if (!n) return;
-    if (data.profile && n.details.identity === "public") details.appendChild(profileLink(n));
+    if (data.profile && n.details.identity === "named") details.appendChild(profileLink(n));
     Object.keys(n.details).forEach(function (k) {{
       var dt = document.createElement("dt"); dt.textContent = k;
       var dd = document.createElement("dd"); dd.textContent = String(n.details[k]);

@@ -256,7 +256,7 @@ def test_open_profile_from_the_ego_network(server, browser_page):
     frame = map_frame(page)
     neighbour = frame.evaluate(
         "me => window.kolmapMap.nodes.get().filter("
-        "  n => n.details.identity === 'public' && n.id !== me"
+        "  n => n.details.identity === 'named' && n.id !== me"
         ").sort((a, b) => b.size - a.size)[0]",
         TOP_ID,
     )

@@ -50,7 +50,7 @@ def synthetic_map(
             label=name,
             platform="x",
             account_id=str(i),
-            identity="public",
+            identity="named",
             handle=name,
             display_name=f"Account {i}",
             role=role,

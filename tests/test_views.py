@@ -34,7 +34,7 @@ def test_a_map_built_without_privacy_protects_private_individuals(sample_store):
     assert identities.count("pseudonym") >= len(private) - projection.nodes["is_stub"].sum() - 5
     revealed = build_map(projection, "influencer", ScoringSettings(), top=None,
                          privacy=Privacy.revealed()).graph  # fmt: skip
-    assert {a["identity"] for _, a in revealed.nodes(data=True)} == {"public"}
+    assert {a["identity"] for _, a in revealed.nodes(data=True)} == {"named"}
 
 
 def test_the_key_file_setting_is_used(tmp_path, monkeypatch):

@@ -207,7 +207,7 @@ def _identity(row: pd.Series, privacy: Privacy | None) -> dict[str, Any]:
         "label": str(row["handle"]) if _present(row["handle"]) else account_id,
         "platform": platform,
         "account_id": account_id,
-        "identity": "public",
+        "identity": "named",
     }
     for column in ("handle", "display_name", "specialty"):
         if _present(row[column]):

@@ -132,7 +132,9 @@ def pseudonymise_accounts(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
 def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes) -> pd.DataFrame:
     """Replace private individuals' ids, handles and names by pseudonyms, also in ``reasons``
     (only the handles the reasons name are looked up: a scope holds thousands of accounts),
-    and add an ``identity`` column (pseudonym or public) before ``role``."""
+    and add an ``identity`` column before ``role``: ``pseudonym``, or ``named`` for an
+    account shown by its own name (it said "public" beside role "hcp" before December 2026,
+    and "public" is also a role)."""
     nodes = projection.nodes
     names = nodes["handle"].fillna(nodes["account_id"]).astype(str).str.lower()
     named = names.isin(mentioned_handles(str(r) for r in table["reasons"])).to_numpy()
@@ -150,7 +152,7 @@ def pseudonymise_ranking(table: pd.DataFrame, projection: Projection, key: bytes
     out = pseudonymise_accounts(table, key)
     out["reasons"] = [replace_handles(str(r), mapping) for r in out["reasons"]]
     out.insert(
-        list(out.columns).index("role"), "identity", ["pseudonym" if m else "public" for m in mask]
+        list(out.columns).index("role"), "identity", ["pseudonym" if m else "named" for m in mask]
     )
     return out
 

@@ -331,7 +331,7 @@
   var detailsBox = document.getElementById("details");
   function show(i) {
     detailsBox.replaceChildren();
-    if (data.profile && attr("identity", i) === "public") detailsBox.appendChild(profileLink(i));
+    if (data.profile && attr("identity", i) === "named") detailsBox.appendChild(profileLink(i));
     details(i).forEach(function (kv) {
       var dt = document.createElement("dt"); dt.textContent = kv[0];
       var dd = document.createElement("dd"); dd.textContent = String(kv[1]);

@@ -388,9 +388,16 @@ def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) ->
         strict=True,
     )
     for node, n_peer, n_lay, n_all, peer_share, in_scope, relevance in columns:
+        # Every endorser counted: "4 peers and 7 lay among 15" left 4 unexplained.
+        others = n_all - n_peer - n_lay
         parts = [
-            f"endorsed by {n_peer} peer(s) (HCPs, researchers) and {n_lay} lay account(s) "
-            f"among {n_all}"
+            f"endorsed by {n_all} account(s): {n_peer} peer(s) (HCPs, researchers), {n_lay} "
+            "lay (patients, the public, unidentified)"
+            + (
+                f", {others} other(s) (organisations, brands, media, mention-only)"
+                if others
+                else ""
+            )
         ]
         if n_all:
             parts.append(f"{peer_share:.0%} of trusted endorsement weight from peers")

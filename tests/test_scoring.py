@@ -192,7 +192,8 @@ def test_output_columns_and_candidates():
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table["score"].is_monotonic_decreasing
     assert all(table[c].between(0, 1).all() for c in COMPONENTS)
-    assert "endorsed by 3 peer(s)" in table.iloc[0]["reasons"]
+    top = table.iloc[0]
+    assert f"endorsed by {top['n_endorsers']} account(s): 3 peer(s)" in top["reasons"]
     assert "@hcp_b" in table.iloc[0]["reasons"]
 
 

@@ -255,7 +255,19 @@ with left:
     st.caption(
         "What the score weighs: each component as a share of the list's leader, with its weight"
     )
-    st.bar_chart(score_parts(row, weights), x="component", y="value", horizontal=True)
+    st.vega_lite_chart(
+        score_parts(row, weights),
+        {
+            "mark": {"type": "bar"},
+            "encoding": {
+                # Whole labels ("peer_endorsers ×0.3" was cut to "peer_endorsers ×…").
+                "y": {"field": "component", "type": "nominal", "sort": None, "title": None,
+                      "axis": {"labelLimit": 400}},
+                "x": {"field": "value", "type": "quantitative", "title": "share of the leader",
+                      "scale": {"domain": [0, 1]}},
+            },
+        },
+    )  # fmt: skip
 with right:
     st.caption("Trend: posts in scope and engagement per month")
     activity = monthly_activity(

@@ -219,12 +219,12 @@ else:
     )
     if non_commercial:
         public = public[~public["role"].isin(COMMERCIAL_ROLES)]
+    best = public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)
+    # A count no post of the export carries (rtweet has no reply count) is left out, not a
+    # column of blanks.
+    counts = [c for c in ("likes", "reposts", "replies") if best[c].notna().any()]
     st.dataframe(
-        utc_times(
-            public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)[
-                ["created_at", "handle", "role", "text", "likes", "reposts", "replies"]
-            ]
-        ),
+        utc_times(best[["created_at", "handle", "role", "text", *counts]]),
         hide_index=True,
         key="cg_top_posts",
         # An export without a count (rtweet's CSV has no reply_count) leaves it missing:

@@ -61,6 +61,8 @@ st.dataframe(
         {"relation": list(data["interactions"]), "count": list(data["interactions"].values())}
     ),
     hide_index=True,
+    # Thousands separated, as the metrics above them are (4779 beside 12,166).
+    column_config={"count": st.column_config.NumberColumn(format="localized")},
 )
 
 st.subheader("Ingest runs")

@@ -1418,3 +1418,8 @@ def test_the_ingest_summary_leaves_counts_a_kind_does_not_have_blank(app_store):
     assert merge.value.drop(columns="kind").isna().any().any()
     assert merge.value["added"].dtype.kind in "iuf"
     assert missing_shown_as(merge) == ""
+    # Per-file counts read "accounts: 1", not raw JSON ({"accounts":1}, {}).
+    files = next(d for d in at.dataframe if "path" in d.value.columns).value
+    cells = [v for c in files.columns for v in files[c]]
+    assert not any(isinstance(v, dict) or str(v).startswith("{") for v in cells), files
+    assert "accounts: 1" in cells

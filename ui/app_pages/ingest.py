@@ -15,6 +15,7 @@ from kolmap.model import Role
 from kolmap.settings import UPLOAD_LIMIT_MB
 from kolmap.ui import state, widgets
 from kolmap.ui.uploads import ingest_uploads
+from kolmap.views.display import details
 
 UPLOAD_TYPES = {
     "csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "js", "zip", "graphml", "xml", "gml",
@@ -92,11 +93,11 @@ if last:
         f"Run {last['run_id']}: {last['rows_read']:,} rows read, "
         f"{last['quarantined']:,} quarantined, in {last['seconds']:.2f} s."
     )
-    st.dataframe(
-        pd.DataFrame(last["files"]).assign(path=lambda f: f["path"].map(lambda p: Path(p).name)),
-        hide_index=True,
-        key="ing_files_table",
-    )
+    files = pd.DataFrame(last["files"]).assign(path=lambda f: f["path"].map(lambda p: Path(p).name))
+    # Counts per record kind as "accounts: 1" (they showed as raw JSON, {"accounts":1}, {}).
+    for column in files.columns[files.map(lambda v: isinstance(v, dict)).any()]:
+        files[column] = files[column].map(details)
+    st.dataframe(files, hide_index=True, key="ing_files_table")
     merge = last["merge"]
     st.dataframe(
         pd.DataFrame(

@@ -260,6 +260,39 @@ def test_a_profile_link_naming_a_private_individual_by_handle_opens_nothing(
     assert name in at.selectbox(key="profile_pick").value
 
 
+def test_quoted_posts_name_the_private_individuals_they_mention_by_pseudonym(
+    app_store, known_answers
+):
+    """A public account's Profile quoted its posts word for word, naming the patients it
+    answered by their real handles (browser check on a real store: 31 on one profile)."""
+    from kolmap.ui import state
+
+    with opened(app_store) as store:
+        kol = store.accounts([AccountKey.parse(known_answers["kol"]["oncology"][0])]).iloc[0]
+        person = store.accounts(
+            [AccountKey.parse(known_answers["influencer"]["oncology"][0])]
+        ).iloc[0]
+        post = store.sql(
+            "SELECT post_id FROM posts WHERE author_id = ? AND repost_of_post_id IS NULL "
+            "ORDER BY created_at DESC LIMIT 1",
+            [str(kol["account_id"])],
+        )["post_id"].iloc[0]
+        store.db.execute(
+            "UPDATE posts SET text = ? WHERE post_id = ?",
+            [f"Thank you @{person['handle']} for sharing your story", str(post)],
+        )
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["account"] = f"{kol['platform']}:{kol['account_id']}"
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    posts = next(d.value for d in at.dataframe if "text" in d.value.columns)
+    texts = " ".join(posts["text"].astype(str))
+    name = state.privacy().pseudonym(str(person["platform"]), str(person["account_id"]))
+    assert f"@{name} for sharing" in texts
+    assert f"@{person['handle']}" not in texts
+
+
 def test_communities_page(app_store):
     at = open_page("communities")
     at.selectbox(key="com_area").set_value("oncology").run()
@@ -929,8 +962,11 @@ def test_profile_of_a_stub_account(app_store):
         rows = db.sql("SELECT platform, account_id FROM accounts WHERE is_stub LIMIT 1").fetchall()
     row = rows[0] if rows else None
     assert row is not None, "the sample has stub accounts"
+    from kolmap.ui import state
+
+    # A stub is shown as a pseudonym, and opened by it (never by its real id).
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["account"] = f"{row[0]}:{row[1]}"
+    at.query_params["account"] = f"{row[0]}:{state.privacy().pseudonym(row[0], row[1])}"
     at.run()
     at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]

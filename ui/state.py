@@ -19,7 +19,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +33,7 @@ from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_stor
 from kolmap.graph.store import ShortlistEdit, Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.congresses import Registry, load_registry
+from kolmap.model import AccountKey
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
@@ -42,7 +43,7 @@ from kolmap.views.access import may_reveal
 from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
 from kolmap.views.display import missing
 from kolmap.views.maps import MapResult, build_map
-from kolmap.views.privacy import Privacy
+from kolmap.views.privacy import Privacy, mentioned_handles
 from kolmap.views.scope_cache import ScopeCache
 
 _LOCK = threading.Lock()
@@ -423,8 +424,6 @@ def ego_map(ego: Projection, kind: str = "kol") -> MapResult:
 def _posts(
     version_key: str, scope_key: str, authors: tuple[tuple[str, str], ...] | None, limit: int | None
 ) -> pd.DataFrame:
-    from kolmap.model import AccountKey
-
     keys = [AccountKey(p, a) for p, a in authors] if authors is not None else None
     with store() as s:
         return s.posts(_scope_from_key(scope_key), authors=keys, limit=limit)
@@ -537,6 +536,31 @@ def protect(table: pd.DataFrame, proj: Projection) -> pd.DataFrame:
     """A ranking-like table as it may be shown: private individuals pseudonymised (their
     handles in the reasons too) unless the user opted in."""
     return privacy().ranking(table, proj)
+
+
+def protect_texts(texts: Sequence[Any], platforms: Sequence[Any]) -> list[str]:
+    """Post texts as a page may quote them: the private individuals they mention named by
+    pseudonym (:meth:`~kolmap.views.privacy.Privacy.mentions`)."""
+    guard = privacy()
+    if not guard.protects:
+        return ["" if t is None or t != t else str(t) for t in texts]
+    wanted = {
+        (str(p), h)
+        for t, p in zip(texts, platforms, strict=True)
+        for h in mentioned_handles([str(t or "")])
+    }
+    found = []
+    with store() as s:
+        for platform, handle in sorted(wanted):  # a page quotes a few dozen posts at most
+            rows = s.accounts(search=handle, limit=50)
+            found.append(
+                rows[
+                    (rows["platform"] == platform)
+                    & (rows["handle"].fillna("").str.lower() == handle)
+                ]
+            )
+    accounts = pd.concat(found) if found else pd.DataFrame()
+    return guard.mentions(texts, platforms, accounts)
 
 
 def protect_accounts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,6 +201,40 @@ class Privacy:
         if self.key is None:
             return np.zeros(len(roles), dtype=bool)
         return private_mask(roles, is_stub)
+
+    def mentions(
+        self, texts: Sequence[Any], platforms: Sequence[Any], accounts: pd.DataFrame
+    ) -> list[str]:
+        """``texts`` (posts quoted on a page, each of its ``platforms``) with the ``@handle``
+        of every private individual they mention replaced by the pseudonym: a public
+        account's post quoted word for word named the patients it answered (browser check on
+        a real store). ``accounts`` (platform, account_id, handle, role, is_stub) are the
+        mentioned accounts, as :func:`mentioned_handles` finds them; a handle not among them
+        stays as written.
+
+        >>> guard = Privacy(b"k")
+        >>> accounts = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"],
+        ...     "handle": ["Ann", "dr_b"], "role": ["patient", "hcp"], "is_stub": [False, False]})
+        >>> text = guard.mentions(["thanks @ann and @dr_b"], ["x"], accounts)[0]
+        >>> text.startswith("thanks @anon-"), text.endswith("and @dr_b")
+        (True, True)
+        """
+        out = ["" if t is None or t != t else str(t) for t in texts]
+        if self.key is None or accounts.empty:
+            return out
+        private = accounts[self.hidden(accounts["role"], accounts.get("is_stub"))]
+        names: dict[str, dict[str, str]] = {}
+        for platform, account_id, handle in zip(
+            private["platform"], private["account_id"], private["handle"], strict=True
+        ):
+            if isinstance(handle, str) and handle:
+                names.setdefault(str(platform), {})[handle.lower()] = self.pseudonym(
+                    str(platform), str(account_id)
+                )
+        return [
+            replace_handles(text, names.get(str(platform), {}))
+            for text, platform in zip(out, platforms, strict=True)
+        ]
 
     def pseudonym(self, platform: str, account_id: str) -> str:
         if self.key is None:

@@ -220,6 +220,7 @@ else:
     if non_commercial:
         public = public[~public["role"].isin(COMMERCIAL_ROLES)]
     best = public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)
+    best = best.assign(text=state.protect_texts(best["text"].tolist(), best["platform"].tolist()))
     # A count no post of the export carries (rtweet has no reply count) is left out, not a
     # column of blanks.
     counts = [c for c in ("likes", "reposts", "replies") if best[c].notna().any()]

@@ -344,6 +344,8 @@ if not hidden and not everything.empty:
             kind = kind.mask(latest[column].notna(), name)
     latest["kind"] = kind
     latest.loc[kind == "repost", ["likes", "reposts", "replies"]] = None
+    # A public account's posts name the patients it answers: they read as pseudonyms.
+    latest["text"] = state.protect_texts(latest["text"].tolist(), latest["platform"].tolist())
     st.dataframe(
         utc_times(
             latest[

@@ -795,6 +795,7 @@ def test_the_organisation_list_can_keep_institutions_only(app_store):
     at.multiselect(key="lb_role").set_value(["organisation"]).run()
     kept = at.dataframe[0].value
     assert set(kept["role"]) == {"organisation"}
+    assert any("matching the filters" in c.value for c in at.caption)  # says how many
     ranks = whole.set_index("handle")["rank"]
     assert len(kept) and all(
         ranks[h] == r for h, r in zip(kept["handle"], kept["rank"], strict=True)

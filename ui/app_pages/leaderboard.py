@@ -60,6 +60,7 @@ if chosen_tiers:
     table = table[table["tier"].isin(chosen_tiers)]
 if place:
     table = table[table["location"].fillna("").str.contains(place, case=False, regex=False)]
+matching = table
 table = table.head(int(top))
 first_day, last_day = state.date_bounds()
 compare = st.toggle(
@@ -87,9 +88,11 @@ proj = state.projection(scope)
 shown = state.protect(table, proj)
 
 weights = RankKind(kind).weights(state.settings().scoring)
+filtered = len(matching) if len(matching) != len(full) else None
 st.caption(
-    f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope_words(scope)}; "
-    f"showing {len(shown):,}. Score = 100 × relevance^"
+    f"{len(full):,} {state.KIND_LABELS[kind]} candidate(s) in {scope_words(scope)}"
+    + (f", {filtered:,} matching the filters" if filtered is not None else "")
+    + f"; showing {len(shown):,}. Score = 100 × relevance^"
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
 )

@@ -65,6 +65,12 @@ st.dataframe(
     column_config={"count": st.column_config.NumberColumn(format="localized")},
 )
 
+
+def _count(n: int, noun: str) -> str:
+    """``1 row``, ``12,166 rows``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 st.subheader("Ingest runs")
 last = data["last_run"]
 if last:
@@ -72,7 +78,7 @@ if last:
     q = summary.get("quarantined", 0)
     message = (
         f"Last run {last['run_id']} at {moment(last['finished_at'])}: "
-        f"{summary.get('rows_read', 0):,} rows read, {q:,} quarantined."
+        f"{_count(summary.get('rows_read', 0), 'row')} read, {q:,} quarantined."
     )
     (st.warning if q else st.success)(message)
 with state.store() as s:
@@ -92,4 +98,9 @@ for run in runs.to_dict(orient="records"):
             "inputs": ", ".join(json.loads(run["inputs"])),
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True)
+counts = ("rows read", "quarantined", "accounts added", "posts added")
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format="localized") for c in counts},
+)

@@ -388,3 +388,18 @@ def test_the_model_names_no_patient_without_a_condition():
     assert classify("Everything is nothing, with a twist", "", taxonomy=TAX).role != "patient"
     found = classify("Type 1 diabetic since 2009, gym and coffee", "", taxonomy=TAX)
     assert found.role == "patient", found
+
+
+@pytest.mark.parametrize(
+    "bio",
+    ["Human rights lawyer, law professor at the Zorvan Institute",
+     "Full Professor of Marketing @ZorvanU #BusinessAnalytics",
+     "History professor, runner and dad"],
+)  # fmt: skip
+def test_professors_of_law_humanities_and_business_are_no_researchers(bio):
+    """A law professor and human-rights lawyer ("professor", "institute") was a researcher
+    and the #4 KOL of infectious disease on a real congress store."""
+    assert classify(bio, "", taxonomy=TAX).role != "researcher"
+    assert classify("Professor of Epidemiology, Zorvan University", "", taxonomy=TAX).role == (
+        "researcher"
+    )

@@ -552,7 +552,7 @@ def protect_texts(texts: Sequence[Any], platforms: Sequence[Any]) -> list[str]:
     found = []
     with store() as s:
         for platform, handle in sorted(wanted):  # a page quotes a few dozen posts at most
-            rows = s.accounts(search=handle, limit=50)
+            rows = s.accounts(search=handle)  # every match: a limit could cut the exact one
             found.append(
                 rows[
                     (rows["platform"] == platform)

@@ -152,5 +152,11 @@ def test_the_profile_shows_the_picture_of_an_account_shown_by_name(pictured_stor
 
 
 def test_no_picture_for_a_private_individual_or_from_an_unsafe_address(pictured_store, monkeypatch):
-    assert _profile_images(pictured_store["patient"], monkeypatch) == []
+    from kolmap.model import AccountKey
+    from kolmap.ui import state
+
+    # A private individual's profile opens by pseudonym only (never by the real id).
+    key = AccountKey.parse(pictured_store["patient"])
+    name = state.privacy().pseudonym(key.platform, key.account_id)
+    assert _profile_images(f"{key.platform}:{name}", monkeypatch) == []
     assert _profile_images(pictured_store["hostile"], monkeypatch) == []

@@ -27,7 +27,7 @@ from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
-from kolmap.scoring.rank import axis_overlap, rank
+from kolmap.scoring.rank import axis_overlap, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.views.coverage import coverage_note, role_coverage
 from kolmap.views.persons import by_person, person_links, science_ranking
@@ -119,7 +119,7 @@ def rank_command(
             include_industry=include_industry,
         )
         if roles:
-            table = table[table["role"].isin(roles)].head(top).reset_index(drop=True)
+            table = keep_roles(table, roles, top)
         if kind in ("kol", "dol") and not table.empty:
             other = rank(
                 projection,

@@ -31,7 +31,7 @@ from kolmap.export.html_map import RENDERERS, WEBGL_THRESHOLD, render_html
 from kolmap.export.network import check_graph_file, write_graph
 from kolmap.export.tabular import to_csv_text, write_xlsx
 from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
-from kolmap.scoring.rank import RankKind, rank
+from kolmap.scoring.rank import RankKind, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.settings import ScoringSettings
 from kolmap.views.maps import build_map
@@ -207,7 +207,7 @@ def _write(
     if fmt in TABULAR:
         table = rank(projection, kind, settings, top=None if roles else top or 100)
         if roles:
-            table = table[table["role"].isin(roles)].head(top or 100).reset_index(drop=True)
+            table = keep_roles(table, roles, top or 100)
         if earlier is not None:
             table = compare_rankings(table, rank(store.projection(earlier), kind, settings))
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0

@@ -28,7 +28,15 @@ from kolmap.graph.store import Projection
 from kolmap.scoring.components import PEER_ROLES, RING_SHARE, components_of
 from kolmap.settings import ScoringSettings
 
-__all__ = ["COMPONENTS", "OUTPUT_COLUMNS", "RankKind", "axis_overlap", "rank", "tiers"]
+__all__ = [
+    "COMPONENTS",
+    "OUTPUT_COLUMNS",
+    "RankKind",
+    "axis_overlap",
+    "keep_roles",
+    "rank",
+    "tiers",
+]
 
 
 class RankKind(StrEnum):
@@ -251,6 +259,18 @@ def rank(
     table["rank"] = np.arange(1, len(table) + 1)
     table["reasons"] = _reasons(projection, table, comp)
     return table[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+def keep_roles(table: pd.DataFrame, roles: Sequence[str], top: int | None) -> pd.DataFrame:
+    """The rows of a full ranking whose role is one of ``roles`` (all rows for none), then
+    its first ``top``; each row keeps its rank in the whole list.
+
+    >>> t = pd.DataFrame({"rank": [1, 2, 3], "role": ["media", "organisation", "organisation"]})
+    >>> keep_roles(t, ["organisation"], 1)["rank"].tolist()
+    [2]
+    """
+    kept = table[table["role"].isin(roles)] if roles else table
+    return (kept if top is None else kept.head(top)).reset_index(drop=True)
 
 
 def tiers(

@@ -543,7 +543,7 @@ def protect_texts(texts: Sequence[Any], platforms: Sequence[Any]) -> list[str]:
     pseudonym (:meth:`~kolmap.views.privacy.Privacy.mentions`)."""
     guard = privacy()
     if not guard.protects:
-        return ["" if t is None or t != t else str(t) for t in texts]
+        return guard.mentions(texts, platforms, pd.DataFrame())  # the texts, as written
     wanted = {
         (str(p), h)
         for t, p in zip(texts, platforms, strict=True)

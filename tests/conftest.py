@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,23 @@ from kolmap.ingest.pipeline import ingest_paths
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
 REALDATA = REPO.parent / "shared" / "realdata"
+
+
+def settle() -> None:
+    """Wait for the app's background warm-up (scopes computed ahead, thread ``kolmap-warm``)
+    to finish."""
+    for thread in threading.enumerate():
+        if thread.name == "kolmap-warm":
+            thread.join(timeout=300)
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_up_outlives_its_test() -> Iterator[None]:
+    """A warm-up the app started keeps opening the test's store in its own thread; left
+    running, it opened a DuckDB file while the next test set up its own and crashed the
+    process (a native segfault, not a test failure). Every test ends once it is done."""
+    yield
+    settle()
 
 
 @pytest.fixture(scope="session")

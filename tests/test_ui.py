@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.location import StoreLocation
 from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
+
+from .conftest import settle
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 
@@ -38,14 +39,6 @@ def app_store(sample_store_path: Path, tmp_path: Path, monkeypatch) -> Path:
 
     state.settings.clear()
     return path
-
-
-def settle() -> None:
-    """Wait for the app's background warm-up (scopes computed ahead) to finish, so a test
-    that counts calls sees only the page's own."""
-    for thread in threading.enumerate():
-        if thread.name == "kolmap-warm":
-            thread.join(timeout=300)
 
 
 def opened(path: Path) -> DuckDBStore:

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("streamlit")
 
 from . import test_ui
-from .test_ui import add_accounts, open_page
+from .test_ui import add_accounts, open_page, opened
 
 app_store = test_ui.app_store  # the app's store fixture: a copy of the sample
 
@@ -32,10 +32,9 @@ def test_the_specialty_and_evidence_line_reads_cleanly(app_store, tmp_path):
 
 def _private_account(app_store):
     """A private individual of the sample (a patient), with the pseudonym the app shows."""
-    from kolmap.graph.duckdb import DuckDBStore
     from kolmap.ui import state
 
-    with DuckDBStore(app_store, read_only=True) as store:
+    with opened(app_store) as store:
         every = store.accounts()
     row = every[(every["role"] == "patient") & ~every["is_stub"]].iloc[0]
     name = state.privacy().pseudonym(str(row["platform"]), str(row["account_id"]))
@@ -69,9 +68,7 @@ def test_a_profile_link_opens_in_the_area_it_names(app_store):
     ones clicked."""
     from streamlit.testing.v1 import AppTest
 
-    from kolmap.graph.duckdb import DuckDBStore
-
-    with DuckDBStore(app_store, read_only=True) as store:
+    with opened(app_store) as store:
         every = store.accounts()
     hcp = every[(every["role"] == "hcp") & ~every["is_stub"]].iloc[0]
     at = AppTest.from_file(test_ui.APP, default_timeout=120)

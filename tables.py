@@ -65,6 +65,10 @@ COLUMN_TYPES: dict[str, ColumnType] = {
             "works_count",
             "cited_by_count",
             "h_index",
+            "text_hash",
+            "norm_hash",
+            "text_len",
+            "norm_len",
         ),
         ColumnType.INT,
     ),
@@ -422,6 +426,14 @@ TABLES: tuple[Table, ...] = (
         (*LABEL_COLUMNS, *_PROVENANCE, *_RUNS),
         key=("platform", "account_id"),
         required=("platform", "account_id"),
+    ),
+    # Each original post's text, normalised and hashed once (derived, rebuilt from the posts
+    # when missing): what the template signal compares (graph/duckdb/derive.py).
+    Table(
+        "text_hashes",
+        ("platform", "post_id", "author_id", "text_hash", "text_len", "norm_hash", "norm_len"),
+        key=("platform", "post_id"),
+        required=("platform", "post_id", "author_id"),
     ),
     Table(
         "text_roles",

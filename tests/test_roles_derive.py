@@ -267,3 +267,44 @@ def test_erasing_an_account_removes_its_text_roles(derived, tmp_path: Path) -> N
             "SELECT count(*) FROM text_roles WHERE account_id = 'msl_one'"
         ).fetchone()
     assert left == (0,)
+
+
+def test_text_hashes_follow_every_change_to_the_posts(derived, tmp_path: Path) -> None:
+    """The normalised texts are hashed once and kept: a run that adds a few posts to a large
+    store hashes those only. What is kept must give the pairs a computation from nothing
+    gives, after a post's text changes, a post goes and an account is erased."""
+    from kolmap.graph.duckdb.derive import DuckDBDerivation
+    from kolmap.model import AccountKey
+    from kolmap.settings import RoleSettings
+
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(derived[0].read_bytes())
+    roles = RoleSettings()
+    args = (roles.template_min_chars, roles.template_max_authors, roles.template_min_shared)
+
+    def pairs_now_and_from_nothing(store: DuckDBStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+        reads = DuckDBDerivation(store.db, "check")
+        kept = reads.shared_texts(*args)
+        store.db.execute("DELETE FROM text_hashes")
+        return kept, reads.shared_texts(*args)
+
+    with DuckDBStore(copy) as store:
+        reads = DuckDBDerivation(store.db, "check")
+        assert reads.refresh_text_hashes() == (0, 0)  # the ingest left them current
+        before = reads.shared_texts(*args)
+        assert before["a"].str.startswith("ring").any(), before
+        ring_post = store.db.scalar(
+            "SELECT min(post_id) FROM posts WHERE author_id = 'ring0' AND text IS NOT NULL "
+            "AND repost_of_post_id IS NULL"
+        )
+        store.db.execute("UPDATE posts SET text = 'quite another text, long enough to count' "
+                         "WHERE post_id = ?", [ring_post])  # fmt: skip
+        store.db.execute("DELETE FROM posts WHERE author_id = 'ring1'")
+        assert reads.refresh_text_hashes()[0] > 1
+        kept, fresh = pairs_now_and_from_nothing(store)
+        pd.testing.assert_frame_equal(kept, fresh)
+        assert not kept.isin(["ring1"]).any().any() and not kept.equals(before)
+        store.erase([AccountKey("x", "ring2")])
+        assert store.db.scalar("SELECT count(*) FROM text_hashes WHERE author_id = 'ring2'") == 0
+        kept, fresh = pairs_now_and_from_nothing(store)
+        pd.testing.assert_frame_equal(kept, fresh)

@@ -47,6 +47,12 @@ _HASH = """md5(concat_ws(chr(31), ?, a.handle, a.display_name, a.bio, a.verified
     floor(log2(1 + COALESCE(a.followers, 0)))::VARCHAR,
     floor(log2(1 + COALESCE(a.following, 0)))::VARCHAR))"""
 
+# A post's text as the template signal compares it: lower case, without mentions, links and
+# punctuation, spaces collapsed; and the 63-bit hash that stands for a text.
+_NORMALISED = """trim(regexp_replace(regexp_replace(lower({text}),
+    '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))"""
+_TEXT_HASH = "(hash({text}) >> 1)::BIGINT"
+
 
 class DuckDBDerivation:
     """Reads and writes of the derivation step on ``db`` inside the run's transaction."""
@@ -217,20 +223,17 @@ class DuckDBDerivation:
     def shared_texts(self, min_chars: int, max_authors: int, min_shared: int) -> pd.DataFrame:
         """Pairs of accounts that posted at least ``min_shared`` same texts: ``platform, a,
         b, shared`` (distinct texts both posted, once mentions, links, punctuation and case
-        are taken out). Texts
-        shorter than ``min_chars`` or posted by more than ``max_authors`` accounts (a meme, a
-        greeting) are left out."""
+        are taken out). Texts shorter than ``min_chars`` or posted by more than
+        ``max_authors`` accounts (a meme, a greeting) are left out.
+
+        The normalised texts' hashes are kept in ``text_hashes`` and brought up to date
+        first (:meth:`refresh_text_hashes`): a run that adds a few posts to a large store
+        normalises those, not every post again."""
+        self.refresh_text_hashes()
         return self.db.frame(
-            """WITH n AS (
-                   SELECT platform, author_id,
-                          trim(regexp_replace(regexp_replace(lower(text),
-                              '@\\w+|https?://\\S+|[^a-z0-9\\s]+', ' ', 'g'), '\\s+', ' ', 'g'))
-                              AS norm
-                   FROM posts WHERE repost_of_post_id IS NULL AND length(text) >= ?),
-               t AS (
-                   -- A 64-bit hash stands for the text: the joins carry numbers, not strings.
-                   SELECT DISTINCT platform, author_id, hash(norm) AS h FROM n
-                   WHERE length(norm) >= ?),
+            """WITH t AS (
+                   SELECT DISTINCT platform, author_id, norm_hash AS h FROM text_hashes
+                   WHERE text_len >= ? AND norm_len >= ?),
                kept AS (
                    SELECT * FROM t SEMI JOIN (
                        SELECT platform, h FROM t GROUP BY ALL HAVING count(*) BETWEEN 2 AND ?) s
@@ -241,6 +244,31 @@ class DuckDBDerivation:
                GROUP BY ALL HAVING count(*) >= ? ORDER BY 1, 2, 3""",
             [min_chars, min_chars, max_authors, min_shared],
         )
+
+    def refresh_text_hashes(self) -> tuple[int, int]:
+        """Bring ``text_hashes`` in line with the original posts: rows whose post is gone,
+        became a repost, changed author or text (a re-ingest, a redaction) are removed, and
+        every original post with text and no row gets one. A 63-bit hash stands for each
+        text (the joins carry numbers, not strings). Returns (removed, added)."""
+        removed = self.db.scalar(
+            f"""DELETE FROM text_hashes t WHERE NOT EXISTS (
+                    SELECT 1 FROM posts p
+                    WHERE p.platform = t.platform AND p.post_id = t.post_id
+                      AND p.author_id = t.author_id AND p.repost_of_post_id IS NULL
+                      AND {_TEXT_HASH.format(text="p.text")} = t.text_hash)"""
+        )
+        added = self.db.scalar(
+            f"""INSERT INTO text_hashes
+                SELECT platform, post_id, author_id, text_hash, text_len,
+                       {_TEXT_HASH.format(text="norm")}, length(norm)
+                FROM (SELECT p.platform, p.post_id, p.author_id,
+                             {_TEXT_HASH.format(text="p.text")} AS text_hash,
+                             length(p.text) AS text_len, {_NORMALISED.format(text="p.text")} AS norm
+                      FROM posts p ANTI JOIN text_hashes t
+                        ON t.platform = p.platform AND t.post_id = p.post_id
+                      WHERE p.repost_of_post_id IS NULL AND p.text IS NOT NULL)"""
+        )
+        return int(removed or 0), int(added or 0)
 
     def withhold_patient_details(self, version: str) -> int:
         """Keep no health detail on a patient's account (special-category data): for every

@@ -175,6 +175,7 @@ HELD = {
     "labels": _SAME,
     "text_roles": _SAME,  # evidence phrases from the bio
     "posts": "t.platform = k.platform AND t.author_id = k.account_id",
+    "text_hashes": "t.platform = k.platform AND t.author_id = k.account_id",  # its posts' hashes
     "follows": "t.platform = k.platform AND k.account_id IN (t.follower_id, t.followed_id)",
     "edges": "t.platform = k.platform AND k.account_id IN (t.src_id, t.dst_id)",
     "post_mentions": _SAME,  # other people's posts that mention it
@@ -251,7 +252,7 @@ def purge_posts(db: Connection, before: datetime) -> dict[str, int]:
            FROM p_counts c WHERE o.area = c.area AND o.month = c.month AND o.role = c.role"""
     )
     counts = {}
-    for table in ("post_mentions", "post_hashtags", "post_areas", "posts"):
+    for table in ("post_mentions", "post_hashtags", "post_areas", "text_hashes", "posts"):
         counts[table] = db.scalar(
             f"""DELETE FROM {table} t USING p_old o
                 WHERE t.platform = o.platform AND t.post_id = o.post_id"""

@@ -306,10 +306,12 @@ class GraphStore(Protocol):
         *,
         search: str | None = None,
         person_id: str | None = None,
+        handles: Sequence[tuple[str, str]] | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
         """Account attributes (effective role: a user label wins over the inferred one), of
-        ``keys``, or matching ``search`` in handle or name, or labelled as ``person_id``."""
+        ``keys``, or matching ``search`` in handle or name, or labelled as ``person_id``, or
+        whose handle is one of ``handles`` (``(platform, handle)``, in any case)."""
         ...
 
     def areas(self) -> dict[str, str]:

@@ -646,6 +646,16 @@ def test_account_search_is_literal_and_case_insensitive(any_store, folder):
     assert any_store.accounts(search="martin", limit=1)["handle"].tolist() == ["DrMartin"]
 
 
+def test_accounts_by_handle_match_whole_handles_in_any_case(any_store, folder):
+    """What a page reads to name the accounts a quoted post mentions: one read for them
+    all, whole handles only ("nurse" is no "NURSE_jo"), on the platform named."""
+    ingest(any_store, folder)
+    found = any_store.accounts(handles=[("x", "drmartin"), ("x", "NURSE_JO"), ("x", "nurse")])
+    assert found["account_id"].tolist() == ["1", "2"]
+    assert any_store.accounts(handles=[("bluesky", "drmartin")]).empty
+    assert any_store.accounts(handles=[]).empty
+
+
 def test_shortlists_are_saved_with_their_trail_and_go_with_suppressed_accounts(any_store, folder):
     from kolmap.graph.store import ShortlistEdit
 

@@ -120,14 +120,18 @@ def accounts(
     *,
     search: str | None = None,
     person_id: str | None = None,
+    handles: Sequence[tuple[str, str]] | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
-    """Account attributes with the effective role (label wins over inference)."""
+    """Account attributes with the effective role (label wins over inference); ``handles``
+    are ``(platform, handle)`` pairs, matched whole and in any case."""
     sql = "SELECT * EXCLUDE (handle_lc) FROM account_view a"
     params: list[Any] = []
     where = []
     if keys is not None:
         sql += " SEMI JOIN _keys k ON k.platform = a.platform AND k.account_id = a.account_id"
+    if handles is not None:
+        sql += " SEMI JOIN _handles h ON h.platform = a.platform AND h.handle = a.handle_lc"
     if search:
         where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
         pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -141,7 +145,13 @@ def accounts(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
-    with db.registered("_keys", keys_table(keys or [])):
+    named = pa.table(
+        {
+            "platform": pa.array([str(p) for p, _ in handles or []], pa.string()),
+            "handle": pa.array([str(h).lower() for _, h in handles or []], pa.string()),
+        }
+    )
+    with db.registered("_keys", keys_table(keys or [])), db.registered("_handles", named):
         return db.frame(sql, params)
 
 

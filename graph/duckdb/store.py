@@ -542,10 +542,13 @@ class DuckDBStore:
         *,
         search: str | None = None,
         person_id: str | None = None,
+        handles: Sequence[tuple[str, str]] | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
         """Account attributes with the effective role (:func:`.reads.accounts`)."""
-        return reads.accounts(self.db, keys, search=search, person_id=person_id, limit=limit)
+        return reads.accounts(
+            self.db, keys, search=search, person_id=person_id, handles=handles, limit=limit
+        )
 
     def account_areas(self, min_posts: int = 2) -> pd.DataFrame:
         """The areas each account speaks in (:func:`.reads.account_areas`)."""

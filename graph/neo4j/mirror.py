@@ -421,10 +421,13 @@ class Neo4jMirror:
         *,
         search: str | None = None,
         person_id: str | None = None,
+        handles: Sequence[tuple[str, str]] | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
         self._sync()
-        return self.cache.accounts(keys, search=search, person_id=person_id, limit=limit)
+        return self.cache.accounts(
+            keys, search=search, person_id=person_id, handles=handles, limit=limit
+        )
 
     def areas(self) -> dict[str, str]:
         self._sync()

@@ -30,7 +30,7 @@ import streamlit as st
 from kolmap.errors import KolmapError, StoreLockedError
 from kolmap.export.downloads import Download
 from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
-from kolmap.graph.store import ShortlistEdit, Snapshots
+from kolmap.graph.store import Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.congresses import Registry, load_registry
 from kolmap.model import AccountKey
@@ -41,7 +41,6 @@ from kolmap.settings import Settings, load_settings
 from kolmap.views.access import may_change as may_change_role
 from kolmap.views.access import may_reveal
 from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
-from kolmap.views.display import missing
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy, mentioned_handles
 from kolmap.views.scope_cache import ScopeCache
@@ -196,13 +195,6 @@ def delete_view(name: str) -> None:
     with store() as s:
         s.delete_view(name)
     refresh_version()
-
-
-def shortlist_size() -> int:
-    """How many accounts the current shortlist holds (read with the version)."""
-    if "_shortlist_size" not in st.session_state:
-        refresh_version()
-    return int(st.session_state["_shortlist_size"])
 
 
 def _scope_key(scope: Scope) -> str:
@@ -549,17 +541,8 @@ def protect_texts(texts: Sequence[Any], platforms: Sequence[Any]) -> list[str]:
         for t, p in zip(texts, platforms, strict=True)
         for h in mentioned_handles([str(t or "")])
     }
-    found = []
     with store() as s:
-        for platform, handle in sorted(wanted):  # a page quotes a few dozen posts at most
-            rows = s.accounts(search=handle)  # every match: a limit could cut the exact one
-            found.append(
-                rows[
-                    (rows["platform"] == platform)
-                    & (rows["handle"].fillna("").str.lower() == handle)
-                ]
-            )
-    accounts = pd.concat(found) if found else pd.DataFrame()
+        accounts = s.accounts(handles=sorted(wanted)) if wanted else pd.DataFrame()
     return guard.mentions(texts, platforms, accounts)
 
 
@@ -605,7 +588,7 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-# -- shortlists and notices ----------------------------------------------------------------
+# -- the session's shortlist (ui/shortlists.py reads and edits it) ---------------------
 DEFAULT_SHORTLIST = "Shortlist"
 
 
@@ -626,65 +609,12 @@ def owner() -> str:
     return str(name or getpass.getuser())
 
 
-def shortlist() -> pd.DataFrame:
-    """The entries of the current shortlist, as saved in the store."""
-    with store() as s:
-        return s.shortlist(shortlist_name())
-
-
-def shortlist_names() -> list[str]:
-    with store() as s:
-        names = s.shortlists()["shortlist"].tolist()
-    extra = [n for n in (shortlist_name(), DEFAULT_SHORTLIST) if n not in names]
-    return list(dict.fromkeys([*extra[:1], *names, *extra[1:]]))
-
-
 def may_change() -> bool:
     """Whether this session's role may change data (shortlists, labels, ingests)."""
     return may_change_role(st.session_state.get(ROLE_KEY))
 
 
-def edit_shortlist(edit: ShortlistEdit) -> dict[str, int]:
-    if not may_change():
-        st.warning("A viewer reads the pages; analysts and admins edit shortlists.")
-        st.stop()
-    with store() as s:
-        return s.edit_shortlist(edit)
-
-
-def add_to_shortlist(rows: pd.DataFrame, *, source: str, area: str | None, kind: str) -> None:
-    """Save ranked rows (platform, account_id, handle, display_name, role, score...) on the
-    current shortlist, then run the page again so every count shows it."""
-    name = shortlist_name()
-    items = [
-        {
-            "platform": row["platform"],
-            "account_id": row["account_id"],
-            "handle": _text(row.get("handle")),
-            "display_name": _text(row.get("display_name")),
-            "role": _text(row.get("role")),
-            "specialty": _text(row.get("specialty")),
-            "area": area or "all",
-            "kind": kind,
-            "score": None if pd.isna(row.get("score")) else float(row["score"]),
-            "added_from": source,
-        }
-        for row in rows.to_dict(orient="records")
-    ]
-    added = edit_shortlist(ShortlistEdit(name, owner(), add=items))["added"]
-    skipped = len(items) - added
-    notify(
-        f"{added} added to the shortlist “{name}”"
-        + (f" ({skipped} already on it)" if skipped else "")
-    )
-    st.rerun()
-
-
-def _text(value: Any) -> str | None:
-    """A text cell as saved: None when missing (a ranking's NaN would be saved as "nan")."""
-    return None if missing(value) else str(value)
-
-
+# -- notices ----------------------------------------------------------------------------
 def notify(message: str) -> None:
     """Show ``message`` as a toast on the next run (it survives ``st.rerun``)."""
     st.session_state.setdefault("_notices", []).append(message)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from kolmap.export.downloads import Download
 from kolmap.graph import Scope
-from kolmap.ui import access, state
+from kolmap.ui import access, shortlists, state
 from kolmap.views.display import blank_text
 
 __all__ = [
@@ -431,5 +431,7 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
         st.text_input(
             "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()
         )
-        st.caption(f"Shortlist “{state.shortlist_name()}”: {state.shortlist_size()} account(s)")
+        st.caption(
+            f"Shortlist “{state.shortlist_name()}”: {shortlists.shortlist_size()} account(s)"
+        )
         saved_views(current, pages)

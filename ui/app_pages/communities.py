@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kolmap.scoring.explain import MENTIONED_ONLY
-from kolmap.ui import state, widgets
+from kolmap.ui import shortlists, state, widgets
 from kolmap.views.communities import COMMUNITY_MIN_SIZE
 from kolmap.views.display import scope_words
 
@@ -90,4 +90,6 @@ if st.button("Add the 10 most influential members to the shortlist", key="com_ad
     # (it was PageRank x 100, 0.1 to 0.7 beside the Leaderboard's 40 to 90 on a shortlist).
     leader = float(comp["pagerank"].max()) or 1.0
     ranked = members.head(10).assign(score=100.0 * members["pagerank"].head(10) / leader)
-    state.add_to_shortlist(ranked, source=f"community {chosen}", area=scope.area, kind="community")
+    shortlists.add_to_shortlist(
+        ranked, source=f"community {chosen}", area=scope.area, kind="community"
+    )

@@ -19,7 +19,7 @@ from kolmap.scoring.congress import (
     drivers,
     peak_days,
 )
-from kolmap.ui import state, widgets
+from kolmap.ui import shortlists, state, widgets
 from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
 from kolmap.views.congresses import congress_candidates
 from kolmap.views.display import utc_times
@@ -189,7 +189,9 @@ for column, phase in zip(columns, phases, strict=True):
                 "listed here, go to the shortlist (the Shortlist page).",
             )
         ):
-            state.add_to_shortlist(table.head(10), source="congress", area=None, kind="congress")
+            shortlists.add_to_shortlist(
+                table.head(10), source="congress", area=None, kind="congress"
+            )
 
 during = phases[1]
 in_days = tagged[

@@ -12,7 +12,7 @@ from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, TABULAR
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
-from kolmap.ui import state, widgets
+from kolmap.ui import shortlists, state, widgets
 from kolmap.views.coverage import coverage_note, role_coverage
 from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
 
@@ -170,7 +170,7 @@ pick_cols = st.columns([4, 1])
 picked = pick_cols[0].multiselect("Add to shortlist", list(labels), key="lb_pick")
 if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
     rows = table.iloc[[labels[p] for p in picked]]
-    state.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
+    shortlists.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
 
 with st.expander("Export (same files as `kolmap export`)"):
     cols = st.columns([2, 2, 3])

@@ -15,7 +15,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.scoring.rank import RankKind
-from kolmap.ui import science, state, widgets
+from kolmap.ui import science, shortlists, state, widgets
 from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
     KINDS_BY_ROLE,
@@ -197,7 +197,7 @@ if st.button("Add to the shortlist", key="profile_add"):
         mine = ranked[(ranked["platform"] == platform) & (ranked["account_id"] == account_id)]
         if not mine.empty:
             row, listed_as = mine, listing.value
-    state.add_to_shortlist(row, source="profile", area=shown_area, kind=listed_as)
+    shortlists.add_to_shortlist(row, source="profile", area=shown_area, kind=listed_as)
 
 # A stub (known only from mentions) has no bio, so no list of areas: a missing value.
 bio_areas = account["bio_areas"]

@@ -15,7 +15,7 @@ from kolmap.export.downloads import table_download
 from kolmap.export.exporter import COMPLIANCE_NOTE, log_export, table_members, write_table
 from kolmap.graph.store import SHORTLIST_STATUSES, ShortlistEdit
 from kolmap.model import AccountKey
-from kolmap.ui import state, widgets
+from kolmap.ui import shortlists, state, widgets
 from kolmap.views.display import details, utc_times
 
 COLUMNS = [
@@ -37,7 +37,7 @@ COLUMNS = [
 EDITABLE = ("status", "note")
 
 st.title("Shortlist")
-names = state.shortlist_names()
+names = shortlists.shortlist_names()
 pick = st.columns([3, 3])
 chosen = pick[0].selectbox(
     "Shortlist", names, index=names.index(state.shortlist_name()), key="sl_pick_list"
@@ -53,7 +53,7 @@ if new_name.strip() and new_name.strip() != chosen:
     st.query_params["list"] = new_name.strip()
     st.rerun()
 
-saved = state.shortlist()
+saved = shortlists.shortlist()
 if saved.empty:
     st.info(
         f"“{chosen}” is empty. Add accounts from the Leaderboard, Profile, Communities or "
@@ -89,7 +89,7 @@ statuses = {
     if new and new != old
 }
 if notes or statuses:
-    state.edit_shortlist(ShortlistEdit(chosen, state.owner(), notes=notes, statuses=statuses))
+    shortlists.edit_shortlist(ShortlistEdit(chosen, state.owner(), notes=notes, statuses=statuses))
     st.rerun()
 labels = dict(zip([str(h) for h in export["handle"]], keys, strict=False))
 remove = st.multiselect("Remove", list(labels), key="sl_remove")
@@ -99,7 +99,9 @@ sure = len(remove) <= 3 or st.checkbox(
     f"Yes, remove these {len(remove)} accounts from “{chosen}”", key="sl_remove_sure"
 )
 if st.button("Remove selected", key="sl_remove_btn", disabled=not remove or not sure):
-    state.edit_shortlist(ShortlistEdit(chosen, state.owner(), remove=[labels[r] for r in remove]))
+    shortlists.edit_shortlist(
+        ShortlistEdit(chosen, state.owner(), remove=[labels[r] for r in remove])
+    )
     st.rerun()
 with st.expander("Activity"):
     with state.store() as s:

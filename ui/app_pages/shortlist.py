@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from kolmap import __version__
@@ -17,6 +16,7 @@ from kolmap.graph.store import SHORTLIST_STATUSES, ShortlistEdit
 from kolmap.model import AccountKey
 from kolmap.ui import shortlists, state, widgets
 from kolmap.views.display import details, utc_times
+from kolmap.views.shortlists import named_trail
 
 COLUMNS = [
     "platform",
@@ -105,30 +105,7 @@ if st.button("Remove selected", key="sl_remove_btn", disabled=not remove or not 
     st.rerun()
 with st.expander("Activity"):
     with state.store() as s:
-        trail = s.shortlist_events(chosen)
-        # Accounts taken off the list are looked up in the store for their role and handle:
-        # all were shown as private individuals, so an audit trail could not say who a
-        # removed researcher was (browser check). Erased accounts stay unknown: private.
-        gone = {
-            AccountKey(str(p), str(a))
-            for p, a in zip(trail["platform"], trail["account_id"], strict=True)
-        } - set(keys)
-        found = s.accounts(sorted(gone, key=str)) if gone else pd.DataFrame()
-    known = pd.concat(
-        [
-            raw[["platform", "account_id", "role", "handle"]],
-            found.reindex(columns=["platform", "account_id", "role", "handle"]),
-        ]
-    )
-    by_key = {
-        AccountKey(str(r["platform"]), str(r["account_id"])): r for r in known.to_dict("records")
-    }
-    looked_up = [
-        by_key.get(AccountKey(str(p), str(a)), {})
-        for p, a in zip(trail["platform"], trail["account_id"], strict=True)
-    ]
-    trail["role"] = [r.get("role") or "unknown" for r in looked_up]
-    trail["handle"] = [r.get("handle") for r in looked_up]
+        trail = named_trail(s, chosen, raw)
     shown_trail = state.protect_accounts(trail)
     shown_trail["account"] = shown_trail["handle"].where(
         shown_trail["handle"].notna() & (shown_trail["handle"] != ""), shown_trail["account_id"]

@@ -20,6 +20,7 @@ shown as a private individual.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
@@ -48,7 +49,7 @@ def named_trail(store: GraphStore, name: str, listed: pd.DataFrame) -> pd.DataFr
     } - on_list
     found = store.accounts(sorted(gone, key=str)) if gone else pd.DataFrame()
     known = pd.concat([listed.reindex(columns=_NAMING), found.reindex(columns=_NAMING)])
-    by_key: dict[AccountKey, dict[str, Any]] = {
+    by_key: dict[AccountKey, dict[Hashable, Any]] = {
         AccountKey(str(r["platform"]), str(r["account_id"])): r for r in known.to_dict("records")
     }
     looked_up = [

@@ -403,3 +403,12 @@ def test_professors_of_law_humanities_and_business_are_no_researchers(bio):
     assert classify("Professor of Epidemiology, Zorvan University", "", taxonomy=TAX).role == (
         "researcher"
     )
+
+
+def test_a_law_professor_is_a_person_and_a_law_school_an_institution():
+    """ "Professor of Law, <university>" read as an organisation (the university word and the
+    model); the school itself stays one."""
+    assert classify("Professor of Law, Zorvan University", "Ana Roe", taxonomy=TAX).role == "public"
+    assert classify("Zorvan University School of Law", "Zorvan Law", taxonomy=TAX).role == (
+        "organisation"
+    )

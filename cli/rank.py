@@ -29,7 +29,7 @@ from kolmap.graph.store import Scope
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import axis_overlap, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
-from kolmap.views.coverage import coverage_note, role_coverage
+from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
 from kolmap.views.transparency import with_coi
@@ -162,6 +162,8 @@ def rank_command(
                 "the public, or accounts whose role is unknown), shown as pseudonyms; "
                 "--no-pseudonymise shows them by name, where the project allows it."
             )
+        if not projection.edges.empty and (note := unendorsed_note(table)):
+            err_console.print(note)
         if projection.edges.empty and len(projection.nodes):
             err_console.print(
                 f"This scope has {len(projection.nodes):,} accounts but no relations between "

@@ -406,6 +406,28 @@ def test_rank_says_when_most_accounts_have_no_role(runner, tmp_path):
     assert {r["handle"] for r in csv.DictReader(io.StringIO(out.stdout))} == {"AnaVelMD", "BenOkMD"}
 
 
+def test_rank_says_which_listed_accounts_nobody_endorses(runner, tmp_path):
+    """On the real 2014 #BleedingDisorders file the hematology KOL list was two accounts that
+    nobody endorsed, ranked on their posts and followers alone, with no word of it."""
+    lines = ["screen_name,user_id,created_at,status_id,text,description"]
+    bios = {"AnaVel": "Hematologist", "BenOk": "Hematologist", "CyLo": "Hematologist"}
+    posts = [("AnaVel", "Talk on #hemophilia by @BenOk"), ("BenOk", "New #hemophilia data"),
+             ("CyLo", "Our #hemophilia clinic opens")]  # fmt: skip
+    for i, (name, text) in enumerate(posts):
+        lines.append(f"{name},{i},2017-07-20T10:00:00Z,{i},{text},{bios[name]}")
+    write(tmp_path, "tweets.csv", "\n".join(lines) + "\n")
+    run(runner, "ingest", "tweets.csv", "--no-warm")
+    out = run(runner, "rank", "--kind", "kol")
+    text = " ".join(out.output.split())
+    assert "2 of the 3 accounts listed are endorsed by no other account in this scope" in text
+    alone = run(runner, "rank", "--kind", "kol", "--format", "csv")
+    endorsed = {
+        r["handle"]: int(r["n_endorsers"]) for r in csv.DictReader(io.StringIO(alone.stdout))
+    }
+    assert endorsed == {"BenOk": 1, "AnaVel": 0, "CyLo": 0}
+    assert "endorsed by no other" not in alone.stdout
+
+
 def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_store_path):
     """`kolmap rank` used to print patients' handles, names and bios in every format."""
     _sample_store(runner, sample_store_path)

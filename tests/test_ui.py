@@ -885,6 +885,15 @@ def test_the_sample_leaderboard_does_not_warn_about_roles(app_store):
     assert not any("have no role" in w.value for w in at.warning)
 
 
+def test_the_leaderboard_says_which_listed_accounts_nobody_endorses(app_store):
+    """The sample's organisation list holds accounts that only post: no other account of
+    the scope endorses them, and their rank rests on relevance, reach and engagement."""
+    at = open_page("leaderboard")
+    at.selectbox(key="lb_kind").set_value("organisation").run()
+    notes = " ".join(i.value for i in at.info)
+    assert re.search(r"\d+ of the \d+ accounts listed are endorsed by no other account", notes)
+
+
 def test_a_restarted_app_reads_its_scopes_from_disk(app_store, monkeypatch):
     """The all-data scope and each area are computed once per store version (in the
     background at the first visit) and kept beside the store: a restarted app (every

@@ -9,6 +9,11 @@ were the same ten names. The lists are not wrong about those accounts, but a rea
 does not know that 96% of the conversation could not be read would take them for the
 field's leaders. :func:`role_coverage` counts, :func:`coverage_note` words the warning.
 
+A list can also rank accounts that nobody in the scope endorses (no mention, reply, repost,
+quote or follow from another account): on the real 2014 #BleedingDisorders file, the
+hematology KOL list was two accounts, both endorsed by nobody, their ranks resting on how
+much they posted on the topic and their followers. :func:`unendorsed_note` says so.
+
 >>> nodes = pd.DataFrame({"role": ["unknown"] * 8 + ["hcp", "researcher"],
 ...     "is_stub": [False] * 10, "has_bio": [False] * 8 + [True, True]})
 >>> role_coverage(nodes)
@@ -25,7 +30,7 @@ import pandas as pd
 
 from kolmap.scoring.components import PEER_ROLES
 
-__all__ = ["UNREAD_SHARE", "RoleCoverage", "coverage_note", "role_coverage"]
+__all__ = ["UNREAD_SHARE", "RoleCoverage", "coverage_note", "role_coverage", "unendorsed_note"]
 
 # From this share of accounts without a role, a ranking says so.
 UNREAD_SHARE = 0.5
@@ -78,4 +83,33 @@ def coverage_note(coverage: RoleCoverage) -> str | None:
         f"{coverage.peers:,} accounts read as HCPs or researchers. Ingest their profiles (an "
         "account list) or label accounts (`kolmap label`) to rank the others, or rank every "
         "account whatever its role with the `any` kind."
+    )
+
+
+def unendorsed_note(table: pd.DataFrame) -> str | None:
+    """The notice for a ranking (``n_endorsers`` per row) holding accounts that no other
+    account of the scope endorses, or None when every one is endorsed.
+
+    >>> unendorsed_note(pd.DataFrame({"n_endorsers": [0, 3]}))[:62]
+    '1 of the 2 accounts listed is endorsed by no other account in '
+    >>> unendorsed_note(pd.DataFrame({"n_endorsers": [2, 3]})) is None
+    True
+    """
+    if table.empty or "n_endorsers" not in table:
+        return None
+    alone = int((pd.to_numeric(table["n_endorsers"], errors="coerce").fillna(0) == 0).sum())
+    if not alone:
+        return None
+    listed = len(table)
+    subject = (
+        f"{alone:,} of the {listed:,} accounts listed is"
+        if alone == 1
+        else f"{alone:,} of the {listed:,} accounts listed are"
+    )
+    if alone == listed:
+        subject = "The account listed is" if listed == 1 else f"All {listed:,} accounts listed are"
+    return (
+        f"{subject} endorsed by no other account in this scope (no mention, reply, repost, "
+        "quote or follow): a rank without endorsements rests on topic relevance, reach and "
+        "engagement alone."
     )

@@ -13,7 +13,7 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.ui import shortlists, state, widgets
-from kolmap.views.coverage import coverage_note, role_coverage
+from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
 from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
 
 TIERS = ("global", "national", "regional", "local")
@@ -98,6 +98,8 @@ st.caption(
 )
 if kind in ("kol", "dol") and (note := coverage_note(role_coverage(proj.nodes))):
     st.warning(note)
+if not proj.edges.empty and (alone := unendorsed_note(shown)):
+    st.info(alone)
 compact = ["rank", "handle", "display_name", "role", "specialty", "score", "tier"]
 compact += ["kol_score", "dol_score"] if kind in ("kol", "dol") else []
 compact += ["rank_change", "score_change", "movement"] if "movement" in table else []

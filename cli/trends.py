@@ -4,6 +4,8 @@ docs/congress.md."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -13,6 +15,7 @@ from kolmap.cli.support import (
     build_scope,
     compare_options,
     compare_scope,
+    err_console,
     open_store_for,
     pseudonymise_option,
     reported_errors,
@@ -20,10 +23,11 @@ from kolmap.cli.support import (
     store_option,
 )
 from kolmap.export.reports import export_report
+from kolmap.graph.store import GraphStore, Scope
 from kolmap.ingest.brands import BrandMatcher, read_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
-from kolmap.scoring.timeline import rising_stars
+from kolmap.scoring.timeline import median_day, rising_stars
 from kolmap.views.privacy import Privacy
 from kolmap.views.share_of_voice import PERIODS, share_of_voice
 
@@ -69,13 +73,17 @@ def rising(
 ) -> None:
     """Rising stars: accounts whose standing in an area grew fastest from the earlier window
     (--compare-since/--compare-until) to the later one (--since/--until), with at least
-    scoring.rising_min_endorsers endorsers now and growth shrunk by the evidence behind it."""
+    scoring.rising_min_endorsers endorsers now and growth shrunk by the evidence behind it.
+
+    Without an earlier window, it is what comes before --since; without either, the two
+    windows part at the day of the scope's median post (about half the posts in each), as
+    the app's Trends page parts them."""
     settings = settings_of(ctx)
     scope = build_scope(area, (), since, until, (), settings)
     earlier = compare_scope(scope, compare_since, compare_until)
-    if earlier is None:
-        raise click.UsageError("give the earlier window: --compare-since and/or --compare-until")
     with reported_errors(), open_store_for(store, read_only=out is None) as source:
+        if earlier is None:
+            scope, earlier = _default_windows(source, scope)
         later = source.projection(scope)
         table = rising_stars(
             rank(later, kind, settings.scoring),
@@ -97,7 +105,32 @@ def rising(
             )
             click.echo(f"wrote {out}: {rows:,} rows; sha256 {digest[:16]}…")
             return
+    if table.empty and fmt == "table":
+        err_console.print(
+            f"No account of {scope.describe()} has the {settings.scoring.rising_min_endorsers} "
+            "endorsers a rising star needs in the later window (scoring.rising_min_endorsers)."
+        )
     show_table(table, fmt, ["rank", "handle", "display_name", "role", "rise", "reasons"])
+
+
+def _default_windows(source: GraphStore, scope: Scope) -> tuple[Scope, Scope]:
+    """The later and earlier windows when only --since, or no window, was given (see
+    :func:`rising`); says which on stderr."""
+    if scope.since is not None:
+        err_console.print(f"earlier window: before {scope.since:%Y-%m-%d}")
+        return scope, replace(scope, since=None, until=scope.since)
+    day = median_day(source.posts(scope)["created_at"])
+    if day is None:
+        raise click.UsageError(
+            f"{scope.describe()} has no dated post to part windows at; give them: "
+            "--compare-since/--compare-until and --since/--until"
+        )
+    part = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    err_console.print(
+        f"earlier window: to {day:%Y-%m-%d}; later: from {part:%Y-%m-%d} (parted at the "
+        "median post; --compare-since/--compare-until and --since/--until choose them)"
+    )
+    return replace(scope, since=part), replace(scope, until=part)
 
 
 @click.command("share-of-voice")

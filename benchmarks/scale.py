@@ -68,6 +68,31 @@ print(json.dumps({"ingest_s": seconds, "accounts": stats["accounts"], "posts": s
                   "follows": stats["follows"], "rows_read": summary.rows_read}))
 """
 
+# One new account and its post ingested into the store of a size: what a team's daily file
+# costs once the store is large (the derivation reads the whole store; the texts' hashes
+# and the text roles are kept, so only the new ones are computed).
+SMALL_INGEST_STEP = r"""
+import json, sys, time
+from pathlib import Path
+from kolmap.graph.duckdb import DuckDBStore
+from kolmap.ingest.pipeline import ingest_paths
+from kolmap.settings import Settings
+store_path, work = sys.argv[1:3]
+folder = Path(work) / "one-post"
+folder.mkdir()
+(folder / "accounts.csv").write_text(
+    "platform,account_id,handle,display_name,bio\n"
+    "x,bench-new-1,bench_new_onc,Bench New,Oncologist at a regional cancer centre\n", "utf-8")
+(folder / "posts.csv").write_text(
+    "platform,post_id,author_id,created_at,text\n"
+    "x,bench-new-p1,bench-new-1,2026-03-01T10:00:00Z,New data on #breastcancer today\n",
+    "utf-8")
+t = time.perf_counter()
+with DuckDBStore(store_path, memory_limit=Settings().store.memory_limit) as store:
+    ingest_paths(store, [folder], quarantine_dir=store_path + ".q1")
+print(json.dumps({"small_ingest_s": time.perf_counter() - t}))
+"""
+
 # Child code shared with neo4j_bench.py: project a scope, then rank all five kinds with the
 # score components computed once; returns the projection, its components and both times.
 RANK_SCOPE = r"""
@@ -339,6 +364,8 @@ def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, An
     row.update(ingest)
     ranked, row["rank_peak_mb"] = child(RANK_STEP, store, AREA, str(work))
     row.update(ranked)
+    small, row["small_ingest_peak_mb"] = child(SMALL_INGEST_STEP, store, str(work))
+    row.update(small)
     knobs = (str(settings.damping), str(settings.seed))
     floor, row["floor_peak_mb"] = child(FLOOR_STEP, str(work), *knobs, str(settings.resolution))
     row.update(floor)
@@ -431,6 +458,19 @@ def write_section(rows: list[dict[str, Any]], out: Path, timeout: float) -> None
             f"| {r['floor_files_peak_mb']:,.0f} | {r['floor_files_edges']:,} "
             f"| {_ratio(nx_s, first)} | {_ratio(r['floor_files_s'], first)} |"
         )
+    lines += [
+        "",
+        "One new account with one post ingested into the store of each size, "
+        "against the ingest that filled it:",
+        "",
+    ]
+    lines += [
+        f"- {r['edges_all']:,} edges: {r['small_ingest_s']:.1f} s "
+        f"({r['small_ingest_s'] / r['ingest_s']:.0%} of the {r['ingest_s']:.1f} s ingest), "
+        f"peak {r['small_ingest_peak_mb']:,.0f} MB"
+        for r in rows
+        if "small_ingest_s" in r
+    ]
     lines += [f"\nNote on {r['size']}: {r['note']}" for r in rows if r.get("note")]
     lines += ["", "Targets of the scale issue, checked against the rows above:", ""]
     lines += [f"- {line}" for line in _targets(rows)]

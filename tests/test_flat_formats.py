@@ -302,6 +302,28 @@ def test_topsy_retweets_from_text_lists_and_us_dates(store, tmp_path):
     assert "no author" in qfile.read_text("utf-8")
 
 
+def test_a_day_only_topsy_time_takes_the_exact_time_its_tweet_id_holds(store, tmp_path):
+    """Topsy files give the day ("06/01/14"): every post of a day was at 00:00:00, and to the
+    co-action signal all of them were simultaneous. A tweet id ("snowflake") holds the exact
+    creation time; an id that disagrees with the day (not a tweet's) changes nothing."""
+    rows = [
+        TOPSY_HEADER,
+        'Cholera,472996358920871936,False,"Cholera vaccines on the way #cholera",10,,0,'
+        "Nurse,,en,06/01/14,,nurse_a",
+        'Cholera,472996358920871937,False,"Cholera: boil water #cholera",10,,0,'
+        "Nurse,,en,03/01/19,,nurse_b",  # the id says 2014: another day
+    ]
+    summary = ingest_files(store, write(tmp_path, "Tweets_Cholera_full.csv", "\n".join(rows)))
+    assert summary.files[0].repaired == {"time-from-id": 1}
+    times = dict(
+        store.sql("SELECT post_id, strftime(created_at, '%Y-%m-%d %H:%M:%S') FROM posts").values
+    )
+    assert times == {
+        "472996358920871936": "2014-06-01 07:01:34",
+        "472996358920871937": "2019-03-01 00:00:00",
+    }
+
+
 def test_a_retweets_stand_in_folds_into_the_original_when_it_arrives_later(store, tmp_path):
     """Retweets known only by their "RT @user: text" get a stand-in original; when a later
     file brings the author's own post of that text, the stand-in folds into it (it was

@@ -308,3 +308,32 @@ def test_text_hashes_follow_every_change_to_the_posts(derived, tmp_path: Path) -
         assert store.db.scalar("SELECT count(*) FROM text_hashes WHERE author_id = 'ring2'") == 0
         kept, fresh = pairs_now_and_from_nothing(store)
         pd.testing.assert_frame_equal(kept, fresh)
+
+
+def test_a_bare_day_is_no_time_for_co_actions(tmp_path: Path) -> None:
+    """Exports that give only the day put every post at midnight: six accounts retweeting
+    the same posts on the same days were "co-acting within a minute" (18 accounts of the real
+    2014 hashtag files were flagged as automated so). The same retweets a few seconds apart
+    are still flagged."""
+
+    def world(offset: timedelta) -> World:
+        w = World()
+        source = w.account("source", "Public health news", followers=5000)
+        fans = [w.account(f"fan{i}", "Runner and dad") for i in range(6)]
+        for k in range(6):
+            day = datetime(2014, 6, 1 + k, tzinfo=UTC)
+            original = w.post(source, f"Cholera update number {k} for the region", day)
+            for i, fan in enumerate(fans):
+                at = day + offset * (i + 1)
+                w.post(fan, "", at, repost_of_post_id=original)
+        return w
+
+    evidence = {}
+    for name, offset in (("bare", timedelta(0)), ("seconds", timedelta(seconds=5))):
+        folder = world(offset).write(tmp_path / name)
+        with DuckDBStore(tmp_path / f"{name}.duckdb") as store:
+            ingest_paths(store, [folder], quarantine_dir=tmp_path / f"{name}-q")
+            fans = store.accounts().set_index("account_id").loc[[f"fan{i}" for i in range(6)]]
+        evidence[name] = fans["automation_evidence"].fillna("").str.contains("co-acted")
+    assert not evidence["bare"].any()
+    assert evidence["seconds"].all()

@@ -23,7 +23,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,41 @@ def flexible_time(value: str | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat()
+
+
+# X (Twitter) ids since November 2010 are "snowflakes": the creation time in milliseconds
+# since this epoch sits above their lowest 22 bits.
+_SNOWFLAKE_EPOCH_MS = 1288834974657
+_SNOWFLAKE_SLACK = timedelta(hours=36)  # a date written in another time zone
+
+
+def time_from_id(post_id: str, given: str) -> str | None:
+    """The exact creation time of an X post read from its id, when ``given`` (ISO-8601, as
+    :func:`flexible_time` returns it) is missing or a bare day (midnight) that the id agrees
+    with: Topsy-era files give only the day ("06/01/14"), and every post of a day then looked
+    simultaneous to the co-action signal. None when the id is no snowflake, the time given
+    has a time of day, or the two disagree (the id is then not a tweet's).
+
+    >>> time_from_id("472996358920871936", "2014-06-01T00:00:00+00:00")
+    '2014-06-01T07:01:34.471000+00:00'
+    >>> time_from_id("472996358920871936", "2014-06-01T10:15:00+00:00") is None
+    True
+    >>> time_from_id("472996358920871936", "2019-03-01T00:00:00+00:00") is None
+    True
+    >>> time_from_id("12345", "") is None
+    True
+    """
+    if not post_id.isdigit() or len(post_id) < 17:
+        return None
+    moment = datetime.fromtimestamp(((int(post_id) >> 22) + _SNOWFLAKE_EPOCH_MS) / 1000, UTC)
+    if not given:
+        return moment.isoformat() if moment <= datetime.now(UTC) + _SNOWFLAKE_SLACK else None
+    day = datetime.fromisoformat(given)
+    if (day.hour, day.minute, day.second, day.microsecond) != (0, 0, 0, 0):
+        return None
+    if not day - _SNOWFLAKE_SLACK <= moment <= day + timedelta(days=1) + _SNOWFLAKE_SLACK:
+        return None
+    return moment.isoformat()
 
 
 def _moment(text: str) -> datetime | None:
@@ -335,11 +370,15 @@ def row_records(
         else:
             raise RowError("no post id and no post URL")
     text = f.get("text", "")
+    created = flexible_time(f.get("created_at")) or ""
+    if platform == "x" and (exact := time_from_id(post_id, created)):
+        created = exact
+        repairs.append("time-from-id")
     main: dict[str, str] = {
         "platform": platform,
         "post_id": post_id,
         "author_id": author,
-        "created_at": flexible_time(f.get("created_at")) or "",
+        "created_at": created,
         "text": text,
         "lang": f.get("lang", ""),
         "likes": f.get("likes", ""),

@@ -318,6 +318,11 @@ def test_congress_page(app_store):
     assert not at.exception, [e.value for e in at.exception]
     assert _congress_days(at).value == (date(2026, 5, 29), date(2026, 6, 2))
     assert any("(registry dates)" in c.value for c in at.caption)
+    at.button(key="cg_add").click().run()  # an oncology congress: saved under oncology
+    with opened(app_store) as store:
+        saved = store.shortlist("Shortlist")
+    assert len(saved) == 10 and set(saved["area"]) == {"oncology"}, saved["area"]
+    assert set(saved["kind"]) == {"congress"}
     at.selectbox(key="cg_congress").set_value("Other hashtags").run()
     at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
     assert not at.exception, [e.value for e in at.exception]

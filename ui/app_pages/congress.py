@@ -43,8 +43,11 @@ picked = st.selectbox(
 )
 first, last = state.date_bounds()
 edition_days = None
+# The area a congress of one area is saved under on the shortlist ("all" for the others).
+congress_area: str | None = None
 if picked != CUSTOM:
     congress = registry.congresses[picked]
+    congress_area = congress.areas[0] if len(congress.areas) == 1 else None
     # Only the editions with posts of their own: a #SER2020 posted at SER 2019 names the 2020
     # edition, but analysing it would read June 2019's posts on June 2019's days.
     editions = dated_editions(congress, editions_in(congress, tags), state.posts)
@@ -190,7 +193,7 @@ for column, phase in zip(columns, phases, strict=True):
             )
         ):
             shortlists.add_to_shortlist(
-                table.head(10), source="congress", area=None, kind="congress"
+                table.head(10), source="congress", area=congress_area, kind="congress"
             )
 
 during = phases[1]

@@ -135,7 +135,7 @@ def rank_command(
                 f"(Jaccard {overlap['jaccard']:.2f})"
             )
         if kind in ("kol", "dol"):
-            note = coverage_note(role_coverage(projection.nodes))
+            note = coverage_note(role_coverage(projection.nodes), kind)
             if note:
                 err_console.print(f"[yellow]{escape(note)}[/yellow]")
         if earlier is not None:

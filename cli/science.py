@@ -47,7 +47,9 @@ def show_table(frame: pd.DataFrame, fmt: str, columns: list[str]) -> None:
     elif frame.empty:
         click.echo("(none)")
     else:
-        click.echo(frame[columns].to_string(index=False, max_colwidth=70))
+        # A missing cell (a private individual's withheld name) prints blank, not "None".
+        shown = frame[columns].astype(object).where(frame[columns].notna(), "")
+        click.echo(shown.to_string(index=False, max_colwidth=70))
 
 
 @click.group()

@@ -28,6 +28,8 @@ from kolmap.ingest.brands import BrandMatcher, read_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.scoring.timeline import median_day, rising_stars
+from kolmap.views.coverage import no_rising_note
+from kolmap.views.display import scope_words
 from kolmap.views.privacy import Privacy
 from kolmap.views.share_of_voice import PERIODS, share_of_voice
 
@@ -85,8 +87,9 @@ def rising(
         if earlier is None:
             scope, earlier = _default_windows(source, scope)
         later = source.projection(scope)
+        later_ranking = rank(later, kind, settings.scoring)
         table = rising_stars(
-            rank(later, kind, settings.scoring),
+            later_ranking,
             rank(source.projection(earlier), kind, settings.scoring),
             min_endorsers=settings.scoring.rising_min_endorsers,
             prior=settings.scoring.rising_prior,
@@ -106,10 +109,8 @@ def rising(
             click.echo(f"wrote {out}: {rows:,} rows; sha256 {digest[:16]}…")
             return
     if table.empty and fmt == "table":
-        err_console.print(
-            f"No account of {scope.describe()} has the {settings.scoring.rising_min_endorsers} "
-            "endorsers a rising star needs in the later window (scoring.rising_min_endorsers)."
-        )
+        minimum = settings.scoring.rising_min_endorsers
+        err_console.print(no_rising_note(later_ranking, minimum, scope_words(scope)))
     show_table(table, fmt, ["rank", "handle", "display_name", "role", "rise", "reasons"])
 
 

@@ -403,6 +403,11 @@ def test_rank_says_when_most_accounts_have_no_role(runner, tmp_path):
     run(runner, "ingest", "tweets.csv", "--no-warm")
     out = run(runner, "rank", "--kind", "kol", "--format", "csv")
     assert "8 of 10 accounts (80%) have no role" in " ".join(out.output.split())
+    assert "KOL lists rank only the 2 accounts read as HCPs or researchers" in " ".join(
+        out.output.split()
+    )
+    dol = run(runner, "rank", "--kind", "dol", "--format", "csv")
+    assert "DOL lists rank only the 2 accounts read as HCPs." in " ".join(dol.output.split())
     assert {r["handle"] for r in csv.DictReader(io.StringIO(out.stdout))} == {"AnaVelMD", "BenOkMD"}
 
 
@@ -419,13 +424,13 @@ def test_rank_says_which_listed_accounts_nobody_endorses(runner, tmp_path):
     run(runner, "ingest", "tweets.csv", "--no-warm")
     out = run(runner, "rank", "--kind", "kol")
     text = " ".join(out.output.split())
-    assert "2 of the 3 accounts listed are endorsed by no other account in this scope" in text
+    assert "No other account in this scope endorses 2 of the 3 accounts listed" in text
     alone = run(runner, "rank", "--kind", "kol", "--format", "csv")
     endorsed = {
         r["handle"]: int(r["n_endorsers"]) for r in csv.DictReader(io.StringIO(alone.stdout))
     }
     assert endorsed == {"BenOk": 1, "AnaVel": 0, "CyLo": 0}
-    assert "endorsed by no other" not in alone.stdout
+    assert "No other account" not in alone.stdout
 
 
 def test_rank_shows_private_individuals_as_pseudonyms_by_default(runner, sample_store_path):
@@ -502,3 +507,17 @@ def test_a_semicolon_separated_file_gets_a_delimiter_hint(runner, tmp_path):
     write(tmp_path / "s", "accounts.csv", "platform;account_id;handle\nx;1;a\n")
     out = run(runner, "ingest", str(tmp_path / "s"), "--no-warm", code=1)
     assert "separated by ';'" in out.output and "comma-separated" in out.output
+
+
+def test_plain_tables_print_missing_cells_blank(capsys):
+    """`kolmap rising` printed "None" for accounts without a display name (the 2014 files
+    have none; a private individual's is withheld)."""
+    import pandas as pd
+
+    from kolmap.cli.science import show_table
+
+    frame = pd.DataFrame({"handle": ["anon-1", "dr_a"], "display_name": [None, "Dr A"],
+                          "rise": [2.5, float("nan")]})  # fmt: skip
+    show_table(frame, "table", ["handle", "display_name", "rise"])
+    out = capsys.readouterr().out
+    assert "None" not in out and "NaN" not in out and "Dr A" in out and "2.5" in out

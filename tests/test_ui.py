@@ -104,6 +104,7 @@ def test_leaderboard_to_shortlist_to_export(app_store, tmp_path, known_answers):
     assert "nan" not in saved["specialty"].astype(str).str.lower().tolist(), saved["specialty"]
     # The sidebar counts them in the same click (it used to say 0 until the next one).
     assert any("Shortlist “Shortlist”: 2 account(s)" in c.value for c in at.sidebar.caption)
+    assert at.multiselect(key="lb_pick").value == []  # the picker starts empty again
     # Why this rank: endorsers, components and the reasons sentence for the chosen account.
     assert any("endorsed by" in t.value for t in at.text)
     endorsers = at.dataframe[1].value
@@ -326,6 +327,7 @@ def test_congress_page(app_store):
     at.selectbox(key="cg_congress").set_value("Other hashtags").run()
     at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert any("the four days when its hashtags peak" in c.value for c in at.caption)
     assert [s.value for s in at.subheader] == [
         "Before",
         "During",
@@ -348,6 +350,9 @@ def test_congress_page(app_store):
     assert 0 < len(posts) <= 10
     assert not posts["role"].isin(["patient", "public", "unknown", "brand", "media"]).any()
     assert any("counted but not quoted" in c.value for c in at.caption)
+    # How many brand and media posts the non-commercial view leaves out, not only that it
+    # does (a real store's table was empty with no word of why).
+    assert any(re.search(r"; \d+ by brands and media are left out", c.value) for c in at.caption)
     assert any("setting scoring.congress_weights" in c.value for c in at.caption)
 
 
@@ -722,6 +727,21 @@ def test_trends_default_windows_part_at_the_chosen_areas_median(app_store):
     assert at.date_input(key="tr_later").value == widgets.split_windows(first, last, medians[""])[1]
 
 
+def test_trends_says_why_no_account_rises(app_store, monkeypatch):
+    """An empty list said "No account's standing grew between these windows" when no
+    account had the endorsers a rising star needs (a browser check on a real store)."""
+    from kolmap.ui import state
+
+    monkeypatch.setenv("KOLMAP_SCORING_RISING_MIN_ENDORSERS", "100000")
+    state.settings.clear()
+    try:
+        at = open_page("trends")
+    finally:
+        state.settings.clear()  # the next test reads the defaults again
+    notes = " ".join(i.value for i in at.info)
+    assert "No account of all areas" in notes and "has the 100000 endorsers" in notes, notes
+
+
 def test_default_earlier_window_parts_at_the_median_post(app_store, tmp_path):
     """The default earlier window was the calendar's first half: on a store whose posts
     crowd near its end (a congress), the earlier window held almost none and every account
@@ -883,6 +903,11 @@ def test_the_leaderboard_warns_when_most_accounts_have_no_role(tmp_path, monkeyp
     at = open_page("leaderboard")
     warnings = " ".join(w.value for w in at.warning)
     assert "8 of 10 accounts (80%) have no role" in warnings, warnings
+    # It names the list's own roles and candidates ("KOL and DOL lists rank only the 7
+    # accounts read as HCPs or researchers" stood above 3 DOL candidates).
+    at.selectbox(key="lb_kind").set_value("dol").run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "DOL lists rank only the 2 accounts read as HCPs." in warnings, warnings
 
 
 def test_the_sample_leaderboard_does_not_warn_about_roles(app_store):
@@ -896,7 +921,9 @@ def test_the_leaderboard_says_which_listed_accounts_nobody_endorses(app_store):
     at = open_page("leaderboard")
     at.selectbox(key="lb_kind").set_value("organisation").run()
     notes = " ".join(i.value for i in at.info)
-    assert re.search(r"\d+ of the \d+ accounts listed are endorsed by no other account", notes)
+    assert re.search(
+        r"No other account in this scope endorses \d+ of the \d+ accounts listed", notes
+    )
 
 
 def test_a_restarted_app_reads_its_scopes_from_disk(app_store, monkeypatch):

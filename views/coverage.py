@@ -17,7 +17,7 @@ much they posted on the topic and their followers. :func:`unendorsed_note` says 
 >>> nodes = pd.DataFrame({"role": ["unknown"] * 8 + ["hcp", "researcher"],
 ...     "is_stub": [False] * 10, "has_bio": [False] * 8 + [True, True]})
 >>> role_coverage(nodes)
-RoleCoverage(accounts=10, unknown=8, unknown_without_bio=8, peers=2)
+RoleCoverage(accounts=10, unknown=8, unknown_without_bio=8, peers=2, hcps=1)
 >>> coverage_note(role_coverage(nodes))[:74]
 '8 of 10 accounts (80%) have no role, 8 of them because the export carries '
 """
@@ -29,8 +29,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kolmap.scoring.components import PEER_ROLES
+from kolmap.scoring.rank import RankKind
 
-__all__ = ["UNREAD_SHARE", "RoleCoverage", "coverage_note", "role_coverage", "unendorsed_note"]
+__all__ = [
+    "UNREAD_SHARE",
+    "RoleCoverage",
+    "coverage_note",
+    "no_rising_note",
+    "role_coverage",
+    "unendorsed_note",
+]
+
+# The roles each list of people ranks, in words.
+_ROLE_WORDS = {"kol": "HCPs or researchers", "dol": "HCPs"}
 
 # From this share of accounts without a role, a ranking says so.
 UNREAD_SHARE = 0.5
@@ -44,6 +55,7 @@ class RoleCoverage:
     unknown: int
     unknown_without_bio: int
     peers: int
+    hcps: int
 
     @property
     def unknown_share(self) -> float:
@@ -54,7 +66,7 @@ def role_coverage(nodes: pd.DataFrame) -> RoleCoverage:
     """Count the accounts of a projection's ``nodes`` (``role``, ``is_stub``, ``has_bio``)
     whose role is unknown, how many of those have no bio, and how many are peers."""
     if nodes.empty:
-        return RoleCoverage(0, 0, 0, 0)
+        return RoleCoverage(0, 0, 0, 0, 0)
     known = ~nodes["is_stub"].fillna(False).astype(bool)
     roles = nodes.loc[known, "role"].astype(str)
     no_bio = ~nodes.loc[known, "has_bio"].fillna(False).astype(bool)
@@ -64,14 +76,24 @@ def role_coverage(nodes: pd.DataFrame) -> RoleCoverage:
         unknown=int(unknown.sum()),
         unknown_without_bio=int((unknown & no_bio).sum()),
         peers=int(roles.isin(PEER_ROLES).sum()),
+        hcps=int((roles == "hcp").sum()),
     )
 
 
-def coverage_note(coverage: RoleCoverage) -> str | None:
-    """The warning for a KOL or DOL list, or None when at most :data:`UNREAD_SHARE` of the
-    accounts have no role."""
+def coverage_note(
+    coverage: RoleCoverage, kind: str = "kol", candidates: int | None = None
+) -> str | None:
+    """The warning for a KOL or DOL list (``kind``) of ``candidates`` accounts (default: the
+    scope's accounts of the roles it ranks), or None when at most :data:`UNREAD_SHARE` of
+    the accounts have no role. It names the roles the list ranks: HCPs and researchers for
+    KOLs, HCPs for DOLs."""
     if coverage.accounts == 0 or coverage.unknown_share <= UNREAD_SHARE:
         return None
+    ranked = (
+        candidates
+        if candidates is not None
+        else (coverage.hcps if kind == "dol" else coverage.peers)
+    )
     why = (
         f", {coverage.unknown_without_bio:,} of them because the export carries no bio"
         if coverage.unknown_without_bio
@@ -79,8 +101,9 @@ def coverage_note(coverage: RoleCoverage) -> str | None:
     )
     return (
         f"{coverage.unknown:,} of {coverage.accounts:,} accounts "
-        f"({coverage.unknown_share:.0%}) have no role{why}: KOL and DOL lists rank only the "
-        f"{coverage.peers:,} accounts read as HCPs or researchers. Ingest their profiles (an "
+        f"({coverage.unknown_share:.0%}) have no role{why}: {RankKind(kind).name} lists rank "
+        f"only the {ranked:,} accounts read as {_ROLE_WORDS.get(kind, 'HCPs or researchers')}. "
+        "Ingest their profiles (an "
         "account list) or label accounts (`kolmap label`) to rank the others, or rank every "
         "account whatever its role with the `any` kind."
     )
@@ -90,8 +113,10 @@ def unendorsed_note(table: pd.DataFrame) -> str | None:
     """The notice for a ranking (``n_endorsers`` per row) holding accounts that no other
     account of the scope endorses, or None when every one is endorsed.
 
-    >>> unendorsed_note(pd.DataFrame({"n_endorsers": [0, 3]}))[:62]
-    '1 of the 2 accounts listed is endorsed by no other account in '
+    >>> unendorsed_note(pd.DataFrame({"n_endorsers": [0, 3]}))[:71]
+    'No other account in this scope endorses 1 of the 2 accounts listed (no '
+    >>> unendorsed_note(pd.DataFrame({"n_endorsers": [0, 0]}))[:69]
+    'No other account in this scope endorses either of the accounts listed'
     >>> unendorsed_note(pd.DataFrame({"n_endorsers": [2, 3]})) is None
     True
     """
@@ -101,15 +126,46 @@ def unendorsed_note(table: pd.DataFrame) -> str | None:
     if not alone:
         return None
     listed = len(table)
-    subject = (
-        f"{alone:,} of the {listed:,} accounts listed is"
-        if alone == 1
-        else f"{alone:,} of the {listed:,} accounts listed are"
+    ways = "(no mention, reply, repost, quote or follow)"
+    if alone < listed:
+        return (
+            f"No other account in this scope endorses {alone:,} of the {listed:,} accounts "
+            f"listed {ways}: a rank without endorsements rests on topic relevance, reach and "
+            "engagement alone."
+        )
+    which = {1: "the account listed", 2: "either of the accounts listed"}.get(
+        listed, f"any of the {listed:,} accounts listed"
     )
-    if alone == listed:
-        subject = "The account listed is" if listed == 1 else f"All {listed:,} accounts listed are"
+    whose = "its rank rests" if listed == 1 else "their ranks rest"
     return (
-        f"{subject} endorsed by no other account in this scope (no mention, reply, repost, "
-        "quote or follow): a rank without endorsements rests on topic relevance, reach and "
-        "engagement alone."
+        f"No other account in this scope endorses {which} {ways}: {whose} on topic "
+        "relevance, reach and engagement alone."
+    )
+
+
+def no_rising_note(later: pd.DataFrame, min_endorsers: int, where: str) -> str:
+    """Why a list of rising stars is empty, from the ranking of the later window (with
+    ``n_endorsers``): no account had the endorsers a rising star needs, or none of those
+    that had them rose.
+
+    >>> no_rising_note(pd.DataFrame({"n_endorsers": [1, 2]}), 5, "oncology")[:56]
+    'No account of oncology has the 5 endorsers a rising star'
+    >>> no_rising_note(pd.DataFrame({"n_endorsers": [6, 2]}), 5, "oncology")
+    'The one account of oncology with 5 or more endorsers in the later window did not rise.'
+    """
+    endorsed = pd.to_numeric(later.get("n_endorsers", pd.Series(dtype=float)), errors="coerce")
+    candidates = int((endorsed >= min_endorsers).sum())
+    if candidates == 0:
+        return (
+            f"No account of {where} has the {min_endorsers} endorsers a rising star needs in "
+            "the later window (setting scoring.rising_min_endorsers)."
+        )
+    if candidates == 1:
+        return (
+            f"The one account of {where} with {min_endorsers} or more endorsers in the later "
+            "window did not rise."
+        )
+    return (
+        f"None of the {candidates:,} accounts of {where} with {min_endorsers} or more "
+        "endorsers in the later window rose."
     )

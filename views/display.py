@@ -160,7 +160,8 @@ def details(value: Any) -> str:
 
 def score_parts(row: pd.Series | Mapping[str, Any], weights: Mapping[str, float]) -> pd.DataFrame:
     """The components a list's score weighs, for one ranked row: ``component`` (named with
-    its weight) and ``value`` (its share of the list's leader on that component, 0..1).
+    its weight) and ``value`` (its share of the best value of the list's candidates on that
+    component, 0..1).
     Components the list does not weigh are left out: a chart of all ten showed, for a DOL,
     peer standing that counts nothing in its score.
 

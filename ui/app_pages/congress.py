@@ -116,6 +116,13 @@ peak = (
     or peak_days(edition_posts["created_at"])
     or (first, min(last, first + timedelta(days=3)))
 )
+if edition_days is None:
+    # Said on the page, not only in the days box's help: an awareness day's posts (Rare
+    # Disease Day is the last day of February) can peak months away in a collection.
+    st.caption(
+        "No registry dates for this edition: the congress days are the four days when its "
+        "hashtags peak; change them below."
+    )
 cols = st.columns([3, 2, 2])
 days = cols[0].date_input(
     "Congress days",
@@ -217,13 +224,20 @@ else:
     ).merge(authors, left_on=["platform", "author_id"], right_on=["platform", "account_id"])
     # Posts of private individuals could identify them: only public actors' posts are quoted.
     public = top[~state.privacy().hidden(top["role"], top["is_stub"])]
+    commercial = public["role"].isin(COMMERCIAL_ROLES) & non_commercial
     st.caption(
         f"{len(top):,} original posts; {len(top) - len(public):,} by private individuals are "
-        "counted but not quoted."
-        + (" Brands and media are left out (non-commercial view)." if non_commercial else "")
+        "counted but not quoted"
+        + (
+            f"; {int(commercial.sum()):,} by brands and media are left out (non-commercial view)."
+            if non_commercial
+            else "."
+        )
     )
-    if non_commercial:
-        public = public[~public["role"].isin(COMMERCIAL_ROLES)]
+    public = public[~commercial]
+    if public.empty:
+        st.info("No post of those days is left to quote.")
+        st.stop()
     best = public.sort_values(["engagement", "created_at"], ascending=[False, True]).head(10)
     best = best.assign(text=state.protect_texts(best["text"].tolist(), best["platform"].tolist()))
     # A count no post of the export carries (rtweet has no reply count) is left out, not a

@@ -96,7 +96,7 @@ st.caption(
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
     f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
 )
-if kind in ("kol", "dol") and (note := coverage_note(role_coverage(proj.nodes))):
+if kind in ("kol", "dol") and (note := coverage_note(role_coverage(proj.nodes), kind, len(full))):
     st.warning(note)
 if not proj.edges.empty and (alone := unendorsed_note(shown)):
     st.info(alone)
@@ -169,9 +169,12 @@ if fresh:
     st.session_state["lb_explain"] = list(labels)[selected[0]]
 st.caption("Click a row to explain it below and open its profile.")
 pick_cols = st.columns([4, 1])
+if st.session_state.pop("_lb_added", False):  # added: the picker starts empty again
+    st.session_state["lb_pick"] = []
 picked = pick_cols[0].multiselect("Add to shortlist", list(labels), key="lb_pick")
 if pick_cols[1].button("Add", key="lb_add", disabled=not picked):
     rows = table.iloc[[labels[p] for p in picked]]
+    st.session_state["_lb_added"] = True
     shortlists.add_to_shortlist(rows, source="leaderboard", area=scope.area, kind=kind)
 
 with st.expander("Export (same files as `kolmap export`)"):
@@ -258,7 +261,8 @@ widgets.profile_link(
 left, right = st.columns(2)
 with left:
     st.caption(
-        "What the score weighs: each component as a share of the list's leader, with its weight"
+        "What the score weighs, with each weight: every component as a share of the best "
+        "value any candidate of the list has on it (endorser counts by their square roots)"
     )
     st.vega_lite_chart(
         score_parts(row, weights),

@@ -74,7 +74,7 @@ else:
     chosen = st.multiselect("Groups", groups, key="persons_groups", placeholder="All groups")
     shown = table[table["group"].isin(chosen)] if chosen else table
     # The scores here are rescaled (the area's best at 100), the Leaderboard's are not: the
-    # same person shows 94.9 there and 100 here, so the labels say which scale this is.
+    # same person may show 94.9 there and 100 here, so the labels say which scale this is.
     rescaled = "(area best = 100)"
     st.dataframe(
         shown,
@@ -89,7 +89,7 @@ else:
     )
     st.caption(
         "KOL and DOL here are the Leaderboard's scores of the person's best account, rescaled "
-        "so the area's best is 100 (the Leaderboard's best may read 94.9 where this reads 100); "
+        "so the area's best is 100 (the Leaderboard does not rescale: its best may read less); "
         "the downloads keep the column names kol_score, dol_score."
     )
     about = {

@@ -18,6 +18,8 @@ from kolmap.ingest.brands import BrandMatcher, parse_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.timeline import movement, rising_stars
 from kolmap.ui import state, widgets
+from kolmap.views.coverage import no_rising_note
+from kolmap.views.display import scope_words
 from kolmap.views.share_of_voice import share_of_voice
 
 st.title("Trends")
@@ -119,8 +121,9 @@ if earlier and later:
     before = Scope(area=area or None, since=earlier[0], until=earlier[1])
     after = Scope(area=area or None, since=later[0], until=later[1])
     scoring = state.settings().scoring
+    later_ranking = state.ranking(after, kind)
     stars = rising_stars(
-        state.ranking(after, kind),
+        later_ranking,
         state.ranking(before, kind),
         min_endorsers=scoring.rising_min_endorsers,
         prior=scoring.rising_prior,
@@ -133,7 +136,7 @@ if earlier and later:
         f"{scoring.rising_min_endorsers} endorsers (settings scoring.rising_*)."
     )
     if shown.empty:
-        st.info("No account's standing grew between these windows.")
+        st.info(no_rising_note(later_ranking, scoring.rising_min_endorsers, scope_words(after)))
     else:
         # An account not ranked in the earlier window has no previous score: its movement
         # says "new" (as the Leaderboard's comparison does) and the score is left blank.

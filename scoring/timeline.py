@@ -33,7 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RISING_COLUMNS", "compare_rankings", "median_day", "movement", "rising_stars"]
+__all__ = [
+    "RISING_COLUMNS",
+    "compare_rankings",
+    "median_day",
+    "movement",
+    "post_days",
+    "rising_stars",
+]
 
 RISING_COLUMNS = [
     "rank",
@@ -127,16 +134,30 @@ def rising_stars(
     return table[RISING_COLUMNS].reset_index(drop=True)
 
 
-def median_day(created: pd.Series) -> date | None:
-    """The day of the median of post times ``created`` (half the dated posts on it or
-    before), or None without a dated post: where the default earlier and later windows of a
-    comparison part, so each holds about half the posts (the calendar's halves put a store
-    of mostly June 2019 posts into the later one, and every account read "new").
+def post_days(created: pd.Series) -> tuple[date, date, date] | None:
+    """The days of the first, median and last of post times ``created`` (half the dated
+    posts on the median's day or before), or None without a dated post: the span a scope's
+    windows cover and where its default earlier and later windows part, so each holds about
+    half the posts (the calendar's halves put a store of mostly June 2019 posts into the
+    later one, and every account read "new").
 
-    >>> median_day(pd.Series(["2019-06-01T10:00Z", "2019-06-19T08:00Z", "2019-06-20T09:00Z"]))
-    datetime.date(2019, 6, 19)
-    >>> median_day(pd.Series([None])) is None
+    >>> post_days(pd.Series(["2019-06-01T10:00Z", "2019-06-19T08:00Z", "2019-06-20T09:00Z"]))
+    (datetime.date(2019, 6, 1), datetime.date(2019, 6, 19), datetime.date(2019, 6, 20))
+    >>> post_days(pd.Series([None])) is None
     True
     """
     stamps = pd.to_datetime(created, utc=True).dropna().sort_values()
-    return None if stamps.empty else stamps.iloc[(len(stamps) - 1) // 2].date()
+    if stamps.empty:
+        return None
+    middle = stamps.iloc[(len(stamps) - 1) // 2]
+    return stamps.iloc[0].date(), middle.date(), stamps.iloc[-1].date()
+
+
+def median_day(created: pd.Series) -> date | None:
+    """The median's day of :func:`post_days` (None without a dated post).
+
+    >>> median_day(pd.Series(["2019-06-01T10:00Z", "2019-06-19T08:00Z"]))
+    datetime.date(2019, 6, 1)
+    """
+    days = post_days(created)
+    return None if days is None else days[1]

@@ -475,15 +475,22 @@ def area_label(area: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _median_day(version_key: str, scope_key: str) -> date | None:
+def _post_days(version_key: str, scope_key: str) -> tuple[date, date, date] | None:
     with store() as s:
-        return timeline.median_day(s.posts(_scope_from_key(scope_key))["created_at"])
+        return timeline.post_days(s.posts(_scope_from_key(scope_key))["created_at"])
+
+
+def post_days(scope: Scope) -> tuple[date, date, date] | None:
+    """The days of the first, median and last post of ``scope``
+    (:func:`~kolmap.scoring.timeline.post_days`), or None without dated posts."""
+    return _post_days(version(), _scope_key(scope))
 
 
 def median_day(scope: Scope) -> date | None:
     """The day of the median post of ``scope`` (half its dated posts on it or before), or
     None without dated posts: where the default earlier and later windows part."""
-    return _median_day(version(), _scope_key(scope))
+    days = post_days(scope)
+    return None if days is None else days[1]
 
 
 def date_bounds() -> tuple[date, date]:

@@ -61,10 +61,15 @@ areas = state.area_options()
 
 
 def _defaults(area: str) -> dict[str, Any]:
-    """Two windows that do not share a day, parted at the median post of the area (about
-    half its posts in each), as the Leaderboard's comparison parts them: parted at the median
-    of all data, an area's windows could hold most of its posts on one side."""
-    earlier, later = widgets.split_windows(first, last, state.median_day(Scope(area=area or None)))
+    """Two windows that do not share a day, from the area's first post to its last, parted
+    at its median post (about half its posts in each), as the Leaderboard's comparison parts
+    them: parted at the median of all data, an area's windows could hold most of its posts
+    on one side; spanning all data, the later one ran years past the area's last post."""
+    days = state.post_days(Scope(area=area or None))
+    if days is None:
+        earlier, later = widgets.split_windows(first, last, None)
+    else:
+        earlier, later = widgets.split_windows(days[0], days[2], days[1])
     return {"earlier": earlier, "later": later}
 
 

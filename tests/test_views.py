@@ -182,6 +182,19 @@ def test_community_names_leave_out_the_hashtags_every_community_shares():
     ]
 
 
+def test_communities_the_words_cannot_tell_apart_are_numbered():
+    """Three communities of a real congress file read "unidentified accounts · #ismbeccb
+    #ismb2017" alike in the table and the picker (a browser check)."""
+    from kolmap.views.communities import describe_communities
+
+    summary = pd.DataFrame({"community": [0, 1, 2], "top_hashtags": [["#ismb"]] * 3})
+    nodes = pd.DataFrame({"role": ["unknown"] * 6, "specialty": [None] * 6})
+    components = pd.DataFrame({"community": [0, 0, 1, 1, 2, 2], "automation_risk": [0.0] * 6})
+    names = describe_communities(summary, nodes, components, automation_flag=0.6)["name"]
+    first = names.iloc[0]
+    assert names.tolist() == [first, f"{first} (2)", f"{first} (3)"]
+
+
 def test_a_person_without_a_display_name_is_named_by_handle_not_nan(sample_store, tmp_path):
     """Accounts known only by handle (2014 Topsy-era files) have no display name: the
     person's name is ``@handle on x``, never ``nan (@handle on x)``, in the persons table and

@@ -297,6 +297,14 @@ def score_formats(frame: Any) -> dict[str, Any]:
     }
 
 
+def share_formats() -> dict[str, Any]:
+    """Column settings that show a community table's shares with two decimals, as the
+    Leaderboard shows its components (they read 0, 0.2 and 0.009 side by side)."""
+    return {
+        name: st.column_config.NumberColumn(format="%.2f") for name in ("peer_share", "influence")
+    }
+
+
 def rows_to_profiles(
     container: Any,
     accounts: Any,

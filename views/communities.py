@@ -97,6 +97,13 @@ def describe_communities(
                 "ring": _ring(risk, members, automation_flag),
             }
         )
+    # Communities the words cannot tell apart (three "unidentified accounts · #ismbeccb
+    # #ismb2017" on a congress file) are numbered in the summary's order: "… (2)", "… (3)".
+    times: Counter[str] = Counter()
+    for row in rows:
+        times[row["name"]] += 1
+        if times[row["name"]] > 1:
+            row["name"] = f"{row['name']} ({times[row['name']]})"
     return pd.DataFrame(rows, columns=["community", "name", "ring"])
 
 

@@ -42,6 +42,7 @@ st.dataframe(
     ],
     hide_index=True,
     key="com_table",
+    column_config=widgets.share_formats(),
 )
 if overview.empty:
     st.stop()

@@ -62,6 +62,7 @@ if len(proj.nodes) > graph.number_of_nodes():
             ["community", "size", "roles", "peer_share", "influence"]
         ].head(15),
         hide_index=True,
+        column_config=widgets.share_formats(),
     )
 downloads = st.columns(3)
 about = {"kind": kind, "scope": scope.describe(), "top": int(top), "colour_by": colour_by}

@@ -101,9 +101,10 @@ def describe_communities(
     # #ismb2017" on a congress file) are numbered in the summary's order: "… (2)", "… (3)".
     times: Counter[str] = Counter()
     for row in rows:
-        times[row["name"]] += 1
-        if times[row["name"]] > 1:
-            row["name"] = f"{row['name']} ({times[row['name']]})"
+        name = str(row["name"])
+        times[name] += 1
+        if times[name] > 1:
+            row["name"] = f"{name} ({times[name]})"
     return pd.DataFrame(rows, columns=["community", "name", "ring"])
 
 

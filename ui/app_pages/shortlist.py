@@ -74,7 +74,9 @@ edited = st.data_editor(
     disabled=[c for c in COLUMNS if c not in EDITABLE],
     column_config={
         "note": st.column_config.TextColumn("note", width="large"),
-        "status": st.column_config.SelectboxColumn("status", options=list(SHORTLIST_STATUSES)),
+        "status": st.column_config.SelectboxColumn(
+            "status", options=list(SHORTLIST_STATUSES), required=True
+        ),
         "score": st.column_config.NumberColumn(format="%.1f"),
     },
 )

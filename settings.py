@@ -185,6 +185,7 @@ class RoleSettings:
         {
             "coaction": 0.85,
             "template": 0.5,
+            "repeats": 0.5,
             "reciprocal": 0.5,
             "burst": 0.5,
             "shape": 0.3,

@@ -121,7 +121,11 @@ def _world() -> World:
     speakers = [w.account(f"speaker{k}", "Cardiologist, heart failure trials") for k in range(4)]
     for i, a in enumerate(crowd):
         for j in range(60):
-            w.post(a, f"Reading @topic_{i}_{j} on heart failure", T0 + timedelta(hours=5 * j + i))
+            w.post(
+                a,
+                f"Reading @topic_{i}_{j} on heart failure, note {i}-{j}",
+                T0 + timedelta(hours=5 * j + i),
+            )
         for k, speaker in enumerate(speakers):
             at = T0 + timedelta(days=40 + k, seconds=5 * i)
             w.post(a, f"Now on stage: @{speaker} on heart failure", at)
@@ -283,10 +287,10 @@ def test_text_hashes_follow_every_change_to_the_posts(derived, tmp_path: Path) -
     args = (roles.template_min_chars, roles.template_max_authors, roles.template_min_shared)
 
     def pairs_now_and_from_nothing(store: DuckDBStore) -> tuple[pd.DataFrame, pd.DataFrame]:
-        reads = DuckDBDerivation(store.db, "check")
-        kept = reads.shared_texts(*args)
+        # Each derivation brings the hashes up to date once: a run, then another.
+        kept = DuckDBDerivation(store.db, "run-a").shared_texts(*args)
         store.db.execute("DELETE FROM text_hashes")
-        return kept, reads.shared_texts(*args)
+        return kept, DuckDBDerivation(store.db, "run-b").shared_texts(*args)
 
     with DuckDBStore(copy) as store:
         reads = DuckDBDerivation(store.db, "check")
@@ -300,7 +304,8 @@ def test_text_hashes_follow_every_change_to_the_posts(derived, tmp_path: Path) -
         store.db.execute("UPDATE posts SET text = 'quite another text, long enough to count' "
                          "WHERE post_id = ?", [ring_post])  # fmt: skip
         store.db.execute("DELETE FROM posts WHERE author_id = 'ring1'")
-        assert reads.refresh_text_hashes()[0] > 1
+        assert reads.refresh_text_hashes() == (0, 0)  # once per derivation
+        assert DuckDBDerivation(store.db, "next").refresh_text_hashes()[0] > 1
         kept, fresh = pairs_now_and_from_nothing(store)
         pd.testing.assert_frame_equal(kept, fresh)
         assert not kept.isin(["ring1"]).any().any() and not kept.equals(before)
@@ -337,3 +342,29 @@ def test_a_bare_day_is_no_time_for_co_actions(tmp_path: Path) -> None:
         evidence[name] = fans["automation_evidence"].fillna("").str.contains("co-acted")
     assert not evidence["bare"].any()
     assert evidence["seconds"].all()
+
+
+def test_one_text_posted_again_and_again_is_an_automation_signal(tmp_path: Path) -> None:
+    """The #1 hematology KOL of a real 2014 file had pasted one complaint at sixteen
+    accounts in turn, with trust 1.00 and no flag. One text posted again and again
+    (mentions aside) now counts as risk, with its evidence; an announcement posted twice,
+    or many different posts, do not."""
+    w = World()
+    paster = w.account("paster", "Retired nurse, dog lover")
+    varied = w.account("varied", "Retired nurse, cat lover")
+    twice = w.account("twice", "Hemophilia society")
+    targets = [w.account(f"t{i}", "Runner") for i in range(12)]
+    for i, target in enumerate(targets):
+        at = T0 + timedelta(hours=i)
+        w.post(paster, f"@{target} Please read my story about the hemophilia clinic wait", at)
+        w.post(varied, f"Hemophilia clinic note number {i}: factor levels and {i} visits", at)
+    for k in range(2):
+        w.post(twice, "Join our hemophilia awareness walk this Saturday", T0 + timedelta(days=k))
+    folder = w.write(tmp_path / "in")
+    with DuckDBStore(tmp_path / "s.duckdb") as store:
+        ingest_paths(store, [folder], quarantine_dir=tmp_path / "q")
+        view = store.accounts().set_index("account_id")
+    assert view.loc["paster", "automation_risk"] == pytest.approx(0.5)
+    assert "posted one text 12 times" in view.loc["paster", "automation_evidence"]
+    for calm in ("varied", "twice"):
+        assert not view.loc[calm, "automation_risk"], view.loc[calm, "automation_evidence"]

@@ -1,6 +1,6 @@
 """Automation and coordination risk from the exports alone, with its evidence.
 
-Six signals, each scaled to 0..1, combined as a noisy-OR ``1 - prod(1 - w_i s_i)`` with the
+Seven signals, each scaled to 0..1, combined as a noisy-OR ``1 - prod(1 - w_i s_i)`` with the
 weights of :class:`~kolmap.settings.RoleSettings` (docs/roles.md gives the sources: the QUT
 coordination toolkit and Pacheco et al. 2021 for co-actions, BotometerLite for profile
 shapes):
@@ -13,6 +13,9 @@ shapes):
 - ``template``: accounts with which it posted at least ``template_min_shared`` identical
   texts (mentions, links and punctuation aside; greetings and memes that hundreds post left
   out); 5 such partners read 1. Copy-paste campaigns share many texts with the same accounts.
+- ``repeats``: it posted one text (mentions, links and punctuation aside) again and again:
+  3 times read 1/8, 10 or more read 1. A complaint pasted at one account after another, or
+  a bot's slogan; an announcement posted twice is nothing.
 - ``reciprocal``: how densely its mutual follows follow each other (local clustering of the
   mutual-follow graph), from 5 mutual follows on; rings follow each other back.
 - ``burst``: it was created in a burst: at least 10 endorsers of one account created within
@@ -51,15 +54,17 @@ _DIGIT_HANDLE = r"^[a-z_]*[a-z][a-z_]*\d{6,}$"
 @dataclass
 class Signals:
     """Per-account inputs beyond the projection (aligned with the nodes; zeros when the
-    export has no times or texts): how many accounts co-acted with it, and how many posted
-    the same texts as it (``template_min_shared`` of them or more)."""
+    export has no times or texts): how many accounts co-acted with it, how many posted the
+    same texts as it (``template_min_shared`` of them or more), and the most times it posted
+    one text."""
 
     coaction_partners: np.ndarray
     template_partners: np.ndarray
+    repeats: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Signals:
-        return cls(np.zeros(n), np.zeros(n))
+        return cls(np.zeros(n), np.zeros(n), np.zeros(n))
 
 
 def automation_risk(
@@ -81,6 +86,10 @@ def automation_risk(
     texts = signals.template_partners
     scores["template"] = np.minimum(1.0, texts / 5.0)
     notes["template"] = [f"posted the same texts as {int(t)} accounts" for t in texts]
+
+    repeats = signals.repeats
+    scores["repeats"] = np.clip((repeats - 2.0) / 8.0, 0.0, 1.0)
+    notes["repeats"] = [f"posted one text {int(r)} times" for r in repeats]
 
     clustering, mutual = _reciprocal(n, edges)
     scores["reciprocal"] = np.where(mutual >= 5, clustering, 0.0)

@@ -148,6 +148,11 @@ def _signals(
         settings.template_min_chars, settings.template_max_authors, settings.template_min_shared
     )
     signals.template_partners = _partners(keys, texts, settings.template_min_shared, n)
+    repeats = ctx.own_repeats(settings.template_min_chars)
+    if not repeats.empty:
+        at = _positions(keys, repeats["platform"], repeats["account_id"])
+        known = np.isfinite(at)
+        signals.repeats[at[known].astype(np.int64)] = repeats["repeats"].to_numpy(np.float64)[known]
     return signals
 
 

@@ -328,6 +328,8 @@ def test_congress_page(app_store):
     at.multiselect(key="cg_tags").set_value(["asco26", "esmo26"]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("the four days when its hashtags peak" in c.value for c in at.caption)
+    assert any("accounts flagged as automated are left out of the drivers" in c.value
+               for c in at.caption)  # fmt: skip
     assert [s.value for s in at.subheader] == [
         "Before",
         "During",

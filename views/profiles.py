@@ -177,14 +177,33 @@ def standing(
 
 
 def quadrant(
-    kol: float, dol: float, *, kol_best: float, dol_best: float, threshold: float
+    kol: float,
+    dol: float,
+    *,
+    kol_best: float,
+    dol_best: float,
+    threshold: float,
+    peers: int | None = None,
+    lay: int | None = None,
 ) -> tuple[str, float, float]:
     """Where a candidate sits on the KOL × DOL plane of its area, by the rule of the Persons
     & science quadrant (:func:`kolmap.scoring.science.is_high`): its scores rescaled so the
     area's best (``kol_best``, ``dol_best``) is 100, each high at or above ``threshold``. The
-    group (``KOL``, ``DOL``, ``KOL and DOL`` or ``emerging``) and the two rescaled scores."""
+    group (``KOL``, ``DOL``, ``KOL and DOL`` or ``emerging``) and the two rescaled scores.
+
+    An axis is high only with an endorser behind it, when the counts are given (``peers``
+    for KOL, ``lay`` for DOL): a pasted-spam account that nobody endorses was "KOL and DOL"
+    of a two-candidate list on a real store.
+
+    >>> quadrant(14.3, 32.1, kol_best=14.3, dol_best=32.1, threshold=33)[0]
+    'KOL and DOL'
+    >>> quadrant(14.3, 32.1, kol_best=14.3, dol_best=32.1, threshold=33, peers=0, lay=0)[0]
+    'emerging'
+    """
     kol_100, dol_100 = float(best_at_100(kol, kol_best)), float(best_at_100(dol, dol_best))
-    return kol_dol_group(kol_100, dol_100, threshold), kol_100, dol_100
+    kol_seen = kol_100 if peers is None or peers > 0 else 0.0
+    dol_seen = dol_100 if lay is None or lay > 0 else 0.0
+    return kol_dol_group(kol_seen, dol_seen, threshold), kol_100, dol_100
 
 
 # The last item of a role's evidence: what decided it and with what confidence

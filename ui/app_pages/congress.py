@@ -150,6 +150,13 @@ st.caption(
     f"Hashtags {' '.join('#' + h for h in hashtags)}; score = 100 × ("
     + " + ".join(f"{w:g} {name}" for name, w in weights.items())
     + ") / their sum, every role on the same footing (setting scoring.congress_weights)."
+    # Said on the page: a driver vanished when the view was on, with no word of why.
+    + (
+        " Non-commercial view: brands, media, industry staff and accounts flagged as "
+        "automated are left out of the drivers; turn it off to see them."
+        if non_commercial
+        else ""
+    )
 )
 volume = daily_volume(tagged["created_at"], phases)
 st.vega_lite_chart(

@@ -272,7 +272,7 @@ with left:
                 # Whole labels ("peer_endorsers ×0.3" was cut to "peer_endorsers ×…").
                 "y": {"field": "component", "type": "nominal", "sort": None, "title": None,
                       "axis": {"labelLimit": 400}},
-                "x": {"field": "value", "type": "quantitative", "title": "share of the leader",
+                "x": {"field": "value", "type": "quantitative", "title": "share of the best",
                       "scale": {"domain": [0, 1]}},
             },
         },

@@ -275,6 +275,8 @@ else:
                 kol_best=float(plane["kol_score"].max()),
                 dol_best=float(plane["dol_score"].max()),
                 threshold=threshold,
+                peers=int(mine["n_peer_endorsers"].iloc[0]),
+                lay=int(mine["n_lay_endorsers"].iloc[0]),
             )
             axes = st.columns(4)
             axes[0].metric("KOL score (peers)", f"{kol:.1f}")
@@ -286,7 +288,8 @@ else:
                 help=f"The Persons & science rule: a score is high from {threshold:g} "
                 "(science.quadrant_threshold) with the area's best at 100; here KOL "
                 f"{kol_100:.1f} and DOL {dol_100:.1f} on that scale. KOL: high peer standing; "
-                "DOL: high lay reach; both; or emerging.",
+                "DOL: high lay reach; both; or emerging. An axis without a single endorser "
+                "(peers for KOL, lay accounts for DOL) is never high.",
             )
             plane = plane.assign(who="other candidates")
             plane.loc[mine.index, "who"] = "this account"

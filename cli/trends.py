@@ -5,7 +5,7 @@ docs/congress.md."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -27,7 +27,7 @@ from kolmap.graph.store import GraphStore, Scope
 from kolmap.ingest.brands import BrandMatcher, read_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
-from kolmap.scoring.timeline import median_day, rising_stars
+from kolmap.scoring.timeline import post_days, rising_stars, split_windows
 from kolmap.views.coverage import no_rising_note
 from kolmap.views.display import scope_words
 from kolmap.views.privacy import Privacy
@@ -120,18 +120,25 @@ def _default_windows(source: GraphStore, scope: Scope) -> tuple[Scope, Scope]:
     if scope.since is not None:
         err_console.print(f"earlier window: before {scope.since:%Y-%m-%d}")
         return scope, replace(scope, since=None, until=scope.since)
-    day = median_day(source.posts(scope)["created_at"])
-    if day is None:
+    days = post_days(source.posts(scope)["created_at"])
+    if days is None:
         raise click.UsageError(
             f"{scope.describe()} has no dated post to part windows at; give them: "
             "--compare-since/--compare-until and --since/--until"
         )
-    part = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    earlier, later = split_windows(days[0], days[2], days[1])  # as the Trends page parts them
     err_console.print(
-        f"earlier window: to {day:%Y-%m-%d}; later: from {part:%Y-%m-%d} (parted at the "
-        "median post; --compare-since/--compare-until and --since/--until choose them)"
+        f"earlier window: to {earlier[1]:%Y-%m-%d}; later: from {later[0]:%Y-%m-%d} (parted at "
+        "the median post; --compare-since/--compare-until and --since/--until choose them)"
     )
-    return replace(scope, since=part), replace(scope, until=part)
+
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=UTC)
+
+    return (
+        replace(scope, since=start(later[0]), until=start(later[1] + timedelta(days=1))),
+        replace(scope, since=start(earlier[0]), until=start(earlier[1] + timedelta(days=1))),
+    )
 
 
 @click.command("share-of-voice")

@@ -27,7 +27,7 @@ account with 10 endorsers keeps half its growth, one with 90 keeps 90%.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -36,10 +36,10 @@ import pandas as pd
 __all__ = [
     "RISING_COLUMNS",
     "compare_rankings",
-    "median_day",
     "movement",
     "post_days",
     "rising_stars",
+    "split_windows",
 ]
 
 RISING_COLUMNS = [
@@ -153,11 +153,23 @@ def post_days(created: pd.Series) -> tuple[date, date, date] | None:
     return stamps.iloc[0].date(), middle.date(), stamps.iloc[-1].date()
 
 
-def median_day(created: pd.Series) -> date | None:
-    """The median's day of :func:`post_days` (None without a dated post).
+def split_windows(
+    first: date, last: date, median: date | None
+) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The default earlier and later windows of ``first``..``last``: the earlier to the
+    median post's day, the later from the next day, so each holds about half the posts
+    (the calendar's halves put a store of mostly June 2019 posts into the later one, and
+    every account read "new"); the calendar's halves without a median. They do not share a
+    day (both include their last day).
 
-    >>> median_day(pd.Series(["2019-06-01T10:00Z", "2019-06-19T08:00Z"]))
-    datetime.date(2019, 6, 1)
+    >>> earlier, later = split_windows(date(2014, 2, 4), date(2019, 6, 23), date(2019, 6, 19))
+    >>> earlier[1], later[0]
+    (datetime.date(2019, 6, 19), datetime.date(2019, 6, 20))
+    >>> split_windows(date(2026, 1, 1), date(2026, 1, 11), None)[0]
+    (datetime.date(2026, 1, 1), datetime.date(2026, 1, 6))
     """
-    days = post_days(created)
-    return None if days is None else days[1]
+    if median is None:
+        middle = first + (last - first) / 2
+    else:
+        middle = max(first, min(median, last - timedelta(days=1)))
+    return (first, middle), (min(middle + timedelta(days=1), last), last)

@@ -78,11 +78,12 @@ def test_the_newcomer_is_the_top_rising_star(runner, store_path: Path) -> None:
 def test_rising_without_windows_parts_them_at_the_median_post(runner, store_path: Path) -> None:
     """`kolmap rising --area oncology` stopped with "give the earlier window"; the app's
     Trends page parts the windows at the area's median post, and so does the command now."""
-    from kolmap.scoring.timeline import median_day
+    from kolmap.scoring.timeline import post_days
 
     with DuckDBStore(store_path, read_only=True) as store:
-        day = median_day(store.posts(Scope(area="oncology"))["created_at"])
-    assert day is not None
+        days = post_days(store.posts(Scope(area="oncology"))["created_at"])
+    assert days is not None and days[0] < days[1] < days[2]
+    day = days[1]
     out = run(runner, "rising", "--area", "oncology", "--store", str(store_path))
     text = " ".join(out.output.split())
     assert f"earlier window: to {day:%Y-%m-%d}; later: from " in text

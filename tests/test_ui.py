@@ -712,7 +712,8 @@ def test_trends_default_windows_part_at_the_chosen_areas_median(app_store):
     """Rising stars parted its windows at the median post of all data whatever the area (a
     browser check: the Leaderboard's comparison parted gastroenterology elsewhere). Windows
     left at their defaults now follow the area; a window the user chose stays."""
-    from kolmap.ui import state, widgets
+    from kolmap.scoring.timeline import split_windows
+    from kolmap.ui import state
 
     at = open_page("trends")
     first, _last = state.date_bounds()
@@ -721,16 +722,14 @@ def test_trends_default_windows_part_at_the_chosen_areas_median(app_store):
     at.selectbox(key="tr_area").set_value(area).run()
     # From the area's first post to its last (the later window ran years past a 2014 area's
     # last post on a store that also held 2019 files), parted at its median.
-    earlier, later = widgets.split_windows(*days[area][::2], days[area][1])
+    earlier, later = split_windows(*days[area][::2], days[area][1])
     assert at.date_input(key="tr_earlier").value == earlier
     assert at.date_input(key="tr_later").value == later
     mine = (first, first + timedelta(days=20))
     at.date_input(key="tr_earlier").set_value(mine).run()
     at.selectbox(key="tr_area").set_value("").run()
     assert at.date_input(key="tr_earlier").value == mine  # chosen: kept
-    assert (
-        at.date_input(key="tr_later").value == widgets.split_windows(*days[""][::2], days[""][1])[1]
-    )
+    assert at.date_input(key="tr_later").value == split_windows(*days[""][::2], days[""][1])[1]
 
 
 def test_trends_says_why_no_account_rises(app_store, monkeypatch):

@@ -193,28 +193,6 @@ def date_span(text: str | None, first: date, last: date) -> tuple[date, date] | 
     return (since, until) if first <= since <= until <= last else None
 
 
-def split_windows(
-    first: date, last: date, median: date | None
-) -> tuple[tuple[date, date], tuple[date, date]]:
-    """The default earlier and later windows of ``first``..``last``: the earlier to the
-    median post's day, the later from the next day, so each holds about half the posts
-    (the calendar's halves put a store of mostly June 2019 posts into the later one, and
-    every account read "new"); the calendar's halves without a median. They do not share a
-    day (both include their last day).
-
-    >>> earlier, later = split_windows(date(2014, 2, 4), date(2019, 6, 23), date(2019, 6, 19))
-    >>> earlier[1], later[0]
-    (datetime.date(2019, 6, 19), datetime.date(2019, 6, 20))
-    >>> split_windows(date(2026, 1, 1), date(2026, 1, 11), None)[0]
-    (datetime.date(2026, 1, 1), datetime.date(2026, 1, 6))
-    """
-    if median is None:
-        middle = first + (last - first) / 2
-    else:
-        middle = max(first, min(median, last - timedelta(days=1)))
-    return (first, middle), (min(middle + timedelta(days=1), last), last)
-
-
 def _from_address(
     prefix: str,
     areas: list[str],

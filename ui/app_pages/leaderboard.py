@@ -11,7 +11,7 @@ from kolmap.export.downloads import export_download, ranking_download
 from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, TABULAR
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
-from kolmap.scoring.timeline import compare_rankings
+from kolmap.scoring.timeline import compare_rankings, split_windows
 from kolmap.ui import shortlists, state, widgets
 from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
 from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
@@ -72,7 +72,7 @@ compare = st.toggle(
 if compare:
     earlier_days = st.date_input(
         "Earlier window",
-        value=widgets.split_windows(first_day, last_day, state.median_day(scope))[0],
+        value=split_windows(first_day, last_day, state.median_day(scope))[0],
         help="At first, up to the day of the median post of these filters (half the posts "
         "then or before), so the comparison has posts on both sides.",
         key="lb_compare_days",

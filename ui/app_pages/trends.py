@@ -16,7 +16,7 @@ from kolmap.export.exporter import COMPLIANCE_NOTE
 from kolmap.graph.store import Scope
 from kolmap.ingest.brands import BrandMatcher, parse_brands
 from kolmap.model import AccountKey
-from kolmap.scoring.timeline import movement, rising_stars
+from kolmap.scoring.timeline import movement, rising_stars, split_windows
 from kolmap.ui import state, widgets
 from kolmap.views.coverage import no_rising_note
 from kolmap.views.display import scope_words
@@ -67,9 +67,9 @@ def _defaults(area: str) -> dict[str, Any]:
     on one side; spanning all data, the later one ran years past the area's last post."""
     days = state.post_days(Scope(area=area or None))
     if days is None:
-        earlier, later = widgets.split_windows(first, last, None)
+        earlier, later = split_windows(first, last, None)
     else:
-        earlier, later = widgets.split_windows(days[0], days[2], days[1])
+        earlier, later = split_windows(days[0], days[2], days[1])
     return {"earlier": earlier, "later": later}
 
 

@@ -6,7 +6,8 @@ from the settings of the kind, and ``gamma`` is ``relevance_exponent`` (the rele
 applies to topical scopes only). docs/scoring.md explains every term and the traps it resists.
 
 KOL and DOL are two axes of the same people: every HCP and researcher in scope gets a
-``kol_score`` (standing among peers) and a ``dol_score`` (earned reach beyond peers), each
+``kol_score`` (standing among peers) and every HCP a ``dol_score`` (earned reach beyond
+peers; blank for researchers, whom the DOL list does not hold), each
 list ranks by its own axis, and :func:`axis_overlap` says how much the two top lists share.
 Industry staff and paid partners leave the KOL, DOL and influencer lists unless
 ``include_industry`` (then they are kept, flagged).
@@ -204,7 +205,9 @@ def rank(
     if not projection.scope.is_topical:
         gate = np.ones(len(nodes))
     # Both axes for every peer, scaled among the peers (so a DOL list and a KOL list print
-    # the same two numbers for the same person).
+    # the same two numbers for the same person). The DOL axis is printed for the roles a DOL
+    # list holds (HCPs) only: a researcher's DOL score, beside a KOL list, named a place in a
+    # list the researcher can never enter.
     peers = np.flatnonzero(roles.isin(PEER_ROLES).to_numpy() & ~stub & active)
     axes = {}
     for name, axis_weights in (("kol", settings.kol_weights), ("dol", settings.dol_weights)):
@@ -212,6 +215,7 @@ def rank(
         value = np.full(len(nodes), np.nan)
         value[peers] = np.round(100.0 * gate[peers] * combined, 3)
         axes[name] = value
+    axes["dol"][~roles.isin(RankKind.DOL.roles).to_numpy()] = np.nan
     table = nodes.iloc[idx].copy()
     cand = comp.iloc[idx]
     # A KOL or DOL list is scaled among all peers, as the axes are, so that its score is the
@@ -422,8 +426,14 @@ def _reasons(projection: Projection, table: pd.DataFrame, comp: pd.DataFrame) ->
         if n_all:
             parts.append(f"{peer_share:.0%} of trusted endorsement weight from peers")
         if topical:
+            total, in_scope = int(totals[node]), int(in_scope)
+            # "16/16 (relevance 0.84)" beside "1/1 (relevance 0.25)" read as a contradiction:
+            # say when the few posts, not the share, held the relevance down.
+            few = total and relevance < 0.6 * in_scope / total
             parts.append(
-                f"{in_scope}/{int(totals[node])} posts in scope (relevance {relevance:.2f})"
+                f"{in_scope}/{total} posts in scope (relevance {relevance:.2f}"
+                + (": few posts, less evidence" if few else "")
+                + ")"
             )
         else:
             parts.append(f"{in_scope} posts")

@@ -529,6 +529,10 @@ def test_a_dol_list_scores_each_hcp_by_the_dol_axis_printed_beside_it():
     assert kol["score"].tolist() == kol["kol_score"].tolist()
     # Scaled among the peers, an HCP does not reach 100 when a researcher leads.
     assert dol["score"].max() < 100
+    # The researcher's DOL score is blank beside the KOL list: no DOL list can hold them.
+    by_role = kol.set_index("role")
+    assert pd.isna(by_role.loc["researcher", "dol_score"])
+    assert kol.loc[kol["role"] == "hcp", "dol_score"].notna().all()
 
 
 def test_an_hcp_no_peer_endorses_has_no_standing_among_peers():
@@ -548,3 +552,25 @@ def test_an_hcp_no_peer_endorses_has_no_standing_among_peers():
     assert comp.loc[2, "lay_pagerank"] > 0  # the patient's repost is lay reach
     kol = rank(_projection(nodes, edges), "kol").set_index("handle")
     assert kol.loc["alone", "score"] < 0.25 * kol.loc["peer", "score"]
+
+
+def test_the_reasons_say_when_few_posts_hold_relevance_down():
+    """ "16/16 posts in scope (relevance 0.84)" beside "1/1 (relevance 0.25)" read as a
+    contradiction on a real store: the reasons now say the few posts held it down."""
+    nodes = [
+        {
+            "account_id": "1",
+            "handle": "steady",
+            "role": "hcp",
+            "posts_total": 16,
+            "posts_in_scope": 16,
+        },
+        {"account_id": "2", "handle": "once", "role": "hcp", "posts_total": 1, "posts_in_scope": 1},
+    ] + [{"account_id": str(10 + i), "handle": f"peer{i}", "role": "hcp"} for i in range(4)]
+    edges = [(2 + i, 0, "MENTIONS", 1) for i in range(4)] + [(2, 1, "MENTIONS", 1)]
+    table = rank(_projection(nodes, edges), "kol").set_index("handle")
+    assert (
+        "1/1 posts in scope (relevance 0.25: few posts, less evidence)"
+        in (table.loc["once", "reasons"])
+    ), table.loc["once", "reasons"]
+    assert "16/16 posts in scope (relevance 0.84)" in table.loc["steady", "reasons"]

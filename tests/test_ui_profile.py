@@ -79,3 +79,20 @@ def test_a_profile_link_opens_in_the_area_it_names(app_store):
     at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="profile_area").value == "oncology"
+
+
+def test_a_researchers_profile_says_they_have_no_dol_score(app_store):
+    """DOL lists hold HCPs only; a researcher's Profile showed "DOL score 0.0" as if they
+    ranked last in one."""
+    from kolmap.graph.store import Scope
+    from kolmap.scoring.rank import rank
+
+    with opened(app_store) as store:
+        kol = rank(store.projection(Scope()), "kol")
+    researcher = kol[kol["role"] == "researcher"].iloc[0]
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value(str(researcher["handle"])).run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["DOL score (lay reach)"] == "none", metrics
+    assert metrics["KOL score (peers)"] != "none"

@@ -265,8 +265,8 @@ else:
         table = state.ranking(scope, "kol")
         mine = table[(table["platform"] == platform) & (table["account_id"] == account_id)]
         if not mine.empty:
-            kol, dol = float(mine["kol_score"].iloc[0]), mine["dol_score"].iloc[0]
-            dol = float(dol) if pd.notna(dol) else 0.0
+            kol, dol_cell = float(mine["kol_score"].iloc[0]), mine["dol_score"].iloc[0]
+            dol = float(dol_cell) if pd.notna(dol_cell) else 0.0
             plane = table[["kol_score", "dol_score"]].fillna(0.0)
             threshold = state.settings().science.quadrant_threshold
             where, kol_100, dol_100 = quadrant(
@@ -280,7 +280,13 @@ else:
             )
             axes = st.columns(4)
             axes[0].metric("KOL score (peers)", f"{kol:.1f}")
-            axes[1].metric("DOL score (lay reach)", f"{dol:.1f}")
+            axes[1].metric(
+                "DOL score (lay reach)",
+                f"{dol:.1f}" if pd.notna(dol_cell) else "none",
+                help=None
+                if pd.notna(dol_cell)
+                else "DOL lists hold HCPs only: a researcher has no DOL score.",
+            )
             axes[2].metric("Trust", f"{float(mine['trust'].iloc[0]):.2f}")
             axes[3].metric(
                 "Quadrant",

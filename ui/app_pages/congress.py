@@ -21,7 +21,7 @@ from kolmap.scoring.congress import (
 )
 from kolmap.ui import shortlists, state, widgets
 from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
-from kolmap.views.congresses import congress_candidates
+from kolmap.views.congresses import congress_candidates, same_year_candidates
 from kolmap.views.display import utc_times
 
 st.title("Congress")
@@ -99,7 +99,7 @@ else:
     chosen = cols[0].multiselect(
         "Congress hashtags",
         tags["tag"].tolist(),
-        default=congress_tags[:2],
+        default=same_year_candidates(congress_tags),
         key="cg_tags",
         format_func=lambda t: "#" + t,
     )

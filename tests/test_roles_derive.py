@@ -315,6 +315,35 @@ def test_text_hashes_follow_every_change_to_the_posts(derived, tmp_path: Path) -
         pd.testing.assert_frame_equal(kept, fresh)
 
 
+def test_shared_texts_counted_in_passes_give_the_same_pairs(
+    derived, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every candidate pair at once ran out of the ingest's 512 MB at 10M edges
+    (the run lost); in passes bounded by the memory limit, the pairs are the same, and
+    the reads leave no scratch table behind."""
+    from kolmap.graph.duckdb import derive
+    from kolmap.settings import RoleSettings
+
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(derived[0].read_bytes())
+    roles = RoleSettings()
+    args = (roles.template_min_chars, roles.template_max_authors, roles.template_min_shared)
+    with DuckDBStore(copy) as store:
+        whole = derive.DuckDBDerivation(store.db, "one").shared_texts(*args)
+        seen = []
+        frame = store.db.frame
+        monkeypatch.setattr(store.db, "frame", lambda sql, p=None: seen.append(p) or frame(sql, p))
+        monkeypatch.setattr(derive, "BYTES_PER_PAIR", 10**15)
+        monkeypatch.setattr(derive, "MIN_PAIRS_PER_PASS", 3)
+        parts = derive.DuckDBDerivation(store.db, "many").shared_texts(*args)
+        left = store.db.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'kolmap_shared_texts'"
+        )
+    assert not whole.empty and len(seen) > 3, seen
+    pd.testing.assert_frame_equal(whole, parts)
+    assert left == 0
+
+
 def test_a_bare_day_is_no_time_for_co_actions(tmp_path: Path) -> None:
     """Exports that give only the day put every post at midnight: six accounts retweeting
     the same posts on the same days were "co-acting within a minute" (18 accounts of the real

@@ -79,6 +79,18 @@ class Connection:
         """A query's result as a pandas frame."""
         return self._run(sql, params).df()
 
+    def memory_limit(self) -> int:
+        """The memory DuckDB may hold now, in bytes (``memory_limit``, as DuckDB reports it:
+        "488.2 MiB").
+
+        >>> Connection(duckdb.connect(config={"memory_limit": "512MB"})).memory_limit()
+        511914803
+        """
+        text = str(self.row("SELECT current_setting('memory_limit')")[0])  # type: ignore[index]
+        number, _, unit = text.partition(" ")
+        scale = {"": 1, "bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+        return int(float(number) * scale.get(unit, 1))
+
     def stream(self, sql: str, batch_size: int = 50_000) -> Iterator[dict[str, Any]]:
         """A query's rows as dicts, read in Arrow batches (for tables larger than memory)."""
         if self.tracer is not None:

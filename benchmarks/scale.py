@@ -19,7 +19,7 @@ Agreement: Spearman correlation of kolmap's PageRank with networkx's on networkx
 1,000 accounts. The results are appended to docs/benchmarks.md (section "Scale").
 
     python benchmarks/scale.py [--sizes 100k,1M,10M] [--out docs/benchmarks.md]
-        [--baseline-timeout 1800]
+        [--baseline-timeout 1800] [--samples DIR]
 """
 
 from __future__ import annotations
@@ -348,15 +348,35 @@ def spearman_top(work: Path, oracle: str, top: int = 1000) -> float:
     return float(spearmanr(ours[best], theirs[best]).statistic)
 
 
-def measure(label: str, scale: float, tmp: Path, timeout: float) -> dict[str, Any]:
+def generated(label: str, scale: float, work: Path, samples: Path | None) -> dict[str, Any]:
+    """The generated sample of a size: ``{"folder", "generate_s"}``. With ``samples``, kept
+    there and used again by the next run at the same scale (the 10M sample takes minutes
+    and 11 GB to generate; the generator is seeded, so its files are the same)."""
+    kept = samples / label if samples is not None else None
+    note = kept / "made.json" if kept is not None else None
+    if note is not None and note.exists():
+        made: dict[str, Any] = json.loads(note.read_text(encoding="utf-8"))
+        if made.get("scale") == scale and Path(made["folder"]).is_dir():
+            return made
+    # Generated in a child too: a child's peak RSS starts at its parent's size when forked,
+    # so the parent must stay small for the children's peaks to be their own.
+    if kept is not None:
+        kept.mkdir(parents=True, exist_ok=True)
+    made, _peak = child(GENERATE_STEP, str(scale), str((kept or work) / "sample"))
+    if note is not None:
+        note.write_text(json.dumps({**made, "scale": scale}), encoding="utf-8")
+    return made
+
+
+def measure(
+    label: str, scale: float, tmp: Path, timeout: float, samples: Path | None = None
+) -> dict[str, Any]:
     from kolmap.settings import ScoringSettings
 
     settings = ScoringSettings()
     work = tmp / label
     work.mkdir()
-    # Generated in a child too: a child's peak RSS starts at its parent's size when forked,
-    # so the parent must stay small for the children's peaks to be their own.
-    made, _peak = child(GENERATE_STEP, str(scale), str(work / "sample"))
+    made = generated(label, scale, work, samples)
     folder = Path(made["folder"])
     row: dict[str, Any] = {"size": label, "scale": scale, "generate_s": made["generate_s"]}
     store = str(work / "bench.duckdb")
@@ -566,6 +586,11 @@ def main() -> None:
     )
     parser.add_argument("--json", default=None, help="also write the raw rows to this file")
     parser.add_argument(
+        "--samples",
+        default=None,
+        help="keep the generated samples in this folder and use them again (same scale)",
+    )
+    parser.add_argument(
         "--from-json", default=None, help="write the report from rows saved by --json"
     )
     args = parser.parse_args()
@@ -576,7 +601,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="kolmap-scale-") as tmp:
         for label in args.sizes.split(","):
-            rows.append(measure(label, SIZES[label], Path(tmp), args.baseline_timeout))
+            samples = Path(args.samples) if args.samples else None
+            rows.append(measure(label, SIZES[label], Path(tmp), args.baseline_timeout, samples))
             print(json.dumps(rows[-1]), flush=True)
             if args.json:
                 Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")

@@ -317,21 +317,24 @@ def child(code: str, *args: str, timeout: float | None = None) -> tuple[dict[str
 
     A child that runs past ``timeout`` is killed and reported as ``{"timed_out": seconds}``.
     """
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    started = time.monotonic()
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if timeout is not None and time.monotonic() - started > timeout:
-            proc.kill()
-            _pid, _status, usage = os.wait4(proc.pid, 0)
-            return {"timed_out": timeout}, usage.ru_maxrss / 1024
-        time.sleep(0.2)
-    stdout = proc.stdout.read().decode() if proc.stdout else ""
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    # Its output goes to files, not pipes: a parent that reads a pipe only at the end hangs
+    # with a child that fills it (64 KB), as the 10M-edge ingest did with DuckDB's
+    # progress bars.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        started = time.monotonic()
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout is not None and time.monotonic() - started > timeout:
+                proc.kill()
+                _pid, _status, usage = os.wait4(proc.pid, 0)
+                return {"timed_out": timeout}, usage.ru_maxrss / 1024
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"benchmark step failed:\n{stderr[-3000:]}")
     return json.loads(stdout.strip().splitlines()[-1]), usage.ru_maxrss / 1024

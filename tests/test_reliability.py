@@ -179,3 +179,28 @@ def test_an_ingest_holds_the_store_to_its_own_memory_limit(tmp_path: Path, sampl
             pass
         summary = ingest_paths(store, [sample_dir])
         assert summary.merge["posts"]["added"] > 0 and limit(store) == own
+
+
+def test_no_duckdb_connection_prints_a_progress_bar(tmp_path: Path):
+    """DuckDB prints a progress bar to standard output for any query over two seconds, even
+    into a pipe: a CSV or JSON written to standard output would carry it, and the scale
+    benchmark's 10M-edge ingest hung on a full pipe of them. Every connection kolmap opens
+    has it off: the store's (and its cursors), the read-only one, the fast ingest route's."""
+    from kolmap.graph.duckdb.connection import Connection
+    from kolmap.ingest.areas import load_taxonomy
+    from kolmap.ingest.fast.bulk_csv import BulkReader
+
+    def shown(con) -> bool:
+        return bool(con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0])
+
+    path = tmp_path / "s.duckdb"
+    with DuckDBStore(str(path)) as store:
+        assert not shown(store.db.raw) and not shown(store.db.raw.cursor())
+    with DuckDBStore(str(path), read_only=True) as store:
+        assert not shown(store.db.raw)
+    assert not shown(Connection.memory().raw)
+    reader = BulkReader(load_taxonomy())
+    try:
+        assert not shown(reader.con)
+    finally:
+        reader.close()

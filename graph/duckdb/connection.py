@@ -30,6 +30,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from kolmap.sqltext import quiet
+
 __all__ = ["Connection", "Tracer", "first_line"]
 
 Tracer = Callable[[str, Sequence[Any] | None], None]
@@ -46,7 +48,7 @@ class Connection:
     @classmethod
     def memory(cls) -> Connection:
         """A connection to a new in-memory database (for examples and tests)."""
-        return cls(duckdb.connect(":memory:"))
+        return cls(quiet(duckdb.connect(":memory:")))
 
     def _run(self, sql: str, params: Sequence[Any] | None) -> duckdb.DuckDBPyConnection:
         if self.tracer is not None:

@@ -11,6 +11,7 @@ import duckdb
 
 from kolmap.errors import StoreError, StoreLockedError
 from kolmap.graph.duckdb.connection import first_line
+from kolmap.sqltext import quiet
 
 __all__ = ["MEMORY_SIZE", "connect", "remove_database_files"]
 
@@ -68,7 +69,7 @@ def _connect_once(location: str, read_only: bool, memory_limit: str) -> duckdb.D
         if read_only and location != ":memory:" and not Path(location).exists():
             raise StoreError(f"{location}: no store here yet; run `kolmap ingest` first")
         _refuse_foreign_file(location)
-        return duckdb.connect(location, read_only=read_only, config=config)
+        return quiet(duckdb.connect(location, read_only=read_only, config=config))
     except duckdb.IOException as err:
         message = f"{location}: cannot open the store: {first_line(err)}"
         if "could not set lock" in str(err).lower():

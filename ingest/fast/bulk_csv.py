@@ -47,6 +47,7 @@ from kolmap.ingest.fast.areas import AreaSQL
 from kolmap.ingest.fast.characters import safe_characters
 from kolmap.ingest.fast.query import Query
 from kolmap.ingest.fast.records import accounts, follows, posts
+from kolmap.sqltext import quiet
 
 __all__ = ["BULK_KINDS", "BulkBatch", "BulkReadError", "BulkReader"]
 
@@ -79,7 +80,7 @@ class BulkReader:
         self.batch_size = batch_size  # rows per Arrow batch; each insert costs ~50 ms extra
         self.safe = safe_characters()
         self.areas = AreaSQL(taxonomy, self.safe)
-        self.con = duckdb.connect()
+        self.con = quiet(duckdb.connect())
         self.con.execute("SET TimeZone = 'UTC'")
 
     def close(self) -> None:

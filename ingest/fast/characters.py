@@ -21,6 +21,7 @@ import duckdb
 
 from kolmap.ingest.fast.sql import WORD, sql_fold
 from kolmap.ingest.text import fold
+from kolmap.sqltext import quiet
 
 __all__ = ["SafeCharacters", "safe_characters", "starts_and_ends_a_word"]
 
@@ -80,7 +81,7 @@ def safe_characters() -> SafeCharacters:
     candidates = [chr(c) for a, b in _CANDIDATE_RANGES for c in range(a, b + 1)]
     folded = {c: fold(c) for c in candidates}
     probe = sorted(set(candidates) | {ch for f in folded.values() for ch in f})
-    con = duckdb.connect()
+    con = quiet(duckdb.connect())
     try:
         rows = con.execute(
             f"""SELECT c, {sql_fold("c")}, regexp_full_match(c, '[{WORD}]'), lower(c)

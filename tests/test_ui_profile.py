@@ -96,3 +96,18 @@ def test_a_researchers_profile_says_they_have_no_dol_score(app_store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["DOL score (lay reach)"] == "none", metrics
     assert metrics["KOL score (peers)"] != "none"
+
+
+def test_the_label_search_finds_a_private_individual_by_pseudonym_only(app_store):
+    """The Ingest page's "Correct a label" search matched a patient's real handle and
+    answered "anon-… — now patient": anyone trying handles could unmask a pseudonym. It
+    follows the Profile search's rule now."""
+    at = open_page("ingest")
+    row, name = _private_account(app_store)
+    at.text_input(key="lab_search").set_value(str(row["handle"])).run()
+    assert not at.exception, [e.value for e in at.exception]
+    picks = [b for b in at.selectbox if b.key == "lab_pick"]
+    assert not picks or not any(str(o).startswith(name) for o in picks[0].options), picks
+    at.text_input(key="lab_search").set_value(name).run()
+    pick = at.selectbox(key="lab_pick")
+    assert pick.format_func(pick.value).startswith(name)

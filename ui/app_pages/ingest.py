@@ -14,6 +14,7 @@ from kolmap.ingest.pipeline import write_labels
 from kolmap.model import Role
 from kolmap.settings import UPLOAD_LIMIT_MB
 from kolmap.ui import state, widgets
+from kolmap.ui.search import find_accounts
 from kolmap.ui.uploads import ingest_uploads
 from kolmap.views.display import details
 
@@ -133,7 +134,8 @@ st.subheader("Correct a label")
 query = st.text_input("Find an account", key="lab_search")
 if query:
     with state.store() as s:
-        found = s.accounts(search=query, limit=30)
+        # A private individual by pseudonym only (ui.search), as on the Profile page.
+        found = find_accounts(s, query, limit=30)
     found = found[~found["is_stub"]]
     if found.empty:
         st.info("No account matches.")

@@ -16,6 +16,7 @@ from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.scoring.rank import RankKind
 from kolmap.ui import science, shortlists, state, widgets
+from kolmap.ui.search import find_accounts
 from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
     KINDS_BY_ROLE,
@@ -62,10 +63,7 @@ with state.store() as s:
                 # real id or handle would tell which pseudonym is whose (as a search would).
                 candidates = guard.visible(s.accounts([linked]))
     elif search:
-        if search.strip().startswith("anon-") and guard.protects:
-            candidates = _by_pseudonym(s, None, search.strip())
-        else:
-            candidates = guard.visible(s.accounts(search=search, limit=50))
+        candidates = find_accounts(s, search)
 if candidates.empty:
     if search:
         hint = " (private individuals by their pseudonym, anon-…)" if guard.protects else ""

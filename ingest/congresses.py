@@ -75,7 +75,15 @@ class Congress:
 
     def year_of(self, tag: str) -> int | bool | None:
         """The year a hashtag names (``ASCO26`` → 2026), True for a base without a year, None
-        when it is not this congress's."""
+        when it is not this congress's. Two digits past next year are no year but the
+        edition's number (``#SER51``, SER's 51st meeting, in 2018: it was offered as a
+        2051 edition): such a hashtag belongs to the congress, as a base does, and each
+        edition takes its posts dated in the edition's time.
+
+        >>> ser = load_registry().congresses["ser"]
+        >>> ser.year_of("SER2019"), ser.year_of("ser19"), ser.year_of("ser51"), ser.year_of("epi")
+        (2019, 2019, True, None)
+        """
         text = fold(tag).lstrip("#")
         for base in sorted(self.bases, key=len, reverse=True):
             if text == base:
@@ -84,7 +92,9 @@ class Congress:
                 m = _YEAR_RE.match(text[len(base) :])
                 if m:
                     year = int(m.group(1))
-                    return year if year > 1900 else 2000 + year
+                    if year > 1900:
+                        return year
+                    return 2000 + year if 2000 + year <= date.today().year + 1 else True
         return None
 
     def edition(self, year: int) -> Edition:

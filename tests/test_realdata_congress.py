@@ -140,3 +140,19 @@ def test_the_congress_page_opens_on_the_busiest_edition_and_its_days(
     edition.set_value(2018).run()
     (days,) = at.date_input
     assert str(days.value[0]).startswith("2018-06")
+
+
+def test_a_meeting_number_is_no_edition_year(ser_store: Path) -> None:
+    """#SER51 is SER's 51st meeting (June 2018); it was read as a 2051 edition ("Not
+    offered: … 2051 (25 posts name it)") and its posts left out of 2018. Two digits past
+    next year are the congress's, in whichever edition's time their posts fall."""
+    from kolmap.ingest.congresses import load_registry
+    from kolmap.views.congress_report import edition_tags, editions_in
+
+    ser = load_registry().congresses["ser"]
+    with DuckDBStore(ser_store, read_only=True) as store:
+        tags = store.top_hashtags(limit=20_000)
+        year, found = edition_tags(store, ser, 2018)
+    assert "ser51" in set(tags["tag"]) and "ser51" in editions_in(ser, tags).bases
+    assert 2051 not in found.posts and 2051 not in found.elsewhen
+    assert "ser51" in found.hashtags(year)

@@ -195,9 +195,11 @@ for column, phase in zip(columns, phases, strict=True):
             table,
             state.protect_accounts(table)[["rank", "handle", "role", "score"]],
             key=f"cg_{phase.name}",
-            # A third of the page each: at 1,500 px the score column was cut off.
+            # A third of the page each: at 1,500 px the score column was cut off (a
+            # pseudonym, "anon-" and 16 digits, stretched the handle column).
             column_config={
                 "rank": st.column_config.NumberColumn("#", width=40),
+                "handle": st.column_config.TextColumn(width=140),
                 "role": st.column_config.TextColumn(width=90),
                 "score": st.column_config.NumberColumn(format="%.1f", width=60),
             },

@@ -284,15 +284,19 @@ def quadrant(
     """Each person on the KOL × DOL × science map of an area: ``person_id, name,
     science_score, kol_score, dol_score, digital_score, group``; each axis rescaled so the
     area's best is 100 (:func:`best_at_100`), digital standing being the better of the KOL
-    and DOL axes; a person is high on an axis by :func:`is_high` (at or above ``threshold``).
+    and DOL axes (a researcher's DOL blank: DOL lists hold HCPs); a person is high on an axis by :func:`is_high` (at or above ``threshold``).
     ``digital``: ``person_id, name, kol_score, dol_score`` (a person's best account)."""
     sci = science[["person_id", "name", "score"]].rename(columns={"score": "science_score"})
     dig = digital[["person_id", "name", "kol_score", "dol_score"]]
     table = sci.merge(dig, on="person_id", how="outer", suffixes=("", "_d"))
     table["name"] = table["name"].fillna(table.pop("name_d"))
+    # A researcher has no DOL score (DOL lists hold HCPs): blank, as on the Leaderboard and
+    # the Profile (it read 0.0 here); a person without an account scores 0 on both axes.
+    no_dol = table["person_id"].isin(dig["person_id"]) & table["dol_score"].isna()
     for column in ("science_score", "kol_score", "dol_score"):
         values = table[column].astype(float).fillna(0.0)
         table[column] = best_at_100(values, values.max() if len(values) else 0.0)
+    table.loc[no_dol, "dol_score"] = np.nan
     table["digital_score"] = table[["kol_score", "dol_score"]].max(axis=1)
     table["group"] = [
         QUADRANT_GROUPS[(is_high(s, threshold), is_high(d, threshold))]

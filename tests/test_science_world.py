@@ -118,3 +118,26 @@ def test_quadrant_groups_are_recovered(world: tuple[Path, dict]) -> None:
     assert set(top["person_id"]) <= leaders
     assert top["reasons"].str.contains("publication").all()
     print(json.dumps(science.head(3)[["name", "score", "n_works", "reasons"]].to_dict("records")))
+
+
+def test_a_researchers_dol_stays_blank_on_the_quadrant() -> None:
+    """Persons & science showed a researcher's DOL as 0.0 beside a Leaderboard and a Profile
+    that leave it blank (DOL lists hold HCPs); a person without any account scores 0."""
+    import pandas as pd
+
+    from kolmap.scoring.science import quadrant
+
+    science = pd.DataFrame(
+        {"person_id": ["r", "h", "s"], "name": ["R", "H", "S"], "score": [50.0, 20.0, 80.0]}
+    )
+    digital = pd.DataFrame(
+        {
+            "person_id": ["r", "h"],
+            "name": ["R", "H"],
+            "kol_score": [90.0, 30.0],
+            "dol_score": [float("nan"), 12.0],
+        }
+    )
+    table = quadrant(science, digital, 33.0).set_index("person_id")
+    assert pd.isna(table.loc["r", "dol_score"]) and table.loc["r", "digital_score"] == 100.0
+    assert table.loc["h", "dol_score"] == 100.0 and table.loc["s", "dol_score"] == 0.0

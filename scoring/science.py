@@ -284,7 +284,8 @@ def quadrant(
     """Each person on the KOL × DOL × science map of an area: ``person_id, name,
     science_score, kol_score, dol_score, digital_score, group``; each axis rescaled so the
     area's best is 100 (:func:`best_at_100`), digital standing being the better of the KOL
-    and DOL axes (a researcher's DOL blank: DOL lists hold HCPs); a person is high on an axis by :func:`is_high` (at or above ``threshold``).
+    and DOL axes (a researcher's DOL blank: DOL lists hold HCPs); a person is high on an
+    axis by :func:`is_high` (at or above ``threshold``).
     ``digital``: ``person_id, name, kol_score, dol_score`` (a person's best account)."""
     sci = science[["person_id", "name", "score"]].rename(columns={"score": "science_score"})
     dig = digital[["person_id", "name", "kol_score", "dol_score"]]

@@ -111,3 +111,39 @@ def test_the_label_search_finds_a_private_individual_by_pseudonym_only(app_store
     at.text_input(key="lab_search").set_value(name).run()
     pick = at.selectbox(key="lab_pick")
     assert pick.format_func(pick.value).startswith(name)
+
+
+@pytest.mark.realdata
+def test_the_posts_chart_says_what_it_leaves_undated(realdata, tmp_path, monkeypatch):
+    """Retweets rebuilt from a 2014 file's text have no time: a Profile's "Posts over time"
+    drew 16 of an account's 21 posts with no word of the other 5."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from kolmap.graph.duckdb import DuckDBStore
+    from kolmap.ingest.pipeline import ingest_paths
+
+    path = tmp_path / "cholera.duckdb"
+    source = realdata / "healthcare_hashtag_tweets_2014" / "Tweets_Cholera_full.csv"
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [source], quarantine_dir=tmp_path / "q")
+        (handle, undated, total), *_ = store.db.rows(
+            """SELECT a.handle, count(*) FILTER (WHERE p.created_at IS NULL), count(*)
+               FROM posts p JOIN accounts a
+                 ON a.platform = p.platform AND a.account_id = p.author_id
+               WHERE a.inferred_role = 'organisation'
+               GROUP BY a.handle HAVING count(*) FILTER (WHERE p.created_at IS NULL) > 0
+                  AND count(*) FILTER (WHERE p.created_at IS NOT NULL) > 0
+               ORDER BY a.handle"""
+        )
+    monkeypatch.setenv("KOLMAP_STORE", str(path))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
+    at = AppTest.from_file(str(Path(test_ui.APP)), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    at.text_input(key="profile_search").set_value(handle).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"{undated:,} of {total:,} posts have no date and are not drawn." in [
+        c.value for c in at.caption
+    ]

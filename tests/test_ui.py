@@ -1090,6 +1090,9 @@ def test_roles_gate_the_app_and_only_an_admin_reveals_identities(app_store):
     assert [e.value for e in refused.error] == ["Unknown name or wrong password."]
     analyst = sign_in("ana", "ana-passphrase")
     assert analyst.metric and analyst.toggle(key="show_private").disabled
+    assert analyst.toggle(key="show_private").help.endswith(
+        "Only an admin may (`kolmap users add NAME --role admin`)."
+    )
     analyst.switch_page("app_pages/leaderboard.py").run()
     analyst.selectbox(key="lb_area").set_value("oncology").run()
     analyst.selectbox(key="lb_kind").set_value("influencer").run()
@@ -1105,6 +1108,19 @@ def test_roles_gate_the_app_and_only_an_admin_reveals_identities(app_store):
     with opened(app_store) as store:
         reveal = store.audit_log("reveal-identities").iloc[0]
     assert json.loads(reveal["facts"]) == {"user": "ada", "role": "admin"}
+
+
+def test_the_identities_switch_says_the_project_keeps_them_hidden(app_store, monkeypatch):
+    """A single-user store's sidebar said "Single-user store (admin)" above a switch whose
+    help said "Only an admin may": the project's setting was the reason, and says so now."""
+    from kolmap.ui import state
+
+    monkeypatch.setenv("KOLMAP_PRIVACY_ALLOW_IDENTITIES", "false")
+    state.settings.clear()
+    at = open_page()
+    switch = at.toggle(key="show_private")
+    assert switch.disabled and "privacy.allow_identities = false" in switch.help
+    assert "Only an admin" not in switch.help
 
 
 def test_safety_page_reviews_the_queue_and_shows_payments_only_for_compliance(

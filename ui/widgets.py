@@ -399,6 +399,17 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
         st.code(state.location(), language=None)
         access.sidebar_panel()
         admin = state.may_reveal_identities()
+        # Why it is off, said as it is: "Only an admin may" beside "Single-user store
+        # (admin)" read as a contradiction when the project's setting was the reason.
+        if admin:
+            why = ""
+        elif not state.settings().privacy.allow_identities:
+            why = (
+                " Off in this project: its settings keep identities hidden "
+                "(privacy.allow_identities = false)."
+            )
+        else:
+            why = " Only an admin may (`kolmap users add NAME --role admin`)."
         st.toggle(
             "Show private individuals' identities",
             key="show_private",
@@ -406,13 +417,7 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
             on_change=access.record_reveal,
             help="Patients and the public are pseudonymised by default, on screen and "
             "in exports. Turn on only with a documented legal basis; each time is recorded "
-            "in the audit trail."
-            + (
-                ""
-                if admin
-                else " Only an admin may, in a project that allows it "
-                "(privacy.allow_identities; `kolmap users add NAME --role admin`)."
-            ),
+            "in the audit trail." + why,
         )
         st.text_input(
             "Your name (for the shortlists' trail)", key="owner", placeholder=state.owner()

@@ -191,6 +191,8 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     ranks = next(d.value for d in at.dataframe if "of" in d.value.columns)
     assert {"area", "kind", "rank", "of", "score"} <= set(ranks.columns)
     assert ranks["rank"].min() <= 5 and set(ranks["kind"]) <= {"kol", "dol"}
+    # Areas by name, as elsewhere (a slug, "neurology", before).
+    assert "Neurology" in set(ranks["area"]) and "neurology" not in set(ranks["area"]), ranks
     assert [b.proto.label for b in at.get("link_button")] == [f"Open on {kol['platform']}"]
     at.selectbox(key="profile_area").set_value("neurology").run()
     assert not at.exception
@@ -200,6 +202,35 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     assert set(latest["kind"]) <= {"post", "reply", "quote", "repost"}
     reposts = latest[latest["kind"] == "repost"]
     assert reposts[["likes", "reposts", "replies"]].isna().all().all()  # the original's counts
+
+
+def test_the_activity_chart_gives_posts_and_engagement_their_own_axes():
+    """On one axis a hundred posts a month lay flat under 3,500 likes (the Leaderboard's and
+    the Profile's chart, browser check on a real store)."""
+    import pandas as pd
+
+    from kolmap.ui.widgets import activity_chart
+
+    drawn = []
+
+    class Container:
+        def vega_lite_chart(self, data, spec, **_options):
+            drawn.append((data, spec))
+
+    activity = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2018-05-01", "2018-06-01"]),
+            "posts": [3, 100],
+            "engagement": [40, 3500],
+        }
+    )
+    activity_chart(Container(), activity, key="k")
+    ((data, spec),) = drawn
+    assert spec["resolve"] == {"scale": {"y": "independent"}}
+    assert spec["encoding"]["row"]["field"] == "series" and set(data["series"]) == {
+        "posts",
+        "engagement",
+    }
 
 
 def test_a_ring_target_s_profile_shows_the_flag_of_its_rankings(app_store, known_answers):

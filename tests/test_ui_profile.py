@@ -96,6 +96,7 @@ def test_a_researchers_profile_says_they_have_no_dol_score(app_store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["DOL score (lay reach)"] == "none", metrics
     assert metrics["KOL score (peers)"] != "none"
+    assert any("drawn at DOL 0: they have no DOL score" in c.value for c in at.caption)
 
 
 def test_the_label_search_finds_a_private_individual_by_pseudonym_only(app_store):

@@ -336,19 +336,28 @@ def interactions(
     name (a private individual's) or one the export lacked is blank, not Streamlit's grey
     "None": every such table is drawn here, the Profile's two and the Leaderboard's."""
     frame = state.endorsers(scope, node, incoming=incoming).head(rows)
+    # Weights with two decimals ("1.3545" beside "1" and "0.54" before).
+    options["column_config"] = {
+        "weight": st.column_config.NumberColumn(format="%.2f"),
+        **options.get("column_config", {}),
+    }
     container.dataframe(blank_text(frame), hide_index=True, **options)
 
 
 def activity_chart(container: Any, activity: Any, *, key: str) -> None:
     """Posts and engagement per month (:func:`kolmap.scoring.explain.monthly_activity`) as
     lines with a point on each month, so that one month of data still shows (a line of one
-    point draws nothing), months labelled with their year."""
+    point draws nothing), months labelled with their year. Posts and engagement each on
+    their own axis, one above the other: on one axis a hundred posts lay flat under
+    thousands of likes."""
     long = activity.melt("month", ["posts", "engagement"], var_name="series")
     container.vega_lite_chart(
         long.assign(month=long["month"].dt.strftime("%Y-%m-%d")),
         {
             "mark": {"type": "line", "point": True},
+            "resolve": {"scale": {"y": "independent"}},
             "encoding": {
+                "row": {"field": "series", "type": "nominal", "title": None},
                 "x": {
                     "field": "month",
                     "type": "temporal",

@@ -231,11 +231,17 @@ if (
         for kind in kinds
     }
     ranks = standing(rankings, platform, account_id)
+    names = state.taxonomy().areas
+
+    def area_name(area: str) -> str:
+        return names[area].name if area in names else area
+
     if ranks.empty:
         st.info("Not ranked as a candidate in its busiest areas.")
     else:
         st.dataframe(
-            ranks,
+            # Areas by their names, as every other table shows them (a slug read "diabetes").
+            ranks.assign(area=[area_name(a) for a in ranks["area"]]),
             hide_index=True,
             key="profile_standing",
             # An influencer or organisation ranking has no KOL or DOL score: blank.
@@ -320,6 +326,12 @@ else:
                 },
                 key="profile_quadrant",
             )
+            researchers = int(table["dol_score"].isna().sum())
+            if researchers:
+                st.caption(
+                    f"{researchers:,} researcher(s) drawn at DOL 0: they have no DOL score "
+                    "(DOL lists hold HCPs only)."
+                )
     st.subheader("Ego network")
     ego = ego_projection(proj, node, limit=60)
     result = state.ego_map(ego)

@@ -27,8 +27,8 @@ from kolmap.graph.store import GraphStore, Scope
 from kolmap.ingest.brands import BrandMatcher, read_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
-from kolmap.scoring.timeline import post_days, rising_stars, split_windows
-from kolmap.views.coverage import no_rising_note
+from kolmap.scoring.timeline import post_days, quiet_stretch, rising_stars, split_windows
+from kolmap.views.coverage import no_rising_note, stretch_note
 from kolmap.views.display import scope_words
 from kolmap.views.privacy import Privacy
 from kolmap.views.share_of_voice import PERIODS, share_of_voice
@@ -120,7 +120,8 @@ def _default_windows(source: GraphStore, scope: Scope) -> tuple[Scope, Scope]:
     if scope.since is not None:
         err_console.print(f"earlier window: before {scope.since:%Y-%m-%d}")
         return scope, replace(scope, since=None, until=scope.since)
-    days = post_days(source.posts(scope)["created_at"])
+    created = source.posts(scope)["created_at"]
+    days = post_days(created)
     if days is None:
         raise click.UsageError(
             f"{scope.describe()} has no dated post to part windows at; give them: "
@@ -131,6 +132,9 @@ def _default_windows(source: GraphStore, scope: Scope) -> tuple[Scope, Scope]:
         f"earlier window: to {earlier[1]:%Y-%m-%d}; later: from {later[0]:%Y-%m-%d} (parted at "
         "the median post; --compare-since/--compare-until and --since/--until choose them)"
     )
+    apart = stretch_note(quiet_stretch(created), earlier, later)
+    if apart:
+        err_console.print(apart)
 
     def start(day: date) -> datetime:
         return datetime.combine(day, time(), tzinfo=UTC)

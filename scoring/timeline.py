@@ -38,6 +38,7 @@ __all__ = [
     "compare_rankings",
     "movement",
     "post_days",
+    "quiet_stretch",
     "rising_stars",
     "split_windows",
 ]
@@ -151,6 +152,39 @@ def post_days(created: pd.Series) -> tuple[date, date, date] | None:
         return None
     middle = stamps.iloc[(len(stamps) - 1) // 2]
     return stamps.iloc[0].date(), middle.date(), stamps.iloc[-1].date()
+
+
+def quiet_stretch(
+    created: pd.Series, min_days: int = 730, min_share: float = 0.1
+) -> tuple[date, date] | None:
+    """The longest stretch of at least ``min_days`` days (two years) without a post among
+    post times ``created`` with at least ``min_share`` of the posts on each side: the day of
+    the last post before it and of the first after it; None when there is none. A store of a
+    2014 hashtag file and a 2018 congress file has one of four years: windows across it
+    compare two collections, not one conversation over time. A few old posts quoted at a
+    congress leave no such stretch (too few on one side), nor do a congress's two editions
+    a year apart (a comparison users make).
+
+    >>> quiet_stretch(pd.Series(["2014-06-01T10:00Z", "2014-06-27T08:00Z", "2018-06-12T09:00Z"]))
+    (datetime.date(2014, 6, 27), datetime.date(2018, 6, 12))
+    >>> quiet_stretch(pd.Series(["2014-06-01T10:00Z"] + ["2018-06-12T09:00Z"] * 20)) is None
+    True
+    """
+    stamps = pd.to_datetime(created, utc=True).dropna().dt.normalize()
+    if stamps.empty:
+        return None
+    per_day = stamps.value_counts().sort_index()
+    before = per_day.cumsum().to_numpy() / len(stamps)  # share up to and with each day
+    days = pd.Series(per_day.index)
+    gaps = days.diff().dt.days.to_numpy()
+    best: tuple[date, date] | None = None
+    longest = min_days - 1
+    for at in range(1, len(days)):
+        share = before[at - 1]
+        if gaps[at] > longest and min_share <= share <= 1 - min_share:
+            longest = gaps[at]
+            best = days.iloc[at - 1].date(), days.iloc[at].date()
+    return best
 
 
 def split_windows(

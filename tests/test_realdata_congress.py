@@ -156,3 +156,42 @@ def test_a_meeting_number_is_no_edition_year(ser_store: Path) -> None:
     assert "ser51" in set(tags["tag"]) and "ser51" in editions_in(ser, tags).bases
     assert 2051 not in found.posts and 2051 not in found.elsewhen
     assert "ser51" in found.hashtags(year)
+
+
+def test_rising_stars_say_when_the_windows_span_two_collections(
+    runner, realdata: Path, tmp_path: Path
+) -> None:
+    """A store of a 2014 hashtag file and a 2018 congress file parted its default windows
+    at a 2014 median: every 2018 account "rose" from 0 endorsers, with no word of the four
+    empty years between (browser check). The CLI and the Trends page say so now; a
+    congress's two editions a year apart (the SER store) are a comparison users make and
+    get no such note."""
+    store = tmp_path / "mixed.duckdb"
+    with DuckDBStore(store) as s:
+        ingest_paths(
+            s,
+            [
+                realdata / "healthcare_hashtag_tweets_2014" / "Tweets_Celiac_full.csv",
+                realdata / "epidemiology_conference_tweets_ser" / "ser2018_tweets.csv",
+            ],
+            quarantine_dir=tmp_path / "q",
+        )
+    out = run(runner, "rising", "--store", str(store), "--format", "json")
+    assert "No post from 2014-" in out.stderr and "collections years apart" in out.stderr
+    from streamlit.testing.v1 import AppTest
+
+    runner_env = {"KOLMAP_STORE": str(store), "KOLMAP_PSEUDONYM_KEY": "test-key"}
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in runner_env.items():
+            env.setenv(name, value)
+        app = Path(__file__).parent.parent / "ui" / "app.py"
+        at = AppTest.from_file(str(app), default_timeout=120)
+        at.run()
+        at.switch_page("app_pages/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("collections years apart" in w.value for w in at.warning), at.warning
+
+
+def test_two_editions_a_year_apart_are_no_separate_collections(runner, ser_store: Path) -> None:
+    out = run(runner, "rising", "--store", str(ser_store), "--format", "json")
+    assert "No post from" not in out.stderr

@@ -475,15 +475,24 @@ def area_label(area: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _post_days(version_key: str, scope_key: str) -> tuple[date, date, date] | None:
+def _post_days(
+    version_key: str, scope_key: str
+) -> tuple[tuple[date, date, date] | None, tuple[date, date] | None]:
     with store() as s:
-        return timeline.post_days(s.posts(_scope_from_key(scope_key))["created_at"])
+        created = s.posts(_scope_from_key(scope_key))["created_at"]
+    return timeline.post_days(created), timeline.quiet_stretch(created)
 
 
 def post_days(scope: Scope) -> tuple[date, date, date] | None:
     """The days of the first, median and last post of ``scope``
     (:func:`~kolmap.scoring.timeline.post_days`), or None without dated posts."""
-    return _post_days(version(), _scope_key(scope))
+    return _post_days(version(), _scope_key(scope))[0]
+
+
+def quiet_stretch(scope: Scope) -> tuple[date, date] | None:
+    """The longest stretch of two years or more without a post in ``scope``
+    (:func:`~kolmap.scoring.timeline.quiet_stretch`), or None."""
+    return _post_days(version(), _scope_key(scope))[1]
 
 
 def median_day(scope: Scope) -> date | None:

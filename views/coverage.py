@@ -25,6 +25,7 @@ RoleCoverage(accounts=10, unknown=8, unknown_without_bio=8, peers=2, hcps=1)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -37,6 +38,7 @@ __all__ = [
     "coverage_note",
     "no_rising_note",
     "role_coverage",
+    "stretch_note",
     "unendorsed_note",
 ]
 
@@ -168,4 +170,28 @@ def no_rising_note(later: pd.DataFrame, min_endorsers: int, where: str) -> str:
     return (
         f"None of the {candidates:,} accounts of {where} with {min_endorsers} or more "
         "endorsers in the later window rose."
+    )
+
+
+def stretch_note(
+    stretch: tuple[date, date] | None, earlier: tuple[date, date], later: tuple[date, date]
+) -> str | None:
+    """What to say when the windows span a long stretch without posts between two
+    collections (:func:`~kolmap.scoring.timeline.quiet_stretch`): they compare across it,
+    and most accounts of the later one read as new (a 2014 file and a 2018 one: "endorsers
+    0 → 803"). None otherwise.
+
+    >>> earlier = (date(2014, 6, 1), date(2014, 6, 27))
+    >>> later = (date(2014, 6, 28), date(2018, 9, 9))
+    >>> stretch_note((date(2014, 6, 27), date(2018, 6, 12)), earlier, later)[:59]
+    'No post from 2014-06-27 to 2018-06-12 (1,446 days): the win'
+    >>> stretch_note(None, earlier, later)
+    """
+    if stretch is None or not (earlier[0] <= stretch[0] and stretch[1] <= later[1]):
+        return None
+    days = (stretch[1] - stretch[0]).days
+    return (
+        f"No post from {stretch[0]:%Y-%m-%d} to {stretch[1]:%Y-%m-%d} ({days:,} days): the "
+        "windows compare two collections years apart, not one conversation over time, so "
+        "most accounts of the later one read as new. Choose windows on one side of it."
     )

@@ -18,7 +18,7 @@ from kolmap.ingest.brands import BrandMatcher, parse_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.timeline import movement, rising_stars, split_windows
 from kolmap.ui import state, widgets
-from kolmap.views.coverage import no_rising_note
+from kolmap.views.coverage import no_rising_note, stretch_note
 from kolmap.views.display import scope_words
 from kolmap.views.share_of_voice import share_of_voice
 
@@ -135,6 +135,11 @@ if earlier and later:
         top=25,
     )
     shown = state.protect(stars, state.projection(after))
+    apart = stretch_note(
+        state.quiet_stretch(Scope(area=area or None)), chosen["earlier"], chosen["later"]
+    )
+    if apart:
+        st.warning(apart)
     st.caption(
         f"Growth of the {state.KIND_LABELS[kind]} score, shrunk by n / (n + "
         f"{scoring.rising_prior:g}) with n the endorsers now; at least "

@@ -47,7 +47,10 @@ st.caption(
     f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} relations "
     f"of {accounts_words(state.projection(scope).nodes)} in {scope_words(scope)}."
 )
-title = f"{state.KIND_LABELS[kind]} map — {scope_words(scope)}"
+# Every role is on the map (the most influential accounts of the scope); the kind only
+# sizes them: "KOL map" above patients and the public read as a map of KOLs alone.
+sized = f"{state.KIND_LABELS[kind]} score" if size_by == "score" else "influence"
+title = f"Map of {scope_words(scope)}, sized by {sized}"
 page = render_html(graph, title=title, profile_link="profile?account=")
 st.iframe(page, height=720)
 proj = state.projection(scope)

@@ -193,6 +193,8 @@ def test_profile_page_search_and_ego_network(app_store, known_answers):
     assert ranks["rank"].min() <= 5 and set(ranks["kind"]) <= {"kol", "dol"}
     # Areas by name, as elsewhere (a slug, "neurology", before).
     assert "Neurology" in set(ranks["area"]) and "neurology" not in set(ranks["area"]), ranks
+    bio_areas = next(t.value for t in at.text if t.value.startswith("From the bio"))
+    assert "Neurology" in bio_areas and "neurology" not in bio_areas, bio_areas
     assert [b.proto.label for b in at.get("link_button")] == [f"Open on {kol['platform']}"]
     at.selectbox(key="profile_area").set_value("neurology").run()
     assert not at.exception

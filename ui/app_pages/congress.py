@@ -198,10 +198,12 @@ for column, phase in zip(columns, phases, strict=True):
             # A third of the page each: at 1,500 px the score column was cut off (a
             # pseudonym, "anon-" and 16 digits, stretched the handle column).
             column_config={
-                "rank": st.column_config.NumberColumn("#", width=40),
-                "handle": st.column_config.TextColumn(width=140),
-                "role": st.column_config.TextColumn(width=90),
-                "score": st.column_config.NumberColumn(format="%.1f", width=60),
+                # With the selection box (~33 px), about 310 px in all: a third of a
+                # 1,500 px page holds 335 (the first widths, 330 in all, still cut it off).
+                "rank": st.column_config.NumberColumn("#", width=32),
+                "handle": st.column_config.TextColumn(width=110),
+                "role": st.column_config.TextColumn(width=84),
+                "score": st.column_config.NumberColumn(format="%.1f", width=52),
             },
         )
         if (

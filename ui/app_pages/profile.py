@@ -202,11 +202,19 @@ bio_areas = account["bio_areas"]
 areas = [] if bio_areas is None or pd.api.types.is_scalar(bio_areas) else list(bio_areas)
 everything = state.posts(Scope(), [(platform, account_id)])
 area_counts = pd.Series([a for row in everything["areas"] for a in row]).value_counts()
+names = state.taxonomy().areas
+
+
+def area_name(area: str) -> str:
+    """An area by its name, as every other table shows it (a slug read "diabetes")."""
+    return names[area].name if area in names else area
+
+
 st.subheader("Therapeutic areas")
-st.text(f"From the bio and specialty: {', '.join(areas) or 'none'}")
+st.text(f"From the bio and specialty: {', '.join(area_name(a) for a in areas) or 'none'}")
 if not area_counts.empty:
     st.bar_chart(
-        area_counts.rename_axis("area").reset_index(name="posts"),
+        area_counts.rename(index=area_name).rename_axis("area").reset_index(name="posts"),
         x="area",
         y="posts",
         horizontal=True,
@@ -231,16 +239,11 @@ if (
         for kind in kinds
     }
     ranks = standing(rankings, platform, account_id)
-    names = state.taxonomy().areas
-
-    def area_name(area: str) -> str:
-        return names[area].name if area in names else area
 
     if ranks.empty:
         st.info("Not ranked as a candidate in its busiest areas.")
     else:
         st.dataframe(
-            # Areas by their names, as every other table shows them (a slug read "diabetes").
             ranks.assign(area=[area_name(a) for a in ranks["area"]]),
             hide_index=True,
             key="profile_standing",

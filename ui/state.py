@@ -466,12 +466,18 @@ def area_options() -> list[str]:
     return ["", *known, *[a for a in taxonomy().ids if a not in by_area]]
 
 
+def area_name(area: str) -> str:
+    """An area by its taxonomy name ("Diabetes & endocrinology"), its id when the taxonomy
+    has none."""
+    spec = taxonomy().areas.get(area)
+    return spec.name if spec else area
+
+
 def area_label(area: str) -> str:
     if not area:
         return "All data"
-    spec = taxonomy().areas.get(area)
     count = stats()["posts_by_area"].get(area, 0)
-    return f"{spec.name if spec else area} ({count:,} posts)"
+    return f"{area_name(area)} ({count:,} posts)"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -202,19 +202,11 @@ bio_areas = account["bio_areas"]
 areas = [] if bio_areas is None or pd.api.types.is_scalar(bio_areas) else list(bio_areas)
 everything = state.posts(Scope(), [(platform, account_id)])
 area_counts = pd.Series([a for row in everything["areas"] for a in row]).value_counts()
-names = state.taxonomy().areas
-
-
-def area_name(area: str) -> str:
-    """An area by its name, as every other table shows it (a slug read "diabetes")."""
-    return names[area].name if area in names else area
-
-
 st.subheader("Therapeutic areas")
-st.text(f"From the bio and specialty: {', '.join(area_name(a) for a in areas) or 'none'}")
+st.text(f"From the bio and specialty: {', '.join(state.area_name(a) for a in areas) or 'none'}")
 if not area_counts.empty:
     st.bar_chart(
-        area_counts.rename(index=area_name).rename_axis("area").reset_index(name="posts"),
+        area_counts.rename(index=state.area_name).rename_axis("area").reset_index(name="posts"),
         x="area",
         y="posts",
         horizontal=True,
@@ -244,7 +236,7 @@ if (
         st.info("Not ranked as a candidate in its busiest areas.")
     else:
         st.dataframe(
-            ranks.assign(area=[area_name(a) for a in ranks["area"]]),
+            ranks.assign(area=[state.area_name(a) for a in ranks["area"]]),
             hide_index=True,
             key="profile_standing",
             # An influencer or organisation ranking has no KOL or DOL score: blank.

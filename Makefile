@@ -62,6 +62,7 @@ neo4j-stop:
 bench-neo4j: install
 	$(BIN)/python benchmarks/neo4j_bench.py
 	$(BIN)/python benchmarks/neo4j_bulk_bench.py
+	$(BIN)/python benchmarks/server_rank_bench.py
 	$(BIN)/python benchmarks/gds_estimate.py
 
 sample: install

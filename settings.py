@@ -129,6 +129,11 @@ class Neo4jSettings:
         "",
         "Folder of the local DuckDB copies of Neo4j graphs (empty: ~/.cache/kolmap/neo4j).",
     )
+    server_algorithms: bool = _setting(
+        True,
+        "Run the rankings' PageRanks and Leiden on the Neo4j server with Graph Data Science "
+        "when it has the plugin (false: always in this process).",
+    )
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from kolmap.cli.support import (
 )
 from kolmap.export.files import write_atomic
 from kolmap.export.tabular import to_csv_text, to_json_text
-from kolmap.graph.store import Scope
-from kolmap.scoring.components import compute_components
+from kolmap.graph.store import Scope, engine_of
 from kolmap.scoring.rank import axis_overlap, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
+from kolmap.views.engines import components_on
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
 from kolmap.views.transparency import with_coi
@@ -109,7 +109,9 @@ def rank_command(
     earlier = compare_scope(scope, compare_since, compare_until)
     with reported_errors(), open_store_for(store, read_only=True) as source:
         projection = source.projection(scope)
-        components = compute_components(projection, settings.scoring)
+        if where := engine_of(source)[1]:
+            err_console.print(escape(where))
+        components = components_on(source, projection, settings.scoring)
         table = rank(
             projection,
             kind,
@@ -139,10 +141,12 @@ def rank_command(
             if note:
                 err_console.print(f"[yellow]{escape(note)}[/yellow]")
         if earlier is not None:
+            before_projection = source.projection(earlier)
             before = rank(
-                source.projection(earlier),
+                before_projection,
                 kind,
                 settings.scoring,
+                components=components_on(source, before_projection, settings.scoring),
                 include_industry=include_industry,
             )
             table = compare_rankings(table, before)

@@ -30,6 +30,7 @@ from kolmap.scoring.rank import RankKind, rank
 from kolmap.scoring.timeline import post_days, quiet_stretch, rising_stars, split_windows
 from kolmap.views.coverage import no_rising_note, stretch_note
 from kolmap.views.display import scope_words
+from kolmap.views.engines import components_on
 from kolmap.views.privacy import Privacy
 from kolmap.views.share_of_voice import PERIODS, share_of_voice
 
@@ -87,10 +88,18 @@ def rising(
         if earlier is None:
             scope, earlier = _default_windows(source, scope)
         later = source.projection(scope)
-        later_ranking = rank(later, kind, settings.scoring)
+        before = source.projection(earlier)
+        later_ranking = rank(
+            later, kind, settings.scoring, components=components_on(source, later, settings.scoring)
+        )
         table = rising_stars(
             later_ranking,
-            rank(source.projection(earlier), kind, settings.scoring),
+            rank(
+                before,
+                kind,
+                settings.scoring,
+                components=components_on(source, before, settings.scoring),
+            ),
             min_endorsers=settings.scoring.rising_min_endorsers,
             prior=settings.scoring.rising_prior,
             top=top,

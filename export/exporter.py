@@ -34,6 +34,7 @@ from kolmap.graph.store import GraphStore, Projection, Scope, stamped_id
 from kolmap.scoring.rank import RankKind, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
 from kolmap.settings import ScoringSettings
+from kolmap.views.engines import components_on
 from kolmap.views.maps import build_map
 from kolmap.views.persons import by_person
 from kolmap.views.privacy import Privacy, private_mask
@@ -204,12 +205,18 @@ def _write(
     roles: tuple[str, ...] = (),
 ) -> ExportResult:
     title = f"kolmap {kind.value} map — {scope.describe()}"
+    components = components_on(store, projection, settings)
     if fmt in TABULAR:
-        table = rank(projection, kind, settings, top=None if roles else top or 100)
+        top_n = None if roles else top or 100
+        table = rank(projection, kind, settings, top=top_n, components=components)
         if roles:
             table = keep_roles(table, roles, top or 100)
         if earlier is not None:
-            table = compare_rankings(table, rank(store.projection(earlier), kind, settings))
+            before = store.projection(earlier)
+            table = compare_rankings(
+                table,
+                rank(before, kind, settings, components=components_on(store, before, settings)),
+            )
         private_rows = int(private_mask(table["role"]).sum()) if len(table) else 0
         table = privacy.ranking(table, projection)
         if persons is not None:
@@ -233,6 +240,7 @@ def _write(
             size_by=size_by,
             privacy=privacy,
             seed=settings.seed,
+            components=components,
         )
         graph = result.graph
         rows, edges = graph.number_of_nodes(), graph.number_of_edges()

@@ -12,9 +12,11 @@ DuckDB store (:mod:`kolmap.graph.duckdb`), a ``neo4j://`` or ``bolt://`` URI the
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from kolmap.graph.location import StoreLocation
-from kolmap.graph.store import GraphStore, IngestWriter, Projection, RunInfo, Scope
+from kolmap.graph.store import GraphEngine, GraphStore, IngestWriter, Projection, RunInfo, Scope
 from kolmap.settings import Settings, load_settings
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "RunInfo",
     "Scope",
     "StoreLocation",
+    "open_engine",
     "open_store",
 ]
 
@@ -57,3 +60,31 @@ def open_store(
         lock_wait=settings.store.lock_wait,
         key=load_key(where, settings.privacy),
     )
+
+
+@contextmanager
+def open_engine(
+    location: str | os.PathLike[str] | StoreLocation | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Iterator[tuple[GraphEngine | None, str]]:
+    """The graph engine of the store at ``location`` for the block, with a sentence about
+    it (as :func:`kolmap.graph.store.engine_of` gives for an open store): GDS on a Neo4j
+    server that has it, over a connection of its own (the app computes a scope while other
+    pages read the store); ``(None, "")`` for the embedded store, which opens nothing.
+    """
+    where = StoreLocation.resolve(location)
+    if not where.is_neo4j:
+        yield None, ""
+        return
+    from kolmap.graph.neo4j.driver import Neo4jGraph
+    from kolmap.graph.neo4j.gds import server_engine
+
+    settings = settings if settings is not None else load_settings()
+    graph = Neo4jGraph.from_uri(
+        where.text, user=settings.neo4j.user, database=settings.neo4j.database
+    )
+    try:
+        yield server_engine(graph, settings.neo4j.server_algorithms)
+    finally:
+        graph.close()

@@ -35,15 +35,18 @@ __all__ = [
     "TEXT_ROLE_FIELDS",
     "Derivation",
     "Derive",
+    "GraphEngine",
     "GraphStore",
     "IngestWriter",
     "Projection",
     "Replica",
     "RunInfo",
     "Scope",
+    "ServerAlgorithms",
     "ShortlistEdit",
     "Snapshots",
     "current_actor",
+    "engine_of",
     "process_alive",
     "stamped_id",
 ]
@@ -520,6 +523,55 @@ class GraphStore(Protocol):
     def __enter__(self) -> GraphStore: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+@runtime_checkable
+class GraphEngine(Protocol):
+    """Graph algorithms run outside this process, on plain arrays (a Neo4j server's Graph
+    Data Science plugin): what :mod:`kolmap.scoring` hands its PageRanks and Leiden runs to
+    when the store offers one (:class:`ServerAlgorithms`). The arrays are those kolmap's own
+    igraph functions take, already cleaned: one edge per pair, positive weights, a ``reset``
+    that is None (uniform jump) or sums to more than 0; the answers must be the same.
+    """
+
+    name: str
+
+    def pagerank(
+        self, n: int, src: Any, dst: Any, weight: Any, *, reset: Any, damping: float
+    ) -> Any:
+        """PageRank of ``n`` nodes over the directed edges, summing to 1 (a NumPy array);
+        dangling nodes jump as the random jump does (by ``reset``)."""
+        ...
+
+    def leiden(
+        self, n: int, src: Any, dst: Any, weight: Any, *, seed: int, resolution: float
+    ) -> Any:
+        """A community label for each of ``n`` nodes (a NumPy integer array): Leiden on the
+        modularity with ``resolution``, the edges undirected, reproducible with ``seed``."""
+        ...
+
+
+@runtime_checkable
+class ServerAlgorithms(Protocol):
+    """A store whose server can run the graph algorithms of ranking (Neo4j with GDS)."""
+
+    def engine(self) -> tuple[GraphEngine | None, str]:
+        """The server's engine, or None to compute in this process; and a sentence saying
+        which and why, for the user (a server without GDS is said, never silent)."""
+        ...
+
+
+def engine_of(store: object) -> tuple[GraphEngine | None, str]:
+    """Where ``store``'s rankings compute their PageRanks and Leiden runs: its server's
+    engine and a sentence about it, or ``(None, "")`` for an embedded store (in this
+    process, nothing to say).
+
+    >>> engine_of(object())
+    (None, '')
+    """
+    if isinstance(store, ServerAlgorithms):
+        return store.engine()
+    return None, ""
 
 
 @runtime_checkable

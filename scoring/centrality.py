@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
+from kolmap.graph.store import GraphEngine
+
 __all__ = ["aggregate_edges", "earned_pagerank", "edge_pairs", "pagerank"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -68,17 +70,24 @@ def pagerank(
     *,
     reset: FloatArray | None = None,
     damping: float = 0.85,
+    engine: GraphEngine | None = None,
 ) -> FloatArray:
     """PageRank of ``n`` nodes over weighted directed edges ``src -> dst``; sums to 1.
 
     ``reset`` personalises the random jump (it need not be normalised); nodes with zero
-    reset can still gain rank through edges but never receive jumps.
+    reset can still gain rank through edges but never receive jumps. ``engine`` computes
+    it elsewhere (a Neo4j server's GDS) from the same cleaned arrays; by default igraph.
     """
     if n == 0:
         return np.zeros(0)
     s, d, w = aggregate_edges(src, dst, weight)
     keep = w > 0
     s, d, w = s[keep], d[keep], w[keep]
+    if engine is not None:
+        jump = reset if reset is not None and float(np.sum(reset)) > 0 else None
+        jump = None if jump is None else np.asarray(jump, dtype=np.float64)
+        found = engine.pagerank(n, s, d, w, reset=jump, damping=damping)
+        return np.asarray(found, dtype=np.float64)
     graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=True)
     with one_openmp_thread():
         values = _prpack(graph, w, reset, damping)
@@ -114,6 +123,7 @@ def earned_pagerank(
     *,
     reset: FloatArray,
     damping: float = 0.85,
+    engine: GraphEngine | None = None,
 ) -> FloatArray:
     """The part of each node's personalised PageRank that reaches it through its incoming
     edges: PageRank less what the random jump alone gives it. The jump (and the mass of
@@ -129,7 +139,7 @@ def earned_pagerank(
     >>> [round(float(x), 3) for x in pr]
     [0.0, 0.0, 0.362]
     """
-    full = pagerank(n, src, dst, weight, reset=reset, damping=damping)
+    full = pagerank(n, src, dst, weight, reset=reset, damping=damping, engine=engine)
     total = float(np.sum(reset))
     if n == 0 or total <= 0:
         return full

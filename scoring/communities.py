@@ -14,6 +14,7 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 
+from kolmap.graph.store import GraphEngine
 from kolmap.scoring.centrality import FloatArray, IntArray, aggregate_edges, edge_pairs
 from kolmap.scoring.seeding import igraph_seeded
 
@@ -28,14 +29,19 @@ def leiden(
     *,
     seed: int,
     resolution: float = 1.0,
+    engine: GraphEngine | None = None,
 ) -> IntArray:
-    """Community id of each of ``n`` nodes; edges are treated as undirected."""
+    """Community id of each of ``n`` nodes; edges are treated as undirected. ``engine``
+    runs Leiden elsewhere (a Neo4j server's GDS) on the same edges; by default igraph."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     lo = np.minimum(src, dst)
     hi = np.maximum(src, dst)
     keep = lo != hi
     s, d, w = aggregate_edges(lo[keep], hi[keep], weight[keep])
+    if engine is not None:
+        found = engine.leiden(n, s, d, w, seed=seed, resolution=resolution)
+        return _renumber(np.asarray(found, dtype=np.int64))
     graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=False)
     with igraph_seeded(seed):
         parts = graph.community_leiden(

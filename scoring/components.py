@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kolmap.errors import ScoringError
-from kolmap.graph.store import Projection
+from kolmap.graph.store import GraphEngine, Projection
 from kolmap.scoring.centrality import FloatArray, IntArray, earned_pagerank, pagerank
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.trust import independence, prior, seeds, trusted_share
@@ -212,6 +212,7 @@ def _leiden_by_key(
     dst: IntArray,
     weight: FloatArray,
     settings: ScoringSettings,
+    engine: GraphEngine | None = None,
 ) -> IntArray:
     """Leiden communities that do not depend on the order of ``nodes``: found on the nodes
     sorted by ``platform, account_id`` (the order a store's projection has already), so the
@@ -220,19 +221,33 @@ def _leiden_by_key(
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if "account_id" not in nodes or "platform" not in nodes:  # unnamed nodes: as given
-        return leiden(n, src, dst, weight, seed=settings.seed, resolution=settings.resolution)
+        return leiden(
+            n, src, dst, weight, seed=settings.seed, resolution=settings.resolution, engine=engine
+        )
     keys = (nodes["account_id"].astype(str).to_numpy(), nodes["platform"].astype(str).to_numpy())
     canonical = np.lexsort(keys)  # node positions in key order
     place = np.empty(n, dtype=np.int64)
     place[canonical] = np.arange(n)
     found = leiden(
-        n, place[src], place[dst], weight, seed=settings.seed, resolution=settings.resolution
+        n,
+        place[src],
+        place[dst],
+        weight,
+        seed=settings.seed,
+        resolution=settings.resolution,
+        engine=engine,
     )
     return found[place]
 
 
-def compute_components(projection: Projection, settings: ScoringSettings) -> pd.DataFrame:
-    """All components for every node of ``projection`` (index aligned with its nodes)."""
+def compute_components(
+    projection: Projection, settings: ScoringSettings, engine: GraphEngine | None = None
+) -> pd.DataFrame:
+    """All components for every node of ``projection`` (index aligned with its nodes).
+
+    ``engine`` (a store's :class:`~kolmap.graph.store.GraphEngine`, such as GDS on a Neo4j
+    server) runs the six PageRanks and the Leiden run; everything else is computed here
+    either way, so the components are the same (tests/test_neo4j_gds_engine.py)."""
     nodes = projection.nodes
     edges = projection.edges
     n = len(nodes)
@@ -256,7 +271,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
 
     # Communities and trust come from the endorsements before trust.
     base = kinds * (sw * prior(nodes))[src] * fair if len(src) else np.zeros(0)
-    community = _leiden_by_key(nodes, src, dst, base, settings)
+    community = _leiden_by_key(nodes, src, dst, base, settings, engine)
     is_seed = seeds(nodes, src, dst, community, risk_ok, settings)
     unflagged = pd.DataFrame({"s": src[risk_ok[src]], "d": dst[risk_ok[src]]}).drop_duplicates()
     unflagged_endorsers = np.bincount(unflagged["d"].to_numpy(dtype=np.int64), minlength=n)
@@ -272,6 +287,7 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
         share=settings.trust_share,
         leaf=settings.trust_leaf_endorsers,
         damping=settings.damping,
+        engine=engine,
     )
     trust = prior(nodes) * shared
     out["source_weight"] = sw
@@ -282,24 +298,31 @@ def compute_components(projection: Projection, settings: ScoringSettings) -> pd.
 
     w = kinds * (sw * trust)[src] * fair if len(src) else np.zeros(0)
     reset = jump_weights(sw * trust, rel, settings.topic_jump_share)
-    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=settings.damping)
+    damping = settings.damping
+    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=damping, engine=engine)
     peer = np.isin(roles, PEER_ROLES) & ~stub
     from_peer = peer[src] if len(src) else np.zeros(0, dtype=bool)
     out["peer_pagerank"] = earned_pagerank(
         n, src[from_peer], dst[from_peer], w[from_peer],
-        reset=np.where(peer, reset, 0.0), damping=settings.damping,
+        reset=np.where(peer, reset, 0.0), damping=damping, engine=engine,
     )  # fmt: skip
 
     aw = source_weights(nodes, settings, by_role=False) * trust
     a_w = kinds * aw[src] * fair if len(src) else np.zeros(0)
     a_reset = jump_weights(aw, rel, settings.topic_jump_share)
     out["audience_pagerank"] = earned_pagerank(
-        n, src, dst, a_w, reset=a_reset, damping=settings.damping
+        n, src, dst, a_w, reset=a_reset, damping=damping, engine=engine
     )
     lay = np.isin(roles, LAY_ROLES) & ~stub
     from_lay = lay[src] if len(src) else np.zeros(0, dtype=bool)
     out["lay_pagerank"] = earned_pagerank(
-        n, src[from_lay], dst[from_lay], a_w[from_lay], reset=a_reset, damping=settings.damping
+        n,
+        src[from_lay],
+        dst[from_lay],
+        a_w[from_lay],
+        reset=a_reset,
+        damping=damping,
+        engine=engine,
     )
 
     # Distinct endorsers: one vote per (source, target) pair, at the pair's strongest kind.

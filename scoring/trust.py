@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kolmap.graph.store import GraphEngine
 from kolmap.scoring.centrality import pagerank
 from kolmap.settings import ScoringSettings
 
@@ -141,10 +142,11 @@ def trusted_share(
     share: float,
     leaf: int,
     damping: float = 0.85,
+    engine: GraphEngine | None = None,
 ) -> np.ndarray:
     """Each account's trusted share in 0..1 (see module doc, steps 3 and 4): ``jump`` is
     every account's random-jump weight, ``endorsers`` its distinct unflagged endorsers,
-    ``community`` its community label."""
+    ``community`` its community label; ``engine`` computes the two PageRanks elsewhere."""
     judged = endorsers >= leaf
     # Trust starts at the seeds and at the accounts judged on their own record (the leaves)
     # of communities that hold a seed: an ordinary HCP endorsed by a crowd of ordinary HCPs is
@@ -162,8 +164,8 @@ def trusted_share(
     total, seeded = float(jump.sum()), float(seed_jump.sum())
     if n == 0 or total <= 0 or seeded <= 0:
         return np.ones(n)  # nobody to trust from: every account on its own record
-    everyone = pagerank(n, src, dst, weight, reset=jump, damping=damping)
-    from_seeds = pagerank(n, src, dst, weight, reset=seed_jump, damping=damping)
+    everyone = pagerank(n, src, dst, weight, reset=jump, damping=damping, engine=engine)
+    from_seeds = pagerank(n, src, dst, weight, reset=seed_jump, damping=damping, engine=engine)
     ratio = np.divide(seeded * from_seeds, total * everyone, out=np.zeros(n), where=everyone > 0)
     expected = seeded / total
     # A third of the trust is lost for each factor of ten below the even spread (times

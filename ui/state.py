@@ -29,7 +29,7 @@ import streamlit as st
 
 from kolmap.errors import KolmapError, StoreLockedError
 from kolmap.export.downloads import Download
-from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_store
+from kolmap.graph import GraphStore, Projection, Scope, StoreLocation, open_engine, open_store
 from kolmap.graph.store import Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.congresses import Registry, load_registry
@@ -227,7 +227,22 @@ def stats() -> dict[str, Any]:
 def _scope_cache(store_location: str) -> ScopeCache | None:
     """Computed scopes kept on disk beside the store (None for a store in memory)."""
     folder = StoreLocation.resolve(store_location).cache_dir()
-    return ScopeCache(folder, settings().scoring) if folder is not None else None
+    if folder is None:
+        return None
+    return ScopeCache(
+        folder, settings().scoring, lambda: open_engine(store_location, settings=settings())
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _engine_note(store_location: str) -> str:
+    with open_engine(store_location, settings=settings()) as (_engine, note):
+        return note
+
+
+def engine_note() -> str:
+    """Where the rankings' PageRanks and Leiden run, for a Neo4j store ("" embedded)."""
+    return _engine_note(location())
 
 
 def _load_projection(scope: Scope) -> Projection:
@@ -301,7 +316,9 @@ def ranking(scope: Scope, kind: str) -> pd.DataFrame:
 def _components(version_key: str, scope_key: str) -> pd.DataFrame:
     disk = _scope_cache(location())
     if disk is None:
-        return compute_components(_projection(version_key, scope_key), settings().scoring)
+        with open_engine(location(), settings=settings()) as (engine, _note):
+            projection = _projection(version_key, scope_key)
+            return compute_components(projection, settings().scoring, engine)
     return disk.components(
         version_key, _scope_from_key(scope_key), lambda: _projection(version_key, scope_key)
     )

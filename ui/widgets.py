@@ -406,6 +406,8 @@ def sidebar(current: Any, pages: Sequence[Any]) -> None:
     with st.sidebar:
         st.caption("Store")
         st.code(state.location(), language=None)
+        if note := state.engine_note():
+            st.caption(note)
         access.sidebar_panel()
         admin = state.may_reveal_identities()
         # Why it is off, said as it is: "Only an admin may" beside "Single-user store

@@ -30,7 +30,7 @@ import pandas as pd
 from kolmap.graph.store import GraphStore, Projection, Scope
 from kolmap.ingest.congresses import Congress
 from kolmap.model import AccountKey
-from kolmap.scoring.components import PEER_ROLES, compute_components
+from kolmap.scoring.components import PEER_ROLES
 from kolmap.scoring.congress import (
     COMMERCIAL_ROLES,
     Phase,
@@ -42,6 +42,7 @@ from kolmap.scoring.congress import (
 from kolmap.scoring.explain import community_summary
 from kolmap.settings import ScoringSettings
 from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
+from kolmap.views.engines import components_on
 from kolmap.views.privacy import Privacy
 
 __all__ = [
@@ -315,7 +316,7 @@ def congress_report(
     during_posts = tagged.iloc[0:0]
     for phase in phases:
         projection = store.projection(phase.scope(hashtags))
-        components = compute_components(projection, settings)
+        components = components_on(store, projection, settings)
         nodes = projection.nodes
         roles = dict(
             zip(

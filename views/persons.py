@@ -23,10 +23,10 @@ import pandas as pd
 from kolmap.graph.store import GraphStore, Scope
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.persons import IDENTITY_KINDS, PersonLinks, identities_frame, link_persons
-from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import rank
 from kolmap.scoring.science import quadrant, science_scores
 from kolmap.settings import Settings
+from kolmap.views.engines import components_on
 
 __all__ = [
     "IDENTITY_KINDS",
@@ -223,7 +223,7 @@ def digital_by_person(
     """Each person's KOL and DOL scores in ``area``: those of their best account
     (``person_id, name, kol_score, dol_score``)."""
     projection = store.projection(Scope(area=area))
-    components = compute_components(projection, settings.scoring)
+    components = components_on(store, projection, settings.scoring)
     return best_axes(rank(projection, "kol", settings.scoring, components=components), members)
 
 

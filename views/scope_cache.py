@@ -16,7 +16,7 @@ background thread when the app starts. One lock per key makes a page that asks f
 being warmed wait for it rather than compute it twice.
 
 >>> import tempfile
->>> from kolmap.graph.store import Projection, Scope
+>>> from kolmap.graph.store import GraphEngine, Projection, Scope
 >>> nodes = pd.DataFrame({"platform": ["x"], "account_id": ["1"]})
 >>> edges = pd.DataFrame({"src": [0], "dst": [0]})
 >>> cache = ScopeCache(Path(tempfile.mkdtemp()), ScoringSettings())
@@ -41,13 +41,14 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from kolmap.graph.location import source_digest
-from kolmap.graph.store import Projection, Scope
+from kolmap.graph.store import GraphEngine, Projection, Scope
 from kolmap.scoring.components import compute_components
 from kolmap.settings import ScoringSettings
 
@@ -69,12 +70,20 @@ def code_digest() -> str:
     return source_digest("scoring", "graph", "model.py", "tables.py")
 
 
-class ScopeCache:
-    """Projections and components of scopes in ``folder`` (see the module docstring)."""
+EngineOpener = Callable[[], AbstractContextManager[tuple[GraphEngine | None, str]]]
 
-    def __init__(self, folder: Path, settings: ScoringSettings) -> None:
+
+class ScopeCache:
+    """Projections and components of scopes in ``folder`` (see the module docstring).
+    ``engine`` opens the store's graph engine for one computation (GDS on a Neo4j server,
+    :func:`kolmap.graph.open_engine`); without it, components are computed in-process."""
+
+    def __init__(
+        self, folder: Path, settings: ScoringSettings, engine: EngineOpener | None = None
+    ) -> None:
         self.folder = folder
         self.settings = settings
+        self._engine = engine
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._generation = 0
@@ -118,7 +127,11 @@ class ScopeCache:
             frames = self._read(key, ("components",))
             if frames is not None:
                 return frames[0]
-            parts = compute_components(projection(), self.settings)
+            if self._engine is None:
+                parts = compute_components(projection(), self.settings)
+            else:
+                with self._engine() as (engine, _note):
+                    parts = compute_components(projection(), self.settings, engine)
             self._write(version, key, {"components": parts})
             return parts
 

@@ -1,19 +1,163 @@
 """PageRank, Leiden communities and degree computed on the server by Graph Data Science.
 
 The one algorithm module outside ``kolmap.scoring``, by necessity: GDS runs inside Neo4j,
-through the driver. :func:`kolmap.export.neo4j_scores.publish_scores` uses it when the
-server has the plugin, and kolmap's own igraph functions otherwise; a test checks both give
-the same results.
+through the driver.
+
+- :class:`GdsEngine` is the :class:`~kolmap.graph.store.GraphEngine` a Neo4j store offers
+  when the server has GDS: ranking (:func:`kolmap.scoring.components.compute_components`)
+  hands it the six PageRanks and the Leiden run of every scope. It sends the edges as a GDS
+  Cypher aggregation projection (an in-memory graph; nothing is written to the database),
+  runs the algorithm on one thread and reads back one value per account.
+- :func:`gds_scores` computes the PageRank, Leiden and degree that ``kolmap
+  publish-scores`` writes beside the rankings, from ``ENDORSES`` relationships.
+
+Tests check both give kolmap's own igraph results (tests/test_neo4j_gds_engine.py,
+tests/test_neo4j_scores.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+import numpy as np
 
 from kolmap.graph.neo4j.driver import Neo4jGraph
 
-__all__ = ["gds_scores"]
+__all__ = ["GdsEngine", "gds_scores", "server_engine"]
+
+# PageRank runs to this change per node or less (GDS's default, 1e-7, stops at 20 passes and
+# long before igraph's PRPACK, which solves exactly); and for at most this many passes.
+_TOLERANCE = 1e-13
+_MAX_ITERATIONS = 10_000
+
+
+class GdsEngine:
+    """PageRank and Leiden by GDS on the Neo4j server of ``graph`` (module doc).
+
+    GDS 2.13's personalised PageRank jumps to a set of source nodes alike, with no weight
+    for each; kolmap's jumps are weighted (trust, credibility, topic). So the projection
+    holds one more node, the *jump node*, with an edge to every account weighing its jump,
+    and PageRank jumps to it alone: what reaches the accounts is, at every pass, ``d`` times
+    the weighted jump, so their values are ``d`` times the weighted PageRank's. GDS loses
+    the rank of dangling nodes where igraph hands it to the jump; both jump by the same
+    weights, so the two differ by one factor, and scaling to sum 1 gives igraph's values
+    (to 1e-12 of the largest, tests/test_neo4j_gds_engine.py).
+
+    >>> GdsEngine.__name__
+    'GdsEngine'
+    """
+
+    def __init__(self, graph: Neo4jGraph, version: str) -> None:
+        self.graph = graph
+        self.name = f"GDS {version} on {graph.uri}"
+
+    @contextmanager
+    def _projected(
+        self, n: int, edges: tuple[list[int], list[int], list[float]], config: Mapping[str, Any]
+    ) -> Iterator[str]:
+        """An in-memory GDS graph of nodes ``0..n-1`` (every one, those without an edge too)
+        and ``edges`` (sources, targets, weights: three columns, the lightest form for the
+        driver), dropped on leaving; its name is unique, so users do not collide."""
+        name = f"kolmap-{uuid.uuid4().hex}"
+        src, dst, weight = edges
+        self.graph.run(
+            "CALL () { UNWIND range(0, $n - 1) AS i RETURN i AS s, null AS t, null AS w "
+            "UNION ALL UNWIND range(0, size($src) - 1) AS k "
+            "RETURN $src[k] AS s, $dst[k] AS t, $weight[k] AS w } "
+            "WITH gds.graph.project($name, s, t, {relationshipProperties: "
+            "CASE WHEN t IS NULL THEN null ELSE {weight: w} END}, $config) AS g "
+            "RETURN g.nodeCount AS nodes",
+            n=n,
+            src=src,
+            dst=dst,
+            weight=weight,
+            name=name,
+            config=dict(config),
+        )
+        try:
+            yield name
+        finally:
+            self.graph.run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
+
+    def _values(self, call: str, name: str, size: int, **params: Any) -> np.ndarray:
+        values = np.zeros(size)
+        for node, value in self.graph.run_values(
+            f"CALL {call} RETURN nodeId, value", name=name, **params
+        ):
+            if 0 <= node < size:
+                values[node] = value
+        return values
+
+    def pagerank(
+        self, n: int, src: Any, dst: Any, weight: Any, *, reset: Any, damping: float
+    ) -> np.ndarray:
+        sources: list[int] = []
+        if reset is not None:
+            jump = np.flatnonzero(np.asarray(reset) > 0)
+            src = np.concatenate([src, np.full(len(jump), n)])
+            dst = np.concatenate([dst, jump])
+            weight = np.concatenate([weight, np.asarray(reset)[jump]])
+            sources = [n]
+        with self._projected(n + len(sources), _columns(src, dst, weight), {}) as name:
+            values = self._values(
+                "gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
+                "dampingFactor: $damping, sourceNodes: $sources, tolerance: $tolerance, "
+                "maxIterations: $passes, concurrency: 1}) YIELD nodeId, score AS value",
+                name,
+                n,
+                damping=damping,
+                sources=sources,
+                tolerance=_TOLERANCE,
+                passes=_MAX_ITERATIONS,
+            )
+        total = float(values.sum())
+        return values / total if total > 0 else values
+
+    def leiden(
+        self, n: int, src: Any, dst: Any, weight: Any, *, seed: int, resolution: float
+    ) -> np.ndarray:
+        if len(src) == 0:  # no edges: every node alone (GDS refuses a graph without any)
+            return np.arange(n, dtype=np.int64)
+        undirected = {"undirectedRelationshipTypes": ["*"]}
+        with self._projected(n, _columns(src, dst, weight), undirected) as name:
+            values = self._values(
+                "gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
+                "gamma: $resolution, randomSeed: $seed, concurrency: 1}) "
+                "YIELD nodeId, communityId AS value",
+                name,
+                n,
+                resolution=resolution,
+                seed=seed,
+            )
+        return values.astype(np.int64)
+
+
+def server_engine(graph: Neo4jGraph, wanted: bool = True) -> tuple[GdsEngine | None, str]:
+    """The engine of ``graph``'s server and a sentence for the user: GDS when the server has
+    it and ``wanted`` (the ``neo4j.server_algorithms`` setting), else None (this process)
+    and why."""
+    if not wanted:
+        return None, "Graph algorithms run in this process (neo4j.server_algorithms is off)."
+    found = graph.run_values("RETURN gds.version()") if graph.has_gds() else []
+    if not found:
+        return None, (
+            "The Neo4j server has no Graph Data Science plugin: PageRank and Leiden run in "
+            "this process, on the scope's projection."
+        )
+    engine = GdsEngine(graph, str(found[0][0]))
+    return engine, f"PageRank and Leiden computed by {engine.name}."
+
+
+def _columns(src: Any, dst: Any, weight: Any) -> tuple[list[int], list[int], list[float]]:
+    """The edges as three plain lists, as the driver sends them."""
+    return (
+        np.asarray(src, dtype=np.int64).tolist(),
+        np.asarray(dst, dtype=np.int64).tolist(),
+        np.asarray(weight, dtype=np.float64).tolist(),
+    )
 
 
 def gds_scores(

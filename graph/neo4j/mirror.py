@@ -45,6 +45,7 @@ from kolmap.graph.duckdb.stage import Stage
 from kolmap.graph.keys import load_key
 from kolmap.graph.location import StoreLocation
 from kolmap.graph.neo4j.driver import Neo4jGraph
+from kolmap.graph.neo4j.gds import GdsEngine, server_engine
 from kolmap.graph.neo4j.lease import Lease, holder, holder_is_gone
 from kolmap.graph.neo4j.maps import DERIVED, NODE_MAPS, REL_MAPS, rel_key
 from kolmap.graph.neo4j.scoped import remote_coi, scoped_projection
@@ -108,8 +109,11 @@ class Neo4jMirror:
         write_lease: float = 120.0,
         heartbeat: float = 10.0,
         key: bytes | None = None,
+        server_algorithms: bool = True,
     ) -> None:
         self.location = graph.uri
+        self._server_algorithms = server_algorithms
+        self._engine: tuple[GdsEngine | None, str] | None = None
         self.write_lease = write_lease
         self.heartbeat = heartbeat
         self.graph = graph
@@ -143,6 +147,7 @@ class Neo4jMirror:
             memory_limit=settings.store.memory_limit,
             cache_dir=settings.neo4j.cache_dir or None,
             key=load_key(location, settings.privacy),
+            server_algorithms=settings.neo4j.server_algorithms,
         )
 
     # -- the local copy -------------------------------------------------------------------
@@ -400,6 +405,13 @@ class Neo4jMirror:
         topical = scope.is_topical
         frames = self._shared("projection", scope, compute, remote if topical else None)
         return Projection(scope, frames["nodes"], frames["edges"])
+
+    def engine(self) -> tuple[GdsEngine | None, str]:
+        """GDS on the server, when it has the plugin, runs the rankings' PageRanks and
+        Leiden (asked once per connection); else None and why (:func:`.gds.server_engine`)."""
+        if self._engine is None:
+            self._engine = server_engine(self.graph, self._server_algorithms)
+        return self._engine
 
     def posts(
         self,

@@ -712,3 +712,33 @@ def test_saved_views_are_kept_by_name_and_go_with_suppressed_accounts(any_store,
     assert any_store.saved_views()["name"].tolist() == ["Onco DOLs"]
     with pytest.raises(ValueError, match="needs a name"):
         any_store.save_view("  ", "overview", {}, "ana")
+
+
+def test_rankings_are_the_same_wherever_the_store_runs_the_algorithms(any_store, folder, tmp_path):
+    """Ranking on the server (GDS on a Neo4j server that has it) or in this process: the
+    same lists; a Neo4j server without GDS says that it has none."""
+    from kolmap.graph.store import engine_of
+    from kolmap.scoring.rank import RankKind, rank
+    from kolmap.settings import ScoringSettings
+    from kolmap.views.engines import components_on
+
+    ingest(any_store, folder)
+    engine, note = engine_of(any_store)
+    if isinstance(any_store, DuckDBStore):
+        assert (engine, note) == (None, "")
+    elif engine is None:
+        assert "no Graph Data Science plugin" in note
+    else:
+        assert "computed by GDS" in note
+    settings = ScoringSettings()
+    with DuckDBStore(tmp_path / "reference.duckdb") as reference:
+        ingest(reference, folder, quarantine_dir=tmp_path / "q2")
+        for scope in (Scope(), Scope(area="oncology")):
+            ours = any_store.projection(scope)
+            theirs = reference.projection(scope)
+            parts = components_on(any_store, ours, settings)
+            for kind in RankKind:
+                a = rank(ours, kind, settings, components=parts)
+                b = rank(theirs, kind, settings)
+                assert a["handle"].tolist() == b["handle"].tolist(), (scope, kind)
+                assert a["score"].to_numpy() == pytest.approx(b["score"].to_numpy(), abs=1e-3)

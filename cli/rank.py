@@ -28,7 +28,13 @@ from kolmap.export.tabular import to_csv_text, to_json_text
 from kolmap.graph.store import Scope, engine_of
 from kolmap.scoring.rank import axis_overlap, keep_roles, rank
 from kolmap.scoring.timeline import compare_rankings
-from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
+from kolmap.views.coverage import (
+    coverage_note,
+    no_candidates_note,
+    role_coverage,
+    unendorsed_note,
+)
+from kolmap.views.display import scope_words
 from kolmap.views.engines import components_on
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
@@ -159,6 +165,10 @@ def rank_command(
             table = by_person(table, person_links(source, settings).members)
     if fmt == "table" and output is None:
         print_ranking(table, kind, scope, explain)
+        if table.empty and not roles:  # nobody to rank at all, not a --role filter
+            err_console.print(
+                escape(no_candidates_note(projection.nodes, kind, scope_words(scope)))
+            )
         hidden = int((table["identity"] == "pseudonym").sum()) if "identity" in table else 0
         if hidden:
             err_console.print(

@@ -148,3 +148,13 @@ def neo4j_server(name: str) -> dict[str, str]:
             pytest.fail(f"the {name} Neo4j server is not running; `make neo4j` starts it")
         pytest.skip(f"no {name} Neo4j server (run `make neo4j`)")
     return {"uri": f"bolt://127.0.0.1:{port}", "password": password_file.read_text().strip()}
+
+
+def neo4j_env(name: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """:func:`neo4j_server`, with the environment kolmap reads set to reach it (user,
+    password, default database) for the test."""
+    info = neo4j_server(name)
+    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
+    monkeypatch.delenv("KOLMAP_NEO4J_DATABASE", raising=False)
+    return info

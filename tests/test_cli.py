@@ -147,6 +147,30 @@ def test_ranking_accounts_without_relations_says_why_it_is_empty(runner, tmp_pat
     assert "has 2 accounts but no relations between them" in text
 
 
+def test_an_empty_dol_list_says_which_roles_it_ranks_and_what_the_scope_holds(runner, tmp_path):
+    folder = tmp_path / "in"
+    write(
+        folder,
+        "accounts.csv",
+        "platform,account_id,handle,bio\nx,1,epi,Epidemiologist and professor of public "
+        "health\nx,2,fan,Just here for the football\n",
+    )
+    write(
+        folder,
+        "posts.csv",
+        "platform,post_id,author_id,created_at,text\n"
+        "x,10,1,2026-05-01T10:00:00Z,New cohort on epilepsy and migraine @fan\n"
+        "x,11,2,2026-05-02T10:00:00Z,Epilepsy awareness day @epi\n",
+    )
+    run(runner, "ingest", str(folder), "--store", "e.duckdb")
+    out = run(runner, "rank", "--store", "e.duckdb", "--kind", "dol", "--area", "neurology")
+    text = " ".join(out.output.split())
+    assert "No DOL candidates in neurology: a DOL list ranks HCPs only" in text
+    assert "none of the 2 accounts here is one (researcher 1, public 1)" in text
+    kol = run(runner, "rank", "--store", "e.duckdb", "--kind", "kol", "--area", "neurology")
+    assert "No KOL candidates" not in kol.output  # the researcher is one
+
+
 def test_a_bad_memory_limit_setting_is_a_clear_error(runner, tmp_path, monkeypatch):
     accounts = write(tmp_path / "in", "accounts.csv", "platform,account_id,handle\nx,1,a\n")
     monkeypatch.setenv("KOLMAP_STORE_MEMORY_LIMIT", "lots")

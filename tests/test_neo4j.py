@@ -32,7 +32,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.rank import RankKind, rank
 
-from .conftest import SERVERS, neo4j_server
+from .conftest import SERVERS, neo4j_env, neo4j_server
 from .test_store_contract import ACCOUNTS, FOLLOWS, POSTS, ingest, write
 
 pytestmark = pytest.mark.neo4j
@@ -40,10 +40,7 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture(params=list(SERVERS))
 def server(request, monkeypatch) -> dict[str, str]:
-    info = neo4j_server(request.param)
-    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
-    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
-    monkeypatch.delenv("KOLMAP_NEO4J_DATABASE", raising=False)
+    info = neo4j_env(request.param, monkeypatch)
     return {**info, "name": request.param}
 
 

@@ -28,7 +28,7 @@ from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import RankKind, rank
 from kolmap.settings import ScoringSettings
 
-from .conftest import neo4j_server
+from .conftest import neo4j_env
 from .test_store_contract import ACCOUNTS, FOLLOWS, POSTS, ingest, write
 
 pytestmark = pytest.mark.neo4j
@@ -36,9 +36,7 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture
 def gds_graph(monkeypatch) -> Iterator[Neo4jGraph]:
-    info = neo4j_server("gds")
-    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
-    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
+    info = neo4j_env("gds", monkeypatch)
     with Neo4jGraph.from_uri(info["uri"]) as graph:
         yield graph
 
@@ -129,9 +127,7 @@ def test_components_on_the_server_rank_as_in_process(engine, sample_store_path):
 
 @pytest.mark.parametrize("name", ["gds", "plain"])
 def test_rank_on_a_neo4j_store_says_where_the_algorithms_run(name, tmp_path, monkeypatch):
-    info = neo4j_server(name)
-    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
-    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
+    info = neo4j_env(name, monkeypatch)
     monkeypatch.setenv("KOLMAP_NEO4J_CACHE_DIR", str(tmp_path / "copies"))
     monkeypatch.chdir(tmp_path)
     with Neo4jGraph.from_uri(info["uri"]) as g:

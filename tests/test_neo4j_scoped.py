@@ -21,7 +21,7 @@ from kolmap.graph.store import Scope
 from kolmap.ingest.payments import import_payments
 from kolmap.ingest.pipeline import ingest_paths
 
-from .conftest import neo4j_server
+from .conftest import neo4j_env
 from .test_compliance import OPEN_PAYMENTS, TRANSPARENCE_SANTE
 
 pytestmark = pytest.mark.neo4j
@@ -29,10 +29,7 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture
 def plain(monkeypatch) -> Iterator[Neo4jGraph]:
-    info = neo4j_server("plain")
-    monkeypatch.setenv("KOLMAP_NEO4J_USER", "neo4j")
-    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", info["password"])
-    monkeypatch.delenv("KOLMAP_NEO4J_DATABASE", raising=False)
+    info = neo4j_env("plain", monkeypatch)
     with Neo4jGraph.from_uri(info["uri"]) as graph:
         graph.clear()
         yield graph

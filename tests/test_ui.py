@@ -1403,6 +1403,11 @@ def test_profile_interactions_both_ways_show_withheld_names_blank(app_store, kno
         assert table["handle"].str.startswith("anon-")[private].all()
         assert not table.select_dtypes(exclude="number").isna().any().any()
         assert table["weight"].dtype.kind == "f" and table["count"].dtype.kind in "iuf"
+    # Who, as what, how and how much, in half a page: no platform or id (which repeated the
+    # handle and pushed relations, counts and weights out of view in a browser).
+    for table in (d for d in at.dataframe if "relations" in d.value.columns):
+        shown = list(table.proto.column_order)
+        assert shown == ["handle", "display_name", "role", "relations", "count", "weight"]
 
 
 def test_community_members_show_withheld_follower_counts_blank(app_store):

@@ -127,3 +127,13 @@ def test_the_persons_quadrant_table_says_its_scores_are_rescaled(app_store):
     labels = {name: c.get("label") for name, c in json.loads(table.proto.columns).items()}
     for column, axis in (("kol_score", "KOL"), ("dol_score", "DOL"), ("science_score", "Science")):
         assert labels.get(column) == f"{axis} (area best = 100)", labels
+
+
+def test_a_researchers_missing_dol_score_is_blank_in_the_persons_table(app_store):
+    """A researcher has no DOL score (DOL lists hold HCPs): the quadrant's table drew it as
+    Streamlit's grey "None" (browser check on a real congress file)."""
+    at = open_page("persons")
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d for d in at.dataframe if "digital_score" in d.value.columns)
+    assert table.value["dol_score"].isna().any()  # the sample's researchers
+    assert test_ui.missing_shown_as(table) == ""

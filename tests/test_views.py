@@ -218,3 +218,15 @@ def test_a_person_without_a_display_name_is_named_by_handle_not_nan(sample_store
     for shown in (table["name"], quadrant["name"]):
         bad = shown[shown.isna() | shown.astype(str).str.contains(r"\b(?:nan|None)\b")]
         assert bad.empty, bad.tolist()
+
+
+def test_no_candidates_note_names_inactive_candidates_apart_from_missing_roles():
+    from kolmap.views.coverage import no_candidates_note
+
+    nodes = pd.DataFrame({"role": ["hcp", "public", "hcp"], "is_stub": [False, False, True]})
+    note = no_candidates_note(nodes, "dol", "oncology")
+    assert note.startswith("No DOL candidates in oncology: its 1 HCPs neither post nor")
+    none = no_candidates_note(nodes.iloc[0:0], "kol", "oncology")
+    assert none == "No KOL candidates in oncology: it holds no account."
+    only_stub = no_candidates_note(nodes.iloc[[2]], "kol", "all areas")
+    assert only_stub == "No KOL candidates in all areas: it holds no account."

@@ -42,6 +42,7 @@ from kolmap.settings import Settings, load_settings
 from kolmap.views.access import may_change as may_change_role
 from kolmap.views.access import may_reveal
 from kolmap.views.communities import COMMUNITY_MIN_SIZE, describe_communities
+from kolmap.views.display import posts_count
 from kolmap.views.maps import MapResult, build_map
 from kolmap.views.privacy import Privacy, mentioned_handles
 from kolmap.views.scope_cache import ScopeCache
@@ -494,7 +495,7 @@ def area_label(area: str) -> str:
     if not area:
         return "All data"
     count = stats()["posts_by_area"].get(area, 0)
-    return f"{area_name(area)} ({count:,} posts)"
+    return f"{area_name(area)} ({posts_count(count)})"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

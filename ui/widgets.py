@@ -341,7 +341,13 @@ def interactions(
         "weight": st.column_config.NumberColumn(format="%.2f"),
         **options.get("column_config", {}),
     }
+    # Who, as what, how and how much: the platform and the id (which repeated the handle)
+    # pushed the relations, counts and weights out of a half-page table (browser check).
+    options.setdefault("column_order", _INTERACTION_COLUMNS)
     container.dataframe(blank_text(frame), hide_index=True, **options)
+
+
+_INTERACTION_COLUMNS = ("handle", "display_name", "role", "relations", "count", "weight")
 
 
 def activity_chart(container: Any, activity: Any, *, key: str) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "UNREAD_SHARE",
     "RoleCoverage",
     "coverage_note",
+    "no_candidates_note",
     "no_rising_note",
     "role_coverage",
     "stretch_note",
@@ -109,6 +110,49 @@ def coverage_note(
         "account list) or label accounts (`kolmap label`) to rank the others, or rank every "
         "account whatever its role with the `any` kind."
     )
+
+
+def no_candidates_note(nodes: pd.DataFrame, kind: str, where: str) -> str:
+    """Why a ranking of ``kind`` in a scope (``where``, in words) holds nobody: the roles
+    the list ranks and which roles the scope's accounts (``nodes``: ``role``, ``is_stub``)
+    have instead. "No candidates match these filters" beside no filter set hid that a DOL
+    list ranks HCPs only (a real congress file's neurology posts were all researchers').
+
+    >>> nodes = pd.DataFrame({"role": ["researcher", "researcher", "public"],
+    ...                       "is_stub": [False, False, False]})
+    >>> print(no_candidates_note(nodes, "dol", "neurology"))  # doctest: +NORMALIZE_WHITESPACE
+    No DOL candidates in neurology: a DOL list ranks HCPs only, and none of the 3 accounts
+    here is one (researcher 2, public 1).
+    """
+    kind_ = RankKind.parse(kind)
+    known = nodes[~nodes["is_stub"].fillna(False).astype(bool)] if len(nodes) else nodes
+    if known.empty:
+        return f"No {kind_.name} candidates in {where}: it holds no account."
+    counts = known["role"].astype(str).value_counts()
+    ranked = " or ".join(_ROLE_NAMES.get(r, r) for r in kind_.roles)
+    have = int(counts[counts.index.isin(kind_.roles)].sum())
+    if have:
+        return (
+            f"No {kind_.name} candidates in {where}: its {have:,} {ranked} neither post nor "
+            "are endorsed here, or are industry staff (left out unless asked)."
+        )
+    roles = ", ".join(f"{role} {n:,}" for role, n in counts.items())
+    return (
+        f"No {kind_.name} candidates in {where}: a {kind_.name} list ranks {ranked} only, "
+        f"and none of the {len(known):,} accounts here is one ({roles})."
+    )
+
+
+_ROLE_NAMES = {
+    "hcp": "HCPs",
+    "researcher": "researchers",
+    "patient": "patients",
+    "public": "the public",
+    "organisation": "organisations",
+    "brand": "brands",
+    "media": "media",
+    "unknown": "accounts of unknown role",
+}
 
 
 def unendorsed_note(table: pd.DataFrame) -> str | None:

@@ -28,6 +28,7 @@ __all__ = [
     "details",
     "missing",
     "moment",
+    "posts_count",
     "scope_words",
     "score_parts",
     "tier_help",
@@ -123,6 +124,15 @@ def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+def posts_count(count: int) -> str:
+    """A number of posts in words ("1 post" read "1 posts" on the area picker).
+
+    >>> posts_count(1), posts_count(1234)
+    ('1 post', '1,234 posts')
+    """
+    return f"{count:,} post" + ("" if count == 1 else "s")
 
 
 def scope_words(scope: Scope) -> str:

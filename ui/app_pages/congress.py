@@ -22,7 +22,7 @@ from kolmap.scoring.congress import (
 from kolmap.ui import shortlists, state, widgets
 from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
 from kolmap.views.congresses import congress_candidates, same_year_candidates
-from kolmap.views.display import utc_times
+from kolmap.views.display import posts_count, utc_times
 
 st.title("Congress")
 registry = state.congress_registry()
@@ -67,7 +67,10 @@ if picked != CUSTOM:
     if editions.elsewhen:
         st.caption(
             "Not offered: "
-            + ", ".join(f"{y} ({n:,} posts name it)" for y, n in sorted(editions.elsewhen.items()))
+            + ", ".join(
+                f"{y} ({posts_count(n)} name{'s' if n == 1 else ''} it)"
+                for y, n in sorted(editions.elsewhen.items())
+            )
             + ": the store holds no post of "
             + ("that edition" if len(editions.elsewhen) == 1 else "those editions")
             + ", only posts of other years that name it."

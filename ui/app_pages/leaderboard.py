@@ -13,7 +13,12 @@ from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings, split_windows
 from kolmap.ui import shortlists, state, widgets
-from kolmap.views.coverage import coverage_note, role_coverage, unendorsed_note
+from kolmap.views.coverage import (
+    coverage_note,
+    no_candidates_note,
+    role_coverage,
+    unendorsed_note,
+)
 from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
 
 TIERS = ("global", "national", "regional", "local")
@@ -148,14 +153,22 @@ picked_row = st.dataframe(
         **{c: st.column_config.NumberColumn(format="%.2f") for c in COMPONENTS},
         "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
         "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
-        "reasons": st.column_config.TextColumn("why", width="large"),
+        # Flags ("role from behaviour (0.73)") read "role fro…" at the default width.
+        "flags": st.column_config.TextColumn("flags", width="medium"),
+        "reasons": st.column_config.TextColumn(
+            "why", width="large", help="Click a row: its full reasons are explained below."
+        ),
         "rank_change": st.column_config.NumberColumn("Δ rank", format="%+d"),
         "score_change": st.column_config.NumberColumn("Δ score", format="%+.1f"),
     },
 )
 
 if shown.empty:
-    st.info("No candidates match these filters.")
+    st.info(
+        "No candidates match these filters."
+        if len(full)
+        else no_candidates_note(proj.nodes, kind, scope_words(scope))
+    )
     st.stop()
 
 labels = {f"{r['rank']}. {r['handle']}": i for i, r in enumerate(shown.to_dict("records"))}

@@ -14,6 +14,7 @@ from kolmap.export.downloads import table_download
 from kolmap.export.exporter import COMPLIANCE_NOTE
 from kolmap.scoring.science import QUADRANT_GROUPS, SCIENCE_COMPONENTS
 from kolmap.ui import access, science, state, widgets
+from kolmap.views.display import blank_text
 
 st.title("Persons & science")
 if all(frame.empty for name, frame in science.tables().items() if name != "person_decisions"):
@@ -77,9 +78,12 @@ else:
     # same person may show 94.9 there and 100 here, so the labels say which scale this is.
     rescaled = "(area best = 100)"
     st.dataframe(
-        shown,
+        # A researcher's DOL score (none: DOL lists hold HCPs) and a missing name are blank,
+        # not Streamlit's grey "None".
+        blank_text(shown),
         hide_index=True,
         key="persons_table",
+        placeholder="",
         column_config={
             "science_score": st.column_config.NumberColumn(f"Science {rescaled}", format="%.1f"),
             "kol_score": st.column_config.NumberColumn(f"KOL {rescaled}", format="%.1f"),

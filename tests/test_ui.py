@@ -1553,3 +1553,26 @@ def test_the_ingest_summary_leaves_counts_a_kind_does_not_have_blank(app_store):
     cells = [v for c in files.columns for v in files[c]]
     assert not any(isinstance(v, dict) or str(v).startswith("{") for v in cells), files
     assert "accounts: 1" in cells
+
+
+def test_a_neo4j_store_that_does_not_answer_is_a_readable_error(tmp_path, monkeypatch):
+    """The sidebar asks a Neo4j server where its rankings compute (GDS or this process); a
+    server that does not answer stops the app first with a readable error naming it, and
+    no traceback."""
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("KOLMAP_STORE", f"bolt://127.0.0.1:{port}")
+    monkeypatch.setenv("KOLMAP_NEO4J_PASSWORD", "x")
+    monkeypatch.setenv("KOLMAP_NEO4J_CACHE_DIR", str(tmp_path / "copies"))
+    from kolmap.ui import state
+
+    state.settings.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"127.0.0.1:{port}: cannot reach" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]

@@ -242,7 +242,8 @@ def _engine_note(store_location: str) -> str:
 
 
 def engine_note() -> str:
-    """Where the rankings' PageRanks and Leiden run, for a Neo4j store ("" embedded)."""
+    """Where the rankings' PageRanks and Leiden run, for a Neo4j store ("" embedded). (A
+    server that does not answer has stopped the run before the sidebar, with the error.)"""
     return _engine_note(location())
 
 

@@ -44,7 +44,7 @@ class GdsEngine:
     the weighted jump, so their values are ``d`` times the weighted PageRank's. GDS loses
     the rank of dangling nodes where igraph hands it to the jump; both jump by the same
     weights, so the two differ by one factor, and scaling to sum 1 gives igraph's values
-    (to 1e-12 of the largest, tests/test_neo4j_gds_engine.py).
+    (to 1e-9 of the largest, tests/test_neo4j_gds_engine.py).
 
     >>> GdsEngine.__name__
     'GdsEngine'

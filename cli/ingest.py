@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import click
@@ -21,6 +21,7 @@ from kolmap.cli.support import (
     store_option,
 )
 from kolmap.graph import Scope, StoreLocation
+from kolmap.graph.store import engine_of
 from kolmap.ingest.pipeline import IngestSummary, ingest_paths
 from kolmap.settings import Settings
 from kolmap.views.scope_cache import ScopeCache
@@ -140,7 +141,10 @@ def warm_app(
     if folder is None:
         return None
     with open_store_for(store, read_only=read_only) as target:
-        cache, version = ScopeCache(folder, settings.scoring), target.version()
+        # With the store's engine (GDS on a Neo4j server), as the app computes its scopes.
+        engine = engine_of(target)
+        cache = ScopeCache(folder, settings.scoring, lambda: nullcontext(engine))
+        version = target.version()
         if cache.kept(version, Scope()):
             return None
         if before is not None:

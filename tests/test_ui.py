@@ -1576,3 +1576,16 @@ def test_a_neo4j_store_that_does_not_answer_is_a_readable_error(tmp_path, monkey
     assert any(f"127.0.0.1:{port}: cannot reach" in e.value for e in at.error), [
         e.value for e in at.error
     ]
+
+
+def test_the_leaderboard_names_score_components_in_words(app_store):
+    """The caption read "peer_pagerank 0.5, peer_endorsers 0.3, …" (code, to a medical
+    affairs reader); the components are named in words, their column names kept as help."""
+    at = open_page("leaderboard")
+    caption = next(c.value for c in at.caption if "candidate(s)" in c.value)
+    assert "standing among peers 0.5, peer endorsers 0.3, influence 0.1, engagement 0.1" in caption
+    assert "peer_pagerank" not in caption
+    at.toggle(key="lb_all_columns").set_value(True).run()
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["peer_pagerank"]["label"] == "standing among peers"
+    assert columns["peer_pagerank"]["help"] == "peer_pagerank"

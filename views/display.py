@@ -23,6 +23,7 @@ from kolmap.graph.store import Scope
 from kolmap.settings import ScoringSettings
 
 __all__ = [
+    "COMPONENT_WORDS",
     "accounts_words",
     "blank_text",
     "details",
@@ -33,6 +34,7 @@ __all__ = [
     "score_parts",
     "tier_help",
     "utc_times",
+    "weighed",
 ]
 
 
@@ -168,6 +170,31 @@ def details(value: Any) -> str:
     return str(value)
 
 
+# The score components in words, for people (docs/scoring.md gives each formula); exports
+# and settings keep the names.
+COMPONENT_WORDS = {
+    "pagerank": "influence",
+    "peer_pagerank": "standing among peers",
+    "peer_endorsers": "peer endorsers",
+    "lay_pagerank": "standing beyond peers",
+    "lay_audience": "lay endorsers",
+    "audience_pagerank": "standing across audiences",
+    "audience": "audience",
+    "endorsers": "endorsers",
+    "engagement": "engagement",
+    "reach": "followers",
+}
+
+
+def weighed(weights: Mapping[str, float]) -> str:
+    """A score's weights in words: a caption "peer_pagerank 0.5, …" read as code.
+
+    >>> weighed({"peer_pagerank": 0.5, "engagement": 0.1})
+    'standing among peers 0.5, engagement 0.1'
+    """
+    return ", ".join(f"{COMPONENT_WORDS.get(k, k)} {v:g}" for k, v in weights.items())
+
+
 def score_parts(row: pd.Series | Mapping[str, Any], weights: Mapping[str, float]) -> pd.DataFrame:
     """The components a list's score weighs, for one ranked row: ``component`` (named with
     its weight) and ``value`` (its share of the best value of the list's candidates on that
@@ -178,12 +205,12 @@ def score_parts(row: pd.Series | Mapping[str, Any], weights: Mapping[str, float]
     >>> parts = score_parts({"lay_audience": 0.8, "reach": 0.5, "pagerank": 0.9},
     ...                     {"lay_audience": 0.35, "reach": 0.15, "pagerank": 0.0})
     >>> parts["component"].tolist(), parts["value"].tolist()
-    (['lay_audience ×0.35', 'reach ×0.15'], [0.8, 0.5])
+    (['lay endorsers ×0.35', 'followers ×0.15'], [0.8, 0.5])
     """
     kept = [name for name, weight in weights.items() if weight > 0 and name in row]
     return pd.DataFrame(
         {
-            "component": [f"{name} ×{weights[name]:g}" for name in kept],
+            "component": [f"{COMPONENT_WORDS.get(name, name)} ×{weights[name]:g}" for name in kept],
             "value": [float(row[name]) for name in kept],
         }
     )

@@ -22,7 +22,7 @@ from kolmap.scoring.congress import (
 from kolmap.ui import shortlists, state, widgets
 from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
 from kolmap.views.congresses import congress_candidates, same_year_candidates
-from kolmap.views.display import posts_count, utc_times
+from kolmap.views.display import COMPONENT_WORDS, posts_count, utc_times
 
 st.title("Congress")
 registry = state.congress_registry()
@@ -151,7 +151,7 @@ tagged = state.posts(Scope(hashtags=hashtags, since=phases[0].since, until=phase
 weights = state.settings().scoring.congress_weights
 st.caption(
     f"Hashtags {' '.join('#' + h for h in hashtags)}; score = 100 × ("
-    + " + ".join(f"{w:g} {name}" for name, w in weights.items())
+    + " + ".join(f"{w:g} {COMPONENT_WORDS.get(name, name)}" for name, w in weights.items())
     + ") / their sum, every role on the same footing (setting scoring.congress_weights)."
     # Said on the page: a driver vanished when the view was on, with no word of why.
     + (

@@ -19,7 +19,14 @@ from kolmap.views.coverage import (
     role_coverage,
     unendorsed_note,
 )
-from kolmap.views.display import blank_text, scope_words, score_parts, tier_help
+from kolmap.views.display import (
+    COMPONENT_WORDS,
+    blank_text,
+    scope_words,
+    score_parts,
+    tier_help,
+    weighed,
+)
 
 TIERS = ("global", "national", "regional", "local")
 
@@ -99,7 +106,7 @@ st.caption(
     + (f", {filtered:,} matching the filters" if filtered is not None else "")
     + f"; showing {len(shown):,}. Score = 100 × relevance^"
     f"{state.settings().scoring.relevance_exponent:g} × weighted components "
-    f"({', '.join(f'{k} {v}' for k, v in weights.items())})."
+    f"({weighed(weights)}; docs/scoring.md gives each)."
 )
 if kind in ("kol", "dol") and (note := coverage_note(role_coverage(proj.nodes), kind, len(full))):
     st.warning(note)
@@ -150,7 +157,10 @@ picked_row = st.dataframe(
         "relevance": st.column_config.NumberColumn(format="%.2f"),
         # Shares (0..1) with two decimals each: "1" beside "0.6889" read as two scales.
         "trust": st.column_config.NumberColumn(format="%.2f"),
-        **{c: st.column_config.NumberColumn(format="%.2f") for c in COMPONENTS},
+        **{
+            c: st.column_config.NumberColumn(COMPONENT_WORDS[c], format="%.2f", help=c)
+            for c in COMPONENTS
+        },
         "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
         "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
         # Flags ("role from behaviour (0.73)") read "role fro…" at the default width.

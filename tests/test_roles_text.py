@@ -78,6 +78,13 @@ TAX = load_taxonomy()
             "",
             "organisation",
         ),
+        # A department named by its institution's acronym and discipline, with no bio (a
+        # real congress file's department read as a researcher from its endorsers, and
+        # ranked #6 KOL).
+        ("", "LMU Epidemiology", "organisation"),
+        ("", "KWH Cardiology", "organisation"),
+        # ... but a person's initials and surname are a name.
+        ("Cardiologist", "JD Wexley", "hcp"),
         # A company by its own name (a 2014 #Celiac file read this one as the public).
         ("Lowmoor Frozen Dessert Company", "", "brand"),
         # ... but a member of one is a person.

@@ -16,7 +16,7 @@ background thread when the app starts. One lock per key makes a page that asks f
 being warmed wait for it rather than compute it twice.
 
 >>> import tempfile
->>> from kolmap.graph.store import GraphEngine, Projection, Scope
+>>> from kolmap.graph.store import Projection, Scope
 >>> nodes = pd.DataFrame({"platform": ["x"], "account_id": ["1"]})
 >>> edges = pd.DataFrame({"src": [0], "dst": [0]})
 >>> cache = ScopeCache(Path(tempfile.mkdtemp()), ScoringSettings())

@@ -432,7 +432,7 @@ bio_fragments = st.one_of(
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     people=st.lists(
@@ -516,7 +516,7 @@ fragments = st.sampled_from(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(texts=st.lists(st.lists(fragments, max_size=8).map("".join), min_size=1, max_size=30))
 def test_random_texts_give_the_same_store(tmp_path_factory: pytest.TempPathFactory, texts) -> None:

@@ -77,7 +77,7 @@ def _write(folder: Path, data) -> Path:
     return folder
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 def test_reingest_is_idempotent(data):
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +89,7 @@ def test_reingest_is_idempotent(data):
             assert store.fingerprint() == once
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 def test_posts_before_accounts_gives_the_same_graph(data):
     """Mentions resolve the same whether accounts arrive in the same run or a later one."""

@@ -530,17 +530,20 @@ class GraphEngine(Protocol):
     """Graph algorithms run outside this process, on plain arrays (a Neo4j server's Graph
     Data Science plugin): what :mod:`kolmap.scoring` hands its PageRanks and Leiden runs to
     when the store offers one (:class:`ServerAlgorithms`). The arrays are those kolmap's own
-    igraph functions take, already cleaned: one edge per pair, positive weights, a ``reset``
-    that is None (uniform jump) or sums to more than 0; the answers must be the same.
+    igraph functions take, already cleaned: one edge per pair, weights not negative, each
+    ``reset`` None (uniform jump) or summing to more than 0; the answers must be the same.
     """
 
     name: str
 
-    def pagerank(
-        self, n: int, src: Any, dst: Any, weight: Any, *, reset: Any, damping: float
-    ) -> Any:
-        """PageRank of ``n`` nodes over the directed edges, summing to 1 (a NumPy array);
-        dangling nodes jump as the random jump does (by ``reset``)."""
+    def pageranks(
+        self, n: int, src: Any, dst: Any, weights: Any, resets: Sequence[Any], *, damping: float
+    ) -> list[Any]:
+        """One PageRank of ``n`` nodes over the directed edges for each column of ``weights``
+        (an edges × runs array; an edge weighing 0 in a run is not in that run) with the jump
+        at the same place in ``resets``, each summing to 1 (NumPy arrays); dangling nodes
+        jump as the random jump does. The runs share the edges so that a server receives
+        them once, not once per run."""
         ...
 
     def leiden(

@@ -13,7 +13,7 @@ identical with one thread, which was also no slower there).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 
@@ -24,7 +24,14 @@ from threadpoolctl import ThreadpoolController
 
 from kolmap.graph.store import GraphEngine
 
-__all__ = ["aggregate_edges", "earned_pagerank", "edge_pairs", "pagerank"]
+__all__ = [
+    "aggregate_edges",
+    "earned_pagerank",
+    "earned_share",
+    "edge_pairs",
+    "pagerank",
+    "pageranks",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -33,13 +40,19 @@ IntArray = npt.NDArray[np.int64]
 def aggregate_edges(
     src: IntArray, dst: IntArray, weight: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Sum the weights of parallel edges, so each (src, dst) pair appears once."""
+    """Sum the weights of parallel edges, so each (src, dst) pair appears once; ``weight``
+    may hold one column of weights per run (edges × runs), each summed."""
     if len(src) == 0:
         return src.astype(np.int64), dst.astype(np.int64), weight.astype(np.float64)
     width = int(max(src.max(), dst.max())) + 1
     key = src.astype(np.int64) * width + dst.astype(np.int64)
     unique, inverse = np.unique(key, return_inverse=True)
-    summed = np.bincount(inverse, weights=weight).astype(np.float64)
+    summed: FloatArray
+    if weight.ndim == 2:
+        columns = [np.bincount(inverse, weights=weight[:, j]) for j in range(weight.shape[1])]
+        summed = np.column_stack(columns).astype(np.float64).reshape(len(unique), -1)
+    else:
+        summed = np.bincount(inverse, weights=weight).astype(np.float64)
     return (unique // width).astype(np.int64), (unique % width).astype(np.int64), summed
 
 
@@ -84,10 +97,7 @@ def pagerank(
     keep = w > 0
     s, d, w = s[keep], d[keep], w[keep]
     if engine is not None:
-        jump = reset if reset is not None and float(np.sum(reset)) > 0 else None
-        jump = None if jump is None else np.asarray(jump, dtype=np.float64)
-        found = engine.pagerank(n, s, d, w, reset=jump, damping=damping)
-        return np.asarray(found, dtype=np.float64)
+        return pageranks(n, src, dst, [(weight, reset)], damping=damping, engine=engine)[0]
     graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=True)
     with one_openmp_thread():
         values = _prpack(graph, w, reset, damping)
@@ -115,6 +125,42 @@ def _prpack(
     return list(values)
 
 
+def pageranks(
+    n: int,
+    src: IntArray,
+    dst: IntArray,
+    runs: Sequence[tuple[FloatArray, FloatArray | None]],
+    *,
+    damping: float = 0.85,
+    engine: GraphEngine | None = None,
+) -> list[FloatArray]:
+    """:func:`pagerank` for each ``(weight, reset)`` of ``runs`` over the same edges
+    ``src -> dst``: an edge weighing 0 in a run is not in that run, so a run over a subset of
+    the edges (those from peers, say) gives its weight 0 to the others. With an ``engine``
+    the edges go to it once for all the runs (a server projects them once, not once a run).
+
+    >>> src, dst = np.array([0, 1]), np.array([2, 2])
+    >>> both, first = pageranks(3, src, dst, [(np.ones(2), None), (np.array([1.0, 0.0]), None)])
+    >>> bool(both[2] > first[2]), round(float(first.sum()), 6)
+    (True, 1.0)
+    """
+    if engine is None or n == 0 or not runs:
+        return [pagerank(n, src, dst, w, reset=r, damping=damping) for w, r in runs]
+    columns = np.column_stack([np.asarray(w, dtype=np.float64) for w, _ in runs])
+    s, d, summed = aggregate_edges(np.asarray(src), np.asarray(dst), columns.reshape(-1, len(runs)))
+    keep = (summed > 0).any(axis=1)
+    s, d, summed = s[keep], d[keep], summed[keep]
+    resets = [
+        None if r is None or float(np.sum(r)) <= 0 else np.asarray(r, dtype=np.float64)
+        for _, r in runs
+    ]
+    found = engine.pageranks(
+        n, s, d, np.clip(summed, 0.0, None), resets,
+        damping=damping,
+    )  # fmt: skip
+    return [np.asarray(values, dtype=np.float64) for values in found]
+
+
 def earned_pagerank(
     n: int,
     src: IntArray,
@@ -140,6 +186,20 @@ def earned_pagerank(
     [0.0, 0.0, 0.362]
     """
     full = pagerank(n, src, dst, weight, reset=reset, damping=damping, engine=engine)
+    return earned_share(full, src, weight, reset=reset, damping=damping)
+
+
+def earned_share(
+    full: FloatArray, src: IntArray, weight: FloatArray, *, reset: FloatArray, damping: float
+) -> FloatArray:
+    """The earned part of ``full``, the personalised PageRank over edges from ``src`` with
+    ``weight`` and jump ``reset`` (see :func:`earned_pagerank`, which computes it first).
+
+    >>> earned_share(np.array([0.5, 0.5]), np.zeros(0, dtype=np.int64), np.zeros(0),
+    ...              reset=np.ones(2), damping=0.85).tolist()
+    [0.0, 0.0]
+    """
+    n = len(full)
     total = float(np.sum(reset))
     if n == 0 or total <= 0:
         return full

@@ -39,7 +39,7 @@ import pandas as pd
 
 from kolmap.errors import ScoringError
 from kolmap.graph.store import GraphEngine, Projection
-from kolmap.scoring.centrality import FloatArray, IntArray, earned_pagerank, pagerank
+from kolmap.scoring.centrality import FloatArray, IntArray, earned_share, pageranks
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.trust import independence, prior, seeds, trusted_share
 from kolmap.settings import ScoringSettings
@@ -299,31 +299,28 @@ def compute_components(
     w = kinds * (sw * trust)[src] * fair if len(src) else np.zeros(0)
     reset = jump_weights(sw * trust, rel, settings.topic_jump_share)
     damping = settings.damping
-    out["pagerank"] = pagerank(n, src, dst, w, reset=reset, damping=damping, engine=engine)
     peer = np.isin(roles, PEER_ROLES) & ~stub
     from_peer = peer[src] if len(src) else np.zeros(0, dtype=bool)
-    out["peer_pagerank"] = earned_pagerank(
-        n, src[from_peer], dst[from_peer], w[from_peer],
-        reset=np.where(peer, reset, 0.0), damping=damping, engine=engine,
-    )  # fmt: skip
-
     aw = source_weights(nodes, settings, by_role=False) * trust
     a_w = kinds * aw[src] * fair if len(src) else np.zeros(0)
     a_reset = jump_weights(aw, rel, settings.topic_jump_share)
-    out["audience_pagerank"] = earned_pagerank(
-        n, src, dst, a_w, reset=a_reset, damping=damping, engine=engine
-    )
     lay = np.isin(roles, LAY_ROLES) & ~stub
     from_lay = lay[src] if len(src) else np.zeros(0, dtype=bool)
-    out["lay_pagerank"] = earned_pagerank(
-        n,
-        src[from_lay],
-        dst[from_lay],
-        a_w[from_lay],
-        reset=a_reset,
-        damping=damping,
-        engine=engine,
-    )
+    # Four PageRanks over the same edges (those from peers, or from lay accounts, weigh 0 in
+    # the runs that leave the others out), so that a server engine receives them once.
+    runs = {
+        "pagerank": (w, reset),
+        "peer_pagerank": (np.where(from_peer, w, 0.0), np.where(peer, reset, 0.0)),
+        "audience_pagerank": (a_w, a_reset),
+        "lay_pagerank": (np.where(from_lay, a_w, 0.0), a_reset),
+    }
+    found = pageranks(n, src, dst, list(runs.values()), damping=damping, engine=engine)
+    for (column, (weight, jump)), values in zip(runs.items(), found, strict=True):
+        out[column] = (
+            values
+            if column == "pagerank"
+            else earned_share(values, src, weight, reset=jump, damping=damping)
+        )
 
     # Distinct endorsers: one vote per (source, target) pair, at the pair's strongest kind.
     kind_w = np.minimum(kinds * fair, 1.0) if len(src) else np.zeros(0)

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from kolmap.graph.store import GraphEngine
-from kolmap.scoring.centrality import pagerank
+from kolmap.scoring.centrality import pageranks
 from kolmap.settings import ScoringSettings
 
 __all__ = ["independence", "prior", "seeds", "trusted_share"]
@@ -164,8 +164,9 @@ def trusted_share(
     total, seeded = float(jump.sum()), float(seed_jump.sum())
     if n == 0 or total <= 0 or seeded <= 0:
         return np.ones(n)  # nobody to trust from: every account on its own record
-    everyone = pagerank(n, src, dst, weight, reset=jump, damping=damping, engine=engine)
-    from_seeds = pagerank(n, src, dst, weight, reset=seed_jump, damping=damping, engine=engine)
+    everyone, from_seeds = pageranks(
+        n, src, dst, [(weight, jump), (weight, seed_jump)], damping=damping, engine=engine
+    )
     ratio = np.divide(seeded * from_seeds, total * everyone, out=np.zeros(n), where=everyone > 0)
     expected = seeded / total
     # A third of the trust is lost for each factor of ten below the even spread (times

@@ -7,6 +7,7 @@ same order (Spearman at least 0.99), whether igraph or GDS computes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from kolmap.graph.duckdb import DuckDBStore
 from kolmap.graph.neo4j.driver import Neo4jGraph
 from kolmap.graph.neo4j.gds import GdsEngine, server_engine
 from kolmap.graph.store import Scope
-from kolmap.scoring.centrality import earned_pagerank, pagerank
+from kolmap.scoring.centrality import earned_pagerank, pagerank, pageranks
 from kolmap.scoring.communities import leiden
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.rank import RankKind, rank
@@ -69,6 +70,38 @@ def test_gds_pagerank_is_kolmaps_weighted_personalised_pagerank(engine):
     on_server = earned_pagerank(n, src, dst, weight, reset=reset, engine=engine)
     assert np.array_equal(earned > 0, on_server > 0)
     assert np.abs(on_server - earned).max() <= 1e-9 * earned.max()
+
+
+def test_gds_runs_several_pageranks_on_edges_sent_once(engine, monkeypatch):
+    """The runs of one call share one projection; a run over a subset of the edges (weight 0
+    for the others), a uniform jump and a zero jump each give what igraph gives alone."""
+    n, src, dst, weight, reset = _random_graph(3)
+    subset = np.where(np.arange(len(src)) % 3 == 0, weight, 0.0)
+    runs = [(weight, reset), (subset, reset), (weight, None), (subset, np.zeros(n))]
+    sent: list[str] = []
+    run = engine.graph.run
+    monkeypatch.setattr(engine.graph, "run", lambda q, **kw: sent.append(q) or run(q, **kw))
+    theirs = pageranks(n, src, dst, runs, engine=engine)
+    assert sum("gds.graph.project(" in q for q in sent) == 1
+    for (w, jump), found in zip(runs, theirs, strict=True):
+        ours = pagerank(n, src, dst, w, reset=jump)
+        assert found.sum() == pytest.approx(1.0)
+        assert np.abs(found - ours).max() <= 1e-9 * ours.max()
+
+
+def test_a_scopes_components_project_three_times_on_the_server(
+    engine, sample_store_path, monkeypatch
+):
+    """Leiden, then the trust propagation's two PageRanks, then the rankings' four: three
+    projections of the scope's edges, where each PageRank once sent them again (seven)."""
+    with DuckDBStore(sample_store_path, read_only=True) as store:
+        projection = store.projection(Scope(area="oncology"))
+    sent: list[str] = []
+    run = engine.graph.run
+    monkeypatch.setattr(engine.graph, "run", lambda q, **kw: sent.append(q) or run(q, **kw))
+    compute_components(projection, ScoringSettings(), engine)
+    assert sum("gds.graph.project(" in q for q in sent) == 3
+    assert sum("gds.graph.filter(" in q for q in sent) == 6
 
 
 def test_gds_pagerank_keeps_isolated_nodes_and_an_empty_graph(engine):
@@ -196,4 +229,5 @@ def test_gds_graphs_are_dropped_after_each_call(engine, gds_graph):
     pagerank(n, src, dst, weight, reset=reset, engine=engine)
     leiden(n, src, dst, weight, seed=1, engine=engine)
     names = gds_graph.run_values("CALL gds.graph.list() YIELD graphName RETURN graphName")
-    assert not [x for (x,) in names if str(x).startswith("kolmap-") and len(str(x)) == 39]
+    # The engine's graphs (kolmap-<uuid>) and the filtered ones made from them (…-w0, …).
+    assert not [x for (x,) in names if re.match(r"kolmap-[0-9a-f]{32}", str(x))]

@@ -7,7 +7,8 @@ through the driver.
   when the server has GDS: ranking (:func:`kolmap.scoring.components.compute_components`)
   hands it the six PageRanks and the Leiden run of every scope. It sends the edges as a GDS
   Cypher aggregation projection (an in-memory graph; nothing is written to the database),
-  runs the algorithm on one thread and reads back one value per account.
+  once for the PageRanks that share them (the trust propagation's two, then the rankings'
+  four), runs each algorithm on one thread and reads back one value per account.
 - :func:`gds_scores` computes the PageRank, Leiden and degree that ``kolmap
   publish-scores`` writes beside the rankings, from ``ENDORSES`` relationships.
 
@@ -39,8 +40,8 @@ class GdsEngine:
 
     GDS 2.13's personalised PageRank jumps to a set of source nodes alike, with no weight
     for each; kolmap's jumps are weighted (trust, credibility, topic). So the projection
-    holds one more node, the *jump node*, with an edge to every account weighing its jump,
-    and PageRank jumps to it alone: what reaches the accounts is, at every pass, ``d`` times
+    holds one more node per run, its *jump node*, with an edge to every account weighing its
+    jump, and PageRank jumps to it alone: what reaches the accounts is, at every pass, ``d`` times
     the weighted jump, so their values are ``d`` times the weighted PageRank's. GDS loses
     the rank of dangling nodes where igraph hands it to the jump; both jump by the same
     weights, so the two differ by one factor, and scaling to sum 1 gives igraph's values
@@ -56,31 +57,38 @@ class GdsEngine:
 
     @contextmanager
     def _projected(
-        self, n: int, edges: tuple[list[int], list[int], list[float]], config: Mapping[str, Any]
-    ) -> Iterator[str]:
+        self, n: int, src: list[int], dst: list[int], weights: Mapping[str, list[float]],
+        config: Mapping[str, Any],
+    ) -> Iterator[str]:  # fmt: skip
         """An in-memory GDS graph of nodes ``0..n-1`` (every one, those without an edge too)
-        and ``edges`` (sources, targets, weights: three columns, the lightest form for the
-        driver), dropped on leaving; its name is unique, so users do not collide."""
+        and the edges ``src -> dst`` with one property per entry of ``weights`` (its name and
+        a value per edge: plain lists, the lightest form for the driver), dropped on leaving;
+        its name is unique, so users do not collide."""
         name = f"kolmap-{uuid.uuid4().hex}"
-        src, dst, weight = edges
+        # The property names are kolmap's own (w0, w1, ...), never data; the values are
+        # parameters.
+        properties = ", ".join(f"{key}: $weights.{key}[k]" for key in weights)
         self.graph.run(
-            "CALL () { UNWIND range(0, $n - 1) AS i RETURN i AS s, null AS t, null AS w "
+            "CALL () { UNWIND range(0, $n - 1) AS i RETURN i AS s, null AS t, null AS p "
             "UNION ALL UNWIND range(0, size($src) - 1) AS k "
-            "RETURN $src[k] AS s, $dst[k] AS t, $weight[k] AS w } "
+            f"RETURN $src[k] AS s, $dst[k] AS t, {{{properties}}} AS p }} "
             "WITH gds.graph.project($name, s, t, {relationshipProperties: "
-            "CASE WHEN t IS NULL THEN null ELSE {weight: w} END}, $config) AS g "
+            "CASE WHEN t IS NULL THEN null ELSE p END}, $config) AS g "
             "RETURN g.nodeCount AS nodes",
             n=n,
             src=src,
             dst=dst,
-            weight=weight,
+            weights=dict(weights),
             name=name,
             config=dict(config),
         )
         try:
             yield name
         finally:
-            self.graph.run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
+            self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        self.graph.run("CALL gds.graph.drop($name, false) YIELD graphName", name=name)
 
     def _values(self, call: str, name: str, size: int, **params: Any) -> np.ndarray:
         values = np.zeros(size)
@@ -91,30 +99,64 @@ class GdsEngine:
                 values[node] = value
         return values
 
-    def pagerank(
-        self, n: int, src: Any, dst: Any, weight: Any, *, reset: Any, damping: float
-    ) -> np.ndarray:
-        sources: list[int] = []
-        if reset is not None:
-            jump = np.flatnonzero(np.asarray(reset) > 0)
-            src = np.concatenate([src, np.full(len(jump), n)])
-            dst = np.concatenate([dst, jump])
-            weight = np.concatenate([weight, np.asarray(reset)[jump]])
-            sources = [n]
-        with self._projected(n + len(sources), _columns(src, dst, weight), {}) as name:
-            values = self._values(
-                "gds.pageRank.stream($name, {relationshipWeightProperty: 'weight', "
-                "dampingFactor: $damping, sourceNodes: $sources, tolerance: $tolerance, "
-                "maxIterations: $passes, concurrency: 1}) YIELD nodeId, score AS value",
-                name,
-                n,
-                damping=damping,
-                sources=sources,
-                tolerance=_TOLERANCE,
-                passes=_MAX_ITERATIONS,
-            )
-        total = float(values.sum())
-        return values / total if total > 0 else values
+    def pageranks(
+        self, n: int, src: Any, dst: Any, weights: Any, resets: Sequence[Any], *, damping: float
+    ) -> list[np.ndarray]:
+        """The runs' edges are projected once, with one weight property per run (``w0``,
+        ``w1``, ...); each run has its own jump node (``n + run``) whose edges carry the
+        run's jump weights in the same property. For each run GDS filters, on the server,
+        the edges weighing more than 0 in its property (the others are not in that run:
+        the other runs' jump edges among them), and runs PageRank jumping to its jump node."""
+        columns = np.asarray(weights, dtype=np.float64).reshape(len(src), len(resets))
+        sources = [np.asarray(src, dtype=np.int64)]
+        targets = [np.asarray(dst, dtype=np.int64)]
+        blocks = [columns]
+        for run, reset in enumerate(resets):
+            jump = np.ones(n) if reset is None else np.asarray(reset, dtype=np.float64)
+            to = np.flatnonzero(jump > 0)
+            block = np.zeros((len(to), len(resets)))
+            block[:, run] = jump[to]
+            sources.append(np.full(len(to), n + run, dtype=np.int64))
+            targets.append(to)
+            blocks.append(block)
+        every = np.concatenate(blocks)
+        keys = [f"w{run}" for run in range(len(resets))]
+        found: list[np.ndarray] = []
+        with self._projected(
+            n + len(resets),
+            np.concatenate(sources).tolist(),
+            np.concatenate(targets).tolist(),
+            {key: every[:, run].tolist() for run, key in enumerate(keys)},
+            {},
+        ) as projected:
+            for run, key in enumerate(keys):
+                name = f"{projected}-{key}"
+                self.graph.run(
+                    "CALL gds.graph.filter($name, $projected, '*', $predicate) "
+                    "YIELD graphName RETURN graphName",
+                    name=name,
+                    projected=projected,
+                    predicate=f"r.{key} > 0.0",
+                )
+                try:
+                    values = self._values(
+                        "gds.pageRank.stream($name, {relationshipWeightProperty: $key, "
+                        "dampingFactor: $damping, sourceNodes: [$source], "
+                        "tolerance: $tolerance, maxIterations: $passes, concurrency: 1}) "
+                        "YIELD nodeId, score AS value",
+                        name,
+                        n,
+                        key=key,
+                        damping=damping,
+                        source=n + run,
+                        tolerance=_TOLERANCE,
+                        passes=_MAX_ITERATIONS,
+                    )
+                finally:
+                    self._drop(name)
+                total = float(values.sum())
+                found.append(values / total if total > 0 else values)
+        return found
 
     def leiden(
         self, n: int, src: Any, dst: Any, weight: Any, *, seed: int, resolution: float
@@ -122,7 +164,8 @@ class GdsEngine:
         if len(src) == 0:  # no edges: every node alone (GDS refuses a graph without any)
             return np.arange(n, dtype=np.int64)
         undirected = {"undirectedRelationshipTypes": ["*"]}
-        with self._projected(n, _columns(src, dst, weight), undirected) as name:
+        s, d, w = _columns(src, dst, weight)
+        with self._projected(n, s, d, {"weight": w}, undirected) as name:
             values = self._values(
                 "gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
                 "gamma: $resolution, randomSeed: $seed, concurrency: 1}) "

@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The suite in two processes at once: the Neo4j tests, and the rest on two workers
+# (tools/run_tests.py says why). A plain `pytest` runs it all in one.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/run_tests.py
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"

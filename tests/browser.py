@@ -96,6 +96,23 @@ def served(store: Path, *, timeout: float = 60) -> Iterator[str]:
             raise AssertionError("the app server did not stop within 20 s of SIGTERM") from None
 
 
+IDLE = (
+    "() => !document.querySelector('[data-stale=true]') "
+    "&& !document.querySelector('[data-testid=stStatusWidgetRunningIcon]')"
+)
+
+
+def wait_idle(page: Any, timeout: float = 120_000) -> None:
+    """Wait until the app's script run is over: while Streamlit reruns a page it marks the
+    elements of the run before ``data-stale``, and drops or replaces each as the run goes
+    (its running icon is hidden in this app's header). A fixed wait after choosing an area
+    read the page of the area before, still computing, on a machine busy with two test
+    processes (the Trends test's rising stars, in CI)."""
+    for _ in range(2):  # idle twice, half a second apart: a rerun has started and ended
+        page.wait_for_timeout(500)
+        page.wait_for_function(IDLE, timeout=timeout)
+
+
 @contextmanager
 def browser_page(
     args: Sequence[str] = BROWSER_ARGS, viewport: tuple[int, int] = (1500, 1000)

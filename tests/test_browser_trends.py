@@ -14,7 +14,7 @@ from kolmap.graph.duckdb import DuckDBStore
 from kolmap.ingest.pipeline import ingest_paths
 from kolmap.ingest.science.load import import_science
 
-from .browser import ARTIFACTS, CHROMIUM, served
+from .browser import ARTIFACTS, CHROMIUM, served, wait_idle
 from .browser import browser_page as open_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium")]
@@ -52,10 +52,10 @@ def test_trends_page_rising_stars_and_share_of_voice(server, tmp_path):
         page.get_by_role("heading", name="Rising stars").wait_for(timeout=90_000)
         page.get_by_label("Area").first.click()
         page.get_by_role("option", name="Oncology").first.click()
-        page.wait_for_timeout(6000)
+        wait_idle(page)
         page.locator("input[type=file]").set_input_files(str(SAMPLES / "timeline" / "brands.csv"))
         page.get_by_text("Who drives each brand's voice").wait_for(timeout=60_000)
-        page.wait_for_timeout(3000)
+        wait_idle(page)
         text = page.locator("[data-testid=stMain]").inner_text()
         page.screenshot(path=str(ARTIFACTS / "trends.png"), full_page=True)
         assert "Onkavir" in text or page.locator("canvas").count() > 0

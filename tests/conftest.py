@@ -128,6 +128,12 @@ def relations(store) -> set[tuple[str, str, str]]:
 
 # -- the Neo4j servers of `make neo4j` ---------------------------------------------------------
 SERVERS = {"gds": 17687, "plain": 17688}
+_RUNNING: dict[str, bool] = {"neo4j": False}  # whether the running test is marked neo4j
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _RUNNING["neo4j"] = item.get_closest_marker("neo4j") is not None
 
 
 def neo4j_server(name: str) -> dict[str, str]:
@@ -136,6 +142,10 @@ def neo4j_server(name: str) -> dict[str, str]:
     import os
     import socket
 
+    if not _RUNNING["neo4j"]:
+        # `make test` runs the marked tests in their own process, one after another; an
+        # unmarked one ran beside them and wrote into the graph a marked one was checking.
+        pytest.fail("a test that uses the Neo4j servers must be marked `neo4j`")
     password_file = REPO / ".cache" / "neo4j" / name / "password"
     port = SERVERS[name]
     up = password_file.is_file()

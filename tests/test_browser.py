@@ -196,6 +196,7 @@ def test_a_saved_view_opens_its_page_with_its_filters(server, browser_page):
     assert all("/_stcore/" in url for url in failed), failed
 
 
+@pytest.mark.neo4j
 def test_kolmap_ui_serves_a_neo4j_store(tmp_path, browser_page, monkeypatch):
     """`kolmap ui --store bolt://…` used to stop at "no store here yet"."""
     from kolmap.graph.neo4j.driver import Neo4jGraph

@@ -50,7 +50,7 @@ def aggregate_edges(
     summed: FloatArray
     if weight.ndim == 2:
         columns = [np.bincount(inverse, weights=weight[:, j]) for j in range(weight.shape[1])]
-        summed = np.column_stack(columns).astype(np.float64).reshape(len(unique), -1)
+        summed = np.column_stack(columns).astype(np.float64)
     else:
         summed = np.bincount(inverse, weights=weight).astype(np.float64)
     return (unique // width).astype(np.int64), (unique % width).astype(np.int64), summed
@@ -93,11 +93,11 @@ def pagerank(
     """
     if n == 0:
         return np.zeros(0)
+    if engine is not None:  # pageranks() aggregates the edges for the engine
+        return pageranks(n, src, dst, [(weight, reset)], damping=damping, engine=engine)[0]
     s, d, w = aggregate_edges(src, dst, weight)
     keep = w > 0
     s, d, w = s[keep], d[keep], w[keep]
-    if engine is not None:
-        return pageranks(n, src, dst, [(weight, reset)], damping=damping, engine=engine)[0]
     graph = ig.Graph(n=n, edges=edge_pairs(s, d), directed=True)
     with one_openmp_thread():
         values = _prpack(graph, w, reset, damping)
@@ -147,7 +147,7 @@ def pageranks(
     if engine is None or n == 0 or not runs:
         return [pagerank(n, src, dst, w, reset=r, damping=damping) for w, r in runs]
     columns = np.column_stack([np.asarray(w, dtype=np.float64) for w, _ in runs])
-    s, d, summed = aggregate_edges(np.asarray(src), np.asarray(dst), columns.reshape(-1, len(runs)))
+    s, d, summed = aggregate_edges(np.asarray(src), np.asarray(dst), columns)
     keep = (summed > 0).any(axis=1)
     s, d, summed = s[keep], d[keep], summed[keep]
     resets = [

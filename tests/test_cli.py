@@ -545,3 +545,18 @@ def test_plain_tables_print_missing_cells_blank(capsys):
     show_table(frame, "table", ["handle", "display_name", "rise"])
     out = capsys.readouterr().out
     assert "None" not in out and "NaN" not in out and "Dr A" in out and "2.5" in out
+
+
+def test_the_command_line_starts_without_the_role_model_libraries():
+    """scikit-learn and SciPy take about a second to import; only classifying profiles
+    needs them, so starting ``kolmap`` (``--help``, ``rank``) does not import them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kolmap.cli; print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout

@@ -28,14 +28,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    # Imported where used: scikit-learn and SciPy take about a second to import, which every
+    # ``kolmap`` command paid (``kolmap --help`` took 2.8 s) though few classify profiles.
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.roles.rules import (
@@ -167,6 +169,8 @@ class RoleModel:
 
     def features(self, frame: pd.DataFrame, hits: Sequence[RuleHits] | None = None) -> Any:
         """The sparse feature matrix of ``frame`` (rule hits computed unless given)."""
+        from scipy import sparse
+
         if hits is None:
             hits = profile_hits(frame, self.taxonomy)
         bios = [fold(b or "") for b in frame["bio"].tolist()]
@@ -239,6 +243,10 @@ def profile_hits(frame: pd.DataFrame, taxonomy: Taxonomy) -> list[RuleHits]:
 
 def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
     """Fit the model on labelled ``rows`` (see :func:`training_rows`); deterministic."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     frame = profile_frame(rows)
     # A quarter of the training profiles lose their counts, as many exports do: the model
     # learns to read a profile without them (seeded, so the fit stays deterministic).

@@ -97,10 +97,15 @@ def training_rows(path: Path = TRAINING) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def profile_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+def profile_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Profiles (``bio, display_name, handle, followers, following``, ``verified``
-    optional) as the frame :meth:`RoleModel.predict_proba` reads."""
-    frame = pd.DataFrame(list(rows))
+    optional; records or a frame, which is copied) as the frame
+    :meth:`RoleModel.predict_proba` reads."""
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.reset_index(drop=True)
+        frame.columns = [str(c) for c in frame.columns]
+    else:
+        frame = pd.DataFrame(list(rows))
     for column in ("bio", "display_name", "handle"):
         if column not in frame:
             frame[column] = None

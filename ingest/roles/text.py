@@ -129,9 +129,7 @@ def infer_text_roles(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     columns = list(TEXT_ROLE_FIELDS)
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame = profile_frame(
-        {str(k): v for k, v in record.items()} for record in frame.to_dict("records")
-    )
+    frame = profile_frame(frame)
     hits = profile_hits(frame, taxonomy)
     model = role_model()
     undecided = [i for i, found in enumerate(hits) if rule_decision(found) is None]

@@ -20,8 +20,10 @@ from collections.abc import Iterable
 from kolmap.ingest.rules.text import (
     LIGATURES,
     MENTION_HANDLE,
+    TRUNCATION_MARK,
     hashtag_pattern,
     mention_pattern,
+    truncated_tail_pattern,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
 _MENTION_RE = re.compile(mention_pattern())
 _HANDLE_RE = re.compile(MENTION_HANDLE)
 _HASHTAG_RE = re.compile(hashtag_pattern())
+_TRUNCATED_TAIL_RE = re.compile(truncated_tail_pattern())
 _LIGATURES = str.maketrans(dict(LIGATURES))
 # Any ligature: folding translates only the texts that hold one (translating is slow).
 _LIGATURE_RE = re.compile("|".join(re.escape(source) for source, _ in LIGATURES))
@@ -105,10 +108,21 @@ def longest_first(phrases: Iterable[str]) -> list[str]:
     return sorted(phrases, key=len, reverse=True)
 
 
+def _whole_words(text: str) -> str:
+    """``text`` without the hashtag or handle a platform's truncation cut at its end (see
+    :func:`~kolmap.ingest.rules.text.truncated_tail_pattern`)."""
+    return _TRUNCATED_TAIL_RE.sub("", text) if TRUNCATION_MARK in text else text
+
+
 def extract_mentions(text: str) -> list[str]:
-    """Handles mentioned in ``text``, in order, each once (case of first use kept)."""
+    """Handles mentioned in ``text``, in order, each once (case of first use kept); a handle
+    cut short by the platform ("@jane_r…" ending the text) is nobody's.
+
+    >>> extract_mentions("RT @DrX: thanks @alice and @jane_r\u2026")
+    ['DrX', 'alice']
+    """
     seen: dict[str, str] = {}
-    for match in _MENTION_RE.finditer(text):
+    for match in _MENTION_RE.finditer(_whole_words(text)):
         handle = match.group(1)
         if _HANDLE_RE.fullmatch(handle):
             seen.setdefault(handle.lower(), handle)
@@ -116,9 +130,14 @@ def extract_mentions(text: str) -> list[str]:
 
 
 def extract_hashtags(text: str) -> list[str]:
-    """Hashtags in ``text`` without '#', in order, each once; all-digit tags are skipped."""
+    """Hashtags in ``text`` without '#', in order, each once; all-digit tags are skipped, and
+    so is a tag cut short by the platform ("#cel…" ending the text).
+
+    >>> extract_hashtags("Tips for #celiac kids #glutenfree #cel\u2026")
+    ['celiac', 'glutenfree']
+    """
     seen: dict[str, str] = {}
-    for match in _HASHTAG_RE.finditer(text):
+    for match in _HASHTAG_RE.finditer(_whole_words(text)):
         tag = match.group(1)
         if tag.isdigit():
             continue

@@ -122,6 +122,11 @@ TRICKY_TEXTS = [
     "#Brustkrebs #journeemondialediabete #StopTB #stop_lupus #MultipleMyelomaAwareness",
     # A handle run on by a letter of another script is nobody's mention, nor is one over 100.
     "@DRMARTİN thanks @DrMartin @drmartinéz @" + "h" * 120 + " @ok_1.",
+    # Text a platform cut short: the hashtag or handle the ellipsis cuts is neither.
+    "RT @Diet_Doc: gluten free kids #celiac #gf #cel\u2026",
+    "thanks @alice and @jane_r\u2026 https://t.co/Ab12",
+    "not the end #celiac\u2026 more @bob\u2026 words",
+    "#é\u2026 \t",
 ]
 
 
@@ -342,6 +347,7 @@ def test_tricky_accounts_give_the_same_store(tmp_path: Path) -> None:
     rows = [_account(str(i), *values) for i, values in enumerate(TRICKY_ACCOUNTS)]
     _accounts_file(tmp_path / "in", rows)
     result = assert_same(tmp_path / "in", tmp_path / "out")
+    assert "error" not in result, result
     assert result["quarantine"]  # the bad handle and counts were quarantined by both routes
     in_sql = _rows_in_sql(tmp_path / "in" / "accounts.csv", "accounts")
     assert len(rows) - 8 <= in_sql < len(rows)  # Greek, ø, bad values: Python's
@@ -511,6 +517,8 @@ fragments = st.sampled_from(
         "\u0301",
         "Σ",
         "\u2028",
+        "\u2026",
+        " https://t.co/x",
     ]
 )
 

@@ -19,6 +19,17 @@ def test_hashtags_skip_numbers_and_html_entities():
     assert extract_hashtags("#ASCO26 #1 &#39; #Diabète #diabete") == ["ASCO26", "Diabète"]
 
 
+def test_a_tag_or_handle_cut_by_the_platform_is_neither():
+    """A retweet of a long tweet comes cut short with "…" (Topsy, the classic API), often
+    inside its last hashtag or handle: fragments such as "cel" were hashtags of a real file."""
+    text = "RT @Diet_Doc: gluten free kids #celiac #gf #cel\u2026"
+    assert extract_hashtags(text) == ["celiac", "gf"]
+    assert extract_mentions("thanks @alice and @jane_r\u2026 https://t.co/Ab12") == ["alice"]
+    # Only at the end: an ellipsis inside the text is punctuation.
+    middle = "not the end #celiac\u2026 more @bob\u2026 words"
+    assert extract_hashtags(middle) == ["celiac"] and extract_mentions(middle) == ["bob"]
+
+
 def test_fold_makes_fr_and_en_comparable():
     assert fold("Cœur ÉPILEPSIE") == "coeur epilepsie"
 

@@ -22,6 +22,7 @@ from kolmap.ingest.rules.text import (
     LIGATURES,
     MENTION_HANDLE,
     MENTION_NOT_AFTER,
+    truncated_tail_pattern,
 )
 from kolmap.ingest.text import code_point_ranges
 from kolmap.sqltext import sql_string
@@ -34,6 +35,7 @@ __all__ = [
     "raw_hashtags",
     "re2_escape",
     "sql_fold",
+    "whole_words",
 ]
 
 WORD = r"\p{L}\p{N}_"  # Python's \w on the safe characters (checked in safe_characters)
@@ -73,7 +75,7 @@ def mentions(text: str) -> str:
     :func:`~kolmap.ingest.text.extract_mentions` finds them before keeping each once)."""
     pattern = f"(?:^|[^{WORD}{MENTION_NOT_AFTER}])@({MENTION_HANDLE}[{WORD}]*)"
     return (
-        f"list_filter(regexp_extract_all({text}, {sql_string(pattern)}, 1), "
+        f"list_filter(regexp_extract_all({whole_words(text)}, {sql_string(pattern)}, 1), "
         f"lambda h: regexp_full_match(h, {sql_string(MENTION_HANDLE)}))"
     )
 
@@ -82,7 +84,13 @@ def raw_hashtags(text: str) -> str:
     """SQL for the hashtags of ``text`` as :func:`~kolmap.ingest.text.extract_hashtags` finds
     them, each run of word characters whole (see :func:`folded_hashtags`)."""
     pattern = f"(?:^|[^{WORD}{HASHTAG_NOT_AFTER}])#([{WORD}]+)"
-    return f"regexp_extract_all({text}, {sql_string(pattern)}, 1)"
+    return f"regexp_extract_all({whole_words(text)}, {sql_string(pattern)}, 1)"
+
+
+def whole_words(text: str) -> str:
+    """SQL for ``text`` without the hashtag or handle a platform's truncation cut at its end,
+    as :func:`kolmap.ingest.text.extract_hashtags` and ``extract_mentions`` read it."""
+    return f"regexp_replace({text}, {sql_string(truncated_tail_pattern(WORD))}, '')"
 
 
 def folded_hashtags(raw: str) -> str:

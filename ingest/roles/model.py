@@ -102,7 +102,9 @@ def profile_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     optional; records or a frame, which is copied) as the frame
     :meth:`RoleModel.predict_proba` reads."""
     if isinstance(rows, pd.DataFrame):
-        frame = rows.reset_index(drop=True)
+        # As records would give them: plain values, None for a missing one (pd.NA included).
+        frame = rows.reset_index(drop=True).astype(object)
+        frame = frame.where(frame.notna(), None)
         frame.columns = [str(c) for c in frame.columns]
     else:
         frame = pd.DataFrame(list(rows))

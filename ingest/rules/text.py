@@ -29,10 +29,12 @@ __all__ = [
     "LIGATURES",
     "MENTION_HANDLE",
     "MENTION_NOT_AFTER",
+    "TRUNCATION_MARK",
     "disease_hashtag_pattern",
     "hashtag_pattern",
     "mention_pattern",
     "optional_ending",
+    "truncated_tail_pattern",
 ]
 
 # Expanded by folding, after accents are stripped and the text lower-cased (so that FR and EN
@@ -96,6 +98,28 @@ def mention_pattern() -> str:
     ['DrMartin']
     """
     return rf"(?<![\w{MENTION_NOT_AFTER}])@({MENTION_HANDLE}\w*)"
+
+
+# Text a platform cut short (the classic API's retweets of long tweets, Topsy's exports) ends
+# with TRUNCATION_MARK, often inside a hashtag or a handle, and sometimes a link to the whole
+# post after it: "#celi…" is no hashtag and "@jane_r…" nobody's handle, so the word the mark
+# cuts is read as neither (a real #Celiac file held 237 such fragments: "c", "ce", "cel"...).
+TRUNCATION_MARK = "\u2026"
+
+
+def truncated_tail_pattern(word: str = r"\w") -> str:
+    r"""The regular expression of a hashtag or handle cut by :data:`TRUNCATION_MARK` at the end
+    of a text (with the link after it, if any); ``word`` is the word class (Python's ``\w``;
+    the SQL route passes its own). Whitespace is written out, as Python and RE2 differ on
+    ``\s``.
+
+    >>> import re
+    >>> re.sub(truncated_tail_pattern(), "", "RT @a: gluten free #celiac #gf #cel\u2026")
+    'RT @a: gluten free #celiac #gf '
+    >>> re.sub(truncated_tail_pattern(), "", "see @jane_r\u2026 https://t.co/x1")
+    'see '
+    """
+    return rf"[#@][{word}.-]*{TRUNCATION_MARK}(?:[ \t]+https?://[^ \t\r\n]+)?[ \t\r\n]*$"
 
 
 def hashtag_pattern() -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -202,14 +203,24 @@ def community_hashtags(uses: pd.DataFrame) -> dict[int, list[str]]:
     return out
 
 
-def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:
-    """Posts and engagement received per calendar month (months without posts included).
+def monthly_activity(posts: pd.DataFrame, covered: tuple[date, date] | None = None) -> pd.DataFrame:
+    """Posts and engagement received per calendar month (months without posts included),
+    and whether each month is ``partial``: the data (``covered``, its first and last day)
+    starts after the month's first day or ends before its last, so its counts are not a
+    month's (a file that ends on 1 July shows July with a day's posts; read as a month, that
+    is a collapse that never happened).
 
     Reposts count as the account's activity but bring it no engagement: the likes and
     reposts an export gives a repost are the original post's (as in ranking, where only
-    original posts earn engagement)."""
+    original posts earn engagement).
+
+    >>> posts = pd.DataFrame({"created_at": pd.to_datetime(["2014-06-03", "2014-07-01"],
+    ...     utc=True), "likes": [4, 0], "reposts": [0, 0], "replies": [0, 0]})
+    >>> monthly_activity(posts, (date(2014, 2, 1), date(2014, 7, 1)))["partial"].tolist()
+    [False, True]
+    """
     if posts.empty or posts["created_at"].isna().all():
-        return pd.DataFrame(columns=["month", "posts", "engagement"])
+        return pd.DataFrame(columns=["month", "posts", "engagement", "partial"])
     frame = posts.dropna(subset=["created_at"]).copy()
     frame["month"] = frame["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
     frame["engagement"] = frame[["likes", "reposts", "replies"]].fillna(0).sum(axis=1)
@@ -218,6 +229,14 @@ def monthly_activity(posts: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby("month").agg(posts=("month", "size"), engagement=("engagement", "sum"))
     full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
     grouped = grouped.reindex(full, fill_value=0)
+    partial = np.zeros(len(full), dtype=bool)
+    if covered is not None:
+        first, last = (pd.Timestamp(day) for day in covered)
+        starts, ends = full.start_time.normalize(), full.end_time.normalize()
+        # The month the data starts in after its first day, or ends in before its last.
+        partial = ((starts < first) & (first <= ends)) | ((starts <= last) & (last < ends))
+        partial = np.asarray(partial, dtype=bool)
+    grouped["partial"] = partial
     grouped.index = full.to_timestamp()
     return grouped.rename_axis("month").reset_index()
 

@@ -507,6 +507,30 @@ def test_monthly_activity_counts_reposts_as_activity_without_their_engagement():
     assert activity["engagement"].tolist() == [8, 0, 1]
 
 
+def test_monthly_activity_marks_the_months_the_data_covers_in_part():
+    """A real 2014 file ends on 1 July: its July held a few hours of posts and the chart
+    read as a collapse from 25 posts to 1 (browser check on the #Celiac file)."""
+    from datetime import date
+
+    from kolmap.scoring.explain import monthly_activity
+
+    posts = pd.DataFrame(
+        {
+            "created_at": pd.to_datetime(
+                ["2014-02-04T20:00Z", "2014-04-10T10:00Z", "2014-06-20T10:00Z", "2014-07-01T06:00Z"]
+            ),
+            "likes": [1, 1, 1, 1],
+            "reposts": [0, 0, 0, 0],
+            "replies": [0, 0, 0, 0],
+        }
+    )
+    covered = monthly_activity(posts, (date(2014, 2, 4), date(2014, 7, 1)))
+    assert covered["partial"].tolist() == [True, False, False, False, False, True]
+    whole = monthly_activity(posts, (date(2014, 1, 1), date(2014, 7, 31)))
+    assert not whole["partial"].any()
+    assert not monthly_activity(posts)["partial"].any()  # coverage unknown: nothing marked
+
+
 def test_a_dol_list_scores_each_hcp_by_the_dol_axis_printed_beside_it():
     """A DOL list holds HCPs only, while both axes are scaled among all peers (HCPs and
     researchers). Scaled among its own candidates, the list's score differed from the DOL

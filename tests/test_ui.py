@@ -235,6 +235,38 @@ def test_the_activity_chart_gives_posts_and_engagement_their_own_axes():
     }
 
 
+def test_the_activity_chart_draws_a_partial_month_dashed_and_names_it():
+    import pandas as pd
+
+    from kolmap.ui.widgets import activity_chart
+
+    drawn, captions = [], []
+
+    class Container:
+        def vega_lite_chart(self, data, spec, **_options):
+            drawn.append((data, spec))
+
+        def caption(self, text):
+            captions.append(text)
+
+    activity = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2014-05-01", "2014-06-01", "2014-07-01"]),
+            "posts": [20, 25, 1],
+            "engagement": [40, 50, 2],
+            "partial": [False, False, True],
+        }
+    )
+    activity_chart(Container(), activity, key="k")
+    ((data, spec),) = drawn
+    assert spec["encoding"]["strokeDash"]["field"] == "part"
+    dashed = data[data["part"] == "partial month"]
+    # July and, to join the lines, June: for posts and for engagement.
+    assert sorted(set(dashed["month"])) == ["2014-06-01", "2014-07-01"] and len(dashed) == 4
+    assert set(data.loc[data["month"] == "2014-05-01", "part"]) == {"whole month"}
+    assert captions and "July 2014" in captions[0]
+
+
 def test_a_ring_target_s_profile_shows_the_flag_of_its_rankings(app_store, known_answers):
     """The sample's HCP pushed by 250 throwaway accounts: its profile said nothing of it."""
     with opened(app_store) as store:

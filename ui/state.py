@@ -21,7 +21,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -525,6 +525,17 @@ def median_day(scope: Scope) -> date | None:
     None without dated posts: where the default earlier and later windows part."""
     days = post_days(scope)
     return None if days is None else days[1]
+
+
+def covered_days(scope: Scope) -> tuple[date, date]:
+    """The first and last day the data covers in ``scope``: the store's first and last post,
+    within the scope's window when it has one (what makes a month of a chart partial)."""
+    first, last = date_bounds()
+    if scope.since is not None:
+        first = max(first, scope.since.date())
+    if scope.until is not None:
+        last = min(last, (scope.until - timedelta(microseconds=1)).date())
+    return first, last
 
 
 def date_bounds() -> tuple[date, date]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -355,10 +356,27 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
     lines with a point on each month, so that one month of data still shows (a line of one
     point draws nothing), months labelled with their year. Posts and engagement each on
     their own axis, one above the other: on one axis a hundred posts lay flat under
-    thousands of likes."""
+    thousands of likes. A month the data covers only in part is drawn dashed and named under
+    the chart: its counts are a few days', not a month's."""
     long = activity.melt("month", ["posts", "engagement"], var_name="series")
+    partial = activity.set_index("month")["partial"] if "partial" in activity else None
+    long["part"] = "whole month"
+    if partial is not None and partial.any():
+        in_part = long["month"].map(partial).astype(bool)
+        long["part"] = np.where(in_part, "partial month", "whole month")
+        # The segment into (or out of) a partial month is dashed: the neighbouring whole month
+        # is repeated in the dashed line, so the two lines meet.
+        months = list(activity["month"])
+        bridge = []
+        for i, month in enumerate(months):
+            if partial[month]:
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(months) and not partial[months[j]]:
+                        bridge.append(long[long["month"] == months[j]].assign(part="partial month"))
+        long = pd.concat([long, *bridge], ignore_index=True)
+    long = long.assign(month=long["month"].dt.strftime("%Y-%m-%d"))
     container.vega_lite_chart(
-        long.assign(month=long["month"].dt.strftime("%Y-%m-%d")),
+        long,
         {
             "mark": {"type": "line", "point": True},
             "resolve": {"scale": {"y": "independent"}},
@@ -373,10 +391,32 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
                 },
                 "y": {"field": "value", "type": "quantitative", "title": None},
                 "color": {"field": "series", "type": "nominal", "title": None},
+                "strokeDash": {
+                    "field": "part",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {
+                        "domain": ["whole month", "partial month"],
+                        "range": [[1, 0], [4, 3]],
+                    },
+                },
+                "tooltip": [
+                    {"field": "month", "type": "temporal", "timeUnit": "yearmonth",
+                     "title": "month"},
+                    {"field": "series", "type": "nominal"},
+                    {"field": "value", "type": "quantitative"},
+                    {"field": "part", "type": "nominal", "title": "covered"},
+                ],
             },
         },
         key=key,
-    )
+    )  # fmt: skip
+    if partial is not None and partial.any():
+        names = ", ".join(m.strftime("%B %Y") for m in partial[partial].index)
+        container.caption(
+            f"Dashed: {names}, which the data covers only in part (its counts are not a "
+            "whole month's)."
+        )
 
 
 def saved_views(current: Any, pages: Sequence[Any]) -> None:

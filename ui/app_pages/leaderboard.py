@@ -303,7 +303,8 @@ with left:
 with right:
     st.caption("Trend: posts in scope and engagement per month")
     activity = monthly_activity(
-        state.posts(scope, [(str(raw["platform"]), str(raw["account_id"]))])
+        state.posts(scope, [(str(raw["platform"]), str(raw["account_id"]))]),
+        state.covered_days(scope),
     )
     if activity.empty:
         st.info("No dated posts in scope.")

@@ -340,7 +340,7 @@ else:
     widgets.interactions(outgoing, scope, node, incoming=False)
 
 st.subheader("Posts over time")
-activity = monthly_activity(everything)
+activity = monthly_activity(everything, state.covered_days(Scope()))
 if activity.empty:
     st.info("No dated posts.")
 else:

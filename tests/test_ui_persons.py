@@ -39,6 +39,7 @@ def test_persons_page_quadrant_ranking_and_review(app_store, tmp_path):
     at = open_page("persons")
     at.selectbox(key="persons_area").set_value("immunology").run()
     assert not at.exception, [e.value for e in at.exception]
+    assert at.get("vega_lite_chart")  # the quadrant
     metrics = {m.label: m.value for m in at.metric}
     assert set(metrics) == {"Complete leaders", "Scientific leaders offline",
                             "Digital-only voices", "Emerging"}  # fmt: skip
@@ -56,6 +57,16 @@ def test_persons_page_quadrant_ranking_and_review(app_store, tmp_path):
     with opened(app_store) as store:
         decisions = store.science_tables()["person_decisions"]
     assert decisions[["decision", "note"]].values.tolist() == [["different", "registry check"]]
+
+
+def test_persons_page_draws_no_quadrant_without_a_scientific_record(app_store):
+    """Without any publication, trial or congress role everyone sat at 0 on the science axis,
+    under the threshold line, counted as digital-only voices (browser check on a real store)."""
+    at = open_page("persons")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no science axis" in i.value for i in at.info)
+    assert not at.metric  # no group counts
+    assert not at.get("vega_lite_chart")  # the quadrant is the page's only chart
 
 
 def test_profile_shows_the_scientific_record(app_store, tmp_path):
@@ -114,13 +125,13 @@ def test_profile_and_persons_place_an_account_by_the_same_quadrant_rule(app_stor
     assert f"KOL {kol_100:.1f} and DOL {dol_100:.1f}" in quadrant.help
 
 
-def test_the_persons_quadrant_table_says_its_scores_are_rescaled(app_store):
+def test_the_persons_quadrant_table_says_its_scores_are_rescaled(app_store, tmp_path):
     """Persons & science rescales the KOL and DOL scores so the area's best is 100, under the
     Leaderboard's column names: the same person read 94.9 there and 100 here."""
     import json
 
-    at = open_page("persons")
-    at.selectbox(key="persons_area").set_value("oncology").run()
+    _with_science(app_store, tmp_path)
+    at = open_page("persons")  # all data: the science record and the sample's KOLs
     assert not at.exception, [e.value for e in at.exception]
     table = next(d for d in at.dataframe if "digital_score" in d.value.columns)
     assert table.value["kol_score"].max() == 100.0
@@ -129,9 +140,10 @@ def test_the_persons_quadrant_table_says_its_scores_are_rescaled(app_store):
         assert labels.get(column) == f"{axis} (area best = 100)", labels
 
 
-def test_a_researchers_missing_dol_score_is_blank_in_the_persons_table(app_store):
+def test_a_researchers_missing_dol_score_is_blank_in_the_persons_table(app_store, tmp_path):
     """A researcher has no DOL score (DOL lists hold HCPs): the quadrant's table drew it as
     Streamlit's grey "None" (browser check on a real congress file)."""
+    _with_science(app_store, tmp_path)
     at = open_page("persons")
     assert not at.exception, [e.value for e in at.exception]
     table = next(d for d in at.dataframe if "digital_score" in d.value.columns)

@@ -38,6 +38,13 @@ st.subheader("KOL × DOL × science")
 table = science.quadrant_of(area)
 if table.empty:
     st.info("Nobody with a scientific record or a KOL/DOL score in this scope.")
+elif not (table["science_score"].fillna(0) > 0).any():
+    # Everyone at 0 on one axis is no quadrant: it would file every voice as digital-only.
+    st.info(
+        "Nobody in this scope has a scientific record (publications, trials or congress "
+        "roles), so the quadrant has no science axis to place anyone on. `kolmap science "
+        "import` adds one (docs/science.md); the Leaderboard ranks the digital standing."
+    )
 else:
     groups = list(QUADRANT_GROUPS.values())
     counts = table["group"].value_counts()

@@ -379,6 +379,7 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
         long,
         {
             "mark": {"type": "line", "point": True},
+            "height": 160,
             "resolve": {"scale": {"y": "independent"}},
             "encoding": {
                 "row": {"field": "series", "type": "nominal", "title": None},
@@ -390,11 +391,14 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
                     "axis": {"format": "%b %Y"},
                 },
                 "y": {"field": "value", "type": "quantitative", "title": None},
-                "color": {"field": "series", "type": "nominal", "title": None},
+                # Each row is named (posts, engagement) and the caption names the dashed
+                # months: a legend would only repeat them (its symbols are the points, not the
+                # line styles).
+                "color": {"field": "series", "type": "nominal", "legend": None},
                 "strokeDash": {
                     "field": "part",
                     "type": "nominal",
-                    "title": None,
+                    "legend": None,
                     "scale": {
                         "domain": ["whole month", "partial month"],
                         "range": [[1, 0], [4, 3]],

@@ -150,6 +150,18 @@ def test_influencers_are_pseudonymised_unless_the_user_opts_in(app_store):
     assert not table["handle"].str.startswith("anon-").any()
 
 
+def test_a_leaderboard_filter_with_nothing_to_choose_says_so(app_store):
+    """The organisation list has no specialty (a 2014 file gives no account a language): the
+    filter is shown disabled, saying why, instead of opening on "No results"."""
+    at = open_page("leaderboard")
+    assert not at.multiselect(key="lb_specialty").disabled  # the KOL list has specialties
+    at.selectbox(key="lb_kind").set_value("organisation").run()
+    assert not at.exception, [e.value for e in at.exception]
+    specialty = at.multiselect(key="lb_specialty")
+    assert specialty.disabled and specialty.placeholder == "No specialty in this list"
+    assert not at.multiselect(key="lb_lang").disabled  # the sample's accounts have languages
+
+
 def test_network_map_page(app_store):
     at = open_page("network")
     at.selectbox(key="map_area").set_value("diabetes").run()

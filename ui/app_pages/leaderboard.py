@@ -38,10 +38,22 @@ full = state.ranking(scope, kind)
 kind_roles = [r for r in RankKind(kind).roles if r in set(full["role"])]
 extra = st.columns([2, 2, 2, 2, 2, 1] if len(kind_roles) > 1 else [2, 2, 2, 2, 1])
 languages = sorted(x for x in full["lang"].dropna().unique() if x)
-langs = extra[0].multiselect("Language", languages, key="lb_lang", placeholder="All languages")
+# A filter with nothing to choose says so rather than opening on "No results" (a 2014 file
+# gives no account a language).
+langs = extra[0].multiselect(
+    "Language",
+    languages,
+    key="lb_lang",
+    placeholder="All languages" if languages else "No language in this list",
+    disabled=not languages,
+)
 specialties = sorted(x for x in full["specialty"].dropna().unique() if x)
 chosen_specialties = extra[1].multiselect(
-    "Specialty", specialties, key="lb_specialty", placeholder="All specialties"
+    "Specialty",
+    specialties,
+    key="lb_specialty",
+    placeholder="All specialties" if specialties else "No specialty in this list",
+    disabled=not specialties,
 )
 tier_names = [t for t in TIERS if t in set(full["tier"])]
 chosen_tiers = extra[2].multiselect(

@@ -46,13 +46,17 @@ def bars(title: str, counts: dict[str, int], column: str) -> None:
     st.bar_chart(frame, x=column, y="count", horizontal=True)
 
 
-left, middle, right = st.columns(3)
+# Two rows of two: the area charts side by side (stacked in a third column, they left a
+# blank as tall as one of them under the first two).
+left, right = st.columns(2)
 with left:
     bars("Accounts by platform", data["by_platform"], "platform")
-with middle:
-    bars("Accounts by role", data["by_role"], "role")
 with right:
+    bars("Accounts by role", data["by_role"], "role")
+left, right = st.columns(2)
+with left:
     bars("Accounts posting in each therapeutic area", data["accounts_by_area"], "area")
+with right:
     bars("Posts by therapeutic area", data["posts_by_area"], "area")
 
 st.subheader("Relations")

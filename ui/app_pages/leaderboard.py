@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -38,23 +39,24 @@ full = state.ranking(scope, kind)
 kind_roles = [r for r in RankKind(kind).roles if r in set(full["role"])]
 extra = st.columns([2, 2, 2, 2, 2, 1] if len(kind_roles) > 1 else [2, 2, 2, 2, 1])
 languages = sorted(x for x in full["lang"].dropna().unique() if x)
-# A filter with nothing to choose says so rather than opening on "No results" (a 2014 file
-# gives no account a language).
-langs = extra[0].multiselect(
-    "Language",
-    languages,
-    key="lb_lang",
-    placeholder="All languages" if languages else "No language in this list",
-    disabled=not languages,
-)
+
+
+def pick(column: Any, label: str, options: list[str], key: str, plural: str) -> list[str]:
+    """A multiselect of ``options``; with nothing to choose it says so, disabled, rather than
+    opening on "No results" (a 2014 file gives no account a language)."""
+    chosen: list[str] = column.multiselect(
+        label,
+        options,
+        key=key,
+        placeholder=f"All {plural}" if options else f"No {label.lower()} in this list",
+        disabled=not options,
+    )
+    return chosen
+
+
+langs = pick(extra[0], "Language", languages, "lb_lang", "languages")
 specialties = sorted(x for x in full["specialty"].dropna().unique() if x)
-chosen_specialties = extra[1].multiselect(
-    "Specialty",
-    specialties,
-    key="lb_specialty",
-    placeholder="All specialties" if specialties else "No specialty in this list",
-    disabled=not specialties,
-)
+chosen_specialties = pick(extra[1], "Specialty", specialties, "lb_specialty", "specialties")
 tier_names = [t for t in TIERS if t in set(full["tier"])]
 chosen_tiers = extra[2].multiselect(
     "Tier",

@@ -148,16 +148,19 @@ def science_scores(
     officials["person_id"] = ("trial:" + officials["official_key"].astype(str)).map(person_of)
     officials = officials.dropna(subset=["person_id"])
     phase = trials.set_index("trial_id")["phase"].map(_phase_weight)
+    # As floats: mapped over no row (an area without trials), a text column stays text.
     officials["weight"] = officials["official_role"].map(
         lambda r: _OFFICIAL_ROLE.get(str(r or "").upper(), 0.5)
-    ) * officials["trial_id"].map(phase).fillna(0.5)
+    ).astype(float) * officials["trial_id"].map(phase).astype(float).fillna(0.5)
     roles = _in_area(
         _frame(tables, "congress_roles", ["speaker_key", "congress_role", "congress", "areas"]),
         area,
     ).copy()
     roles["person_id"] = ("congress:" + roles["speaker_key"].astype(str)).map(person_of)
     roles = roles.dropna(subset=["person_id"])
-    roles["weight"] = roles["congress_role"].map(lambda r: _CONGRESS_ROLE.get(str(r), 1.0))
+    roles["weight"] = (
+        roles["congress_role"].map(lambda r: _CONGRESS_ROLE.get(str(r), 1.0)).astype(float)
+    )
     everyone = sorted(set(per.index) | set(officials["person_id"]) | set(roles["person_id"]))
     per = per.reindex(everyone)
     per["trials_raw"] = officials.groupby("person_id")["weight"].sum()

@@ -108,3 +108,13 @@ def test_science_ranking_quadrant_and_exports_by_person(runner, tmp_path):
               "--store", store)  # fmt: skip
     exported = list(csv.DictReader(io.StringIO(Path("p.csv").read_text("utf-8-sig"))))
     assert len(exported) == len(by_person) and "person_id" in exported[0]
+
+
+def test_science_ranking_of_an_area_without_records_is_empty_not_an_error(runner, tmp_path):
+    """The record is rheumatology: an oncology ranking has no trial or congress role, and
+    weighing no trial official failed ("Can only string multiply by an integer": the app's
+    Persons & science page on such an area)."""
+    store = _store(runner, tmp_path)
+    out = run(runner, "rank", "--kind", "science", "--area", "oncology", "--format", "json",
+              "--store", store)  # fmt: skip
+    assert json.loads(out.output) == []

@@ -158,7 +158,7 @@ def test_a_leaderboard_filter_with_nothing_to_choose_says_so(app_store):
     at.selectbox(key="lb_kind").set_value("organisation").run()
     assert not at.exception, [e.value for e in at.exception]
     specialty = at.multiselect(key="lb_specialty")
-    assert specialty.disabled and specialty.placeholder == "No specialty in this list"
+    assert specialty.disabled and specialty.placeholder == "None in this list"
     assert not at.multiselect(key="lb_lang").disabled  # the sample's accounts have languages
 
 

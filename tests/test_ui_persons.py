@@ -64,9 +64,22 @@ def test_persons_page_draws_no_quadrant_without_a_scientific_record(app_store):
     under the threshold line, counted as digital-only voices (browser check on a real store)."""
     at = open_page("persons")
     assert not at.exception, [e.value for e in at.exception]
-    assert any("no science axis" in i.value for i in at.info)
+    assert [i.value for i in at.info if "scientific record" in i.value] == [
+        next(i.value for i in at.info if i.value.startswith("No scientific record yet"))
+    ]  # said once
     assert not at.metric  # no group counts
     assert not at.get("vega_lite_chart")  # the quadrant is the page's only chart
+
+
+def test_persons_page_draws_no_quadrant_for_an_area_without_a_scientific_record(
+    app_store, tmp_path
+):
+    _with_science(app_store, tmp_path)  # rheumatology papers and trials: none in oncology
+    at = open_page("persons")
+    at.selectbox(key="persons_area").set_value("oncology").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no science axis" in i.value for i in at.info)
+    assert not at.metric and not at.get("vega_lite_chart")
 
 
 def test_profile_shows_the_scientific_record(app_store, tmp_path):
@@ -85,10 +98,12 @@ def test_profile_shows_the_scientific_record(app_store, tmp_path):
     assert titles.str.contains("rheumatoid arthritis", case=False).all()
 
 
-def test_persons_page_keeps_its_area_in_the_address(app_store):
+def test_persons_page_keeps_its_area_in_the_address(app_store, tmp_path):
     """Every page with an area read it from the address (?area=…) but this one, so a link
     or a reload opened it on all data."""
     from streamlit.testing.v1 import AppTest
+
+    _with_science(app_store, tmp_path)  # without any record the page stops at saying so
 
     at = AppTest.from_file(test_ui.APP, default_timeout=120)
     at.query_params["area"] = "oncology"

@@ -48,7 +48,8 @@ def pick(column: Any, label: str, options: list[str], key: str, plural: str) -> 
         label,
         options,
         key=key,
-        placeholder=f"All {plural}" if options else f"No {label.lower()} in this list",
+        # Short: a disabled box cut "No language in this list" to "…this lis".
+        placeholder=f"All {plural}" if options else "None in this list",
         disabled=not options,
     )
     return chosen

@@ -22,6 +22,9 @@ if all(frame.empty for name, frame in science.tables().items() if name != "perso
         "No scientific record yet: `kolmap science import` reads PubMed XML or .nbib, OpenAlex, "
         "ClinicalTrials.gov v2 and congress programme files (docs/science.md)."
     )
+    # Each section below would only say the same again (no science axis, no ranking, no
+    # links to review).
+    st.stop()
 areas = state.area_options()
 # The area lives in the address (?area=oncology) as on the other pages: a link, a saved view
 # or a reload opens the same area.

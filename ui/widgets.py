@@ -359,21 +359,18 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
     thousands of likes. A month the data covers only in part is drawn dashed and named under
     the chart: its counts are a few days', not a month's."""
     long = activity.melt("month", ["posts", "engagement"], var_name="series")
-    partial = activity.set_index("month")["partial"] if "partial" in activity else None
+    flags = activity["partial"].to_numpy(dtype=bool) if "partial" in activity else None
     long["part"] = "whole month"
-    if partial is not None and partial.any():
-        in_part = long["month"].map(partial).astype(bool)
-        long["part"] = np.where(in_part, "partial month", "whole month")
-        # The segment into (or out of) a partial month is dashed: the neighbouring whole month
-        # is repeated in the dashed line, so the two lines meet.
-        months = list(activity["month"])
-        bridge = []
-        for i, month in enumerate(months):
-            if partial[month]:
-                for j in (i - 1, i + 1):
-                    if 0 <= j < len(months) and not partial[months[j]]:
-                        bridge.append(long[long["month"] == months[j]].assign(part="partial month"))
-        long = pd.concat([long, *bridge], ignore_index=True)
+    if flags is not None and flags.any():
+        partial_months = activity["month"][flags]
+        long["part"] = np.where(long["month"].isin(partial_months), "partial month", "whole month")
+        # The segment into (or out of) a partial month is dashed: the whole months beside one
+        # are repeated in the dashed line, so the two lines meet.
+        beside = np.zeros(len(flags), dtype=bool)
+        beside[1:] |= flags[:-1]
+        beside[:-1] |= flags[1:]
+        bridge = long[long["month"].isin(activity["month"][beside & ~flags])]
+        long = pd.concat([long, bridge.assign(part="partial month")], ignore_index=True)
     long = long.assign(month=long["month"].dt.strftime("%Y-%m-%d"))
     container.vega_lite_chart(
         long,
@@ -415,8 +412,8 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
         },
         key=key,
     )  # fmt: skip
-    if partial is not None and partial.any():
-        names = ", ".join(m.strftime("%B %Y") for m in partial[partial].index)
+    if flags is not None and flags.any():
+        names = ", ".join(m.strftime("%B %Y") for m in partial_months)
         container.caption(
             f"Dashed: {names}, which the data covers only in part (its counts are not a "
             "whole month's)."

@@ -31,15 +31,6 @@ from kolmap.views.display import (
 
 TIERS = ("global", "national", "regional", "local")
 
-st.title("Leaderboard")
-scope, kind = widgets.scope_filters("lb")
-full = state.ranking(scope, kind)
-# The organisation list ranks institutions, brands and media together; a user looking for
-# societies or hospitals keeps only those (ranks stay those of the whole list).
-kind_roles = [r for r in RankKind(kind).roles if r in set(full["role"])]
-extra = st.columns([2, 2, 2, 2, 2, 1] if len(kind_roles) > 1 else [2, 2, 2, 2, 1])
-languages = sorted(x for x in full["lang"].dropna().unique() if x)
-
 
 def pick(column: Any, label: str, options: list[str], key: str, plural: str) -> list[str]:
     """A multiselect of ``options``; with nothing to choose it says so, disabled, rather than
@@ -55,6 +46,14 @@ def pick(column: Any, label: str, options: list[str], key: str, plural: str) -> 
     return chosen
 
 
+st.title("Leaderboard")
+scope, kind = widgets.scope_filters("lb")
+full = state.ranking(scope, kind)
+# The organisation list ranks institutions, brands and media together; a user looking for
+# societies or hospitals keeps only those (ranks stay those of the whole list).
+kind_roles = [r for r in RankKind(kind).roles if r in set(full["role"])]
+extra = st.columns([2, 2, 2, 2, 2, 1] if len(kind_roles) > 1 else [2, 2, 2, 2, 1])
+languages = sorted(x for x in full["lang"].dropna().unique() if x)
 langs = pick(extra[0], "Language", languages, "lb_lang", "languages")
 specialties = sorted(x for x in full["specialty"].dropna().unique() if x)
 chosen_specialties = pick(extra[1], "Specialty", specialties, "lb_specialty", "specialties")

@@ -419,3 +419,18 @@ def test_a_law_professor_is_a_person_and_a_law_school_an_institution():
     assert classify("Zorvan University School of Law", "Zorvan Law", taxonomy=TAX).role == (
         "organisation"
     )
+
+
+@pytest.mark.parametrize(
+    "bio",
+    ["Actress and baker, founder of the Lina Roux gluten-free bakery. Press inquiries: x@y.org",
+     "Mum of two, gluten-free recipes and coffee. For press and bookings contact my agent",
+     "Maman, recettes sans gluten. Contact presse en DM"],
+)  # fmt: skip
+def test_a_contact_line_is_not_a_medium(bio):
+    """An actress's bakery blog ending "Press inquiries contact ..." was read as media (the
+    word "press") and topped a real #Celiac file's organisation list; a newsroom still is."""
+    found = classify(bio, "", taxonomy=TAX)
+    assert not any("press" in part for part in found.evidence.split(";")), found
+    assert found.role != "media", found
+    assert classify("Health journalist, Zorvan Press", "", taxonomy=TAX).role == "media"

@@ -195,3 +195,35 @@ def test_rising_stars_say_when_the_windows_span_two_collections(
 def test_two_editions_a_year_apart_are_no_separate_collections(runner, ser_store: Path) -> None:
     out = run(runner, "rising", "--store", str(ser_store), "--format", "json")
     assert "No post from" not in out.stderr
+
+
+def test_a_word_and_a_year_is_no_congress_hashtag(realdata: Path, ser_store: Path, tmp_path: Path):
+    """The real 2014 #Celiac file holds no congress, and the Congress page proposed its
+    #zombiewalk2014 (a word and a year, always written in lower case) under "Other
+    hashtags"; a congress's acronym is written in capitals (#SER2018, and #ser51 in a fifth
+    of its uses), so SER's hashtags stay candidates."""
+    from kolmap.graph.store import Scope
+    from kolmap.ingest.areas import load_taxonomy
+    from kolmap.views.congresses import congress_candidates
+
+    celiac = tmp_path / "celiac.duckdb"
+    with DuckDBStore(celiac) as store:
+        ingest_paths(
+            store,
+            [realdata / "healthcare_hashtag_tweets_2014" / "Tweets_Celiac_full.csv"],
+            quarantine_dir=tmp_path / "q",
+        )
+    found = {}
+    for name, path in (("celiac", celiac), ("ser", ser_store)):
+        with DuckDBStore(path, read_only=True) as store:
+            tags = store.top_hashtags(limit=500)["tag"]
+            found[name] = congress_candidates(
+                tags,
+                load_taxonomy(),
+                lambda tag, s=store: s.posts(Scope(hashtags=(tag,)), limit=200)["text"],
+            )
+            if name == "celiac":
+                assert "zombiewalk2014" in set(tags)
+                assert congress_candidates(tags, load_taxonomy())[0] == "zombiewalk2014"
+    assert "zombiewalk2014" not in found["celiac"], found
+    assert {"ser2018", "ser2019", "ser51"} <= set(found["ser"]), found

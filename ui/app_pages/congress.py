@@ -97,7 +97,11 @@ if picked != CUSTOM:
             + " (registry dates)"
         )
 else:
-    congress_tags = congress_candidates(tags["tag"], state.taxonomy())  # busiest first
+    congress_tags = congress_candidates(  # busiest first, acronyms as people write them
+        tags["tag"],
+        state.taxonomy(),
+        lambda tag: state.posts(Scope(hashtags=(tag,)), limit=200)["text"].tolist(),
+    )
     cols = st.columns([3, 2])
     chosen = cols[0].multiselect(
         "Congress hashtags",

@@ -53,7 +53,7 @@ def written_in_capitals(tag: str, texts: Iterable[str]) -> float | None:
     0.6666666666666666
     """
     pattern = re.compile(r"#(" + re.escape(tag) + r")(?![\w])", re.IGNORECASE)
-    forms = [m.group(1) for text in texts for m in pattern.finditer(str(text or ""))]
+    forms = [str(m.group(1)) for text in texts for m in pattern.finditer(str(text or ""))]
     if not forms:
         return None
     return sum(f.upper() == f for f in forms) / len(forms)

@@ -790,11 +790,11 @@ def test_trends_default_windows_part_at_the_chosen_areas_median(app_store):
     browser check: the Leaderboard's comparison parted gastroenterology elsewhere). Windows
     left at their defaults now follow the area; a window the user chose stays."""
     from kolmap.scoring.timeline import split_windows
-    from kolmap.ui import state
+    from kolmap.ui import dates
 
     at = open_page("trends")
-    first, _last = state.date_bounds()
-    days = {a: state.post_days(Scope(area=a or None)) for a in ("", "diabetes", "oncology")}
+    first, _last = dates.date_bounds()
+    days = {a: dates.post_days(Scope(area=a or None)) for a in ("", "diabetes", "oncology")}
     area = next(a for a in ("diabetes", "oncology") if days[a][1] != days[""][1])
     at.selectbox(key="tr_area").set_value(area).run()
     # From the area's first post to its last (the later window ran years past a 2014 area's
@@ -911,7 +911,7 @@ def test_the_cached_community_summary_is_the_plain_one(app_store):
     from kolmap.ui import state
 
     scope = Scope(area="oncology")
-    cached = state._communities("test-version", state._scope_key(scope), True)
+    cached = state._communities("test-version", state.scope_key_of(scope), True)
     with opened(app_store) as store:
         proj = store.projection(scope)
         posts = store.posts(scope)

@@ -21,7 +21,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -34,7 +34,6 @@ from kolmap.graph.store import Snapshots
 from kolmap.ingest.areas import Taxonomy, taxonomy_for
 from kolmap.ingest.congresses import Registry, load_registry
 from kolmap.model import AccountKey
-from kolmap.scoring import timeline
 from kolmap.scoring.components import compute_components
 from kolmap.scoring.explain import community_hashtags, community_summary, endorsers_of
 from kolmap.scoring.rank import rank
@@ -199,11 +198,11 @@ def delete_view(name: str) -> None:
     refresh_version()
 
 
-def _scope_key(scope: Scope) -> str:
+def scope_key_of(scope: Scope) -> str:
     return json.dumps(dataclasses.asdict(scope), default=str, sort_keys=True)
 
 
-def _scope_from_key(key: str) -> Scope:
+def scope_from_key(key: str) -> Scope:
     data = json.loads(key)
     for name in ("since", "until"):
         if data[name]:
@@ -254,7 +253,7 @@ def _load_projection(scope: Scope) -> Projection:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _projection(version_key: str, scope_key: str) -> Projection:
-    scope = _scope_from_key(scope_key)
+    scope = scope_from_key(scope_key)
     disk = _scope_cache(location())
     if disk is None:
         return _load_projection(scope)
@@ -300,7 +299,7 @@ def score_all_data() -> bool:
 
 
 def projection(scope: Scope) -> Projection:
-    return _projection(version(), _scope_key(scope))
+    return _projection(version(), scope_key_of(scope))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -311,7 +310,7 @@ def _ranking(version_key: str, scope_key: str, kind: str) -> pd.DataFrame:
 
 def ranking(scope: Scope, kind: str) -> pd.DataFrame:
     """The full ranking of ``kind`` in ``scope`` (cached per store version and filter)."""
-    return _ranking(version(), _scope_key(scope), kind)
+    return _ranking(version(), scope_key_of(scope), kind)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -322,12 +321,12 @@ def _components(version_key: str, scope_key: str) -> pd.DataFrame:
             projection = _projection(version_key, scope_key)
             return compute_components(projection, settings().scoring, engine)
     return disk.components(
-        version_key, _scope_from_key(scope_key), lambda: _projection(version_key, scope_key)
+        version_key, scope_from_key(scope_key), lambda: _projection(version_key, scope_key)
     )
 
 
 def components(scope: Scope) -> pd.DataFrame:
-    return _components(version(), _scope_key(scope))
+    return _components(version(), scope_key_of(scope))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -336,7 +335,7 @@ def _communities(version_key: str, scope_key: str, hashtags: bool) -> pd.DataFra
     comp = _components(version_key, scope_key)
     if not hashtags:
         return community_summary(proj, comp)
-    scope = _scope_from_key(scope_key)
+    scope = scope_from_key(scope_key)
     groups = proj.nodes[["platform", "account_id"]].assign(group=comp["community"].to_numpy())
     with store() as s:
         tags = community_hashtags(s.top_hashtags_by_group(scope, groups))
@@ -347,7 +346,7 @@ def communities(scope: Scope, *, hashtags: bool = False) -> pd.DataFrame:
     """One row per community in ``scope`` (:func:`~kolmap.scoring.explain.community_summary`);
     with ``hashtags``, their top hashtags too, counted by the store in one query instead of
     reading every post in scope."""
-    return _communities(version(), _scope_key(scope), hashtags)
+    return _communities(version(), scope_key_of(scope), hashtags)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -379,7 +378,7 @@ def community_table(scope: Scope) -> pd.DataFrame:
     """The Communities page's table: communities of three or more accounts with a name from
     their members, a possible-ring flag, their hashtags, leaders named as they may be shown
     (cached per switch position)."""
-    return _community_table(version(), _scope_key(scope), show_private())
+    return _community_table(version(), scope_key_of(scope), show_private())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -396,7 +395,7 @@ def _endorsers(version_key: str, scope_key: str, node: int, incoming: bool) -> p
 def endorsers(scope: Scope, node: int, *, incoming: bool = True) -> pd.DataFrame:
     """Who interacts with the account at ``node`` (or whom it interacts with), strongest
     first (:func:`~kolmap.scoring.explain.endorsers_of`), private individuals protected."""
-    return privacy().accounts(_endorsers(version(), _scope_key(scope), node, incoming))
+    return privacy().accounts(_endorsers(version(), scope_key_of(scope), node, incoming))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -424,7 +423,7 @@ def _map_graph(
 
 def map_graph(scope: Scope, kind: str, top: int, colour_by: str, size_by: str) -> MapResult:
     """The area map, private individuals protected (cached per switch position)."""
-    return _map_graph(version(), _scope_key(scope), kind, top, colour_by, size_by, show_private())
+    return _map_graph(version(), scope_key_of(scope), kind, top, colour_by, size_by, show_private())
 
 
 def ego_map(ego: Projection, kind: str = "kol") -> MapResult:
@@ -438,23 +437,23 @@ def _posts(
 ) -> pd.DataFrame:
     keys = [AccountKey(p, a) for p, a in authors] if authors is not None else None
     with store() as s:
-        return s.posts(_scope_from_key(scope_key), authors=keys, limit=limit)
+        return s.posts(scope_from_key(scope_key), authors=keys, limit=limit)
 
 
 def posts(
     scope: Scope, authors: list[tuple[str, str]] | None = None, limit: int | None = None
 ) -> pd.DataFrame:
-    return _posts(version(), _scope_key(scope), tuple(authors) if authors else None, limit)
+    return _posts(version(), scope_key_of(scope), tuple(authors) if authors else None, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _top_hashtags(version_key: str, scope_key: str, limit: int) -> pd.DataFrame:
     with store() as s:
-        return s.top_hashtags(_scope_from_key(scope_key), limit=limit)
+        return s.top_hashtags(scope_from_key(scope_key), limit=limit)
 
 
 def top_hashtags(scope: Scope, limit: int = 200) -> pd.DataFrame:
-    return _top_hashtags(version(), _scope_key(scope), limit)
+    return _top_hashtags(version(), scope_key_of(scope), limit)
 
 
 def clear_caches() -> None:
@@ -497,54 +496,6 @@ def area_label(area: str) -> str:
         return "All data"
     count = stats()["posts_by_area"].get(area, 0)
     return f"{area_name(area)} ({posts_count(count)})"
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _post_days(
-    version_key: str, scope_key: str
-) -> tuple[tuple[date, date, date] | None, tuple[date, date] | None]:
-    with store() as s:
-        created = s.posts(_scope_from_key(scope_key))["created_at"]
-    return timeline.post_days(created), timeline.quiet_stretch(created)
-
-
-def post_days(scope: Scope) -> tuple[date, date, date] | None:
-    """The days of the first, median and last post of ``scope``
-    (:func:`~kolmap.scoring.timeline.post_days`), or None without dated posts."""
-    return _post_days(version(), _scope_key(scope))[0]
-
-
-def quiet_stretch(scope: Scope) -> tuple[date, date] | None:
-    """The longest stretch of two years or more without a post in ``scope``
-    (:func:`~kolmap.scoring.timeline.quiet_stretch`), or None."""
-    return _post_days(version(), _scope_key(scope))[1]
-
-
-def median_day(scope: Scope) -> date | None:
-    """The day of the median post of ``scope`` (half its dated posts on it or before), or
-    None without dated posts: where the default earlier and later windows part."""
-    days = post_days(scope)
-    return None if days is None else days[1]
-
-
-def covered_days(scope: Scope) -> tuple[date, date]:
-    """The first and last day the data covers in ``scope``: the store's first and last post,
-    within the scope's window when it has one (what makes a month of a chart partial)."""
-    first, last = date_bounds()
-    if scope.since is not None:
-        first = max(first, scope.since.date())
-    if scope.until is not None:
-        last = min(last, (scope.until - timedelta(microseconds=1)).date())
-    return first, last
-
-
-def date_bounds() -> tuple[date, date]:
-    data = stats()
-    first, last = data["first_post"], data["last_post"]
-    if not first or not last:
-        today = date.today()
-        return today, today
-    return (datetime.fromisoformat(str(first)).date(), datetime.fromisoformat(str(last)).date())
 
 
 # -- privacy -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import streamlit as st
 
 from kolmap.export.downloads import Download
 from kolmap.graph import Scope
-from kolmap.ui import access, shortlists, state
+from kolmap.ui import access, dates, shortlists, state
 from kolmap.views.display import blank_text
 
 __all__ = [
@@ -49,7 +49,7 @@ def scope_filters(
     """
     areas = state.area_options()
     platforms_known = list(state.stats()["by_platform"])
-    first, last = state.date_bounds()
+    first, last = dates.date_bounds()
     _from_address(prefix, areas, platforms_known, first, last, with_kind, default_area)
     cols = st.columns([2, 2, 2, 3])
     area_key = f"{prefix}_area"

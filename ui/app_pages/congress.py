@@ -19,7 +19,7 @@ from kolmap.scoring.congress import (
     drivers,
     peak_days,
 )
-from kolmap.ui import shortlists, state, widgets
+from kolmap.ui import dates, shortlists, state, widgets
 from kolmap.views.congress_report import dated_editions, edition_scope, editions_in
 from kolmap.views.congresses import congress_candidates, same_year_candidates
 from kolmap.views.display import COMPONENT_WORDS, posts_count, utc_times
@@ -41,7 +41,7 @@ picked = st.selectbox(
     help="The congresses of the registry (docs/congress.md) found in this store, busiest "
     "first; or pick hashtags yourself.",
 )
-first, last = state.date_bounds()
+first, last = dates.date_bounds()
 edition_days = None
 # The area a congress of one area is saved under on the shortlist ("all" for the others).
 congress_area: str | None = None

@@ -13,7 +13,7 @@ from kolmap.export.exporter import COMPLIANCE_NOTE, FORMATS, TABULAR
 from kolmap.scoring.explain import monthly_activity, node_position
 from kolmap.scoring.rank import COMPONENTS, RankKind
 from kolmap.scoring.timeline import compare_rankings, split_windows
-from kolmap.ui import shortlists, state, widgets
+from kolmap.ui import dates, shortlists, state, widgets
 from kolmap.views.coverage import (
     coverage_note,
     no_candidates_note,
@@ -88,7 +88,7 @@ if place:
     table = table[table["location"].fillna("").str.contains(place, case=False, regex=False)]
 matching = table
 table = table.head(int(top))
-first_day, last_day = state.date_bounds()
+first_day, last_day = dates.date_bounds()
 compare = st.toggle(
     "Compare with an earlier window",
     key="lb_compare",
@@ -98,7 +98,7 @@ compare = st.toggle(
 if compare:
     earlier_days = st.date_input(
         "Earlier window",
-        value=split_windows(first_day, last_day, state.median_day(scope))[0],
+        value=split_windows(first_day, last_day, dates.median_day(scope))[0],
         help="At first, up to the day of the median post of these filters (half the posts "
         "then or before), so the comparison has posts on both sides.",
         key="lb_compare_days",
@@ -318,7 +318,7 @@ with right:
     st.caption("Trend: posts in scope and engagement per month")
     activity = monthly_activity(
         state.posts(scope, [(str(raw["platform"]), str(raw["account_id"]))]),
-        state.covered_days(scope),
+        dates.covered_days(scope),
     )
     if activity.empty:
         st.info("No dated posts in scope.")

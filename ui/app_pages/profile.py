@@ -15,7 +15,7 @@ from kolmap.graph.store import Scope
 from kolmap.model import AccountKey
 from kolmap.scoring.explain import ego_projection, monthly_activity, node_position
 from kolmap.scoring.rank import RankKind
-from kolmap.ui import science, shortlists, state, widgets
+from kolmap.ui import dates, science, shortlists, state, widgets
 from kolmap.ui.search import find_accounts
 from kolmap.views.display import utc_times
 from kolmap.views.profiles import (
@@ -340,7 +340,7 @@ else:
     widgets.interactions(outgoing, scope, node, incoming=False)
 
 st.subheader("Posts over time")
-activity = monthly_activity(everything, state.covered_days(Scope()))
+activity = monthly_activity(everything, dates.covered_days(Scope()))
 if activity.empty:
     st.info("No dated posts.")
 else:

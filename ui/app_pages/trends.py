@@ -17,7 +17,7 @@ from kolmap.graph.store import Scope
 from kolmap.ingest.brands import BrandMatcher, parse_brands
 from kolmap.model import AccountKey
 from kolmap.scoring.timeline import movement, rising_stars, split_windows
-from kolmap.ui import state, widgets
+from kolmap.ui import dates, state, widgets
 from kolmap.views.coverage import no_rising_note, stretch_note
 from kolmap.views.display import scope_words
 from kolmap.views.share_of_voice import share_of_voice
@@ -56,7 +56,7 @@ def _downloads(table: pd.DataFrame, name: str, what: str, filters: dict[str, obj
         widgets.download_button(col, f"Download {fmt.upper()}", download, key=f"tr_{name}_{fmt}")
 
 
-first, last = state.date_bounds()
+first, last = dates.date_bounds()
 areas = state.area_options()
 
 
@@ -65,7 +65,7 @@ def _defaults(area: str) -> dict[str, Any]:
     at its median post (about half its posts in each), as the Leaderboard's comparison parts
     them: parted at the median of all data, an area's windows could hold most of its posts
     on one side; spanning all data, the later one ran years past the area's last post."""
-    days = state.post_days(Scope(area=area or None))
+    days = dates.post_days(Scope(area=area or None))
     if days is None:
         earlier, later = split_windows(first, last, None)
     else:
@@ -136,7 +136,7 @@ if earlier and later:
     )
     shown = state.protect(stars, state.projection(after))
     apart = stretch_note(
-        state.quiet_stretch(Scope(area=area or None)), chosen["earlier"], chosen["later"]
+        dates.quiet_stretch(Scope(area=area or None)), chosen["earlier"], chosen["later"]
     )
     if apart:
         st.warning(apart)

@@ -11,6 +11,8 @@ of the same layout (lists are appended; new areas are added).
 ['diabetes', 'oncology']
 >>> tax.specialty_of("Oncologue médical, CHU de Lyon")
 ('oncology', 'oncologue medical')
+>>> tax.specialty_of("GI doc, mom of 3")  # shorthand, shown by the specialty's name
+('gastroenterology', 'gastroenterologist')
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ REQUIRED_AREAS = (
     "gastroenterology",
 )
 _LIST_KEYS = ("keywords", "hashtags", "hashtag_heads", "congresses", "specialties")
+_SHORTHAND = "specialty_shorthand"
 _AREA_ID_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
 
@@ -63,6 +66,9 @@ class Area:
     hashtag_heads: list[str] = field(default_factory=list)
     congresses: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
+    # Shorthand for a specialty (matched as the specialties are) -> the specialty's name, as
+    # the account's specialty is shown and filtered: "gi doc" is a gastroenterologist.
+    specialty_shorthand: dict[str, str] = field(default_factory=dict)
 
 
 class Taxonomy:
@@ -74,6 +80,7 @@ class Taxonomy:
         self._stem_areas: dict[str, set[str]] = {}
         heads: set[str] = set()
         self._specialties: dict[str, str] = {}
+        self._specialty_names: dict[str, str] = {}
         congress_parts: list[tuple[str, str]] = []
         for area in self.areas.values():
             for word in area.keywords:
@@ -88,6 +95,9 @@ class Taxonomy:
                 congress_parts.append((fold(name).lstrip("#"), area.id))
             for spec in area.specialties:
                 self._specialties[fold(spec).strip()] = area.id
+            for short, name in area.specialty_shorthand.items():
+                self._specialties[fold(short).strip()] = area.id
+                self._specialty_names[fold(short).strip()] = fold(name).strip()
         self.hashtag_heads = frozenset(heads)
         pattern = disease_hashtag_pattern(self._stem_areas, heads, re.escape)
         self._hashtag_re = re.compile(pattern) if pattern else None
@@ -115,6 +125,8 @@ class Taxonomy:
             (a.id, key, tuple(sorted(getattr(a, key)))) for a in self.areas.values()
             for key in _LIST_KEYS
         )  # fmt: skip
+        parts += sorted((a.id, _SHORTHAND, tuple(sorted(a.specialty_shorthand.items())))
+                        for a in self.areas.values())  # fmt: skip
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
     @property
@@ -180,14 +192,15 @@ class Taxonomy:
         return bool(self._congress_re and self._congress_re.match(fold(tag).lstrip("#")))
 
     def specialty_of(self, text: str) -> tuple[str, str] | None:
-        """``(area id, matched specialty)`` for the first HCP specialty named in ``text``."""
+        """``(area id, specialty)`` for the first HCP specialty named in ``text``: the words
+        matched (folded), or the specialty's name for a shorthand."""
         if not text or self._specialty_re is None:
             return None
         match = self._specialty_re.search(fold(text))
         if match is None:
             return None
         word = match.group(1)
-        return self._specialties[word], word
+        return self._specialties[word], self._specialty_names.get(word, word)
 
 
 def one_word(phrase: str) -> str:
@@ -232,6 +245,7 @@ def load_taxonomy(
                 base = areas[area.id]
                 for key in _LIST_KEYS:
                     getattr(base, key).extend(getattr(area, key))
+                base.specialty_shorthand.update(area.specialty_shorthand)
             else:
                 areas[area.id] = area
     return Taxonomy(areas.values())
@@ -252,7 +266,7 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Area]:
             raise ConfigError(f"{source}: area id {area_id!r} must be lower-case words and dashes")
         if not isinstance(spec, Mapping):
             raise ConfigError(f"{source}: [areas.{area_id}] must be a table")
-        unknown = set(spec) - {"name", "name_fr", *_LIST_KEYS}
+        unknown = set(spec) - {"name", "name_fr", _SHORTHAND, *_LIST_KEYS}
         if unknown:
             raise ConfigError(f"{source}: [areas.{area_id}] has unknown keys {sorted(unknown)}")
         lists: dict[str, list[str]] = {}
@@ -268,10 +282,20 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Area]:
                     "every word must have at least one letter or digit"
                 )
             lists[key] = list(value)
+        shorthand = spec.get(_SHORTHAND, {})
+        if not isinstance(shorthand, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in shorthand.items()
+        ):
+            raise ConfigError(
+                f"{source}: [areas.{area_id}] {_SHORTHAND} must map shorthand to a specialty's "
+                'name, both words ({ "gi doc" = "gastroenterologist" })'
+            )
         areas[area_id] = Area(
             id=area_id,
             name=str(spec.get("name", area_id)),
             name_fr=str(spec.get("name_fr", "")),
+            specialty_shorthand=dict(shorthand),
             **lists,
         )
     return areas

@@ -173,6 +173,8 @@ hashtags = ["glaucoma"]
         # An empty keyword tagged every post on the row reader and crashed the bulk one.
         ("[areas.x1]\nkeywords=['cancer', '']", r"keywords: entry 2 is empty"),
         ("[areas.x1]\nhashtags=['#']", r"hashtags: entry 1 is empty"),
+        ("[areas.x1]\nspecialty_shorthand=['gi doc']", r"specialty_shorthand must map"),
+        ("[areas.x1]\nspecialty_shorthand={'gi doc' = ''}", r"specialty_shorthand must map"),
     ],
 )
 def test_bad_taxonomy_files_are_refused_with_the_reason(tmp_path: Path, body, message):
@@ -217,3 +219,20 @@ def test_a_handle_run_on_by_another_script_is_nobodys_mention():
 
     text = "@DRMARTİN thanks @DrMartin @drmartinéz @" + "h" * 120 + " @ok_1."
     assert extract_mentions(text) == ["DrMartin", "ok_1"]
+
+
+def test_a_specialtys_shorthand_is_shown_by_the_specialtys_name(tmp_path: Path):
+    """ "Gastro doc" and "GI doc" were the specialty shown and filtered beside
+    "gastroenterologist" on the Leaderboard of a real #Celiac file: one specialty, three
+    names. A shorthand gives the area and the specialty's name; a user's file adds its own,
+    and the taxonomy's digest (behind stored text roles) changes with it."""
+    builtin = load_taxonomy()
+    assert builtin.specialty_of("GI doc | runner") == ("gastroenterology", "gastroenterologist")
+    assert builtin.specialty_of("Gastro doc") == ("gastroenterology", "gastroenterologist")
+    assert builtin.specialty_of("Gastroentérologue") == ("gastroenterology", "gastroenterologue")
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[areas.cardiology]\nspecialty_shorthand = { "heart doc" = "cardiologist" }')
+    mine = load_taxonomy(extra)
+    assert mine.specialty_of("Heart doc, dad") == ("cardiology", "cardiologist")
+    assert mine.specialty_of("GI doc") == ("gastroenterology", "gastroenterologist")
+    assert mine.digest != builtin.digest

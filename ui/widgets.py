@@ -387,7 +387,9 @@ def activity_chart(container: Any, activity: Any, *, key: str) -> None:
                     "title": None,
                     "axis": {"format": "%b %Y"},
                 },
-                "y": {"field": "value", "type": "quantitative", "title": None},
+                # Counts (posts, interactions): whole-number ticks, as on the Congress page.
+                "y": {"field": "value", "type": "quantitative", "title": None,
+                      "axis": {"tickMinStep": 1}},
                 # Each row is named (posts, engagement) and the caption names the dashed
                 # months: a legend would only repeat them (its symbols are the points, not the
                 # line styles).

@@ -172,7 +172,13 @@ st.vega_lite_chart(
         "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "day", "type": "temporal", "title": None},
-            "y": {"field": "posts", "type": "quantitative", "title": "posts per day"},
+            # Whole posts: no ticks at 0.1 on a quiet day (a browser check).
+            "y": {
+                "field": "posts",
+                "type": "quantitative",
+                "title": "posts per day",
+                "axis": {"tickMinStep": 1},
+            },
             "color": {
                 "field": "phase",
                 "type": "nominal",

@@ -1633,3 +1633,17 @@ def test_the_leaderboard_names_score_components_in_words(app_store):
     columns = json.loads(at.dataframe[0].proto.columns)
     assert columns["peer_pagerank"]["label"] == "standing among peers"
     assert columns["peer_pagerank"]["help"] == "peer_pagerank"
+
+
+def test_the_leaderboard_leaves_out_a_name_or_specialty_column_blank_on_every_row(app_store):
+    """On a real 2014 file without display names the Leaderboard kept an empty name column
+    (a browser check), and an organisation list an empty specialty column: the room went
+    from the reasons. A column with one value stays."""
+    at = open_page("leaderboard")
+    kol = at.dataframe[0].value
+    assert {"display_name", "specialty"} <= set(kol.columns)
+    at.selectbox(key="lb_kind").set_value("organisation").run()
+    orgs = at.dataframe[0].value
+    assert "specialty" not in orgs.columns and "display_name" in orgs.columns, orgs.columns
+    at.toggle(key="lb_all_columns").set_value(True).run()
+    assert "specialty" in at.dataframe[0].value.columns  # every column, when asked

@@ -12,6 +12,7 @@ from kolmap.cli.support import open_store_for, reported_errors, settings_of, sto
 from kolmap.export.tabular import to_json_text
 from kolmap.ingest.areas import taxonomy_for
 from kolmap.settings import iter_settings
+from kolmap.views.display import moment
 
 __all__ = ["areas", "config", "exports", "formats", "runs", "stats"]
 
@@ -31,13 +32,20 @@ def stats(store: str | None, as_json: bool) -> None:
     for key in ("accounts", "stub_accounts", "persons", "posts", "follows", "labels", "hashtags"):
         out.print(f"  {key:>14}: {data[key]:,}")
     for key in ("interactions", "by_platform", "by_role", "posts_by_area"):
-        out.print(f"  {key:>14}: " + ", ".join(f"{k} {v:,}" for k, v in data[key].items()))
-    out.print(f"  {'posts from':>14}: {data['first_post']} to {data['last_post']}")
+        counts = ", ".join(f"{k} {v:,}" for k, v in data[key].items())
+        out.print(f"  {key:>14}: {counts or 'none'}")
+    span = (
+        f"{moment(data['first_post'])} to {moment(data['last_post'])}"
+        if data["first_post"] and data["last_post"]
+        else "no dated post"
+    )
+    out.print(f"  {'posts from':>14}: {span}")
     last = data["last_run"]
     if last:
         q = last["summary"].get("quarantined", 0)
         out.print(
-            f"  {'last run':>14}: {last['run_id']} at {last['finished_at']}, {q:,} rows quarantined"
+            f"  {'last run':>14}: {last['run_id']} at {moment(last['finished_at'])}, "
+            f"{q:,} rows quarantined"
         )
 
 
@@ -55,7 +63,7 @@ def runs(store: str | None) -> None:
             else f"error: {summary.get('error', '')}"
         )
         click.echo(
-            f"{row['run_id']}  {row['finished_at']}  {row['status']}  {outcome}"
+            f"{row['run_id']}  {moment(row['finished_at'])}  {row['status']}  {outcome}"
             f"  inputs={', '.join(json.loads(row['inputs']))}"
         )
 

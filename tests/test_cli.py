@@ -230,6 +230,24 @@ def test_inspection_commands(runner, sample_dir):
     assert "rows=" in run(runner, "runs").output
     text = run(runner, "stats").output
     assert "accounts" in text and "posts_by_area" in text
+    # Times as the app writes them, not "2026-01-05 00:28:11.123+00".
+    assert re.search(r"posts from: \d{4}-\d\d-\d\d \d\d:\d\d UTC to ", text), text
+    assert re.search(r"last run: \S+ at \d{4}-\d\d-\d\d \d\d:\d\d UTC", text), text
+    assert "+00" not in text and "+00" not in run(runner, "runs").output
+
+
+def test_stats_of_a_store_of_profiles_only_say_so(runner, tmp_path):
+    """A store of profiles without posts (the real TwiCOVID19 users file) printed "posts
+    from: None to None" and empty lines for its interactions and areas."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(
+        "platform,account_id,handle,bio\nx,1,ana,Cardiologist\nx,2,ben,Nurse\n", "utf-8"
+    )
+    run(runner, "ingest", str(folder), "--json")
+    text = run(runner, "stats").output
+    assert "posts from: no dated post" in text and "None" not in text, text
+    assert "interactions: none" in text and "posts_by_area: none" in text, text
 
 
 def test_erase_and_config_file(runner, sample_dir, tmp_path):

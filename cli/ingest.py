@@ -9,6 +9,7 @@ from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -237,6 +238,8 @@ def print_summary(summary: IngestSummary) -> None:
         f"{stubs.get('by_id', 0):,} from unknown ids, "
         f"{merge.get('stubs_merged', 0):,} merged into real accounts"
     )
+    for note in summary.notes:
+        out.print(f"[yellow]{escape(note)}[/yellow]")
     for path, reason in summary.skipped:
         out.print(f"  skipped: {path} ({reason})")
     if summary.quarantined:

@@ -57,7 +57,7 @@ from kolmap.ingest.formats.canonical import (
     ignored_columns,
     parse_label,
 )
-from kolmap.ingest.formats.networks import sidecar_kind
+from kolmap.ingest.formats.networks import NETWORK_FORMATS, platform_hint, sidecar_kind
 from kolmap.ingest.formats.spec import FormatSpec, Item, ReadOptions
 from kolmap.ingest.io.archives import extract_safely
 from kolmap.ingest.io.rows import Header, Rejected, open_lines, parse_rows
@@ -109,6 +109,8 @@ class IngestSummary:
     quarantined: int
     quarantine_path: str | None
     seconds: float
+    # What the user should know about the data read (a network file's likely platform).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -354,6 +356,11 @@ def ingest_paths(
             row_parser.close()
             # A suppressed account's rejected rows are not kept in clear (T30).
             qpath = quarantine.close(suppressed=store.suppressed_names)
+        notes = []
+        if platform is None and any(r.format in NETWORK_FORMATS for r in reports):
+            # Read after the commit: the store's other platforms may come from earlier runs.
+            hint = platform_hint(store.accounts())
+            notes += [hint] if hint else []
         return IngestSummary(
             run_id=run.run_id,
             store=store.location,
@@ -364,6 +371,7 @@ def ingest_paths(
             quarantined=quarantine.count,
             quarantine_path=qpath,
             seconds=round(time.perf_counter() - started, 3),
+            notes=notes,
         )
     finally:
         workdir.cleanup()

@@ -61,6 +61,28 @@ def test_graphml_mentions_become_relations_and_fold_into_real_ids(store, tmp_pat
     assert store.fingerprint() == before  # re-import changes nothing, counts not doubled
 
 
+def test_a_network_of_another_platforms_handles_is_said_to_be(store, tmp_path):
+    """A publisher's mention graph ingested with its tweets (the real ISMB/ECCB 2017 files)
+    made 2,198 people two accounts each, 'network' and 'x', both ranked. The run says so
+    and how to read them as one; a network of other names, or one given its platform, is
+    not mentioned; nothing is merged behind the user's back."""
+    accounts = "platform,account_id,handle\nx,1,DrHub\nx,2,fan_a\nx,3,someone\n"
+    first = ingest_files(store, write(tmp_path / "a", "accounts.csv", accounts))
+    assert first.notes == []
+    summary = ingest_files(store, write(tmp_path / "b", "conf_mentions.graphml", GRAPHML))
+    assert len(summary.notes) == 1, summary.notes
+    assert summary.notes[0].startswith("2 of the 3 accounts of network files (platform 'network')")
+    assert "--platform x" in summary.notes[0]
+    assert store.sql("SELECT count(*) FROM accounts WHERE platform = 'network'").iat[0, 0] == 3
+    given = ingest_files(store, tmp_path / "b" / "conf_mentions.graphml", platform="x")
+    assert given.notes == []
+    other = GRAPHML.replace("DrHub", "nobody_1").replace("fan_a", "nobody_2")
+    with DuckDBStore(tmp_path / "other.duckdb") as fresh:
+        ingest_files(fresh, write(tmp_path / "c", "accounts.csv", accounts))
+        alone = ingest_files(fresh, write(tmp_path / "d", "conf_mentions.graphml", other))
+        assert alone.notes == []  # none of its 3 handles is an x account's
+
+
 def test_gml_undirected_graph_goes_both_ways(store, tmp_path):
     gml = """graph [
   node [ id 0 label "Alpha" ]

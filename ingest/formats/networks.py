@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import pandas as pd
+
 from kolmap.errors import InputError
 from kolmap.ingest.formats.canonical import RowError, parse_edge, parse_follow, parse_label
 from kolmap.ingest.formats.records import account
@@ -36,6 +38,9 @@ __all__ = [
     "EDGE_LIST",
     "GML",
     "GRAPHML",
+    "NETWORK_FORMATS",
+    "UNTIED",
+    "platform_hint",
     "read_edge_list",
     "read_gml",
     "read_graphml",
@@ -68,8 +73,47 @@ def relation_from_name(name: str) -> str:
     return "INTERACTS"
 
 
+# The platform of a network file's accounts when ``--platform`` names none.
+UNTIED = "network"
+# From this share of a network's handles found on one platform, the ingest suggests it.
+_SAME_HANDLES = 0.5
+
+
 def _platform(options: ReadOptions) -> str:
-    return options.platform or "network"
+    return options.platform or UNTIED
+
+
+def platform_hint(accounts: pd.DataFrame) -> str | None:
+    """What to say when the accounts of network files read without ``--platform`` (platform
+    ``network``) mostly share their handles with another platform's accounts in the store:
+    a publisher's mention graph of the tweets it came with (the real ISMB/ECCB 2017 files)
+    made every person two accounts, ranked twice. None otherwise; nothing is merged, since
+    only the user knows whether the graph is of that platform.
+
+    >>> frame = pd.DataFrame({"platform": ["network", "network", "x", "x"],
+    ...                       "handle": ["Ana", "ben", "ana", "cy"]})
+    >>> platform_hint(frame)[:76]
+    "1 of the 2 accounts of network files (platform 'network') share their handle"
+    """
+    handles = accounts["handle"].astype("string").str.lower()
+    untied = accounts["platform"].eq(UNTIED) & handles.notna()
+    mine = set(handles[untied])
+    if not mine:
+        return None
+    counts = {
+        str(platform): len(mine & set(group.dropna()))
+        for platform, group in handles[~untied].groupby(accounts["platform"][~untied])
+    }
+    platform, shared = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
+    if shared < _SAME_HANDLES * len(mine):
+        return None
+    return (
+        f"{shared:,} of the {len(mine):,} accounts of network files (platform '{UNTIED}') share "
+        f"their handle with accounts of platform {platform} in the store: if the network is "
+        f"of {platform}, "
+        f"they are the same people, listed and ranked twice; ingest those files again with "
+        f"--platform {platform} into a new store (with the others) to read them as one"
+    )
 
 
 def _node_account(platform: str, node_id: str, name: str | None) -> tuple[str, dict[str, Any]]:
@@ -331,3 +375,6 @@ EDGE_LIST = FormatSpec(
     sniff_edge_list,
     read_edge_list,
 )
+
+
+NETWORK_FORMATS = (GRAPHML.name, GML.name, EDGE_LIST.name)

@@ -99,6 +99,8 @@ if last:
     for column in files.columns[files.map(lambda v: isinstance(v, dict)).any()]:
         files[column] = files[column].map(details)
     st.dataframe(files, hide_index=True, key="ing_files_table")
+    for note in last.get("notes", []):
+        st.warning(note)
     merge = last["merge"]
     st.dataframe(
         pd.DataFrame(

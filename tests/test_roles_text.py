@@ -434,3 +434,19 @@ def test_a_contact_line_is_not_a_medium(bio):
     assert not any("press" in part for part in found.evidence.split(";")), found
     assert found.role != "media", found
     assert classify("Health journalist, Zorvan Press", "", taxonomy=TAX).role == "media"
+
+
+def test_the_cached_role_model_is_named_by_the_taxonomy_it_was_fitted_with(monkeypatch):
+    """The fitted model keeps its taxonomy: a model pickled before the taxonomy (or its
+    class) changed came back with a taxonomy lacking what the code reads, and failed
+    ("'Taxonomy' object has no attribute '_specialty_names'"). Its file is named by the
+    taxonomy too, so a changed one trains a new model."""
+    from kolmap.ingest.areas import Area, Taxonomy
+    from kolmap.ingest.roles import model
+
+    before = model.model_file()
+    assert before == model.model_file()  # the same inputs, the same file
+    extra = Area(id="ophthalmology", name="Ophthalmology", specialties=["ophthalmologist"])
+    other = Taxonomy([*TAX.areas.values(), extra])
+    monkeypatch.setattr(model, "load_taxonomy", lambda: other)
+    assert model.model_file() != before

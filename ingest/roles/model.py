@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+from kolmap.ingest import areas
 from kolmap.ingest.areas import Taxonomy, load_taxonomy
 from kolmap.ingest.roles.rules import (
     CUES,
@@ -308,18 +309,7 @@ def fit(rows: Sequence[Mapping[str, str]], taxonomy: Taxonomy) -> RoleModel:
 def role_model() -> RoleModel:
     """The model trained on the shipped training set: once per machine and version, then
     read back from ``$KOLMAP_CACHE`` (default ``~/.cache/kolmap``) by later processes."""
-    import sklearn
-
-    digest = hashlib.sha256(
-        TRAINING.read_bytes()
-        + CUES.read_bytes()
-        + RULES_SOURCE.read_bytes()
-        + Path(__file__).read_bytes()
-        + MODEL_REVISION.encode()
-    )
-    name = f"roles-{digest.hexdigest()[:16]}-sklearn{sklearn.__version__}.pickle"
-    folder = Path(os.environ.get("KOLMAP_CACHE") or Path.home() / ".cache" / "kolmap")
-    path = folder / name
+    path = model_file()
     try:
         with path.open("rb") as fh:
             model = pickle.load(fh)  # written below by this same code, never downloaded
@@ -329,10 +319,34 @@ def role_model() -> RoleModel:
         pass
     model = fit(training_rows(), load_taxonomy())
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as out:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, delete=False, suffix=".part"
+        ) as out:
             pickle.dump(model, out)
         os.replace(out.name, path)
     except OSError:
         pass  # a read-only home: train again next time
     return model
+
+
+def model_file() -> Path:
+    """Where :func:`role_model` keeps the fitted model: named by everything it is fitted
+    from, so that a change to any of them trains a new one."""
+    import sklearn
+
+    # The model keeps the taxonomy it was fitted with (its specialties are rule cues): a
+    # changed taxonomy, or a changed Taxonomy class, is a new model, not an old pickle whose
+    # taxonomy lacks what the code now reads.
+    digest = hashlib.sha256(
+        TRAINING.read_bytes()
+        + CUES.read_bytes()
+        + RULES_SOURCE.read_bytes()
+        + Path(__file__).read_bytes()
+        + Path(areas.__file__).read_bytes()
+        + load_taxonomy().digest.encode()
+        + MODEL_REVISION.encode()
+    )
+    name = f"roles-{digest.hexdigest()[:16]}-sklearn{sklearn.__version__}.pickle"
+    folder = Path(os.environ.get("KOLMAP_CACHE") or Path.home() / ".cache" / "kolmap")
+    return folder / name

@@ -578,3 +578,22 @@ def test_the_command_line_starts_without_the_role_model_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_ingest_counts_add_up_to_the_records_the_files_gave(runner, tmp_path):
+    """A retweet's stand-in for a post the file holds folds into it; the posts line says so,
+    so added + duplicates + folded is the file's post count (a real 2014 file said "257
+    posts" and its posts line accounted for 225)."""
+    from .test_flat_formats import TOPSY
+
+    path = write(tmp_path, "Tweets_Celiac_full.csv", "\n".join(TOPSY.splitlines()[:4]) + "\n")
+    summary = json.loads(run(runner, "ingest", str(path), "--json", "--no-warm").stdout)
+    posts = summary["merge"]["posts"]
+    assert posts["retweet_originals_folded"] == 1
+    records = summary["files"][0]["records"]["posts"]
+    accounted = sum(posts[k] for k in ("added", "updated", "unchanged", "duplicates"))
+    assert accounted + posts["retweet_originals_folded"] == records
+    out = run(runner, "ingest", str(path), "--store", "b.duckdb", "--no-warm").stdout
+    line = next(line for line in out.splitlines() if line.strip().startswith("posts:"))
+    assert "1 retweet stand-ins folded into their originals" in line
+    assert sum(int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) ", line)) == records

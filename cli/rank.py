@@ -34,7 +34,7 @@ from kolmap.views.coverage import (
     role_coverage,
     unendorsed_note,
 )
-from kolmap.views.display import scope_words
+from kolmap.views.display import scope_words, without_blank_columns
 from kolmap.views.engines import components_on
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
@@ -201,6 +201,19 @@ def _emit(table: Any, fmt: str, output: Path | None) -> None:
         err_console.print(f"wrote {len(table)} rows to {output}")
 
 
+# Decimals of the table's number columns, as the app shows them (scores 8.7, not 8.66 beside
+# 5.439; relevance 0.75).
+_DECIMALS = {"score": 1, "kol_score": 1, "dol_score": 1, "score_change": 1, "relevance": 2}
+
+
+def _cell(value: Any, column: str) -> str:
+    if value is None or value != value:
+        return ""
+    if column in _DECIMALS and isinstance(value, float):
+        return f"{value:.{_DECIMALS[column]}f}"
+    return str(value)
+
+
 def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
     out = console()
     title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
@@ -221,6 +234,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         *(["accounts"] if "accounts" in table.columns else []),
         *(["rank_change", "score_change"] if "rank_change" in table.columns else []),
     ]
+    cols = without_blank_columns(table, cols)  # the app's compact table leaves them out too
     headers = {
         "n_peer_endorsers": "peer endorsers",
         "n_lay_endorsers": "lay endorsers",
@@ -235,7 +249,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
     if explain:
         grid.add_column("why", overflow="fold")
     for row in table.to_dict(orient="records"):
-        cells = ["" if row[c] is None or row[c] != row[c] else str(row[c]) for c in cols]
+        cells = [_cell(row[c], c) for c in cols]
         if explain:
             cells.append(str(row["reasons"]))
         grid.add_row(*[escape(c) for c in cells])

@@ -597,3 +597,20 @@ def test_ingest_counts_add_up_to_the_records_the_files_gave(runner, tmp_path):
     line = next(line for line in out.splitlines() if line.strip().startswith("posts:"))
     assert "1 retweet stand-ins folded into their originals" in line
     assert sum(int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) ", line)) == records
+
+
+def test_the_rank_table_leaves_out_columns_blank_on_every_row(runner, tmp_path):
+    """A 2014 file has no display names and nothing flagged: the table's name, specialty and
+    flags columns were empty on every row, as the app's compact table no longer shows them;
+    scores show one decimal, as in the app (8.66 beside 5.439 before)."""
+    from .test_flat_formats import TOPSY
+
+    path = write(tmp_path, "Tweets_Celiac_full.csv", "\n".join(TOPSY.splitlines()[:4]) + "\n")
+    run(runner, "ingest", str(path), "--no-warm")
+    out = run(runner, "rank", "--kind", "any", "--top", "5").stdout
+    lines = out.splitlines()
+    header = [c.strip() for c in next(ln for ln in lines if "handle" in ln).split("┃")[1:-1]]
+    assert "name" not in header and "flags" not in header  # blank on every row
+    assert "specialty" in header  # the gastroenterologist's
+    first = [c.strip() for c in next(ln for ln in lines if ln.startswith("│ 1 ")).split("│")[1:-1]]
+    assert re.fullmatch(r"\d+\.\d", first[header.index("score")])  # one decimal, as the app

@@ -128,6 +128,28 @@ def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Columns a ranking table leaves out when they are blank on every row shown: a 2014 file
+# carries no display names, an organisation list no specialty, most lists no flag.
+OPTIONAL_COLUMNS = ("display_name", "specialty", "flags")
+
+
+def without_blank_columns(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns`` less those of :data:`OPTIONAL_COLUMNS` blank (missing or empty text) on
+    every row of ``frame``: the room goes to the columns that say something.
+
+    >>> rows = pd.DataFrame({"handle": ["a", "b"], "display_name": [None, " "], "flags": ["", "x"]})
+    >>> without_blank_columns(rows, ["handle", "display_name", "flags"])
+    ['handle', 'flags']
+    """
+    return [
+        c
+        for c in columns
+        if c not in OPTIONAL_COLUMNS
+        or c not in frame
+        or frame[c].astype("string").fillna("").str.strip().ne("").any()
+    ]
+
+
 def posts_count(count: int) -> str:
     """A number of posts in words ("1 post" read "1 posts" on the area picker).
 

@@ -27,6 +27,7 @@ from kolmap.views.display import (
     score_parts,
     tier_help,
     weighed,
+    without_blank_columns,
 )
 
 TIERS = ("global", "national", "regional", "local")
@@ -130,14 +131,8 @@ compact = ["rank", "handle", "display_name", "role", "specialty", "score", "tier
 compact += ["kol_score", "dol_score"] if kind in ("kol", "dol") else []
 compact += ["rank_change", "score_change", "movement"] if "movement" in table else []
 compact += ["flags", "reasons"]
-# A name or specialty column blank on every row (a 2014 file carries no display names; an
-# organisation list has no specialty) only takes the room the reasons need.
-compact = [
-    c
-    for c in compact
-    if c not in ("display_name", "specialty")
-    or shown[c].astype("string").fillna("").str.strip().ne("").any()
-]
+# A name, specialty or flags column blank on every row only takes the reasons' room.
+compact = without_blank_columns(shown, compact)
 detailed = st.toggle("All columns", key="lb_all_columns", help="Every score component.")
 columns = [
     "rank",

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from kolmap.cli.support import (
     build_scope,
+    cell_text,
     compare_options,
     compare_scope,
     console,
@@ -201,19 +202,6 @@ def _emit(table: Any, fmt: str, output: Path | None) -> None:
         err_console.print(f"wrote {len(table)} rows to {output}")
 
 
-# Decimals of the table's number columns, as the app shows them (scores 8.7, not 8.66 beside
-# 5.439; relevance 0.75).
-_DECIMALS = {"score": 1, "kol_score": 1, "dol_score": 1, "score_change": 1, "relevance": 2}
-
-
-def _cell(value: Any, column: str) -> str:
-    if value is None or value != value:
-        return ""
-    if column in _DECIMALS and isinstance(value, float):
-        return f"{value:.{_DECIMALS[column]}f}"
-    return str(value)
-
-
 def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
     out = console()
     title = f"Top {kind.upper() if kind in ('kol', 'dol') else kind} — {scope.describe()}"
@@ -249,7 +237,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
     if explain:
         grid.add_column("why", overflow="fold")
     for row in table.to_dict(orient="records"):
-        cells = [_cell(row[c], c) for c in cols]
+        cells = [cell_text(row[c], c) for c in cols]
         if explain:
             cells.append(str(row["reasons"]))
         grid.add_row(*[escape(c) for c in cells])

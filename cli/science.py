@@ -13,7 +13,13 @@ from typing import Any
 import click
 import pandas as pd
 
-from kolmap.cli.support import open_store_for, reported_errors, settings_of, store_option
+from kolmap.cli.support import (
+    cell_text,
+    open_store_for,
+    reported_errors,
+    settings_of,
+    store_option,
+)
 from kolmap.errors import InputError
 from kolmap.export.science import export_persons_table
 from kolmap.export.tabular import to_csv_text, to_json_text
@@ -48,7 +54,9 @@ def show_table(frame: pd.DataFrame, fmt: str, columns: list[str]) -> None:
         click.echo("(none)")
     else:
         # A missing cell (a private individual's withheld name) prints blank, not "None".
-        shown = frame[columns].astype(object).where(frame[columns].notna(), "")
+        shown = frame[columns].astype(object)
+        for column in columns:
+            shown[column] = shown[column].map(lambda v, c=column: cell_text(v, c))
         click.echo(shown.to_string(index=False, max_colwidth=70))
 
 

@@ -23,8 +23,10 @@ from kolmap.scoring.rank import RankKind
 from kolmap.settings import Settings
 
 __all__ = [
+    "DECIMALS",
     "F",
     "build_scope",
+    "cell_text",
     "compare_options",
     "compare_scope",
     "console",
@@ -238,3 +240,29 @@ def scope_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+# Decimals of the number columns of the CLI's tables, as the app shows them: scores 8.7, not
+# 8.66 beside 5.439; relevance 0.75. CSV and JSON keep every digit.
+DECIMALS = {
+    "score": 1,
+    "kol_score": 1,
+    "dol_score": 1,
+    "science_score": 1,
+    "digital_score": 1,
+    "score_change": 1,
+    "relevance": 2,
+}
+
+
+def cell_text(value: Any, column: str) -> str:
+    """A table cell: blank when missing, a number of :data:`DECIMALS` column rounded.
+
+    >>> cell_text(5.439, "score"), cell_text(0.5, "relevance"), cell_text(None, "score")
+    ('5.4', '0.50', '')
+    """
+    if value is None or value != value:
+        return ""
+    if column in DECIMALS and isinstance(value, float):
+        return f"{value:.{DECIMALS[column]}f}"
+    return str(value)

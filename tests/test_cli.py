@@ -563,6 +563,9 @@ def test_plain_tables_print_missing_cells_blank(capsys):
     show_table(frame, "table", ["handle", "display_name", "rise"])
     out = capsys.readouterr().out
     assert "None" not in out and "NaN" not in out and "Dr A" in out and "2.5" in out
+    # Scores with one decimal, as the app (a congress's drivers showed 91.429).
+    show_table(pd.DataFrame({"score": [91.429, 5.0]}), "table", ["score"])
+    assert capsys.readouterr().out.split() == ["score", "91.4", "5.0"]
 
 
 def test_the_command_line_starts_without_the_role_model_libraries():

@@ -370,6 +370,8 @@ def test_quoted_posts_name_the_private_individuals_they_mention_by_pseudonym(
 
 def test_communities_page(app_store):
     at = open_page("communities")
+    # Area, platforms and time window fill the filter row: no blank where a kind would be.
+    assert [round(c.weight * 7) for c in at.main.columns[:3]] == [2, 2, 3]  # weights of 7
     at.selectbox(key="com_area").set_value("oncology").run()
     summary = at.dataframe[0].value
     assert len(summary) >= 2 and summary["size"].iloc[0] >= summary["size"].iloc[-1]

@@ -51,7 +51,9 @@ def scope_filters(
     platforms_known = list(state.stats()["by_platform"])
     first, last = dates.date_bounds()
     _from_address(prefix, areas, platforms_known, first, last, with_kind, default_area)
-    cols = st.columns([2, 2, 2, 3])
+    # Without a kind, three filters fill the row (a blank as wide as a filter sat between the
+    # area and the platforms on Communities).
+    cols = st.columns([2, 2, 2, 3] if with_kind else [2, 2, 3])
     area_key = f"{prefix}_area"
     area = cols[0].selectbox(
         "Therapeutic area",
@@ -68,14 +70,14 @@ def scope_filters(
             format_func=state.KIND_LABELS.__getitem__,
             key=f"{prefix}_kind",
         )
-    platforms = cols[2].multiselect(
+    platforms = cols[-2].multiselect(
         "Platforms", platforms_known, key=f"{prefix}_platforms", placeholder="All platforms"
     )
     window_key = f"{prefix}_window"
     window_options: dict[str, Any] = (
         {} if window_key in st.session_state else {"value": (first, last)}
     )
-    window = cols[3].date_input(
+    window = cols[-1].date_input(
         "Time window", min_value=first, max_value=last, key=window_key, **window_options
     )
     since = until = None

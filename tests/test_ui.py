@@ -770,6 +770,21 @@ def test_a_link_or_back_changes_the_filters_and_a_return_keeps_them(app_store):
     assert at.query_params["area"] in ("oncology", ["oncology"])
 
 
+def test_a_pick_made_while_the_page_first_draws_is_kept(app_store):
+    """An area picked on Trends before its first run had drawn it (about 13 s on a Neo4j
+    store) cut that run short before it wrote its address; the next run applied the address
+    the page was opened with (none: all data) over the pick. Simulated: the pick is in the
+    session, the page has written no address yet."""
+    for page, key in (("trends", "tr_area"), ("leaderboard", "lb_area")):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        at.session_state[key] = "oncology"  # what the browser sends with the cut-short run
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key=key).value == "oncology", page
+        assert at.query_params["area"] in ("oncology", ["oncology"]), page
+
+
 def test_trends_windows_do_not_overlap_and_live_in_the_address(app_store):
     """Both windows include their last day: the later one started on the earlier one's last
     day, so that day counted in both. Trends' filters were not in the address at all."""

@@ -120,7 +120,13 @@ def from_address(
     sidebar) gives it the values it had when it was left (kept by :func:`to_address`)."""
     address = {name: st.query_params.get_all(name) for name in params if name in st.query_params}
     entered = f"{prefix}_area" not in st.session_state  # first run here, or back from a page
-    if address == st.session_state.get(f"{prefix}_written") and not entered:
+    written = st.session_state.get(f"{prefix}_written")
+    if not entered and written is None:
+        # The page's first run was cut short by a pick (an area chosen while the page was
+        # still drawing) before it wrote the address: the address is the one the page was
+        # opened with, already applied; applying it again undid the pick.
+        return
+    if address == written and not entered:
         return  # the address this page wrote: the widgets hold the same
     if not address and entered:
         for key, value in st.session_state.get(f"{prefix}_last", {}).items():

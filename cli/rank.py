@@ -35,7 +35,7 @@ from kolmap.views.coverage import (
     role_coverage,
     unendorsed_note,
 )
-from kolmap.views.display import scope_words, without_blank_columns
+from kolmap.views.display import COLUMN_WORDS, scope_words, without_blank_columns
 from kolmap.views.engines import components_on
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
@@ -224,11 +224,11 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
     ]
     cols = without_blank_columns(table, cols)  # the app's compact table leaves them out too
     headers = {
+        **COLUMN_WORDS,
         "n_peer_endorsers": "peer endorsers",
         "n_lay_endorsers": "lay endorsers",
         "kol_score": "KOL",
         "dol_score": "DOL",
-        "display_name": "name",
         "rank_change": "Δ rank",
         "score_change": "Δ score",
     }

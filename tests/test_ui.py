@@ -897,6 +897,9 @@ def test_leaderboard_is_compact_by_default_with_tiers_and_a_specialty_filter(app
     formats = json.loads(at.dataframe[0].proto.columns)
     for name in ("trust", "pagerank", "peer_endorsers"):
         assert formats[name]["type_config"]["format"] == "%.2f", name
+    # Headers in words, not code; the data keeps its names.
+    assert formats["display_name"]["label"] == "name"
+    assert formats["posts_in_scope"]["label"] == "posts in scope"
     specialty = next(s for s in table["specialty"] if isinstance(s, str) and s)
     at.multiselect(key="lb_specialty").set_value([specialty]).run()
     assert set(at.dataframe[0].value["specialty"]) == {specialty}

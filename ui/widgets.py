@@ -19,7 +19,7 @@ import streamlit as st
 from kolmap.export.downloads import Download
 from kolmap.graph import Scope
 from kolmap.ui import access, dates, shortlists, state
-from kolmap.views.display import blank_text
+from kolmap.views.display import COLUMN_WORDS, blank_text
 
 __all__ = [
     "activity_chart",
@@ -28,6 +28,7 @@ __all__ = [
     "download_button",
     "first_value",
     "from_address",
+    "headed",
     "interactions",
     "profile_link",
     "rows_to_profiles",
@@ -275,6 +276,20 @@ def profile_link(
 SCORE_COLUMNS = ("score", "previous_score", "kol_score", "dol_score")
 
 
+def headed(frame: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with a header in words (:data:`~kolmap.views.display.COLUMN_WORDS`) for each
+    of ``frame``'s columns whose name reads as code, unless ``config`` names it already."""
+    out = dict(config)
+    for name, words in COLUMN_WORDS.items():
+        if name not in frame:
+            continue
+        if name not in out:
+            out[name] = st.column_config.Column(words)
+        elif not out[name].get("label"):
+            out[name] = {**out[name], "label": words}
+    return out
+
+
 def score_formats(frame: Any) -> dict[str, Any]:
     """Column settings that show ``frame``'s score columns with one decimal."""
     return {
@@ -306,7 +321,9 @@ def rows_to_profiles(
     (which may hide them, or show pseudonyms). A missing text (a withheld name, no
     specialty) or number (a withheld or unknown follower count) is blank, not Streamlit's
     grey "None"; number columns stay numbers."""
-    options["column_config"] = {**score_formats(shown), **options.get("column_config", {})}
+    options["column_config"] = headed(
+        shown, {**score_formats(shown), **options.get("column_config", {})}
+    )
     event = container.dataframe(
         blank_text(shown),
         hide_index=True,

@@ -128,6 +128,17 @@ def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Headers of tables whose column names read as code ("display_name"); the data keeps its
+# names (downloads, tests), only the header on screen changes.
+COLUMN_WORDS = {
+    "display_name": "name",
+    "posts_in_scope": "posts in scope",
+    "previous_score": "previous score",
+    "previous_rank": "previous rank",
+    "account_id": "account id",
+}
+
+
 # Columns a ranking table leaves out when they are blank on every row shown: a 2014 file
 # carries no display names, an organisation list no specialty, most lists no flag.
 OPTIONAL_COLUMNS = ("display_name", "specialty", "flags")

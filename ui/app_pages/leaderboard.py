@@ -167,27 +167,30 @@ picked_row = st.dataframe(
     # With the comparison, an account new in this window has no previous rank, Δ rank or
     # Δ score (its movement says new): blank, not Streamlit's grey "None"; still numbers.
     placeholder="",
-    column_config={
-        "score": st.column_config.ProgressColumn(
-            "score", min_value=0, max_value=100, format="%.1f"
-        ),
-        "relevance": st.column_config.NumberColumn(format="%.2f"),
-        # Shares (0..1) with two decimals each: "1" beside "0.6889" read as two scales.
-        "trust": st.column_config.NumberColumn(format="%.2f"),
-        **{
-            c: st.column_config.NumberColumn(COMPONENT_WORDS[c], format="%.2f", help=c)
-            for c in COMPONENTS
+    column_config=widgets.headed(
+        shown,
+        {
+            "score": st.column_config.ProgressColumn(
+                "score", min_value=0, max_value=100, format="%.1f"
+            ),
+            "relevance": st.column_config.NumberColumn(format="%.2f"),
+            # Shares (0..1) with two decimals each: "1" beside "0.6889" read as two scales.
+            "trust": st.column_config.NumberColumn(format="%.2f"),
+            **{
+                c: st.column_config.NumberColumn(COMPONENT_WORDS[c], format="%.2f", help=c)
+                for c in COMPONENTS
+            },
+            "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
+            "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
+            # Flags ("role from behaviour (0.73)") read "role fro…" at the default width.
+            "flags": st.column_config.TextColumn("flags", width="medium"),
+            "reasons": st.column_config.TextColumn(
+                "why", width="large", help="Click a row: its full reasons are explained below."
+            ),
+            "rank_change": st.column_config.NumberColumn("Δ rank", format="%+d"),
+            "score_change": st.column_config.NumberColumn("Δ score", format="%+.1f"),
         },
-        "kol_score": st.column_config.NumberColumn("KOL", format="%.1f"),
-        "dol_score": st.column_config.NumberColumn("DOL", format="%.1f"),
-        # Flags ("role from behaviour (0.73)") read "role fro…" at the default width.
-        "flags": st.column_config.TextColumn("flags", width="medium"),
-        "reasons": st.column_config.TextColumn(
-            "why", width="large", help="Click a row: its full reasons are explained below."
-        ),
-        "rank_change": st.column_config.NumberColumn("Δ rank", format="%+d"),
-        "score_change": st.column_config.NumberColumn("Δ score", format="%+.1f"),
-    },
+    ),
 )
 
 if shown.empty:

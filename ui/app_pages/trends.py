@@ -168,20 +168,23 @@ if earlier and later:
             hide_index=True,
             key="tr_stars",
             placeholder="",
-            column_config={
-                **widgets.score_formats(shown),
-                # A star rises by its score; its rank can still fall when others rose more
-                # (a real store: "down" beside a rise of 1.7 read as a contradiction).
-                "movement": st.column_config.TextColumn(
-                    "rank move",
-                    help="Its rank now against its rank in the earlier window (new: not "
-                    "ranked then). The rise is its score's growth: a star can rise and still "
-                    "lose places to others who rose more.",
-                ),
-                "rise": st.column_config.ProgressColumn(
-                    min_value=0, max_value=float(max(shown["rise"].max(), 1.0)), format="%.1f"
-                ),
-            },
+            column_config=widgets.headed(
+                shown,
+                {
+                    **widgets.score_formats(shown),
+                    # A star rises by its score; its rank can still fall when others rose more
+                    # (a real store: "down" beside a rise of 1.7 read as a contradiction).
+                    "movement": st.column_config.TextColumn(
+                        "rank move",
+                        help="Its rank now against its rank in the earlier window (new: not "
+                        "ranked then). The rise is its score's growth: a star can rise and still "
+                        "lose places to others who rose more.",
+                    ),
+                    "rise": st.column_config.ProgressColumn(
+                        min_value=0, max_value=float(max(shown["rise"].max(), 1.0)), format="%.1f"
+                    ),
+                },
+            ),
         )
         _downloads(
             shown,

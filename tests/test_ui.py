@@ -421,6 +421,8 @@ def test_congress_page(app_store):
     ]
     during = at.dataframe[1].value
     assert not during.empty and not during["role"].isin(["brand", "media"]).any()
+    # The score before the role: a page too narrow for the third cuts a word, not a number.
+    assert list(during.columns) == ["rank", "handle", "score", "role"]
     # The congress days default to where the hashtags peak; the timeline covers every phase.
     first, last = _congress_days(at).value
     assert (last - first).days == 3

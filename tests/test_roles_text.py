@@ -450,3 +450,17 @@ def test_the_cached_role_model_is_named_by_the_taxonomy_it_was_fitted_with(monke
     other = Taxonomy([*TAX.areas.values(), extra])
     monkeypatch.setattr(model, "load_taxonomy", lambda: other)
     assert model.model_file() != before
+
+
+def test_an_institution_s_acronym_counts_in_capitals_not_as_a_surname():
+    """CHU, WHO, NHS... name institutions when written in capitals in the name or handle; the
+    same letters as a surname do not (a data analyst whose surname is Chu was ranked an
+    organisation as a CHU on a real SER 2019 store). In the bio, an acronym is where the
+    account works, not what it is."""
+    assert "organisation" not in rule_hits("Data analyst", "Mei-Lin Chu", "meilin_chu").scores
+    assert "organisation" not in rule_hits("", "Mei Who", "meiwho").scores
+    for name, handle in (("CHU de Bordeaux", "chubordeaux"), ("NHS England", "nhsengland"),
+                         ("Santé publique", "ARS_Occitanie"), ("", "CDCgov")):  # fmt: skip
+        hits = rule_hits("", name, handle)
+        assert hits.scores.get("organisation") == 4.5, (name, handle, hits.evidence)
+    assert "organisation" not in rule_hits("Consultant to WHO on TB", "Jane Roe", "jroe").scores

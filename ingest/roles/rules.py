@@ -107,7 +107,7 @@ class _CueWords:
 @dataclass(frozen=True)
 class _Rule:
     role: str
-    where: str  # "bio", "name", "display", "both", "raw" or "family"
+    where: str  # "bio", "name", "display", "both", "raw", "name_raw" or "family"
     weight: float
     pattern: re.Pattern[str]
     words: _CueWords | None = None  # a rule of phrases: the words a text needs to match it
@@ -222,7 +222,7 @@ def _rules() -> _Cues:
         place: tuple(
             (i, r) for i, r in enumerate(rules) if r.where != "family" and place in _PLACES[r.where]
         )
-        for place in ("bio", "name", "display", "raw")
+        for place in ("bio", "name", "display", "raw", "name_raw")
     }
     return _Cues(
         rules=tuple(rules),
@@ -326,7 +326,7 @@ def _matches(place: str, text: str) -> tuple[str, tuple[tuple[int, tuple[str, ..
     texts lack most rules' words, and set operations on the text's words say so."""
     cues = _rules()
     tokens: set[str] | None = None
-    if place != "raw":  # the raw text's look-alikes are taken out of its bio part already
+    if place not in _AS_WRITTEN:  # the raw text's look-alikes are out of its bio part already
         tokens = set(_TOKEN.findall(text))
         if cues.exclude_words is None or cues.exclude_words.may_match(tokens):
             blanked = cues.exclude.sub(" ", text)
@@ -335,7 +335,7 @@ def _matches(place: str, text: str) -> tuple[str, tuple[tuple[int, tuple[str, ..
             blanked = cues.exclude_audience.sub(" ", text)
         if blanked != text:
             text, tokens = blanked, None
-    label = {"raw": "profile", "display": "name"}.get(place, place)
+    label = {"raw": "profile", "display": "name", "name_raw": "name"}.get(place, place)
     out = []
     for i, rule in cues.by_place[place]:
         words = rule.words
@@ -363,6 +363,9 @@ def _raw_bio(bio: str) -> str:
     return _rules().exclude_raw.sub(" ", bio)
 
 
+# Places whose text is read as written (case matters): no folding, no folded look-alikes.
+_AS_WRITTEN = ("raw", "name_raw")
+
 # Where each rule looks ("both": the bio and the name).
 _PLACES = {
     "bio": ("bio",),
@@ -370,6 +373,7 @@ _PLACES = {
     "display": ("display",),
     "both": ("bio", "name"),
     "raw": ("raw",),
+    "name_raw": ("name_raw",),
 }
 
 
@@ -398,6 +402,12 @@ def rule_hits(
                     handle_words(handle or "", display_name),
                 ]
             ),
+        ),
+        # The name as written, without the bio: an acronym in capitals ("CHU de Bordeaux")
+        # names an institution, the same letters as a surname ("Mei-Lin Chu") do not.
+        (
+            "name_raw",
+            " | ".join([_display(display_name), handle or ""]),
         ),
     ):
         text, matches = _matches(place, text)

@@ -35,7 +35,12 @@ from kolmap.views.coverage import (
     role_coverage,
     unendorsed_note,
 )
-from kolmap.views.display import COLUMN_WORDS, scope_words, without_blank_columns
+from kolmap.views.display import (
+    COLUMN_WORDS,
+    scope_words,
+    with_handles,
+    without_blank_columns,
+)
 from kolmap.views.engines import components_on
 from kolmap.views.persons import by_person, person_links, science_ranking
 from kolmap.views.privacy import Privacy
@@ -236,7 +241,7 @@ def print_ranking(table: Any, kind: str, scope: Scope, explain: bool) -> None:
         grid.add_column(headers.get(col, col), overflow="fold")
     if explain:
         grid.add_column("why", overflow="fold")
-    for row in table.to_dict(orient="records"):
+    for row in with_handles(table).to_dict(orient="records"):
         cells = [cell_text(row[c], c) for c in cols]
         if explain:
             cells.append(str(row["reasons"]))

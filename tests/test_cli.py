@@ -617,3 +617,16 @@ def test_the_rank_table_leaves_out_columns_blank_on_every_row(runner, tmp_path):
     assert "specialty" in header  # the gastroenterologist's
     first = [c.strip() for c in next(ln for ln in lines if ln.startswith("│ 1 ")).split("│")[1:-1]]
     assert re.fullmatch(r"\d+\.\d", first[header.index("score")])  # one decimal, as the app
+
+
+def test_accounts_without_a_handle_are_listed_by_their_id(runner, tmp_path):
+    """A contact list's nodes have ids only: `kolmap rank` listed them with a blank handle,
+    rows that named no one (a real hospital contact network)."""
+    write(tmp_path / "h", "metadata_ward.dat", "1 MED\n2 NUR\n3 PAT\n4 ADM\n")
+    write(tmp_path / "h", "contacts.dat", "20 1 2\n40 1 2\n60 2 3\n80 1 3\n100 4 1\n")
+    run(runner, "ingest", str(tmp_path / "h"), "--no-warm")
+    out = run(runner, "rank", "--kind", "kol", "--top", "5").stdout
+    rows = [ln.split("│")[1:-1] for ln in out.splitlines() if re.match(r"│ \d", ln)]
+    header = [c.strip() for c in next(ln for ln in out.splitlines() if "handle" in ln).split("┃")]
+    handles = {r[header.index("handle") - 1].strip() for r in rows}
+    assert rows and "" not in handles and handles <= {"1", "2"}, out

@@ -1673,3 +1673,23 @@ def test_the_leaderboard_leaves_out_a_name_or_specialty_column_blank_on_every_ro
     assert "specialty" not in orgs.columns and "display_name" in orgs.columns, orgs.columns
     at.toggle(key="lb_all_columns").set_value(True).run()
     assert "specialty" in at.dataframe[0].value.columns  # every column, when asked
+
+
+def test_leaderboard_lists_accounts_without_a_handle_by_their_id(tmp_path, monkeypatch):
+    """A contact list's nodes have ids only; their Leaderboard rows named no one."""
+    from kolmap.ingest.pipeline import ingest_paths
+    from kolmap.ui import state
+
+    from .conftest import write
+
+    write(tmp_path / "h", "metadata_ward.dat", "1 MED\n2 NUR\n3 PAT\n4 ADM\n")
+    write(tmp_path / "h", "contacts.dat", "20 1 2\n40 1 2\n60 2 3\n80 1 3\n100 4 1\n")
+    path = tmp_path / "ward.duckdb"
+    with DuckDBStore(path) as store:
+        ingest_paths(store, [tmp_path / "h"], quarantine_dir=tmp_path / "q")
+    monkeypatch.setenv("KOLMAP_STORE", str(path))
+    monkeypatch.setenv("KOLMAP_PSEUDONYM_KEY", "test-key")
+    state.settings.clear()
+    at = open_page("leaderboard")
+    handles = at.dataframe[0].value["handle"]
+    assert len(handles) and set(handles) <= {"1", "2"}, handles

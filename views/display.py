@@ -139,6 +139,22 @@ COLUMN_WORDS = {
 }
 
 
+def with_handles(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each missing handle shown as the account's id: a network file's nodes
+    (an edge list, a GraphML without names) have ids only, and their rows showed no one.
+
+    >>> rows = pd.DataFrame({"account_id": ["1157", "9"], "handle": [None, "dr_a"]})
+    >>> with_handles(rows)["handle"].tolist()
+    ['1157', 'dr_a']
+    """
+    if "handle" not in frame or "account_id" not in frame:
+        return frame
+    missing = frame["handle"].isna() | frame["handle"].astype("string").str.strip().eq("")
+    if not missing.any():
+        return frame
+    return frame.assign(handle=frame["handle"].where(~missing, frame["account_id"]))
+
+
 # Columns a ranking table leaves out when they are blank on every row shown: a 2014 file
 # carries no display names, an organisation list no specialty, most lists no flag.
 OPTIONAL_COLUMNS = ("display_name", "specialty", "flags")

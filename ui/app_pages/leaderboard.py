@@ -27,6 +27,7 @@ from kolmap.views.display import (
     score_parts,
     tier_help,
     weighed,
+    with_handles,
     without_blank_columns,
 )
 
@@ -112,7 +113,8 @@ if compare:
         )
         table = compare_rankings(table, state.ranking(earlier, kind))
 proj = state.projection(scope)
-shown = state.protect(table, proj)
+# A network file's accounts without a handle are shown by their id.
+shown = with_handles(state.protect(table, proj))
 
 weights = RankKind(kind).weights(state.settings().scoring)
 filtered = len(matching) if len(matching) != len(full) else None

@@ -315,8 +315,9 @@ class GraphStore(Protocol):
         limit: int | None = None,
     ) -> pd.DataFrame:
         """Account attributes (effective role: a user label wins over the inferred one), of
-        ``keys``, or matching ``search`` in handle or name, or labelled as ``person_id``, or
-        whose handle is one of ``handles`` (``(platform, handle)``, in any case)."""
+        ``keys``, or matching ``search`` in handle or name (or as its whole id), or labelled
+        as ``person_id``, or whose handle is one of ``handles`` (``(platform, handle)``, in
+        any case)."""
         ...
 
     def areas(self) -> dict[str, str]:

@@ -123,7 +123,7 @@ def test_app_renders_the_map_and_never_runs_social_text(server, browser_page):
 
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("heading", name="Profile").wait_for(timeout=60_000)
-    page.get_by_label("Find an account (handle or name)").fill("onco_lead")
+    page.get_by_label("Find an account (handle, name or id)").fill("onco_lead")
     page.keyboard.press("Enter")
     page.get_by_text("Ego network").wait_for(timeout=60_000)
     page.wait_for_timeout(2000)

@@ -250,7 +250,7 @@ def test_open_profile_from_the_ego_network(server, browser_page):
     page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("heading", name="Profile").wait_for(timeout=60_000)
-    page.get_by_label("Find an account (handle or name)").fill(TOP)
+    page.get_by_label("Find an account (handle, name or id)").fill(TOP)
     page.keyboard.press("Enter")
     page.get_by_text("Ego network").wait_for(timeout=60_000)
     frame = map_frame(page)

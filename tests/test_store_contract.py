@@ -644,6 +644,9 @@ def test_account_search_is_literal_and_case_insensitive(any_store, folder):
     assert any_store.accounts(search="_")["account_id"].tolist() == ["2", "3", "@ghost_account"]
     assert any_store.accounts(search="%").empty
     assert any_store.accounts(search="martin", limit=1)["handle"].tolist() == ["DrMartin"]
+    # An id matches whole (a contact list's accounts have nothing else to be found by).
+    assert "3" in any_store.accounts(search=" 3 ")["account_id"].tolist()
+    assert "3" not in any_store.accounts(search="33")["account_id"].tolist()
 
 
 def test_accounts_by_handle_match_whole_handles_in_any_case(any_store, folder):

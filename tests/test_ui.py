@@ -1675,8 +1675,9 @@ def test_the_leaderboard_leaves_out_a_name_or_specialty_column_blank_on_every_ro
     assert "specialty" in at.dataframe[0].value.columns  # every column, when asked
 
 
-def test_leaderboard_lists_accounts_without_a_handle_by_their_id(tmp_path, monkeypatch):
-    """A contact list's nodes have ids only; their Leaderboard rows named no one."""
+def test_accounts_without_a_handle_are_shown_and_found_by_their_id(tmp_path, monkeypatch):
+    """A contact list's nodes have ids only; their Leaderboard rows named no one, and the
+    Profile's search (handle or name) found none of them."""
     from kolmap.ingest.pipeline import ingest_paths
     from kolmap.ui import state
 
@@ -1693,3 +1694,8 @@ def test_leaderboard_lists_accounts_without_a_handle_by_their_id(tmp_path, monke
     at = open_page("leaderboard")
     handles = at.dataframe[0].value["handle"]
     assert len(handles) and set(handles) <= {"1", "2"}, handles
+    # ... and the Profile page finds them by their id, whole ("1" is not "100").
+    at = open_page("profile")
+    at.text_input(key="profile_search").set_value("2").run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key="profile_pick").options == ["2 (network, hcp)"]

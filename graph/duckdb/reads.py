@@ -133,9 +133,13 @@ def accounts(
     if handles is not None:
         sql += " SEMI JOIN _handles h ON h.platform = a.platform AND h.handle = a.handle_lc"
     if search:
-        where.append("(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\')")
+        # Or its id, whole: a contact list's accounts have nothing else to be found by.
+        where.append(
+            "(a.handle ILIKE ? ESCAPE '\\' OR a.display_name ILIKE ? ESCAPE '\\'"
+            " OR a.account_id = ?)"
+        )
         pattern = "%" + search.replace("%", r"\%").replace("_", r"\_") + "%"
-        params += [pattern, pattern]
+        params += [pattern, pattern, search.strip()]
     if person_id is not None:
         where.append("a.person_id = ?")
         params.append(person_id)

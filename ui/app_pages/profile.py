@@ -37,7 +37,7 @@ if wanted and wanted != st.session_state.get("_profile_link"):
     if linked_area in state.area_options():
         st.session_state["profile_area"] = linked_area
 st.session_state["_profile_link"] = wanted
-search = st.text_input("Find an account (handle or name)", key="profile_search")
+search = st.text_input("Find an account (handle, name or id)", key="profile_search")
 candidates = pd.DataFrame()
 guard = state.privacy()
 
@@ -67,7 +67,9 @@ with state.store() as s:
 if candidates.empty:
     if search:
         hint = " (private individuals by their pseudonym, anon-…)" if guard.protects else ""
-        st.warning(state.md(f"No account's handle or name contains “{search}”{hint}."))
+        st.warning(
+            state.md(f"No account's handle or name contains “{search}”, nor is it an id{hint}.")
+        )
     elif wanted:
         hint = "; private individuals by their pseudonym, anon-…" if guard.protects else ""
         st.warning(

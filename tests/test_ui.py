@@ -1125,8 +1125,9 @@ def test_profile_of_an_account_without_a_follower_count(app_store, tmp_path):
     at.run()
     at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    followers = {m.label: m.value for m in at.metric}["Followers"]
-    assert followers == "not in the export"
+    followers = next(m for m in at.metric if m.label == "Followers")
+    assert followers.value == "unknown"  # a word that fits the box ("not in the ex…")
+    assert "no follower count" in followers.proto.help
 
 
 def test_the_app_keeps_answering_while_another_process_writes(app_store):

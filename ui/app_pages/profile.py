@@ -111,8 +111,12 @@ facts[0].metric("Role", role)
 facts[1].metric("Platform", platform)
 followers = account["followers"]
 known = followers is not None and not pd.isna(followers)
+# "unknown", said why in its help: "not in the export" was cut to "not in the ex…" (a real
+# contact network, at 1,400 px).
 facts[2].metric(
-    "Followers", "hidden" if hidden else (f"{int(followers):,}" if known else "not in the export")
+    "Followers",
+    "hidden" if hidden else (f"{int(followers):,}" if known else "unknown"),
+    help=None if hidden or known else "The export carries no follower count for this account.",
 )
 source = str(account.get("role_source") or "text")
 confidence = account.get("role_confidence")
